@@ -1,0 +1,97 @@
+"""Build the Bolt app: one WebClient aimed at SLACK_API_URL, the listeners, one error handler.
+
+`create_app` takes everything from outside (settings, a store opener, a clock) so that tests,
+the console and `referat serve` run the very same app against different Slacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.deps import Deps, utc_clock
+from bot.listeners import actions, commands, events
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Beklager, noget gik galt hos referat-botten. Fejlen er logget; prøv igen om lidt."
+BUSY = "Databasen er optaget lige nu, så intet blev gemt. Prøv igen om et øjeblik."
+
+
+def make_client(settings: Settings) -> WebClient:
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(
+    settings: Settings,
+    open_store: Callable[[], Store],
+    *,
+    clock: Callable[[], dt.datetime] = utc_clock,
+    token_verification: bool = True,
+) -> App:
+    app = App(
+        client=make_client(settings),
+        signing_secret=settings.signing_secret or "",
+        token_verification_enabled=token_verification,
+        # Slash commands are answered by ack() itself; events are acked before the listener runs.
+        process_before_response=False,
+    )
+    deps = Deps(open_store=open_store, clock=clock)
+    commands.register(app, deps)
+    events.register(app, deps)
+    actions.register(app, deps)
+
+    @app.error
+    def on_error(
+        error: Exception, body: dict[str, Any], logger: logging.Logger, response: BoltResponse | None
+    ) -> BoltResponse | None:
+        busy = isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+        message = BUSY if busy else APOLOGY
+        logger.error("listener failed: %s", error, exc_info=error)
+        if response is not None and body.get("command"):
+            # Not yet acknowledged: the apology becomes the slash command's own answer.
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", "text": message}),
+                headers={"content-type": "application/json"},
+            )
+        _tell(app.client, body, message)
+        return None
+
+    return app
+
+
+def _tell(client: WebClient, body: dict[str, Any], message: str) -> None:
+    """Best effort to tell the user about an error that happened after the acknowledgement."""
+    event = body.get("event") or {}
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
+    if not (user and channel):
+        return
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=message)
+    except Exception:
+        log.exception("could not tell %s about the error", user)

@@ -1,0 +1,145 @@
+"""The `referat` command: serve, console, import, ask, export, meetings — one function each.
+
+Every user error ends with a Danish message on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    try:
+        code: int = args.func(args, settings)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="referat", description="Referater af møder i Slack.")
+    sub = parser.add_subparsers(metavar="KOMMANDO")
+
+    serve = sub.add_parser("serve", help="kør botten (Socket Mode, eller HTTP med --http)")
+    serve.add_argument("--http", action="store_true", help="HTTP-tilstand i stedet for Socket Mode")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse at lytte på (standard 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=3000, help="port i HTTP-tilstand (standard 3000)")
+    serve.set_defaults(func=cmd_serve)
+
+    console = sub.add_parser("console", help="prøv botten i terminalen uden Slack")
+    console.add_argument("--as", dest="as_name", default="Referent", help="hvem der skriver (navn)")
+    console.set_defaults(func=cmd_console)
+
+    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
+    imp.set_defaults(func=cmd_import)
+
+    ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
+    ask.add_argument("question", nargs="+", metavar="SPØRGSMÅL")
+    ask.add_argument("--page", type=int, default=1, help="side af svaret (standard 1)")
+    ask.set_defaults(func=cmd_ask)
+
+    export = sub.add_parser("export", help="eksportér et referat til md, txt eller docx")
+    export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
+    export.add_argument("--format", choices=("md", "txt", "docx"), default="md")
+    export.add_argument("--out", type=Path, required=True, help="filen der skrives")
+    export.set_defaults(func=cmd_export)
+
+    meetings = sub.add_parser("meetings", help="vis møderne i databasen")
+    meetings.set_defaults(func=cmd_meetings)
+    return parser
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
+    from bot.dates import warm_up
+    from bot.serve import serve_http, serve_socket_mode
+    from storage.store import StoreOpener
+
+    if args.http:
+        settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    else:
+        settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    warm_up()
+    app = create_app(settings, StoreOpener(settings.db_path))
+    if args.http:
+        serve_http(app, args.host, args.port)
+    else:
+        assert settings.app_token is not None
+        serve_socket_mode(app, settings.app_token)
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings, sys.stdin, sys.stdout, as_name=args.as_name)
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.importing import import_paths
+    from storage.store import StoreOpener
+
+    store = StoreOpener(settings.db_path)()
+    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now())
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.asking import answer_question
+    from storage.store import StoreOpener
+
+    question = " ".join(args.question).strip()
+    if not question:
+        print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
+        return EXIT_USAGE
+    store = StoreOpener(settings.db_path)()
+    answer = answer_question(store, question, now=_now(), page=args.page)
+    print(answer.text)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exporting import ExportError, export_meeting
+    from storage.store import StoreOpener
+
+    store = StoreOpener(settings.db_path)()
+    try:
+        path = export_meeting(store, args.meeting, args.format, args.out, now=_now())
+    except ExportError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Skrev {path}")
+    return 0
+
+
+def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exporting import meetings_table
+    from storage.store import StoreOpener
+
+    print(meetings_table(StoreOpener(settings.db_path)()))
+    return 0
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

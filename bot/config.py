@@ -1,0 +1,64 @@
+"""Settings from the environment: the only module that reads os.environ.
+
+Missing settings stop the program at once with a message that names the variable and says where
+it comes from, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DB = "./referat.db"
+
+_WHERE = {
+    "SLACK_BOT_TOKEN": "Bot User OAuth Token (xoxb-…) under OAuth & Permissions",
+    "SLACK_APP_TOKEN": "App-Level Token (xapp-…, scope connections:write) under Basic Information",
+    "SLACK_SIGNING_SECRET": "Signing Secret under Basic Information",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which and where to find it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None
+    app_token: str | None
+    signing_secret: str | None
+    slack_api_url: str
+    db_path: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not api_url.endswith("/"):
+            # WebClient appends the method name to base_url verbatim.
+            api_url += "/"
+        return cls(
+            bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            app_token=env.get("SLACK_APP_TOKEN") or None,
+            signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_api_url=api_url,
+            db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
+        )
+
+    def require(self, *names: str) -> None:
+        values = {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_APP_TOKEN": self.app_token,
+            "SLACK_SIGNING_SECRET": self.signing_secret,
+        }
+        missing = [n for n in names if not values.get(n)]
+        if missing:
+            lines = [f"Mangler miljøvariablen {n}: {_WHERE[n]} i Slack-appen." for n in missing]
+            lines.append(
+                "Opret appen fra app.manifest.yml og se README.md, afsnittet 'Slack-opsætning'. "
+                "Vil du prøve uden Slack: referat console."
+            )
+            raise ConfigError("\n".join(lines))

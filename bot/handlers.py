@@ -1,0 +1,301 @@
+"""Apply a parsed `/referat` command to the store and say what happened, without Slack.
+
+Listeners (Slack) and the console call `handle_command`; it checks everything that needs the
+meeting (open meeting, known agenda item, permissions, the approval lock), writes through the
+store, and returns the short Danish reply. Whatever it refuses, it refuses before writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot import commands as c
+from bot.dates import TZ, format_long_da
+from storage.records import Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.store import Store, StoreError
+
+NO_MEETING = (
+    "Der er intet møde i gang i denne kanal. Start et med "
+    "`/referat start <titel> | <dato> | <sted>`, fx `/referat start Kredsrådsmøde i Holstebro Kommune | "
+    "19. marts 2024 | rådhuset i Holstebro`."
+)
+
+KIND_LABEL = {
+    EntryKind.STATEMENT: "Indlæg",
+    EntryKind.DECISION: "Beslutning",
+    EntryKind.ACTION: "Opgave",
+}
+
+
+class Refusal(Exception):
+    """The command cannot be carried out; the message tells the user why. Nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Sender:
+    user_id: str
+    channel_id: str
+    now: dt.datetime
+    # Resolves a Slack user id to a display name (users.info in Slack, the roster in the console).
+    user_name: Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer only the sender sees."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DraftRequested:
+    """`/referat udkast`: the caller compiles and posts the draft (it needs Slack)."""
+
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    question: str
+
+
+@dataclass(frozen=True)
+class ApproversRequested:
+    meeting: Meeting
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExportRequested:
+    meeting: Meeting
+    format: str | None
+
+
+Outcome = Reply | DraftRequested | QuestionAsked | ApproversRequested | ExportRequested
+
+
+def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
+    """Carry out one command; raises Refusal (or StoreError) with the user's message when refused."""
+    match command:
+        case c.ShowHelp(topic=topic):
+            return Reply(c.help_text(topic))
+        case c.StartMeeting():
+            return _start(store, command, sender)
+        case c.Ask(question=question):
+            return QuestionAsked(question)
+
+    meeting = store.current_meeting(sender.channel_id)
+    if meeting is None:
+        raise Refusal(NO_MEETING)
+
+    match command:
+        case c.ShowStatus():
+            return Reply(status_text(store, meeting, sender))
+        case c.CompileDraft():
+            return DraftRequested(meeting)
+        case c.Export(format=fmt):
+            return ExportRequested(meeting, fmt)
+
+    refuse_if_approved(meeting)
+    match command:
+        case c.AddParticipant() | c.AddAbsent():
+            return _participant(store, meeting, command, sender)
+        case c.SetAgenda(items=items):
+            agenda = store.set_agenda(
+                meeting.id,
+                [(i.number, i.title, i.bullets, i.background) for i in items],
+                user_id=sender.user_id,
+                now=sender.now,
+            )
+            lines = [f"{a.number}. {a.title}" for a in agenda]
+            return Reply("Dagsordenen er gemt:\n" + "\n".join(lines))
+        case c.LogEntry():
+            return _log(store, meeting, command, sender)
+        case c.Undo():
+            last = store.last_entry_by(meeting.id, sender.user_id)
+            if last is None:
+                raise Refusal("Du har ingen indlæg i dette møde at fortryde.")
+            store.delete_entry(meeting.id, last.seq, user_id=sender.user_id, now=sender.now, action="undo")
+            return Reply(f"Fortrudt: nr. {last.seq} (Ad {last.item_number}): «{_clip(last.text)}»")
+        case c.EditEntry(seq=seq, text=text):
+            entry = _entry_for_change(store, meeting, seq, sender, "rette")
+            store.edit_entry(meeting.id, entry.seq, text, user_id=sender.user_id, now=sender.now)
+            return Reply(f"Nr. {seq} er rettet. Før: «{_clip(entry.text)}» Nu: «{_clip(text)}»")
+        case c.DeleteEntry(seq=seq):
+            entry = _entry_for_change(store, meeting, seq, sender, "slette")
+            store.delete_entry(meeting.id, seq, user_id=sender.user_id, now=sender.now)
+            return Reply(f"Nr. {seq} er slettet: «{_clip(entry.text)}»")
+        case c.SetApprovers(user_ids=user_ids):
+            if sender.user_id != meeting.starter_user_id:
+                raise Refusal("Kun referenten (den der startede mødet) kan ændre godkenderne.")
+            return ApproversRequested(meeting, tuple(user_ids))
+    raise Refusal(c.help_text(None))
+
+
+def refuse_if_approved(meeting: Meeting) -> None:
+    if meeting.status is MeetingStatus.APPROVED:
+        when = meeting.approved_utc.astimezone(TZ) if meeting.approved_utc else None
+        at = f" {format_long_da(when.date())} kl. {when:%H.%M}" if when else ""
+        raise Refusal(
+            f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
+            "Start et nyt møde med `/referat start`."
+        )
+
+
+def _start(store: Store, command: c.StartMeeting, sender: Sender) -> Reply:
+    meeting = store.create_meeting(
+        title=command.title,
+        date=command.date,
+        place=command.place,
+        time_of_day=command.time_of_day,
+        channel_id=sender.channel_id,
+        starter_user_id=sender.user_id,
+        now=sender.now,
+    )
+    date_note = "" if command.date_given else " (ingen dato angivet: dags dato)"
+    place = f"\nSted: {meeting.place}" if meeting.place else ""
+    return Reply(
+        f"Mødet er startet: {meeting.title}\n"
+        f"Dato: {format_long_da(meeting.date)}{date_note}{place}\n"
+        "Du er referent. Tilføj deltagere med `/referat deltager`, dagsorden med `/referat dagsorden`, "
+        "og log med `/referat ad <nr> <tekst>`."
+    )
+
+
+def _participant(
+    store: Store, meeting: Meeting, command: c.AddParticipant | c.AddAbsent, sender: Sender
+) -> Reply:
+    name = command.name
+    if not name and command.user_id:
+        name = sender.user_name(command.user_id)
+        if not name:
+            raise Refusal(
+                f"Kunne ikke slå navnet op for <@{command.user_id}>. Skriv navnet efter nævnelsen, "
+                "fx `/referat deltager @helle Helle Kyndesen | Politidirektør | politiet`."
+            )
+    if not name:
+        raise Refusal(c.help_text("afbud" if isinstance(command, c.AddAbsent) else "deltager"))
+    absent = isinstance(command, c.AddAbsent)
+    participant, created = store.add_participant(
+        meeting.id,
+        name=name,
+        title=command.title,
+        organisation=command.organisation,
+        absent=absent,
+        slack_user_id=command.user_id,
+        user_id=sender.user_id,
+        now=sender.now,
+    )
+    verb = "Tilføjet" if created else "Opdateret"
+    where = (
+        "under Afbud"
+        if absent
+        else (f"under Fra {participant.organisation}:" if participant.organisation else "under Deltagere")
+    )
+    return Reply(f"{verb} {where}: {display_name(participant)}")
+
+
+def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> Reply:
+    agenda = store.agenda(meeting.id)
+    if not agenda:
+        raise Refusal(
+            "Mødet har ingen dagsorden endnu. Sæt den med `/referat dagsorden` efterfulgt af punkterne, "
+            "fx `1. Orientering fra politiet`."
+        )
+    item = next((a for a in agenda if a.number == command.item_number), None)
+    if item is None:
+        raise Refusal(c.unknown_item_message(command.item_number, [(a.number, a.title) for a in agenda]))
+    participants = [p for p in store.participants(meeting.id) if not p.absent]
+    speaker: Participant | None = None
+    if command.kind is EntryKind.STATEMENT:
+        speaker = c.resolve_speaker(command.text, participants, sender.user_id).participant
+    owner = command.owner_name
+    if command.owner_user_id and not owner:
+        linked = next((p for p in participants if p.slack_user_id == command.owner_user_id), None)
+        owner = linked.name if linked else sender.user_name(command.owner_user_id)
+    entry = store.add_entry(
+        meeting.id,
+        item_number=item.number,
+        kind=command.kind,
+        text=command.text,
+        author_user_id=sender.user_id,
+        now=sender.now,
+        speaker_id=speaker.id if speaker else None,
+        owner=owner,
+        owner_user_id=command.owner_user_id,
+        due=command.due,
+    )
+    who = f" – {display_name(speaker)}" if speaker else ""
+    extra = ""
+    if entry.kind is EntryKind.ACTION:
+        parts = [
+            f"ansvarlig: {owner}" if owner else "",
+            f"frist: {format_long_da(entry.due)}" if entry.due else "",
+        ]
+        extra = "".join(f" ({p})" for p in parts if p)
+    return Reply(
+        f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: "
+        f"{KIND_LABEL[entry.kind]}{who}{extra}: «{_clip(entry.text)}»"
+    )
+
+
+def _entry_for_change(store: Store, meeting: Meeting, seq: int, sender: Sender, verb: str) -> Entry:
+    entry = store.entry_by_seq(meeting.id, seq)
+    if entry is None:
+        raise Refusal(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med `/referat status`.")
+    if sender.user_id not in (entry.author_user_id, meeting.starter_user_id):
+        raise Refusal(
+            f"Du kan kun {verb} dine egne indlæg. Nr. {seq} er skrevet af <@{entry.author_user_id}>; "
+            "referenten kan også ændre det."
+        )
+    return entry
+
+
+def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
+    participants = store.participants(meeting.id)
+    agenda = store.agenda(meeting.id)
+    entries = store.entries(meeting.id)
+    state = {
+        MeetingStatus.OPEN: "åbent",
+        MeetingStatus.APPROVED: "godkendt",
+        MeetingStatus.IMPORTED: "importeret",
+    }[meeting.status]
+    lines = [f"*{meeting.title}* – {format_long_da(meeting.date)} ({state})"]
+    if meeting.place:
+        lines.append(f"Sted: {meeting.place}")
+    if meeting.starter_user_id:
+        lines.append(f"Referent: <@{meeting.starter_user_id}>")
+    present = [display_name(p) for p in participants if not p.absent]
+    absent = [display_name(p) for p in participants if p.absent]
+    lines.append("Deltagere: " + (", ".join(present) if present else "ingen endnu"))
+    if absent:
+        lines.append("Afbud: " + ", ".join(absent))
+    if not agenda:
+        lines.append("Dagsorden: ingen endnu")
+    by_id = {p.id: p for p in participants}
+    for item in agenda:
+        lines.append(f"\n*{item.number}. {item.title}*")
+        item_entries = [e for e in entries if e.item_number == item.number]
+        if not item_entries:
+            lines.append("  (intet logget)")
+        for e in item_entries:
+            speaker = by_id.get(e.speaker_id) if e.speaker_id else None
+            who = f" {speaker.name}:" if speaker else ""
+            kind = "" if e.kind is EntryKind.STATEMENT else f" [{KIND_LABEL[e.kind]}]"
+            edited = " (rettet)" if e.edited_utc else ""
+            lines.append(f"  #{e.seq}{kind}{who} {_clip(e.text, 140)}{edited}")
+    return "\n".join(lines)
+
+
+def display_name(p: Participant) -> str:
+    return f"{p.title} {p.name}" if p.title else p.name
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+__all__ = ["Refusal", "StoreError", "handle_command"]

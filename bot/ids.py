@@ -1,0 +1,17 @@
+"""Block Kit ids shared by the message builders and the listeners that answer them.
+
+One definition keeps a renamed button from silently falling through to no listener.
+"""
+
+from __future__ import annotations
+
+# Buttons on the draft's top message; each button's `value` is the draft id.
+DRAFT_ACTIONS_BLOCK = "referat_draft_actions"
+APPROVE = "referat_approve"
+REQUEST_CHANGES = "referat_request_changes"
+DOWNLOAD = "referat_download"
+
+# The "Anmod om rettelser" modal.
+CHANGES_MODAL = "referat_changes_modal"
+CHANGES_INPUT_BLOCK = "referat_changes_input"
+CHANGES_INPUT_ACTION = "referat_changes_text"

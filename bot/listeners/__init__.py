@@ -1,0 +1,1 @@
+"""Thin Slack glue: each module registers its listeners with `register(app, deps)`."""

@@ -1,0 +1,79 @@
+"""Run the app for real: Socket Mode, or HTTP behind waitress with a health check.
+
+Bolt's own `app.start()` is a development server; waitress is a production WSGI server that
+is pure Python (no compiler needed on the municipal servers this runs on).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+if TYPE_CHECKING:
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def wsgi_app(app: App) -> WsgiApp:
+    """Slack's Request URL at /slack/events, plus GET /healthz for load balancers and tests."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def http_server(app: App, host: str, port: int, threads: int = 8) -> BaseWSGIServer | MultiSocketServer:
+    """A waitress server, not yet running: `.run()` serves, `.close()` stops."""
+    return create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="referat")
+
+
+def serve_http(app: App, host: str, port: int) -> None:
+    server = http_server(app, host, port)
+    log.info("referat lytter på http://%s:%s%s", host, port, EVENTS_PATH)
+    server.run()
+
+
+def serve_socket_mode(app: App, app_token: str) -> None:
+    # The handler opens its connection through app.client, so SLACK_API_URL applies here too.
+    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+
+
+class ServerThread:
+    """An HTTP server on a background thread, for tests and benchmarks that talk to the real app."""
+
+    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self.server = http_server(app, host, port, threads=threads)
+        self.port = int(self.server.effective_port)  # type: ignore[union-attr]
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self.server.run, name="referat-http", daemon=True)
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        from waitress import wasyncore
+
+        server: Any = self.server
+        # Sockets must be closed by the loop's own thread, or its select() sees a dead descriptor:
+        # the trigger runs the close inside the loop, which then ends because its map is empty.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._thread.join(timeout)
+        server.task_dispatcher.shutdown(timeout=timeout)

@@ -1,0 +1,143 @@
+"""Plain, frozen records that the store hands out and the pure bot modules consume.
+
+They are the contract between storage and everything else: no SQL, no Slack, just the
+domain (meeting, participant, agenda item, entry, draft, approval, comment, audit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EntryKind(StrEnum):
+    STATEMENT = "statement"
+    DECISION = "decision"
+    ACTION = "action"
+
+
+class MeetingStatus(StrEnum):
+    OPEN = "open"  # being logged in Slack
+    APPROVED = "approved"  # locked: the approved text is final
+    IMPORTED = "imported"  # came from an existing document; approval status unknown
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    title: str  # e.g. "Kredsrådsmøde i Holstebro Kommune" (meeting type and host)
+    date: dt.date
+    place: str | None
+    status: MeetingStatus
+    channel_id: str | None  # Slack channel the meeting was logged in; None when imported
+    starter_user_id: str | None  # the minute-taker: the Slack user who started the meeting
+    created_utc: dt.datetime
+    time_of_day: str | None = None  # free text such as "kl. 14.00-16.00", only when given
+    opening: str | None = None  # a sentence after "Referat:" that belongs to no agenda item
+    source_name: str | None = None  # file name of an imported document
+    content_hash: str | None = None  # sha256 of an imported document, for idempotent import
+    approved_utc: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    meeting_id: int
+    name: str
+    title: str | None
+    organisation: str | None  # "kommunen", "politiet", ... ; None when not grouped
+    absent: bool  # True for "Afbud"
+    slack_user_id: str | None = None
+    role: str | None = None  # "referent", "formand"
+    initials: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: int
+    meeting_id: int
+    number: int
+    title: str
+    bullets: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()  # paragraphs of background text
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One logged line of the referat: a statement, a decision or an action item."""
+
+    id: int
+    meeting_id: int
+    seq: int  # the number users see in confirmations and in status; unique per meeting
+    item_number: int
+    kind: EntryKind
+    text: str  # exactly as logged; never rewritten
+    author_user_id: str | None  # who typed it (None when imported)
+    speaker_id: int | None = None  # participant id of the speaker, when known
+    owner: str | None = None  # action items: who is responsible (display name)
+    owner_user_id: str | None = None
+    due: dt.date | None = None
+    # True when `text` already carries its attribution ("Politidirektør X orienterede ...")
+    # so the renderer must not put a speaker in front (imported sentences).
+    attributed: bool = False
+    created_utc: dt.datetime | None = None
+    edited_utc: dt.datetime | None = None
+    deleted_utc: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One posted version of the referat, with the exact text that approvers see."""
+
+    id: int
+    meeting_id: int
+    version: int
+    text: str
+    text_sha256: str
+    created_utc: dt.datetime
+    channel_id: str | None = None
+    message_ts: str | None = None  # the top message of the thread
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    draft_id: int
+    user_id: str
+    approved_utc: dt.datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    meeting_id: int
+    draft_version: int
+    user_id: str
+    text: str
+    ts: str | None
+    created_utc: dt.datetime
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    meeting_id: int
+    entry_id: int | None
+    user_id: str | None
+    action: str  # "add", "edit", "delete", "undo", ...
+    before: str | None
+    after: str | None
+    at_utc: dt.datetime
+
+
+@dataclass(frozen=True)
+class MeetingDocument:
+    """Everything needed to render a referat: a meeting with its people, agenda and live entries."""
+
+    meeting: Meeting
+    participants: tuple[Participant, ...]
+    agenda: tuple[AgendaItem, ...]
+    entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
+    approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved

@@ -1,0 +1,748 @@
+"""Every SQL statement of referat lives here, behind verbs the bot understands.
+
+A `Store` wraps one sqlite-utils `Database` (one connection). Bolt runs listeners on worker
+threads and sqlite3 connections must stay on the thread that made them, so `StoreOpener` hands
+each thread its own connection to the same file. Writes that touch several rows run inside
+`db.atomic()`; every committed write is durable before the caller acknowledges the user
+(WAL with synchronous=FULL), because an acknowledged statement must survive a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.migrations import migrations
+from storage.records import (
+    AgendaItem,
+    Approval,
+    AuditRecord,
+    Comment,
+    Draft,
+    Entry,
+    EntryKind,
+    Meeting,
+    MeetingDocument,
+    MeetingStatus,
+    Participant,
+)
+
+# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
+# gets "database is locked" and the user is asked to try again rather than the request timing out.
+BUSY_TIMEOUT_MS = 2000
+
+
+class StoreError(Exception):
+    """A refusal the user should read (in Danish); nothing was changed."""
+
+
+class MeetingAlreadyOpen(StoreError):
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(f"Der er allerede et åbent møde i kanalen: {meeting.title}")
+        self.meeting = meeting
+
+
+class AgendaInUse(StoreError):
+    def __init__(self, numbers: Sequence[int]) -> None:
+        listed = ", ".join(str(n) for n in numbers)
+        super().__init__(
+            f"Dagsordenen kan ikke erstattes: der er allerede indlæg på punkt {listed}, "
+            "som den nye dagsorden ikke har. Flyt eller slet de indlæg først."
+        )
+        self.numbers = tuple(numbers)
+
+
+class EntryNotFound(StoreError):
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med /referat status.")
+        self.seq = seq
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
+def _parse_dt(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database file with the settings every connection needs, and migrate it."""
+    # Each connection is only ever used by the thread that opened it (StoreOpener); the flag is off
+    # so that shutdown can close every connection from the main thread.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db
+
+
+def migrate(path: str | Path) -> None:
+    db = connect(path)
+    try:
+        migrations.apply(db)
+    finally:
+        db.close()
+
+
+class StoreOpener:
+    """Gives each thread its own `Store` on one database file (migrated once, at construction)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        migrate(self.path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[Database] = []
+
+    def __call__(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            db = connect(self.path)
+            store = Store(db)
+            self._local.store = store
+            with self._lock:
+                self._all.append(db)
+        return store
+
+    def close(self) -> None:
+        """Close every connection; threads still holding one must not use it afterwards."""
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    # --- meetings -------------------------------------------------------------------------------
+
+    def create_meeting(
+        self,
+        *,
+        title: str,
+        date: dt.date,
+        place: str | None,
+        channel_id: str | None,
+        starter_user_id: str | None,
+        now: dt.datetime,
+        status: MeetingStatus = MeetingStatus.OPEN,
+        time_of_day: str | None = None,
+        opening: str | None = None,
+        source_name: str | None = None,
+        content_hash: str | None = None,
+    ) -> Meeting:
+        with self.db.atomic():
+            if channel_id is not None and status is MeetingStatus.OPEN:
+                current = self.open_meeting(channel_id)
+                if current is not None:
+                    raise MeetingAlreadyOpen(current)
+            meeting_id = _pk(
+                self.db.table("meetings")
+                .insert(
+                    {
+                        "title": title,
+                        "date": date.isoformat(),
+                        "place": place,
+                        "time_of_day": time_of_day,
+                        "status": str(status),
+                        "channel_id": channel_id,
+                        "starter_user_id": starter_user_id,
+                        "opening": opening,
+                        "source_name": source_name,
+                        "content_hash": content_hash,
+                        "created_utc": _iso(now),
+                    }
+                )
+                .last_pk
+            )
+        meeting = self.meeting(int(meeting_id))
+        assert meeting is not None
+        return meeting
+
+    def meeting(self, meeting_id: int) -> Meeting | None:
+        rows = list(self.db.query("select * from meetings where id = ?", [meeting_id]))
+        return _meeting(rows[0]) if rows else None
+
+    def open_meeting(self, channel_id: str) -> Meeting | None:
+        """The channel's meeting that is still being logged, if any."""
+        rows = self.db.query(
+            "select * from meetings where channel_id = ? and status = ? order by id desc limit 1",
+            [channel_id, str(MeetingStatus.OPEN)],
+        )
+        return next((_meeting(r) for r in rows), None)
+
+    def current_meeting(self, channel_id: str) -> Meeting | None:
+        """The channel's latest meeting, open or approved (approved ones refuse changes)."""
+        rows = self.db.query(
+            "select * from meetings where channel_id = ? order by id desc limit 1", [channel_id]
+        )
+        return next((_meeting(r) for r in rows), None)
+
+    def meeting_by_hash(self, content_hash: str) -> Meeting | None:
+        rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
+        return next((_meeting(r) for r in rows), None)
+
+    def meetings(self) -> list[Meeting]:
+        return [_meeting(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
+
+    def latest_meeting(self) -> Meeting | None:
+        rows = self.db.query("select * from meetings order by date desc, id desc limit 1")
+        return next((_meeting(r) for r in rows), None)
+
+    def mark_approved(self, meeting_id: int, now: dt.datetime) -> None:
+        self.db.execute(
+            "update meetings set status = ?, approved_utc = ? where id = ?",
+            [str(MeetingStatus.APPROVED), _iso(now), meeting_id],
+        )
+        self.db.conn.commit()
+
+    # --- participants ---------------------------------------------------------------------------
+
+    def participants(self, meeting_id: int) -> list[Participant]:
+        rows = self.db.query(
+            "select * from participants where meeting_id = ? order by position, id", [meeting_id]
+        )
+        return [_participant(r) for r in rows]
+
+    def add_participant(
+        self,
+        meeting_id: int,
+        *,
+        name: str,
+        title: str | None,
+        organisation: str | None,
+        absent: bool,
+        slack_user_id: str | None = None,
+        role: str | None = None,
+        initials: str | None = None,
+        user_id: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> tuple[Participant, bool]:
+        """Add someone, or update the person already listed under that name or Slack user.
+
+        Returns the participant and whether they were new.
+        """
+        with self.db.atomic():
+            existing = self._find_participant(meeting_id, name, slack_user_id)
+            values: dict[str, Any] = {
+                "name": name,
+                "title": title,
+                "organisation": organisation,
+                "absent": int(absent),
+                "slack_user_id": slack_user_id,
+                "role": role,
+                "initials": initials,
+            }
+            if existing is not None:
+                # Keep what the new line leaves out rather than blanking it.
+                keep = {k: v for k, v in values.items() if v is not None}
+                self.db.table("participants").update(existing.id, keep)
+                participant_id, created = existing.id, False
+            else:
+                position = self._next_value("participants", "position", meeting_id)
+                participant_id = _pk(
+                    self.db.table("participants")
+                    .insert({"meeting_id": meeting_id, "position": position, **values})
+                    .last_pk
+                )
+                created = True
+            self._audit(
+                meeting_id,
+                None,
+                user_id,
+                "absent" if absent else "participant",
+                json.dumps(_asdict(existing), ensure_ascii=False) if existing else None,
+                json.dumps(values, ensure_ascii=False),
+                now or utc_now(),
+            )
+        rows = list(self.db.query("select * from participants where id = ?", [participant_id]))
+        return _participant(rows[0]), created
+
+    def _find_participant(self, meeting_id: int, name: str, slack_user_id: str | None) -> Participant | None:
+        for p in self.participants(meeting_id):
+            if slack_user_id and p.slack_user_id == slack_user_id:
+                return p
+            if p.name.casefold() == name.casefold():
+                return p
+        return None
+
+    def _next_value(self, table: str, column: str, meeting_id: int) -> int:
+        row = next(
+            self.db.query(
+                f"select coalesce(max({column}), 0) + 1 as n from {table} where meeting_id = ?",
+                [meeting_id],
+            )
+        )
+        return int(row["n"])
+
+    # --- agenda ---------------------------------------------------------------------------------
+
+    def agenda(self, meeting_id: int) -> list[AgendaItem]:
+        rows = self.db.query("select * from agenda_items where meeting_id = ? order by number", [meeting_id])
+        return [_agenda_item(r) for r in rows]
+
+    def set_agenda(
+        self,
+        meeting_id: int,
+        items: Iterable[tuple[int, str, Sequence[str], Sequence[str]]],
+        *,
+        user_id: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[AgendaItem]:
+        """Replace the agenda; refused when live entries sit on items the new agenda drops."""
+        new_items = list(items)
+        numbers = {n for n, _, _, _ in new_items}
+        with self.db.atomic():
+            used = [
+                int(r["item_number"])
+                for r in self.db.query(
+                    "select distinct item_number from entries where meeting_id = ? and deleted_utc is null "
+                    "order by item_number",
+                    [meeting_id],
+                )
+            ]
+            orphaned = [n for n in used if n not in numbers]
+            if orphaned:
+                raise AgendaInUse(orphaned)
+            before = [(a.number, a.title) for a in self.agenda(meeting_id)]
+            self.db.execute("delete from agenda_items where meeting_id = ?", [meeting_id])
+            self.db.table("agenda_items").insert_all(
+                {
+                    "meeting_id": meeting_id,
+                    "number": number,
+                    "title": title,
+                    "bullets": json.dumps(list(bullets), ensure_ascii=False),
+                    "background": json.dumps(list(background), ensure_ascii=False),
+                }
+                for number, title, bullets, background in new_items
+            )
+            self._audit(
+                meeting_id,
+                None,
+                user_id,
+                "agenda",
+                json.dumps(before, ensure_ascii=False),
+                json.dumps([(n, t) for n, t, _, _ in new_items], ensure_ascii=False),
+                now or utc_now(),
+            )
+        return self.agenda(meeting_id)
+
+    # --- entries --------------------------------------------------------------------------------
+
+    def add_entry(
+        self,
+        meeting_id: int,
+        *,
+        item_number: int,
+        kind: EntryKind,
+        text: str,
+        author_user_id: str | None,
+        now: dt.datetime,
+        speaker_id: int | None = None,
+        owner: str | None = None,
+        owner_user_id: str | None = None,
+        due: dt.date | None = None,
+        attributed: bool = False,
+    ) -> Entry:
+        with self.db.atomic():
+            seq = self._next_value("entries", "seq", meeting_id)
+            entry_id = _pk(
+                self.db.table("entries")
+                .insert(
+                    {
+                        "meeting_id": meeting_id,
+                        "seq": seq,
+                        "item_number": item_number,
+                        "kind": str(kind),
+                        "text": text,
+                        "author_user_id": author_user_id,
+                        "speaker_id": speaker_id,
+                        "owner": owner,
+                        "owner_user_id": owner_user_id,
+                        "due": due.isoformat() if due else None,
+                        "attributed": int(attributed),
+                        "created_utc": _iso(now),
+                    }
+                )
+                .last_pk
+            )
+            self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
+        entry = self.entry_by_id(entry_id)
+        assert entry is not None
+        return entry
+
+    def entry_by_id(self, entry_id: int) -> Entry | None:
+        rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
+        return _entry(rows[0]) if rows else None
+
+    def entry_by_seq(self, meeting_id: int, seq: int) -> Entry | None:
+        rows = list(
+            self.db.query(
+                "select * from entries where meeting_id = ? and seq = ? and deleted_utc is null",
+                [meeting_id, seq],
+            )
+        )
+        return _entry(rows[0]) if rows else None
+
+    def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
+        sql = "select * from entries where meeting_id = ?"
+        if not include_deleted:
+            sql += " and deleted_utc is null"
+        return [_entry(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+
+    def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
+        rows = self.db.query(
+            "select * from entries where meeting_id = ? and author_user_id = ? and deleted_utc is null "
+            "order by seq desc limit 1",
+            [meeting_id, user_id],
+        )
+        return next((_entry(r) for r in rows), None)
+
+    def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
+        with self.db.atomic():
+            entry = self.entry_by_seq(meeting_id, seq)
+            if entry is None:
+                raise EntryNotFound(seq)
+            self.db.execute(
+                "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
+            )
+            self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
+        edited = self.entry_by_id(entry.id)
+        assert edited is not None
+        return edited
+
+    def delete_entry(
+        self, meeting_id: int, seq: int, *, user_id: str, now: dt.datetime, action: str = "delete"
+    ) -> Entry:
+        """Soft-delete: the row stays for the audit trail and the next draft's change list."""
+        with self.db.atomic():
+            entry = self.entry_by_seq(meeting_id, seq)
+            if entry is None:
+                raise EntryNotFound(seq)
+            self.db.execute("update entries set deleted_utc = ? where id = ?", [_iso(now), entry.id])
+            self._audit(meeting_id, entry.id, user_id, action, entry.text, None, now)
+        return entry
+
+    def document(self, meeting_id: int) -> MeetingDocument:
+        meeting = self.meeting(meeting_id)
+        if meeting is None:
+            raise StoreError(f"Mødet med id {meeting_id} findes ikke.")
+        return MeetingDocument(
+            meeting=meeting,
+            participants=tuple(self.participants(meeting_id)),
+            agenda=tuple(self.agenda(meeting_id)),
+            entries=tuple(self.entries(meeting_id)),
+        )
+
+    # --- audit ----------------------------------------------------------------------------------
+
+    def _audit(
+        self,
+        meeting_id: int,
+        entry_id: int | None,
+        user_id: str | None,
+        action: str,
+        before: str | None,
+        after: str | None,
+        now: dt.datetime,
+    ) -> None:
+        self.db.table("audit").insert(
+            {
+                "meeting_id": meeting_id,
+                "entry_id": entry_id,
+                "user_id": user_id,
+                "action": action,
+                "before": before,
+                "after": after,
+                "at_utc": _iso(now),
+            }
+        )
+
+    def audit_trail(self, meeting_id: int) -> list[AuditRecord]:
+        rows = self.db.query("select * from audit where meeting_id = ? order by id", [meeting_id])
+        return [
+            AuditRecord(
+                id=r["id"],
+                meeting_id=r["meeting_id"],
+                entry_id=r["entry_id"],
+                user_id=r["user_id"],
+                action=r["action"],
+                before=r["before"],
+                after=r["after"],
+                at_utc=_required_dt(r["at_utc"]),
+            )
+            for r in rows
+        ]
+
+    # --- drafts, approvals, comments ------------------------------------------------------------
+
+    def add_draft(
+        self, meeting_id: int, *, text: str, text_sha256: str, snapshot: Any, now: dt.datetime
+    ) -> Draft:
+        with self.db.atomic():
+            version = self._next_value("drafts", "version", meeting_id)
+            draft_id = _pk(
+                self.db.table("drafts")
+                .insert(
+                    {
+                        "meeting_id": meeting_id,
+                        "version": version,
+                        "text": text,
+                        "text_sha256": text_sha256,
+                        "snapshot": json.dumps(snapshot, ensure_ascii=False),
+                        "created_utc": _iso(now),
+                    }
+                )
+                .last_pk
+            )
+        draft = self.draft(draft_id)
+        assert draft is not None
+        return draft
+
+    def set_draft_message(self, draft_id: int, *, channel_id: str, message_ts: str, thread_ts: str) -> None:
+        self.db.execute(
+            "update drafts set channel_id = ?, message_ts = ?, thread_ts = ? where id = ?",
+            [channel_id, message_ts, thread_ts, draft_id],
+        )
+        self.db.conn.commit()
+
+    def draft(self, draft_id: int) -> Draft | None:
+        rows = list(self.db.query("select * from drafts where id = ?", [draft_id]))
+        return _draft(rows[0]) if rows else None
+
+    def latest_draft(self, meeting_id: int) -> Draft | None:
+        rows = self.db.query(
+            "select * from drafts where meeting_id = ? order by version desc limit 1", [meeting_id]
+        )
+        return next((_draft(r) for r in rows), None)
+
+    def draft_snapshot(self, draft_id: int) -> Any:
+        rows = list(self.db.query("select snapshot from drafts where id = ?", [draft_id]))
+        return json.loads(rows[0]["snapshot"]) if rows and rows[0]["snapshot"] else None
+
+    def draft_by_thread(self, channel_id: str, thread_ts: str) -> Draft | None:
+        rows = self.db.query(
+            "select * from drafts where channel_id = ? and thread_ts = ? order by version desc limit 1",
+            [channel_id, thread_ts],
+        )
+        return next((_draft(r) for r in rows), None)
+
+    def approvers(self, meeting_id: int) -> list[str]:
+        rows = self.db.query(
+            "select user_id from approvers where meeting_id = ? order by rowid", [meeting_id]
+        )
+        return [r["user_id"] for r in rows]
+
+    def has_explicit_approvers(self, meeting_id: int) -> bool:
+        return bool(self.approvers(meeting_id))
+
+    def set_approvers(
+        self, meeting_id: int, user_ids: Sequence[str], *, user_id: str, now: dt.datetime
+    ) -> None:
+        with self.db.atomic():
+            before = self.approvers(meeting_id)
+            self.db.execute("delete from approvers where meeting_id = ?", [meeting_id])
+            self.db.table("approvers").insert_all({"meeting_id": meeting_id, "user_id": u} for u in user_ids)
+            self._audit(
+                meeting_id, None, user_id, "approvers", json.dumps(before), json.dumps(list(user_ids)), now
+            )
+
+    def add_approval(self, draft_id: int, user_id: str, now: dt.datetime) -> bool:
+        """Record an approval of one exact draft version; False when it was already there."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "insert or ignore into approvals (draft_id, user_id, approved_utc) values (?, ?, ?)",
+                [draft_id, user_id, _iso(now)],
+            )
+            return cursor.rowcount == 1
+
+    def approvals(self, draft_id: int) -> list[Approval]:
+        rows = self.db.query(
+            "select * from approvals where draft_id = ? order by approved_utc, user_id", [draft_id]
+        )
+        return [
+            Approval(
+                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=_required_dt(r["approved_utc"])
+            )
+            for r in rows
+        ]
+
+    def add_comment(
+        self,
+        meeting_id: int,
+        *,
+        draft_version: int,
+        user_id: str,
+        text: str,
+        ts: str | None,
+        now: dt.datetime,
+    ) -> Comment:
+        with self.db.atomic():
+            comment_id = _pk(
+                self.db.table("comments")
+                .insert(
+                    {
+                        "meeting_id": meeting_id,
+                        "draft_version": draft_version,
+                        "user_id": user_id,
+                        "text": text,
+                        "ts": ts,
+                        "created_utc": _iso(now),
+                    }
+                )
+                .last_pk
+            )
+        return Comment(
+            id=comment_id,
+            meeting_id=meeting_id,
+            draft_version=draft_version,
+            user_id=user_id,
+            text=text,
+            ts=ts,
+            created_utc=now,
+        )
+
+    def comments(self, meeting_id: int) -> list[Comment]:
+        rows = self.db.query("select * from comments where meeting_id = ? order by id", [meeting_id])
+        return [
+            Comment(
+                id=r["id"],
+                meeting_id=r["meeting_id"],
+                draft_version=r["draft_version"],
+                user_id=r["user_id"],
+                text=r["text"],
+                ts=r["ts"],
+                created_utc=_required_dt(r["created_utc"]),
+            )
+            for r in rows
+        ]
+
+    # --- idempotency ----------------------------------------------------------------------------
+
+    def claim_event(self, key: str, now: dt.datetime) -> bool:
+        """True the first time `key` is seen: the caller acts; False for a redelivery."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, _iso(now)]
+            )
+            return cursor.rowcount == 1
+
+
+def _pk(value: Any) -> int:
+    assert value is not None, "insert returned no primary key"
+    return int(value)
+
+
+def _required_dt(value: str) -> dt.datetime:
+    parsed = _parse_dt(value)
+    assert parsed is not None
+    return parsed
+
+
+def _asdict(p: Participant) -> dict[str, Any]:
+    return {"name": p.name, "title": p.title, "organisation": p.organisation, "absent": p.absent}
+
+
+def _meeting(r: dict[str, Any]) -> Meeting:
+    return Meeting(
+        id=r["id"],
+        title=r["title"],
+        date=dt.date.fromisoformat(r["date"]),
+        place=r["place"],
+        status=MeetingStatus(r["status"]),
+        channel_id=r["channel_id"],
+        starter_user_id=r["starter_user_id"],
+        created_utc=_required_dt(r["created_utc"]),
+        time_of_day=r["time_of_day"],
+        opening=r["opening"],
+        source_name=r["source_name"],
+        content_hash=r["content_hash"],
+        approved_utc=_parse_dt(r["approved_utc"]),
+    )
+
+
+def _participant(r: dict[str, Any]) -> Participant:
+    return Participant(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        name=r["name"],
+        title=r["title"],
+        organisation=r["organisation"],
+        absent=bool(r["absent"]),
+        slack_user_id=r["slack_user_id"],
+        role=r["role"],
+        initials=r["initials"],
+        position=r["position"],
+    )
+
+
+def _agenda_item(r: dict[str, Any]) -> AgendaItem:
+    return AgendaItem(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        number=r["number"],
+        title=r["title"],
+        bullets=tuple(json.loads(r["bullets"] or "[]")),
+        background=tuple(json.loads(r["background"] or "[]")),
+    )
+
+
+def _entry(r: dict[str, Any]) -> Entry:
+    return Entry(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        seq=r["seq"],
+        item_number=r["item_number"],
+        kind=EntryKind(r["kind"]),
+        text=r["text"],
+        author_user_id=r["author_user_id"],
+        speaker_id=r["speaker_id"],
+        owner=r["owner"],
+        owner_user_id=r["owner_user_id"],
+        due=_parse_date(r["due"]),
+        attributed=bool(r["attributed"]),
+        created_utc=_parse_dt(r["created_utc"]),
+        edited_utc=_parse_dt(r["edited_utc"]),
+        deleted_utc=_parse_dt(r["deleted_utc"]),
+    )
+
+
+def _draft(r: dict[str, Any]) -> Draft:
+    return Draft(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        version=r["version"],
+        text=r["text"],
+        text_sha256=r["text_sha256"],
+        created_utc=_required_dt(r["created_utc"]),
+        channel_id=r["channel_id"],
+        message_ts=r["message_ts"],
+        thread_ts=r["thread_ts"],
+    )
