@@ -1,0 +1,797 @@
+"""Parse the text after `/referat` into a Command, or refuse it with a short Danish message.
+
+Pure: no Slack, no store. The listener turns a Command into store calls and a reply; checks that need
+the meeting (does item 7 exist? who is speaking?) get pure helpers here (`unknown_item_message`,
+`resolve_speaker`) so they can be tested without Slack.
+
+One registry, `SUBCOMMANDS`, feeds the parser, the help text and the test that README and the Slack
+manifest list the same subcommands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from bot import dates
+from storage.records import EntryKind, Participant
+
+COMMAND = "/referat"
+
+
+class CommandError(ValueError):
+    """Text the parser cannot use; `message` is the Danish reply for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str  # the Danish word users type
+    aliases: tuple[str, ...]  # the English word and spelling variants (`hjaelp`)
+    usage: str  # one or more lines, each a complete `/referat …` form
+    summary: str
+    example: str
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "start",
+        ("new",),
+        f"{COMMAND} start <titel> | <dato> | <sted>",
+        "Start et møde i kanalen. Dato og sted kan udelades; datoen er så i dag.",
+        f"{COMMAND} start Kredsrådsmøde i Holstebro Kommune | 19. marts 2024 | rådhuset i Holstebro",
+    ),
+    Subcommand(
+        "deltager",
+        ("participant", "deltagere"),
+        f"{COMMAND} deltager <navn eller @bruger> | <titel> | <organisation>",
+        "Tilføj en deltager. Titel og organisation kan udelades.",
+        f"{COMMAND} deltager @helle Helle Kyndesen | Politidirektør | politiet",
+    ),
+    Subcommand(
+        "afbud",
+        ("absent",),
+        f"{COMMAND} afbud <navn eller @bruger> | <titel> | <organisation>",
+        "Notér et afbud. Titel og organisation kan udelades.",
+        f"{COMMAND} afbud Claus Nørgaard | Stabschef",
+    ),
+    Subcommand(
+        "dagsorden",
+        ("agenda",),
+        f"{COMMAND} dagsorden\n1. <punkt>\n- <underpunkt>",
+        "Sæt dagsordenen: ét punkt pr. linje (1. Titel), underpunkter med -, anden tekst er baggrund.",
+        f"{COMMAND} dagsorden\n1. Orientering fra politiet\n- Kriminalitetsudviklingen\n"
+        "2. Orientering fra kommunen\n3. Eventuelt",
+    ),
+    Subcommand(
+        "ad",
+        (),
+        f"{COMMAND} ad <punkt> <tekst>\n"
+        f"{COMMAND} ad <punkt> beslutning: <tekst>\n"
+        f"{COMMAND} ad <punkt> opgave: <tekst> @ansvarlig frist <dato>",
+        "Notér et indlæg, en beslutning eller en opgave under et punkt på dagsordenen.",
+        f"{COMMAND} ad 1 Politidirektør Helle Kyndesen orienterede om status for flerårsaftalen.",
+    ),
+    Subcommand(
+        "fortryd",
+        ("undo",),
+        f"{COMMAND} fortryd",
+        "Fortryd din seneste notering.",
+        f"{COMMAND} fortryd",
+    ),
+    Subcommand(
+        "ret",
+        ("edit", "rediger"),
+        f"{COMMAND} ret <nr> <ny tekst>",
+        "Ret teksten i en notering. Numrene står i status.",
+        f"{COMMAND} ret 12 Der var enighed om at fortsætte samarbejdet.",
+    ),
+    Subcommand(
+        "slet",
+        ("delete",),
+        f"{COMMAND} slet <nr>",
+        "Slet en notering. Numrene står i status.",
+        f"{COMMAND} slet 12",
+    ),
+    Subcommand(
+        "status",
+        (),
+        f"{COMMAND} status",
+        "Vis mødet: deltagere, dagsorden og noteringer med numre.",
+        f"{COMMAND} status",
+    ),
+    Subcommand(
+        "udkast",
+        ("draft",),
+        f"{COMMAND} udkast",
+        "Saml et udkast til referatet.",
+        f"{COMMAND} udkast",
+    ),
+    Subcommand(
+        "godkendere",
+        ("approvers",),
+        f"{COMMAND} godkendere @bruger @bruger …",
+        "Vælg hvem der skal godkende referatet.",
+        f"{COMMAND} godkendere @helle @lars",
+    ),
+    Subcommand(
+        "eksport",
+        ("export",),
+        f"{COMMAND} eksport [md|txt|docx]",
+        "Hent referatet som fil.",
+        f"{COMMAND} eksport docx",
+    ),
+    Subcommand(
+        "spørg",
+        ("ask", "spoerg", "sporg"),
+        f"{COMMAND} spørg <spørgsmål>",
+        "Spørg i arkivet af referater.",
+        f"{COMMAND} spørg Hvad blev besluttet om Trekanten i marts 2024?",
+    ),
+    Subcommand(
+        "hjælp",
+        ("help", "hjaelp", "hjalp", "?"),
+        f"{COMMAND} hjælp [kommando]",
+        "Vis hjælpen, eller hjælpen til én kommando.",
+        f"{COMMAND} hjælp ad",
+    ),
+)
+
+_BY_WORD: dict[str, Subcommand] = {}
+for _sub in SUBCOMMANDS:
+    for _word in (_sub.name, *_sub.aliases):
+        _BY_WORD[_word.casefold()] = _sub
+
+
+def subcommand(word: str) -> Subcommand | None:
+    """The subcommand a word names (Danish name or alias, any case), if any."""
+    return _BY_WORD.get(word.strip().casefold())
+
+
+# ---------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class StartMeeting:
+    title: str
+    date: dt.date
+    date_given: bool  # False when the date defaulted to today
+    place: str | None
+    time_of_day: str | None = None  # `kl. 14.00-16.00` when written after the date
+
+
+@dataclass(frozen=True)
+class AddParticipant:
+    name: str | None  # as typed; None when only a Slack mention was given
+    user_id: str | None
+    title: str | None
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class AddAbsent:
+    name: str | None
+    user_id: str | None
+    title: str | None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItemSpec:
+    number: int
+    title: str
+    bullets: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()  # paragraphs
+
+
+@dataclass(frozen=True)
+class SetAgenda:
+    items: tuple[AgendaItemSpec, ...]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    item_number: int
+    kind: EntryKind
+    text: str  # statements and decisions exactly as typed (trimmed); actions without owner/deadline
+    owner_user_id: str | None = None
+    owner_name: str | None = None
+    due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Undo:
+    pass
+
+
+@dataclass(frozen=True)
+class EditEntry:
+    seq: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DeleteEntry:
+    seq: int
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    pass
+
+
+@dataclass(frozen=True)
+class CompileDraft:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    topic: str | None  # a subcommand's Danish name when known, else the word as typed
+
+
+@dataclass(frozen=True)
+class SetApprovers:
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ask:
+    question: str
+
+
+@dataclass(frozen=True)
+class Export:
+    format: str | None  # "md", "txt" or "docx"; None when not given (the exporter picks)
+
+
+Command: TypeAlias = (
+    StartMeeting
+    | AddParticipant
+    | AddAbsent
+    | SetAgenda
+    | LogEntry
+    | Undo
+    | EditEntry
+    | DeleteEntry
+    | ShowStatus
+    | CompileDraft
+    | ShowHelp
+    | SetApprovers
+    | Ask
+    | Export
+)
+
+EXPORT_FORMATS = ("md", "txt", "docx")
+_FORMAT_WORDS = {
+    "md": "md",
+    "markdown": "md",
+    "txt": "txt",
+    "tekst": "txt",
+    "text": "txt",
+    "docx": "docx",
+    "word": "docx",
+}
+
+
+# ---------------------------------------------------------------- small helpers
+
+_MENTION = r"<@(?P<uid>[UW][A-Z0-9]+)(?:\|(?P<label>[^>]*))?>"
+_MENTION_RE = re.compile(_MENTION)
+_ECHO_LIMIT = 40
+
+
+def parse_mention(token: str) -> tuple[str, str | None] | None:
+    """`<@U123ABC>` or `<@U123ABC|helle>` → ("U123ABC", None | "helle"); anything else → None."""
+    m = re.fullmatch(_MENTION, token.strip())
+    if m is None:
+        return None
+    label = (m["label"] or "").strip()
+    return m["uid"], label or None
+
+
+def _echo(text: str) -> str:
+    shown = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return shown if len(shown) <= _ECHO_LIMIT else shown[: _ECHO_LIMIT - 1] + "…"
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fail(sub: Subcommand, message: str) -> CommandError:
+    return CommandError(f"{message}\nBrug: {sub.usage}")
+
+
+def _split_fields(text: str) -> list[str]:
+    # A `|` inside `<@U1|helle>` belongs to the mention, not to the field list.
+    return [_collapse(f) for f in re.split(r"\|(?![^<>]*>)", text)]
+
+
+def _check_field_count(sub: Subcommand, fields: list[str], allowed: int) -> None:
+    if len(fields) > allowed:
+        raise _fail(sub, f"For mange felter: der må højst være {allowed}, adskilt af |.")
+
+
+_DEFINITE_ENDINGS = ("en", "et", "erne", "ene")
+
+
+def normalise_organisation(raw: str | None) -> str | None:
+    """`Fra kommunen:` / `fra Kommunen` → `kommunen`; proper nouns (`Holstebro Kommune`) stay as typed.
+
+    The referat groups people under `Fra <organisation>:`, so the stored form is the bare noun.
+    """
+    if raw is None:
+        return None
+    text = _collapse(raw).rstrip(":").strip()
+    text = re.sub(r"^fra(?:\s+|$)", "", text, flags=re.IGNORECASE).rstrip(":").strip()
+    if not text:
+        return None
+    # A single capitalised word in definite form (Kommunen, Politiet, Regionen) is a common noun.
+    if " " not in text and text[1:].islower() and text.lower().endswith(_DEFINITE_ENDINGS):
+        return text.lower()
+    return text
+
+
+# ---------------------------------------------------------------- per-subcommand parsers
+
+
+def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    fields = _split_fields(rest)
+    _check_field_count(sub, fields, 3)
+    title = fields[0]
+    if not title:
+        raise _fail(sub, "Mødet mangler en titel.")
+    date_text = fields[1] if len(fields) > 1 else ""
+    time_of_day = None
+    if m := re.search(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", date_text, re.IGNORECASE):
+        time_of_day = m["time"].strip()
+        date_text = date_text[: m.start()].strip(" ,")
+    if date_text:
+        try:
+            meeting_date = dates.parse_date(date_text, now=now, lang="da")
+        except dates.DateError as error:
+            raise _fail(sub, error.message) from None
+        date_given = True
+    else:
+        meeting_date, date_given = now.astimezone(dates.TZ).date(), False
+    place = fields[2] if len(fields) > 2 else ""
+    # The referat writes `Mødet blev afholdt på <sted>`, so a typed `på` would be doubled.
+    place = re.sub(r"^på\s+", "", place, flags=re.IGNORECASE)
+    return StartMeeting(title, meeting_date, date_given, place or None, time_of_day)
+
+
+def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, str | None, str | None]:
+    fields = _split_fields(rest)
+    _check_field_count(sub, fields, 3)
+    who = fields[0]
+    mentions = list(_MENTION_RE.finditer(who))
+    if len(mentions) > 1:
+        raise _fail(sub, "Skriv én person ad gangen.")
+    user_id = mentions[0]["uid"] if mentions else None
+    name = _collapse(_MENTION_RE.sub(" ", who)) or None
+    if name is None and user_id is None:
+        raise _fail(sub, "Skriv personens navn eller @bruger.")
+    title = fields[1] if len(fields) > 1 and fields[1] else None
+    organisation = normalise_organisation(fields[2]) if len(fields) > 2 else None
+    return name, user_id, title, organisation
+
+
+def _parse_participant(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    return AddParticipant(*_person_fields(sub, rest))
+
+
+def _parse_absent(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    return AddAbsent(*_person_fields(sub, rest))
+
+
+_ITEM_LINE = re.compile(r"(?P<num>[0-9]{1,6})\s*[.)](?![0-9])\s*(?P<title>.*)")
+_BULLET_LINE = re.compile(r"[-•*–—◦▪]\s*(?P<text>.*)")
+
+
+@dataclass
+class _ItemDraft:
+    number: int
+    title: str
+    bullets: list[str]
+    paragraphs: list[list[str]]
+
+    def spec(self) -> AgendaItemSpec:
+        background = tuple(" ".join(lines) for lines in self.paragraphs if lines)
+        return AgendaItemSpec(self.number, self.title, tuple(self.bullets), background)
+
+
+def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    items: list[_ItemDraft] = []
+    seen: set[int] = set()
+    for raw in rest.lstrip(" \t:").split("\n"):
+        line = _collapse(raw)
+        if not line:
+            if items and items[-1].paragraphs[-1]:
+                items[-1].paragraphs.append([])
+            continue
+        if m := _ITEM_LINE.fullmatch(line):
+            number, title = int(m["num"]), m["title"].strip().rstrip(":").strip()
+            if number < 1:
+                raise _fail(sub, f"Punkt {number}: numrene starter ved 1.")
+            if number in seen:
+                raise _fail(sub, f"Punkt {number} står to gange på dagsordenen.")
+            if not title:
+                raise _fail(sub, f"Punkt {number} mangler en titel.")
+            seen.add(number)
+            items.append(_ItemDraft(number, title, [], [[]]))
+            continue
+        if not items:
+            raise _fail(
+                sub,
+                f'Linjen "{_echo(line)}" står før første punkt. Start med fx "1. Orientering fra politiet".',
+            )
+        current = items[-1]
+        if m := _BULLET_LINE.fullmatch(line):
+            if not m["text"]:
+                continue
+            current.bullets.append(m["text"])
+            if current.paragraphs[-1]:
+                current.paragraphs.append([])
+        else:
+            current.paragraphs[-1].append(line)
+    if not items:
+        raise _fail(
+            sub, 'Dagsordenen har ingen punkter. Skriv ét punkt pr. linje, fx "1. Orientering fra politiet".'
+        )
+    return SetAgenda(tuple(item.spec() for item in items))
+
+
+_ITEM_REF = re.compile(r"(?:(?:pkt|punkt)\.?\s*)?(?P<num>[0-9]+)(?P<frac>[.,][0-9]+)?", re.IGNORECASE)
+_KIND_LABEL = re.compile(
+    r"(?P<label>beslutning|decision|opgave|action|opfølgning|to-?do|to do)\s*:\s*", re.IGNORECASE
+)
+_DECISION_LABELS = frozenset({"beslutning", "decision"})
+_DUE_RE = re.compile(r"[,;]?\s*(?<![\w-])(?:frist|deadline|due)(?![\w-])\s*(?P<colon>:)?\s*", re.IGNORECASE)
+_OWNER_RE = re.compile(
+    r"[,;]?\s*(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+(?=<@))", re.IGNORECASE
+)
+_DATE_HINT = re.compile(
+    r"[0-9]|(?<![\w-])(?:" + "|".join((*dates.MONTHS_DA, *dates.MONTHS_EN)) + r"|i\s+morgen|tomorrow)",
+    re.IGNORECASE,
+)
+_MAX_NUMBER = 9999
+
+
+def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
+    """The agenda item number at the start of `ad` text and what follows it."""
+    body = re.sub(r"^\s*[.:]?\s*", "", text, count=1)
+    if not body:
+        raise _fail(sub, "Skriv punktets nummer og teksten.")
+    m = _ITEM_REF.match(body)
+    if m is None:
+        first = body.split()[0]
+        raise _fail(sub, f'"{_echo(first)}" er ikke et punktnummer. Skriv nummeret som et tal, fx ad 3.')
+    if m["frac"]:
+        raise _fail(sub, f'"{_echo(m.group(0))}" er ikke et helt tal. Skriv punktets nummer, fx ad 3.')
+    if len(m["num"]) > 4 or not 1 <= int(m["num"]) <= _MAX_NUMBER:
+        raise _fail(sub, f"Punkt {_echo(m['num'])} findes ikke: punkterne er nummereret fra 1.")
+    after = re.sub(r"^[ \t]*[:.\-–—)]?", "", body[m.end() :], count=1)
+    return int(m["num"]), after.strip()
+
+
+def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    number, body = _parse_item_number(sub, rest)
+    if not body:
+        raise _fail(sub, f"Mangler teksten til punkt {number}.")
+    label = _KIND_LABEL.match(body)
+    if label is None:
+        return LogEntry(number, EntryKind.STATEMENT, body)
+    text = body[label.end() :].strip()
+    if label["label"].casefold() in _DECISION_LABELS:
+        if not text:
+            raise _fail(sub, f"Beslutningen til punkt {number} mangler tekst.")
+        return LogEntry(number, EntryKind.DECISION, text)
+    return _parse_action(sub, number, text, now)
+
+
+def _parse_action(sub: Subcommand, number: int, text: str, now: dt.datetime) -> LogEntry:
+    due: dt.date | None = None
+    due_matches = list(_DUE_RE.finditer(text))
+    if due_matches:
+        # Only the last `frist` is the deadline; earlier ones belong to the task's own wording.
+        dm = due_matches[-1]
+        tail = text[dm.end() :]
+        stop = re.search(r"<@|(?<![\w-])(?:ansvarlig|owner|responsible)(?![\w-])", tail, re.IGNORECASE)
+        date_text = (tail[: stop.start()] if stop else tail).strip().rstrip(".,;")
+        try:
+            due = dates.parse_date(date_text, now=now, lang="da", prefer="future")
+        except dates.DateError as error:
+            if dm["colon"] or _DATE_HINT.search(date_text):
+                raise _fail(sub, error.message) from None
+        if due is not None:
+            text = text[: dm.start()] + " " + (tail[stop.start() :] if stop else "")
+
+    owner_user_id: str | None = None
+    owner_name: str | None = None
+    if om := _OWNER_RE.search(text):
+        owner_text = text[om.end() :].strip().rstrip(".,;")
+        text = text[: om.start()]
+        mention = _MENTION_RE.search(owner_text)
+        if mention:
+            owner_user_id = mention["uid"]
+            owner_name = (
+                _collapse(_MENTION_RE.sub(" ", owner_text)) or (mention["label"] or "").strip() or None
+            )
+        else:
+            owner_name = _collapse(owner_text) or None
+        if owner_user_id is None and owner_name is None:
+            raise _fail(sub, "Skriv hvem der er ansvarlig efter ansvarlig:.")
+    else:
+        stripped = text.strip().rstrip(".,;").strip()
+        mentions = list(_MENTION_RE.finditer(stripped))
+        # Only a mention at the very start or end names the owner; one inside the task is wording.
+        owner = None
+        if mentions and mentions[-1].end() == len(stripped):
+            owner = mentions[-1]
+        elif mentions and mentions[0].start() == 0:
+            owner = mentions[0]
+        if owner is not None:
+            owner_user_id = owner["uid"]
+            owner_name = (owner["label"] or "").strip() or None
+            text = stripped[: owner.start()] + " " + stripped[owner.end() :]
+
+    task = re.sub(r"[ \t]{2,}", " ", text).strip().strip(",;–—-").strip()
+    if not task:
+        raise _fail(sub, f"Opgaven til punkt {number} mangler en beskrivelse.")
+    return LogEntry(number, EntryKind.ACTION, task, owner_user_id, owner_name, due)
+
+
+def _no_arguments(command: Command) -> Callable[[Subcommand, str, dt.datetime], Command]:
+    def parse(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+        extra = rest.strip().strip(".!:")
+        if not extra:
+            return command
+        hint = ""
+        if sub.name == "fortryd" and re.fullmatch(r"#?[0-9]{1,6}", extra):
+            hint = (
+                f" Vil du slette notering {extra.lstrip('#')}, så skriv {COMMAND} slet {extra.lstrip('#')}."
+            )
+        raise _fail(sub, f'"{sub.name}" skal ikke have noget efter sig.{hint}')
+
+    return parse
+
+
+_SEQ_RE = re.compile(r"\s*#?(?P<num>[0-9]+)(?![0-9])")
+
+
+def _parse_seq(sub: Subcommand, rest: str) -> tuple[int, str]:
+    m = _SEQ_RE.match(rest)
+    if m is None or len(m["num"]) > 6:
+        raise _fail(sub, f"Skriv nummeret på noteringen, fx {sub.name} 12. Numrene står i {COMMAND} status.")
+    seq = int(m["num"])
+    if seq < 1:
+        raise _fail(sub, "Noteringerne er nummereret fra 1.")
+    return seq, rest[m.end() :]
+
+
+def _parse_edit(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    seq, after = _parse_seq(sub, rest)
+    text = re.sub(r"^[ \t]*[:.\-–—]?", "", after, count=1).strip()
+    if not text:
+        raise _fail(sub, f"Skriv den nye tekst efter nummeret {seq}.")
+    return EditEntry(seq, text)
+
+
+def _parse_delete(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    seq, after = _parse_seq(sub, rest)
+    if after.strip().strip("."):
+        raise _fail(sub, f'Slet tager kun ét nummer, ikke "{_echo(after.strip())}".')
+    return DeleteEntry(seq)
+
+
+def _parse_approvers(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    user_ids = tuple(dict.fromkeys(m["uid"] for m in _MENTION_RE.finditer(rest)))
+    leftover = _MENTION_RE.sub(" ", rest)
+    leftover = re.sub(r"(?<![\w-])(?:og|and)(?![\w-])|[,;&+]", " ", leftover, flags=re.IGNORECASE).strip()
+    if leftover:
+        raise _fail(sub, f'Skriv godkenderne som @bruger; "{_echo(leftover)}" er ikke en Slack-bruger.')
+    if not user_ids:
+        raise _fail(sub, "Skriv mindst én godkender som @bruger.")
+    return SetApprovers(user_ids)
+
+
+def _parse_ask(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    question = rest.strip()
+    if not question:
+        raise _fail(sub, "Skriv dit spørgsmål efter spørg.")
+    return Ask(question)
+
+
+def _parse_export(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    word = rest.strip().strip(".").lstrip(".").casefold()
+    if not word:
+        return Export(None)
+    if word in _FORMAT_WORDS:
+        return Export(_FORMAT_WORDS[word])
+    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt eller docx.')
+
+
+def _parse_help(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    topic = _collapse(rest).removeprefix(COMMAND).strip()
+    if not topic:
+        return ShowHelp(None)
+    known = subcommand(topic.split()[0])
+    return ShowHelp(known.name if known else topic)
+
+
+_PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
+    "start": _parse_start,
+    "deltager": _parse_participant,
+    "afbud": _parse_absent,
+    "dagsorden": _parse_agenda,
+    "ad": _parse_ad,
+    "fortryd": _no_arguments(Undo()),
+    "ret": _parse_edit,
+    "slet": _parse_delete,
+    "status": _no_arguments(ShowStatus()),
+    "udkast": _no_arguments(CompileDraft()),
+    "godkendere": _parse_approvers,
+    "eksport": _parse_export,
+    "spørg": _parse_ask,
+    "hjælp": _parse_help,
+}
+assert set(_PARSERS) == {s.name for s in SUBCOMMANDS}, "every registered subcommand needs a parser"
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+def closest_subcommand(word: str) -> Subcommand | None:
+    """The subcommand a mistyped word most likely meant: a prefix first, then spelling."""
+    typed = word.casefold()[:30]
+    if len(typed) >= 2:
+        starts = {_BY_WORD[w] for w in _BY_WORD if w.startswith(typed)}
+        if len(starts) == 1:
+            return starts.pop()
+        within = [w for w in _BY_WORD if typed.startswith(w) and len(w) >= 2]
+        if within:
+            return _BY_WORD[max(within, key=len)]
+    close = difflib.get_close_matches(typed, list(_BY_WORD), n=1, cutoff=0.6)
+    return _BY_WORD[close[0]] if close else None
+
+
+def _unknown(word: str) -> CommandError:
+    guess = closest_subcommand(word)
+    names = ", ".join(s.name for s in SUBCOMMANDS)
+    if guess is None:
+        return CommandError(
+            f'Kender ikke kommandoen "{_echo(word)}". Kommandoerne er: {names}.\n'
+            f"Skriv {COMMAND} hjælp for at se hvordan de bruges."
+        )
+    return CommandError(
+        f'Kender ikke kommandoen "{_echo(word)}". Mente du {guess.name}?\n'
+        f"Brug: {guess.usage}\nSkriv {COMMAND} hjælp for alle kommandoer."
+    )
+
+
+_FIRST_WORD = re.compile(r"\s*(?P<word>\?|[^\W\d_]+)")
+
+
+def parse_command(text: str, *, now: dt.datetime) -> Command:
+    """Turn everything after `/referat` into a Command; raise CommandError with a Danish message."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if not text.strip():
+        return ShowHelp(None)
+    m = _FIRST_WORD.match(text)
+    if m is None:
+        raise _unknown(text.split()[0])
+    sub = subcommand(m["word"])
+    if sub is None:
+        raise _unknown(m["word"])
+    return _PARSERS[sub.name](sub, text[m.end() :], now)
+
+
+def help_text(topic: str | None = None) -> str:
+    """Danish help: every subcommand's usage and summary, or one subcommand with an example."""
+    if topic is not None and topic.strip():
+        sub = subcommand(topic.strip().split()[0].removeprefix(COMMAND))
+        if sub is not None:
+            also = f"\nSkrives også: {', '.join(sub.aliases)}" if sub.aliases else ""
+            return f"{sub.usage}\n{sub.summary}\nEksempel:\n{sub.example}{also}"
+        prefix = f'Der er ingen hjælp til "{_echo(topic)}".\n\n'
+    else:
+        prefix = ""
+    lines = [f"{prefix}Sådan bruger du {COMMAND}:"]
+    for sub in SUBCOMMANDS:
+        lines.append("")
+        lines.append(sub.usage)
+        lines.append(f"    {sub.summary}")
+    lines.append("")
+    lines.append(f"Skriv {COMMAND} hjælp <kommando> for et eksempel.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- helpers for the listener
+
+
+def unknown_item_message(number: int, existing: Sequence[tuple[int, str]]) -> str:
+    """Danish reply when `ad <number>` names an item that is not on the meeting's agenda."""
+    if not existing:
+        return (
+            f"Punkt {number} findes ikke: mødet har ingen dagsorden endnu. Sæt den med {COMMAND} dagsorden."
+        )
+    listed = "\n".join(f"{n}. {title}" for n, title in sorted(existing))
+    return f"Punkt {number} findes ikke på dagsordenen. Punkterne er:\n{listed}"
+
+
+@dataclass(frozen=True)
+class SpeakerResolution:
+    participant: Participant | None
+    named_in_text: bool  # True: the text names the speaker; False: the sender (or nobody)
+
+
+_TITLE_WORD = re.compile(r"[A-ZÆØÅ][\w.-]*")
+_TITLE_FILLERS = frozenset({"for", "og", "i", "af", "of", "and", "the", "fg.", "fg", "&"})
+_HEAD_LIMIT = 240  # a speaker is named in the first words, not somewhere in a long statement
+
+
+def _plain_title(title: str | None) -> str:
+    return _collapse(re.sub(r"\((?:referent|formand)\)", "", title or "", flags=re.IGNORECASE)).casefold()
+
+
+def _is_title_prefix(prefix: str, participant: Participant) -> bool:
+    """Is `prefix` (text before the name) a title, as in `Politidirektør Helle Kyndesen orienterede`?"""
+    if not prefix:
+        return True
+    if prefix.casefold() == _plain_title(participant.title):
+        return True
+    # Titles in the text may differ from the list (`Afdelingsleder` for `Afdelingschef`): accept a
+    # short run of capitalised words, but nothing that reads like the start of a sentence.
+    words = prefix.split()
+    return (
+        len(words) <= 5
+        and _TITLE_WORD.fullmatch(words[0]) is not None
+        and all(_TITLE_WORD.fullmatch(w) or w.casefold() in _TITLE_FILLERS for w in words[1:])
+    )
+
+
+def resolve_speaker(
+    text: str, participants: Sequence[Participant], sender_user_id: str | None
+) -> SpeakerResolution:
+    """Who is speaking in a logged statement.
+
+    The participant named at the start of the text (full name, optionally after a title, or a Slack
+    mention of a linked participant; the longest matching name wins), else the sender when the
+    sender is a linked participant, else nobody. Absent participants never speak.
+    """
+    present = [p for p in participants if not p.absent]
+    head = unicodedata.normalize("NFC", text[:_HEAD_LIMIT]).replace("\u00a0", " ").lstrip(" \t\n-–•*")
+    if m := _MENTION_RE.match(head):
+        for p in present:
+            if p.slack_user_id == m["uid"]:
+                return SpeakerResolution(p, True)
+    best: Participant | None = None
+    for p in present:
+        tokens = unicodedata.normalize("NFC", p.name).split()
+        if not tokens:
+            continue
+        pattern = re.compile(
+            r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens)) + r"(?![\w-])", re.IGNORECASE
+        )
+        for found in pattern.finditer(head):
+            prefix = head[: found.start()].strip().rstrip(",").strip()
+            if _is_title_prefix(prefix, p):
+                if best is None or len(p.name) > len(best.name):
+                    best = p
+                break
+    if best is not None:
+        return SpeakerResolution(best, True)
+    if sender_user_id:
+        for p in present:
+            if p.slack_user_id == sender_user_id:
+                return SpeakerResolution(p, False)
+    return SpeakerResolution(None, False)
