@@ -59,6 +59,7 @@ class ServerThread:
     """An HTTP server on a background thread, for tests and benchmarks that talk to the real app."""
 
     def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self.app = app
         self.server = http_server(app, host, port, threads=threads)
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
         self.url = f"http://{host}:{self.port}"
@@ -77,3 +78,6 @@ class ServerThread:
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         self._thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)
+        # Listeners still running after their ack (posting a draft, answering) finish before the
+        # caller closes the database under them.
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
