@@ -123,7 +123,18 @@ def test_second_start_in_same_channel_is_refused(bot: Bot) -> None:
 def test_help_and_bare_command(bot: Bot) -> None:
     for text in ("", "hjælp", "help"):
         answer = bot.cmd(text)
-        for word in ("start", "deltager", "afbud", "dagsorden", "ad", "fortryd", "ret", "slet", "status", "udkast"):
+        for word in (
+            "start",
+            "deltager",
+            "afbud",
+            "dagsorden",
+            "ad",
+            "fortryd",
+            "ret",
+            "slet",
+            "status",
+            "udkast",
+        ):
             assert word in answer
 
 
@@ -218,7 +229,9 @@ def test_forged_and_stale_signatures_are_rejected(bot: Bot) -> None:
     body = slash_command_body(
         "start Hemmeligt møde", user_id="UMINUTES", channel_id="C1", response_url="http://127.0.0.1:1/x"
     )
-    forged = bot.sender.post("/slack/events", body, "application/x-www-form-urlencoded", signature="v0=deadbeef")
+    forged = bot.sender.post(
+        "/slack/events", body, "application/x-www-form-urlencoded", signature="v0=deadbeef"
+    )
     assert forged.status == 401
     import time
 
