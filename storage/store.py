@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,18 @@ from storage.records import (
 # Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
 # gets "database is locked" and the user is asked to try again rather than the request timing out.
 BUSY_TIMEOUT_MS = 2000
+
+
+@dataclass(frozen=True)
+class ApprovedReferat:
+    """The final text of an approved meeting, and the exact draft the approvers approved."""
+
+    meeting_id: int
+    draft_id: int
+    draft_sha256: str  # the approved draft's text hash, as it stood when approved
+    text: str  # the final referat: the approved draft with the approval line instead of the marker
+    text_sha256: str
+    approved_utc: dt.datetime
 
 
 class StoreError(Exception):
@@ -111,13 +124,14 @@ class StoreOpener:
         migrate(self.path)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._all: list[Database] = []
 
     def __call__(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             db = connect(self.path)
-            store = Store(db)
+            store = Store(db, self._write_lock)
             self._local.store = store
             with self._lock:
                 self._all.append(db)
@@ -133,13 +147,37 @@ class StoreOpener:
 
 
 class Store:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, write_lock: threading.Lock | None = None) -> None:
         self.db = db
+        # Shared by every Store of one StoreOpener: threads of this process queue for writing here,
+        # in order, rather than in SQLite's busy handler, whose growing sleeps make a slow tail.
+        self._write_lock = write_lock or threading.Lock()
 
     @contextmanager
-    def atomic(self) -> Iterator[None]:
-        with self.db.atomic():
-            yield
+    def _write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first and then writes cannot wait for a concurrent
+        writer: SQLite fails it at once with "database is locked". Taking the lock at BEGIN lets
+        busy_timeout queue concurrent commands instead. Nested use becomes a savepoint.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                raise
+            self.db.execute("COMMIT")
+        finally:
+            self._write_lock.release()
 
     # --- meetings -------------------------------------------------------------------------------
 
@@ -158,7 +196,7 @@ class Store:
         source_name: str | None = None,
         content_hash: str | None = None,
     ) -> Meeting:
-        with self.db.atomic():
+        with self._write():
             if channel_id is not None and status is MeetingStatus.OPEN:
                 current = self.open_meeting(channel_id)
                 if current is not None:
@@ -209,6 +247,95 @@ class Store:
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
         return next((_meeting(r) for r in rows), None)
 
+    def import_meeting(
+        self,
+        *,
+        title: str,
+        date: dt.date,
+        place: str | None,
+        time_of_day: str | None,
+        opening: str | None,
+        source_name: str,
+        content_hash: str,
+        participants: Sequence[dict[str, Any]],
+        agenda: Sequence[tuple[int, str, Sequence[str], Sequence[str]]],
+        entries: Sequence[dict[str, Any]],
+        now: dt.datetime,
+    ) -> Meeting | None:
+        """Store a whole imported meeting in one transaction; None if that document is already in.
+
+        `participants`: name, title, organisation, absent, role, initials. `entries`: item_number,
+        kind, text, speaker (a participant's name or None), owner, due. Entries keep their words
+        verbatim and carry their own attribution.
+        """
+        with self._write():
+            if self.meeting_by_hash(content_hash) is not None:
+                return None
+            meeting_id = _pk(
+                self.db.table("meetings")
+                .insert(
+                    {
+                        "title": title,
+                        "date": date.isoformat(),
+                        "place": place,
+                        "time_of_day": time_of_day,
+                        "status": str(MeetingStatus.IMPORTED),
+                        "opening": opening,
+                        "source_name": source_name,
+                        "content_hash": content_hash,
+                        "created_utc": _iso(now),
+                    }
+                )
+                .last_pk
+            )
+            ids: dict[str, int] = {}
+            for position, person in enumerate(participants, start=1):
+                person_id = _pk(
+                    self.db.table("participants")
+                    .insert(
+                        {
+                            "meeting_id": meeting_id,
+                            "name": person["name"],
+                            "title": person.get("title"),
+                            "organisation": person.get("organisation"),
+                            "absent": int(bool(person.get("absent"))),
+                            "role": person.get("role"),
+                            "initials": person.get("initials"),
+                            "position": position,
+                        }
+                    )
+                    .last_pk
+                )
+                ids.setdefault(str(person["name"]).casefold(), person_id)
+            self.db.table("agenda_items").insert_all(
+                {
+                    "meeting_id": meeting_id,
+                    "number": number,
+                    "title": item_title,
+                    "bullets": json.dumps(list(bullets), ensure_ascii=False),
+                    "background": json.dumps(list(background), ensure_ascii=False),
+                }
+                for number, item_title, bullets, background in agenda
+            )
+            created = _iso(now)
+            self.db.table("entries").insert_all(
+                {
+                    "meeting_id": meeting_id,
+                    "seq": seq,
+                    "item_number": entry["item_number"],
+                    "kind": str(entry["kind"]),
+                    "text": entry["text"],
+                    "speaker_id": ids.get(str(entry.get("speaker") or "").casefold()),
+                    "owner": entry.get("owner"),
+                    "due": entry["due"].isoformat() if entry.get("due") else None,
+                    "attributed": 1,
+                    "created_utc": created,
+                }
+                for seq, entry in enumerate(entries, start=1)
+            )
+            self._audit(meeting_id, None, None, "import", None, source_name, now)
+        return self.meeting(meeting_id)
+
     def meetings(self) -> list[Meeting]:
         return [_meeting(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
 
@@ -249,7 +376,7 @@ class Store:
 
         Returns the participant and whether they were new.
         """
-        with self.db.atomic():
+        with self._write():
             existing = self._find_participant(meeting_id, name, slack_user_id)
             values: dict[str, Any] = {
                 "name": name,
@@ -319,7 +446,7 @@ class Store:
         """Replace the agenda; refused when live entries sit on items the new agenda drops."""
         new_items = list(items)
         numbers = {n for n, _, _, _ in new_items}
-        with self.db.atomic():
+        with self._write():
             used = [
                 int(r["item_number"])
                 for r in self.db.query(
@@ -371,7 +498,7 @@ class Store:
         due: dt.date | None = None,
         attributed: bool = False,
     ) -> Entry:
-        with self.db.atomic():
+        with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
             entry_id = _pk(
                 self.db.table("entries")
@@ -426,7 +553,7 @@ class Store:
         return next((_entry(r) for r in rows), None)
 
     def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
-        with self.db.atomic():
+        with self._write():
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
@@ -442,7 +569,7 @@ class Store:
         self, meeting_id: int, seq: int, *, user_id: str, now: dt.datetime, action: str = "delete"
     ) -> Entry:
         """Soft-delete: the row stays for the audit trail and the next draft's change list."""
-        with self.db.atomic():
+        with self._write():
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
@@ -506,7 +633,7 @@ class Store:
     def add_draft(
         self, meeting_id: int, *, text: str, text_sha256: str, snapshot: Any, now: dt.datetime
     ) -> Draft:
-        with self.db.atomic():
+        with self._write():
             version = self._next_value("drafts", "version", meeting_id)
             draft_id = _pk(
                 self.db.table("drafts")
@@ -554,6 +681,64 @@ class Store:
         )
         return next((_draft(r) for r in rows), None)
 
+    def draft_version(self, meeting_id: int, version: int) -> Draft | None:
+        rows = list(
+            self.db.query("select * from drafts where meeting_id = ? and version = ?", [meeting_id, version])
+        )
+        return _draft(rows[0]) if rows else None
+
+    def finalize(
+        self, meeting_id: int, draft_id: int, *, text: str, text_sha256: str, now: dt.datetime
+    ) -> bool:
+        """Lock the meeting with its final text; False (nothing written) unless this call did it.
+
+        Refused when the meeting is no longer open or `draft_id` is no longer its newest draft (a
+        new version voids the approvals the caller counted), so racing last approvals finalise once.
+        """
+        with self._write():
+            cursor = self.db.execute(
+                "update meetings set status = ?, approved_utc = ? where id = ? and status = ? "
+                "and (select id from drafts where meeting_id = ? order by version desc limit 1) = ?",
+                [
+                    str(MeetingStatus.APPROVED),
+                    _iso(now),
+                    meeting_id,
+                    str(MeetingStatus.OPEN),
+                    meeting_id,
+                    draft_id,
+                ],
+            )
+            if cursor.rowcount != 1:
+                return False
+            draft = self.draft(draft_id)
+            assert draft is not None
+            self.db.table("approved_referats").insert(
+                {
+                    "meeting_id": meeting_id,
+                    "draft_id": draft_id,
+                    "draft_sha256": draft.text_sha256,
+                    "text": text,
+                    "text_sha256": text_sha256,
+                    "approved_utc": _iso(now),
+                }
+            )
+            self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
+        return True
+
+    def approved_referat(self, meeting_id: int) -> ApprovedReferat | None:
+        rows = list(self.db.query("select * from approved_referats where meeting_id = ?", [meeting_id]))
+        if not rows:
+            return None
+        r = rows[0]
+        return ApprovedReferat(
+            meeting_id=r["meeting_id"],
+            draft_id=r["draft_id"],
+            draft_sha256=r["draft_sha256"],
+            text=r["text"],
+            text_sha256=r["text_sha256"],
+            approved_utc=_required_dt(r["approved_utc"]),
+        )
+
     def approvers(self, meeting_id: int) -> list[str]:
         rows = self.db.query(
             "select user_id from approvers where meeting_id = ? order by rowid", [meeting_id]
@@ -566,7 +751,7 @@ class Store:
     def set_approvers(
         self, meeting_id: int, user_ids: Sequence[str], *, user_id: str, now: dt.datetime
     ) -> None:
-        with self.db.atomic():
+        with self._write():
             before = self.approvers(meeting_id)
             self.db.execute("delete from approvers where meeting_id = ?", [meeting_id])
             self.db.table("approvers").insert_all({"meeting_id": meeting_id, "user_id": u} for u in user_ids)
@@ -576,7 +761,7 @@ class Store:
 
     def add_approval(self, draft_id: int, user_id: str, now: dt.datetime) -> bool:
         """Record an approval of one exact draft version; False when it was already there."""
-        with self.db.atomic():
+        with self._write():
             cursor = self.db.execute(
                 "insert or ignore into approvals (draft_id, user_id, approved_utc) values (?, ?, ?)",
                 [draft_id, user_id, _iso(now)],
@@ -604,7 +789,7 @@ class Store:
         ts: str | None,
         now: dt.datetime,
     ) -> Comment:
-        with self.db.atomic():
+        with self._write():
             comment_id = _pk(
                 self.db.table("comments")
                 .insert(
@@ -648,7 +833,7 @@ class Store:
 
     def claim_event(self, key: str, now: dt.datetime) -> bool:
         """True the first time `key` is seen: the caller acts; False for a redelivery."""
-        with self.db.atomic():
+        with self._write():
             cursor = self.db.execute(
                 "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, _iso(now)]
             )
