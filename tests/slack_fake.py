@@ -419,6 +419,9 @@ class FakeSlack:
         self._id_counter = itertools.count(1)
         self._users: dict[str, Json] = {}
         self._channels: dict[str, str] = {}
+        # Socket Mode hook: what `apps.connections.open` hands out. Tests point it at a local
+        # WebSocket stand-in (tests/ws_fake.py); the default port 1 refuses connections.
+        self.socket_mode_url = "ws://127.0.0.1:1/"
         self._clear()
         self._methods: dict[str, Callable[[Json], Json]] = {
             "auth.test": self._auth_test,
@@ -1086,7 +1089,7 @@ class FakeSlack:
         return {"ok": True, "view": self._view_payload(updated)}
 
     def _apps_connections_open(self, params: Json) -> Json:
-        return {"ok": True, "url": "ws://127.0.0.1:1/"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _files_get_upload_url(self, params: Json) -> Json:
         filename, length = _str(params.get("filename")), _str(params.get("length"))
