@@ -168,57 +168,89 @@ def m001_initial(db: Database) -> None:
     db.table("processed_events").create({"key": str, "at_utc": str}, pk="key", not_null={"at_utc"})
 
 
+# An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
+ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
+
+
 @migrations()
 def m002_search(db: Database) -> None:
     """What "Ask the archive" needs beyond the entry index of m001.
 
     A decision is often reached only through its agenda item ("Der var enighed om at fortsætte…"
-    never names Trekanten; the item's sub-bullet does), so agenda items get their own index over
-    title, sub-bullets and background. The fts5vocab tables expose both indexes' terms, which the
-    question side expands user words against (inflections, compounds, æ/ø/å spellings, typos).
-    `search_state.generation` changes whenever that vocabulary or the people may have changed, so
-    a process can cache them and check one integer per question.
+    never names Trekanten; the item's sub-bullet and a sibling statement do). `item_context_fts`
+    holds one document per (meeting, item): the item's title, sub-bullets and background plus the
+    text of every live entry of that item, kept current by triggers. "Every topic term occurs
+    somewhere in the item" is then one FTS5 AND query instead of a join over every entry naming a
+    common word. Deleted entries leave their item's document, so its vocabulary
+    (`item_context_vocab`, what question words are expanded against) never offers deleted text.
+    `search_state.generation` changes whenever that vocabulary or the people may have changed, so a
+    process can cache them and check one row per question; `archive` tells two database files
+    apart that share a path and a generation.
     """
-    db.execute("create virtual table agenda_items_fts using fts5(text, tokenize = '" + FTS_TOKENIZE + "')")
+    key = f"{{m}} * {ITEM_KEY_FACTOR} + {{i}}"
     item_text = (
-        "{p}.title"
+        "(select a.title"
         " || ' ' || coalesce((select group_concat(value, ' ') from json_each("
-        "case when json_valid({p}.bullets) then {p}.bullets else '[]' end)), '')"
+        "case when json_valid(a.bullets) then a.bullets else '[]' end)), '')"
         " || ' ' || coalesce((select group_concat(value, ' ') from json_each("
-        "case when json_valid({p}.background) then {p}.background else '[]' end)), '')"
+        "case when json_valid(a.background) then a.background else '[]' end)), '')"
+        " from agenda_items a where a.meeting_id = {m} and a.number = {i})"
+    )
+    entries_text = (
+        "(select group_concat(x.text, char(10)) from entries x"
+        " where x.meeting_id = {m} and x.item_number = {i} and x.deleted_utc is null)"
+    )
+    context = f"coalesce({item_text}, '') || char(10) || coalesce({entries_text}, '')"
+
+    def rebuild(m: str, i: str) -> str:
+        """Statements replacing the document of item (m, i) by its current text."""
+        k = key.format(m=m, i=i)
+        return (
+            f"delete from item_context_fts where rowid = {k}; "
+            f"insert into item_context_fts (rowid, text) select {k}, t from "
+            f"(select {context.format(m=m, i=i)} as t) where length(trim(t, ' ' || char(10))) > 0; "
+        )
+
+    db.execute("create virtual table item_context_fts using fts5(text, tokenize = '" + FTS_TOKENIZE + "')")
+    db.execute(
+        "insert into item_context_fts (rowid, text) select "
+        + key.format(m="k.meeting_id", i="k.item_number")
+        + ", "
+        + context.format(m="k.meeting_id", i="k.item_number")
+        + " from (select meeting_id, item_number from entries where deleted_utc is null "
+        "union select meeting_id, number from agenda_items) k"
     )
     db.execute(
-        "insert into agenda_items_fts (rowid, text) select a.id, "
-        + item_text.format(p="a")
-        + " from agenda_items a"
+        f"create trigger entries_context_ai after insert on entries begin {rebuild('new.meeting_id', 'new.item_number')} end"
     )
     db.execute(
-        "create trigger agenda_items_search_ai after insert on agenda_items begin "
-        "insert into agenda_items_fts (rowid, text) values (new.id, " + item_text.format(p="new") + "); "
-        "end"
+        f"create trigger entries_context_ad after delete on entries begin {rebuild('old.meeting_id', 'old.item_number')} end"
     )
     db.execute(
-        "create trigger agenda_items_search_ad after delete on agenda_items begin "
-        "delete from agenda_items_fts where rowid = old.id; "
-        "end"
+        "create trigger entries_context_au after update of text, deleted_utc, meeting_id, item_number on entries "
+        f"begin {rebuild('old.meeting_id', 'old.item_number')} {rebuild('new.meeting_id', 'new.item_number')} end"
     )
     db.execute(
-        "create trigger agenda_items_search_au after update on agenda_items begin "
-        "delete from agenda_items_fts where rowid = old.id; "
-        "insert into agenda_items_fts (rowid, text) values (new.id, " + item_text.format(p="new") + "); "
-        "end"
+        f"create trigger agenda_items_context_ai after insert on agenda_items begin {rebuild('new.meeting_id', 'new.number')} end"
     )
-    db.execute("create virtual table entries_vocab using fts5vocab(entries_fts, 'row')")
-    db.execute("create virtual table agenda_items_vocab using fts5vocab(agenda_items_fts, 'row')")
+    db.execute(
+        f"create trigger agenda_items_context_ad after delete on agenda_items begin {rebuild('old.meeting_id', 'old.number')} end"
+    )
+    db.execute(
+        "create trigger agenda_items_context_au after update on agenda_items "
+        f"begin {rebuild('old.meeting_id', 'old.number')} {rebuild('new.meeting_id', 'new.number')} end"
+    )
+    db.execute("create virtual table item_context_vocab using fts5vocab(item_context_fts, 'row')")
 
     db.execute(
-        "create table search_state (id integer primary key check (id = 1), generation integer not null)"
+        "create table search_state (id integer primary key check (id = 1), archive text not null, "
+        "generation integer not null)"
     )
-    db.execute("insert into search_state (id, generation) values (1, 0)")
+    db.execute("insert into search_state (id, archive, generation) values (1, lower(hex(randomblob(8))), 0)")
     bump = "update search_state set generation = generation + 1 where id = 1;"
     for table, event in (
         ("entries", "insert"),
-        ("entries", "update of text"),
+        ("entries", "update of text, deleted_utc"),
         ("entries", "delete"),
         ("agenda_items", "insert"),
         ("agenda_items", "update"),
@@ -227,11 +259,38 @@ def m002_search(db: Database) -> None:
         ("participants", "update of name, title"),
         ("participants", "delete"),
     ):
-        name = f"{table}_generation_{event.split()[0]}"
-        db.execute(f"create trigger {name} after {event} on {table} begin {bump} end")
+        db.execute(
+            f"create trigger {table}_generation_{event.split()[0]} after {event} on {table} begin {bump} end"
+        )
 
-    # Speaker filters look people up by name and entries by speaker; item context joins on
-    # (meeting, item).
+    # Speaker filters look people up by name and entries by speaker. Reaching decisions through
+    # their agenda item reads (meeting, item) → live entries of a kind: covered by one index, so
+    # only the entries finally shown are read from the table.
     db.table("entries").create_index(["speaker_id"])
-    db.table("entries").create_index(["meeting_id", "item_number"])
+    db.table("entries").create_index(["meeting_id", "item_number", "deleted_utc", "kind"])
+    db.table("entries").create_index(["kind", "deleted_utc"])
     db.table("participants").create_index(["name"])
+
+
+@migrations()
+def m003_approved_referats(db: Database) -> None:
+    """The final referat of an approved meeting, stored once and never rewritten.
+
+    Approvers approve one exact draft (its text and sha256 stay in `drafts`); the final text is
+    that draft with the draft marker replaced by the approval line. Both hashes are kept, so what
+    was approved, and what was published as final, can be shown again word for word. One row per
+    meeting: the primary key also makes finalising idempotent when two last approvals race.
+    """
+    db.table("approved_referats").create(
+        {
+            "meeting_id": int,
+            "draft_id": int,
+            "draft_sha256": str,
+            "text": str,
+            "text_sha256": str,
+            "approved_utc": str,
+        },
+        pk="meeting_id",
+        not_null={"draft_id", "draft_sha256", "text", "text_sha256", "approved_utc"},
+        foreign_keys=[("meeting_id", "meetings", "id"), ("draft_id", "drafts", "id")],
+    )

@@ -1,0 +1,475 @@
+"""Turn search hits into the answer a person reads in Slack (mrkdwn) or the console.
+
+Pure: it gets the parsed question, one page of hits and what the archive knows nearby, and writes
+text in the question's language. It reads hits through the `Hit` and `ItemRef` protocols below,
+which storage.search's records satisfy, so it imports no storage code. Labels are translated; the minutes are quoted as logged, never
+translated or reworded (a long statement is shortened with `…` around the words asked about;
+decisions are kept whole). Hits are grouped by meeting in rank order, so the best meeting comes
+first; within a meeting they follow the agenda. One page fits a Slack message (≤ 3,500 characters)
+and says how to ask for the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.dates import Period, format_long_da, format_long_en
+from bot.questions import Lang, Question, index_form
+
+
+class Hit(Protocol):
+    """What an answer shows of one entry found (storage.search.Hit has exactly this)."""
+
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def meeting_title(self) -> str: ...
+    @property
+    def meeting_date(self) -> dt.date: ...
+    @property
+    def meeting_status(self) -> str: ...
+    @property
+    def item_number(self) -> int: ...
+    @property
+    def item_title(self) -> str | None: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def attributed(self) -> bool: ...
+    @property
+    def speaker_name(self) -> str | None: ...
+    @property
+    def speaker_title(self) -> str | None: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def people(self) -> tuple[tuple[str, str | None], ...]: ...
+
+
+class ItemRef(Protocol):
+    """An agenda item to suggest (storage.search.ItemRef has exactly this)."""
+
+    @property
+    def meeting_title(self) -> str: ...
+    @property
+    def meeting_date(self) -> dt.date: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+
+
+PAGE_SIZE = 8
+MAX_CHARS = 3500
+_EXCERPT_LIMITS = (360, 220, 130)  # tried in turn until the page fits MAX_CHARS
+_DECISION_LIMIT = 700
+
+
+@dataclass(frozen=True)
+class NoMatchHelp:
+    """What the archive knows close to a question that found nothing."""
+
+    empty_archive: bool = False
+    close_terms: tuple[str, ...] = ()  # vocabulary words that look like the unknown ones
+    term_counts: tuple[tuple[str, int], ...] = ()  # agenda items naming each topic term, when together none
+
+    related: tuple[ItemRef, ...] = ()  # agenda items naming the topic
+    without_filters: int = 0  # agenda items on the topic when period, person and kind are dropped
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    lines: tuple[str, ...]
+    lang: Lang
+    meeting_ids: tuple[int, ...] = ()  # meetings shown, in order (for links)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "decisions": "Beslutninger",
+        "statements": "Udtalelser",
+        "who": "Hvem har talt",
+        "actions": "Opgaver",
+        "search": "Fundet i referaterne",
+        "about": "om",
+        "from": "fra",
+        "found": "fundet",
+        "item": "Ad",
+        "opening": "Indledning",
+        "draft": "udkast",
+        "link": "referat",
+        "decision": "Beslutning",
+        "action": "Opfølgning",
+        "due": "frist",
+        "no_owner": "ingen ansvarlig",
+        "people": "Personer",
+        "page": "side",
+        "of": "af",
+        "more": "flere",
+        "more_cmd": "/referat spørg",
+        "see_more": "se dem med",
+    },
+    "en": {
+        "decisions": "Decisions",
+        "statements": "Statements",
+        "who": "Who spoke",
+        "actions": "Action items",
+        "search": "Found in the minutes",
+        "about": "on",
+        "from": "by",
+        "found": "found",
+        "item": "Item",
+        "opening": "Opening",
+        "draft": "draft",
+        "link": "minutes",
+        "decision": "Decision",
+        "action": "Follow-up",
+        "due": "due",
+        "no_owner": "no owner",
+        "people": "People",
+        "page": "page",
+        "of": "of",
+        "more": "more",
+        "more_cmd": "/referat ask",
+        "see_more": "see them with",
+    },
+}
+
+_NOTHING = {
+    "da": {
+        "decisions": "beslutninger",
+        "statements": "udtalelser",
+        "who": "udtalelser",
+        "actions": "opgaver",
+        "search": "noget",
+    },
+    "en": {
+        "decisions": "decisions",
+        "statements": "statements",
+        "who": "statements",
+        "actions": "action items",
+        "search": "anything",
+    },
+}
+
+
+def pages_for(total: int, page_size: int = PAGE_SIZE) -> int:
+    return math.ceil(total / page_size) if total > 0 else 0
+
+
+def format_date(d: dt.date, lang: Lang) -> str:
+    return format_long_en(d) if lang == "en" else format_long_da(d)
+
+
+def format_answer(
+    question: Question,
+    hits: Sequence[Hit],
+    *,
+    total: int,
+    links: Mapping[int, str] | None = None,
+    hints: NoMatchHelp | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Answer:
+    """The answer to one page of a question; `links` maps meeting id → permalink of its referat."""
+    lang = question.lang
+    pages = pages_for(total, page_size)
+    if not hits:
+        if total > 0:
+            lines = _beyond_last_page(question, pages)
+        else:
+            lines = _no_match(question, hints or NoMatchHelp())
+        return _answer(lines, lang, (), total, question.page, pages)
+    meeting_ids = tuple(dict.fromkeys(h.meeting_id for h in hits))
+    for limit in _EXCERPT_LIMITS:
+        lines = _page(question, hits, total=total, pages=pages, links=links or {}, limit=limit)
+        if len("\n".join(lines)) <= MAX_CHARS:
+            break
+    return _answer(lines, lang, meeting_ids, total, question.page, pages)
+
+
+def _answer(
+    lines: Sequence[str], lang: Lang, meeting_ids: tuple[int, ...], total: int, page: int, pages: int
+) -> Answer:
+    text = "\n".join(lines)
+    if len(text) > MAX_CHARS:
+        text = text[: MAX_CHARS - 1].rstrip() + "…"
+    return Answer(
+        text=text, lines=tuple(lines), lang=lang, meeting_ids=meeting_ids, total=total, page=page, pages=pages
+    )
+
+
+# ------------------------------------------------------------------------------------------ a page
+
+
+def _headline(question: Question, total: int | None) -> str:
+    labels = _LABELS[question.lang]
+    parts = [labels[question.intent]]
+    if question.speaker is not None:
+        parts.append(f"{labels['from']} {_speaker_words(question)}")
+    if question.topic_text:
+        parts.append(f"{labels['about']} «{question.topic_text}»")
+    if question.period is not None:
+        parts.append(f"({question.period.label})")
+    head = "*" + " ".join(parts) + "*"
+    if total is not None:
+        head += f" – {total} {labels['found']}"
+    return head
+
+
+def _speaker_words(question: Question) -> str:
+    speaker = question.speaker
+    assert speaker is not None
+    if not speaker.by_role:
+        return speaker.words
+    names = list(dict.fromkeys(p.name for p in speaker.people))
+    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    return f"{speaker.words} ({shown})"
+
+
+def _page(
+    question: Question,
+    hits: Sequence[Hit],
+    *,
+    total: int,
+    pages: int,
+    links: Mapping[int, str],
+    limit: int,
+) -> list[str]:
+    labels = _LABELS[question.lang]
+    lines = [_headline(question, total)]
+    if question.intent == "who":
+        people = _people(hits)
+        if people:
+            lines.append(f"{labels['people']}: " + ", ".join(people))
+    groups: dict[int, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.meeting_id, []).append(hit)
+    for group in groups.values():
+        lines.append("")
+        lines.append(_meeting_line(group[0], question.lang, links))
+        item: int | None = None
+        for hit in sorted(group, key=lambda h: (h.item_number, h.seq)):
+            if hit.item_number != item:
+                item = hit.item_number
+                lines.append(_item_line(hit, question.lang))
+            lines.append(_hit_line(hit, question, limit))
+    lines.extend(_footer(question, hits, total=total, pages=pages))
+    return lines
+
+
+def _people(hits: Sequence[Hit]) -> list[str]:
+    seen: dict[str, str | None] = {}
+    for hit in hits:
+        for name, title in hit.people:
+            if name not in seen or (seen[name] is None and title):
+                seen[name] = title
+    return [f"*{name}* ({title})" if title else f"*{name}*" for name, title in seen.items()]
+
+
+def _meeting_line(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
+    labels = _LABELS[lang]
+    line = f"*{hit.meeting_title}*, {format_date(hit.meeting_date, lang)}"
+    if hit.meeting_status == "open":
+        line += f" ({labels['draft']})"
+    link = links.get(hit.meeting_id)
+    if link:
+        line += f" – <{link}|{labels['link']}>"
+    return line
+
+
+def _item_line(hit: Hit, lang: Lang) -> str:
+    labels = _LABELS[lang]
+    if hit.item_number == 0:
+        return f"_{labels['opening']}_"
+    title = (hit.item_title or "").strip().rstrip(":").strip()
+    return (
+        f"_{labels['item']} {hit.item_number} – {title}_"
+        if title
+        else f"_{labels['item']} {hit.item_number}_"
+    )
+
+
+def _hit_line(hit: Hit, question: Question, limit: int) -> str:
+    labels = _LABELS[question.lang]
+    if hit.kind == "action":
+        owner = hit.owner or f"({labels['no_owner']})"
+        line = f"• *{owner}* – {_excerpt(hit.text, question.topic_terms, limit)}"
+        if hit.due is not None:
+            line += f" – {labels['due']} {format_date(hit.due, question.lang)}"
+        if question.intent != "actions":
+            line = line.replace("• ", f"• {labels['action']}: ", 1)
+        return line
+    if hit.kind == "decision":
+        text = _excerpt(hit.text, question.topic_terms, _DECISION_LIMIT)
+        return f"• {text}" if question.intent == "decisions" else f"• *{labels['decision']}:* {text}"
+    text = _excerpt(hit.text, question.topic_terms, limit)
+    if hit.speaker_name and not hit.attributed:
+        who = f"*{hit.speaker_name}*" + (f", {hit.speaker_title}" if hit.speaker_title else "")
+        return f"• {who}: {text}"
+    return f"• {text}"
+
+
+def _excerpt(text: str, terms: Sequence[str], limit: int) -> str:
+    """The text word for word, or a window of it around the first topic word, marked with `…`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    folded = index_form(text)
+    positions = []
+    for term in terms:
+        for word in re.findall(r"[^\W_]+", term):
+            probe = index_form(word)[: max(4, len(word) - 2)]
+            at = folded.find(probe)
+            if at >= 0:
+                positions.append(at)
+    at = min(positions) if positions else 0
+    start = 0 if at < limit // 2 else _word_start(text, at - limit // 3)
+    end = _word_end(text, start + limit)
+    out = text[start:end].strip()
+    return ("… " if start > 0 else "") + out + (" …" if end < len(text) else "")
+
+
+def _word_start(text: str, pos: int) -> int:
+    space = text.rfind(" ", 0, max(0, pos))
+    return space + 1 if space >= 0 else 0
+
+
+def _word_end(text: str, pos: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    space = text.rfind(" ", 0, pos)
+    return space if space > 0 else pos
+
+
+def _footer(question: Question, hits: Sequence[Hit], *, total: int, pages: int) -> list[str]:
+    labels = _LABELS[question.lang]
+    shown_until = (question.page - 1) * PAGE_SIZE + len(hits)
+    remaining = total - shown_until
+    lines: list[str] = []
+    if pages > 1:
+        lines.append("")
+        page_note = f"{labels['page'].capitalize()} {question.page} {labels['of']} {pages}."
+        if remaining > 0:
+            command = f"{labels['more_cmd']} {question.text} {labels['page']} {question.page + 1}"
+            page_note += f" {remaining} {labels['more']} – {labels['see_more']} `{command}`"
+        lines.append(page_note)
+    return lines
+
+
+def _beyond_last_page(question: Question, pages: int) -> list[str]:
+    labels = _LABELS[question.lang]
+    command = f"{labels['more_cmd']} {question.text}"
+    if question.lang == "en":
+        return [
+            f"Page {question.page} does not exist: the answer has {pages} page(s). Start with `{command}`."
+        ]
+    side = "side" if pages == 1 else "sider"
+    return [f"Side {question.page} findes ikke: svaret har {pages} {side}. Start med `{command}`."]
+
+
+# ---------------------------------------------------------------------------------------- no match
+
+
+def _no_match(question: Question, hints: NoMatchHelp) -> list[str]:
+    lang = question.lang
+    if hints.empty_archive:
+        if lang == "en":
+            return ["The archive is empty: there are no minutes to search yet."]
+        return ["Arkivet er tomt: der er endnu ingen referater at søge i."]
+    if not question.topic_terms and question.speaker is None and question.period is None:
+        if lang == "en":
+            return [
+                "What would you like to know? Ask e.g. `/referat ask what was decided on Trekanten?` "
+                "or `/referat ask what did the mayor say about burglaries last year?`"
+            ]
+        return [
+            "Hvad vil du vide? Spørg fx `/referat spørg hvad blev besluttet om Trekanten?` "
+            "eller `/referat spørg hvad sagde politidirektøren om flerårsaftalen?`"
+        ]
+    lines = [_nothing_found(question)]
+    if hints.without_filters:
+        lines.append(_without_filters(question, hints.without_filters))
+    if len(hints.term_counts) > 1:
+        counts = ", ".join(f"«{term}» {count}" for term, count in hints.term_counts)
+        if lang == "en":
+            lines.append(f"No agenda item has all the words. Agenda items with each word: {counts}.")
+        else:
+            lines.append(f"Intet dagsordenspunkt har alle ordene. Punkter med hvert ord: {counts}.")
+    if hints.close_terms:
+        words = ", ".join(hints.close_terms)
+        lines.append(
+            f"Words in the archive that look similar: {words}."
+            if lang == "en"
+            else f"Ord i arkivet, der ligner: {words}."
+        )
+    if hints.related:
+        lines.append("Related agenda items:" if lang == "en" else "Beslægtede dagsordenspunkter:")
+        for ref in hints.related:
+            label = "Item" if lang == "en" else "Ad"
+            lines.append(
+                f"• {label} {ref.number} – {ref.title.rstrip(':').strip()} "
+                f"({ref.meeting_title}, {format_date(ref.meeting_date, lang)})"
+            )
+    return lines
+
+
+def _nothing_found(question: Question) -> str:
+    lang = question.lang
+    what = _NOTHING[lang][question.intent]
+    parts = []
+    if question.speaker is not None:
+        parts.append(f"{_LABELS[lang]['from']} {_speaker_words(question)}")
+    if question.topic_text:
+        parts.append(f"{_LABELS[lang]['about']} «{question.topic_text}»")
+    if question.period is not None:
+        parts.append(_period_phrase(question.period, lang))
+    tail = (" " + " ".join(parts)) if parts else ""
+    if lang == "en":
+        return (
+            f"I found no {what}{tail} in the minutes."
+            if what != "anything"
+            else f"I found nothing{tail} in the minutes."
+        )
+    return (
+        f"Jeg fandt ingen {what}{tail} i referaterne."
+        if what != "noget"
+        else f"Jeg fandt intet{tail} i referaterne."
+    )
+
+
+def _period_phrase(period: Period, lang: Lang) -> str:
+    label = period.label
+    if re.match(r"^(siden|før|efter|since|before|after|de sidste|the last|the past)\b", label):
+        return label
+    if re.match(r"^\d{1,2}\.? ", label):
+        return f"on {label}" if lang == "en" else f"den {label}"
+    return f"in {label}" if lang == "en" else f"i {label}"
+
+
+def _without_filters(question: Question, count: int) -> str:
+    lang = question.lang
+    dropped = []
+    if question.period is not None:
+        dropped.append(_period_phrase(question.period, lang))
+    if question.speaker is not None:
+        dropped.append(f"{_LABELS[lang]['from']} {question.speaker.words}")
+    if question.intent in ("decisions", "actions", "statements", "who"):
+        dropped.append(("only " if lang == "en" else "kun ") + _NOTHING[lang][question.intent])
+    if lang == "en":
+        return f"Without the limits ({', '.join(dropped)}) the topic comes up under {count} agenda item(s)."
+    return f"Uden afgrænsning ({', '.join(dropped)}) nævnes emnet under {count} dagsordenspunkt(er)."

@@ -1,0 +1,768 @@
+"""Understand a question to the archive, in Danish or English, without a language model.
+
+Two pure halves:
+
+* `parse_question` turns text into a `Question`: the language (function words, æøå), the intent by
+  word lists (actions, who, decisions, statements, else plain search), a speaker (a participant's
+  name fuzzy-matched, or a role word such as `politidirektøren` matched to participants' titles),
+  a period (bot.dates.find_period) and the topic terms left once question words are gone.
+* `Vocabulary.expand` turns one topic term into the index's own words that should count as it.
+  Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and
+  make typos, and a stemmer handles all that badly (see /work/shared/notes/danish-search.md), so a
+  term expands against the vocabulary of the FTS indexes: exact and inflected forms, every word
+  containing it (compounds), and rapidfuzz neighbours. Nothing here builds FTS5 syntax; storage
+  quotes whatever it is given.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import accumulate
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.dates import Period, find_period
+
+Lang = Literal["da", "en"]
+Intent = Literal["decisions", "statements", "who", "actions", "search"]
+
+MAX_TERMS = 6  # AND of more words than this finds nothing in minutes; keep the first ones
+MAX_EXPANSIONS = 200  # per term: enough for every compound of a stem, small enough for FTS5
+FUZZY_CUTOFF = 85  # rapidfuzz ratio for typo neighbours (measured: no wrong hits at 85)
+MIN_CONTAINS = 4  # a term this long also finds every word containing it (compounds)
+MIN_STEM = 5  # inflection endings are stripped only when this much of the word remains
+MIN_MODIFIER = 3  # a term found inside a word needs this many letters before it (a compound's first part)
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_PAGE = re.compile(r"[\s,(]*\b(?:side|page|s\.|p\.)\s*(\d{1,4})\s*\)?[\s?.!]*$", re.IGNORECASE)
+
+# Danish noun and adjective endings, longest first, in folded form. A vocabulary word counts as an
+# inflection of a stem when it is the stem plus one of these.
+ENDINGS: tuple[str, ...] = (
+    "ernes",
+    "erne",
+    "enes",
+    "ene",
+    "ens",
+    "ere",
+    "ers",
+    "ets",
+    "nes",
+    "en",
+    "er",
+    "es",
+    "et",
+    "ne",
+    "ts",
+    "e",
+    "n",
+    "s",
+    "t",
+    "",
+)
+_ENDING_SET = frozenset(ENDINGS)
+# Singular definite and genitive endings of a role word (`politidirektøren`, `borgmesterens`); plurals
+# (`konsulenter`) are more often a topic than a speaker.
+_ROLE_ENDINGS = ("ens", "en", "ns", "n", "s")
+
+
+def index_form(word: str) -> str:
+    """A word as the FTS tokenizer stores it: case folded, diacritics removed (å→a), æ and ø kept."""
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(word: str) -> str:
+    """The comparison key: index form with æ→ae, ø→oe and aa→a, so every Danish spelling meets."""
+    return index_form(word).replace("æ", "ae").replace("ø", "oe").replace("aa", "a")
+
+
+def _stem(key: str) -> str:
+    for ending in ENDINGS:
+        if ending and key.endswith(ending) and len(key) - len(ending) >= MIN_STEM:
+            return key[: -len(ending)]
+    return key
+
+
+# --------------------------------------------------------------------------------------- vocabulary
+
+
+class Vocabulary:
+    """The terms of the archive's FTS indexes, ready for expansion of question words.
+
+    Built once per change of the archive (the caller caches it), in bulk string operations
+    because an archive of 300,000 entries has some 180,000 terms. Expanding a word costs a scan
+    of one joined string for substrings plus a rapidfuzz pass over the words that share its first
+    letter and have a length that can reach the cutoff.
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, int]]) -> None:
+        items = sorted(terms)
+        self.terms = [t for t, _ in items]
+        self.docs = [d for _, d in items]
+        self._doc_of = dict(items)
+        # Index terms are already case folded without diacritics: only the Danish letters remain
+        # to fold, done on one joined string (newlines keep `aa` from spanning two terms).
+        self._joined = "\n".join(self.terms).replace("æ", "ae").replace("ø", "oe").replace("aa", "a") + "\n"
+        self.keys = self._joined[:-1].split("\n") if self.terms else []
+        self._starts = list(accumulate((len(k) + 1 for k in self.keys), initial=0))[:-1]
+        self._by_key = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        self._more: dict[str, list[int]] = {}  # keys shared by several terms (`ae` and `æ` spellings)
+        if len(self._by_key) != len(self.keys):
+            for i, key in enumerate(self.keys):
+                if self._by_key[key] != i:
+                    self._more.setdefault(key, []).append(i)
+        self._buckets: dict[str, tuple[list[str], list[int], list[int]]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _lookup(self, key: str) -> list[int]:
+        found = self._by_key.get(key)
+        return [] if found is None else [found, *self._more.get(key, ())]
+
+    def _bucket(self, letter: str) -> tuple[list[str], list[int], list[int]]:
+        """Fuzzy candidates starting with `letter`, sorted by length (a typo rarely hits the first letter)."""
+        bucket = self._buckets.get(letter)
+        if bucket is None:
+            order = sorted(
+                (i for i, k in enumerate(self.keys) if k[:1] == letter), key=lambda i: len(self.keys[i])
+            )
+            keys = [self.keys[i] for i in order]
+            bucket = (keys, [len(k) for k in keys], order)
+            self._buckets[letter] = bucket
+        return bucket
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def knows(self, word: str) -> bool:
+        """Whether the word, in any spelling that folds the same, is in the archive."""
+        return fold(word) in self._by_key
+
+    def frequency(self, alternatives: Iterable[str]) -> int:
+        """Roughly how many rows match any alternative (a phrase counts as its rarest word)."""
+        total = 0
+        for alternative in alternatives:
+            words = alternative.split()
+            total += min((self._doc_of.get(w, 0) for w in words), default=0)
+        return total
+
+    def expand(self, word: str) -> tuple[str, ...]:
+        """The vocabulary terms that count as `word`: best first, at most MAX_EXPANSIONS."""
+        key = fold(word)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._expand(key)
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _expand(self, key: str) -> tuple[str, ...]:
+        if not key:
+            return ()
+        rank: dict[int, int] = {}  # term index → 0 exact, 1 inflection, 2 compound, 3 typo
+
+        def add(indexes: Iterable[int], level: int) -> None:
+            for i in indexes:
+                if rank.get(i, 9) > level:
+                    rank[i] = level
+
+        add(self._lookup(key), 0)
+        stem = _stem(key)
+        for ending in ENDINGS:
+            add(self._lookup(stem + ending), 1)
+        if len(key) >= MIN_CONTAINS:
+            add(self._containing(key, stem), 2)
+        if len(key) >= MIN_STEM:
+            add((i for _, i in self._similar(key, FUZZY_CUTOFF, spread=1.353)), 3)
+        best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self.docs[i], self.terms[i]))
+        return tuple(self.terms[i] for i in best)
+
+    def _containing(self, key: str, stem: str) -> list[int]:
+        """Words holding `key` (or `stem` plus an ending) at their start or as a compound's last part."""
+        probe = stem if len(stem) >= MIN_CONTAINS else key
+        found = []
+        pos = self._joined.find(probe)
+        while pos != -1:
+            index = bisect.bisect_right(self._starts, pos) - 1
+            term_key = self.keys[index]
+            offset = pos - self._starts[index]
+            if offset == 0 or offset >= MIN_MODIFIER:
+                rest = term_key[offset + len(probe) :]
+                if term_key.startswith(key, offset) or rest in _ENDING_SET:
+                    found.append(index)
+            pos = self._joined.find(probe, pos + 1)
+        return found
+
+    def _similar(self, key: str, cutoff: float, *, spread: float) -> list[tuple[float, int]]:
+        """(score, index) of words within rapidfuzz ratio `cutoff`, among lengths that can reach it."""
+        if not key:
+            return []
+        keys, lengths, order = self._bucket(key[:1])
+        lo = bisect.bisect_left(lengths, int(len(key) / spread))
+        hi = bisect.bisect_right(lengths, int(len(key) * spread) + 1)
+        matches = process.extract(key, keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        return [(score, order[lo + pos]) for _, score, pos in matches]
+
+    def nearest(self, word: str, *, limit: int = 5) -> list[str]:
+        """Vocabulary words that look most like `word` (for "did you mean"), most common first on ties."""
+        key = fold(word)
+        if len(key) < 3:
+            return []
+        scored = sorted((-score, -self.docs[i], i) for score, i in self._similar(key, 70, spread=2.0))
+        out: list[str] = []
+        for _, _, index in scored:
+            term = self.terms[index]
+            if term not in out and self.keys[index] != key and len(term) >= 3 and not term.isdigit():
+                out.append(term)
+            if len(out) == limit:
+                break
+        return out
+
+
+# English topic words with their Danish counterparts (stems), so an English question finds Danish
+# minutes for the domain's common subjects. The Danish side expands like any Danish term.
+EN_DA_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "burglary": ("indbrud",),
+    "burglaries": ("indbrud",),
+    "break-in": ("indbrud",),
+    "drug": ("narko", "narkotika"),
+    "drugs": ("narko", "narkotika"),
+    "narcotics": ("narko", "narkotika"),
+    "violence": ("vold",),
+    "crime": ("kriminalitet",),
+    "cybercrime": ("it-kriminalitet",),
+    "youth": ("unge",),
+    "young": ("unge",),
+    "children": ("børn",),
+    "child": ("børn", "barn"),
+    "family": ("familie",),
+    "families": ("familie",),
+    "cooperation": ("samarbejde",),
+    "collaboration": ("samarbejde",),
+    "police": ("politi",),
+    "municipality": ("kommune",),
+    "agreement": ("aftale",),
+    "budget": ("budget", "økonomi"),
+    "economy": ("økonomi",),
+    "project": ("projekt",),
+    "prevention": ("forebyggelse",),
+    "preventing": ("forebyggelse",),
+    "mental": ("psykisk",),
+    "psychiatric": ("psykiatri", "psykisk"),
+    "safety": ("tryghed", "sikkerhed"),
+    "security": ("sikkerhed", "tryghed"),
+    "weapon": ("våben",),
+    "weapons": ("våben",),
+    "housing": ("bolig",),
+    "area": ("område",),
+    "areas": ("område",),
+    "initiative": ("indsats", "initiativ"),
+    "initiatives": ("indsats", "initiativ"),
+    "traffic": ("trafik",),
+    "fire": ("brand",),
+    "preparedness": ("beredskab",),
+    "emergency": ("beredskab",),
+    "digitalisation": ("digitalisering",),
+    "digitalization": ("digitalisering",),
+    "anniversary": ("jubilæum",),
+    "school": ("skole",),
+    "schools": ("skole",),
+    "victim": ("offer",),
+    "victims": ("ofre", "offer"),
+    "abuse": ("misbrug",),
+    "addiction": ("misbrug",),
+    "plan": ("plan",),
+    "multi-year": ("flerårsaftale",),
+    "multiyear": ("flerårsaftale",),
+    "status": ("status",),
+    "seminar": ("seminar",),
+    "robbery": ("røveri",),
+    "theft": ("tyveri",),
+    "gang": ("bande",),
+    "gangs": ("bande",),
+}
+
+
+# --------------------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A participant as the archive knows them: one per distinct (name, title)."""
+
+    name: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Whom the question asks about: the words it used and every participant they can mean."""
+
+    words: str  # as written: "Helle Støve", "politidirektøren"
+    people: tuple[PersonRef, ...]
+    by_role: bool  # matched through a title, so the title is part of the filter
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the question as asked, without a trailing `side N`
+    lang: Lang
+    intent: Intent
+    topic_terms: tuple[str, ...]  # lower case; a multi-word term ("bo trygt") is a phrase
+    topic_text: str  # the topic as the user wrote it, for echoing back
+    speaker: Speaker | None
+    period: Period | None
+    page: int = 1
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DA_MARKERS = _wordset(
+    "hvad hvem hvilke hvilken hvilket hvornår hvordan hvorfor hvor blev bliver om og i på af til med er "
+    "der det den de sagde har havde siden sidste år måned uge besluttet besluttede aftalt opgaver nogen "
+    "noget ikke også eller"
+)
+_EN_MARKERS = _wordset(
+    "what who which when how why was were is are the a an on about did does do said say decided decide "
+    "decisions in of and since last year month week tasks anything any regarding concerning has have "
+    "been by"
+)
+
+_QUESTION_WORDS = _wordset(
+    "hvad hvem hvilke hvilken hvilket hvornår hvordan hvorfor what who which when how why"
+)
+_STOP_DA = _wordset(
+    """
+    ad af al alle alt altid anden andet andre angående at bare begge blev blevet blive bliver da de dem den
+    denne der deres det dette dig din dine disse dit du efter eller emne emnet emner en end endnu er et
+    fik for fra få gang gjorde gør gøre gå har havde have hende hendes her hos hun hvad hvem hver hvilke
+    hvilken hvilket hvis hvor hvordan hvorfor hvornår i ikke ind ingen jeg jer jo kan kom kommer kunne man
+    mange med meget men mig min mine mit mod må møde mødet møder møderne ned noget nogen nogle nok nu
+    når og også om omkring op os over på referat referatet referater referaterne arkivet sagde sagt
+    selv sig sin sine sit skal skete sket skulle som så sådan til ud under var ved vedrørende vi vil
+    ville vor vores været være vise vis fortæl find søg hele helt lige mht ang vedr
+    """
+)
+_STOP_EN = _wordset(
+    """
+    a about all also an and any anything are as at be been being but by can could did do does done for
+    from get got had has have he her him his how i in into is it its me meeting meetings minutes archive
+    my of on or our regarding concerning re say said says she so some something than that the their them
+    then there these they this those to topic up us was we were what when where which who whom why will
+    with would you your not no nor tell show find made make happened there's what's
+    """
+)
+
+# Intent triggers, in priority order: the first intent with a trigger in the question wins.
+_ACTION_PREFIXES = (
+    "opgave",
+    "opfølgning",
+    "handlingspunkt",
+    "todo",
+    "task",
+    "action",
+    "deadline",
+    "frist",
+    "ansvarlig",
+    "responsib",
+    "assign",
+    "followup",
+)
+_ACTION_PHRASES = re.compile(
+    r"\b(?:følge\s+op|fulgt\s+op|to[- ]?do|follow[- ]?ups?|hvem\s+skal|who\s+(?:will|should|must|is\s+going\s+to))\b",
+    re.IGNORECASE,
+)
+_WHO_WORDS = frozenset({"hvem", "who", "whom"})
+_DECISION_PREFIXES = (
+    "beslut",
+    "vedtag",
+    "vedtog",
+    "godkend",
+    "enighed",
+    "enige",
+    "konklu",
+    "decid",
+    "decision",
+    "resolv",
+    "approv",
+    "conclu",
+)
+# Whole words only: `agreement` and `aftale` are topics, `agreed` and `aftalt` ask for decisions.
+_DECISION_WORDS = frozenset({"aftalt", "aftalte", "agree", "agreed", "agrees"})
+_STATEMENT_PREFIXES = (
+    "sagde",
+    "sagt",
+    "nævn",
+    "orienter",
+    "oplys",
+    "drøft",
+    "fortal",
+    "udtal",
+    "mente",
+    "bemærk",
+    "said",
+    "mention",
+    "discuss",
+    "told",
+    "report",
+    "statement",
+    "stated",
+    "comment",
+    "brief",
+    "talk",
+    "spoke",
+    "speak",
+)
+_STATEMENT_WORDS = frozenset({"say", "says", "inform", "informed"})
+
+# English role words to the Danish role noun a title carries.
+_EN_ROLES: tuple[tuple[str, str], ...] = (
+    ("chief of police", "politidirektør"),
+    ("police director", "politidirektør"),
+    ("police chief", "politidirektør"),
+    ("chief superintendent", "chefpolitiinspektør"),
+    ("deputy superintendent", "vicepolitiinspektør"),
+    ("superintendent", "politiinspektør"),
+    ("chief prosecutor", "chefanklager"),
+    ("prosecutor", "anklager"),
+    ("municipal director", "kommunaldirektør"),
+    ("chief executive", "kommunaldirektør"),
+    ("head of department", "afdelingschef"),
+    ("legal adviser", "konsulent"),
+    ("legal advisor", "konsulent"),
+    ("mayor", "borgmester"),
+    ("director", "direktør"),
+    ("chief of staff", "stabschef"),
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    key: str
+    start: int
+    end: int
+
+
+def detect_language(text: str) -> Lang:
+    """English when its function words outweigh Danish ones; Danish otherwise (the default)."""
+    raw = _WORD.findall(text)
+    words = [w.casefold() for w in raw]
+    # æ, ø, å in an ordinary word is Danish; in a name ("Helle Støve") it says nothing.
+    danish_letters = any(re.search(r"[æøå]", w) for w in raw if not w[:1].isupper())
+    danish = sum(w in _DA_MARKERS for w in words) + 2 * danish_letters
+    english = sum(w in _EN_MARKERS for w in words)
+    return "en" if english > danish else "da"
+
+
+def split_page(text: str) -> tuple[str, int | None]:
+    """`… side 2` / `… page 2` at the end: the question without it, and the page."""
+    m = _PAGE.search(text)
+    if m is None or m.start() == 0:
+        return text, None
+    return text[: m.start()].rstrip(), max(1, int(m.group(1)))
+
+
+def parse_question(
+    text: str, *, now: datetime, known_people: Sequence[PersonRef] | PeopleIndex = (), page: int = 1
+) -> Question:
+    """Read a question; `page` is used unless the question ends in `side N` / `page N`.
+
+    `known_people` are the archive's participants; pass a `PeopleIndex` to reuse the preparation.
+    """
+    cleaned = unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
+    cleaned, asked_page = split_page(cleaned)
+    lang = detect_language(cleaned)
+    period, rest = find_period(cleaned, now=now, lang=lang)
+    tokens = [_Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(rest)]
+
+    people = known_people if isinstance(known_people, PeopleIndex) else PeopleIndex(known_people)
+    speaker, used = _find_speaker(rest, tokens, people, lang)
+    intent, intent_used = _intent(rest, tokens)
+    stop = (_STOP_EN if lang == "en" else _STOP_DA) | _QUESTION_WORDS
+    kept = [
+        i
+        for i, t in enumerate(tokens)
+        if i not in used
+        and i not in intent_used
+        and t.text.casefold() not in stop
+        # A lone letter is debris of punctuation ("what's" → "s"), not a topic.
+        and (len(t.key) > 1 or t.text.isdigit())
+    ]
+    terms, display = _topic_terms(rest, tokens, kept)
+    return Question(
+        text=cleaned,
+        lang=lang,
+        intent=intent,
+        topic_terms=terms,
+        topic_text=display,
+        speaker=speaker,
+        period=period,
+        page=asked_page or max(1, page),
+    )
+
+
+def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
+    """The intent, and the tokens that are intent words (never topic words)."""
+    lowered = [t.text.casefold() for t in tokens]
+    found: dict[Intent, set[int]] = {}
+    for i, word in enumerate(lowered):
+        if word.startswith(_ACTION_PREFIXES):
+            found.setdefault("actions", set()).add(i)
+        if word in _WHO_WORDS:
+            found.setdefault("who", set()).add(i)
+        if word.startswith(_DECISION_PREFIXES) or word in _DECISION_WORDS:
+            found.setdefault("decisions", set()).add(i)
+        if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:
+            found.setdefault("statements", set()).add(i)
+    for m in _ACTION_PHRASES.finditer(text):
+        span = {i for i, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()}
+        found.setdefault("actions", set()).update(span)
+    used: set[int] = set().union(*found.values()) if found else set()
+    priority: tuple[Intent, ...] = ("actions", "who", "decisions", "statements")
+    for intent in priority:
+        if intent in found:
+            return intent, used
+    return "search", used
+
+
+def _topic_terms(text: str, tokens: Sequence[_Token], kept: Sequence[int]) -> tuple[tuple[str, ...], str]:
+    """Topic terms in question order; capitalised words next to each other form one phrase (`Bo Trygt`)."""
+    groups: list[list[int]] = []
+    for i in kept:
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous == i - 1
+            and tokens[i].text[:1].isupper()
+            and tokens[i - 1].text[:1].isupper()
+            and text[tokens[i - 1].end : tokens[i].start] == " "
+        ):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    if groups and groups[0][0] == 0 and len(groups[0]) > 1:
+        # The question's first word is capitalised anyway: it may not belong to the name after it.
+        groups[0:1] = [[0], groups[0][1:]]
+    terms: list[str] = []
+    shown: list[str] = []
+    for group in groups:
+        words = [tokens[i].text for i in group]
+        term = " ".join(w.casefold() for w in words)
+        if term not in terms:
+            terms.append(term)
+            shown.append(" ".join(words))
+    return tuple(terms[:MAX_TERMS]), " ".join(shown[:MAX_TERMS])
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in re.findall(r"[^\W\d_]+", name))
+
+
+def role_noun(title: str | None) -> str | None:
+    """The noun a title's holder is called by: `Direktør for Børn og Unge` → `direktoer` (folded)."""
+    if not title:
+        return None
+    head = re.split(r"[,(]", title, maxsplit=1)[0]
+    head = re.split(r"\s+for\s+", head, maxsplit=1, flags=re.IGNORECASE)[0]
+    words = re.findall(r"[^\W\d_]+", head)
+    return fold(words[-1]) if words else None
+
+
+class PeopleIndex:
+    """The archive's participants prepared for matching: built once per archive state, not per question."""
+
+    def __init__(self, people: Iterable[PersonRef]) -> None:
+        self.people = tuple(dict.fromkeys(people))
+        self.name_keys = [_name_keys(p.name) for p in self.people]
+        # Full names grouped by word count, joined, for one rapidfuzz pass per question window.
+        self.by_size: dict[int, tuple[list[str], list[int]]] = {}
+        self.last_names: dict[str, list[int]] = {}
+        self.roles: dict[str, list[int]] = {}
+        self.title_words: list[frozenset[str]] = []
+        for i, (person, keys) in enumerate(zip(self.people, self.name_keys, strict=True)):
+            if keys:
+                joined, owners = self.by_size.setdefault(len(keys), ([], []))
+                joined.append(" ".join(keys))
+                owners.append(i)
+                if len(keys) > 1 and len(keys[-1]) >= 4:
+                    self.last_names.setdefault(keys[-1], []).append(i)
+            noun = role_noun(person.title)
+            if noun:
+                self.roles.setdefault(noun, []).append(i)
+            words = {fold(w) for w in re.findall(r"[^\W\d_]+", person.title or "") if len(w) >= 4}
+            words.discard(noun or "")
+            self.title_words.append(frozenset(words))
+        self.long_last_names = [k for k in self.last_names if len(k) >= 6]
+
+
+def _find_speaker(
+    text: str, tokens: Sequence[_Token], people: PeopleIndex, lang: Lang
+) -> tuple[Speaker | None, set[int]]:
+    by_name = _match_names(tokens, people)
+    if by_name is not None:
+        return by_name
+    return _match_role(text, tokens, people, lang)
+
+
+def _match_names(tokens: Sequence[_Token], index: PeopleIndex) -> tuple[Speaker, set[int]] | None:
+    """People named in full (typos and missing æøå allowed), else by a capitalised last name."""
+    keys = [t.key for t in tokens]
+    spans: dict[tuple[int, int], list[int]] = {}
+    strength: dict[tuple[int, int], int] = {}
+    for n, (joined, owners) in index.by_size.items():
+        for i in range(len(keys) - n + 1):
+            window = " ".join(keys[i : i + n])
+            if n == 1:
+                # A lone first name is too ambiguous to fuzzy-match; only an exact one-word name counts.
+                found = [(window, 100.0, pos) for pos, name in enumerate(joined) if name == window]
+            else:
+                found = process.extract(window, joined, scorer=fuzz.ratio, score_cutoff=88, limit=None)
+            for _, _, pos in found:
+                spans.setdefault((i, i + n), []).append(owners[pos])
+                strength[(i, i + n)] = 2 if n > 1 else 1
+    for i, token in enumerate(tokens):
+        if not token.text[:1].isupper() or (i, i + 1) in strength:
+            continue
+        owners = list(index.last_names.get(token.key, ()))
+        if not owners and len(token.key) >= 6:
+            for last, _, _ in process.extract(
+                token.key, index.long_last_names, scorer=fuzz.ratio, score_cutoff=90, limit=None
+            ):
+                owners += index.last_names[last]
+        if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].end + 1 == token.start:
+            # "Helle Kyndesen" where no Kyndesen is called Helle: another person, not a Kyndesen.
+            owners = [o for o in owners if index.name_keys[o][0] == tokens[i - 1].key]
+        if owners:
+            spans[(i, i + 1)] = owners
+            strength[(i, i + 1)] = 1
+    if not spans:
+        return None
+    # Strongest first, then longest; keep every non-overlapping span of the best strength.
+    order = sorted(spans, key=lambda s: (-strength[s], -(s[1] - s[0]), s[0]))
+    best = strength[order[0]]
+    chosen: list[tuple[int, int]] = []
+    for span in order:
+        if strength[span] == best and all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    chosen.sort()
+    found_people = [index.people[i] for span in chosen for i in spans[span]]
+    words = " og ".join(" ".join(t.text for t in tokens[a:b]) for a, b in chosen)
+    used = {i for a, b in chosen for i in range(a, b)}
+    return Speaker(words=words, people=tuple(dict.fromkeys(found_people)), by_role=False), used
+
+
+def _match_role(
+    text: str, tokens: Sequence[_Token], index: PeopleIndex, lang: Lang
+) -> tuple[Speaker | None, set[int]]:
+    """A role word (`politidirektøren`, `the mayor`) → everyone whose title has that role noun."""
+    if not index.roles:
+        return None, set()
+    hit: tuple[int, int, str] | None = None
+    if lang == "en":
+        lowered = text.casefold()
+        for phrase, noun in _EN_ROLES:
+            m = re.search(rf"\b{re.escape(phrase)}\b", lowered)
+            if m and fold(noun) in index.roles:
+                span = [i for i, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()]
+                hit = (span[0], span[-1] + 1, fold(noun))
+                break
+    if hit is None:
+        for i, token in enumerate(tokens):
+            forms = [token.key] + [token.key[: -len(e)] for e in _ROLE_ENDINGS if token.key.endswith(e)]
+            role = next((f for f in forms if f in index.roles and len(f) >= 4), None)
+            if role is not None:
+                hit = (i, i + 1, role)
+                break
+    if hit is None:
+        return None, set()
+    start, end, noun = hit
+    candidates = index.roles[noun]
+    used = set(range(start, end))
+    # `direktøren for børn og unge`: title words that follow narrow the role to those titles.
+    nearby = {t.key: j for j, t in enumerate(tokens[end : end + 6], start=end)}
+    overlap = {i: index.title_words[i] & nearby.keys() for i in candidates}
+    top = max(len(words) for words in overlap.values())
+    chosen = [i for i in candidates if len(overlap[i]) == top]
+    if top:
+        for i in chosen:
+            used |= {nearby[w] for w in overlap[i]}
+        # The little words inside the title phrase ("for", "og") go with it.
+        used |= set(range(start, max(used) + 1))
+    written = " ".join(t.text for t in tokens[start : max(used) + 1])
+    people = tuple(dict.fromkeys(index.people[i] for i in chosen))
+    return Speaker(words=written, people=people, by_role=True), used
+
+
+# ----------------------------------------------------------------------------------- term expansion
+
+
+def term_alternatives(term: str, vocabulary: Vocabulary, *, lang: Lang = "da") -> tuple[str, ...]:
+    """What one topic term may match in the index: vocabulary words, or phrases for several words.
+
+    Empty when nothing in the archive can be meant, which makes the whole question a no-match.
+    """
+    words = [m.group() for m in re.finditer(r"[^\W_]+", term)]
+    if not words:
+        return ()
+    if len(words) == 1:
+        # The word as the index would store it comes too: a word logged after the vocabulary was
+        # loaded is still found exactly.
+        own = index_form(words[0])
+        found = [*vocabulary.expand(words[0])]
+        found += [own] if own not in found else []
+    else:
+        found = list(_phrases(words, vocabulary))
+    if lang == "en" or not all(vocabulary.knows(w) for w in words):
+        # English questions, and words the Danish minutes never use ("burglary"), try the glossary.
+        for danish in _glossary(term):
+            parts = re.findall(r"[^\W_]+", danish)
+            extra = vocabulary.expand(parts[0]) if len(parts) == 1 else _phrases(parts, vocabulary)
+            found += [t for t in extra if t not in found]
+    return tuple(found[:MAX_EXPANSIONS])
+
+
+def _phrases(words: Sequence[str], vocabulary: Vocabulary, *, limit: int = 24) -> tuple[str, ...]:
+    """Phrase alternatives: each word as indexed (or its closest spelling), the last one inflected."""
+    options: list[list[str]] = []
+    for position, word in enumerate(words):
+        key = fold(word)
+        exact = [t for t in vocabulary.expand(word) if fold(t) == key]
+        if position == len(words) - 1:
+            stem = _stem(key)
+            exact += [
+                t
+                for t in vocabulary.expand(word)
+                if fold(t) in {stem + e for e in ENDINGS} and t not in exact
+            ]
+        if not exact:
+            exact = [t for t in vocabulary.expand(word) if fuzz.ratio(fold(t), key) >= FUZZY_CUTOFF][:2]
+        if not exact:
+            return ()
+        options.append(exact[:6])
+    phrases = [""]
+    for choices in options:
+        phrases = [f"{p} {c}".strip() for p in phrases for c in choices][:limit]
+    return tuple(phrases)
+
+
+def _glossary(word: str) -> tuple[str, ...]:
+    lowered = word.casefold()
+    for form in (
+        lowered,
+        lowered[:-1] if lowered.endswith("s") else "",
+        lowered[:-3] + "y" if lowered.endswith("ies") else "",
+    ):
+        if form and form in EN_DA_GLOSSARY:
+            return EN_DA_GLOSSARY[form]
+    return ()

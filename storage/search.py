@@ -1,0 +1,452 @@
+"""The SQL behind "Ask the archive": find live entries by topic, speaker, kind and period.
+
+A topic term counts as present for an entry when it occurs in the entry itself or anywhere in the
+entry's agenda item: the item's title, sub-bullets or background, or another live entry of the
+same item. m002's `item_context_fts` holds one document per (meeting, item) with all of that, so
+"every term occurs in the item" is one FTS5 AND query. That is how a decision such as "Der var
+enighed om at fortsætte det gode samarbejde vedrørende området." is found by "Trekanten".
+
+Which entries of a matching item are hits: decisions and action items always (they are about
+their item); statements only when they name the question's most specific term themselves (the
+rarest one, which the caller passes first), so asking about one thing does not list everything
+else said under the same item.
+
+Callers pass topic terms already expanded to index vocabulary (see bot/questions.py). This module
+builds every MATCH string itself and quotes every alternative, so no user text is ever read as
+FTS5 syntax. Soft-deleted entries (`deleted_utc` set) are never returned or counted.
+
+Only the standard library here; the `Database` type is imported for type checking alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Must match storage.migrations.ITEM_KEY_FACTOR (not imported: that module needs sqlite-utils).
+ITEM_KEY_FACTOR = 1 << 20
+
+# Kinds that are found through their agenda item even when their own text names no topic term.
+CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
+
+
+@dataclass(frozen=True)
+class SpeakerFilter:
+    """One person to filter by: a participant name, and the title they must have held (None: any)."""
+
+    name: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One live entry found, with what an answer shows about its meeting, item and speaker."""
+
+    entry_id: int
+    meeting_id: int
+    meeting_title: str
+    meeting_date: dt.date
+    meeting_status: str  # "open" (still a draft), "approved", "imported"
+    channel_id: str | None
+    item_number: int
+    item_title: str | None
+    seq: int
+    kind: str  # "statement", "decision", "action"
+    text: str
+    attributed: bool  # the text names its own speaker ("Politidirektør X orienterede …")
+    speaker_name: str | None
+    speaker_title: str | None
+    owner: str | None
+    due: dt.date | None
+    score: float  # summed bm25 of the terms the entry matches itself (lower is better; 0: none)
+    terms_in_text: int  # how many topic terms the entry matches itself (the rest via its item)
+    # Participants of the meeting named in an attributed text, speaker first: who said it.
+    people: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[Hit, ...]  # the requested page, best first
+    total: int  # all hits, every page
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """An agenda item, for "the archive knows something close" suggestions."""
+
+    meeting_id: int
+    meeting_title: str
+    meeting_date: dt.date
+    number: int
+    title: str
+
+
+def quote(term: str) -> str:
+    """One FTS5 string token: the text in double quotes, inner quotes doubled."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_any(alternatives: Iterable[str]) -> str:
+    """An FTS5 expression matching any one of the alternatives (words or phrases), each quoted."""
+    return " OR ".join(quote(a) for a in alternatives if _has_token(a))
+
+
+def _matches(terms: Sequence[Sequence[str]]) -> list[str]:
+    """One MATCH expression per term; a bare string is refused (it would be read as its letters)."""
+    if isinstance(terms, str) or any(isinstance(alts, str) for alts in terms):
+        raise TypeError("terms must be a sequence of alternatives per term, not a string")
+    return [match_any(alts) for alts in terms]
+
+
+def _has_token(text: str) -> bool:
+    # A quoted string without letters or digits is an empty phrase, which matches nothing.
+    return any(ch.isalnum() for ch in text)
+
+
+def change_marker(db: Database) -> tuple[str, int]:
+    """(archive id, generation): changes whenever the searchable vocabulary or the people may have."""
+    row = db.execute("select archive, generation from search_state where id = 1").fetchone()
+    return (str(row[0]), int(row[1])) if row else ("", 0)
+
+
+def vocabulary(db: Database) -> list[tuple[str, int]]:
+    """Every term of the live archive (entries not deleted, agenda items), with its item count."""
+    return [(str(term), int(docs)) for term, docs in db.execute("select term, doc from item_context_vocab")]
+
+
+def people(db: Database) -> list[tuple[str, str | None]]:
+    """Every distinct (name, title) among the participants of all meetings."""
+    rows = db.execute("select distinct name, title from participants order by name, title")
+    return [(str(name), title) for name, title in rows]
+
+
+def meeting_count(db: Database) -> int:
+    return int(db.execute("select count(*) from meetings").fetchone()[0])
+
+
+def live_terms(db: Database, terms: Iterable[str]) -> list[str]:
+    """The terms that occur in a live entry or an agenda item (deleted text must not be suggested)."""
+    found = []
+    for term in terms:
+        match = match_any([term])
+        if (
+            match
+            and db.execute(
+                "select 1 from item_context_fts where item_context_fts match ? limit 1", [match]
+            ).fetchone()
+        ):
+            found.append(term)
+    return found
+
+
+def count_items(db: Database, terms: Sequence[Sequence[str]]) -> int:
+    """How many agenda items (with their live entries) mention every term (any of its alternatives)."""
+    matches = _matches(terms)
+    if not matches or not all(matches):
+        return 0
+    match = " AND ".join(f"({m})" for m in matches)
+    return int(
+        db.execute(
+            "select count(*) from item_context_fts where item_context_fts match ?", [match]
+        ).fetchone()[0]
+    )
+
+
+def related_items(db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3) -> list[ItemRef]:
+    """Agenda items mentioning any alternative of any term: best match first, then newest."""
+    match = " OR ".join(f"({m})" for m in _matches(terms) if m)
+    if not match:
+        return []
+    rows = db.execute(
+        "select m.id, m.title, m.date, a.number, a.title from "
+        "(select rowid as k, rank from item_context_fts where item_context_fts match ?) f "
+        f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
+        "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
+        [match, limit],
+    )
+    return [
+        ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
+        for mid, title, date, number, item in rows
+    ]
+
+
+def search_entries(
+    db: Database,
+    terms: Sequence[Sequence[str]],
+    *,
+    kinds: Sequence[str] = (),
+    speakers: Sequence[SpeakerFilter] = (),
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int = 8,
+    offset: int = 0,
+    context_kinds: Sequence[str] = CONTEXT_KINDS,
+    relevance: bool = True,
+) -> SearchResult:
+    """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
+
+    `terms` holds one sequence per topic term: its alternatives (vocabulary words, or phrases of
+    several words), of which any one may match; all terms must match. Pass the rarest term first:
+    it drives the search, the others only filter. With no terms, every entry passing the filters
+    is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
+    itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
+    skipped when `relevance` is False), then meeting date, newest first.
+    """
+    matches = _matches(terms)
+    if any(not m for m in matches):
+        return SearchResult((), 0)
+    period = _period(start, end)
+    if not matches:
+        rows, total = _browse(db, kinds, speakers, period, limit, offset)
+    else:
+        rows, total = _ranked(db, matches, kinds, speakers, period, context_kinds, relevance, limit, offset)
+    if not rows:
+        return SearchResult((), total)
+    ranking = {int(r[0]): (int(r[1]), float(r[2])) for r in rows}
+    return SearchResult(_details(db, ranking), total)
+
+
+class _Sql:
+    """SQL text and its parameters, built together so they cannot drift apart."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, text: str, *params: Any) -> _Sql:
+        self.parts.append(text)
+        self.params.extend(params)
+        return self
+
+    def extend(self, other: _Sql) -> _Sql:
+        self.parts.extend(other.parts)
+        self.params.extend(other.params)
+        return self
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> _Sql | None:
+    """`meeting_id in (…)` for meetings in [start, end), or None when the period bounds nothing."""
+    sql = _Sql().add("(select id from meetings where 1")
+    bounded = False
+    if start is not None and start > dt.date.min:
+        sql.add("and date >= ?", start.isoformat())
+        bounded = True
+    if end is not None and end < dt.date.max:
+        sql.add("and date < ?", end.isoformat())
+        bounded = True
+    return sql.add(")") if bounded else None
+
+
+def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
+    """Whether participant row `p` is one of the people: by name, and by title when all are by role.
+
+    Plain `IN (?, …)` lists: they use the name index and stay cheap inside correlated subqueries,
+    where a nested subquery would be run again for every row.
+    """
+    names = sorted({s.name for s in speakers})
+    sql = _Sql().add(f"{p}.name in ({', '.join('?' for _ in names)})", *names)
+    if all(s.title is not None for s in speakers):
+        titles = sorted({s.title for s in speakers if s.title is not None})
+        sql.add(f"and {p}.title in ({', '.join('?' for _ in titles)})", *titles)
+    return sql
+
+
+def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
+    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic.
+
+    As its speaker (participant ids looked up once), as the owner of an action item, or named in an
+    attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"): the last is
+    a scan of the few participants of the entry's meeting.
+    """
+    names = sorted({s.name for s in speakers})
+    # First the cheap test that prunes most rows for one person: were they at the meeting at all.
+    sql = _Sql().add("e.meeting_id in (select meeting_id from participants p where")
+    sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
+    sql.extend(_who(speakers, "p")).add(")")
+    sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
+    sql.add(
+        "or (e.attributed = 1 and exists (select 1 from participants q where q.meeting_id = e.meeting_id and"
+    )
+    sql.extend(_who(speakers, "q")).add("and instr(e.text, q.name) > 0)))")
+    return sql
+
+
+def _filters(kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None) -> _Sql:
+    """Conditions on a candidate entry `e` (already bounded by a topic): live, kind, period, speaker."""
+    sql = _Sql().add("e.deleted_utc is null")
+    if kinds:
+        sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
+    if period is not None:
+        sql.add("and e.meeting_id in").extend(period)
+    if speakers:
+        sql.add("and").extend(_speaker_test(speakers))
+    return sql
+
+
+def _ranked(
+    db: Database,
+    matches: Sequence[str],
+    kinds: Sequence[str],
+    speakers: Sequence[SpeakerFilter],
+    period: _Sql | None,
+    context_kinds: Sequence[str],
+    relevance: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """Topic search: items where every term occurs, then the hits among their entries.
+
+    `ctx` holds the matching items (one FTS5 AND over `item_context_fts`); `f0` the entries naming
+    the first (rarest) term themselves, with bm25 when `relevance`; `tall` those naming every term.
+    Decisions and action items of matching items come in through `ctx` alone. `ctx` is NOT
+    MATERIALIZED on purpose: materialized, its `IN` test inside the union re-ran the FTS query for
+    every candidate row (40 ms instead of 1 ms).
+    """
+    all_terms = " AND ".join(f"({m})" for m in matches)
+    reachable = [k for k in context_kinds if not kinds or k in kinds]
+    key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
+    sql = _Sql().add(
+        "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
+        all_terms,
+    )
+    if period is not None:
+        sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
+    sql.add(")")
+    rank = "bm25(entries_fts)" if relevance else "0.0"
+    sql.add(
+        f", f0 as materialized (select rowid as id, {rank} as s from entries_fts where entries_fts match ?)",
+        matches[0],
+    )
+    own = "1"
+    if len(matches) > 1:
+        sql.add(
+            ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
+            all_terms,
+        )
+        own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
+    first = _Sql().add(
+        f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
+    )
+    first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
+    first.extend(_filters(kinds, speakers, period))
+    if len(matches) > 1:
+        first.add(f"and {key} in (select k from ctx)")
+    branches = [first]
+    if reachable:
+        second = _Sql().add("select e.id, 0, 0.0, m.id, m.date, e.item_number, e.seq from ctx")
+        second.add(
+            f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
+        )
+        second.add("join meetings m on m.id = e.meeting_id where").extend(_filters(kinds, speakers, None))
+        second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
+        second.add("and e.id not in (select id from f0)")
+        branches.append(second)
+    sql.add(", hits as (")
+    for i, branch in enumerate(branches):
+        if i:
+            sql.add("union all")
+        sql.extend(branch)
+    sql.add(") select id, own, score, count(*) over () from hits")
+    sql.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
+    sql.add("limit ? offset ?", limit, offset)
+    rows = list(db.execute(sql.text, sql.params).fetchall())
+    if rows or offset == 0:
+        return rows, int(rows[0][3]) if rows else 0
+    # The page lies beyond the last hit: count without paging.
+    sql.params[-2:] = [1, 0]
+    first_row = db.execute(sql.text, sql.params).fetchone()
+    return [], int(first_row[3]) if first_row else 0
+
+
+def _browse(
+    db: Database,
+    kinds: Sequence[str],
+    speakers: Sequence[SpeakerFilter],
+    period: _Sql | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """No topic: every live entry passing the filters, newest meeting first, counted apart."""
+    where = _Sql().add("e.deleted_utc is null")
+    if kinds:
+        where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
+    if period is not None:
+        where.add("and e.meeting_id in").extend(period)
+    if speakers:
+        # Driven from the people: their entries by speaker id, or in their meetings naming them.
+        who = _who(speakers, "p")
+        where.add("and e.id in (select x.id from participants p join entries x on x.speaker_id = p.id where")
+        where.extend(who).add("union all select x.id from participants p join entries x")
+        where.add("on x.meeting_id = p.meeting_id where").extend(who)
+        where.add("and ((x.attributed = 1 and instr(x.text, p.name) > 0) or x.owner = p.name))")
+    page = _Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
+    page.extend(where).add(
+        "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
+    )
+    rows = list(db.execute(page.text, page.params).fetchall())
+    count = _Sql().add("select count(*) from entries e where").extend(where)
+    total = int(db.execute(count.text, count.params).fetchone()[0])
+    return rows, total
+
+
+def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, ...]:
+    ids = list(ranking)
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        "select e.id, e.meeting_id, m.title, m.date, m.status, m.channel_id, e.item_number, a.title, e.seq, "
+        "e.kind, e.text, e.attributed, p.name, p.title, e.owner, e.due "
+        "from entries e join meetings m on m.id = e.meeting_id "
+        "left join agenda_items a on a.meeting_id = e.meeting_id and a.number = e.item_number "
+        "left join participants p on p.id = e.speaker_id "
+        f"where e.id in ({marks})",
+        ids,
+    ).fetchall()
+    meeting_ids = sorted({int(r[1]) for r in rows})
+    present: dict[int, list[tuple[str, str | None]]] = {}
+    for mid, name, title in db.execute(
+        f"select meeting_id, name, title from participants where meeting_id in ({', '.join('?' for _ in meeting_ids)}) "
+        "and absent = 0 order by position, id",
+        meeting_ids,
+    ):
+        present.setdefault(int(mid), []).append((str(name), title))
+    by_id: dict[int, Hit] = {}
+    for r in rows:
+        entry_id, meeting_id, text, attributed = int(r[0]), int(r[1]), str(r[10]), bool(r[11])
+        speaker = (str(r[12]), r[13]) if r[12] is not None else None
+        named = [speaker] if speaker else []
+        if attributed:
+            # In the order the text names them: "X og Y orienterede …" lists X first.
+            mentioned = [p for p in present.get(meeting_id, []) if p[0] in text and p not in named]
+            named += sorted(mentioned, key=lambda p: text.find(p[0]))
+        own, score = ranking[entry_id]
+        by_id[entry_id] = Hit(
+            entry_id=entry_id,
+            meeting_id=meeting_id,
+            meeting_title=str(r[2]),
+            meeting_date=dt.date.fromisoformat(r[3]),
+            meeting_status=str(r[4]),
+            channel_id=r[5],
+            item_number=int(r[6]),
+            item_title=r[7],
+            seq=int(r[8]),
+            kind=str(r[9]),
+            text=text,
+            attributed=attributed,
+            speaker_name=speaker[0] if speaker else None,
+            speaker_title=speaker[1] if speaker else None,
+            owner=r[14],
+            due=dt.date.fromisoformat(r[15]) if r[15] else None,
+            score=score,
+            terms_in_text=own,
+            people=tuple(named),
+        )
+    return tuple(by_id[i] for i in ids if i in by_id)
