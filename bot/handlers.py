@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import approval
 from bot import commands as c
 from bot.dates import TZ, format_long_da
 from storage.records import Entry, EntryKind, Meeting, MeetingStatus, Participant
@@ -286,6 +287,8 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
             kind = "" if e.kind is EntryKind.STATEMENT else f" [{KIND_LABEL[e.kind]}]"
             edited = " (rettet)" if e.edited_utc else ""
             lines.append(f"  #{e.seq}{kind}{who} {_clip(e.text, 140)}{edited}")
+    lines.append("")
+    lines += approval.status_lines(store, meeting, approval.names_for(store, meeting, sender.user_name))
     return "\n".join(lines)
 
 

@@ -1,15 +1,21 @@
-"""Compile a draft referat, store that exact version, and post it in Slack.
+"""The draft message in Slack: post each version, keep its top message current, post the final.
 
 The draft text is stored (with its sha256) before anything is posted, so what approvers see is
 always the stored version. Version 1 starts a thread in the channel; later versions are posted in
 the same thread and the top message is updated in place. A referat too long for one message
 continues in the thread, and the full text is attached as a file.
+
+The approval rules live in `bot.approval`; this module carries their outcomes to Slack: the top
+message is rebuilt from the store after every approval or comment, and when the last approver
+approves, the final referat goes into the thread as text and as a file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +23,20 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import approval, blocks
 from bot.dates import TZ, format_short
 from bot.referat import referat_markdown, referat_text
-from storage.records import Draft, Entry, Meeting, MeetingDocument
-from storage.store import Store
+from storage.records import Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
+from storage.store import ApprovedReferat, Store
 
 log = logging.getLogger(__name__)
+
+APPROVED_REACTION = "white_check_mark"
+COMMENT_REACTION = "speech_balloon"
+
+# Rebuilding the top message reads the store and then calls chat.update; two approvals handled at
+# once could otherwise land their updates in the wrong order and show a stale state.
+_TOP_LOCK = threading.Lock()
 
 
 class PostFailed(Exception):
@@ -45,25 +58,6 @@ def entries_snapshot(entries: Sequence[Entry]) -> list[dict[str, Any]]:
     ]
 
 
-def changes_since(previous: Sequence[dict[str, Any]] | None, current: Sequence[Entry]) -> tuple[str, ...]:
-    """Danish lines saying what changed between two versions (empty for the first)."""
-    if previous is None:
-        return ()
-    before = {int(e["id"]): str(e["text"]) for e in previous}
-    now = {e.id: e.text for e in current}
-    added = [i for i in now if i not in before]
-    removed = [i for i in before if i not in now]
-    edited = [i for i in now if i in before and before[i] != now[i]]
-    lines = []
-    if added:
-        lines.append(f"+ {len(added)} nye indlæg")
-    if edited:
-        lines.append(f"~ {len(edited)} rettede indlæg")
-    if removed:
-        lines.append(f"− {len(removed)} fjernede indlæg")
-    return tuple(lines) or ("Ingen ændringer i indlæggene",)
-
-
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -72,20 +66,20 @@ def draft_file_name(meeting: Meeting, version: int, suffix: str = "txt") -> str:
     return f"referat-{meeting.date.isoformat()}-v{version}.{suffix}"
 
 
-def store_new_draft(
-    store: Store, meeting: Meeting, *, now: Any
-) -> tuple[Draft, MeetingDocument, tuple[str, ...]]:
-    """Compile the current entries into the next version and store it; returns it and the changes."""
+def final_file_name(meeting: Meeting, suffix: str = "txt") -> str:
+    return f"referat-{meeting.date.isoformat()}-godkendt.{suffix}"
+
+
+def store_new_draft(store: Store, meeting: Meeting, *, now: dt.datetime) -> tuple[Draft, MeetingDocument]:
+    """Compile the current entries into the next version and store it."""
     doc = store.document(meeting.id)
     previous = store.latest_draft(meeting.id)
     version = previous.version + 1 if previous else 1
     text = referat_text(doc, version=version, draft_date=now.astimezone(TZ).date())
-    snapshot = store.draft_snapshot(previous.id) if previous else None
-    changes = changes_since(snapshot, doc.entries)
     draft = store.add_draft(
         meeting.id, text=text, text_sha256=sha256(text), snapshot=entries_snapshot(doc.entries), now=now
     )
-    return draft, doc, changes
+    return draft, doc
 
 
 def post_draft(
@@ -143,28 +137,6 @@ def upload_text(client: WebClient, channel_id: str, thread_ts: str | None, text:
     )
 
 
-def header_for(
-    store: Store,
-    meeting: Meeting,
-    draft: Draft,
-    *,
-    approvers: Sequence[tuple[str, Any]] = (),
-    status: blocks.DraftStatus = blocks.DraftStatus.DRAFT,
-    changes: tuple[str, ...] = (),
-    comments: int = 0,
-) -> blocks.DraftHeader:
-    return blocks.DraftHeader(
-        meeting_title=meeting.title,
-        meeting_date=meeting.date,
-        version=draft.version,
-        draft_id=draft.id,
-        status=status,
-        approvers=tuple(approvers),
-        comments=comments,
-        changes_summary=changes,
-    )
-
-
 def markdown_of(doc: MeetingDocument, draft: Draft) -> str:
     return referat_markdown(doc, version=draft.version, draft_date=draft.created_utc.astimezone(TZ).date())
 
@@ -176,14 +148,21 @@ def draft_summary(draft: Draft, posted: PostedDraft) -> str:
     return f"Udkast v{draft.version} ({format_short(draft.created_utc.astimezone(TZ).date())}) er lagt i kanalen{extra}."
 
 
-Respond = Callable[..., Any]
+def publish(
+    client: WebClient,
+    store: Store,
+    meeting: Meeting,
+    *,
+    now: dt.datetime,
+    names: approval.Names | None = None,
+) -> PostedDraft:
+    """`/referat udkast`: store the next version and post it (same thread as earlier versions).
 
-
-def publish(client: WebClient, store: Store, meeting: Meeting, *, now: Any) -> PostedDraft:
-    """`/referat udkast`: store the next version and post it (same thread as earlier versions)."""
+    The new version starts with no approvals: approval is of one exact version.
+    """
     previous = store.latest_draft(meeting.id)
-    draft, _doc, changes = store_new_draft(store, meeting, now=now)
-    header = header_for(store, meeting, draft, changes=changes)
+    draft, _doc = store_new_draft(store, meeting, now=now)
+    header = approval.header(store, meeting, draft, names or approval.names_for(store, meeting))
     channel = meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have drafts to post"
     return post_draft(
@@ -195,3 +174,220 @@ def publish(client: WebClient, store: Store, meeting: Meeting, *, now: Any) -> P
         thread_ts=previous.thread_ts if previous else None,
         previous_top_ts=previous.message_ts if previous else None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Approvals and comments, carried to Slack
+
+
+def safe_user_name(lookup: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """A name lookup that answers None instead of failing when Slack does not know the user."""
+
+    def name(user_id: str) -> str | None:
+        try:
+            return lookup(user_id)
+        except SlackApiError as error:
+            log.warning("no name for %s: %s", user_id, error.response.get("error"))
+            return None
+
+    return name
+
+
+def tell(
+    client: WebClient, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None
+) -> None:
+    """An ephemeral message to one user, in the draft's thread when given."""
+    client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
+
+
+def refresh_top(client: WebClient, store: Store, meeting_id: int, names: approval.Names) -> None:
+    """Rebuild the newest draft's top message from the store (approvers, comments, status)."""
+    with _TOP_LOCK:
+        meeting = store.meeting(meeting_id)
+        draft = store.latest_draft(meeting_id)
+        if meeting is None or draft is None or not (draft.channel_id and draft.message_ts):
+            return
+        header = approval.header(store, meeting, draft, names)
+        final = store.approved_referat(meeting_id)
+        text = final.text if header.approved and final is not None else draft.text
+        message = blocks.top_message(header, text)
+        client.chat_update(
+            channel=draft.channel_id, ts=draft.message_ts, text=message.text, blocks=message.blocks
+        )
+
+
+def settle(
+    client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime, names: approval.Names
+) -> ApprovedReferat | None:
+    """After approvals (or the approver set) changed: lock the meeting if everyone has approved,
+    update the top message, and post the final referat in the thread. Returns the final, if made."""
+    meeting = store.meeting(meeting_id)
+    draft = store.latest_draft(meeting_id)
+    if meeting is None or draft is None:
+        return None
+    final = None
+    if meeting.status is MeetingStatus.OPEN:
+        final = approval.finalize(store, meeting, draft, now=now, names=names)
+    refresh_top(client, store, meeting_id, names)
+    if final is not None:
+        locked = store.meeting(meeting_id)
+        assert locked is not None
+        post_final(client, store, locked, draft, final, names)
+        warn_unapproved_changes(client, store, locked, draft)
+    return final
+
+
+def warn_unapproved_changes(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -> None:
+    """Tell the referent when entries changed after the approved version was posted.
+
+    The approved text is the version the approvers saw, so such changes are not in it; the referent
+    should know rather than find out from the archive.
+    """
+    after = approval.describe_changes(
+        store.draft_snapshot(draft.id) or [], entries_snapshot(store.entries(meeting.id))
+    )
+    if after == approval.NO_CHANGES or not (meeting.starter_user_id and draft.channel_id):
+        return
+    tell(
+        client,
+        meeting.starter_user_id,
+        draft.channel_id,
+        f"Bemærk: disse ændringer blev logget efter v{draft.version} og er ikke med i det godkendte referat:\n"
+        + "\n".join(after),
+        thread_ts=draft.thread_ts,
+    )
+
+
+def post_final(
+    client: WebClient,
+    store: Store,
+    meeting: Meeting,
+    draft: Draft,
+    final: ApprovedReferat,
+    names: approval.Names,
+) -> None:
+    """The final referat in the draft's thread: as messages (split to Slack's limits) and as a file."""
+    if not (draft.channel_id and draft.thread_ts):
+        return
+    header = approval.header(store, meeting, draft, names)
+    for message in blocks.draft_messages(final.text, header):
+        client.chat_postMessage(
+            channel=draft.channel_id, thread_ts=draft.thread_ts, text=message.text, blocks=message.blocks
+        )
+    upload_text(client, draft.channel_id, draft.thread_ts, final.text, name=final_file_name(meeting))
+
+
+def answer_approval(
+    client: WebClient,
+    store: Store,
+    meeting: Meeting,
+    outcome: approval.Approved | approval.NotRecorded,
+    *,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str | None,
+    reply_ts: str | None,
+    now: dt.datetime,
+    names: approval.Names,
+) -> None:
+    """Tell the approver what happened; a reply in the thread gets a ✅, a click an ephemeral line."""
+    match outcome:
+        case approval.NotRecorded(message=message):
+            tell(client, user_id, channel_id, message, thread_ts=thread_ts)
+        case approval.Approved(draft=draft, new=False, at=at):
+            tell(
+                client,
+                user_id,
+                channel_id,
+                f"Du har allerede godkendt v{draft.version} ({approval.short_stamp(at)}). Intet er ændret.",
+                thread_ts=thread_ts,
+            )
+        case approval.Approved(draft=draft, complete=complete):
+            if reply_ts is not None:
+                react(client, channel_id, reply_ts, APPROVED_REACTION)
+            else:
+                rest = "" if complete else " Referatet er endeligt, når alle godkendere har godkendt."
+                tell(
+                    client,
+                    user_id,
+                    channel_id,
+                    f"Tak – du har godkendt v{draft.version}.{rest}",
+                    thread_ts=thread_ts,
+                )
+            settle(client, store, meeting.id, now=now, names=names)
+
+
+def answer_thread_reply(
+    client: WebClient,
+    store: Store,
+    meeting: Meeting,
+    outcome: approval.ThreadOutcome,
+    *,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str,
+    reply_ts: str,
+    now: dt.datetime,
+    names: approval.Names,
+) -> None:
+    match outcome:
+        case approval.Approved() | approval.NotRecorded():
+            answer_approval(
+                client,
+                store,
+                meeting,
+                outcome,
+                user_id=user_id,
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                reply_ts=reply_ts,
+                now=now,
+                names=names,
+            )
+        case approval.Commented():
+            react(client, channel_id, reply_ts, COMMENT_REACTION)
+            refresh_top(client, store, meeting.id, names)
+        case approval.Ignored():
+            pass
+
+
+def react(client: WebClient, channel_id: str, ts: str, name: str) -> None:
+    try:
+        client.reactions_add(channel=channel_id, timestamp=ts, name=name)
+    except SlackApiError as error:
+        # The acknowledgement is a courtesy: what counts is already stored.
+        if error.response.get("error") != "already_reacted":
+            raise
+
+
+def announce_change_request(
+    client: WebClient, store: Store, meeting: Meeting, comment: Comment, names: approval.Names
+) -> None:
+    """Show a request from the "Anmod om rettelser" modal in the thread, where the referent reads."""
+    draft = store.draft_version(meeting.id, comment.draft_version)
+    if draft is None or not (draft.channel_id and draft.thread_ts):
+        return
+    heading = f"Anmodning om rettelser til v{comment.draft_version} fra {names(comment.user_id)}:"
+    # `>>>` quotes everything after it; pieces are sized so heading and quote fit in one message.
+    for piece in blocks.split_text(comment.text, limit=blocks.TEXT_LIMIT - 500):
+        quoted = blocks.escape_mrkdwn(piece.strip())
+        client.chat_postMessage(
+            channel=draft.channel_id, thread_ts=draft.thread_ts, text=f"{heading}\n>>> {quoted}"
+        )
+    refresh_top(client, store, meeting.id, names)
+
+
+def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -> str:
+    """**Hent som fil**: the clicked version's exact text, or the final referat once approved.
+
+    Returns the file name.
+    """
+    final = store.approved_referat(meeting.id)
+    if final is not None and final.draft_id == draft.id:
+        text, name = final.text, final_file_name(meeting)
+    else:
+        text, name = draft.text, draft_file_name(meeting, draft.version)
+    channel = draft.channel_id or meeting.channel_id
+    assert channel is not None, "only meetings logged in Slack have draft messages"
+    upload_text(client, channel, draft.thread_ts, text, name=name)
+    return name

@@ -1,11 +1,118 @@
-"""Button clicks and modal submissions on the draft message."""
+"""Button clicks and modal submissions on the draft message.
+
+Every button carries the draft id as its value, so a click on a message posted before a restart
+still finds its draft in the store. A click is claimed once (keyed on the action, the message,
+its `action_ts` and the user) before anything is done, so a redelivered click acts once.
+"""
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
 
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import approval, blocks, ids, publishing
 from bot.deps import Deps
+from storage.records import Draft, Meeting
+from storage.store import Store
+
+GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
 
 def register(app: App, deps: Deps) -> None:
-    """Approval buttons arrive with the approval issue; nothing is registered yet."""
+    def clicked(store: Store, body: dict[str, Any], client: WebClient) -> tuple[Draft, Meeting] | None:
+        """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
+        action = body["actions"][0]
+        user = body["user"]["id"]
+        message_ts = (body.get("container") or {}).get("message_ts", "")
+        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+        if not store.claim_event(key, deps.clock()):
+            return None
+        value = str(action.get("value") or "")
+        draft = store.draft(int(value)) if value.isdigit() else None
+        meeting = store.meeting(draft.meeting_id) if draft is not None else None
+        if draft is None or meeting is None:
+            publishing.tell(client, user, _channel(body), GONE)
+            return None
+        return draft, meeting
+
+    def names(store: Store, meeting: Meeting, client: WebClient) -> approval.Names:
+        return approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
+
+    @app.action(ids.APPROVE)
+    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        store = deps.open_store()
+        found = clicked(store, body, client)
+        if found is None:
+            return
+        draft, meeting = found
+        user, now = body["user"]["id"], deps.clock()
+        named = names(store, meeting, client)
+        outcome = approval.approve(store, meeting, user, now=now, names=named, draft_id=draft.id)
+        publishing.answer_approval(
+            client,
+            store,
+            meeting,
+            outcome,
+            user_id=user,
+            channel_id=_channel(body),
+            thread_ts=draft.thread_ts,
+            reply_ts=None,
+            now=now,
+            names=named,
+        )
+
+    @app.action(ids.REQUEST_CHANGES)
+    def on_request_changes(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        store = deps.open_store()
+        found = clicked(store, body, client)
+        if found is None:
+            return
+        draft, meeting = found
+        refusal = approval.change_request_refusal(store, meeting, draft)
+        if refusal is not None:
+            publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
+
+    @app.action(ids.DOWNLOAD)
+    def on_download(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        store = deps.open_store()
+        found = clicked(store, body, client)
+        if found is None:
+            return
+        draft, meeting = found
+        publishing.send_file(client, store, meeting, draft)
+
+    @app.view(ids.CHANGES_MODAL)
+    def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        view = body["view"]
+        meeting_id, version = blocks.changes_modal_ids(view["private_metadata"])
+        field = view["state"]["values"][ids.CHANGES_INPUT_BLOCK][ids.CHANGES_INPUT_ACTION]
+        text = str(field.get("value") or "")
+        user = body["user"]["id"]
+        store = deps.open_store()
+        meeting = store.meeting(meeting_id)
+        if meeting is None:
+            ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
+            return
+        if not store.claim_event(f"view:{view['id']}", deps.clock()):
+            ack()
+            return
+        outcome = approval.comment(store, meeting, user, text, ts=None, now=deps.clock(), version=version)
+        if isinstance(outcome, approval.NotRecorded):
+            ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: outcome.message})
+            return
+        ack()
+        publishing.announce_change_request(
+            client, store, meeting, outcome.comment, names(store, meeting, client)
+        )
+
+
+def _channel(body: dict[str, Any]) -> str:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return str(channel)

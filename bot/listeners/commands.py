@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import publishing
+from bot import approval, publishing
 from bot.commands import CommandError, parse_command
 from bot.deps import Deps
 from bot.handlers import (
@@ -25,6 +25,7 @@ from bot.handlers import (
     handle_command,
 )
 from bot.replies import answer_privately
+from storage.records import MeetingStatus
 from storage.store import StoreError
 
 
@@ -48,9 +49,13 @@ def register(app: App, deps: Deps) -> None:
             case Reply(text=text):
                 ack(response_type="ephemeral", text=text)
             case DraftRequested(meeting=meeting):
+                if meeting.status is MeetingStatus.APPROVED:
+                    ack(response_type="ephemeral", text=approval.already_approved(meeting))
+                    return
                 ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
+                names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
                 try:
-                    posted = publishing.publish(client, store, meeting, now=sender.now)
+                    posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
                 except publishing.PostFailed as failure:
                     respond(
                         response_type="ephemeral",
@@ -61,5 +66,13 @@ def register(app: App, deps: Deps) -> None:
             case QuestionAsked(question=question):
                 ack()
                 answer_privately(client, store, deps, question, respond)
-            case ApproversRequested() | ExportRequested():
+            case ApproversRequested(meeting=meeting, user_ids=user_ids):
+                names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
+                reply = approval.set_approvers(
+                    store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
+                )
+                ack(response_type="ephemeral", text=reply)
+                # A smaller set may leave nobody missing: then this completes the approval.
+                publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+            case ExportRequested():
                 ack(response_type="ephemeral", text="Denne kommando er ikke klar endnu.")

@@ -1,7 +1,9 @@
-"""Events: questions to the bot (a mention in a channel, or a direct message).
+"""Events: replies in a draft's thread (approvals and comments), and questions to the bot.
 
 Slack redelivers events and sends one post that mentions the bot twice (`app_mention` and
 `message`), so each post is claimed once in the store, keyed on channel and ts, before acting.
+A post in the thread of a draft referat is about that draft, whether or not it mentions the bot;
+anywhere else a mention or a direct message is a question.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import approval, publishing
 from bot.deps import Deps
 from bot.replies import answer_in_thread
+from storage.records import Draft
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+# Thread replies that carry a subtype but are still someone's words in the thread: "also send to
+# channel", and a reply with a file attached.
+_THREAD_REPLY_SUBTYPES = ("thread_broadcast", "file_share")
 
 
 def question_text(text: str) -> str:
@@ -26,25 +35,78 @@ def question_text(text: str) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
+def draft_thread(store: Store, event: dict[str, Any]) -> Draft | None:
+    """The newest draft whose thread this post replies in, if any."""
+    thread_ts = event.get("thread_ts")
+    if not thread_ts or thread_ts == event.get("ts"):
+        return None
+    return store.draft_by_thread(event["channel"], thread_ts)
+
+
 def register(app: App, deps: Deps) -> None:
+    def claim(store: Store, event: dict[str, Any]) -> bool:
+        return store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock())
+
+    def on_draft_reply(
+        client: WebClient, store: Store, draft: Draft, event: dict[str, Any], bot_user: str | None
+    ) -> None:
+        meeting = store.meeting(draft.meeting_id)
+        if meeting is None or not event.get("user"):
+            return
+        now = deps.clock()
+        names = approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
+        text = event.get("text") or ""
+        if bot_user:
+            # Addressing the bot is not part of the comment; mentions of people are.
+            text = text.replace(f"<@{bot_user}>", " ").strip()
+        outcome = approval.thread_reply(
+            store, meeting, event["user"], text, ts=event["ts"], now=now, names=names
+        )
+        publishing.answer_thread_reply(
+            client,
+            store,
+            meeting,
+            outcome,
+            user_id=event["user"],
+            channel_id=event["channel"],
+            thread_ts=event["thread_ts"],
+            reply_ts=event["ts"],
+            now=now,
+            names=names,
+        )
+
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
         store = deps.open_store()
-        if not store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock()):
+        if not claim(store, event):
+            return
+        draft = draft_thread(store, event)
+        if draft is not None:
+            on_draft_reply(client, store, draft, event, context.get("bot_user_id"))
             return
         answer_in_thread(client, store, deps, event, question_text(event.get("text") or ""))
 
     @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        if event.get("subtype") or event.get("bot_id"):
+        subtype = event.get("subtype")
+        if event.get("bot_id") or subtype not in (None, *_THREAD_REPLY_SUBTYPES):
             return  # edits, joins, and the bot's own posts
         text = event.get("text") or ""
         bot_user = context.get("bot_user_id")
         mentions_bot = bool(bot_user) and f"<@{bot_user}" in text
         is_dm = event.get("channel_type") == "im"
-        if not (is_dm or mentions_bot):
+        in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
+        if subtype is not None and not in_thread:
+            return
+        if not (is_dm or mentions_bot or in_thread):
             return
         store = deps.open_store()
-        if not store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock()):
+        draft = draft_thread(store, event) if in_thread else None
+        if draft is None and (subtype is not None or not (is_dm or mentions_bot)):
+            return  # an ordinary thread the bot has nothing to do with
+        if not claim(store, event):
+            return
+        if draft is not None:
+            on_draft_reply(client, store, draft, event, bot_user)
             return
         answer_in_thread(client, store, deps, event, question_text(text))
