@@ -1,0 +1,1004 @@
+"""`referat console`: the real bot in a terminal, without Slack.
+
+The very app `referat serve` runs (same listeners, same storage: REFERAT_DB or ./referat.db) gets
+its requests from what is typed here, and sends its answers to an in-process Slack
+(bot.console_slack) that prints them as Slack would show them. So the console is both a way to
+try the bot and a way to script a whole meeting (`referat console < examples/moede.txt`).
+
+What is typed, one message per line as in Slack:
+
+* `/referat …` is the slash command; `@referat …` mentions the bot in the channel;
+  `> …` replies in the thread of the latest draft;
+* any other line continues the message above it (Shift+Enter in Slack); `# …` is a comment;
+* `@Navn Efternavn` mentions a console user (the longest known name wins; a first name alone
+  works when it is unique); an unknown name (up to three capitalised words) becomes a new user;
+* console commands: `/som NAVN`, `/klik KNAP`, `/annuller`, `/fil`, `/hjælp-konsol`, `/afslut`.
+
+Requests reach the app in-process: each is signed with a secret made for this run and handed
+to `App.dispatch`, exactly the bytes Slack would POST, so Bolt's signature check and body parsing
+run too. Bolt acknowledges first and runs the rest of a listener on its executor; the console
+wraps that executor to count running listeners, and waits (bounded) until none is left before
+it reads the next line. Every Web API call a listener makes is printed before the call returns,
+so once the listeners are done, everything they said is on the screen, in order, and piped
+output is the same every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import json
+import logging
+import re
+import secrets
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ParamSpec, TextIO, TypeVar
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from bot.console_slack import (
+    BOT_NAME,
+    BOT_USER_ID,
+    TEAM_ID,
+    ConsoleSlack,
+    OpenView,
+    Posted,
+    Printer,
+    UploadedFile,
+    buttons,
+    console_note,
+)
+from storage.store import Store, StoreOpener
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Json = dict[str, Any]
+
+DEFAULT_USER = "Referent"
+WAIT_SECONDS = 30.0  # how long one input may keep the bot busy before the console moves on
+API_APP_ID = "AKONSOL"
+VERIFICATION_TOKEN = "konsol"
+COMMAND = "/referat"
+
+HELP = """\
+referat console: botten, som den kører i Slack, men i terminalen.
+Skriv én besked pr. linje, som du ville skrive den i Slack:
+  /referat …          kommandoen (prøv /referat hjælp)
+  @referat …          nævn botten i kanalen, fx for at stille et spørgsmål
+  > …                 svar i tråden til det seneste udkast
+  andre linjer        fortsætter beskeden ovenfor (som Shift+Enter i Slack)
+  # …                 en kommentar (til scripts)
+Nævn en bruger med @Navn Efternavn (et fornavn alene er nok, hvis det er entydigt).
+Et ukendt navn (op til tre ord med stort begyndelsesbogstav) bliver en ny bruger.
+Konsollens egne kommandoer:
+  /som NAVN           skriv som NAVN fra nu af (uden navn: vis brugerne)
+  /klik KNAP          tryk på knappen i den seneste besked, der har den, fx /klik Godkend;
+                      linjerne under /klik udfylder et vindue, knappen åbner
+  /annuller           luk et åbent vindue uden at sende
+  /fil [NAVN [STI]]   vis de filer, botten har delt, vis én, eller gem den i STI
+  /hjælp-konsol       denne hjælp
+  /afslut             afslut (også Ctrl-D)
+I terminalen sender Enter beskeden; slut en linje med \\ for at skrive videre på næste linje.
+Piped input (referat console < moede.txt) læses til ende og afsluttes med 0.
+Svar markeret (kun synlig for dig) er dem, kun afsenderen ser i Slack; knapper vises som [Godkend]."""
+
+_CONSOLE_WORDS = {
+    "som": "som",
+    "as": "som",
+    "klik": "klik",
+    "click": "klik",
+    "annuller": "annuller",
+    "cancel": "annuller",
+    "fil": "fil",
+    "filer": "fil",
+    "file": "fil",
+    "hjælp-konsol": "hjælp",
+    "hjaelp-konsol": "hjælp",
+    "konsol": "hjælp",
+    "help-console": "hjælp",
+    "afslut": "afslut",
+    "exit": "afslut",
+    "quit": "afslut",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# What was typed
+
+
+class Kind(StrEnum):
+    COMMAND = "command"  # /referat …
+    MENTION = "mention"  # @referat … in the channel
+    REPLY = "reply"  # > … in the thread of the latest draft
+    CONSOLE = "console"  # /som, /klik, …
+    TEXT = "text"  # lines that continue nothing (a modal's field, or a mistake)
+    COMMENT = "comment"  # # …
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One message as typed: its first line carries the prefix that decided its kind."""
+
+    kind: Kind
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def body(self) -> str:
+        """The text without the prefix (`/referat`, `>`, the console command word)."""
+        first = self.lines[0]
+        if self.kind is Kind.COMMAND:
+            first = first[len(COMMAND) :]
+        elif self.kind is Kind.REPLY:
+            first = first[1:]
+        elif self.kind is Kind.CONSOLE:
+            first = first.split(None, 1)[1] if len(first.split(None, 1)) > 1 else ""
+        return "\n".join((first.strip(), *self.lines[1:])).strip()
+
+
+_MENTION_BOT = re.compile(rf"@{BOT_NAME}(?![\w-])", re.IGNORECASE)
+
+
+def classify(line: str) -> Kind | None:
+    """The kind of message a line starts, or None when it continues the message above."""
+    if line.startswith("#"):
+        return Kind.COMMENT
+    if line.startswith("/"):
+        word = line[1:].split(None, 1)[0].casefold() if line[1:].strip() else ""
+        return Kind.COMMAND if word == COMMAND[1:] else Kind.CONSOLE
+    if _MENTION_BOT.match(line):
+        return Kind.MENTION
+    if line.startswith(">"):
+        return Kind.REPLY
+    return None
+
+
+class Assembler:
+    """Joins lines into messages: a message ends where the next one starts (or at the end)."""
+
+    def __init__(self) -> None:
+        self._kind: Kind | None = None
+        self._lines: list[str] = []
+
+    @property
+    def pending(self) -> bool:
+        return self._kind is not None
+
+    def feed(self, line: str) -> list[Typed]:
+        kind = classify(line)
+        if kind is None:
+            if self._kind is not None:
+                self._lines.append(line)
+            elif line.strip():
+                self._kind, self._lines = Kind.TEXT, [line]
+            return []
+        done = self.flush()
+        if kind is Kind.COMMENT:
+            return [*done, Typed(kind, (line,))]
+        self._kind, self._lines = kind, [line]
+        return done
+
+    def flush(self) -> list[Typed]:
+        if self._kind is None:
+            return []
+        lines = list(self._lines)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        typed = Typed(self._kind, tuple(lines))
+        self._kind, self._lines = None, []
+        return [typed]
+
+
+# --------------------------------------------------------------------------------------------
+# Mentions
+
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.-](?=[^\W\d_]))*")
+_AT = re.compile(r"(?<![\w@<])@")
+MAX_NEW_NAME_WORDS = 3
+
+
+def _name_at(text: str, name: str) -> bool:
+    """Whether `text` starts with `name` (any case) followed by no further letter of a word."""
+    if text[: len(name)].casefold() != name.casefold():
+        return False
+    after = text[len(name) : len(name) + 1]
+    return not after or not (after.isalnum() or after == "_")
+
+
+def _capitalised_run(text: str) -> str | None:
+    """`Helle Kyndesen` from `Helle Kyndesen | Politidirektør`: up to three capitalised words."""
+    words: list[str] = []
+    position = 0
+    while len(words) < MAX_NEW_NAME_WORDS:
+        gap = 0 if not words else 1
+        if words and text[position : position + 1] != " ":
+            break
+        match = _NAME_WORD.match(text, position + gap)
+        if match is None or not match.group(0)[0].isupper():
+            break
+        words.append(match.group(0))
+        position = match.end()
+    return " ".join(words) or None
+
+
+def link_mentions(text: str, users: Mapping[str, str], register: Callable[[str], str]) -> str:
+    """Turn `@Navn Efternavn` into Slack's `<@U…>`, as Slack does when a user is picked.
+
+    `users` maps console user ids to names; `@referat` is the bot. The longest known name wins,
+    then a unique first name; otherwise up to three capitalised words are a new user (made by
+    `register`, which returns the id). Anything else after `@` stays as typed.
+    """
+    known = sorted(
+        [(name, uid) for uid, name in users.items()] + [(BOT_NAME, BOT_USER_ID)], key=lambda p: -len(p[0])
+    )
+    first_names: dict[str, list[str]] = {}
+    for uid, name in users.items():
+        if name.split():
+            first_names.setdefault(name.split()[0].casefold(), []).append(uid)
+    out: list[str] = []
+    position = 0
+    for at in _AT.finditer(text):
+        if at.start() < position:
+            continue
+        rest = text[at.end() :]
+        found: tuple[str, int] | None = None
+        for name, uid in known:
+            if _name_at(rest, name):
+                found = (uid, len(name))
+                break
+        if found is None:
+            word = _NAME_WORD.match(rest)
+            owners = first_names.get(word.group(0).casefold(), []) if word else []
+            if word and len(owners) == 1:
+                found = (owners[0], word.end())
+        if found is None:
+            new_name = _capitalised_run(rest)
+            if new_name:
+                found = (register(new_name), len(new_name))
+        if found is None:
+            continue
+        out += [text[position : at.start()], f"<@{found[0]}>"]
+        position = at.end() + found[1]
+    out.append(text[position:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Waiting for listeners
+
+
+class ListenerTracker(Executor):
+    """Bolt's listener executor, counting what still runs so the console can wait for it."""
+
+    def __init__(self, inner: Executor) -> None:
+        self._inner = inner
+        self._idle = threading.Condition()
+        self._running = 0
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        with self._idle:
+            self._running += 1
+
+        def run() -> T:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._running -= 1
+                    self._idle.notify_all()
+
+        try:
+            return self._inner.submit(run)
+        except BaseException:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+            raise
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once no listener runs; False if some still do after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
+
+
+def track_listeners(app: App) -> ListenerTracker:
+    """Route every listener Bolt runs after its acknowledgement through a counting executor."""
+    runner = app.listener_runner
+    tracker = ListenerTracker(runner.listener_executor)
+    runner.listener_executor = tracker
+    lazy = runner.lazy_listener_runner
+    if hasattr(lazy, "executor"):
+        lazy.executor = tracker
+    return tracker
+
+
+# --------------------------------------------------------------------------------------------
+# Requests as Slack sends them
+
+_counter = itertools.count(1)
+
+
+def _next(prefix: str) -> str:
+    return f"{prefix}{next(_counter):06d}"
+
+
+def command_body(
+    text: str, *, user_id: str, user_name: str, channel_id: str, response_url: str, trigger_id: str
+) -> bytes:
+    fields = {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "team_domain": "konsol",
+        "channel_id": channel_id,
+        "channel_name": "referat-konsol",
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": COMMAND,
+        "text": text,
+        "api_app_id": API_APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+    }
+    return urlencode(fields).encode("utf-8")
+
+
+def event_body(event: Json) -> bytes:
+    envelope = {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "api_app_id": API_APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": _next("EvKONSOL"),
+        "event_time": int(float(str(event.get("event_ts") or "0"))),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+    return json.dumps(envelope).encode("utf-8")
+
+
+def payload_body(payload: Json) -> bytes:
+    return urlencode({"payload": json.dumps(payload)}).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# The console
+
+
+@dataclass(frozen=True)
+class _Field:
+    block_id: str
+    action_id: str
+    label: str
+    element_type: str
+
+
+def _fields(view: Mapping[str, Any]) -> list[_Field]:
+    fields = []
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        element = block.get("element") or {}
+        label = (block.get("label") or {}).get("text") or ""
+        fields.append(
+            _Field(
+                str(block.get("block_id") or ""),
+                str(element.get("action_id") or ""),
+                label,
+                str(element.get("type")),
+            )
+        )
+    return fields
+
+
+class Console:
+    """Turns typed messages into Slack requests to the app and shows what comes back."""
+
+    def __init__(
+        self,
+        app: App,
+        slack: ConsoleSlack,
+        tracker: ListenerTracker,
+        *,
+        secret: str,
+        open_store: Callable[[], Store],
+        user: str = DEFAULT_USER,
+        echo: bool = False,
+        wait_seconds: float = WAIT_SECONDS,
+    ) -> None:
+        self.app = app
+        self.slack = slack
+        self.printer = slack.printer
+        self.tracker = tracker
+        self.open_store = open_store
+        self.echo = echo
+        self.wait_seconds = wait_seconds
+        self._verifier = SignatureVerifier(secret)
+        self.user_name = ""
+        self.user_id = ""
+        self._modal: OpenView | None = None
+        self._submitted: OpenView | None = None
+        self._values: dict[str, dict[str, Json]] = {}
+        self.switch_user(user)
+
+    # --- users ---------------------------------------------------------------------------------
+
+    def switch_user(self, name: str) -> None:
+        self.user_name = self._known_name(" ".join(name.split()))
+        self.user_id = self.slack.add_user(self.user_name)
+        self.slack.current_user = self.user_id
+
+    def _known_name(self, name: str) -> str:
+        """A known user by full name (any case) or by a unique first name; else `name` as typed."""
+        names = list(self.slack.users().values())
+        exact = [n for n in names if n.casefold() == name.casefold()]
+        if exact:
+            return exact[0]
+        firsts = [n for n in names if len(name.split()) == 1 and n.split()[0].casefold() == name.casefold()]
+        return firsts[0] if len(firsts) == 1 else name
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.user_name}> "
+
+    @property
+    def continuation_prompt(self) -> str:
+        return "…> ".rjust(len(self.prompt))
+
+    def _link(self, text: str) -> str:
+        return link_mentions(text, self.slack.users(), self.slack.add_user)
+
+    # --- one message ---------------------------------------------------------------------------
+
+    def handle(self, typed: Typed) -> bool:
+        """Act on one typed message; False when the console should end."""
+        if typed.kind is Kind.COMMENT:
+            if self.echo:
+                self.printer.emit(typed.text)
+            return True
+        if self.echo:
+            self._echo(typed)
+        if self._modal is not None:
+            if typed.kind is Kind.TEXT:
+                self._fill(typed.text)
+                return True
+            if not (typed.kind is Kind.CONSOLE and self._console_word(typed) in ("annuller", "hjælp", "fil")):
+                self._close_modal("Vinduet blev lukket uden at sende, da der kom en ny besked.")
+        match typed.kind:
+            case Kind.COMMAND:
+                self._command(typed.body())
+            case Kind.MENTION:
+                self._mention(typed.text.strip())
+            case Kind.REPLY:
+                self._reply(typed.body())
+            case Kind.CONSOLE:
+                return self._console(typed)
+            case Kind.TEXT:
+                self._note(
+                    "En linje uden /referat, @referat eller > fortsætter beskeden ovenfor, men der er "
+                    "ingen. Skriv /hjælp-konsol for at se, hvad konsollen forstår."
+                )
+        return True
+
+    def _echo(self, typed: Typed) -> None:
+        lines = [self.prompt + typed.lines[0]] + [self.continuation_prompt + line for line in typed.lines[1:]]
+        self.printer.emit("\n".join(line.rstrip() for line in lines))
+
+    def _note(self, text: str) -> None:
+        self.printer.emit(console_note(text))
+
+    # --- Slack: command, mention, reply, click, modal ------------------------------------------
+
+    def _command(self, text: str) -> None:
+        body = command_body(
+            self._link(text),
+            user_id=self.user_id,
+            user_name=self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower(),
+            channel_id=self.slack.channel_id,
+            response_url=self.slack.new_response_url(self.user_id),
+            trigger_id=self.slack.new_trigger(self.user_id),
+        )
+        self._dispatch(body, "application/x-www-form-urlencoded", self._show_command_ack)
+        self._after_trigger()
+
+    def _mention(self, text: str) -> None:
+        linked = self._link(text)
+        posted = self.slack.record_human(self.user_id, linked)
+        self._deliver_post(posted)
+
+    def _reply(self, text: str) -> None:
+        thread = self._draft_thread()
+        if thread is None:
+            self._note(
+                "Der er ingen tråd at svare i endnu. Læg et udkast frem med /referat udkast, "
+                "eller stil et spørgsmål med @referat."
+            )
+            return
+        posted = self.slack.record_human(self.user_id, self._link(text), thread_ts=thread)
+        self._deliver_post(posted)
+
+    def _deliver_post(self, posted: Posted) -> None:
+        """A human message as Slack delivers it: `app_mention` when it names the bot, and `message`."""
+        base: Json = {
+            "user": posted.user,
+            "text": posted.text,
+            "ts": posted.ts,
+            "team": TEAM_ID,
+            "channel": posted.channel,
+            "event_ts": posted.ts,
+        }
+        if posted.thread_ts:
+            base["thread_ts"] = posted.thread_ts
+        if f"<@{BOT_USER_ID}>" in posted.text:
+            self._dispatch(event_body({"type": "app_mention", **base}), "application/json", self._show_ack)
+        message: Json = {"type": "message", **base, "channel_type": "channel"}
+        if posted.thread_ts:
+            message["parent_user_id"] = BOT_USER_ID
+        self._dispatch(event_body(message), "application/json", self._show_ack)
+
+    def _draft_thread(self) -> str | None:
+        store = self.open_store()
+        meeting = store.current_meeting(self.slack.channel_id)
+        draft = store.latest_draft(meeting.id) if meeting else None
+        if draft is not None and draft.thread_ts and draft.channel_id == self.slack.channel_id:
+            return draft.thread_ts
+        return self.slack.latest_bot_thread()
+
+    def _click(self, label: str, extra: str) -> None:
+        if not label:
+            self._note("Skriv knappens tekst efter /klik, fx /klik Godkend.")
+            return
+        found = self._find_button(label)
+        if found is None:
+            labels = self._visible_buttons()
+            listed = " ".join(f"[{b}]" for b in labels) if labels else "ingen"
+            self._note(f"Ingen knap hedder «{label}». Knapper lige nu: {listed}")
+            return
+        message, block_id, button = found
+        ephemeral = message.ephemeral_to is not None
+        container: Json = {
+            "type": "message",
+            "message_ts": message.ts,
+            "channel_id": message.channel,
+            "is_ephemeral": ephemeral,
+        }
+        if message.thread_ts:
+            container["thread_ts"] = message.thread_ts
+        handle = self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower()
+        payload: Json = {
+            "type": "block_actions",
+            "user": {"id": self.user_id, "username": handle, "name": handle, "team_id": TEAM_ID},
+            "api_app_id": API_APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": container,
+            "trigger_id": self.slack.new_trigger(self.user_id),
+            "team": {"id": TEAM_ID, "domain": "konsol"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": message.channel, "name": self.slack.channel_name},
+            "state": {"values": {}},
+            "response_url": self.slack.new_response_url(
+                self.user_id,
+                message_ts=message.ts,
+                thread_ts=message.thread_ts if message.in_thread else None,
+            ),
+            "actions": [
+                {
+                    "action_id": button.get("action_id") or "",
+                    "block_id": block_id,
+                    "text": button.get("text") or {"type": "plain_text", "text": label},
+                    "value": button.get("value") or "",
+                    "type": "button",
+                    "action_ts": self.slack.new_ts(),
+                }
+            ],
+        }
+        if not ephemeral:  # Slack leaves the message out for ephemeral containers
+            payload["message"] = message.payload()
+        self._dispatch(payload_body(payload), "application/x-www-form-urlencoded", self._show_ack)
+        self._after_trigger(extra)
+
+    def _find_button(self, label: str) -> tuple[Posted, str, Json] | None:
+        wanted = " ".join(label.split()).casefold()
+        messages = self.slack.clickable(self.user_id)
+        for exact in (True, False):
+            for message in messages:
+                for block_id, button in buttons(message.blocks):
+                    text = " ".join(str((button.get("text") or {}).get("text") or "").split()).casefold()
+                    if text == wanted or (not exact and text.startswith(wanted)):
+                        return message, block_id, button
+        return None
+
+    def _visible_buttons(self) -> list[str]:
+        labels: list[str] = []
+        for message in self.slack.clickable(self.user_id)[:3]:
+            for _, button in buttons(message.blocks):
+                text = str((button.get("text") or {}).get("text") or "")
+                if text not in labels:
+                    labels.append(text)
+        return labels
+
+    def _after_trigger(self, extra: str = "") -> None:
+        """If the request opened a modal, take it over: fill it with `extra`, or ask for its fields."""
+        view = self.slack.take_opened_view()
+        if view is None or view.user != self.user_id:
+            if extra:
+                self._note("Teksten under /klik blev ikke brugt: knappen åbnede intet vindue.")
+            return
+        self._modal, self._values = view, {}
+        if not _fields(view.view):
+            self._note("Vinduet har ingen felter at udfylde. Skriv noget for at sende det, eller /annuller.")
+            return
+        if extra:
+            self._fill(extra)
+        else:
+            self._ask_field()
+
+    def _ask_field(self) -> None:
+        assert self._modal is not None
+        pending = [f for f in _fields(self._modal.view) if f.block_id not in self._values]
+        if pending:
+            self._note(f"Skriv «{pending[0].label}» som næste besked, eller /annuller.")
+
+    def _fill(self, text: str) -> None:
+        assert self._modal is not None
+        fields = _fields(self._modal.view)
+        pending = [f for f in fields if f.block_id not in self._values]
+        if pending:
+            field = pending[0]
+            value: Json = {"type": field.element_type, "value": text}
+            if field.element_type != "plain_text_input":
+                self._note(f"Feltet «{field.label}» ({field.element_type}) udfylder konsollen som tekst.")
+            self._values[field.block_id] = {field.action_id: value}
+        if any(f.block_id not in self._values for f in fields):
+            self._ask_field()
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        assert self._modal is not None
+        view = self._modal
+        handle = self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower()
+        payload: Json = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "konsol"},
+            "user": {"id": self.user_id, "username": handle, "name": handle, "team_id": TEAM_ID},
+            "api_app_id": API_APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "trigger_id": self.slack.new_trigger(self.user_id),
+            "view": {
+                **view.view,
+                "id": view.id,
+                "team_id": TEAM_ID,
+                "state": {"values": self._values},
+                "hash": view.hash,
+                "private_metadata": view.view.get("private_metadata") or "",
+                "callback_id": view.view.get("callback_id") or "",
+                "root_view_id": view.id,
+                "app_id": API_APP_ID,
+            },
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        self._submitted = view
+        self._modal, self._values = None, {}
+        self.slack.close_view()
+        self._dispatch(payload_body(payload), "application/x-www-form-urlencoded", self._show_view_ack)
+        self._after_trigger()
+
+    def _close_modal(self, why: str) -> None:
+        self._modal, self._values = None, {}
+        self.slack.close_view()
+        self._note(why)
+
+    # --- dispatching ---------------------------------------------------------------------------
+
+    def _dispatch(self, body: bytes, content_type: str, show: Callable[[BoltResponse], None]) -> None:
+        """Hand one signed request to the app, show its acknowledgement, then wait for its listeners."""
+        text = body.decode("utf-8")
+        timestamp = str(int(time.time()))  # Bolt refuses signatures older than five minutes
+        headers: dict[str, str | list[str]] = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": self._verifier.generate_signature(timestamp=timestamp, body=text) or "",
+        }
+        self.printer.hold()
+        try:
+            response = self.app.dispatch(BoltRequest(body=text, headers=dict(headers)))
+            # Slack shows the acknowledgement as soon as it arrives: before whatever the listener
+            # went on to send while Bolt was still returning.
+            with self.printer.first():
+                if response.status == 200:
+                    show(response)
+                else:
+                    self._show_status(response)
+        finally:
+            self.printer.release()
+        if not self.tracker.wait_idle(self.wait_seconds):
+            self._note("Botten arbejder stadig; svaret vises, når det kommer.")
+
+    def _show_status(self, response: BoltResponse) -> None:
+        if response.status == 404:
+            self._note("Appen har (endnu) ingen lytter til dette; intet skete.")
+        elif response.status == 401:
+            self._note("Appen afviste anmodningens signatur.")
+        else:
+            self._note(f"Appen svarede med status {response.status}: {response.body}".rstrip(": "))
+
+    def _show_ack(self, response: BoltResponse) -> None:
+        data = _json(response.body)
+        if data is None:
+            if response.body.strip():
+                self.slack.show_ack(response.body.strip(), None)
+            return
+        if data.get("text") or data.get("blocks"):
+            self.slack.show_ack(str(data.get("text") or ""), data.get("blocks") or None)
+
+    def _show_command_ack(self, response: BoltResponse) -> None:
+        data = _json(response.body)
+        if data is None:
+            if response.body.strip():
+                self.slack.show_ack(response.body.strip(), None)
+            return
+        in_channel = data.get("response_type") == "in_channel"
+        if data.get("text") or data.get("blocks"):
+            self.slack.show_ack(
+                str(data.get("text") or ""), data.get("blocks") or None, in_channel=in_channel
+            )
+
+    def _show_view_ack(self, response: BoltResponse) -> None:
+        data = _json(response.body) or {}
+        action = data.get("response_action")
+        if action == "errors":
+            errors = data.get("errors") or {}
+            lines = [f"{block}: {message}" for block, message in errors.items()]
+            self._note("Vinduet blev ikke sendt:\n" + "\n".join(lines))
+            self._restore(None)
+        elif action in ("update", "push") and isinstance(data.get("view"), dict):
+            self._restore(data["view"])
+
+    def _restore(self, new_view: Json | None) -> None:
+        """The app kept the modal open (errors) or replaced it (update): ask for its fields again."""
+        previous = self._submitted
+        if previous is None:
+            return
+        opened = (
+            previous if new_view is None else replace(previous, view=new_view, updates=previous.updates + 1)
+        )
+        self.slack.restore_view(opened, show=new_view is not None)
+        self._modal, self._values = opened, {}
+        self._ask_field()
+
+    # --- console commands ----------------------------------------------------------------------
+
+    @staticmethod
+    def _console_word(typed: Typed) -> str | None:
+        word = typed.lines[0][1:].split(None, 1)[0].casefold() if typed.lines[0][1:].strip() else ""
+        return _CONSOLE_WORDS.get(word)
+
+    def _console(self, typed: Typed) -> bool:
+        word = self._console_word(typed)
+        first = typed.lines[0].split(None, 1)
+        argument = first[1].strip() if len(first) > 1 else ""
+        extra = "\n".join(typed.lines[1:]).strip()
+        match word:
+            case "som":
+                self._as(argument)
+            case "klik":
+                self._click(" ".join(argument.split()), extra)
+            case "annuller":
+                if self._modal is None:
+                    self._note("Der er intet åbent vindue.")
+                else:
+                    self._close_modal("Vinduet er lukket uden at sende.")
+            case "fil":
+                self._files(argument)
+            case "hjælp":
+                self.printer.emit(HELP)
+            case "afslut":
+                return False
+            case _:
+                self._note(
+                    f"Ukendt konsolkommando {typed.lines[0].split()[0]}. Botten hedder {COMMAND} i Slack; "
+                    "se /hjælp-konsol for konsollens egne kommandoer."
+                )
+        return True
+
+    def _as(self, name: str) -> None:
+        if not name:
+            users = ", ".join(sorted(self.slack.users().values()))
+            self._note(f"Du skriver som {self.user_name}. Brugere i konsollen: {users}.")
+            return
+        self.switch_user(name)
+        self._note(f"Nu skriver {self.user_name}.")
+
+    def _files(self, argument: str) -> None:
+        files = self.slack.files()
+        if not files:
+            self._note("Botten har ikke delt nogen filer endnu.")
+            return
+        if not argument:
+            listed = "\n".join(f"{i}. {f.describe()}" for i, f in enumerate(files, start=1))
+            self._note("Filer, botten har delt:\n" + listed)
+            return
+        name, _, path = argument.partition(" ")
+        chosen = _pick_file(files, name)
+        if chosen is None:
+            self._note(f"Ingen fil hedder {name}. Se filerne med /fil.")
+            return
+        if path.strip():
+            self._save(chosen, Path(path.strip()))
+            return
+        try:
+            self.printer.emit(chosen.content.decode("utf-8").rstrip("\n"))
+        except UnicodeDecodeError:
+            self._note(f"{chosen.name} er ikke tekst. Gem den med /fil {chosen.name} STI.")
+
+    def _save(self, chosen: UploadedFile, path: Path) -> None:
+        from bot.exporting import ExportError, write_file
+
+        try:
+            write_file(path.expanduser(), chosen.content)
+        except ExportError as error:
+            self._note(str(error))
+            return
+        self._note(f"Gemt: {path}")
+
+
+def _pick_file(files: list[UploadedFile], name: str) -> UploadedFile | None:
+    if name.isdigit() and 1 <= int(name) <= len(files):
+        return files[int(name) - 1]
+    matches = [f for f in files if f.name == name] or [
+        f for f in files if f.name.casefold() == name.casefold()
+    ]
+    return matches[-1] if matches else None
+
+
+def _json(body: str) -> Json | None:
+    if not body.strip():
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading input
+
+
+def _piped_messages(stdin: TextIO) -> Iterator[Typed]:
+    assembler = Assembler()
+    for raw in stdin:
+        yield from assembler.feed(raw.rstrip("\r\n"))
+    yield from assembler.flush()
+
+
+def _terminal_messages(console: Console) -> Iterator[Typed]:
+    """Lines from readline: Enter sends; a line ending in `\\` goes on; a paste is split as typed."""
+    assembler = Assembler()
+    while True:
+        prompt = console.continuation_prompt if assembler.pending else console.prompt
+        try:
+            chunk = input(prompt)
+        except EOFError:
+            yield from assembler.flush()
+            return
+        except KeyboardInterrupt:
+            assembler.flush()
+            print("^C (beskeden er kasseret)")
+            continue
+        lines = chunk.split("\n")
+        go_on = lines[-1].endswith("\\")
+        if go_on:
+            lines[-1] = lines[-1][:-1]
+        for line in lines:
+            yield from assembler.feed(line)
+        if not go_on:
+            yield from assembler.flush()
+
+
+def _enable_line_editing() -> None:
+    with contextlib.suppress(ImportError):
+        import readline
+
+        readline.set_history_length(1000)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def run_console(
+    settings: Settings,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    as_name: str = DEFAULT_USER,
+    clock: Callable[[], dt.datetime] | None = None,
+    wait_seconds: float = WAIT_SECONDS,
+) -> int:
+    """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
+    from bot.app import create_app
+    from bot.deps import utc_clock
+
+    interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
+    try:
+        opener = StoreOpener(settings.db_path)
+    except (sqlite3.Error, OSError) as error:
+        folder = settings.db_path.parent
+        why = f"mappen {folder} findes ikke" if not folder.is_dir() else str(error)
+        print(
+            f"Kan ikke åbne databasen {settings.db_path}: {why}. Sæt REFERAT_DB til en anden fil.",
+            file=sys.stderr,
+        )
+        return 1
+    bolt_logger = logging.getLogger("slack_bolt")
+    level = bolt_logger.level
+    # Bolt warns about unhandled requests with a code sample; the console says it in one line.
+    bolt_logger.setLevel(logging.ERROR)
+    printer = Printer(stdout)
+    secret = secrets.token_hex(32)
+    try:
+        with ConsoleSlack(printer) as slack:
+            console_settings = replace(
+                settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
+            )
+            app = create_app(console_settings, opener, clock=clock or utc_clock, token_verification=False)
+            tracker = track_listeners(app)
+            console = Console(
+                app,
+                slack,
+                tracker,
+                secret=secret,
+                open_store=opener,
+                user=as_name.strip() or DEFAULT_USER,
+                echo=not interactive,
+                wait_seconds=wait_seconds,
+            )
+            if interactive:
+                _enable_line_editing()
+                printer.emit(
+                    f"referat console – databasen er {settings.db_path}, du skriver som {console.user_name}.\n"
+                    "Skriv /hjælp-konsol for hjælp og Ctrl-D for at afslutte."
+                )
+            messages = _terminal_messages(console) if interactive else _piped_messages(stdin)
+            for typed in messages:
+                if not console.handle(typed):
+                    break
+            # Listeners still running finish (their Slack is still up) before the database closes.
+            tracker.wait_idle(wait_seconds)
+            tracker.shutdown(wait=True)
+    finally:
+        bolt_logger.setLevel(level)
+        opener.close()
+    return 0

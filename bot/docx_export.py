@@ -1,0 +1,127 @@
+"""Lay out a compiled referat as a Word document (.docx) with python-docx.
+
+Many councils circulate and file minutes as Word documents, so the export has to look like one
+made by hand: real heading styles (the title, `Deltagere`, `Dagsorden`, `Referat`, each `Ad N`),
+the participant groups as two-column tables (name, title) the way the printed form shows them,
+and the approval status in the footer of every page. The words come from the same `Referat` the
+text and Markdown renderers lay out, so the three formats never disagree.
+
+Pure: no Slack and no store; it takes the compiled referat and the meeting's participants.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+
+from bot.referat import NOTHING_TO_NOTE, PersonGroup, Referat
+from storage.records import Participant
+
+TABLE_STYLE = "Table Grid"
+# The draft marker is printed in red so a draft is never mistaken for the approved minutes.
+_MARKER_COLOUR = RGBColor(0xC0, 0x00, 0x00)
+
+# XML 1.0 refuses these characters and python-docx raises on them; text extracted from old
+# documents sometimes carries them, and dropping them loses nothing a reader could see.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def referat_docx(referat: Referat, participants: Sequence[Participant], *, status: str) -> bytes:
+    """The referat as .docx bytes; `status` ("Udkast, version 2", "Godkendt … af …") is the footer."""
+    document = Document()
+    properties = document.core_properties
+    properties.title = _clean(referat.title)
+    properties.language = "da-DK"
+    properties.comments = _clean(status)
+
+    if referat.draft_marker:
+        run = document.add_paragraph().add_run(_clean(referat.draft_marker))
+        run.bold = True
+        run.font.color.rgb = _MARKER_COLOUR
+    document.add_heading(_clean(referat.title), level=1)
+    if referat.place:
+        document.add_paragraph(_clean(referat.place))
+
+    present = [p for p in participants if not p.absent]
+    absent = [p for p in participants if p.absent]
+    _people(document, "Deltagere", referat.participants, present)
+    _people(document, "Afbud", referat.absent, absent)
+
+    if referat.agenda:
+        document.add_heading("Dagsorden", level=2)
+        for item in referat.agenda:
+            document.add_paragraph(_clean(f"{item.number}. {item.title}"))
+            for bullet in item.bullets:
+                document.add_paragraph(_clean(bullet), style="List Bullet")
+            for paragraph in item.background:
+                document.add_paragraph(_clean(paragraph)).paragraph_format.left_indent = Pt(18)
+
+    document.add_heading("Referat", level=2)
+    if referat.opening:
+        document.add_paragraph(_clean(referat.opening))
+    for section in referat.sections:
+        document.add_heading(_clean(section.heading), level=3)
+        for paragraph in section.paragraphs:
+            document.add_paragraph(_clean(paragraph))
+    if not referat.opening and not referat.sections:
+        document.add_paragraph(NOTHING_TO_NOTE)
+    for line in (referat.referent, referat.approval):
+        if line:
+            document.add_paragraph(_clean(line))
+
+    for page_section in document.sections:
+        footer = page_section.footer.paragraphs[0]
+        footer.text = _clean(status)
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _people(
+    document: WordDocument, label: str, groups: Sequence[PersonGroup], people: Sequence[Participant]
+) -> None:
+    """A heading, then per group its `Fra …:` line and a table of name and title."""
+    if not groups:
+        return
+    document.add_heading(label, level=2)
+    for group in groups:
+        members = sorted(
+            (p for p in people if (p.organisation or None) == group.organisation), key=lambda p: p.position
+        )
+        if group.heading:
+            document.add_paragraph().add_run(_clean(group.heading)).bold = True
+        rows = [(p.name, _title_cell(p)) for p in members]
+        if len(rows) != len(group.people):
+            # The groups are the referat's own; should they ever disagree with the participant
+            # list, the referat's lines win so the Word file says what the text file says.
+            rows = [(line, "") for line in group.people]
+        table = document.add_table(rows=1, cols=2)
+        table.style = TABLE_STYLE
+        header = table.rows[0].cells
+        header[0].text, header[1].text = "Navn", "Titel"
+        for cell in header:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for name, title in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = _clean(name), _clean(title)
+
+
+def _title_cell(person: Participant) -> str:
+    """The title as the referat writes it next to the name, with `(referent)` for the minute-taker."""
+    title = (person.title or "").strip()
+    if (person.role or "").casefold() == "referent":
+        return f"{title} (referent)".strip()
+    return title

@@ -1,0 +1,328 @@
+"""Export a referat as Markdown, text or Word, and list the meetings a database holds.
+
+`referat export`, `referat meetings` and Slack's **Hent som fil** all come here, so a referat is
+exported one way whatever asks for it: text and Markdown by the renderer that makes the draft
+(bot.referat), Word by bot.docx_export from the same compiled document.
+
+What an export contains follows the meeting's state, because an export is what people file and
+forward:
+
+* approved: the text file is the stored approved text, byte for byte (the final referat the
+  store keeps once every approver has approved; for a meeting marked approved without one, the
+  latest draft's text); Markdown and Word are rendered from the document as it stood in the
+  approved version and carry the same approval line, which also fills the Word footer;
+* open, unchanged since draft version N: exactly that draft ("Udkast, version N");
+* open with changes after the latest draft, or no draft yet: the current state, clearly marked as
+  an unpublished draft, since nobody has seen that text in Slack;
+* imported: the document as imported; its approval status is unknown.
+
+A file is written to a temporary file beside the target and renamed into place, so a failed
+export never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import errno
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.dates import TZ, format_long_da, format_short
+from bot.docx_export import referat_docx
+from bot.referat import Referat, compile_referat, render_markdown, render_text
+from storage.records import EntryKind, Meeting, MeetingDocument, MeetingStatus
+from storage.store import Store, StoreError
+
+FORMATS = ("md", "txt", "docx")
+MIME_TYPES = {
+    "md": "text/markdown",
+    "txt": "text/plain",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_TITLE_WIDTH = 60
+
+_OS_REASONS = {
+    errno.EACCES: "ingen skriveadgang",
+    errno.EPERM: "ingen skriveadgang",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "diskkvoten er brugt op",
+    errno.ENAMETOOLONG: "filnavnet er for langt",
+}
+
+
+class ExportError(Exception):
+    """The export cannot be made; the message (Danish) says why. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    """Everything the three formats are made from, decided once."""
+
+    meeting: Meeting
+    document: MeetingDocument
+    referat: Referat
+    text: str  # the .txt content (for an approved meeting: the stored approved text)
+    status: str  # "Udkast, version 2", "Godkendt 21. marts 2024 af …": the Word footer
+    stem: str  # file name without suffix, e.g. "referat-2024-03-19-v2"
+
+
+def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
+    """Pick the meeting (default: the latest) and decide what its export says."""
+    meeting = _pick_meeting(store, meeting_id)
+    document = store.document(meeting.id)
+    day = meeting.date.isoformat()
+    if meeting.status is MeetingStatus.APPROVED:
+        return _approved(store, meeting, document)
+    if meeting.status is MeetingStatus.IMPORTED:
+        referat = compile_referat(document)
+        return PreparedExport(
+            meeting,
+            document,
+            referat,
+            render_text(referat),
+            "Importeret referat – godkendelse ukendt",
+            f"referat-{day}",
+        )
+    draft = store.latest_draft(meeting.id)
+    if draft is not None:
+        drafted = compile_referat(document, version=draft.version, draft_date=_local_day(draft.created_utc))
+        if render_text(drafted) == draft.text:
+            return PreparedExport(
+                meeting,
+                document,
+                drafted,
+                draft.text,
+                f"Udkast, version {draft.version}",
+                f"referat-{day}-v{draft.version}",
+            )
+    # Nobody has seen this text in Slack: mark it as an unpublished draft of today.
+    today = format_long_da(_local_day(now))
+    if draft is None:
+        marker, status = f"UDKAST – ikke lagt frem – {today}", "Udkast, ikke lagt frem endnu"
+    else:
+        marker = f"UDKAST – ændret efter version {draft.version} – {today}"
+        status = f"Udkast, ændret efter version {draft.version}"
+    referat = dataclasses.replace(compile_referat(document), draft_marker=marker)
+    return PreparedExport(meeting, document, referat, render_text(referat), status, f"referat-{day}-udkast")
+
+
+def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> PreparedExport:
+    day = meeting.date.isoformat()
+    final = store.approved_referat(meeting.id)
+    draft = store.draft(final.draft_id) if final is not None else store.latest_draft(meeting.id)
+    if final is None and draft is None:
+        # Marked approved without a stored draft: all there is, is the document.
+        line = (
+            f"Godkendt {format_long_da(_local_day(meeting.approved_utc))}" if meeting.approved_utc else None
+        )
+        referat = dataclasses.replace(compile_referat(document), approval=line)
+        return PreparedExport(
+            meeting, document, referat, render_text(referat), line or "Godkendt", f"referat-{day}"
+        )
+    if final is not None:
+        text = final.text
+    else:
+        assert draft is not None
+        text = draft.text
+    line = _approval_line_in(text)
+    if line is None and draft is not None:
+        line = _approval_line_from_store(store, document, draft.id)
+    # Markdown and Word follow the document as it stood in the approved version; entries logged
+    # after that version was posted were never approved.
+    drafted = _as_drafted(store, document, draft.id) if draft is not None else document
+    candidates = [
+        (doc, dataclasses.replace(compile_referat(doc), draft_marker=None, approval=line))
+        for doc in (drafted, document)
+    ]
+    chosen, referat = next(((d, r) for d, r in candidates if render_text(r) == text), candidates[0])
+    return PreparedExport(meeting, chosen, referat, text, line or "Godkendt", f"referat-{day}-godkendt")
+
+
+def _as_drafted(store: Store, document: MeetingDocument, draft_id: int) -> MeetingDocument:
+    """The document with the entries as the draft's snapshot recorded them (text, kind, item).
+
+    Snapshots hold `{"id", "item", "kind", "text"}` per entry (bot.publishing); without a usable
+    snapshot the document is returned unchanged.
+    """
+    snapshot = store.draft_snapshot(draft_id)
+    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
+        return document
+    by_id = {e.id: e for e in store.entries(document.meeting.id, include_deleted=True)}
+    entries = []
+    for recorded in snapshot:
+        entry = by_id.get(int(recorded["id"]))
+        if entry is None:
+            return document
+        entries.append(
+            dataclasses.replace(
+                entry,
+                text=str(recorded.get("text", entry.text)),
+                item_number=int(recorded.get("item", entry.item_number)),
+                kind=EntryKind(recorded.get("kind", entry.kind)),
+                deleted_utc=None,
+            )
+        )
+    return dataclasses.replace(document, entries=tuple(entries))
+
+
+def _approval_line_in(text: str) -> str | None:
+    """The closing `Godkendt … af …` paragraph of a stored approved text, exactly as it was written."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    last = paragraphs[-1] if paragraphs else ""
+    return last if last.startswith("Godkendt ") else None
+
+
+def _approval_line_from_store(store: Store, document: MeetingDocument, draft_id: int) -> str | None:
+    """Who approved, named from the participant list (user id when someone is not on it)."""
+    names = {p.slack_user_id: p.name for p in document.participants if p.slack_user_id}
+    approved = tuple((names.get(a.user_id, a.user_id), a.approved_utc) for a in store.approvals(draft_id))
+    return compile_referat(document, approved=approved).approval if approved else None
+
+
+def _pick_meeting(store: Store, meeting_id: int | None) -> Meeting:
+    if meeting_id is None:
+        latest = store.latest_meeting()
+        if latest is None:
+            raise ExportError(
+                "Der er ingen møder i databasen endnu. Start et møde i Slack (eller i `referat console`) "
+                "eller importér referater med `referat import`."
+            )
+        return latest
+    meeting = store.meeting(meeting_id)
+    if meeting is None:
+        raise ExportError(
+            f"Der er intet møde med id {meeting_id}. Se møderne og deres id med `referat meetings`."
+        )
+    return meeting
+
+
+def _local_day(when: dt.datetime) -> dt.date:
+    return when.astimezone(TZ).date()
+
+
+def render(prepared: PreparedExport, fmt: str) -> bytes:
+    """The file content in one of FORMATS (text formats in UTF-8)."""
+    if fmt == "txt":
+        return prepared.text.encode("utf-8")
+    if fmt == "md":
+        return render_markdown(prepared.referat).encode("utf-8")
+    if fmt == "docx":
+        return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
+    raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+
+
+def export_bytes(store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime) -> tuple[bytes, str]:
+    """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil)."""
+    _check_format(fmt)
+    prepared = _prepare(store, meeting_id, now=now)
+    return render(prepared, fmt), f"{prepared.stem}.{fmt}"
+
+
+def export_meeting(store: Store, meeting_id: int | None, fmt: str, out: Path, *, now: dt.datetime) -> Path:
+    """Write the referat of `meeting_id` (default: the latest meeting) to `out`; returns the path.
+
+    Raises ExportError with a Danish message when the meeting does not exist or the file cannot
+    be written; nothing is left at `out` (or beside it) then.
+    """
+    _check_format(fmt)
+    target = Path(out).expanduser()
+    other = target.suffix.lower().lstrip(".")
+    if other in FORMATS and other != fmt:
+        raise ExportError(
+            f"Filnavnet {target.name} slutter på .{other}, men formatet er {fmt}. "
+            f"Brug --format {other} eller et filnavn der slutter på .{fmt}."
+        )
+    if target.is_dir():
+        raise ExportError(f"{target} er en mappe. Angiv et filnavn, fx {target / ('referat.' + fmt)}.")
+    # Render first: a meeting that cannot be exported must not cost the user an existing file.
+    content, _ = export_bytes(store, meeting_id, fmt, now=now)
+    write_file(target, content)
+    return target
+
+
+def _prepare(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
+    try:
+        return prepare_export(store, meeting_id, now=now)
+    except StoreError as error:
+        raise ExportError(str(error)) from error
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+
+
+def write_file(target: Path, content: bytes) -> None:
+    """Write `content` to `target` all or nothing: a temporary file beside it, then a rename."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportError(f"Mappen {folder} findes ikke, så {target} blev ikke skrevet.")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise ExportError(
+            f"Kan ikke skrive i mappen {folder}: {_reason(error)}. Intet blev skrevet."
+        ) from error
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        # mkstemp makes the file private; an exported referat is an ordinary document.
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise ExportError(f"Kan ikke skrive {target}: {_reason(error)}. Intet blev skrevet.") from error
+
+
+def _reason(error: OSError) -> str:
+    return _OS_REASONS.get(error.errno or 0) or (error.strerror or str(error))
+
+
+# --------------------------------------------------------------------------------------------
+# referat meetings
+
+
+def status_label(store: Store, meeting: Meeting) -> str:
+    """`åben`, `udkast v2`, `godkendt 21.03.2024` or `importeret`."""
+    if meeting.status is MeetingStatus.APPROVED:
+        return (
+            f"godkendt {format_short(_local_day(meeting.approved_utc))}"
+            if meeting.approved_utc
+            else "godkendt"
+        )
+    if meeting.status is MeetingStatus.IMPORTED:
+        return "importeret"
+    draft = store.latest_draft(meeting.id)
+    return f"udkast v{draft.version}" if draft else "åben"
+
+
+def meetings_table(store: Store) -> str:
+    """The meetings in the database, newest first: id, date, title and status, aligned in columns."""
+    meetings = store.meetings()
+    if not meetings:
+        return "Der er ingen møder i databasen endnu."
+    rows = [
+        (str(m.id), format_short(m.date), _clip(m.title, _TITLE_WIDTH), status_label(store, m))
+        for m in meetings
+    ]
+    header = ("Id", "Dato", "Titel", "Status")
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(3)]
+
+    def line(row: tuple[str, str, str, str]) -> str:
+        return f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
+
+    return "\n".join(line(r) for r in (header, *rows))
+
+
+def _clip(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
