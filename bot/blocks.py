@@ -50,6 +50,33 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# What the bot means as Slack markup: user and channel mentions, special mentions, links.
+_SLACK_TOKEN = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+)"
+    r"|(?:https?|mailto):[^<>|\s]+)(?:\|[^<>\n]*)?>"
+)
+
+
+def slack_safe(text: str) -> str:
+    """Escape `&`, `<`, `>` for mrkdwn but keep mentions and links, which are meant as markup.
+
+    Usage lines such as `/referat ad <nr> <tekst>` would otherwise vanish in Slack as broken links.
+    """
+    out: list[str] = []
+    last = 0
+    for token in _SLACK_TOKEN.finditer(text):
+        out.append(escape_mrkdwn(text[last : token.start()]))
+        out.append(token.group(0))
+        last = token.end()
+    out.append(escape_mrkdwn(text[last:]))
+    return "".join(out)
+
+
+def unescape_slack_input(text: str) -> str:
+    """Slack sends `&`, `<`, `>` typed by a user as entities; the logged words must be the typed ones."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
 

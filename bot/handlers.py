@@ -193,7 +193,7 @@ def _participant(
     where = (
         "under Afbud"
         if absent
-        else (f"under Fra {participant.organisation}:" if participant.organisation else "under Deltagere")
+        else (f"under «Fra {participant.organisation}»" if participant.organisation else "under Deltagere")
     )
     return Reply(f"{verb} {where}: {display_name(participant)}")
 

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asking import answer_question
+from bot.blocks import slack_safe
 from bot.deps import Deps
 from storage.store import Store
 
@@ -51,11 +52,11 @@ def answer_in_thread(
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_QUESTION)
         return
     answer = answer_question(store, question, now=deps.clock(), links=permalink_lookup(client, store))
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=answer.text)
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_safe(answer.text))
 
 
 def answer_privately(
     client: WebClient, store: Store, deps: Deps, question: str, respond: Callable[..., Any]
 ) -> None:
     answer = answer_question(store, question, now=deps.clock(), links=permalink_lookup(client, store))
-    respond(response_type="ephemeral", text=answer.text, replace_original=False)
+    respond(response_type="ephemeral", text=slack_safe(answer.text), replace_original=False)

@@ -256,3 +256,31 @@ def test_healthz(bot: Bot) -> None:
 def test_database_is_wal(bot: Bot) -> None:
     conn = sqlite3.connect(bot.db_path)
     assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_typed_special_characters_are_stored_as_typed_and_answers_stay_valid_mrkdwn(bot: Bot) -> None:
+    log_meeting(bot)
+    # Slack sends &, < and > typed by a user as entities.
+    answer = bot.cmd("ad 1 orienterede om A &amp; B &lt;2024&gt;.", user="UHELLE")
+    assert "A &amp; B &lt;2024&gt;." in answer  # escaped once in the answer, as mrkdwn requires
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    assert [e.text for e in store.entries(meeting.id)] == ["orienterede om A & B <2024>."]
+    # Usage lines with <placeholders> are escaped, mentions are kept as mentions.
+    help_answer = bot.cmd("hjælp ad")
+    assert "&lt;punkt&gt;" in help_answer
+    assert "<punkt>" not in help_answer
+    assert "<@UMINUTES>" in bot.cmd("status")
+
+
+def test_export_command_uploads_the_referat_to_the_channel(bot: Bot, fake: FakeSlack) -> None:
+    log_meeting(bot)
+    bot.cmd("ad 1 orienterede om flerårsaftalen.", user="UHELLE")
+    assert ".md" in bot.cmd("eksport md")
+    uploaded = fake.wait_for(lambda: fake.files)
+    assert uploaded[0].name.endswith(".md")
+    assert "Politidirektør Helle Kyndesen orienterede om flerårsaftalen." in uploaded[0].text
+    assert uploaded[0].channel == "C1"
+    assert "Vælg md, txt eller docx" in bot.cmd("eksport pdf")
+    assert len(fake.files) == 1

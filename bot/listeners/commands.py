@@ -12,8 +12,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import approval, publishing
+from bot.blocks import slack_safe, unescape_slack_input
 from bot.commands import CommandError, parse_command
 from bot.deps import Deps
+from bot.exporting import ExportError, export_bytes
 from bot.handlers import (
     ApproversRequested,
     DraftRequested,
@@ -40,14 +42,14 @@ def register(app: App, deps: Deps) -> None:
         )
         store = deps.open_store()
         try:
-            command = parse_command(body.get("text") or "", now=sender.now)
+            command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
             outcome = handle_command(store, command, sender)
         except (CommandError, Refusal, StoreError) as refusal:
-            ack(response_type="ephemeral", text=str(refusal))
+            ack(response_type="ephemeral", text=slack_safe(str(refusal)))
             return
         match outcome:
             case Reply(text=text):
-                ack(response_type="ephemeral", text=text)
+                ack(response_type="ephemeral", text=slack_safe(text))
             case DraftRequested(meeting=meeting):
                 if meeting.status is MeetingStatus.APPROVED:
                     ack(response_type="ephemeral", text=approval.already_approved(meeting))
@@ -74,5 +76,11 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_type="ephemeral", text=reply)
                 # A smaller set may leave nobody missing: then this completes the approval.
                 publishing.settle(client, store, meeting.id, now=sender.now, names=names)
-            case ExportRequested():
-                ack(response_type="ephemeral", text="Denne kommando er ikke klar endnu.")
+            case ExportRequested(meeting=meeting, format=fmt):
+                try:
+                    content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
+                except ExportError as error:
+                    ack(response_type="ephemeral", text=slack_safe(str(error)))
+                    return
+                ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
+                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)

@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import approval, publishing
+from bot.blocks import unescape_slack_input
 from bot.deps import Deps
 from bot.replies import answer_in_thread
 from storage.records import Draft
@@ -31,8 +32,8 @@ _THREAD_REPLY_SUBTYPES = ("thread_broadcast", "file_share")
 
 
 def question_text(text: str) -> str:
-    """The question without the bot's mention."""
-    return _MENTION.sub(" ", text).strip()
+    """The question without the bot's mention, with Slack's entities back as typed characters."""
+    return unescape_slack_input(_MENTION.sub(" ", text)).strip()
 
 
 def draft_thread(store: Store, event: dict[str, Any]) -> Draft | None:
