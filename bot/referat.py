@@ -416,7 +416,10 @@ def compile_referat(
         title=title_line(meeting.title, meeting.date),
         place=place_sentence(meeting.place, meeting.time_of_day),
         participants=_groups(present),
-        absent=_groups(absent),
+        # The conventional form lists apologies as one plain list, without organisation headings.
+        absent=(PersonGroup(None, tuple(_person_line(p) for p in sorted(absent, key=lambda p: p.position))),)
+        if absent
+        else (),
         agenda=tuple(AgendaLine(a.number, a.title, a.bullets, a.background) for a in agenda),
         opening=opening,
         sections=tuple(sections),

@@ -156,8 +156,6 @@ Direktør for Børn og Unge, Helle Støve
 
 Afbud:
 
-Fra politiet:
-
 Stabschef Claus Nørgaard
 
 Dagsorden:
