@@ -97,8 +97,11 @@ def _people(
         return
     document.add_heading(label, level=2)
     for group in groups:
+        # A single group without heading (Afbud) holds everyone, whatever their organisation.
+        alone = len(groups) == 1 and group.organisation is None
         members = sorted(
-            (p for p in people if (p.organisation or None) == group.organisation), key=lambda p: p.position
+            (p for p in people if alone or (p.organisation or None) == group.organisation),
+            key=lambda p: p.position,
         )
         if group.heading:
             document.add_paragraph().add_run(_clean(group.heading)).bold = True
