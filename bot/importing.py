@@ -38,7 +38,9 @@ def documents(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]
 def store_imported(store: Store, meeting: ImportedMeeting, source_name: str, now: dt.datetime) -> bool:
     """Store one parsed document; False when the same document was imported before."""
     stored = store.import_meeting(
-        title=meeting.title,
+        # Titles read from "Referat af kredsrådsmøde i …" start in lower case; meetings started in
+        # Slack are typed "Kredsrådsmøde i …". One form keeps lists and answers consistent.
+        title=meeting.title[:1].upper() + meeting.title[1:],
         date=meeting.date,
         place=meeting.place,
         time_of_day=meeting.time_of_day,

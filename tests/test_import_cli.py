@@ -40,7 +40,7 @@ def test_reference_referat_imports_with_its_structure(db: Path, capsys: pytest.C
     store = StoreOpener(db)()
     [meeting] = store.meetings()
     assert meeting.status is MeetingStatus.IMPORTED
-    assert meeting.title == "kredsrådsmøde i Holstebro Kommune"
+    assert meeting.title == "Kredsrådsmøde i Holstebro Kommune"
     doc = store.document(meeting.id)
     assert len(doc.agenda) == 5
     assert len([p for p in doc.participants if not p.absent]) == 10
