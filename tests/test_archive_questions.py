@@ -1,0 +1,110 @@
+"""The archive end to end: the reference referat imported, then asked in Slack and on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Bot
+from slack_fake import FakeSlack
+from slack_requests import mention_event, message_event
+
+from bot.cli import main
+
+REFERENCE = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
+)
+OWN = Path(__file__).parent / "fixtures" / "import" / "kredsraad-udtraek.txt"
+
+
+@pytest.fixture
+def document() -> Path:
+    return REFERENCE if REFERENCE.exists() else OWN
+
+
+def ask(question: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["ask", question]) == 0
+    return capsys.readouterr().out
+
+
+def test_reference_questions_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not REFERENCE.exists():
+        pytest.skip("the shared reference referat is not beside this checkout")
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "archive.db"))
+    assert main(["import", str(REFERENCE)]) == 0
+    capsys.readouterr()
+
+    decided = ask("hvad blev besluttet om Trekanten?", capsys)
+    assert "Der var enighed om at fortsætte det gode samarbejde vedrørende området." in decided
+    assert "19. marts 2024" in decided
+    assert "Ad 3 – Status på punkter i samarbejdsplanen" in decided
+
+    english = ask("what was decided on Trekanten?", capsys)
+    assert "Decisions" in english
+    assert "19 March 2024" in english
+    assert "Der var enighed om at fortsætte det gode samarbejde vedrørende området." in english
+
+    who = ask("hvem orienterede om Bo Trygt?", capsys)
+    assert "Claus Hilborg" in who
+    assert "Helle Støve" not in who
+
+    said = ask("hvad sagde politidirektøren om flerårsaftalen", capsys)
+    assert "Helle Kyndesen" in said
+    assert "flerårsaftale" in said
+
+    narko = ask("hvad sagde Helle Støve om narkokriminalitet", capsys)
+    assert "potentiale for en tværfaglig indsats" in narko
+
+    nothing = ask("hvad blev besluttet om cykelstier?", capsys)
+    assert "cykelstier" in nothing
+    assert "Der var enighed" not in nothing
+
+    garbage = ask('" AND ( * NEAR -', capsys)
+    assert garbage.strip()
+
+
+def test_mention_and_dm_answered_in_slack_over_an_imported_archive(
+    bot: Bot,
+    fake: FakeSlack,
+    document: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(bot.db_path))
+    assert main(["import", str(document)]) == 0
+    capsys.readouterr()
+
+    bot.sender.event(
+        mention_event(
+            "<@UBOT> hvad blev besluttet om Trekanten?", user="UHELLE", channel="C9", ts="1700000100.000100"
+        )
+    )
+    reply = fake.wait_for(lambda: fake.thread("C9", "1700000100.000100"))[0]
+    assert "Der var enighed om at fortsætte det gode samarbejde vedrørende området." in reply.text
+
+    bot.sender.event(
+        message_event(
+            "who spoke about Bo Trygt?",
+            user="UHELLE",
+            channel="D1",
+            ts="1700000200.000100",
+            channel_type="im",
+        )
+    )
+    dm = fake.wait_for(lambda: fake.thread("D1", "1700000200.000100"))[0]
+    assert "Claus Hilborg" in dm.text
+
+    answer = bot.cmd("spørg hvem orienterede om Bo Trygt?", channel="C9")
+    assert answer == ""  # the answer comes through response_url, visible only to the asker
+    private = fake.wait_for(lambda: [r for r in fake.responses if "Claus Hilborg" in (r.text or "")])
+    assert private[0].response_type == "ephemeral"
+
+
+def test_empty_archive_answers_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "empty.db"))
+    out = ask("hvad blev besluttet om Trekanten?", capsys)
+    assert "Arkivet er tomt" in out
