@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -23,14 +22,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.deps import Deps, utc_clock
+from bot.errors import user_message
 from bot.listeners import actions, commands, events
 from storage.store import Store
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Beklager, noget gik galt hos referat-botten. Fejlen er logget; prøv igen om lidt."
-BUSY = "Databasen er optaget lige nu, så intet blev gemt. Prøv igen om et øjeblik."
-DISK = "Databasen kunne ikke skrive (disken er fuld eller skrivebeskyttet). Intet blev gemt."
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -69,13 +65,7 @@ def create_app(
     def on_error(
         error: Exception, body: dict[str, Any], logger: logging.Logger, response: BoltResponse | None
     ) -> BoltResponse | None:
-        busy = isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
-        # SQLITE_FULL ("database or disk is full") and SQLITE_READONLY ("attempt to write a readonly
-        # database"): retrying will not help, the operator must act, and the user must know nothing was kept.
-        unwritable = isinstance(error, sqlite3.OperationalError) and (
-            "full" in str(error) or "readonly" in str(error)
-        )
-        message = BUSY if busy else DISK if unwritable else APOLOGY
+        message = user_message(error)
         logger.error("listener failed: %s", error, exc_info=error)
         if response is not None and body.get("command"):
             # Not yet acknowledged: the apology becomes the slash command's own answer.

@@ -165,15 +165,20 @@ def publish(
     header = approval.header(store, meeting, draft, names or approval.names_for(store, meeting))
     channel = meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have drafts to post"
-    return post_draft(
-        client,
-        store,
-        draft,
-        header,
-        channel_id=channel,
-        thread_ts=previous.thread_ts if previous else None,
-        previous_top_ts=previous.message_ts if previous else None,
-    )
+    try:
+        return post_draft(
+            client,
+            store,
+            draft,
+            header,
+            channel_id=channel,
+            thread_ts=previous.thread_ts if previous else None,
+            previous_top_ts=previous.message_ts if previous else None,
+        )
+    except PostFailed:
+        # Nobody saw this version: it must not use up a number ("Intet er ændret i mødet").
+        store.discard_unposted_draft(draft.id)
+        raise
 
 
 # --------------------------------------------------------------------------------------------

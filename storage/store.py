@@ -653,6 +653,12 @@ class Store:
         assert draft is not None
         return draft
 
+    def discard_unposted_draft(self, draft_id: int) -> bool:
+        """Remove a version that never reached Slack, so the next attempt gets its number."""
+        with self._write():
+            cursor = self.db.execute("delete from drafts where id = ? and message_ts is null", [draft_id])
+            return cursor.rowcount == 1
+
     def set_draft_message(self, draft_id: int, *, channel_id: str, message_ts: str, thread_ts: str) -> None:
         self.db.execute(
             "update drafts set channel_id = ?, message_ts = ?, thread_ts = ? where id = ?",

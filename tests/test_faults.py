@@ -31,7 +31,7 @@ from slack_requests import SlackSender, mention_event, message_event
 from test_capture import log_meeting, start_meeting
 
 import storage.store
-from bot.app import APOLOGY, BUSY, DISK
+from bot.errors import APOLOGY, BUSY, DISK
 from storage.store import BUSY_TIMEOUT_MS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -376,14 +376,6 @@ def test_lasting_slack_failure_is_told_to_the_user_and_loses_nothing(
     assert len(drafts_posted(fake)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bot.publishing.publish stores the next draft version before posting and never reuses one "
-        "Slack refused: after a failed `udkast` the retry posts 'udkast v2' as the first draft anyone "
-        "sees (drafts table: v1 without message_ts, v2 posted)"
-    ),
-)
 def test_draft_refused_by_slack_keeps_its_version_number(bot: Bot, fake: FakeSlack) -> None:
     logged_meeting(bot)
     fake.fail_next("chat.postMessage", error="not_in_channel")
@@ -631,14 +623,6 @@ class _SlowPoll:
         time.sleep(0.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "slack_bolt 1.30 ThreadListenerRunner: when a listener raises after ack(), the runner sets "
-        "ack.response = None; unless its 10 ms poll saw the ack first, Bolt answers 404 "
-        "'unhandled request' after 3 s instead of the ack's text (Slack shows the user an error)"
-    ),
-)
 def test_failure_right_after_the_ack_keeps_the_acks_answer(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     logged_meeting(bot)
     restart_with_connections(bot, monkeypatch, read_only)

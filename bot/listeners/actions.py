@@ -7,13 +7,15 @@ its `action_ts` and the user) before anything is done, so a redelivered click ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import approval, blocks, ids, publishing
 from bot.deps import Deps
+from bot.errors import after_ack
 from storage.records import Draft, Meeting
 from storage.store import Store
 
@@ -40,14 +42,9 @@ def register(app: App, deps: Deps) -> None:
     def names(store: Store, meeting: Meeting, client: WebClient) -> approval.Names:
         return approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
 
-    @app.action(ids.APPROVE)
-    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        store = deps.open_store()
-        found = clicked(store, body, client)
-        if found is None:
-            return
-        draft, meeting = found
+    def approve(
+        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+    ) -> None:
         user, now = body["user"]["id"], deps.clock()
         named = names(store, meeting, client)
         outcome = approval.approve(store, meeting, user, now=now, names=named, draft_id=draft.id)
@@ -64,29 +61,35 @@ def register(app: App, deps: Deps) -> None:
             names=named,
         )
 
-    @app.action(ids.REQUEST_CHANGES)
-    def on_request_changes(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        store = deps.open_store()
-        found = clicked(store, body, client)
-        if found is None:
-            return
-        draft, meeting = found
+    def request_changes(
+        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+    ) -> None:
         refusal = approval.change_request_refusal(store, meeting, draft)
         if refusal is not None:
             publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
             return
         client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
 
-    @app.action(ids.DOWNLOAD)
-    def on_download(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        store = deps.open_store()
-        found = clicked(store, body, client)
-        if found is None:
-            return
-        draft, meeting = found
+    def download(
+        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+    ) -> None:
         publishing.send_file(client, store, meeting, draft)
+
+    def button(
+        action_id: str, work: Callable[[Store, dict[str, Any], WebClient, Draft, Meeting], None]
+    ) -> None:
+        @app.action(action_id)
+        def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+            ack()
+            with after_ack(respond):
+                store = deps.open_store()
+                found = clicked(store, body, client)
+                if found is not None:
+                    work(store, body, client, *found)
+
+    button(ids.APPROVE, approve)
+    button(ids.REQUEST_CHANGES, request_changes)
+    button(ids.DOWNLOAD, download)
 
     @app.view(ids.CHANGES_MODAL)
     def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

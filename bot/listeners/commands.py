@@ -15,6 +15,7 @@ from bot import approval, publishing
 from bot.blocks import slack_safe, unescape_slack_input
 from bot.commands import CommandError, parse_command
 from bot.deps import Deps
+from bot.errors import after_ack
 from bot.exporting import ExportError, export_bytes
 from bot.handlers import (
     ApproversRequested,
@@ -55,27 +56,30 @@ def register(app: App, deps: Deps) -> None:
                     ack(response_type="ephemeral", text=approval.already_approved(meeting))
                     return
                 ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
-                names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
-                try:
-                    posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
-                except publishing.PostFailed as failure:
-                    respond(
-                        response_type="ephemeral",
-                        text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
-                    )
-                    return
-                respond(response_type="ephemeral", text=publishing.draft_summary(posted.draft, posted))
+                with after_ack(respond):
+                    names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
+                    try:
+                        posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
+                    except publishing.PostFailed as failure:
+                        respond(
+                            response_type="ephemeral",
+                            text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
+                        )
+                        return
+                    respond(response_type="ephemeral", text=publishing.draft_summary(posted.draft, posted))
             case QuestionAsked(question=question):
                 ack()
-                answer_privately(client, store, deps, question, respond)
+                with after_ack(respond):
+                    answer_privately(client, store, deps, question, respond)
             case ApproversRequested(meeting=meeting, user_ids=user_ids):
                 names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
                 reply = approval.set_approvers(
                     store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
                 )
                 ack(response_type="ephemeral", text=reply)
-                # A smaller set may leave nobody missing: then this completes the approval.
-                publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+                with after_ack(respond):
+                    # A smaller set may leave nobody missing: then this completes the approval.
+                    publishing.settle(client, store, meeting.id, now=sender.now, names=names)
             case ExportRequested(meeting=meeting, format=fmt):
                 try:
                     content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
@@ -83,4 +87,5 @@ def register(app: App, deps: Deps) -> None:
                     ack(response_type="ephemeral", text=slack_safe(str(error)))
                     return
                 ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
-                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
+                with after_ack(respond):
+                    client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
