@@ -23,7 +23,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import approval, blocks
+from bot import approval, blocks, exporting
 from bot.dates import TZ, format_short
 from bot.referat import referat_markdown, referat_text
 from storage.records import Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
@@ -394,5 +394,19 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
         text, name = draft.text, draft_file_name(meeting, draft.version)
     channel = draft.channel_id or meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have draft messages"
-    upload_text(client, channel, draft.thread_ts, text, name=name)
+    files: list[dict[str, Any]] = [{"content": text, "filename": name, "title": name}]
+    prepared = exporting.prepare_export(store, meeting.id, now=draft.created_utc)
+    if prepared.text == text:
+        # The same version in the formats colleagues and archives use; only offered when the
+        # exporter renders exactly this version (an older version's button gives its text alone).
+        stem = name.rsplit(".", 1)[0]
+        for fmt in ("docx", "md"):
+            files.append(
+                {
+                    "content": exporting.render(prepared, fmt),
+                    "filename": f"{stem}.{fmt}",
+                    "title": f"{stem}.{fmt}",
+                }
+            )
+    client.files_upload_v2(channel=channel, thread_ts=draft.thread_ts, file_uploads=files)
     return name

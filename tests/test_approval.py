@@ -392,7 +392,16 @@ def test_download_gives_the_exact_version_then_the_final_text(bot: Bot, fake: Fa
     logged(bot, "UHELLE")
     top = post_draft(bot, fake)
     click(bot, ids.DOWNLOAD, top, "UOTHER")
-    [draft_file] = fake.wait_for(lambda: fake.files)
+    files = fake.wait_for(lambda: fake.files if len(fake.files) == 3 else None)
+    # The exact text, and the same version as Word and Markdown.
+    assert sorted(f.name for f in files) == [
+        "referat-2024-03-19-v1.docx",
+        "referat-2024-03-19-v1.md",
+        "referat-2024-03-19-v1.txt",
+    ]
+    draft_file = next(f for f in files if f.name.endswith(".txt"))
+    markdown = next(f for f in files if f.name.endswith(".md"))
+    assert "Referat af kredsrådsmøde" in markdown.text
     store = bot.store()
     draft = store.latest_draft(meeting_of(store).id)
     assert draft is not None
