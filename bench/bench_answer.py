@@ -14,12 +14,11 @@ import argparse
 import time
 from pathlib import Path
 
-from slack_fake import FakeSlack  # type: ignore[import-not-found]
-from slack_requests import SlackSender, mention_event  # type: ignore[import-not-found]
-
 from bench.bench_ask import questions
 from bench.common import OUT, SECRET, free_port, peak_rss_mb, percentile, spawn, stop, summary, wait_healthy
 from bench.synthetic import generate
+from slack_fake import FakeSlack  # type: ignore[import-not-found]
+from slack_requests import SlackSender, mention_event  # type: ignore[import-not-found]
 
 
 def ask_all(sender: SlackSender, fake: FakeSlack, mix: list[str], first_ts: int) -> list[float]:
@@ -60,8 +59,10 @@ def main() -> None:
         wait_healthy(port)
         cold = time.perf_counter() - started
         sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
-        first = ask_all(sender, fake, ["hvad blev besluttet om indbrud?"], 1_800_000_000)
-        referat = ask_all(sender, fake, mix, 1_800_001_000)
+        # The archive keeps which posts it answered (redeliveries act once): every run needs new ts.
+        base = int(time.time()) * 1000
+        first = ask_all(sender, fake, ["hvad blev besluttet om indbrud?"], base)
+        referat = ask_all(sender, fake, mix, base + 1)
         rss = peak_rss_mb(bot.pid)
         stop(bot)
 
@@ -69,7 +70,7 @@ def main() -> None:
         bare = spawn(["-m", "bench.bare_app", "--port", str(port)], api_url=fake.api_url)
         wait_healthy(port)
         bare_sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
-        echo = ask_all(bare_sender, fake, mix, 1_800_002_000)
+        echo = ask_all(bare_sender, fake, mix, base + 1 + len(mix))
         stop(bare)
 
     print(f"answer latency over {args.meetings} meetings, {len(mix)} questions, mention → reply in thread")

@@ -6,6 +6,7 @@ the client threads that generate load do not share its interpreter lock.
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import statistics
@@ -36,7 +37,12 @@ def spawn(args: Sequence[str], *, api_url: str, db: Path | None = None) -> subpr
         env["REFERAT_DB"] = str(db)
     OUT.mkdir(parents=True, exist_ok=True)
     log = (OUT / f"{args[1].replace('.', '-')}.log").open("wb")
-    return subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, *args], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
+    # A benchmark that fails halfway must not leave servers running.
+    atexit.register(lambda: process.poll() is None and stop(process))
+    return process
 
 
 def wait_healthy(port: int, timeout: float = 30.0) -> float:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_fake import FakeSlack
-from slack_requests import Response, SlackSender
 
 from bot.app import create_app
 from bot.config import Settings
 from bot.serve import ServerThread
+from slack_fake import FakeSlack
+from slack_requests import Response, SlackSender
 from storage.store import Store, StoreOpener
 
 SECRET = "test-signing-secret"

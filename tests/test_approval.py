@@ -13,13 +13,13 @@ import itertools
 from typing import Any
 
 import pytest
-from conftest import Bot, Clock
-from slack_fake import FakeMessage, FakeSlack
-from slack_requests import mention_event, message_event
 from test_capture import log_meeting
 
 from bot import approval, ids
 from bot.referat import referat_text
+from conftest import Bot, Clock
+from slack_fake import FakeMessage, FakeSlack
+from slack_requests import mention_event, message_event
 from storage.records import Meeting, MeetingDocument, MeetingStatus, Participant
 from storage.store import Store
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from bot.cli import main
 from conftest import Bot
 from slack_fake import FakeSlack
 from slack_requests import mention_event, message_event
-
-from bot.cli import main
 
 REFERENCE = (
     Path(__file__).resolve().parents[2] / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"

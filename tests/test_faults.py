@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET, Bot, Clock, answer_text
 from slack_bolt.listener import thread_runner
-from slack_fake import BOT_USER_ID, FakeSlack
-from slack_requests import SlackSender, mention_event, message_event
 from test_capture import log_meeting, start_meeting
 
 import storage.store
 from bot.errors import APOLOGY, BUSY, DISK
+from conftest import SECRET, Bot, Clock, answer_text
+from slack_fake import BOT_USER_ID, FakeSlack
+from slack_requests import SlackSender, mention_event, message_event
 from storage.store import BUSY_TIMEOUT_MS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,6 +15,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 from slack_bolt import Ack, App, Respond, Say
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry import handler as retry_handler_module
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import Clock, SignatureVerifier
+
 from slack_fake import FakeSlack, blocks_error, message_error
 from slack_requests import (
     SlackSender,
@@ -26,12 +33,6 @@ from slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import builtin_handlers
-from slack_sdk.http_retry import handler as retry_handler_module
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.signature import Clock, SignatureVerifier
 
 SECRET = "test-signing-secret"
 

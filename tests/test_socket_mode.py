@@ -31,10 +31,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import Clock
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import create_app
+from bot.config import Settings
+from conftest import Clock
 from slack_fake import BOT_USER_ID, FakeSlack
 from slack_requests import event_body, mention_event, slash_command_body
+from storage.store import StoreOpener
 from ws_fake import (
     CLOSE_GOING_AWAY,
     OP_CLOSE,
@@ -46,10 +50,6 @@ from ws_fake import (
     accept_key,
     encode_frame,
 )
-
-from bot.app import create_app
-from bot.config import Settings
-from storage.store import StoreOpener
 
 APP_TOKEN = "xapp-test"
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
