@@ -210,6 +210,14 @@ _ROLES: Final = frozenset(
      "tovholder", "suppleant", "observatør", "gæst", "ordfører"}
 )  # fmt: skip
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
+_NAME_MAX_TOKENS: Final = 5
+# The initials form of _NAME_TOKEN (`H.-C.-`) is the only one that can end in `-`, and it is at most
+# this long: three times a capital, a dot, a space and a hyphen, then a capital and a dot.
+_INITIALS_MAX: Final = 14
+# _Line: the structural patterns decide within a normalised line's first _HEAD characters, and a
+# _PAREN match (at most 43 characters) or a dropped line-end hyphen stay within the last _TAIL.
+_HEAD: Final = 32
+_TAIL: Final = 64
 _INITIALS = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 
 _SPEECH_VERBS: Final = (
@@ -262,6 +270,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 _CELL_NUMBER = re.compile(r"\d{1,2}\.?")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _KEEP_HYPHEN_PREFIXES: Final = frozenset({"it", "tv", "pc", "sms", "cpr", "e", "x", "cd", "dvd", "gps", "mc"})
+_KEEP_PREFIX_MAX: Final = max(map(len, _KEEP_HYPHEN_PREFIXES))  # lower() never shortens a string
 _SUSPENDED_JOINERS: Final = frozenset({"og", "eller", "samt", "el.", "og/eller", "til"})
 
 
@@ -323,12 +332,13 @@ def _remove_page_debris(lines: list[str]) -> None:
 
 
 def _is_structural(line: str) -> bool:
+    return _starts_structural(line) or line.endswith(":")
+
+
+def _starts_structural(line: str) -> bool:
+    """A heading or bullet: decided by the line's first few characters (see `_Line`)."""
     return bool(
-        _HEAD_AD.match(line)
-        or _HEAD_PKT.match(line)
-        or _HEAD_BARE.match(line)
-        or _BULLET.match(line)
-        or line.endswith(":")
+        _HEAD_AD.match(line) or _HEAD_PKT.match(line) or _HEAD_BARE.match(line) or _BULLET.match(line)
     )
 
 
@@ -336,15 +346,46 @@ def _hyphen_join(left: str, right: str) -> tuple[str, str] | None:
     """Join `forebyg-` + `gelse ...`; None when the hyphen is a real one (`Midt- og`, `it-kriminalitet`)."""
     if len(left) < 2 or not left.endswith("-") or not left[-2].isalpha() or not right:
         return None
+    keep = _keeps_hyphen(_Segment.of(_WORD_SEGMENTS.split(left[:-1])[-1]), right)
+    if keep is None:
+        return None
     word, _, rest = right.partition(" ")
-    segment = _WORD_SEGMENTS.split(left[:-1])[-1]
+    return (left if keep else left[:-1]) + word, rest
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """What `_hyphen_join` needs of the word part before a line-end hyphen (after the last space or `-`)."""
+
+    first: str  # its first character, "" when empty
+    length: int
+    marked: bool  # a capital or a digit in it
+    text: str | None  # the part itself while it is short enough to be one of _KEEP_HYPHEN_PREFIXES
+
+    @staticmethod
+    def of(text: str) -> _Segment:
+        short = text if len(text) <= _KEEP_PREFIX_MAX else None
+        return _Segment(text[:1], len(text), any(c.isupper() or c.isdigit() for c in text), short)
+
+    def __add__(self, other: _Segment) -> _Segment:
+        length = self.length + other.length
+        text = self.text + other.text if self.text is not None and other.text is not None else None
+        return _Segment(
+            self.first or other.first,
+            length,
+            self.marked or other.marked,
+            text if length <= _KEEP_PREFIX_MAX else None,
+        )
+
+
+def _keeps_hyphen(segment: _Segment, right: str) -> bool | None:
+    """Whether the hyphen after `segment` stays when `right` joins on; None when `right` is no word's end."""
     if right[0].islower():
-        if word.rstrip(",.;:") in _SUSPENDED_JOINERS:
+        if right.partition(" ")[0].rstrip(",.;:") in _SUSPENDED_JOINERS:
             return None
-        keep = segment.lower() in _KEEP_HYPHEN_PREFIXES or any(c.isupper() or c.isdigit() for c in segment)
-        return (left if keep else left[:-1]) + word, rest
-    if right[0].isupper() and segment[:1].isupper():
-        return left + word, rest  # `Ringkøbing-` + `Skjern`: a double name keeps its hyphen
+        return (segment.text is not None and segment.text.lower() in _KEEP_HYPHEN_PREFIXES) or segment.marked
+    if right[0].isupper() and segment.first.isupper():
+        return True  # `Ringkøbing-` + `Skjern`: a double name keeps its hyphen
     return None
 
 
@@ -352,14 +393,17 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
-        while i + 1 < len(lines) and lines[i + 1] and (joined := _hyphen_join(line, lines[i + 1])):
-            line, rest = joined
+        if not lines[i].endswith("-"):
+            out.append(lines[i])
+            i += 1
+            continue
+        line = _Line(lines[i])
+        while i + 1 < len(lines) and lines[i + 1] and (rest := line.hyphen_join(lines[i + 1])) is not None:
             if rest:
                 lines[i + 1] = rest
                 break
             i += 1  # the next line was a single word: swallow it and look again
-        out.append(line)
+        out.append(line.text())
         i += 1
     return out
 
@@ -381,26 +425,172 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 def _rejoin_blocks(blocks: list[list[str]]) -> list[list[str]]:
     """Re-join a paragraph that a page break split mid-sentence (no end punctuation, lower-case next)."""
     out: list[list[str]] = []
+    growing: _Line | None = None  # out[-1]'s last line once a paragraph has joined it, kept apart
     for block in blocks:
-        if out:
-            prev = out[-1][-1]
-            first = block[0]
-            if (
-                first[0].islower()
-                and (prev[-1].islower() or prev[-1] in ",-")
-                and not _is_structural(prev)
-                and not _name_like(prev)
-            ):
-                joined = _hyphen_join(prev, first)
-                if joined is not None:
-                    head = joined[0] + (" " + joined[1] if joined[1] else "")
-                else:
-                    head = prev + " " + first
-                out[-1][-1] = head
+        first = block[0]
+        if (
+            out
+            and first[0].islower()
+            and (growing.continues() if growing is not None else _continues(out[-1][-1]))
+        ):
+            if growing is None:
+                growing = _Line(out[-1].pop())
+            growing.join(first)
+            if len(block) > 1:
+                out[-1].append(growing.text())
                 out[-1].extend(block[1:])
-                continue
+                growing = None
+            continue
+        if growing is not None:
+            out[-1].append(growing.text())
+            growing = None
         out.append(list(block))
+    if growing is not None:
+        out[-1].append(growing.text())
     return out
+
+
+def _continues(line: str) -> bool:
+    """May a lower-case paragraph continue `line`: no end punctuation, no heading, no name?"""
+    return (line[-1].islower() or line[-1] in ",-") and not _is_structural(line) and not _name_like(line)
+
+
+class _Line:
+    """A line put back together from pieces: hyphenated line ends, a paragraph split by a page break.
+
+    Whether the next piece joins on depends on the whole line so far (`_hyphen_join`, `_is_structural`,
+    `_name_like`), and a document may split one line into thousands of pieces (`a` + blank line, over
+    and over). Asking again of the whole line after each piece is quadratic; this keeps what the three
+    need up to date as pieces arrive, so each piece costs time in proportion to its own length.
+
+    The line is kept as a settled part and a tail of at least `_TAIL` characters. `_PAREN` (which
+    `_name_like` removes) spans at most 43 characters, so once a position is that far from the end,
+    what the pattern does before it is final: the settled part is summarised once (its tokens for
+    `_name_like`, its last word part for `_hyphen_join`) and only the tail is read again. This relies on
+    what `normalise` guarantees here: no line break in a line, no space at its ends, no two in a row.
+    """
+
+    def __init__(self, line: str) -> None:
+        self._settled: list[str] = []
+        self._tail = line
+        self._head = ""  # the first _HEAD characters, once the line has settled anything
+        self._segment = _Segment.of("")  # the settled part's last word part (after a space or `-`)
+        # `_PAREN.sub("", settled part)`, summarised: the first tokens, how many, the unfinished last one.
+        self._tokens: list[str] = []
+        self._count = 0
+        self._partial: list[str] = []
+        self._partial_length = 0
+        self._unnamelike = False  # a digit or `:,;` in it, or too many tokens: never a name again
+
+    def text(self) -> str:
+        return "".join(self._settled) + self._tail
+
+    def continues(self) -> bool:
+        """`_continues(self.text())`."""
+        end = self._tail[-1]
+        if not (end.islower() or end in ",-"):
+            return False
+        # The line ends in a letter, `,` or `-`: of `_is_structural`, only the start can say yes.
+        structural = _starts_structural(self._head) if self._settled else _starts_structural(self._tail)
+        return not structural and not self.name_like()
+
+    def join(self, paragraph: str) -> None:
+        """Continue the line with the paragraph, joining a word broken by a line-end hyphen."""
+        rest = self.hyphen_join(paragraph)
+        if rest is None:
+            self.append(paragraph)
+        elif rest:
+            self.append(rest)
+
+    def append(self, piece: str) -> None:
+        self._tail += " " + piece
+        self._settle()
+
+    def hyphen_join(self, right: str) -> str | None:
+        """`_hyphen_join(self.text(), right)`: join `right`'s first word and return the rest, or None."""
+        tail = self._tail
+        if (
+            (len(tail) < 2 and not self._settled)
+            or not tail.endswith("-")
+            or not tail[-2].isalpha()
+            or not right
+        ):
+            return None
+        parts = _WORD_SEGMENTS.split(tail[:-1])
+        segment = _Segment.of(parts[-1]) if len(parts) > 1 else self._segment + _Segment.of(parts[0])
+        keep = _keeps_hyphen(segment, right)
+        if keep is None:
+            return None
+        word, _, rest = right.partition(" ")
+        self._tail = (tail if keep else tail[:-1]) + word
+        self._settle()
+        return rest
+
+    def name_like(self) -> bool:
+        """`_name_like(self.text())`, reading only the tail and, rarely, the unfinished last token."""
+        if self._unnamelike:
+            return False
+        out = _PAREN.sub("", self._tail)
+        if any(c.isdigit() or c in ":,;" for c in out):
+            return False
+        words = out.split()
+        merged = bool(self._partial and words and not out[0].isspace())
+        count = self._count + bool(self._partial) + len(words) - merged
+        if not 2 <= count <= _NAME_MAX_TOKENS:
+            return False
+        if self._partial and (not words or (merged and len(words) == 1)):
+            # The last token continues the settled part's; a hyphenated chain makes it long, and a long
+            # token ending in `-` is never a name token (see _NAME_TOKEN), so it need not be read.
+            end = words[0][-1] if words else self._partial[-1][-1]
+            if end == "-" and self._partial_length + (len(words[0]) if words else 0) > _INITIALS_MAX:
+                return False
+        return _name_like_tokens([*self._tokens, *("".join(self._partial) + out).split()])
+
+    def _settle(self) -> None:
+        """Move all but the last `_TAIL` or so characters into the settled part."""
+        tail = self._tail
+        cut = len(tail) - _TAIL
+        if cut <= 0:
+            return
+        spans = [m.span() for m in _PAREN.finditer(tail)]
+        inside = {i for start, end in spans for i in range(start + 1, end)}
+        # A cut after a space could split a `\s*` run from the bracket it leads to.
+        while cut > 0 and (cut in inside or tail[cut - 1].isspace()):
+            cut -= 1
+        if cut == 0:
+            return
+        done = tail[:cut]
+        if not self._settled:
+            self._head = tail[:_HEAD]
+        self._settled.append(done)
+        self._tail = tail[cut:]
+        parts = _WORD_SEGMENTS.split(done)
+        self._segment = _Segment.of(parts[-1]) if len(parts) > 1 else self._segment + _Segment.of(done)
+        self._add_output(_PAREN.sub("", done))
+
+    def _add_output(self, out: str) -> None:
+        if any(c.isdigit() or c in ":,;" for c in out):
+            self._unnamelike = True
+        if out[:1].isspace():
+            self._finish_token()
+        for k, word in enumerate(out.split()):
+            if k:
+                self._finish_token()
+            self._partial.append(word)
+            self._partial_length += len(word)
+        if out[-1:].isspace():
+            self._finish_token()
+
+    def _finish_token(self) -> None:
+        if not self._partial:
+            return
+        self._count += 1
+        if self._count > _NAME_MAX_TOKENS:
+            self._unnamelike = True
+        else:
+            self._tokens.append("".join(self._partial))
+        self._partial = []
+        self._partial_length = 0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -483,9 +673,11 @@ def _is_name_token(token: str) -> bool:
 
 def _name_like(line: str) -> bool:
     """`Camilla Hermann Slumstrup`, `H.C. Østerby`: two to five capitalised tokens and no title word."""
-    text = _PAREN.sub("", line).strip()
-    tokens = text.split()
-    if not 2 <= len(tokens) <= 5 or any(c.isdigit() or c in ":,;" for c in text):
+    return _name_like_tokens(_PAREN.sub("", line).split())
+
+
+def _name_like_tokens(tokens: list[str]) -> bool:
+    if not 2 <= len(tokens) <= _NAME_MAX_TOKENS or any(c.isdigit() or c in ":,;" for t in tokens for c in t):
         return False
     if _TITLE_WORD.search(tokens[0]):
         return False

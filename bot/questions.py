@@ -20,7 +20,7 @@ import bisect
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
@@ -41,7 +41,7 @@ MIN_STEM = 5  # inflection endings are stripped only when this much of the word 
 MIN_MODIFIER = 3  # a term found inside a word needs this many letters before it (a compound's first part)
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_PAGE = re.compile(r"[\s,(]*\b(?:side|page|s\.|p\.)\s*(\d{1,4})\s*\)?[\s?.!]*$", re.IGNORECASE)
+_PAGE_WORD = re.compile(r"side|page|s\.|p\.", re.IGNORECASE)
 
 # Danish noun and adjective endings, longest first, in folded form. A vocabulary word counts as an
 # inflection of a stem when it is the stem plus one of these.
@@ -467,11 +467,46 @@ def detect_language(text: str) -> Lang:
 
 
 def split_page(text: str) -> tuple[str, int | None]:
-    """`… side 2` / `… page 2` at the end: the question without it, and the page."""
-    m = _PAGE.search(text)
-    if m is None or m.start() == 0:
+    """`… side 2` / `… page 2` at the end: the question without it, and the page.
+
+    The suffix: spaces, commas or `(`; a word `side`, `page`, `s.` or `p.` (any case); spaces; one to
+    four digits; spaces and a `)`, optionally; spaces and `?.!`. It is read backwards from the end
+    because a regex searched forwards retries its leading `[\\s,(]*` from every position of a long run
+    of spaces or brackets: time quadratic in the run, and questions may be whole pasted documents.
+    """
+    end = _skip_back(text, len(text), lambda ch: ch.isspace() or ch in "?.!")
+    if end and text[end - 1] == ")":
+        end = _skip_back(text, end - 1, str.isspace)
+    digits = _skip_back(text, end, str.isdecimal)
+    if not 1 <= end - digits <= 4:
         return text, None
-    return text[: m.start()].rstrip(), max(1, int(m.group(1)))
+    word_end = _skip_back(text, digits, str.isspace)
+    word_start = next(
+        (
+            word_end - n
+            for n in (4, 2)
+            if n <= word_end and _PAGE_WORD.fullmatch(text[word_end - n : word_end])
+        ),
+        None,
+    )
+    if word_start is None or (word_start > 0 and _is_word_char(text[word_start - 1])):
+        return text, None
+    start = _skip_back(text, word_start, lambda ch: ch.isspace() or ch in ",(")
+    if start == 0:
+        return text, None
+    return text[:start].rstrip(), max(1, int(text[digits:end]))
+
+
+def _skip_back(text: str, end: int, skip: Callable[[str], bool]) -> int:
+    """Where the run of characters that `skip` accepts, ending at `end`, starts."""
+    while end > 0 and skip(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _is_word_char(ch: str) -> bool:
+    """What `\\w` (and so `\\b`) counts as a word character in a str pattern."""
+    return ch.isalnum() or ch == "_"
 
 
 def parse_question(
