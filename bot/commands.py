@@ -459,10 +459,10 @@ _KIND_LABEL = re.compile(
     r"(?P<label>beslutning|decision|opgave|action|opfølgning|to-?do|to do)\s*:\s*", re.IGNORECASE
 )
 _DECISION_LABELS = frozenset({"beslutning", "decision"})
-_DUE_RE = re.compile(r"[,;]?\s*(?<![\w-])(?:frist|deadline|due)(?![\w-])\s*(?P<colon>:)?\s*", re.IGNORECASE)
-_OWNER_RE = re.compile(
-    r"[,;]?\s*(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+(?=<@))", re.IGNORECASE
-)
+# Searched for the keyword alone: a leading `[,;]?\s*` would be retried from every position of a run
+# of spaces (quadratic); `_clause_start` then takes in the spaces and one `,`/`;` before it.
+_DUE_RE = re.compile(r"(?<![\w-])(?:frist|deadline|due)(?![\w-])\s*(?P<colon>:)?\s*", re.IGNORECASE)
+_OWNER_RE = re.compile(r"(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+(?=<@))", re.IGNORECASE)
 _DATE_HINT = re.compile(
     r"[0-9]|(?<![\w-])(?:" + "|".join((*dates.MONTHS_DA, *dates.MONTHS_EN)) + r"|i\s+morgen|tomorrow)",
     re.IGNORECASE,
@@ -502,6 +502,16 @@ def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     return _parse_action(sub, number, text, now)
 
 
+def _clause_start(text: str, keyword_start: int) -> int:
+    """Where a `frist`/`ansvarlig` clause starts: its keyword, with the spaces and one `,`/`;` before it."""
+    start = keyword_start
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    if start > 0 and text[start - 1] in ",;":
+        start -= 1
+    return start
+
+
 def _parse_action(sub: Subcommand, number: int, text: str, now: dt.datetime) -> LogEntry:
     due: dt.date | None = None
     due_matches = list(_DUE_RE.finditer(text))
@@ -517,13 +527,13 @@ def _parse_action(sub: Subcommand, number: int, text: str, now: dt.datetime) -> 
             if dm["colon"] or _DATE_HINT.search(date_text):
                 raise _fail(sub, error.message) from None
         if due is not None:
-            text = text[: dm.start()] + " " + (tail[stop.start() :] if stop else "")
+            text = text[: _clause_start(text, dm.start())] + " " + (tail[stop.start() :] if stop else "")
 
     owner_user_id: str | None = None
     owner_name: str | None = None
     if om := _OWNER_RE.search(text):
         owner_text = text[om.end() :].strip().rstrip(".,;")
-        text = text[: om.start()]
+        text = text[: _clause_start(text, om.start())]
         mention = _MENTION_RE.search(owner_text)
         if mention:
             owner_user_id = mention["uid"]
