@@ -18,25 +18,12 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT
+from bot.dates import format_long_da
 from bot.importing import import_paths
 from storage.store import StoreOpener
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
 FIXTURE = ROOT / "tests" / "fixtures" / "import" / "kredsraad-udtraek.txt"
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 TITLE_DATE = re.compile(r"den \d{1,2}\. [a-zæøå]+ \d{4}")
 
 
@@ -44,7 +31,7 @@ def variants(source: str, count: int, folder: Path) -> None:
     first = dt.date(2000, 1, 1)
     for n in range(count):
         day = first + dt.timedelta(days=n)
-        stamp = f"den {day.day}. {MONTHS[day.month - 1]} {day.year}"
+        stamp = f"den {format_long_da(day)}"
         (folder / f"referat-{n:05d}.txt").write_text(TITLE_DATE.sub(stamp, source, count=1), encoding="utf-8")
 
 

@@ -307,16 +307,7 @@ class Store:
                     .last_pk
                 )
                 ids.setdefault(str(person["name"]).casefold(), person_id)
-            self.db.table("agenda_items").insert_all(
-                {
-                    "meeting_id": meeting_id,
-                    "number": number,
-                    "title": item_title,
-                    "bullets": json.dumps(list(bullets), ensure_ascii=False),
-                    "background": json.dumps(list(background), ensure_ascii=False),
-                }
-                for number, item_title, bullets, background in agenda
-            )
+            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, agenda))
             created = _iso(now)
             self.db.table("entries").insert_all(
                 {
@@ -460,16 +451,7 @@ class Store:
                 raise AgendaInUse(orphaned)
             before = [(a.number, a.title) for a in self.agenda(meeting_id)]
             self.db.execute("delete from agenda_items where meeting_id = ?", [meeting_id])
-            self.db.table("agenda_items").insert_all(
-                {
-                    "meeting_id": meeting_id,
-                    "number": number,
-                    "title": title,
-                    "bullets": json.dumps(list(bullets), ensure_ascii=False),
-                    "background": json.dumps(list(background), ensure_ascii=False),
-                }
-                for number, title, bullets, background in new_items
-            )
+            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, new_items))
             self._audit(
                 meeting_id,
                 None,
@@ -844,6 +826,19 @@ class Store:
                 "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, _iso(now)]
             )
             return cursor.rowcount == 1
+
+
+def _agenda_rows(
+    meeting_id: int, items: Iterable[tuple[int, str, Sequence[str], Sequence[str]]]
+) -> Iterator[dict[str, Any]]:
+    for number, title, bullets, background in items:
+        yield {
+            "meeting_id": meeting_id,
+            "number": number,
+            "title": title,
+            "bullets": json.dumps(list(bullets), ensure_ascii=False),
+            "background": json.dumps(list(background), ensure_ascii=False),
+        }
 
 
 def _pk(value: Any) -> int:
