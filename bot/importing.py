@@ -90,6 +90,19 @@ def import_paths(store: Store, paths: Iterable[Path], *, out: TextIO, err: TextI
     files, refused = documents(list(paths))
     for path, reason in refused:
         print(f"{path}: afvist – {reason}", file=err)
+    with store.batch_durability():
+        return _import_files(store, files, refused, out=out, err=err, now=now)
+
+
+def _import_files(
+    store: Store,
+    files: list[Path],
+    refused: list[tuple[Path, str]],
+    *,
+    out: TextIO,
+    err: TextIO,
+    now: dt.datetime,
+) -> int:
     imported = already = 0
     for number, path in enumerate(files, start=1):
         try:

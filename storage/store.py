@@ -179,6 +179,20 @@ class Store:
         finally:
             self._write_lock.release()
 
+    @contextmanager
+    def batch_durability(self) -> Iterator[None]:
+        """Commits stay atomic but are not flushed to disk one by one (WAL, synchronous=NORMAL).
+
+        For `referat import` only: a crash can lose the last documents committed, and running the
+        same import again restores them (documents are keyed by content hash). Live statements
+        always use FULL, because an acknowledged statement must survive a power cut.
+        """
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous=FULL")
+
     # --- meetings -------------------------------------------------------------------------------
 
     def create_meeting(
@@ -268,62 +282,83 @@ class Store:
         kind, text, speaker (a participant's name or None), owner, due. Entries keep their words
         verbatim and carry their own attribution.
         """
+        # Plain executemany: an import is many small inserts, where sqlite-utils' per-call table
+        # introspection would cost more than the rows themselves.
+        conn = self.db.conn
         with self._write():
             if self.meeting_by_hash(content_hash) is not None:
                 return None
+            # Search documents per agenda item are built once at the end, not per inserted row.
+            conn.execute("update search_state set bulk = 1")
             meeting_id = _pk(
-                self.db.table("meetings")
-                .insert(
-                    {
-                        "title": title,
-                        "date": date.isoformat(),
-                        "place": place,
-                        "time_of_day": time_of_day,
-                        "status": str(MeetingStatus.IMPORTED),
-                        "opening": opening,
-                        "source_name": source_name,
-                        "content_hash": content_hash,
-                        "created_utc": _iso(now),
-                    }
-                )
-                .last_pk
+                conn.execute(
+                    "insert into meetings (title, date, place, time_of_day, status, opening, source_name, "
+                    "content_hash, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        title,
+                        date.isoformat(),
+                        place,
+                        time_of_day,
+                        str(MeetingStatus.IMPORTED),
+                        opening,
+                        source_name,
+                        content_hash,
+                        _iso(now),
+                    ],
+                ).lastrowid
+            )
+            conn.executemany(
+                "insert into participants (meeting_id, name, title, organisation, absent, role, initials, "
+                "position) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        meeting_id,
+                        person["name"],
+                        person.get("title"),
+                        person.get("organisation"),
+                        int(bool(person.get("absent"))),
+                        person.get("role"),
+                        person.get("initials"),
+                        position,
+                    )
+                    for position, person in enumerate(participants, start=1)
+                ],
             )
             ids: dict[str, int] = {}
-            for position, person in enumerate(participants, start=1):
-                person_id = _pk(
-                    self.db.table("participants")
-                    .insert(
-                        {
-                            "meeting_id": meeting_id,
-                            "name": person["name"],
-                            "title": person.get("title"),
-                            "organisation": person.get("organisation"),
-                            "absent": int(bool(person.get("absent"))),
-                            "role": person.get("role"),
-                            "initials": person.get("initials"),
-                            "position": position,
-                        }
-                    )
-                    .last_pk
-                )
-                ids.setdefault(str(person["name"]).casefold(), person_id)
-            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, agenda))
-            created = _iso(now)
-            self.db.table("entries").insert_all(
-                {
-                    "meeting_id": meeting_id,
-                    "seq": seq,
-                    "item_number": entry["item_number"],
-                    "kind": str(entry["kind"]),
-                    "text": entry["text"],
-                    "speaker_id": ids.get(str(entry.get("speaker") or "").casefold()),
-                    "owner": entry.get("owner"),
-                    "due": entry["due"].isoformat() if entry.get("due") else None,
-                    "attributed": 1,
-                    "created_utc": created,
-                }
-                for seq, entry in enumerate(entries, start=1)
+            for person_id, name in conn.execute(
+                "select id, name from participants where meeting_id = ? order by position", [meeting_id]
+            ):
+                ids.setdefault(str(name).casefold(), int(person_id))
+            conn.executemany(
+                "insert into agenda_items (meeting_id, number, title, bullets, background) "
+                "values (:meeting_id, :number, :title, :bullets, :background)",
+                list(_agenda_rows(meeting_id, agenda)),
             )
+            created = _iso(now)
+            conn.executemany(
+                "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
+                "attributed, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                [
+                    (
+                        meeting_id,
+                        seq,
+                        entry["item_number"],
+                        str(entry["kind"]),
+                        entry["text"],
+                        ids.get(str(entry.get("speaker") or "").casefold()),
+                        entry.get("owner"),
+                        entry["due"].isoformat() if entry.get("due") else None,
+                        created,
+                    )
+                    for seq, entry in enumerate(entries, start=1)
+                ],
+            )
+            conn.execute(
+                "insert into item_context_fts (rowid, text) select key, text from item_context_source "
+                "where meeting_id = ? and length(trim(text, ' ' || char(10))) > 0",
+                [meeting_id],
+            )
+            conn.execute("update search_state set bulk = 0")
             self._audit(meeting_id, None, None, "import", None, source_name, now)
         return self.meeting(meeting_id)
 

@@ -91,3 +91,17 @@ def test_missing_and_unreadable_files_are_refused_with_their_name(
     assert "billede.docx: afvist" in err
     assert "findes-ikke.txt: afvist – filen findes ikke" in err
     assert len(StoreOpener(db)().meetings()) == 1
+
+
+def test_bulk_import_builds_the_same_search_documents_as_the_live_triggers(db: Path) -> None:
+    assert main(["import", str(FIXTURES)]) == 1
+    store = StoreOpener(db)()
+    bulk = dict(store.db.execute("select rowid, text from item_context_fts").fetchall())
+    assert bulk
+    # A no-op update fires the live triggers, which rebuild every item's document their own way.
+    with store.db.conn:
+        store.db.execute("update agenda_items set title = title")
+        store.db.execute("update entries set item_number = item_number")
+    live = dict(store.db.execute("select rowid, text from item_context_fts").fetchall())
+    assert live == bulk
+    assert store.db.execute("select bulk from search_state").fetchone()[0] == 0
