@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.store import connect, migrate
+from storage.store import Store, connect, migrate
 
 
 def _words(text: str) -> list[str]:
@@ -385,6 +385,7 @@ def generate(path: str | Path, meetings: int, *, seed: int = 7, entries_per_meet
                 db.table("agenda_items").insert_all(items, batch_size=1000)
                 db.table("entries").insert_all(entries, batch_size=1000)
                 count += len(entries)
+        Store(db).flush_search_documents()
         db.execute("PRAGMA optimize")
     finally:
         db.close()

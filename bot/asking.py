@@ -68,6 +68,7 @@ def _load(db: Database, marker: tuple[str, int]) -> ArchiveState:
 
 def archive_state(store: Store) -> ArchiveState:
     """The vocabulary and people of the store's database, reloaded when it has changed."""
+    store.flush_search_documents()  # statements logged since the last question become searchable
     key, path = _database_key(store)
     marker = search.change_marker(store.db)
     with _lock:

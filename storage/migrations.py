@@ -331,3 +331,25 @@ def m004_bulk_item_context(db: Database) -> None:
         "where not exists (select 1 from agenda_items o where o.meeting_id = e.meeting_id "
         "and o.number = e.item_number)"
     )
+
+
+@migrations()
+def m005_deferred_item_context(db: Database) -> None:
+    """A new statement marks its item's search document stale instead of rebuilding it.
+
+    Rebuilding costs time in proportion to everything already said on the item, inside the write
+    that must finish before `/referat ad` is acknowledged; under load it pushed the ack past Bolt's
+    10 ms acknowledgement poll. Questions are rarer than statements: the store rebuilds the marked
+    items before each question (`Store.flush_search_documents`). Edits and deletions, which are
+    rare, still rebuild at once.
+    """
+    db.execute(
+        "create table item_context_dirty (meeting_id integer not null, item_number integer not null, "
+        "primary key (meeting_id, item_number)) without rowid"
+    )
+    db.execute("drop trigger entries_context_ai")
+    db.execute(
+        "create trigger entries_context_ai after insert on entries when (select bulk from search_state) = 0 "
+        "begin insert or ignore into item_context_dirty (meeting_id, item_number) "
+        "values (new.meeting_id, new.item_number); end"
+    )

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.migrations import migrations
+from storage.migrations import ITEM_KEY_FACTOR, migrations
 from storage.records import (
     AgendaItem,
     Approval,
@@ -192,6 +192,27 @@ class Store:
             yield
         finally:
             self.db.execute("PRAGMA synchronous=FULL")
+
+    def flush_search_documents(self) -> int:
+        """Rebuild the search documents of items that got statements since the last question.
+
+        Returns how many were rebuilt. Cheap when nothing is marked: one read, no write lock.
+        """
+        if self.db.execute("select 1 from item_context_dirty limit 1").fetchone() is None:
+            return 0
+        conn = self.db.conn
+        with self._write():
+            marked = conn.execute("select meeting_id, item_number from item_context_dirty").fetchall()
+            for meeting_id, item_number in marked:
+                key = meeting_id * ITEM_KEY_FACTOR + item_number
+                conn.execute("delete from item_context_fts where rowid = ?", [key])
+                conn.execute(
+                    "insert into item_context_fts (rowid, text) select key, text from item_context_source "
+                    "where meeting_id = ? and key = ? and length(trim(text, ' ' || char(10))) > 0",
+                    [meeting_id, key],
+                )
+            conn.execute("delete from item_context_dirty")
+        return len(marked)
 
     # --- meetings -------------------------------------------------------------------------------
 

@@ -108,3 +108,31 @@ def test_empty_archive_answers_plainly(
     monkeypatch.setenv("REFERAT_DB", str(tmp_path / "empty.db"))
     out = ask("hvad blev besluttet om Trekanten?", capsys)
     assert "Arkivet er tomt" in out
+
+
+def test_a_decision_logged_in_slack_is_found_by_the_next_question(bot: Bot, fake: FakeSlack) -> None:
+    from test_capture import log_meeting
+
+    log_meeting(bot)
+    bot.cmd("ad 3 De forskellige indsatser i Trekanten blev drøftet.")
+    bot.cmd("ad 3 beslutning: Der var enighed om at fortsætte det gode samarbejde vedrørende området.")
+    bot.sender.event(
+        mention_event(
+            "<@UBOT> hvad blev besluttet om Trekanten?", user="ULARS", channel="C1", ts="1700000300.000100"
+        )
+    )
+    reply = fake.wait_for(lambda: fake.thread("C1", "1700000300.000100"))[0]
+    assert "Der var enighed om at fortsætte det gode samarbejde vedrørende området." in reply.text
+    assert "19. marts 2024" in reply.text
+    # A statement logged after that question is searchable at the next one.
+    bot.cmd("ad 3 beslutning: Der var enighed om en ny tryghedsvandring i Trekanten.")
+    bot.sender.event(
+        mention_event(
+            "<@UBOT> hvad blev besluttet om tryghedsvandring?",
+            user="ULARS",
+            channel="C1",
+            ts="1700000400.000100",
+        )
+    )
+    later = fake.wait_for(lambda: fake.thread("C1", "1700000400.000100"))[0]
+    assert "ny tryghedsvandring i Trekanten" in later.text

@@ -248,6 +248,7 @@ def store(tmp_path: Path) -> Store:
 @pytest.fixture
 def archive(store: Store) -> Store:
     build_archive(store)
+    store.flush_search_documents()  # as every question does before it searches
     return store
 
 
