@@ -47,7 +47,10 @@ def answer_in_thread(
     client: WebClient, store: Store, deps: Deps, event: dict[str, Any], question: str
 ) -> None:
     channel = event["channel"]
-    thread_ts = event.get("thread_ts") or event["ts"]
+    # In a channel the answer goes in the question's thread; a direct message is a conversation
+    # already, so the answer follows it there (in its thread only if the question was in one).
+    direct = event.get("channel_type") == "im"
+    thread_ts = event.get("thread_ts") or (None if direct else event["ts"])
     if not question:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_QUESTION)
         return

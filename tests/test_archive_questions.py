@@ -93,7 +93,8 @@ def test_mention_and_dm_answered_in_slack_over_an_imported_archive(
             channel_type="im",
         )
     )
-    dm = fake.wait_for(lambda: fake.thread("D1", "1700000200.000100"))[0]
+    dm = fake.wait_for(lambda: [m for m in fake.messages("D1") if m.user == "UBOT"])[0]
+    assert dm.thread_ts is None  # a direct message is answered in the conversation itself
     assert "Claus Hilborg" in dm.text
 
     answer = bot.cmd("spørg hvem orienterede om Bo Trygt?", channel="C9")

@@ -30,7 +30,7 @@ from test_capture import log_meeting, start_meeting
 import storage.store
 from bot.errors import APOLOGY, BUSY, DISK
 from conftest import SECRET, Bot, Clock, answer_text
-from slack_fake import BOT_USER_ID, FakeSlack
+from slack_fake import BOT_USER_ID, FakeMessage, FakeSlack
 from slack_requests import SlackSender, mention_event, message_event
 from storage.store import BUSY_TIMEOUT_MS
 
@@ -495,9 +495,14 @@ def test_redelivered_direct_message_is_answered_once(bot: Bot, fake: FakeSlack) 
     event = message_event(post.text, user="UHELLE", channel="D1", ts=post.ts, channel_type="im")
     bot.sender.event(event, event_id="Ev0DM")
     bot.sender.event(event, event_id="Ev0DM", retry_num=1)
-    fake.wait_for(lambda: bot_replies(fake, "D1", post.ts), timeout=10)
+
+    def answered() -> list[FakeMessage]:
+        # A direct message is answered in the conversation itself, not in a thread.
+        return [m for m in fake.messages("D1") if m.user == "UBOT"]
+
+    fake.wait_for(answered, timeout=10)
     drain(bot)
-    assert len(bot_replies(fake, "D1", post.ts)) == 1
+    assert len(answered()) == 1
 
 
 # ---------------------------------------------------------------------------------------------
