@@ -60,24 +60,32 @@ class ServerThread:
 
     def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
         self.app = app
-        self.server = http_server(app, host, port, threads=threads)
-        self.port = int(self.server.effective_port)  # type: ignore[union-attr]
+        # waitress types create_server as a union; only the TCP server is made here.
+        server: Any = http_server(app, host, port, threads=threads)
+        self.server = server
+        self.port = int(server.effective_port)
         self.url = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self.server.run, name="referat-http", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="referat-http", daemon=True)
+
+    def _serve(self) -> None:
+        from waitress import wasyncore
+
+        # waitress's own run() loops until its socket map is empty; closing that map from another
+        # thread races the loop's select() on descriptors the OS may already have reused. So the
+        # loop polls in short rounds and closes everything itself once asked to stop.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self.server._map, count=1)
+        wasyncore.close_all(self.server._map)
 
     def start(self) -> ServerThread:
         self._thread.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        from waitress import wasyncore
-
-        server: Any = self.server
-        # Sockets must be closed by the loop's own thread, or its select() sees a dead descriptor:
-        # the trigger runs the close inside the loop, which then ends because its map is empty.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._stopping.set()
         self._thread.join(timeout)
-        server.task_dispatcher.shutdown(timeout=timeout)
+        self.server.task_dispatcher.shutdown(timeout=timeout)
         # Listeners still running after their ack (posting a draft, answering) finish before the
         # caller closes the database under them.
         self.app.listener_runner.listener_executor.shutdown(wait=True)
