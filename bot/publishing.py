@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import approval, blocks, exporting
 from bot.dates import TZ, format_short
-from bot.referat import referat_markdown, referat_text
+from bot.referat import referat_text
 from storage.records import Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
 from storage.store import ApprovedReferat, Store
 
@@ -135,10 +135,6 @@ def upload_text(client: WebClient, channel_id: str, thread_ts: str | None, text:
         filename=name,
         title=name,
     )
-
-
-def markdown_of(doc: MeetingDocument, draft: Draft) -> str:
-    return referat_markdown(doc, version=draft.version, draft_date=draft.created_utc.astimezone(TZ).date())
 
 
 def draft_summary(draft: Draft, posted: PostedDraft) -> str:

@@ -789,9 +789,6 @@ class Store:
         )
         return [r["user_id"] for r in rows]
 
-    def has_explicit_approvers(self, meeting_id: int) -> bool:
-        return bool(self.approvers(meeting_id))
-
     def set_approvers(
         self, meeting_id: int, user_ids: Sequence[str], *, user_id: str, now: dt.datetime
     ) -> None:
