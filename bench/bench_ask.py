@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import ALL_TOPICS, PEOPLE, PLACES, TOPIC_WEIGHTS, generate
-from bot.asking import answer_question, archive_state
-from bot.dates import warm_up
+from bot.archive.ask import answer_question, archive_state
+from bot.text.dates import warm_up
 from storage.store import StoreOpener
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT
-from bot.dates import format_long_da
-from bot.importing import import_paths
+from bot.importing.run import import_paths
+from bot.text.dates import format_long_da
 from storage.store import StoreOpener
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"

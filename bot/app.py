@@ -21,9 +21,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.deps import Deps, utc_clock
-from bot.errors import user_message
-from bot.listeners import actions, commands, events
+from bot.slack.context import Deps, utc_clock
+from bot.slack.errors import user_message
+from bot.slack.listeners import actions, commands, events
 from storage.store import Store
 
 log = logging.getLogger(__name__)

@@ -69,8 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import create_app
-    from bot.dates import warm_up
     from bot.serve import serve_http, serve_socket_mode
+    from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
     if args.http:
@@ -88,13 +88,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.console.terminal import run_console
 
     return run_console(settings, sys.stdin, sys.stdout, as_name=args.as_name)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.importing import import_paths
+    from bot.importing.run import import_paths
     from storage.store import StoreOpener
 
     store = StoreOpener(settings.db_path)()
@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.asking import answer_question
+    from bot.archive.ask import answer_question
     from storage.store import StoreOpener
 
     question = " ".join(args.question).strip()
@@ -116,7 +116,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.exporting import ExportError, export_meeting
+    from bot.referat.export import ExportError, export_meeting
     from storage.store import StoreOpener
 
     store = StoreOpener(settings.db_path)()
@@ -130,7 +130,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.exporting import meetings_table
+    from bot.referat.export import meetings_table
     from storage.store import StoreOpener
 
     print(meetings_table(StoreOpener(settings.db_path)()))

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from bot.answers import MAX_CHARS, NoMatchHelp, format_answer
-from bot.dates import Period
-from bot.questions import PersonRef, Question, Speaker
+from bot.archive.answer import MAX_CHARS, NoMatchHelp, format_answer
+from bot.archive.question import PersonRef, Question, Speaker
+from bot.text.dates import Period
 from storage.search import Hit, ItemRef
 
 DECISION = "Der var enighed om at fortsætte det gode samarbejde vedrørende området."

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from test_capture import log_meeting
 
-from bot import approval, ids
-from bot.referat import referat_text
+from bot.approval import service as approval
+from bot.referat.compile import referat_text
+from bot.slack import ids
 from conftest import Bot, Clock
 from slack_fake import FakeMessage, FakeSlack
 from slack_requests import mention_event, message_event

@@ -9,10 +9,19 @@ import pytest
 import yaml
 
 from bot.cli import _parser
-from bot.commands import SUBCOMMANDS
+from bot.meeting.parse import SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = ["commands", "dates", "referat", "blocks", "questions", "answers", "importer", "ids"]
+PURE = [
+    "meeting/parse",
+    "text/dates",
+    "referat/compile",
+    "slack/blocks",
+    "archive/question",
+    "archive/answer",
+    "importing/parse",
+    "slack/ids",
+]
 
 
 def imports_of(path: Path) -> set[str]:

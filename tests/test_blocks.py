@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import ids
-from bot.blocks import (
+from bot.slack import ids
+from bot.slack.blocks import (
     DraftHeader,
     DraftStatus,
     SlackMessage,

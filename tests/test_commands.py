@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.meeting.parse import (
     SUBCOMMANDS,
     AddAbsent,
     AddParticipant,
@@ -39,7 +39,7 @@ from bot.commands import (
     subcommand,
     unknown_item_message,
 )
-from bot.dates import TZ
+from bot.text.dates import TZ
 from storage.records import EntryKind, Participant
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)

@@ -21,7 +21,17 @@ from slack_sdk import WebClient
 
 from bot import cli
 from bot.config import Settings
-from bot.console import (
+from bot.console.standin import (
+    BOT_USER_ID,
+    ConsoleSlack,
+    Printer,
+    blocks_lines,
+    changed_lines,
+    mrkdwn_text,
+    post_lines,
+    user_id_for,
+)
+from bot.console.terminal import (
     HELP,
     Assembler,
     Console,
@@ -34,17 +44,7 @@ from bot.console import (
     run_console,
     track_listeners,
 )
-from bot.console_slack import (
-    BOT_USER_ID,
-    ConsoleSlack,
-    Printer,
-    blocks_lines,
-    changed_lines,
-    mrkdwn_text,
-    post_lines,
-    user_id_for,
-)
-from bot.exporting import export_bytes
+from bot.referat.export import export_bytes
 from storage.records import MeetingStatus
 from storage.store import StoreOpener
 

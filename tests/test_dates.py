@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dates import (
+from bot.text.dates import (
     TZ,
     DateError,
     Period,

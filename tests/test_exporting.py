@@ -16,9 +16,9 @@ import pytest
 from docx import Document
 
 from bot import cli
-from bot.exporting import ExportError, export_bytes, export_meeting, meetings_table, prepare_export
-from bot.publishing import entries_snapshot
-from bot.referat import compile_referat, referat_markdown, referat_text, render_markdown
+from bot.referat.compile import compile_referat, referat_markdown, referat_text, render_markdown
+from bot.referat.export import ExportError, export_bytes, export_meeting, meetings_table, prepare_export
+from bot.slack.drafts import entries_snapshot
 from storage.records import EntryKind, Meeting, MeetingStatus
 from storage.store import Store, StoreOpener
 
@@ -384,7 +384,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     def refuse(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("bot.exporting.os.replace", refuse)
+    monkeypatch.setattr("bot.referat.export.os.replace", refuse)
     with pytest.raises(ExportError, match=r"Kan ikke skrive .*ingen skriveadgang\. Intet blev skrevet\."):
         export_meeting(store, None, "txt", out, now=NOW)
     assert out.read_text(encoding="utf-8") == "den gamle udgave"

@@ -28,7 +28,7 @@ from slack_bolt.listener import thread_runner
 from test_capture import log_meeting, start_meeting
 
 import storage.store
-from bot.errors import APOLOGY, BUSY, DISK
+from bot.slack.errors import APOLOGY, BUSY, DISK
 from conftest import SECRET, Bot, Clock, answer_text
 from slack_fake import BOT_USER_ID, FakeMessage, FakeSlack
 from slack_requests import SlackSender, mention_event, message_event

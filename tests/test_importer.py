@@ -1,4 +1,4 @@
-"""Tests for bot.importer: the reference referat, fixture referater in other styles, and refusals."""
+"""Tests for bot.importing.parse: the reference referat, fixture referater in other styles, and refusals."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.importer import (
+from bot.importing.parse import (
     ImportedEntry,
     ImportedMeeting,
     NotAReferat,

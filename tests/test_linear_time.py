@@ -7,7 +7,7 @@ are generous (the linear code needs a tenth of them, the quadratic code took ten
 
 The rewrites that made them linear must decide exactly as before: `split_page` against the regex it
 replaced, and the importer's `_Line` against the whole-line checks (`_name_like`, `_continues`,
-`_hyphen_join`), which stay in bot.importer as the plain reference.
+`_hyphen_join`), which stay in bot.importing.parse as the plain reference.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import importer
-from bot.commands import CommandError, parse_command
-from bot.questions import parse_question, split_page
+from bot.archive.question import parse_question, split_page
+from bot.importing import parse as importer
+from bot.meeting.parse import CommandError, parse_command
 
 NOW = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
 SIZE = 100_000

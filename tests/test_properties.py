@@ -22,9 +22,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot import commands as c
-from bot.dates import TZ, DateError, Period, Prefer, find_period, parse_date
-from bot.handlers import Refusal, Reply, Sender, handle_command
+from bot.meeting import parse as c
+from bot.meeting.handle import Refusal, Reply, Sender, handle_command
+from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
 from storage.records import EntryKind
 from storage.store import Store, StoreOpener
 
@@ -306,7 +306,7 @@ def test_dates_cope_with_100_kb(text: str, lang: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=hostile, page=st.integers(min_value=-5, max_value=10_000))
 def test_parse_question_never_fails(text: str, page: int) -> None:
-    questions = optional_module("bot.questions")
+    questions = optional_module("bot.archive.question")
     people = (questions.PersonRef("Helle Kyndesen", "Politidirektør"), questions.PersonRef("Claus Hilborg"))
     question = questions.parse_question(text, now=NOW, known_people=people, page=page)
     assert question.lang in ("da", "en")
@@ -317,14 +317,14 @@ def test_parse_question_never_fails(text: str, page: int) -> None:
 @settings(max_examples=8, deadline=None)
 @given(text=huge())
 def test_parse_question_copes_with_100_kb(text: str) -> None:
-    questions = optional_module("bot.questions")
+    questions = optional_module("bot.archive.question")
     assert questions.parse_question(text, now=NOW).page >= 1
 
 
 @pytest.mark.parametrize("run", ["(" * 100_000, "a" + " " * 100_000 + "a", "," * 100_000])
 def test_long_runs_in_a_question_are_read_in_linear_time(run: str) -> None:
     """A searched `[\\s,(]*…$` suffix pattern retries from every position of a run: 100 kB took 140 s."""
-    questions = optional_module("bot.questions")
+    questions = optional_module("bot.archive.question")
     assert _seconds(lambda: questions.parse_question(run, now=NOW)) < 2.0
 
 
@@ -353,7 +353,7 @@ def damaged_referat(draw: st.DrawFn) -> str:
 
 
 def _import(text: str) -> None:
-    importer = optional_module("bot.importer")
+    importer = optional_module("bot.importing.parse")
     try:
         meeting = importer.parse_referat(text, source_name="fuzz.txt")
     except importer.NotAReferat as refusal:
@@ -386,7 +386,7 @@ def test_importer_copes_with_a_100_kb_document(name: str) -> None:
 
 
 def test_many_short_paragraphs_import_in_linear_time() -> None:
-    importer = optional_module("bot.importer")
+    importer = optional_module("bot.importing.parse")
 
     def run() -> None:
         with contextlib.suppress(importer.NotAReferat):
@@ -505,7 +505,7 @@ def test_logged_statements_are_stored_as_parsed(store: Store, text: str) -> None
 @settings(max_examples=120, deadline=None)
 @given(text=st.one_of(hostile, st.sampled_from(SQL_AND_FTS)), page=st.integers(min_value=1, max_value=50))
 def test_archive_questions_never_fail(archive: Store, text: str, page: int) -> None:
-    asking = optional_module("bot.asking")
+    asking = optional_module("bot.archive.ask")
     answer = asking.answer_question(archive, text, now=NOW, page=page)
     assert isinstance(answer.text, str)
     assert answer.text.strip()
@@ -514,5 +514,5 @@ def test_archive_questions_never_fail(archive: Store, text: str, page: int) -> N
 @settings(max_examples=5, deadline=None)
 @given(text=huge())
 def test_archive_questions_cope_with_100_kb(archive: Store, text: str) -> None:
-    asking = optional_module("bot.asking")
+    asking = optional_module("bot.archive.ask")
     assert asking.answer_question(archive, text, now=NOW).text.strip()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.questions import (
+from bot.archive.question import (
     PeopleIndex,
     PersonRef,
     Vocabulary,

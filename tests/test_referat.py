@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.referat import (
+from bot.referat.compile import (
     compile_referat,
     escape_markdown,
     person_label,

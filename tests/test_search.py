@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.asking import answer_question, archive_state
+from bot.archive.ask import answer_question, archive_state
 from storage import search
 from storage.records import EntryKind, MeetingStatus
 from storage.store import Store, StoreOpener

@@ -5,7 +5,7 @@ always the stored version. Version 1 starts a thread in the channel; later versi
 the same thread and the top message is updated in place. A referat too long for one message
 continues in the thread, and the full text is attached as a file.
 
-The approval rules live in `bot.approval`; this module carries their outcomes to Slack: the top
+The approval rules live in `bot.approval.service`; this module carries their outcomes to Slack: the top
 message is rebuilt from the store after every approval or comment, and when the last approver
 approves, the final referat goes into the thread as text and as a file.
 """
@@ -23,9 +23,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import approval, blocks, exporting
-from bot.dates import TZ, format_short
-from bot.referat import referat_text
+from bot.approval import service as approval
+from bot.referat import export as exporting
+from bot.referat.compile import referat_text
+from bot.slack import blocks
+from bot.text.dates import TZ, format_short
 from storage.records import Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
 from storage.store import ApprovedReferat, Store
 

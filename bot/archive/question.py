@@ -5,7 +5,7 @@ Two pure halves:
 * `parse_question` turns text into a `Question`: the language (function words, æøå), the intent by
   word lists (actions, who, decisions, statements, else plain search), a speaker (a participant's
   name fuzzy-matched, or a role word such as `politidirektøren` matched to participants' titles),
-  a period (bot.dates.find_period) and the topic terms left once question words are gone.
+  a period (bot.text.dates.find_period) and the topic terms left once question words are gone.
 * `Vocabulary.expand` turns one topic term into the index's own words that should count as it.
   Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and
   make typos, and a stemmer handles all that badly (see /work/shared/notes/danish-search.md), so a
@@ -28,7 +28,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.dates import Period, find_period
+from bot.text.dates import Period, find_period
 
 Lang = Literal["da", "en"]
 Intent = Literal["decisions", "statements", "who", "actions", "search"]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from bot import dates
+from bot.text import dates
 from storage.records import EntryKind, Participant
 
 COMMAND = "/referat"

@@ -4,7 +4,7 @@ A referat becomes final only when every approver has approved one exact draft ve
 module decides who the approvers are, whether a thread reply is an approval or a comment, what an
 approval or a comment records, what the draft's top message says about it, and, once everyone has
 approved, the final text that locks the meeting. The Slack side (posting, reactions, ephemerals)
-lives in `bot.publishing` and the listeners; everything here talks only to the store.
+lives in `bot.slack.drafts` and the listeners; everything here talks only to the store.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import DraftHeader, DraftStatus
-from bot.dates import TZ, format_long_da
-from bot.referat import compile_referat
+from bot.referat.compile import compile_referat
+from bot.slack.blocks import DraftHeader, DraftStatus
+from bot.text.dates import TZ, format_long_da
 from storage.records import Comment, Draft, Meeting, MeetingDocument, MeetingStatus
 from storage.store import ApprovedReferat, Store
 
@@ -266,7 +266,7 @@ def set_approvers(
 
 def approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str:
     """The closing `Godkendt … af …` line, worded by the referat renderer."""
-    # The wording belongs to bot.referat; an empty document gives exactly that line.
+    # The wording belongs to bot.referat.compile; an empty document gives exactly that line.
     meeting = Meeting(
         id=0,
         title="",

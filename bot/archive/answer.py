@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.dates import Period, format_long_da, format_long_en
-from bot.questions import Lang, Question, index_form
+from bot.archive.question import Lang, Question, index_form
+from bot.text.dates import Period, format_long_da, format_long_en
 
 
 class Hit(Protocol):

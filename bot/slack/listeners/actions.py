@@ -13,9 +13,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import approval, blocks, ids, publishing
-from bot.deps import Deps
-from bot.errors import after_ack
+from bot.approval import service as approval
+from bot.slack import blocks, ids
+from bot.slack import drafts as publishing
+from bot.slack.context import Deps
+from bot.slack.errors import after_ack
 from storage.records import Draft, Meeting
 from storage.store import Store
 

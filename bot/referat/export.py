@@ -2,7 +2,7 @@
 
 `referat export`, `referat meetings` and Slack's **Hent som fil** all come here, so a referat is
 exported one way whatever asks for it: text and Markdown by the renderer that makes the draft
-(bot.referat), Word by bot.docx_export from the same compiled document.
+(bot.referat.compile), Word by bot.referat.word from the same compiled document.
 
 What an export contains follows the meeting's state, because an export is what people file and
 forward:
@@ -31,9 +31,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.dates import TZ, format_long_da, format_short
-from bot.docx_export import referat_docx
-from bot.referat import Referat, compile_referat, render_markdown, render_text
+from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
+from bot.referat.word import referat_docx
+from bot.text.dates import TZ, format_long_da, format_short
 from storage.records import EntryKind, Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store, StoreError
 
@@ -146,7 +146,7 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
 def _as_drafted(store: Store, document: MeetingDocument, draft_id: int) -> MeetingDocument:
     """The document with the entries as the draft's snapshot recorded them (text, kind, item).
 
-    Snapshots hold `{"id", "item", "kind", "text"}` per entry (bot.publishing); without a usable
+    Snapshots hold `{"id", "item", "kind", "text"}` per entry (bot.slack.drafts); without a usable
     snapshot the document is returned unchanged.
     """
     snapshot = store.draft_snapshot(draft_id)

@@ -2,7 +2,7 @@
 
 The very app `referat serve` runs (same listeners, same storage: REFERAT_DB or ./referat.db) gets
 its requests from what is typed here, and sends its answers to an in-process Slack
-(bot.console_slack) that prints them as Slack would show them. So the console is both a way to
+(bot.console.standin) that prints them as Slack would show them. So the console is both a way to
 try the bot and a way to script a whole meeting (`referat console < examples/moede.txt`).
 
 What is typed, one message per line as in Slack:
@@ -49,7 +49,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.console_slack import (
+from bot.console.standin import (
     BOT_NAME,
     BOT_USER_ID,
     TEAM_ID,
@@ -863,7 +863,7 @@ class Console:
             self._note(f"{chosen.name} er ikke tekst. Gem den med /fil {chosen.name} STI.")
 
     def _save(self, chosen: UploadedFile, path: Path) -> None:
-        from bot.exporting import ExportError, write_file
+        from bot.referat.export import ExportError, write_file
 
         try:
             write_file(path.expanduser(), chosen.content)
@@ -949,7 +949,7 @@ def run_console(
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
     from bot.app import create_app
-    from bot.deps import utc_clock
+    from bot.slack.context import utc_clock
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:

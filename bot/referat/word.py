@@ -20,7 +20,7 @@ from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from bot.referat import NOTHING_TO_NOTE, PersonGroup, Referat
+from bot.referat.compile import NOTHING_TO_NOTE, PersonGroup, Referat
 from storage.records import Participant
 
 TABLE_STYLE = "Table Grid"

@@ -11,13 +11,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import approval, publishing
-from bot.blocks import slack_safe, unescape_slack_input
-from bot.commands import CommandError, parse_command
-from bot.deps import Deps
-from bot.errors import after_ack
-from bot.exporting import ExportError, export_bytes
-from bot.handlers import (
+from bot.approval import service as approval
+from bot.meeting.handle import (
     ApproversRequested,
     DraftRequested,
     ExportRequested,
@@ -27,7 +22,13 @@ from bot.handlers import (
     Sender,
     handle_command,
 )
-from bot.replies import answer_privately
+from bot.meeting.parse import CommandError, parse_command
+from bot.referat.export import ExportError, export_bytes
+from bot.slack import drafts as publishing
+from bot.slack.blocks import slack_safe, unescape_slack_input
+from bot.slack.context import Deps
+from bot.slack.errors import after_ack
+from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
 from storage.store import StoreError
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.dates import TZ, format_long_da
+from bot.text.dates import TZ, format_long_da
 from storage.records import (
     AgendaItem,
     Entry,

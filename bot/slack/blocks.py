@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot import ids
-from bot.dates import TZ, format_long_da
+from bot.slack import ids
+from bot.text.dates import TZ, format_long_da
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

@@ -15,10 +15,11 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import approval, publishing
-from bot.blocks import unescape_slack_input
-from bot.deps import Deps
-from bot.replies import answer_in_thread
+from bot.approval import service as approval
+from bot.slack import drafts as publishing
+from bot.slack.blocks import unescape_slack_input
+from bot.slack.context import Deps
+from bot.slack.replies import answer_in_thread
 from storage.records import Draft
 from storage.store import Store
 

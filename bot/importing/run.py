@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.dates import format_long_da
-from bot.importer import ImportedMeeting, NotAReferat, parse_referat, read_document
+from bot.importing.parse import ImportedMeeting, NotAReferat, parse_referat, read_document
+from bot.text.dates import format_long_da
 from storage.records import EntryKind
 from storage.store import Store
 

@@ -9,9 +9,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.asking import answer_question
-from bot.blocks import slack_safe
-from bot.deps import Deps
+from bot.archive.ask import answer_question
+from bot.slack.blocks import slack_safe
+from bot.slack.context import Deps
 from storage.store import Store
 
 log = logging.getLogger(__name__)

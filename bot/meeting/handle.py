@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import approval
-from bot import commands as c
-from bot.dates import TZ, format_long_da
+from bot.approval import service as approval
+from bot.meeting import parse as c
+from bot.text.dates import TZ, format_long_da
 from storage.records import Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store, StoreError
 

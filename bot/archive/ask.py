@@ -20,8 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.answers import PAGE_SIZE, Answer, NoMatchHelp, format_answer
-from bot.questions import PeopleIndex, PersonRef, Question, Vocabulary, parse_question, term_alternatives
+from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
+from bot.archive.question import (
+    PeopleIndex,
+    PersonRef,
+    Question,
+    Vocabulary,
+    parse_question,
+    term_alternatives,
+)
 from storage import search
 from storage.store import Store, connect
 
