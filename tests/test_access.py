@@ -123,13 +123,17 @@ def test_editions() -> None:
     directory = Directory()
     full = edition_for(Privately("UCHAIR"), PUBLIC, directory)
     extract = edition_for(Privately("UOUT"), PUBLIC, directory)
-    assert full is not None and full.full
-    assert extract is not None and not extract.full
+    assert full is not None
+    assert full.full
+    assert extract is not None
+    assert not extract.full
     assert edition_for(Privately("UOUT"), BOARD, directory) is None
     in_channel = edition_for(InChannel("CPUB"), PUBLIC, directory)
-    assert in_channel is not None and not in_channel.full
+    assert in_channel is not None
+    assert not in_channel.full
     board_in_channel = edition_for(InChannel("CBOARD"), BOARD, directory)
-    assert board_in_channel is not None and board_in_channel.full
+    assert board_in_channel is not None
+    assert board_in_channel.full
 
 
 # ------------------------------------------------------------------ the search stays in scope
@@ -243,5 +247,6 @@ def test_existing_meetings_are_adopted_by_the_installation(store: Store) -> None
     assert store.meeting(old.id).team_id is None  # type: ignore[union-attr]
     assert store.adopt_meetings("T1", "E1") == 1
     adopted = store.meeting(old.id)
-    assert adopted is not None and (adopted.team_id, adopted.enterprise_id) == ("T1", "E1")
+    assert adopted is not None
+    assert (adopted.team_id, adopted.enterprise_id) == ("T1", "E1")
     assert store.adopt_meetings("T9", None) == 0
