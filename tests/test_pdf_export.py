@@ -19,9 +19,10 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from bot import cli
-from bot.approval.service import final_text
+from bot.approval.rules import approval_line, final_text
 from bot.referat.compile import referat_text
 from bot.referat.export import ExportError, export_bytes
+from bot.slack.drafts import entries_snapshot
 from conftest import Bot
 from slack_fake import FakeSlack
 from storage.records import EntryKind, Meeting
@@ -74,14 +75,23 @@ def approved_meeting(store: Store) -> tuple[Meeting, str]:
         speaker_id=helle.id,
         now=DRAFTED,
     )
-    text = referat_text(store.document(meeting.id), version=1, draft_date=DRAFTED.date())
+    doc = store.document(meeting.id)
+    text = referat_text(doc, version=1, draft_date=DRAFTED.date())
     draft = store.add_draft(
-        meeting.id, text=text, text_sha256=hashlib.sha256(text.encode()).hexdigest(), snapshot=[], now=DRAFTED
+        meeting.id,
+        text=text,
+        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        snapshot=entries_snapshot(doc.entries),
+        now=DRAFTED,
     )
     store.add_approval(draft.id, "UHELLE", APPROVED)
-    final = final_text(text, [("Helle Kyndesen", APPROVED)])
+    approvals = [("Helle Kyndesen", APPROVED)]
+    final = final_text(text, approvals)
     digest = hashlib.sha256(final.encode()).hexdigest()
-    assert store.finalize(meeting.id, draft.id, text=final, text_sha256=digest, now=APPROVED)
+    line = approval_line(approvals)
+    assert store.finalize(
+        meeting.id, draft.id, text=final, text_sha256=digest, approval_line=line, now=APPROVED
+    )
     return meeting, digest
 
 
