@@ -353,3 +353,40 @@ def m005_deferred_item_context(db: Database) -> None:
         "begin insert or ignore into item_context_dirty (meeting_id, item_number) "
         "values (new.meeting_id, new.item_number); end"
     )
+
+
+@migrations()
+def m010_entry_speakers(db: Database) -> None:
+    """Every speaker of a statement, not only the first.
+
+    `Claus Hilborg og Frederik Sundtoft orienterede …` is said by both, and `status`, the draft and
+    the archive must know it. `entries.speaker_id` stays the first speaker (searches and older code
+    read it); this table lists all of them in the order the text names them.
+    """
+    db.table("entry_speakers").create(
+        {"entry_id": int, "position": int, "participant_id": int},
+        pk=("entry_id", "position"),
+        not_null={"participant_id"},
+        foreign_keys=[("entry_id", "entries", "id"), ("participant_id", "participants", "id")],
+    )
+    db.table("entry_speakers").create_index(["participant_id"])
+    db.execute(
+        "insert into entry_speakers (entry_id, position, participant_id) "
+        "select id, 1, speaker_id from entries where speaker_id is not null"
+    )
+
+
+@migrations()
+def m011_mentioned_people(db: Database) -> None:
+    """Names of Slack users mentioned in logged text who are not on the participant list.
+
+    A document never shows `<@U…>`: a mention reads as the person. Participants carry their own
+    name; for anyone else the name Slack gave when the text was logged is kept here, so that
+    rendering stays pure and the archive shows the same name years later.
+    """
+    db.table("mentioned_people").create(
+        {"meeting_id": int, "user_id": str, "name": str},
+        pk=("meeting_id", "user_id"),
+        not_null={"name"},
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )

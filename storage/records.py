@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+# The item number of opening remarks (`/referat ad 0 …`): they belong to no agenda item and are
+# printed between `Referat:` and `Ad 1`.
+OPENING_ITEM = 0
+
+
 class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
@@ -75,7 +80,7 @@ class Entry:
     kind: EntryKind
     text: str  # exactly as logged; never rewritten
     author_user_id: str | None  # who typed it (None when imported)
-    speaker_id: int | None = None  # participant id of the speaker, when known
+    speaker_id: int | None = None  # participant id of the (first) speaker, when known
     owner: str | None = None  # action items: who is responsible (display name)
     owner_user_id: str | None = None
     due: dt.date | None = None
@@ -85,6 +90,9 @@ class Entry:
     created_utc: dt.datetime | None = None
     edited_utc: dt.datetime | None = None
     deleted_utc: dt.datetime | None = None
+    # Every speaker, in the order the text names them (`Claus Hilborg og Frederik Sundtoft …`);
+    # `speaker_id` is the first of them.
+    speaker_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,3 +149,5 @@ class MeetingDocument:
     agenda: tuple[AgendaItem, ...]
     entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
     approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved
+    # Names of Slack users mentioned in logged text who are not participants: (user id, name).
+    people: tuple[tuple[str, str], ...] = field(default=())

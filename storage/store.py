@@ -535,7 +535,12 @@ class Store:
         owner_user_id: str | None = None,
         due: dt.date | None = None,
         attributed: bool = False,
+        speaker_ids: Sequence[int] = (),
     ) -> Entry:
+        """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first)."""
+        speakers = list(dict.fromkeys(speaker_ids)) or ([speaker_id] if speaker_id is not None else [])
+        if speaker_id is None and speakers:
+            speaker_id = speakers[0]
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
             entry_id = _pk(
@@ -558,46 +563,96 @@ class Store:
                 )
                 .last_pk
             )
+            self._set_speakers(entry_id, speakers)
             self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
         entry = self.entry_by_id(entry_id)
         assert entry is not None
         return entry
 
+    def _set_speakers(self, entry_id: int, speaker_ids: Sequence[int]) -> None:
+        self.db.execute("delete from entry_speakers where entry_id = ?", [entry_id])
+        self.db.conn.executemany(
+            "insert into entry_speakers (entry_id, position, participant_id) values (?, ?, ?)",
+            [(entry_id, position, pid) for position, pid in enumerate(speaker_ids, start=1)],
+        )
+
+    # Every speaker of an entry, in order, as a JSON array next to the entry's own columns.
+    _ENTRY_SELECT = (
+        "select e.*, (select json_group_array(participant_id) from (select participant_id from "
+        "entry_speakers s where s.entry_id = e.id order by position)) as speakers from entries e"
+    )
+
     def entry_by_id(self, entry_id: int) -> Entry | None:
-        rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
+        rows = list(self.db.query(self._ENTRY_SELECT + " where e.id = ?", [entry_id]))
         return _entry(rows[0]) if rows else None
 
     def entry_by_seq(self, meeting_id: int, seq: int) -> Entry | None:
         rows = list(
             self.db.query(
-                "select * from entries where meeting_id = ? and seq = ? and deleted_utc is null",
+                self._ENTRY_SELECT + " where e.meeting_id = ? and e.seq = ? and e.deleted_utc is null",
                 [meeting_id, seq],
             )
         )
         return _entry(rows[0]) if rows else None
 
     def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
-        sql = "select * from entries where meeting_id = ?"
+        sql = self._ENTRY_SELECT + " where e.meeting_id = ?"
         if not include_deleted:
-            sql += " and deleted_utc is null"
-        return [_entry(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+            sql += " and e.deleted_utc is null"
+        return [_entry(r) for r in self.db.query(sql + " order by e.seq", [meeting_id])]
 
     def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
         rows = self.db.query(
-            "select * from entries where meeting_id = ? and author_user_id = ? and deleted_utc is null "
-            "order by seq desc limit 1",
+            self._ENTRY_SELECT + " where e.meeting_id = ? and e.author_user_id = ? and e.deleted_utc is null "
+            "order by e.seq desc limit 1",
             [meeting_id, user_id],
         )
         return next((_entry(r) for r in rows), None)
 
-    def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
+    def edit_entry(
+        self,
+        meeting_id: int,
+        seq: int,
+        text: str,
+        *,
+        user_id: str,
+        now: dt.datetime,
+        kind: EntryKind | None = None,
+        speaker_ids: Sequence[int] | None = None,
+        owner: str | None = None,
+        owner_user_id: str | None = None,
+        due: dt.date | None = None,
+    ) -> Entry:
+        """Replace an entry's text; with `kind`, also everything read from it (speakers, owner, deadline).
+
+        An edit is parsed as a new entry would be, so `kind` given means the entry is re-read as a
+        whole: speakers, owner and deadline are replaced, not kept from the old text.
+        """
         with self._write():
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
-            self.db.execute(
-                "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
-            )
+            if kind is None:
+                self.db.execute(
+                    "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
+                )
+            else:
+                speakers = list(dict.fromkeys(speaker_ids or ()))
+                self.db.execute(
+                    "update entries set text = ?, kind = ?, speaker_id = ?, owner = ?, owner_user_id = ?, "
+                    "due = ?, edited_utc = ? where id = ?",
+                    [
+                        text,
+                        str(kind),
+                        speakers[0] if speakers else None,
+                        owner,
+                        owner_user_id,
+                        due.isoformat() if due else None,
+                        _iso(now),
+                        entry.id,
+                    ],
+                )
+                self._set_speakers(entry.id, speakers)
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
         edited = self.entry_by_id(entry.id)
         assert edited is not None
@@ -624,7 +679,25 @@ class Store:
             participants=tuple(self.participants(meeting_id)),
             agenda=tuple(self.agenda(meeting_id)),
             entries=tuple(self.entries(meeting_id)),
+            people=tuple(self.mentioned_people(meeting_id).items()),
         )
+
+    def remember_mentioned(self, meeting_id: int, names: dict[str, str]) -> None:
+        """Keep the names of Slack users that logged text mentions (user id → name)."""
+        if not names:
+            return
+        with self._write():
+            self.db.conn.executemany(
+                "insert into mentioned_people (meeting_id, user_id, name) values (?, ?, ?) "
+                "on conflict (meeting_id, user_id) do update set name = excluded.name",
+                [(meeting_id, uid, name) for uid, name in names.items()],
+            )
+
+    def mentioned_people(self, meeting_id: int) -> dict[str, str]:
+        rows = self.db.query(
+            "select user_id, name from mentioned_people where meeting_id = ? order by user_id", [meeting_id]
+        )
+        return {r["user_id"]: r["name"] for r in rows}
 
     # --- audit ----------------------------------------------------------------------------------
 
@@ -970,6 +1043,7 @@ def _entry(r: dict[str, Any]) -> Entry:
         created_utc=_parse_dt(r["created_utc"]),
         edited_utc=_parse_dt(r["edited_utc"]),
         deleted_utc=_parse_dt(r["deleted_utc"]),
+        speaker_ids=tuple(json.loads(r["speakers"])) if r.get("speakers") else (),
     )
 
 
