@@ -6,6 +6,9 @@ existing referat.db upgrades the same way a fresh one is created.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -356,37 +359,72 @@ def m005_deferred_item_context(db: Database) -> None:
 
 
 @migrations()
+def m006_approved_snapshot(db: Database) -> None:
+    """Keep, with each final referat, its approval line and the entries as the approved version had them.
+
+    An export of an approved meeting renders Markdown and Word from these, instead of finding out
+    which document rendered to the stored text. Rows finalised before this migration get the line
+    from the end of their text and the entries from their draft's snapshot over the entry rows
+    (the live entries when the snapshot is missing, empty or names an entry that is gone).
+    """
+    db.execute("alter table approved_referats add column approval_line text")
+    db.execute("alter table approved_referats add column entries text not null default '[]'")
+    finals = list(
+        db.query(
+            "select a.meeting_id, a.text, d.snapshot from approved_referats a join drafts d on d.id = a.draft_id"
+        )
+    )
+    for final in finals:
+        paragraphs = [p.strip() for p in final["text"].split("\n\n") if p.strip()]
+        line = paragraphs[-1] if paragraphs and paragraphs[-1].startswith("Godkendt ") else None
+        rows = {
+            r["id"]: r for r in db.query("select * from entries where meeting_id = ?", [final["meeting_id"]])
+        }
+        snapshot = json.loads(final["snapshot"]) if final["snapshot"] else None
+        entries: list[dict[str, Any]] | None = None
+        if (
+            isinstance(snapshot, list)
+            and snapshot
+            and all(isinstance(e, dict) and e.get("id") in rows for e in snapshot)
+        ):
+            entries = [
+                {
+                    **rows[e["id"]],
+                    "text": e.get("text", rows[e["id"]]["text"]),
+                    "item_number": e.get("item", rows[e["id"]]["item_number"]),
+                    "kind": e.get("kind", rows[e["id"]]["kind"]),
+                    "deleted_utc": None,
+                }
+                for e in snapshot
+            ]
+        if entries is None:
+            entries = sorted((r for r in rows.values() if r["deleted_utc"] is None), key=lambda r: r["seq"])
+        db.execute(
+            "update approved_referats set approval_line = ?, entries = ? where meeting_id = ?",
+            [line, json.dumps(entries, ensure_ascii=False), final["meeting_id"]],
+        )
+
+
+@migrations()
 def m010_entry_speakers(db: Database) -> None:
     """Every speaker of a statement, not only the first.
 
     `Claus Hilborg og Frederik Sundtoft orienterede …` is said by both, and `status`, the draft and
-    the archive must know it. `entries.speaker_id` stays the first speaker (searches and older code
-    read it); this table lists all of them in the order the text names them.
+    the archive must know it. `entries.speakers` is a JSON array of participant ids in the order
+    the text names them; `entries.speaker_id` stays the first of them (searches read it). NULL
+    means the entry has at most the one `speaker_id`.
     """
-    db.table("entry_speakers").create(
-        {"entry_id": int, "position": int, "participant_id": int},
-        pk=("entry_id", "position"),
-        not_null={"participant_id"},
-        foreign_keys=[("entry_id", "entries", "id"), ("participant_id", "participants", "id")],
-    )
-    db.table("entry_speakers").create_index(["participant_id"])
-    db.execute(
-        "insert into entry_speakers (entry_id, position, participant_id) "
-        "select id, 1, speaker_id from entries where speaker_id is not null"
-    )
+    db.execute("alter table entries add column speakers text")
+    db.execute("update entries set speakers = json_array(speaker_id) where speaker_id is not null")
 
 
 @migrations()
-def m011_mentioned_people(db: Database) -> None:
-    """Names of Slack users mentioned in logged text who are not on the participant list.
+def m011_entry_mentions(db: Database) -> None:
+    """The names of Slack users an entry mentions who are not on the participant list.
 
     A document never shows `<@U…>`: a mention reads as the person. Participants carry their own
-    name; for anyone else the name Slack gave when the text was logged is kept here, so that
-    rendering stays pure and the archive shows the same name years later.
+    name; for anyone else the name Slack gave when the text was logged is kept with the entry
+    (`entries.mentions`, a JSON object user id → name), so rendering stays pure and the archive
+    shows the same name years later. NULL when the entry mentions nobody else.
     """
-    db.table("mentioned_people").create(
-        {"meeting_id": int, "user_id": str, "name": str},
-        pk=("meeting_id", "user_id"),
-        not_null={"name"},
-        foreign_keys=[("meeting_id", "meetings", "id")],
-    )
+    db.execute("alter table entries add column mentions text")

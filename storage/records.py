@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
 # The item number of opening remarks (`/referat ad 0 …`): they belong to no agenda item and are
 # printed between `Referat:` and `Ad 1`.
 OPENING_ITEM = 0
@@ -93,6 +92,8 @@ class Entry:
     # Every speaker, in the order the text names them (`Claus Hilborg og Frederik Sundtoft …`);
     # `speaker_id` is the first of them.
     speaker_ids: tuple[int, ...] = ()
+    # Slack users the text mentions who are not participants, with the name Slack gave: (id, name).
+    mentioned: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,5 +150,3 @@ class MeetingDocument:
     agenda: tuple[AgendaItem, ...]
     entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
     approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved
-    # Names of Slack users mentioned in logged text who are not participants: (user id, name).
-    people: tuple[tuple[str, str], ...] = field(default=())

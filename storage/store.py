@@ -9,11 +9,12 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ class ApprovedReferat:
     text: str  # the final referat: the approved draft with the approval line instead of the marker
     text_sha256: str
     approved_utc: dt.datetime
+    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
+    entries: tuple[Entry, ...]  # the entries as the approved version showed them
 
 
 class StoreError(Exception):
@@ -536,8 +539,10 @@ class Store:
         due: dt.date | None = None,
         attributed: bool = False,
         speaker_ids: Sequence[int] = (),
+        mentioned: Mapping[str, str] | None = None,
     ) -> Entry:
-        """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first)."""
+        """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first),
+        `mentioned` the names of Slack users it mentions who are not participants."""
         speakers = list(dict.fromkeys(speaker_ids)) or ([speaker_id] if speaker_id is not None else [])
         if speaker_id is None and speakers:
             speaker_id = speakers[0]
@@ -559,52 +564,41 @@ class Store:
                         "due": due.isoformat() if due else None,
                         "attributed": int(attributed),
                         "created_utc": _iso(now),
+                        # Only when there is a speaker: an entry without one needs no m010 column.
+                        **({"speakers": json.dumps(speakers)} if speakers else {}),
+                        **({"mentions": _json(mentioned)} if mentioned else {}),
                     }
                 )
                 .last_pk
             )
-            self._set_speakers(entry_id, speakers)
             self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
         entry = self.entry_by_id(entry_id)
         assert entry is not None
         return entry
 
-    def _set_speakers(self, entry_id: int, speaker_ids: Sequence[int]) -> None:
-        self.db.execute("delete from entry_speakers where entry_id = ?", [entry_id])
-        self.db.conn.executemany(
-            "insert into entry_speakers (entry_id, position, participant_id) values (?, ?, ?)",
-            [(entry_id, position, pid) for position, pid in enumerate(speaker_ids, start=1)],
-        )
-
-    # Every speaker of an entry, in order, as a JSON array next to the entry's own columns.
-    _ENTRY_SELECT = (
-        "select e.*, (select json_group_array(participant_id) from (select participant_id from "
-        "entry_speakers s where s.entry_id = e.id order by position)) as speakers from entries e"
-    )
-
     def entry_by_id(self, entry_id: int) -> Entry | None:
-        rows = list(self.db.query(self._ENTRY_SELECT + " where e.id = ?", [entry_id]))
+        rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
         return _entry(rows[0]) if rows else None
 
     def entry_by_seq(self, meeting_id: int, seq: int) -> Entry | None:
         rows = list(
             self.db.query(
-                self._ENTRY_SELECT + " where e.meeting_id = ? and e.seq = ? and e.deleted_utc is null",
+                "select * from entries where meeting_id = ? and seq = ? and deleted_utc is null",
                 [meeting_id, seq],
             )
         )
         return _entry(rows[0]) if rows else None
 
     def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
-        sql = self._ENTRY_SELECT + " where e.meeting_id = ?"
+        sql = "select * from entries where meeting_id = ?"
         if not include_deleted:
-            sql += " and e.deleted_utc is null"
-        return [_entry(r) for r in self.db.query(sql + " order by e.seq", [meeting_id])]
+            sql += " and deleted_utc is null"
+        return [_entry(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
 
     def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
         rows = self.db.query(
-            self._ENTRY_SELECT + " where e.meeting_id = ? and e.author_user_id = ? and e.deleted_utc is null "
-            "order by e.seq desc limit 1",
+            "select * from entries where meeting_id = ? and author_user_id = ? and deleted_utc is null "
+            "order by seq desc limit 1",
             [meeting_id, user_id],
         )
         return next((_entry(r) for r in rows), None)
@@ -622,6 +616,7 @@ class Store:
         owner: str | None = None,
         owner_user_id: str | None = None,
         due: dt.date | None = None,
+        mentioned: Mapping[str, str] | None = None,
     ) -> Entry:
         """Replace an entry's text; with `kind`, also everything read from it (speakers, owner, deadline).
 
@@ -639,12 +634,14 @@ class Store:
             else:
                 speakers = list(dict.fromkeys(speaker_ids or ()))
                 self.db.execute(
-                    "update entries set text = ?, kind = ?, speaker_id = ?, owner = ?, owner_user_id = ?, "
-                    "due = ?, edited_utc = ? where id = ?",
+                    "update entries set text = ?, kind = ?, speaker_id = ?, speakers = ?, mentions = ?, "
+                    "owner = ?, owner_user_id = ?, due = ?, edited_utc = ? where id = ?",
                     [
                         text,
                         str(kind),
                         speakers[0] if speakers else None,
+                        json.dumps(speakers) if speakers else None,
+                        _json(mentioned) if mentioned else None,
                         owner,
                         owner_user_id,
                         due.isoformat() if due else None,
@@ -652,7 +649,6 @@ class Store:
                         entry.id,
                     ],
                 )
-                self._set_speakers(entry.id, speakers)
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
         edited = self.entry_by_id(entry.id)
         assert edited is not None
@@ -679,25 +675,7 @@ class Store:
             participants=tuple(self.participants(meeting_id)),
             agenda=tuple(self.agenda(meeting_id)),
             entries=tuple(self.entries(meeting_id)),
-            people=tuple(self.mentioned_people(meeting_id).items()),
         )
-
-    def remember_mentioned(self, meeting_id: int, names: dict[str, str]) -> None:
-        """Keep the names of Slack users that logged text mentions (user id → name)."""
-        if not names:
-            return
-        with self._write():
-            self.db.conn.executemany(
-                "insert into mentioned_people (meeting_id, user_id, name) values (?, ?, ?) "
-                "on conflict (meeting_id, user_id) do update set name = excluded.name",
-                [(meeting_id, uid, name) for uid, name in names.items()],
-            )
-
-    def mentioned_people(self, meeting_id: int) -> dict[str, str]:
-        rows = self.db.query(
-            "select user_id, name from mentioned_people where meeting_id = ? order by user_id", [meeting_id]
-        )
-        return {r["user_id"]: r["name"] for r in rows}
 
     # --- audit ----------------------------------------------------------------------------------
 
@@ -804,13 +782,35 @@ class Store:
         )
         return _draft(rows[0]) if rows else None
 
+    def drafted_entries(self, draft_id: int) -> tuple[Entry, ...] | None:
+        """The entries as draft `draft_id` showed them: its snapshot over the stored rows.
+
+        A snapshot records each entry's id, item, kind and text when the version was made; the rest
+        (speaker, owner, due date) comes from the entry's row, which those never change. None when
+        the draft has no usable snapshot or names an entry the table no longer has.
+        """
+        rows = self.db.query(
+            "select e.* from entries e join drafts d on d.meeting_id = e.meeting_id where d.id = ?",
+            [draft_id],
+        )
+        return _drafted_entries(self.draft_snapshot(draft_id), {r["id"]: _entry(r) for r in rows})
+
     def finalize(
-        self, meeting_id: int, draft_id: int, *, text: str, text_sha256: str, now: dt.datetime
+        self,
+        meeting_id: int,
+        draft_id: int,
+        *,
+        text: str,
+        text_sha256: str,
+        approval_line: str | None,
+        now: dt.datetime,
     ) -> bool:
         """Lock the meeting with its final text; False (nothing written) unless this call did it.
 
         Refused when the meeting is no longer open or `draft_id` is no longer its newest draft (a
         new version voids the approvals the caller counted), so racing last approvals finalise once.
+        The entries as the approved version showed them are kept with the text, so an export renders
+        what was approved without guessing from the live meeting.
         """
         with self._write():
             cursor = self.db.execute(
@@ -829,6 +829,9 @@ class Store:
                 return False
             draft = self.draft(draft_id)
             assert draft is not None
+            entries = self.drafted_entries(draft_id)
+            if entries is None:
+                entries = tuple(self.entries(meeting_id))
             self.db.table("approved_referats").insert(
                 {
                     "meeting_id": meeting_id,
@@ -837,6 +840,8 @@ class Store:
                     "text": text,
                     "text_sha256": text_sha256,
                     "approved_utc": _iso(now),
+                    "approval_line": approval_line,
+                    "entries": json.dumps([_entry_row(e) for e in entries], ensure_ascii=False),
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
@@ -854,6 +859,8 @@ class Store:
             text=r["text"],
             text_sha256=r["text_sha256"],
             approved_utc=_required_dt(r["approved_utc"]),
+            approval_line=r["approval_line"],
+            entries=tuple(_entry(e) for e in json.loads(r["entries"])),
         )
 
     def approvers(self, meeting_id: int) -> list[str]:
@@ -1043,8 +1050,60 @@ def _entry(r: dict[str, Any]) -> Entry:
         created_utc=_parse_dt(r["created_utc"]),
         edited_utc=_parse_dt(r["edited_utc"]),
         deleted_utc=_parse_dt(r["deleted_utc"]),
-        speaker_ids=tuple(json.loads(r["speakers"])) if r.get("speakers") else (),
+        speaker_ids=_speaker_ids(r),
+        mentioned=tuple(sorted(json.loads(r["mentions"]).items())) if r.get("mentions") else (),
     )
+
+
+def _entry_row(e: Entry) -> dict[str, Any]:
+    """An entry as a row of the entries table (the form `_entry` reads)."""
+    return {
+        "id": e.id,
+        "meeting_id": e.meeting_id,
+        "seq": e.seq,
+        "item_number": e.item_number,
+        "kind": str(e.kind),
+        "text": e.text,
+        "author_user_id": e.author_user_id,
+        "speaker_id": e.speaker_id,
+        "owner": e.owner,
+        "owner_user_id": e.owner_user_id,
+        "due": e.due.isoformat() if e.due else None,
+        "attributed": int(e.attributed),
+        "created_utc": _iso(e.created_utc),
+        "edited_utc": _iso(e.edited_utc),
+        "deleted_utc": _iso(e.deleted_utc),
+    }
+
+
+def _drafted_entries(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, ...] | None:
+    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
+        return None
+    entries = []
+    for recorded in snapshot:
+        entry = by_id.get(int(recorded["id"]))
+        if entry is None:
+            return None
+        entries.append(
+            dataclasses.replace(
+                entry,
+                text=str(recorded.get("text", entry.text)),
+                item_number=int(recorded.get("item", entry.item_number)),
+                kind=EntryKind(recorded.get("kind", entry.kind)),
+                deleted_utc=None,
+            )
+        )
+    return tuple(entries)
+
+
+def _json(value: Mapping[str, str]) -> str:
+    return json.dumps(dict(sorted(value.items())), ensure_ascii=False)
+
+
+def _speaker_ids(r: dict[str, Any]) -> tuple[int, ...]:
+    if r.get("speakers"):
+        return tuple(int(i) for i in json.loads(r["speakers"]))
+    return (int(r["speaker_id"]),) if r["speaker_id"] is not None else ()
 
 
 def _draft(r: dict[str, Any]) -> Draft:

@@ -232,19 +232,18 @@ def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sen
     return _ReadEntry(command, speakers, owner, due)
 
 
-def _remember_mentioned(store: Store, meeting: Meeting, text: str, sender: Sender) -> None:
-    """Keep the names of mentioned Slack users who are not participants, for the documents."""
+def _mentioned(store: Store, meeting: Meeting, text: str, sender: Sender) -> dict[str, str]:
+    """Names of the Slack users `text` mentions who are not participants, kept with the entry."""
     linked = {p.slack_user_id for p in store.participants(meeting.id) if p.slack_user_id}
-    known = store.mentioned_people(meeting.id)
     names: dict[str, str] = {}
     for m in MENTION_RE.finditer(text):
         uid = m["uid"]
-        if uid in linked or uid in known or uid in names:
+        if uid in linked or uid in names:
             continue
         name = sender.user_name(uid) or (m["label"] or "").strip()
         if name:
             names[uid] = name
-    store.remember_mentioned(meeting.id, names)
+    return names
 
 
 def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> Reply:
@@ -262,7 +261,6 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
             raise Refusal(c.unknown_item_message(command.item_number, [(a.number, a.title) for a in agenda]))
         heading = f"Ad {item.number} – {item.title}"
     read = _read_entry(store, meeting, command, sender)
-    _remember_mentioned(store, meeting, command.text, sender)
     entry = store.add_entry(
         meeting.id,
         item_number=command.item_number,
@@ -274,6 +272,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         owner=read.owner,
         owner_user_id=command.owner_user_id,
         due=read.due,
+        mentioned=_mentioned(store, meeting, command.text, sender),
     )
     return Reply(f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{_clip(entry.text)}»")
 
@@ -301,7 +300,6 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
     # The edit is the entry's author's line, so its speaker rule is theirs, not the editor's.
     author = Sender(entry.author_user_id or sender.user_id, sender.channel_id, sender.now, sender.user_name)
     read = _read_entry(store, meeting, command, author)
-    _remember_mentioned(store, meeting, command.text, sender)
     edited = store.edit_entry(
         meeting.id,
         entry.seq,
@@ -313,6 +311,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
         owner=read.owner,
         owner_user_id=command.owner_user_id,
         due=read.due,
+        mentioned=_mentioned(store, meeting, command.text, sender),
     )
     return Reply(
         f"Nr. {seq} er rettet: {_describe(edited, read)}. Før: «{_clip(entry.text)}» Nu: «{_clip(edited.text)}»"
@@ -360,7 +359,7 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
     if not agenda:
         lines.append("Dagsorden: ingen endnu")
     by_id = {p.id: p for p in participants}
-    people = people_of(participants, store.mentioned_people(meeting.id))
+    people = people_of(participants, {uid: name for e in entries for uid, name in e.mentioned})
     opening = [e for e in entries if e.item_number == OPENING_ITEM]
     if opening:
         lines.append("\n*Indledende bemærkninger (ad 0)*")

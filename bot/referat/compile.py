@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.text.dates import TZ, format_long_da
+from bot.approval.rules import approval_line
+from bot.text.dates import format_long_da
 from bot.text.people import (
     Person,
     Subject,
@@ -372,6 +373,11 @@ def owner_name(entry: Entry, people: Mapping[str, Person]) -> str | None:
     return entry.owner or None
 
 
+def mentioned_names(entries: Iterable[Entry]) -> dict[str, str]:
+    """Slack user id → name for everyone the entries mention who is not a participant."""
+    return {uid: name for e in entries for uid, name in e.mentioned}
+
+
 def _item_paragraphs(
     entries: Iterable[Entry], participants: Sequence[Participant], people: Mapping[str, Person]
 ) -> tuple[str, ...]:
@@ -401,21 +407,6 @@ def _groups(people: Sequence[Participant]) -> tuple[PersonGroup, ...]:
     return tuple(groups)
 
 
-def _approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str | None:
-    if not approvals:
-        return None
-
-    def local_day(when: dt.datetime) -> dt.date:
-        return when.astimezone(TZ).date() if when.tzinfo else when.date()
-
-    days = [local_day(when) for _, when in approvals]
-    if len(set(days)) == 1:
-        names = ", ".join(name for name, _ in approvals)
-        return f"Godkendt {format_long_da(days[0])} af {names}"
-    each = ", ".join(f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True))
-    return f"Godkendt af {each}"
-
-
 def compile_referat(
     doc: MeetingDocument,
     *,
@@ -440,7 +431,7 @@ def compile_referat(
 
     # The minute-taker is the referent whether or not `(referent)` was typed.
     participants = with_referent(doc.participants, meeting.starter_user_id)
-    people = people_of(participants, dict(doc.people))
+    people = people_of(participants, mentioned_names(doc.entries))
     present = [p for p in participants if not p.absent]
     absent = [p for p in participants if p.absent]
 
@@ -495,7 +486,7 @@ def compile_referat(
         opening=opening,
         sections=tuple(sections),
         referent=f"Referent: {person_label(referent)}" if referent else None,
-        approval=_approval_line(approvals),
+        approval=approval_line(approvals),
     )
 
 
