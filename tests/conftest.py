@@ -67,7 +67,7 @@ class Bot:
         )
         self.opener = StoreOpener(self.db_path)
         app = create_app(settings, self.opener, clock=self.clock)
-        self.server = ServerThread(app).start()
+        self.server = ServerThread(app, SECRET).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 
