@@ -56,9 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--page", type=int, default=1, help="side af svaret (standard 1)")
     ask.set_defaults(func=cmd_ask)
 
-    export = sub.add_parser("export", help="eksportér et referat til md, txt eller docx")
+    export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
-    export.add_argument("--format", choices=("md", "txt", "docx"), default="md")
+    export.add_argument("--format", choices=("md", "txt", "docx", "pdf"), default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
     export.set_defaults(func=cmd_export)
 
