@@ -34,6 +34,7 @@ from storage.migrations import migrations
 from storage.store import Store, connect
 
 NOW = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
+WAIT = 20.0
 
 
 def approve_meeting(bot: Bot, fake: FakeSlack, channel: str, title: str) -> None:
@@ -42,7 +43,10 @@ def approve_meeting(bot: Bot, fake: FakeSlack, channel: str, title: str) -> None
     bot.cmd("dagsorden\n1. Orientering", channel=channel)
     bot.cmd("ad 1 orienterede om flerårsaftalen.", user="UHELLE", channel=channel)
     bot.cmd("udkast", channel=channel)
-    top = fake.wait_for(lambda: [m for m in fake.messages(channel) if not m.is_reply and m.blocks])[0]
+    # Generous waits: the machine running the suite may be busy; a condition met returns at once.
+    top = fake.wait_for(
+        lambda: [m for m in fake.messages(channel) if not m.is_reply and m.blocks], timeout=WAIT
+    )[0]
     response = bot.sender.action(
         ids.APPROVE,
         str(next(b for b in top.blocks or [] if b.get("type") == "actions")["elements"][0]["value"]),
@@ -53,7 +57,8 @@ def approve_meeting(bot: Bot, fake: FakeSlack, channel: str, title: str) -> None
     )
     assert response.status == 200
     fake.wait_for(
-        lambda: [f for f in fake.files if f.channel == channel and f.name.endswith("-godkendt.txt")]
+        lambda: [f for f in fake.files if f.channel == channel and f.name.endswith("-godkendt.txt")],
+        timeout=WAIT,
     )
 
 
