@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.slack import blocks, ids
 from bot.slack import drafts as publishing
@@ -41,7 +42,7 @@ def register(app: App, deps: Deps) -> None:
             return None
         return draft, meeting
 
-    def names(store: Store, meeting: Meeting, client: WebClient) -> approval.Names:
+    def names(store: Store, meeting: Meeting, client: WebClient) -> rules.Names:
         return approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
 
     def approve(

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.meeting.handle import (
     ApproversRequested,
@@ -54,7 +55,7 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_type="ephemeral", text=slack_safe(text))
             case DraftRequested(meeting=meeting):
                 if meeting.status is MeetingStatus.APPROVED:
-                    ack(response_type="ephemeral", text=approval.already_approved(meeting))
+                    ack(response_type="ephemeral", text=rules.already_approved(meeting))
                     return
                 ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
                 with after_ack(respond):
