@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from bot.meeting import followup
 from bot.meeting.parse import CommandError, ListActions, MarkDone, NextMeeting, parse_command
 from bot.text.dates import TZ
+from storage.migrations import migrations
 from storage.records import Action, Entry, EntryKind, Meeting, MeetingStatus
+from storage.store import Store, connect
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
 TODAY = dt.date(2026, 11, 27)
@@ -117,3 +120,42 @@ def test_next_agenda_lists_open_actions_and_notes_an_unapproved_referat() -> Non
     approved = followup.next_agenda(MEETING, approved=True, open_actions=[])
     assert approved[0].bullets == ()
     assert approved[1].bullets == ()
+
+
+def test_m050_numbers_the_actions_logged_before_it_but_not_imported_ones(tmp_path: Path) -> None:
+    db = connect(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m050_action_followup")
+    store = Store(db)
+    meeting = store.create_meeting(
+        title="Kredsrådsmøde",
+        date=dt.date(2024, 3, 19),
+        place=None,
+        channel_id="C1",
+        starter_user_id="UREF",
+        now=NOW,
+    )
+    store.set_agenda(meeting.id, [(1, "Orientering", (), ())], user_id="UREF", now=NOW)
+    # As the store of m006 wrote them: entries only (today's store numbers actions as it adds them).
+    for seq, (kind, text) in enumerate(
+        ((EntryKind.ACTION, "Første"), (EntryKind.STATEMENT, "Sagt"), (EntryKind.ACTION, "Anden")), start=1
+    ):
+        db.table("entries").insert(
+            {"meeting_id": meeting.id, "seq": seq, "item_number": 1, "kind": str(kind), "text": text,
+             "attributed": 0, "created_utc": NOW.isoformat()}
+        )  # fmt: skip
+    store.import_meeting(
+        title="Importeret", date=dt.date(2023, 1, 1), place=None, time_of_day=None, opening=None,
+        source_name="gammel.txt", content_hash="h", participants=[], agenda=[(1, "Punkt", (), ())],
+        entries=[{"item_number": 1, "kind": EntryKind.ACTION, "text": "Gammel opgave", "owner": "Lars"}], now=NOW,
+    )  # fmt: skip
+
+    migrations.apply(db)
+
+    assert [(a.number, a.entry.text, a.done) for a in store.actions()] == [
+        (1, "Første", False),
+        (2, "Anden", False),
+    ]
+    later = store.add_entry(
+        meeting.id, item_number=1, kind=EntryKind.ACTION, text="Tredje", author_user_id="UREF", now=NOW
+    )
+    assert [a.number for a in store.actions() if a.entry.id == later.id] == [3]
