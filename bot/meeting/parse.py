@@ -732,8 +732,8 @@ def _parse_next(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     meeting_date = None
     if date_text:
         try:
-            meeting_date = dates.parse_date(date_text, now=now, lang="da", prefer="future")
-        except dates.DateError as error:
+            meeting_date = parse_date(date_text, now=now, lang="da", prefer="future")
+        except DateError as error:
             raise _fail(sub, error.message) from None
     place = re.sub(r"^på\s+", "", fields[1], flags=re.IGNORECASE) if len(fields) > 1 else ""
     return NextMeeting(meeting_date, place or None, time_of_day)
