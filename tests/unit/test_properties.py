@@ -27,10 +27,10 @@ from bot.meeting.handle import Refusal, Reply, Sender, handle_command
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
 from storage.records import EntryKind
 from storage.store import Store, StoreOpener
+from support.paths import IMPORT_FIXTURES as FIXTURES
 
 NOW = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
 MAX_REFUSAL = 600
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 
 SQL_AND_FTS = (
     "'; drop table entries; --",

@@ -18,11 +18,11 @@ from test_capture import log_meeting
 from bot.approval import service as approval
 from bot.referat.compile import referat_text
 from bot.slack import ids
-from conftest import Bot, Clock
-from slack_fake import FakeMessage, FakeSlack
-from slack_requests import mention_event, message_event
 from storage.records import Meeting, MeetingDocument, MeetingStatus, Participant
 from storage.store import Store
+from support.app import Bot, Clock
+from support.slack_fake import FakeMessage, FakeSlack
+from support.slack_requests import mention_event, message_event
 
 _click_ts = itertools.count(1)
 
@@ -347,8 +347,11 @@ def test_version_2_voids_the_approvals_of_version_1(bot: Bot, fake: FakeSlack) -
     top2 = top_now(fake, top)
     assert "⏳ Helle Kyndesen" in all_text(top2)
     assert draft_id(top2) != first_id
-    # Version 2 is also posted in the same thread, and no second thread is started.
-    in_thread = [m for m in fake.thread("C1", top.ts) if m.blocks and "udkast v2" in header_text(m)]
+    # Version 2 is also posted in the same thread (which may land after the top is updated), and no
+    # second thread is started.
+    in_thread = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if m.blocks and "udkast v2" in header_text(m)]
+    )
     assert len(in_thread) == 1
     assert len([m for m in fake.messages("C1") if not m.is_reply and m.blocks]) == 1
     assert approvals_of_latest(bot.store()) == []

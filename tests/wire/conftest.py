@@ -1,0 +1,33 @@
+"""Fixtures of the wire tests: the stand-in Slack with the meeting's people, a clock, the running bot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.app import USERS, Bot, Clock
+from support.slack_fake import FakeSlack
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as slack:
+        for user_id, name in USERS.items():
+            slack.add_user(user_id, name)
+        yield slack
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def bot(fake: FakeSlack, tmp_path: Path, clock: Clock) -> Iterator[Bot]:
+    running = Bot(fake=fake, db_path=tmp_path / "referat.db", clock=clock).start()
+    try:
+        yield running
+    finally:
+        running.stop()
