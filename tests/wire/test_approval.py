@@ -38,8 +38,13 @@ def logged(bot: Bot, *approvers: str) -> None:
 
 
 def post_draft(bot: Bot, fake: FakeSlack, version: int = 1) -> FakeMessage:
-    """`/referat udkast`, then the thread's top message once it shows `version`."""
+    """`/referat udkast`, then the thread's top message once it shows `version`.
+
+    The bot's own report ("… er lagt i kanalen") comes after it has stored where the draft was posted;
+    the message alone can be seen earlier, and a reply in its thread then would find no draft yet.
+    """
     bot.cmd("udkast")
+    fake.wait_for(lambda: [r for r in fake.responses if f"Udkast v{version} " in r.text])
 
     def top() -> FakeMessage | None:
         return next(
