@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# The item number of opening remarks (`/referat ad 0 …`): they belong to no agenda item and are
+# printed between `Referat:` and `Ad 1`.
+OPENING_ITEM = 0
+
 
 class EntryKind(StrEnum):
     STATEMENT = "statement"
@@ -38,6 +42,8 @@ class Meeting:
     source_name: str | None = None  # file name of an imported document
     content_hash: str | None = None  # sha256 of an imported document, for idempotent import
     approved_utc: dt.datetime | None = None
+    team_id: str | None = None  # the Slack workspace the meeting belongs to
+    enterprise_id: str | None = None  # its Enterprise Grid organisation, where there is one
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class AgendaItem:
     title: str
     bullets: tuple[str, ...] = ()
     background: tuple[str, ...] = ()  # paragraphs of background text
+    closed: bool = False  # treated behind closed doors (lukket punkt)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ class Entry:
     kind: EntryKind
     text: str  # exactly as logged; never rewritten
     author_user_id: str | None  # who typed it (None when imported)
-    speaker_id: int | None = None  # participant id of the speaker, when known
+    speaker_id: int | None = None  # participant id of the (first) speaker, when known
     owner: str | None = None  # action items: who is responsible (display name)
     owner_user_id: str | None = None
     due: dt.date | None = None
@@ -85,6 +92,12 @@ class Entry:
     created_utc: dt.datetime | None = None
     edited_utc: dt.datetime | None = None
     deleted_utc: dt.datetime | None = None
+    public: bool = False  # a decision on a closed item that the public extract shows
+    # Every speaker, in the order the text names them (`Claus Hilborg og Frederik Sundtoft …`);
+    # `speaker_id` is the first of them.
+    speaker_ids: tuple[int, ...] = ()
+    # Slack users the text mentions who are not participants, with the name Slack gave: (id, name).
+    mentioned: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,21 @@ class Draft:
     channel_id: str | None = None
     message_ts: str | None = None  # the top message of the thread
     thread_ts: str | None = None
+    # The approver set frozen when this version was posted; None for versions from before m020.
+    approvers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What deciding who may read a meeting needs from the store, and nothing more."""
+
+    meeting_id: int
+    channel_id: str | None
+    team_id: str | None
+    enterprise_id: str | None
+    minute_taker: str | None
+    participants: frozenset[str]  # Slack user ids of linked participants (present or absent)
+    closed_items: frozenset[int]
 
 
 @dataclass(frozen=True)

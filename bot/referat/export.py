@@ -1,8 +1,9 @@
-"""Export a referat as Markdown, text or Word, and list the meetings a database holds.
+"""Export a referat as Markdown, text, Word or PDF/A, and list the meetings a database holds.
 
 `referat export`, `referat meetings` and Slack's **Hent som fil** all come here, so a referat is
 exported one way whatever asks for it: text and Markdown by the renderer that makes the draft
-(bot.referat.compile), Word by bot.referat.word from the same compiled document.
+(bot.referat.compile), Word by bot.referat.word and PDF/A by bot.referat.pdf from the same compiled
+document.
 
 What an export contains follows the meeting's state, because an export is what people file and
 forward:
@@ -32,17 +33,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
+from bot.referat.pdf import PdfUnavailable, referat_pdf
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_long_da, format_short
-from storage.records import EntryKind, Meeting, MeetingDocument, MeetingStatus
+from storage.records import Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store, StoreError
 
-FORMATS = ("md", "txt", "docx")
+FORMATS = ("md", "txt", "docx", "pdf")
 MIME_TYPES = {
     "md": "text/markdown",
     "txt": "text/plain",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
+CHOOSE_FORMAT = "Vælg md, txt, docx eller pdf."
 _TITLE_WIDTH = 60
 
 _OS_REASONS = {
@@ -69,6 +73,7 @@ class PreparedExport:
     text: str  # the .txt content (for an approved meeting: the stored approved text)
     status: str  # "Udkast, version 2", "Godkendt 21. marts 2024 af …": the Word footer
     stem: str  # file name without suffix, e.g. "referat-2024-03-19-v2"
+    sha256: str | None = None  # of the stored approved text, printed in the PDF so a copy can be checked
 
 
 def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
@@ -114,8 +119,23 @@ def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) ->
 def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> PreparedExport:
     day = meeting.date.isoformat()
     final = store.approved_referat(meeting.id)
-    draft = store.draft(final.draft_id) if final is not None else store.latest_draft(meeting.id)
-    if final is None and draft is None:
+    if final is not None:
+        # Markdown and Word show the entries as the approved version had them; entries logged
+        # after that version was posted were never approved.
+        approved = dataclasses.replace(document, entries=final.entries)
+        line = final.approval_line
+        referat = dataclasses.replace(compile_referat(approved), draft_marker=None, approval=line)
+        return PreparedExport(
+            meeting,
+            approved,
+            referat,
+            final.text,
+            line or "Godkendt",
+            f"referat-{day}-godkendt",
+            final.text_sha256,
+        )
+    draft = store.latest_draft(meeting.id)
+    if draft is None:
         # Marked approved without a stored draft: all there is, is the document.
         line = (
             f"Godkendt {format_long_da(_local_day(meeting.approved_utc))}" if meeting.approved_utc else None
@@ -124,50 +144,14 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
         return PreparedExport(
             meeting, document, referat, render_text(referat), line or "Godkendt", f"referat-{day}"
         )
-    if final is not None:
-        text = final.text
-    else:
-        assert draft is not None
-        text = draft.text
-    line = _approval_line_in(text)
-    if line is None and draft is not None:
-        line = _approval_line_from_store(store, document, draft.id)
-    # Markdown and Word follow the document as it stood in the approved version; entries logged
-    # after that version was posted were never approved.
-    drafted = _as_drafted(store, document, draft.id) if draft is not None else document
-    candidates = [
-        (doc, dataclasses.replace(compile_referat(doc), draft_marker=None, approval=line))
-        for doc in (drafted, document)
-    ]
-    chosen, referat = next(((d, r) for d, r in candidates if render_text(r) == text), candidates[0])
-    return PreparedExport(meeting, chosen, referat, text, line or "Godkendt", f"referat-{day}-godkendt")
-
-
-def _as_drafted(store: Store, document: MeetingDocument, draft_id: int) -> MeetingDocument:
-    """The document with the entries as the draft's snapshot recorded them (text, kind, item).
-
-    Snapshots hold `{"id", "item", "kind", "text"}` per entry (bot.slack.drafts); without a usable
-    snapshot the document is returned unchanged.
-    """
-    snapshot = store.draft_snapshot(draft_id)
-    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
-        return document
-    by_id = {e.id: e for e in store.entries(document.meeting.id, include_deleted=True)}
-    entries = []
-    for recorded in snapshot:
-        entry = by_id.get(int(recorded["id"]))
-        if entry is None:
-            return document
-        entries.append(
-            dataclasses.replace(
-                entry,
-                text=str(recorded.get("text", entry.text)),
-                item_number=int(recorded.get("item", entry.item_number)),
-                kind=EntryKind(recorded.get("kind", entry.kind)),
-                deleted_utc=None,
-            )
-        )
-    return dataclasses.replace(document, entries=tuple(entries))
+    # Marked approved without a final referat (a database from before final texts were kept): the
+    # latest draft is the text, its snapshot (when it lists entries) the document.
+    line = _approval_line_in(draft.text) or _approval_line_from_store(store, document, draft.id)
+    drafted = dataclasses.replace(document, entries=store.drafted_entries(draft.id) or document.entries)
+    referat = dataclasses.replace(compile_referat(drafted), draft_marker=None, approval=line)
+    return PreparedExport(
+        meeting, drafted, referat, draft.text, line or "Godkendt", f"referat-{day}-godkendt"
+    )
 
 
 def _approval_line_in(text: str) -> str | None:
@@ -213,7 +197,27 @@ def render(prepared: PreparedExport, fmt: str) -> bytes:
         return render_markdown(prepared.referat).encode("utf-8")
     if fmt == "docx":
         return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
-    raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+    if fmt == "pdf":
+        return _pdf(prepared)
+    raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
+
+
+def _pdf(prepared: PreparedExport) -> bytes:
+    meeting = prepared.meeting
+    referent = next(
+        (p.name for p in prepared.document.participants if (p.role or "").casefold() == "referent"), None
+    )
+    try:
+        return referat_pdf(
+            prepared.referat,
+            status=prepared.status,
+            author=referent or "referat",
+            created=meeting.date,
+            modified=_local_day(meeting.approved_utc) if meeting.approved_utc else None,
+            sha256=prepared.sha256,
+        )
+    except PdfUnavailable as error:
+        raise ExportError(str(error)) from error
 
 
 def export_bytes(store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime) -> tuple[bytes, str]:
@@ -254,7 +258,7 @@ def _prepare(store: Store, meeting_id: int | None, *, now: dt.datetime) -> Prepa
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+        raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
 def write_file(target: Path, content: bytes) -> None:
