@@ -17,8 +17,6 @@ import pytest
 from bot import cli
 from bot.archive.verify import verify_archive
 from bot.slack import ids
-from conftest import Bot
-from slack_fake import FakeSlack
 from storage import chain
 from storage.chain import (
     GENESIS,
@@ -32,6 +30,8 @@ from storage.chain import (
 )
 from storage.migrations import migrations
 from storage.store import Store, connect
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 NOW = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
 WAIT = 20.0
