@@ -119,6 +119,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "link": "referat",
         "decision": "Beslutning",
         "action": "Opfølgning",
+        "dissent": "ønskede ført til protokol",
+        "conflict": "erklærede sig inhabil og deltog ikke i behandlingen af punktet",
+        "away": "deltog ikke under punktet",
         "due": "frist",
         "no_owner": "ingen ansvarlig",
         "people": "Personer",
@@ -144,6 +147,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "link": "minutes",
         "decision": "Decision",
         "action": "Follow-up",
+        "dissent": "asked to have entered in the minutes",
+        "conflict": "declared a conflict of interest and took no part in the item",
+        "away": "was not present for the item",
         "due": "due",
         "no_owner": "no owner",
         "people": "People",
@@ -335,6 +341,12 @@ def _hit_line(hit: Hit, question: Question, limit: int) -> str:
     if hit.kind == "decision":
         text = _excerpt(shown, question.topic_terms, _DECISION_LIMIT)
         return f"• {text}" if question.intent == "decisions" else f"• *{labels['decision']}:* {text}"
+    if hit.kind in ("dissent", "conflict", "away"):
+        # The record's fixed sentences: the person, what the note says, and a dissent's own words.
+        who = f"*{hit.speaker_name}* " if hit.speaker_name else ""
+        if hit.kind == "dissent":
+            return f"• {who}{labels['dissent']}: «{_excerpt(shown, question.topic_terms, limit)}»"
+        return f"• {who}{labels[hit.kind]}"
     text = _excerpt(shown, question.topic_terms, limit)
     if hit.speaker_name and not hit.attributed:
         who = f"*{hit.speaker_name}*" + (f", {hit.speaker_title}" if hit.speaker_title else "")
