@@ -93,8 +93,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "ret",
         ("edit", "rediger"),
-        f"{COMMAND} ret <nr> <ny tekst>",
-        "Ret teksten i en notering. Numrene står i status.",
+        f"{COMMAND} ret <nr> <ny tekst>\n{COMMAND} ret møde <titel> | <dato> | <sted>",
+        "Ret teksten i en notering (numrene står i status), eller mødets titel, dato og sted.",
         f"{COMMAND} ret 12 Der var enighed om at fortsætte samarbejdet.",
     ),
     Subcommand(
@@ -103,6 +103,20 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} slet <nr>",
         "Slet en notering. Numrene står i status.",
         f"{COMMAND} slet 12",
+    ),
+    Subcommand(
+        "fjern",
+        ("remove",),
+        f"{COMMAND} fjern <navn eller @bruger>",
+        "Fjern en deltager eller et afbud, der ikke har noteringer.",
+        f"{COMMAND} fjern Claus Nørgaard",
+    ),
+    Subcommand(
+        "aflys",
+        ("cancel",),
+        f"{COMMAND} aflys",
+        "Aflys mødet. Det bliver i arkivet, markeret som aflyst.",
+        f"{COMMAND} aflys",
     ),
     Subcommand(
         "status",
@@ -230,6 +244,24 @@ class DeleteEntry:
 
 
 @dataclass(frozen=True)
+class EditMeeting:
+    """`ret møde <titel> | <dato> | <sted>`: the meeting's frame, read as `start` reads it."""
+
+    meeting: StartMeeting
+
+
+@dataclass(frozen=True)
+class RemovePerson:
+    name: str | None
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     pass
 
@@ -268,6 +300,9 @@ Command: TypeAlias = (
     | Undo
     | EditEntry
     | DeleteEntry
+    | EditMeeting
+    | RemovePerson
+    | CancelMeeting
     | ShowStatus
     | CompileDraft
     | ShowHelp
@@ -606,6 +641,10 @@ def _parse_seq(sub: Subcommand, rest: str) -> tuple[int, str]:
 
 
 def _parse_edit(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if m := re.match(r"\s*(?:møde|moede|meeting)(?![\w-])\s*:?", rest, re.IGNORECASE):
+        start = _parse_start(sub, rest[m.end() :], now)
+        assert isinstance(start, StartMeeting)
+        return EditMeeting(start)
     seq, after = _parse_seq(sub, rest)
     text = re.sub(r"^[ \t]*[:.\-–—]?", "", after, count=1).strip()
     if not text:
@@ -618,6 +657,13 @@ def _parse_delete(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if after.strip().strip("."):
         raise _fail(sub, f'Slet tager kun ét nummer, ikke "{_echo(after.strip())}".')
     return DeleteEntry(seq)
+
+
+def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if "|" in rest:
+        raise _fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
+    name, user_id, _, _ = _person_fields(sub, rest)
+    return RemovePerson(None if user_id else name, user_id)
 
 
 def _parse_approvers(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -664,6 +710,8 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "fortryd": _no_arguments(Undo()),
     "ret": _parse_edit,
     "slet": _parse_delete,
+    "fjern": _parse_remove,
+    "aflys": _no_arguments(CancelMeeting()),
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
     "godkendere": _parse_approvers,
