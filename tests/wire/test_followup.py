@@ -11,9 +11,9 @@ from test_approval import click, post_draft
 from test_capture import log_meeting
 
 from bot.slack import ids
-from conftest import Bot
-from slack_fake import FakeSlack
 from storage.records import MeetingStatus
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 
 def with_actions(bot: Bot) -> None:
