@@ -15,8 +15,8 @@ import pytest
 
 from bot.cli import main
 from bot.text.hygiene import clean_input, escape_controls
-from conftest import Bot
 from storage.store import StoreOpener
+from support.app import Bot
 
 # NUL, ESC, BEL, bidi override and isolate, zero-width space, BOM, DEL, CSI: none of them visible.
 HIDDEN = "\x00\x1b\x07\u202e\u2066\u200b\ufeff\x7f\x9b"
