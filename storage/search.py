@@ -21,7 +21,8 @@ Only the standard library here; the `Database` type is imported for type checkin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -115,8 +116,13 @@ def change_marker(db: Database) -> tuple[str, int]:
 
 
 def vocabulary(db: Database) -> list[tuple[str, int]]:
-    """Every term of the live archive (entries not deleted, agenda items), with its item count."""
-    return [(str(term), int(docs)) for term, docs in db.execute("select term, doc from item_context_vocab")]
+    """Every term of the live archive (entries not deleted, agenda items, meetings' titles, places
+    and people), with the number of documents holding it."""
+    rows = db.execute(
+        "select term, sum(doc) from (select term, doc from item_context_vocab "
+        "union all select term, doc from meeting_vocab) group by term"
+    )
+    return [(str(term), int(docs)) for term, docs in rows]
 
 
 def people(db: Database) -> list[tuple[str, str | None]]:
@@ -125,49 +131,71 @@ def people(db: Database) -> list[tuple[str, str | None]]:
     return [(str(name), title) for name, title in rows]
 
 
+def initials(db: Database) -> list[tuple[str, str]]:
+    """Every distinct (initials, name) a referat lists (`Mette Aagaard (MA)`)."""
+    rows = db.execute(
+        "select distinct initials, name from participants where initials is not null and initials != ''"
+    )
+    return [(str(letters), str(name)) for letters, name in rows]
+
+
 def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 
 
-def live_terms(db: Database, terms: Iterable[str]) -> list[str]:
-    """The terms that occur in a live entry or an agenda item (deleted text must not be suggested)."""
+def _in_items(meetings: Collection[int] | None) -> _Sql:
+    """Limits an `item_context_fts` query to the items of some meetings (None: no limit)."""
+    sql = _Sql()
+    if meetings is not None:
+        sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(_ids(meetings))
+    return sql
+
+
+def live_terms(db: Database, terms: Iterable[str], *, meetings: Collection[int] | None = None) -> list[str]:
+    """The terms that occur in a live entry or an agenda item (deleted text must not be suggested)
+    of the given meetings (None: any)."""
     found = []
     for term in terms:
         match = match_any([term])
-        if (
-            match
-            and db.execute(
-                "select 1 from item_context_fts where item_context_fts match ? limit 1", [match]
-            ).fetchone()
-        ):
+        if not match:
+            continue
+        sql = _Sql().add("select 1 from item_context_fts where item_context_fts match ?", match)
+        sql.extend(_in_items(meetings)).add("limit 1")
+        if db.execute(sql.text, sql.params).fetchone():
             found.append(term)
     return found
 
 
-def count_items(db: Database, terms: Sequence[Sequence[str]]) -> int:
-    """How many agenda items (with their live entries) mention every term (any of its alternatives)."""
+def count_items(
+    db: Database, terms: Sequence[Sequence[str]], *, meetings: Collection[int] | None = None
+) -> int:
+    """How many agenda items (with their live entries) of the given meetings (None: all) mention
+    every term (any of its alternatives)."""
     matches = _matches(terms)
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
-    return int(
-        db.execute(
-            "select count(*) from item_context_fts where item_context_fts match ?", [match]
-        ).fetchone()[0]
-    )
+    sql = _Sql().add("select count(*) from item_context_fts where item_context_fts match ?", match)
+    sql.extend(_in_items(meetings))
+    return int(db.execute(sql.text, sql.params).fetchone()[0])
 
 
-def related_items(db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3) -> list[ItemRef]:
-    """Agenda items mentioning any alternative of any term: best match first, then newest."""
+def related_items(
+    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, meetings: Collection[int] | None = None
+) -> list[ItemRef]:
+    """Agenda items of the given meetings (None: all) mentioning any alternative of any term: best
+    match first, then newest."""
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
+    inner = _Sql().add("select rowid as k, rank from item_context_fts where item_context_fts match ?", match)
+    inner.extend(_in_items(meetings))
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
-        "(select rowid as k, rank from item_context_fts where item_context_fts match ?) f "
+        f"({inner.text}) f "
         f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
         "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
-        [match, limit],
+        [*inner.params, limit],
     )
     return [
         ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
@@ -187,6 +215,8 @@ def search_entries(
     offset: int = 0,
     context_kinds: Sequence[str] = CONTEXT_KINDS,
     relevance: bool = True,
+    meetings: Collection[int] | None = None,
+    due_from: dt.date | None = None,
 ) -> SearchResult:
     """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
 
@@ -196,15 +226,22 @@ def search_entries(
     is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
     itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
     skipped when `relevance` is False), then meeting date, newest first.
+
+    `meetings` limits the search to those meetings (None: every meeting): the caller passes the
+    meetings the asker may read, narrowed to the meetings the question names. `due_from` keeps
+    only action items that are still open on that day: no deadline, or one on or after it.
     """
     matches = _matches(terms)
-    if any(not m for m in matches):
+    if any(not m for m in matches) or (meetings is not None and not meetings):
         return SearchResult((), 0)
     period = _period(start, end)
+    extra = _extra(meetings, due_from)
     if not matches:
-        rows, total = _browse(db, kinds, speakers, period, limit, offset)
+        rows, total = _browse(db, kinds, speakers, period, extra, limit, offset)
     else:
-        rows, total = _ranked(db, matches, kinds, speakers, period, context_kinds, relevance, limit, offset)
+        rows, total = _ranked(
+            db, matches, kinds, speakers, period, extra, context_kinds, relevance, limit, offset
+        )
     if not rows:
         return SearchResult((), total)
     ranking = {int(r[0]): (int(r[1]), float(r[2])) for r in rows}
@@ -280,9 +317,28 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
     return sql
 
 
-def _filters(kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None) -> _Sql:
+def _ids(ids: Collection[int]) -> _Sql:
+    """`(select value from json_each(?))`: a set of ids as one parameter, however many there are."""
+    return _Sql().add("(select value from json_each(?))", json.dumps(sorted(ids)))
+
+
+def _extra(meetings: Collection[int] | None, due_from: dt.date | None) -> _Sql | None:
+    """Conditions on entry `e` beyond topic, kind, period and speaker: its meeting, an open deadline."""
+    sql = _Sql()
+    if meetings is not None:
+        sql.add("and e.meeting_id in").extend(_ids(meetings))
+    if due_from is not None:
+        sql.add("and e.kind = 'action' and (e.due is null or e.due >= ?)", due_from.isoformat())
+    return sql if sql.parts else None
+
+
+def _filters(
+    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, extra: _Sql | None
+) -> _Sql:
     """Conditions on a candidate entry `e` (already bounded by a topic): live, kind, period, speaker."""
     sql = _Sql().add("e.deleted_utc is null")
+    if extra is not None:
+        sql.extend(extra)
     if kinds:
         sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
@@ -298,6 +354,7 @@ def _ranked(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
+    extra: _Sql | None,
     context_kinds: Sequence[str],
     relevance: bool,
     limit: int,
@@ -337,7 +394,7 @@ def _ranked(
         f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
     )
     first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-    first.extend(_filters(kinds, speakers, period))
+    first.extend(_filters(kinds, speakers, period, extra))
     if len(matches) > 1:
         first.add(f"and {key} in (select k from ctx)")
     branches = [first]
@@ -346,7 +403,9 @@ def _ranked(
         second.add(
             f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
         )
-        second.add("join meetings m on m.id = e.meeting_id where").extend(_filters(kinds, speakers, None))
+        second.add("join meetings m on m.id = e.meeting_id where").extend(
+            _filters(kinds, speakers, None, extra)
+        )
         second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
         second.add("and e.id not in (select id from f0)")
         branches.append(second)
@@ -372,11 +431,14 @@ def _browse(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
+    extra: _Sql | None,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart."""
     where = _Sql().add("e.deleted_utc is null")
+    if extra is not None:
+        where.extend(extra)
     if kinds:
         where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
@@ -450,3 +512,173 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
             people=tuple(named),
         )
     return tuple(by_id[i] for i in ids if i in by_id)
+
+
+# ------------------------------------------------------------------------------- meetings as facts
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A participant of one meeting, as an answer about attendance shows them."""
+
+    name: str
+    title: str | None
+    organisation: str | None
+    absent: bool
+    role: str | None
+    initials: str | None
+    slack_user_id: str | None
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """A meeting's frame: what it is called, when and where it was held, who came, its agenda."""
+
+    meeting_id: int
+    title: str
+    date: dt.date
+    place: str | None
+    time_of_day: str | None
+    status: str
+    channel_id: str | None
+    starter_user_id: str | None
+    people: tuple[Attendee, ...]
+    agenda: tuple[AgendaLine, ...]
+
+
+def names_meeting(db: Database, alternatives: Sequence[str]) -> bool:
+    """Whether any meeting's title or place holds one of the alternatives (`Lemvig`, `kredsrådsmøde`)."""
+    match = match_any(alternatives)
+    if not match:
+        return False
+    found = db.execute(
+        "select 1 from meeting_fts where meeting_fts match ? limit 1", [f"head : ({match})"]
+    ).fetchone()
+    return found is not None
+
+
+def find_meetings(
+    db: Database,
+    *,
+    named: Sequence[Sequence[str]] = (),
+    about: Sequence[Sequence[str]] = (),
+    people: Sequence[str] = (),
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    item_number: int | None = None,
+    meetings: Collection[int] | None = None,
+    limit: int = 3,
+) -> tuple[list[int], int]:
+    """Meetings matching a question, newest first, and how many there are in all.
+
+    Every term of `named` must occur in the meeting's title or place; every term of `about` in
+    the meeting's title, place or people, or in one of its agenda items (title, background, live
+    entries). `people` are participant names of whom one must have been there (or sent an
+    apology); `item_number` asks for meetings with that agenda item (or entries on it); `meetings`
+    is the set the asker may read (None: every meeting). `end` is exclusive.
+    """
+    if meetings is not None and not meetings:
+        return [], 0
+    where = _Sql().add("1")
+    for alternatives in named:
+        match = match_any(alternatives)
+        if not match:
+            return [], 0
+        where.add(
+            "and m.id in (select rowid from meeting_fts where meeting_fts match ?)", f"head : ({match})"
+        )
+    for alternatives in about:
+        match = match_any(alternatives)
+        if not match:
+            return [], 0
+        where.add(
+            "and m.id in (select rowid from meeting_fts where meeting_fts match ? "
+            f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ?)",
+            match,
+            match,
+        )
+    if people:
+        where.add(
+            f"and m.id in (select meeting_id from participants where name in ({', '.join('?' for _ in people)}))",
+            *people,
+        )
+    if start is not None and start > dt.date.min:
+        where.add("and m.date >= ?", start.isoformat())
+    if end is not None and end < dt.date.max:
+        where.add("and m.date < ?", end.isoformat())
+    if item_number is not None:
+        where.add(
+            "and (exists (select 1 from agenda_items a where a.meeting_id = m.id and a.number = ?) "
+            "or exists (select 1 from entries x where x.meeting_id = m.id and x.item_number = ? "
+            "and x.deleted_utc is null))",
+            item_number,
+            item_number,
+        )
+    if meetings is not None:
+        where.add("and m.id in").extend(_ids(meetings))
+    page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
+    page.add("order by m.date desc, m.id desc limit ?", limit)
+    rows = db.execute(page.text, page.params).fetchall()
+    return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
+
+
+def meeting_facts(db: Database, ids: Sequence[int]) -> list[MeetingFacts]:
+    """The frame of each meeting, in the order of `ids`."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    people: dict[int, list[Attendee]] = {}
+    for r in db.execute(
+        "select meeting_id, name, title, organisation, absent, role, initials, slack_user_id from participants "
+        f"where meeting_id in ({marks}) order by position, id",
+        list(ids),
+    ):
+        people.setdefault(int(r[0]), []).append(Attendee(str(r[1]), r[2], r[3], bool(r[4]), r[5], r[6], r[7]))
+    agenda: dict[int, list[AgendaLine]] = {}
+    for mid, number, title in db.execute(
+        f"select meeting_id, number, title from agenda_items where meeting_id in ({marks}) order by number",
+        list(ids),
+    ):
+        agenda.setdefault(int(mid), []).append(AgendaLine(int(number), str(title)))
+    found = {}
+    for r in db.execute(
+        "select id, title, date, place, time_of_day, status, channel_id, starter_user_id from meetings "
+        f"where id in ({marks})",
+        list(ids),
+    ):
+        mid = int(r[0])
+        found[mid] = MeetingFacts(
+            meeting_id=mid,
+            title=str(r[1]),
+            date=dt.date.fromisoformat(r[2]),
+            place=r[3],
+            time_of_day=r[4],
+            status=str(r[5]),
+            channel_id=r[6],
+            starter_user_id=r[7],
+            people=tuple(people.get(mid, ())),
+            agenda=tuple(agenda.get(mid, ())),
+        )
+    return [found[i] for i in ids if i in found]
+
+
+def item_hits(
+    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = ()
+) -> tuple[Hit, ...]:
+    """The live entries of one agenda item, in the order they were logged."""
+    sql = _Sql().add(
+        "select id from entries where meeting_id = ? and item_number = ? and deleted_utc is null",
+        meeting_id,
+        item_number,
+    )
+    if kinds:
+        sql.add(f"and kind in ({', '.join('?' for _ in kinds)})", *kinds)
+    sql.add("order by seq")
+    ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]
+    return _details(db, {i: (0, 0.0) for i in ids}) if ids else ()

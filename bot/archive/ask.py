@@ -15,12 +15,22 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
+from bot.archive.facts import (
+    MAX_MEETINGS,
+    ItemSection,
+    format_frame,
+    format_items,
+    format_next_meeting,
+    format_titles,
+    format_when,
+    no_meeting,
+)
 from bot.archive.question import (
     PeopleIndex,
     PersonRef,
@@ -29,6 +39,7 @@ from bot.archive.question import (
     parse_question,
     term_alternatives,
 )
+from bot.text.dates import TZ
 from storage import search
 from storage.store import Store, connect
 
@@ -45,8 +56,11 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "statements": ("statement",),
     "who": ("statement",),
     "actions": ("action",),
+    "when": (),
     "search": (),
 }
+# Phrases a referat states its next meeting with (matched as the index stores words).
+_NEXT_MEETING = ("næste møde", "næste mødet", "next meeting")
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ _lock = threading.Lock()
 def _load(db: Database, marker: tuple[str, int]) -> ArchiveState:
     started = time.perf_counter()
     vocabulary = Vocabulary(search.vocabulary(db))
-    people = PeopleIndex(PersonRef(name, title) for name, title in search.people(db))
+    people = PeopleIndex((PersonRef(name, title) for name, title in search.people(db)), search.initials(db))
     meetings = search.meeting_count(db)
     return ArchiveState(marker, vocabulary, people, meetings, time.perf_counter() - started)
 
@@ -128,38 +142,192 @@ def answer_question(
     now: datetime,
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
+    readable: Collection[int] | None = None,
 ) -> Answer:
-    """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink."""
+    """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
+
+    `readable` is the set of meetings the asker may read (None: every meeting); nothing outside
+    it is searched, counted or suggested.
+    """
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
-    unbounded = not question.topic_terms and question.speaker is None and question.period is None
-    if unbounded and question.intent in ("search", "who"):
-        # Nothing to look for: say how to ask rather than list the whole archive.
-        return format_answer(question, (), total=0)
-    terms = [term_alternatives(t, state.vocabulary, lang=question.lang) for t in question.topic_terms]
-    ordered = sorted(terms, key=state.vocabulary.frequency)  # the rarest term drives the search
-    kinds = _KINDS[question.intent]
-    result = search.search_entries(
-        store.db,
-        ordered,
-        kinds=kinds,
-        speakers=_speaker_filters(question),
-        start=question.period.start if question.period else None,
-        end=question.period.end if question.period else None,
-        limit=PAGE_SIZE,
-        offset=(question.page - 1) * PAGE_SIZE,
-        relevance=_worth_ranking(kinds, ordered, state.vocabulary),
-    )
-    hints = None if result.total else _hints(store, question, terms, state)
-    link_map: dict[int, str] = {}
-    if links is not None:
-        for meeting_id in dict.fromkeys(h.meeting_id for h in result.hits):
-            url = links(meeting_id)
-            if url:
-                link_map[meeting_id] = url
-    return format_answer(question, result.hits, total=result.total, links=link_map, hints=hints)
+    asking = _Asking(store, question, state, readable, links, now)
+    routed = asking.route()
+    if routed is not None:
+        return routed
+    return asking.search()
+
+
+class _Asking:
+    """One question on its way to an answer: which kind of answer, which meetings, which entries."""
+
+    def __init__(
+        self,
+        store: Store,
+        question: Question,
+        state: ArchiveState,
+        readable: Collection[int] | None,
+        links: Callable[[int], str | None] | None,
+        now: datetime,
+    ) -> None:
+        self.db = store.db
+        self.state = state
+        self.readable = readable
+        self.links = links
+        self.today = now.astimezone(TZ).date()
+        vocabulary = state.vocabulary
+        pairs = [(t, term_alternatives(t, vocabulary, lang=question.lang)) for t in question.topic_terms]
+        self.asked = question  # topic terms in the order asked, for hints that echo them
+        self.asked_terms = [alts for _, alts in pairs]
+        pairs.sort(key=lambda pair: vocabulary.frequency(pair[1]))  # the rarest term drives the search
+        self.question = replace(question, topic_terms=tuple(t for t, _ in pairs))
+        self.terms = [alts for _, alts in pairs]
+        # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.
+        self.named = [alts for alts in self.terms if alts and search.names_meeting(self.db, alts)]
+        self.topic = [alts for alts in self.terms if not any(alts is n for n in self.named)]
+
+    # --- routing ------------------------------------------------------------------------------
+
+    def route(self) -> Answer | None:
+        q = self.question
+        if q.fact == "next_meeting":
+            return self._next_meeting()
+        if q.fact == "title":
+            return self._titles()
+        if q.item_number is not None:
+            return self._items()
+        if q.fact is not None:
+            return self._frame()
+        if q.intent == "when" and (q.latest or (self.named and not self.topic)):
+            return self._frame()
+        if q.intent == "when":
+            found = self._entries((), self.terms, self._meetings_in_scope(), limit=3)
+            answer = format_when(q, found.hits, links=self._links(h.meeting_id for h in found.hits))
+            if answer is not None:
+                return answer
+            return self._frame() if self.named else None
+        return None
+
+    def _meetings(
+        self, *, item_number: int | None = None, about: bool = True, limit: int = MAX_MEETINGS
+    ) -> tuple[list[int], int]:
+        q = self.question
+        return search.find_meetings(
+            self.db,
+            named=self.named,
+            about=self.topic if about else (),
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            item_number=item_number,
+            meetings=self.readable,
+            limit=1 if q.latest else limit,
+        )
+
+    def _meetings_in_scope(self) -> Collection[int] | None:
+        """The meetings entries may come from: the readable ones, narrowed to the latest one asked for."""
+        if not self.question.latest:
+            return self.readable
+        ids, _ = self._meetings(about=False, limit=1)
+        return ids
+
+    def _frame(self) -> Answer:
+        ids, total = self._meetings()
+        if not ids and self.topic:
+            return no_meeting(self.question)
+        facts = search.meeting_facts(self.db, ids)
+        return format_frame(self.question, facts, total=total, links=self._links(ids))
+
+    def _items(self) -> Answer:
+        q = self.question
+        number = q.item_number
+        assert number is not None
+        # "punkt 4" alone means the newest meeting with an item 4; a named meeting narrows it.
+        ids, total = self._meetings(item_number=number, limit=1 if not (self.named or self.topic) else 2)
+        kinds = _KINDS[q.intent] if q.intent in ("decisions", "actions") else ()
+        sections = [
+            ItemSection(meeting, number, search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds))
+            for meeting in search.meeting_facts(self.db, ids)
+        ]
+        return format_items(q, sections, total=total, links=self._links(ids))
+
+    def _titles(self) -> Answer:
+        q = self.question
+        assert q.speaker is not None
+        names = list(dict.fromkeys(p.name for p in q.speaker.people))
+        rows = []
+        for name in names:
+            ids, _ = search.find_meetings(self.db, people=[name], meetings=self.readable, limit=1)
+            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids)]
+        return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
+
+    def _next_meeting(self) -> Answer:
+        scope = self.readable
+        if self.named or self.topic:
+            ids, _ = self._meetings(limit=50)
+            scope = ids
+        found = self._entries((), [_NEXT_MEETING], scope, limit=PAGE_SIZE, relevance=False)
+        return format_next_meeting(
+            self.question, found.hits, links=self._links(h.meeting_id for h in found.hits)
+        )
+
+    # --- searching what was said --------------------------------------------------------------
+
+    def _entries(
+        self,
+        kinds: Sequence[str],
+        terms: Sequence[Sequence[str]],
+        meetings: Collection[int] | None,
+        *,
+        limit: int = PAGE_SIZE,
+        offset: int = 0,
+        relevance: bool | None = None,
+    ) -> search.SearchResult:
+        q = self.question
+        return search.search_entries(
+            self.db,
+            terms,
+            kinds=kinds,
+            speakers=_speaker_filters(q),
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            limit=limit,
+            offset=offset,
+            relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
+            meetings=meetings,
+            due_from=self.today if q.open_only else None,
+        )
+
+    def search(self) -> Answer:
+        """What was said, decided or given as a task, on a topic, by a person, in a period."""
+        q = self.question
+        unbounded = not q.topic_terms and q.speaker is None and q.period is None and not q.latest
+        if unbounded and q.intent in ("search", "who", "when"):
+            # Nothing to look for: say how to ask rather than list the whole archive.
+            return format_answer(q, (), total=0)
+        kinds = _KINDS[q.intent]
+        offset = (q.page - 1) * PAGE_SIZE
+        scope = self._meetings_in_scope()
+        result = search.SearchResult((), 0)
+        if self.named:
+            # Meetings named by title or place are a filter; the other words are the topic.
+            ids, _ = self._meetings(about=False, limit=1 if q.latest else 1000)
+            result = self._entries(kinds, self.topic, ids, offset=offset)
+        if not result.total:
+            result = self._entries(kinds, self.terms, scope, offset=offset)
+        hints = None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.readable)
+        links = self._links(h.meeting_id for h in result.hits)
+        return format_answer(q, result.hits, total=result.total, links=links, hints=hints)
+
+    def _links(self, meeting_ids: Iterable[int]) -> dict[int, str]:
+        link_map: dict[int, str] = {}
+        if self.links is not None:
+            for meeting_id in dict.fromkeys(meeting_ids):
+                url = self.links(meeting_id)
+                if url:
+                    link_map[meeting_id] = url
+        return link_map
 
 
 def _worth_ranking(kinds: Sequence[str], terms: Sequence[Sequence[str]], vocabulary: Vocabulary) -> bool:
@@ -183,27 +351,30 @@ def _speaker_filters(question: Question) -> list[search.SpeakerFilter]:
 
 
 def _hints(
-    store: Store, question: Question, terms: Sequence[Sequence[str]], state: ArchiveState
+    db: Database,
+    question: Question,
+    terms: Sequence[Sequence[str]],
+    state: ArchiveState,
+    readable: Collection[int] | None,
 ) -> NoMatchHelp:
-    """What the archive knows close to a question that found nothing."""
-    db = store.db
+    """What the readable archive knows close to a question that found nothing."""
     close: list[str] = []
     for term in question.topic_terms:
         for word in term.replace("-", " ").split():
             if not state.vocabulary.knows(word):
                 close += [w for w in state.vocabulary.nearest(word, limit=8) if w not in close]
-    close = search.live_terms(db, close)[:5]
+    close = search.live_terms(db, close, meetings=readable)[:5]
     counts: tuple[tuple[str, int], ...] = ()
     if len(terms) > 1:
         counts = tuple(
-            (term, search.count_items(db, [alts]))
+            (term, search.count_items(db, [alts], meetings=readable))
             for term, alts in zip(question.topic_terms, terms, strict=True)
         )
     without = 0
     filtered = question.period is not None or question.speaker is not None or question.intent != "search"
     if filtered and terms and all(terms):
-        without = search.count_items(db, terms)
+        without = search.count_items(db, terms, meetings=readable)
     related: tuple[search.ItemRef, ...] = ()
     if not without and any(terms):
-        related = tuple(search.related_items(db, terms, limit=3))
+        related = tuple(search.related_items(db, terms, limit=3, meetings=readable))
     return NoMatchHelp(close_terms=tuple(close), term_counts=counts, related=related, without_filters=without)
