@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -21,12 +22,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.slack.context import Deps, utc_clock
+from bot.slack.context import Deps, provide, utc_clock
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+# Listeners that run after their ack (posting a draft, answering a question) at once; Bolt's default.
+LISTENER_THREADS = 5
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -48,18 +52,26 @@ def create_app(
     *,
     clock: Callable[[], dt.datetime] = utc_clock,
     token_verification: bool = True,
+    listener_executor: Executor | None = None,
 ) -> App:
+    """The Bolt app with every listener; `listener_executor` runs listeners after their ack.
+
+    Pass an executor you keep (and shut down when the app stops) to wait for listeners still at
+    work; without one Bolt makes its own.
+    """
     app = App(
         client=make_client(settings),
         signing_secret=settings.signing_secret or "",
         token_verification_enabled=token_verification,
         # Slash commands are answered by ack() itself; events are acked before the listener runs.
         process_before_response=False,
+        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
-    deps = Deps(open_store=open_store, clock=clock)
-    commands.register(app, deps)
-    events.register(app, deps)
-    actions.register(app, deps)
+    # Every listener finds the store opener, the clock and the name cache in its context.
+    app.use(provide(Deps(open_store=open_store, clock=clock)))
+    commands.register(app)
+    events.register(app)
+    actions.register(app)
 
     @app.error
     def on_error(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -58,8 +59,19 @@ def serve_socket_mode(app: App, app_token: str) -> None:
 class ServerThread:
     """An HTTP server on a background thread, for tests and benchmarks that talk to the real app."""
 
-    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+    def __init__(
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        *,
+        listeners: Executor | None = None,
+    ) -> None:
+        """`listeners` is the executor given to the app as `App(listener_executor=…)`; `stop()`
+        waits for it, so nothing still runs when the caller closes the database."""
         self.app = app
+        self._listeners = listeners
         # waitress types create_server as a union; only the TCP server is made here.
         server: Any = http_server(app, host, port, threads=threads)
         self.server = server
@@ -88,4 +100,5 @@ class ServerThread:
         self.server.task_dispatcher.shutdown(timeout=timeout)
         # Listeners still running after their ack (posting a draft, answering) finish before the
         # caller closes the database under them.
-        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        if self._listeners is not None:
+            self._listeners.shutdown(wait=True)

@@ -6,6 +6,9 @@ existing referat.db upgrades the same way a fresh one is created.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -353,6 +356,53 @@ def m005_deferred_item_context(db: Database) -> None:
         "begin insert or ignore into item_context_dirty (meeting_id, item_number) "
         "values (new.meeting_id, new.item_number); end"
     )
+
+
+@migrations()
+def m006_approved_snapshot(db: Database) -> None:
+    """Keep, with each final referat, its approval line and the entries as the approved version had them.
+
+    An export of an approved meeting renders Markdown and Word from these, instead of finding out
+    which document rendered to the stored text. Rows finalised before this migration get the line
+    from the end of their text and the entries from their draft's snapshot over the entry rows
+    (the live entries when the snapshot is missing, empty or names an entry that is gone).
+    """
+    db.execute("alter table approved_referats add column approval_line text")
+    db.execute("alter table approved_referats add column entries text not null default '[]'")
+    finals = list(
+        db.query(
+            "select a.meeting_id, a.text, d.snapshot from approved_referats a join drafts d on d.id = a.draft_id"
+        )
+    )
+    for final in finals:
+        paragraphs = [p.strip() for p in final["text"].split("\n\n") if p.strip()]
+        line = paragraphs[-1] if paragraphs and paragraphs[-1].startswith("Godkendt ") else None
+        rows = {
+            r["id"]: r for r in db.query("select * from entries where meeting_id = ?", [final["meeting_id"]])
+        }
+        snapshot = json.loads(final["snapshot"]) if final["snapshot"] else None
+        entries: list[dict[str, Any]] | None = None
+        if (
+            isinstance(snapshot, list)
+            and snapshot
+            and all(isinstance(e, dict) and e.get("id") in rows for e in snapshot)
+        ):
+            entries = [
+                {
+                    **rows[e["id"]],
+                    "text": e.get("text", rows[e["id"]]["text"]),
+                    "item_number": e.get("item", rows[e["id"]]["item_number"]),
+                    "kind": e.get("kind", rows[e["id"]]["kind"]),
+                    "deleted_utc": None,
+                }
+                for e in snapshot
+            ]
+        if entries is None:
+            entries = sorted((r for r in rows.values() if r["deleted_utc"] is None), key=lambda r: r["seq"])
+        db.execute(
+            "update approved_referats set approval_line = ?, entries = ? where meeting_id = ?",
+            [line, json.dumps(entries, ensure_ascii=False), final["meeting_id"]],
+        )
 
 
 # A meeting's search document: its head (title and place) and its people (every

@@ -9,6 +9,7 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -51,6 +52,8 @@ class ApprovedReferat:
     text: str  # the final referat: the approved draft with the approval line instead of the marker
     text_sha256: str
     approved_utc: dt.datetime
+    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
+    entries: tuple[Entry, ...]  # the entries as the approved version showed them
 
 
 class StoreError(Exception):
@@ -731,13 +734,35 @@ class Store:
         )
         return _draft(rows[0]) if rows else None
 
+    def drafted_entries(self, draft_id: int) -> tuple[Entry, ...] | None:
+        """The entries as draft `draft_id` showed them: its snapshot over the stored rows.
+
+        A snapshot records each entry's id, item, kind and text when the version was made; the rest
+        (speaker, owner, due date) comes from the entry's row, which those never change. None when
+        the draft has no usable snapshot or names an entry the table no longer has.
+        """
+        rows = self.db.query(
+            "select e.* from entries e join drafts d on d.meeting_id = e.meeting_id where d.id = ?",
+            [draft_id],
+        )
+        return _drafted_entries(self.draft_snapshot(draft_id), {r["id"]: _entry(r) for r in rows})
+
     def finalize(
-        self, meeting_id: int, draft_id: int, *, text: str, text_sha256: str, now: dt.datetime
+        self,
+        meeting_id: int,
+        draft_id: int,
+        *,
+        text: str,
+        text_sha256: str,
+        approval_line: str | None,
+        now: dt.datetime,
     ) -> bool:
         """Lock the meeting with its final text; False (nothing written) unless this call did it.
 
         Refused when the meeting is no longer open or `draft_id` is no longer its newest draft (a
         new version voids the approvals the caller counted), so racing last approvals finalise once.
+        The entries as the approved version showed them are kept with the text, so an export renders
+        what was approved without guessing from the live meeting.
         """
         with self._write():
             cursor = self.db.execute(
@@ -756,6 +781,9 @@ class Store:
                 return False
             draft = self.draft(draft_id)
             assert draft is not None
+            entries = self.drafted_entries(draft_id)
+            if entries is None:
+                entries = tuple(self.entries(meeting_id))
             self.db.table("approved_referats").insert(
                 {
                     "meeting_id": meeting_id,
@@ -764,6 +792,8 @@ class Store:
                     "text": text,
                     "text_sha256": text_sha256,
                     "approved_utc": _iso(now),
+                    "approval_line": approval_line,
+                    "entries": json.dumps([_entry_row(e) for e in entries], ensure_ascii=False),
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
@@ -781,6 +811,8 @@ class Store:
             text=r["text"],
             text_sha256=r["text_sha256"],
             approved_utc=_required_dt(r["approved_utc"]),
+            approval_line=r["approval_line"],
+            entries=tuple(_entry(e) for e in json.loads(r["entries"])),
         )
 
     def approvers(self, meeting_id: int) -> list[str]:
@@ -971,6 +1003,47 @@ def _entry(r: dict[str, Any]) -> Entry:
         edited_utc=_parse_dt(r["edited_utc"]),
         deleted_utc=_parse_dt(r["deleted_utc"]),
     )
+
+
+def _entry_row(e: Entry) -> dict[str, Any]:
+    """An entry as a row of the entries table (the form `_entry` reads)."""
+    return {
+        "id": e.id,
+        "meeting_id": e.meeting_id,
+        "seq": e.seq,
+        "item_number": e.item_number,
+        "kind": str(e.kind),
+        "text": e.text,
+        "author_user_id": e.author_user_id,
+        "speaker_id": e.speaker_id,
+        "owner": e.owner,
+        "owner_user_id": e.owner_user_id,
+        "due": e.due.isoformat() if e.due else None,
+        "attributed": int(e.attributed),
+        "created_utc": _iso(e.created_utc),
+        "edited_utc": _iso(e.edited_utc),
+        "deleted_utc": _iso(e.deleted_utc),
+    }
+
+
+def _drafted_entries(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, ...] | None:
+    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
+        return None
+    entries = []
+    for recorded in snapshot:
+        entry = by_id.get(int(recorded["id"]))
+        if entry is None:
+            return None
+        entries.append(
+            dataclasses.replace(
+                entry,
+                text=str(recorded.get("text", entry.text)),
+                item_number=int(recorded.get("item", entry.item_number)),
+                kind=EntryKind(recorded.get("kind", entry.kind)),
+                deleted_utc=None,
+            )
+        )
+    return tuple(entries)
 
 
 def _draft(r: dict[str, Any]) -> Draft:

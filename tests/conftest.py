@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import create_app
+from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
 from bot.serve import ServerThread
 from slack_fake import FakeSlack
@@ -66,8 +67,9 @@ class Bot:
             db_path=self.db_path,
         )
         self.opener = StoreOpener(self.db_path)
-        app = create_app(settings, self.opener, clock=self.clock)
-        self.server = ServerThread(app).start()
+        listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS)
+        app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)
+        self.server = ServerThread(app, listeners=listeners).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from test_capture import log_meeting
 
-from bot.approval import service as approval
+from bot.approval import rules
 from bot.referat.compile import referat_text
 from bot.slack import ids
 from conftest import Bot, Clock
@@ -619,7 +619,7 @@ def test_a_final_referat_longer_than_one_message(bot: Bot, fake: FakeSlack) -> N
     ],
 )
 def test_approval_words(text: str, approves: bool) -> None:
-    assert approval.is_approval(text) is approves
+    assert rules.is_approval(text) is approves
 
 
 def snapshot(*entries: tuple[int, int, int, str]) -> list[dict[str, Any]]:
@@ -665,7 +665,7 @@ def test_describe_changes(
     answered: list[tuple[str, str]],
     expected: tuple[str, ...],
 ) -> None:
-    assert approval.describe_changes(before, after, answered) == expected
+    assert rules.describe_changes(before, after, answered) == expected
 
 
 def test_final_text_is_what_the_renderer_writes_for_the_approved_meeting() -> None:
@@ -688,7 +688,7 @@ def test_final_text_is_what_the_renderer_writes_for_the_approved_meeting() -> No
     approvals = (("Helle Kyndesen", when), ("Lars Møller", when + dt.timedelta(days=1)))
     draft = referat_text(doc, version=3, draft_date=dt.date(2024, 3, 20))
     assert draft.startswith("UDKAST – version 3 – 20. marts 2024\n\n")
-    assert approval.final_text(draft, approvals) == referat_text(doc, approved=approvals)
-    assert approval.final_text(draft, approvals).endswith(
+    assert rules.final_text(draft, approvals) == referat_text(doc, approved=approvals)
+    assert rules.final_text(draft, approvals).endswith(
         "Godkendt af Helle Kyndesen 21. marts 2024, Lars Møller 22. marts 2024\n"
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ from bot.console.terminal import (
     classify,
     link_mentions,
     run_console,
-    track_listeners,
 )
 from bot.referat.export import export_bytes
 from storage.records import MeetingStatus
@@ -258,8 +258,6 @@ def test_an_updated_long_message_shows_what_changed() -> None:
 
 
 def test_tracker_counts_running_listeners() -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     tracker = ListenerTracker(ThreadPoolExecutor(max_workers=2))
     release = threading.Event()
     future = tracker.submit(release.wait, 5)
@@ -298,11 +296,12 @@ def button(text: str, action_id: str) -> dict[str, Any]:
     }
 
 
-def small_app(api_url: str, secret: str) -> App:
+def small_app(api_url: str, secret: str, listeners: ListenerTracker) -> App:
     app = App(
         client=WebClient(token="xoxb-test", base_url=api_url),
         signing_secret=secret,
         token_verification_enabled=False,
+        listener_executor=listeners,
     )
 
     @app.command("/referat")
@@ -372,8 +371,8 @@ def console(tmp_path: Path) -> Iterator[tuple[Console, io.StringIO]]:
     out = io.StringIO()
     opener = StoreOpener(tmp_path / "mek.db")
     with ConsoleSlack(Printer(out)) as slack:
-        app = small_app(slack.api_url, "s3cret")
-        tracker = track_listeners(app)
+        tracker = ListenerTracker(ThreadPoolExecutor(max_workers=5))
+        app = small_app(slack.api_url, "s3cret", tracker)
         yield Console(app, slack, tracker, secret="s3cret", open_store=opener, user="Tester", echo=True), out
         tracker.shutdown()
     opener.close()

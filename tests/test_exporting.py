@@ -165,7 +165,7 @@ def test_finalised_referat_exports_the_final_text_and_what_was_approved(store: S
     )
     line = "Godkendt 21. marts 2024 af Helle Kyndesen, Lars Møller"
     final = drafted.partition("\n\n")[2].rstrip("\n") + f"\n\n{line}\n"
-    assert store.finalize(meeting.id, draft.id, text=final, text_sha256="y", now=APPROVED)
+    assert store.finalize(meeting.id, draft.id, text=final, text_sha256="y", approval_line=line, now=APPROVED)
 
     content, name = export_bytes(store, meeting.id, "txt", now=NOW)
     markdown = export_bytes(store, meeting.id, "md", now=NOW)[0].decode("utf-8")

@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -283,7 +283,8 @@ def link_mentions(text: str, users: Mapping[str, str], register: Callable[[str],
 
 
 class ListenerTracker(Executor):
-    """Bolt's listener executor, counting what still runs so the console can wait for it."""
+    """Bolt's listener executor (`App(listener_executor=…)`), counting what still runs so the
+    console can wait for it."""
 
     def __init__(self, inner: Executor) -> None:
         self._inner = inner
@@ -317,17 +318,6 @@ class ListenerTracker(Executor):
         """True once no listener runs; False if some still do after `timeout` seconds."""
         with self._idle:
             return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
-
-
-def track_listeners(app: App) -> ListenerTracker:
-    """Route every listener Bolt runs after its acknowledgement through a counting executor."""
-    runner = app.listener_runner
-    tracker = ListenerTracker(runner.listener_executor)
-    runner.listener_executor = tracker
-    lazy = runner.lazy_listener_runner
-    if hasattr(lazy, "executor"):
-        lazy.executor = tracker
-    return tracker
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,7 +938,7 @@ def run_console(
     wait_seconds: float = WAIT_SECONDS,
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
-    from bot.app import create_app
+    from bot.app import LISTENER_THREADS, create_app
     from bot.slack.context import utc_clock
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
@@ -973,8 +963,14 @@ def run_console(
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )
-            app = create_app(console_settings, opener, clock=clock or utc_clock, token_verification=False)
-            tracker = track_listeners(app)
+            tracker = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+            app = create_app(
+                console_settings,
+                opener,
+                clock=clock or utc_clock,
+                token_verification=False,
+                listener_executor=tracker,
+            )
             console = Console(
                 app,
                 slack,

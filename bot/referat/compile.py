@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.text.dates import TZ, format_long_da
+from bot.approval.rules import approval_line
+from bot.text.dates import format_long_da
 from storage.records import (
     AgendaItem,
     Entry,
@@ -348,21 +349,6 @@ def _groups(people: Sequence[Participant]) -> tuple[PersonGroup, ...]:
     return tuple(groups)
 
 
-def _approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str | None:
-    if not approvals:
-        return None
-
-    def local_day(when: dt.datetime) -> dt.date:
-        return when.astimezone(TZ).date() if when.tzinfo else when.date()
-
-    days = [local_day(when) for _, when in approvals]
-    if len(set(days)) == 1:
-        names = ", ".join(name for name, _ in approvals)
-        return f"Godkendt {format_long_da(days[0])} af {names}"
-    each = ", ".join(f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True))
-    return f"Godkendt af {each}"
-
-
 def compile_referat(
     doc: MeetingDocument,
     *,
@@ -424,7 +410,7 @@ def compile_referat(
         opening=opening,
         sections=tuple(sections),
         referent=f"Referent: {person_label(referent)}" if referent else None,
-        approval=_approval_line(approvals),
+        approval=approval_line(approvals),
     )
 
 

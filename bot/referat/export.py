@@ -34,7 +34,7 @@ from pathlib import Path
 from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_long_da, format_short
-from storage.records import EntryKind, Meeting, MeetingDocument, MeetingStatus
+from storage.records import Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store, StoreError
 
 FORMATS = ("md", "txt", "docx")
@@ -114,8 +114,17 @@ def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) ->
 def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> PreparedExport:
     day = meeting.date.isoformat()
     final = store.approved_referat(meeting.id)
-    draft = store.draft(final.draft_id) if final is not None else store.latest_draft(meeting.id)
-    if final is None and draft is None:
+    if final is not None:
+        # Markdown and Word show the entries as the approved version had them; entries logged
+        # after that version was posted were never approved.
+        approved = dataclasses.replace(document, entries=final.entries)
+        line = final.approval_line
+        referat = dataclasses.replace(compile_referat(approved), draft_marker=None, approval=line)
+        return PreparedExport(
+            meeting, approved, referat, final.text, line or "Godkendt", f"referat-{day}-godkendt"
+        )
+    draft = store.latest_draft(meeting.id)
+    if draft is None:
         # Marked approved without a stored draft: all there is, is the document.
         line = (
             f"Godkendt {format_long_da(_local_day(meeting.approved_utc))}" if meeting.approved_utc else None
@@ -124,50 +133,14 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
         return PreparedExport(
             meeting, document, referat, render_text(referat), line or "Godkendt", f"referat-{day}"
         )
-    if final is not None:
-        text = final.text
-    else:
-        assert draft is not None
-        text = draft.text
-    line = _approval_line_in(text)
-    if line is None and draft is not None:
-        line = _approval_line_from_store(store, document, draft.id)
-    # Markdown and Word follow the document as it stood in the approved version; entries logged
-    # after that version was posted were never approved.
-    drafted = _as_drafted(store, document, draft.id) if draft is not None else document
-    candidates = [
-        (doc, dataclasses.replace(compile_referat(doc), draft_marker=None, approval=line))
-        for doc in (drafted, document)
-    ]
-    chosen, referat = next(((d, r) for d, r in candidates if render_text(r) == text), candidates[0])
-    return PreparedExport(meeting, chosen, referat, text, line or "Godkendt", f"referat-{day}-godkendt")
-
-
-def _as_drafted(store: Store, document: MeetingDocument, draft_id: int) -> MeetingDocument:
-    """The document with the entries as the draft's snapshot recorded them (text, kind, item).
-
-    Snapshots hold `{"id", "item", "kind", "text"}` per entry (bot.slack.drafts); without a usable
-    snapshot the document is returned unchanged.
-    """
-    snapshot = store.draft_snapshot(draft_id)
-    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
-        return document
-    by_id = {e.id: e for e in store.entries(document.meeting.id, include_deleted=True)}
-    entries = []
-    for recorded in snapshot:
-        entry = by_id.get(int(recorded["id"]))
-        if entry is None:
-            return document
-        entries.append(
-            dataclasses.replace(
-                entry,
-                text=str(recorded.get("text", entry.text)),
-                item_number=int(recorded.get("item", entry.item_number)),
-                kind=EntryKind(recorded.get("kind", entry.kind)),
-                deleted_utc=None,
-            )
-        )
-    return dataclasses.replace(document, entries=tuple(entries))
+    # Marked approved without a final referat (a database from before final texts were kept): the
+    # latest draft is the text, its snapshot (when it lists entries) the document.
+    line = _approval_line_in(draft.text) or _approval_line_from_store(store, document, draft.id)
+    drafted = dataclasses.replace(document, entries=store.drafted_entries(draft.id) or document.entries)
+    referat = dataclasses.replace(compile_referat(drafted), draft_marker=None, approval=line)
+    return PreparedExport(
+        meeting, drafted, referat, draft.text, line or "Godkendt", f"referat-{day}-godkendt"
+    )
 
 
 def _approval_line_in(text: str) -> str | None:

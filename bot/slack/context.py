@@ -1,4 +1,9 @@
-"""What every listener needs besides Bolt's own arguments: the store opener, the clock, names."""
+"""What every listener needs besides Bolt's own arguments: the store opener, the clock, names.
+
+`create_app` installs `provide(deps)` as a global middleware, so the one `Deps` reaches every
+module-level listener through Bolt's `context` (`deps_of(context)`), as Bolt's own starter
+template passes shared things, instead of through closures built inside `register`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from storage.store import Store
+
+_KEY = "referat_deps"
 
 
 def utc_clock() -> dt.datetime:
@@ -39,3 +47,20 @@ class Deps:
             return str(name) if name else None
 
         return lookup
+
+
+def provide(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
+    """A global Bolt middleware that puts `deps` into every request's context."""
+
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
+        context[_KEY] = deps
+        next()
+
+    return middleware
+
+
+def deps_of(context: BoltContext) -> Deps:
+    """The `Deps` the middleware put into this request's context."""
+    deps = context[_KEY]
+    assert isinstance(deps, Deps), "create_app installs the middleware that provides Deps"
+    return deps

@@ -5,7 +5,7 @@ always the stored version. Version 1 starts a thread in the channel; later versi
 the same thread and the top message is updated in place. A referat too long for one message
 continues in the thread, and the full text is attached as a file.
 
-The approval rules live in `bot.approval.service`; this module carries their outcomes to Slack: the top
+The approval rules live in `bot.approval`; this module carries their outcomes to Slack: the top
 message is rebuilt from the store after every approval or comment, and when the last approver
 approves, the final referat goes into the thread as text and as a file.
 """
@@ -23,6 +23,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.referat import export as exporting
 from bot.referat.compile import referat_text
@@ -139,6 +140,23 @@ def upload_text(client: WebClient, channel_id: str, thread_ts: str | None, text:
     )
 
 
+def draft_header(store: Store, meeting: Meeting, draft: Draft, names: rules.Names) -> blocks.DraftHeader:
+    """The top message's account of `draft`: version, status, approvers and when, changes."""
+    when = {a.user_id: a.approved_utc for a in store.approvals(draft.id)}
+    final = store.approved_referat(meeting.id)
+    approved = final is not None and final.draft_id == draft.id
+    return blocks.DraftHeader(
+        meeting_title=meeting.title,
+        meeting_date=meeting.date,
+        version=draft.version,
+        draft_id=draft.id,
+        status=blocks.DraftStatus.APPROVED if approved else blocks.DraftStatus.DRAFT,
+        approvers=tuple((names(u), when.get(u)) for u in approval.approver_ids(store, meeting)),
+        comments=sum(1 for c in store.comments(meeting.id) if c.draft_version == draft.version),
+        changes_summary=approval.changes(store, meeting, draft, names),
+    )
+
+
 def draft_summary(draft: Draft, posted: PostedDraft) -> str:
     extra = (
         f", fortsat i {posted.messages - 1} svar i tråden og vedhæftet som fil" if posted.messages > 1 else ""
@@ -152,7 +170,7 @@ def publish(
     meeting: Meeting,
     *,
     now: dt.datetime,
-    names: approval.Names | None = None,
+    names: rules.Names | None = None,
 ) -> PostedDraft:
     """`/referat udkast`: store the next version and post it (same thread as earlier versions).
 
@@ -160,7 +178,7 @@ def publish(
     """
     previous = store.latest_draft(meeting.id)
     draft, _doc = store_new_draft(store, meeting, now=now)
-    header = approval.header(store, meeting, draft, names or approval.names_for(store, meeting))
+    header = draft_header(store, meeting, draft, names or approval.names_for(store, meeting))
     channel = meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have drafts to post"
     try:
@@ -203,14 +221,14 @@ def tell(
     client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
 
 
-def refresh_top(client: WebClient, store: Store, meeting_id: int, names: approval.Names) -> None:
+def refresh_top(client: WebClient, store: Store, meeting_id: int, names: rules.Names) -> None:
     """Rebuild the newest draft's top message from the store (approvers, comments, status)."""
     with _TOP_LOCK:
         meeting = store.meeting(meeting_id)
         draft = store.latest_draft(meeting_id)
         if meeting is None or draft is None or not (draft.channel_id and draft.message_ts):
             return
-        header = approval.header(store, meeting, draft, names)
+        header = draft_header(store, meeting, draft, names)
         final = store.approved_referat(meeting_id)
         text = final.text if header.approved and final is not None else draft.text
         message = blocks.top_message(header, text)
@@ -220,7 +238,7 @@ def refresh_top(client: WebClient, store: Store, meeting_id: int, names: approva
 
 
 def settle(
-    client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime, names: approval.Names
+    client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime, names: rules.Names
 ) -> ApprovedReferat | None:
     """After approvals (or the approver set) changed: lock the meeting if everyone has approved,
     update the top message, and post the final referat in the thread. Returns the final, if made."""
@@ -246,10 +264,10 @@ def warn_unapproved_changes(client: WebClient, store: Store, meeting: Meeting, d
     The approved text is the version the approvers saw, so such changes are not in it; the referent
     should know rather than find out from the archive.
     """
-    after = approval.describe_changes(
+    after = rules.describe_changes(
         store.draft_snapshot(draft.id) or [], entries_snapshot(store.entries(meeting.id))
     )
-    if after == approval.NO_CHANGES or not (meeting.starter_user_id and draft.channel_id):
+    if after == rules.NO_CHANGES or not (meeting.starter_user_id and draft.channel_id):
         return
     tell(
         client,
@@ -267,12 +285,12 @@ def post_final(
     meeting: Meeting,
     draft: Draft,
     final: ApprovedReferat,
-    names: approval.Names,
+    names: rules.Names,
 ) -> None:
     """The final referat in the draft's thread: as messages (split to Slack's limits) and as a file."""
     if not (draft.channel_id and draft.thread_ts):
         return
-    header = approval.header(store, meeting, draft, names)
+    header = draft_header(store, meeting, draft, names)
     for message in blocks.draft_messages(final.text, header):
         client.chat_postMessage(
             channel=draft.channel_id, thread_ts=draft.thread_ts, text=message.text, blocks=message.blocks
@@ -291,7 +309,7 @@ def answer_approval(
     thread_ts: str | None,
     reply_ts: str | None,
     now: dt.datetime,
-    names: approval.Names,
+    names: rules.Names,
 ) -> None:
     """Tell the approver what happened; a reply in the thread gets a ✅, a click an ephemeral line."""
     match outcome:
@@ -302,7 +320,7 @@ def answer_approval(
                 client,
                 user_id,
                 channel_id,
-                f"Du har allerede godkendt v{draft.version} ({approval.short_stamp(at)}). Intet er ændret.",
+                f"Du har allerede godkendt v{draft.version} ({rules.short_stamp(at)}). Intet er ændret.",
                 thread_ts=thread_ts,
             )
         case approval.Approved(draft=draft, complete=complete):
@@ -331,7 +349,7 @@ def answer_thread_reply(
     thread_ts: str,
     reply_ts: str,
     now: dt.datetime,
-    names: approval.Names,
+    names: rules.Names,
 ) -> None:
     match outcome:
         case approval.Approved() | approval.NotRecorded():
@@ -364,7 +382,7 @@ def react(client: WebClient, channel_id: str, ts: str, name: str) -> None:
 
 
 def announce_change_request(
-    client: WebClient, store: Store, meeting: Meeting, comment: Comment, names: approval.Names
+    client: WebClient, store: Store, meeting: Meeting, comment: Comment, names: rules.Names
 ) -> None:
     """Show a request from the "Anmod om rettelser" modal in the thread, where the referent reads."""
     draft = store.draft_version(meeting.id, comment.draft_version)

@@ -1,1 +1,4 @@
-"""Thin Slack glue: each module registers its listeners with `register(app, deps)`."""
+"""Thin Slack glue: module-level listeners, each module registering its own with `register(app)`.
+
+They find the store opener, the clock and the name lookup in Bolt's context (bot.slack.context).
+"""

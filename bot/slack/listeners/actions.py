@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.slack import blocks, ids
 from bot.slack import drafts as publishing
-from bot.slack.context import Deps
+from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from storage.records import Draft, Meeting
 from storage.store import Store
@@ -24,98 +25,128 @@ from storage.store import Store
 GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
 
-def register(app: App, deps: Deps) -> None:
-    def clicked(store: Store, body: dict[str, Any], client: WebClient) -> tuple[Draft, Meeting] | None:
-        """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
-        action = body["actions"][0]
-        user = body["user"]["id"]
-        message_ts = (body.get("container") or {}).get("message_ts", "")
-        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
-        if not store.claim_event(key, deps.clock()):
-            return None
-        value = str(action.get("value") or "")
-        draft = store.draft(int(value)) if value.isdigit() else None
-        meeting = store.meeting(draft.meeting_id) if draft is not None else None
-        if draft is None or meeting is None:
-            publishing.tell(client, user, _channel(body), GONE)
-            return None
-        return draft, meeting
+def register(app: App) -> None:
+    app.action(ids.APPROVE)(on_approve)
+    app.action(ids.REQUEST_CHANGES)(on_request_changes)
+    app.action(ids.DOWNLOAD)(on_download)
+    app.view(ids.CHANGES_MODAL)(on_changes_submitted)
 
-    def names(store: Store, meeting: Meeting, client: WebClient) -> approval.Names:
-        return approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
 
-    def approve(
-        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
-    ) -> None:
-        user, now = body["user"]["id"], deps.clock()
-        named = names(store, meeting, client)
-        outcome = approval.approve(store, meeting, user, now=now, names=named, draft_id=draft.id)
-        publishing.answer_approval(
-            client,
-            store,
-            meeting,
-            outcome,
-            user_id=user,
-            channel_id=_channel(body),
-            thread_ts=draft.thread_ts,
-            reply_ts=None,
-            now=now,
-            names=named,
-        )
+Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
 
-    def request_changes(
-        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
-    ) -> None:
-        refusal = approval.change_request_refusal(store, meeting, draft)
-        if refusal is not None:
-            publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
 
-    def download(
-        store: Store, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
-    ) -> None:
-        publishing.send_file(client, store, meeting, draft)
+def on_approve(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _on_click(ack, body, client, respond, context, _approve)
 
-    def button(
-        action_id: str, work: Callable[[Store, dict[str, Any], WebClient, Draft, Meeting], None]
-    ) -> None:
-        @app.action(action_id)
-        def on_click(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-            ack()
-            with after_ack(respond):
-                store = deps.open_store()
-                found = clicked(store, body, client)
-                if found is not None:
-                    work(store, body, client, *found)
 
-    button(ids.APPROVE, approve)
-    button(ids.REQUEST_CHANGES, request_changes)
-    button(ids.DOWNLOAD, download)
+def on_request_changes(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _on_click(ack, body, client, respond, context, _request_changes)
 
-    @app.view(ids.CHANGES_MODAL)
-    def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view = body["view"]
-        meeting_id, version = blocks.changes_modal_ids(view["private_metadata"])
-        field = view["state"]["values"][ids.CHANGES_INPUT_BLOCK][ids.CHANGES_INPUT_ACTION]
-        text = str(field.get("value") or "")
-        user = body["user"]["id"]
-        store = deps.open_store()
-        meeting = store.meeting(meeting_id)
-        if meeting is None:
-            ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
-            return
-        if not store.claim_event(f"view:{view['id']}", deps.clock()):
-            ack()
-            return
-        outcome = approval.comment(store, meeting, user, text, ts=None, now=deps.clock(), version=version)
-        if isinstance(outcome, approval.NotRecorded):
-            ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: outcome.message})
-            return
+
+def on_download(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _on_click(ack, body, client, respond, context, _download)
+
+
+def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = deps_of(context)
+    view = body["view"]
+    meeting_id, version = blocks.changes_modal_ids(view["private_metadata"])
+    field = view["state"]["values"][ids.CHANGES_INPUT_BLOCK][ids.CHANGES_INPUT_ACTION]
+    text = str(field.get("value") or "")
+    user = body["user"]["id"]
+    store = deps.open_store()
+    meeting = store.meeting(meeting_id)
+    if meeting is None:
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
+        return
+    if not store.claim_event(f"view:{view['id']}", deps.clock()):
         ack()
-        publishing.announce_change_request(
-            client, store, meeting, outcome.comment, names(store, meeting, client)
-        )
+        return
+    outcome = approval.comment(store, meeting, user, text, ts=None, now=deps.clock(), version=version)
+    if isinstance(outcome, approval.NotRecorded):
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: outcome.message})
+        return
+    ack()
+    publishing.announce_change_request(
+        client, store, meeting, outcome.comment, _names(store, deps, meeting, client)
+    )
+
+
+def _on_click(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, work: Work
+) -> None:
+    ack()
+    with after_ack(respond):
+        deps = deps_of(context)
+        store = deps.open_store()
+        found = _clicked(store, deps, body, client)
+        if found is not None:
+            work(store, deps, body, client, *found)
+
+
+def _clicked(
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient
+) -> tuple[Draft, Meeting] | None:
+    """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
+    action = body["actions"][0]
+    user = body["user"]["id"]
+    message_ts = (body.get("container") or {}).get("message_ts", "")
+    key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+    if not store.claim_event(key, deps.clock()):
+        return None
+    value = str(action.get("value") or "")
+    draft = store.draft(int(value)) if value.isdigit() else None
+    meeting = store.meeting(draft.meeting_id) if draft is not None else None
+    if draft is None or meeting is None:
+        publishing.tell(client, user, _channel(body), GONE)
+        return None
+    return draft, meeting
+
+
+def _names(store: Store, deps: Deps, meeting: Meeting, client: WebClient) -> rules.Names:
+    return approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
+
+
+def _approve(
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+) -> None:
+    user, now = body["user"]["id"], deps.clock()
+    named = _names(store, deps, meeting, client)
+    outcome = approval.approve(store, meeting, user, now=now, names=named, draft_id=draft.id)
+    publishing.answer_approval(
+        client,
+        store,
+        meeting,
+        outcome,
+        user_id=user,
+        channel_id=_channel(body),
+        thread_ts=draft.thread_ts,
+        reply_ts=None,
+        now=now,
+        names=named,
+    )
+
+
+def _request_changes(
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+) -> None:
+    refusal = approval.change_request_refusal(store, meeting, draft)
+    if refusal is not None:
+        publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
+
+
+def _download(
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+) -> None:
+    publishing.send_file(client, store, meeting, draft)
 
 
 def _channel(body: dict[str, Any]) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.meeting.handle import (
     ApproversRequested,
@@ -26,67 +27,72 @@ from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
 from bot.slack.blocks import slack_safe, unescape_slack_input
-from bot.slack.context import Deps
+from bot.slack.context import deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
 from storage.store import StoreError
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.command("/referat")
-    def referat(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        sender = Sender(
-            user_id=body["user_id"],
-            channel_id=body["channel_id"],
-            now=deps.clock(),
-            user_name=deps.user_name(client),
-        )
-        store = deps.open_store()
-        try:
-            command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
-            outcome = handle_command(store, command, sender)
-        except (CommandError, Refusal, StoreError) as refusal:
-            ack(response_type="ephemeral", text=slack_safe(str(refusal)))
-            return
-        match outcome:
-            case Reply(text=text):
-                ack(response_type="ephemeral", text=slack_safe(text))
-            case DraftRequested(meeting=meeting):
-                if meeting.status is MeetingStatus.APPROVED:
-                    ack(response_type="ephemeral", text=approval.already_approved(meeting))
-                    return
-                ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
-                with after_ack(respond):
-                    names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
-                    try:
-                        posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
-                    except publishing.PostFailed as failure:
-                        respond(
-                            response_type="ephemeral",
-                            text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
-                        )
-                        return
-                    respond(response_type="ephemeral", text=publishing.draft_summary(posted.draft, posted))
-            case QuestionAsked(question=question):
-                ack()
-                with after_ack(respond):
-                    answer_privately(client, store, deps, question, respond)
-            case ApproversRequested(meeting=meeting, user_ids=user_ids):
+def register(app: App) -> None:
+    app.command("/referat")(referat)
+
+
+def referat(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    sender = Sender(
+        user_id=body["user_id"],
+        channel_id=body["channel_id"],
+        now=deps.clock(),
+        user_name=deps.user_name(client),
+    )
+    store = deps.open_store()
+    try:
+        command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
+        outcome = handle_command(store, command, sender)
+    except (CommandError, Refusal, StoreError) as refusal:
+        ack(response_type="ephemeral", text=slack_safe(str(refusal)))
+        return
+    match outcome:
+        case Reply(text=text):
+            ack(response_type="ephemeral", text=slack_safe(text))
+        case DraftRequested(meeting=meeting):
+            if meeting.status is MeetingStatus.APPROVED:
+                ack(response_type="ephemeral", text=rules.already_approved(meeting))
+                return
+            ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
+            with after_ack(respond):
                 names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
-                reply = approval.set_approvers(
-                    store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
-                )
-                ack(response_type="ephemeral", text=reply)
-                with after_ack(respond):
-                    # A smaller set may leave nobody missing: then this completes the approval.
-                    publishing.settle(client, store, meeting.id, now=sender.now, names=names)
-            case ExportRequested(meeting=meeting, format=fmt):
                 try:
-                    content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
-                except ExportError as error:
-                    ack(response_type="ephemeral", text=slack_safe(str(error)))
+                    posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
+                except publishing.PostFailed as failure:
+                    respond(
+                        response_type="ephemeral",
+                        text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
+                    )
                     return
-                ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
-                with after_ack(respond):
-                    client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
+                respond(response_type="ephemeral", text=publishing.draft_summary(posted.draft, posted))
+        case QuestionAsked(question=question):
+            ack()
+            with after_ack(respond):
+                answer_privately(client, store, deps, question, respond)
+        case ApproversRequested(meeting=meeting, user_ids=user_ids):
+            names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
+            reply = approval.set_approvers(
+                store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
+            )
+            ack(response_type="ephemeral", text=reply)
+            with after_ack(respond):
+                # A smaller set may leave nobody missing: then this completes the approval.
+                publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+        case ExportRequested(meeting=meeting, format=fmt):
+            try:
+                content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
+            except ExportError as error:
+                ack(response_type="ephemeral", text=slack_safe(str(error)))
+                return
+            ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
+            with after_ack(respond):
+                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)

@@ -12,13 +12,13 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.approval import service as approval
 from bot.slack import drafts as publishing
 from bot.slack.blocks import unescape_slack_input
-from bot.slack.context import Deps
+from bot.slack.context import Deps, deps_of
 from bot.slack.replies import answer_in_thread
 from storage.records import Draft
 from storage.store import Store
@@ -45,70 +45,75 @@ def draft_thread(store: Store, event: dict[str, Any]) -> Draft | None:
     return store.draft_by_thread(event["channel"], thread_ts)
 
 
-def register(app: App, deps: Deps) -> None:
-    def claim(store: Store, event: dict[str, Any]) -> bool:
-        return store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock())
+def register(app: App) -> None:
+    app.event("app_mention")(on_mention)
+    app.event("message")(on_message)
 
-    def on_draft_reply(
-        client: WebClient, store: Store, draft: Draft, event: dict[str, Any], bot_user: str | None
-    ) -> None:
-        meeting = store.meeting(draft.meeting_id)
-        if meeting is None or not event.get("user"):
-            return
-        now = deps.clock()
-        names = approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
-        text = event.get("text") or ""
-        if bot_user:
-            # Addressing the bot is not part of the comment; mentions of people are.
-            text = text.replace(f"<@{bot_user}>", " ").strip()
-        outcome = approval.thread_reply(
-            store, meeting, event["user"], text, ts=event["ts"], now=now, names=names
-        )
-        publishing.answer_thread_reply(
-            client,
-            store,
-            meeting,
-            outcome,
-            user_id=event["user"],
-            channel_id=event["channel"],
-            thread_ts=event["thread_ts"],
-            reply_ts=event["ts"],
-            now=now,
-            names=names,
-        )
 
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        store = deps.open_store()
-        if not claim(store, event):
-            return
-        draft = draft_thread(store, event)
-        if draft is not None:
-            on_draft_reply(client, store, draft, event, context.get("bot_user_id"))
-            return
-        answer_in_thread(client, store, deps, event, question_text(event.get("text") or ""))
+def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = deps_of(context)
+    store = deps.open_store()
+    if not _claim(store, deps, event):
+        return
+    draft = draft_thread(store, event)
+    if draft is not None:
+        _on_draft_reply(client, store, deps, draft, event, context.get("bot_user_id"))
+        return
+    answer_in_thread(client, store, deps, event, question_text(event.get("text") or ""))
 
-    @app.event("message")
-    def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        subtype = event.get("subtype")
-        if event.get("bot_id") or subtype not in (None, *_THREAD_REPLY_SUBTYPES):
-            return  # edits, joins, and the bot's own posts
-        text = event.get("text") or ""
-        bot_user = context.get("bot_user_id")
-        mentions_bot = bool(bot_user) and f"<@{bot_user}" in text
-        is_dm = event.get("channel_type") == "im"
-        in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
-        if subtype is not None and not in_thread:
-            return
-        if not (is_dm or mentions_bot or in_thread):
-            return
-        store = deps.open_store()
-        draft = draft_thread(store, event) if in_thread else None
-        if draft is None and (subtype is not None or not (is_dm or mentions_bot)):
-            return  # an ordinary thread the bot has nothing to do with
-        if not claim(store, event):
-            return
-        if draft is not None:
-            on_draft_reply(client, store, draft, event, bot_user)
-            return
-        answer_in_thread(client, store, deps, event, question_text(text))
+
+def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    subtype = event.get("subtype")
+    if event.get("bot_id") or subtype not in (None, *_THREAD_REPLY_SUBTYPES):
+        return  # edits, joins, and the bot's own posts
+    text = event.get("text") or ""
+    bot_user = context.get("bot_user_id")
+    mentions_bot = bool(bot_user) and f"<@{bot_user}" in text
+    is_dm = event.get("channel_type") == "im"
+    in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
+    if subtype is not None and not in_thread:
+        return
+    if not (is_dm or mentions_bot or in_thread):
+        return
+    deps = deps_of(context)
+    store = deps.open_store()
+    draft = draft_thread(store, event) if in_thread else None
+    if draft is None and (subtype is not None or not (is_dm or mentions_bot)):
+        return  # an ordinary thread the bot has nothing to do with
+    if not _claim(store, deps, event):
+        return
+    if draft is not None:
+        _on_draft_reply(client, store, deps, draft, event, bot_user)
+        return
+    answer_in_thread(client, store, deps, event, question_text(text))
+
+
+def _claim(store: Store, deps: Deps, event: dict[str, Any]) -> bool:
+    return store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock())
+
+
+def _on_draft_reply(
+    client: WebClient, store: Store, deps: Deps, draft: Draft, event: dict[str, Any], bot_user: str | None
+) -> None:
+    meeting = store.meeting(draft.meeting_id)
+    if meeting is None or not event.get("user"):
+        return
+    now = deps.clock()
+    names = approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
+    text = event.get("text") or ""
+    if bot_user:
+        # Addressing the bot is not part of the comment; mentions of people are.
+        text = text.replace(f"<@{bot_user}>", " ").strip()
+    outcome = approval.thread_reply(store, meeting, event["user"], text, ts=event["ts"], now=now, names=names)
+    publishing.answer_thread_reply(
+        client,
+        store,
+        meeting,
+        outcome,
+        user_id=event["user"],
+        channel_id=event["channel"],
+        thread_ts=event["thread_ts"],
+        reply_ts=event["ts"],
+        now=now,
+        names=names,
+    )

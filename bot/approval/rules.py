@@ -1,0 +1,178 @@
+"""The rules of approving a draft referat, as plain functions: no store, no Slack.
+
+Who the approvers are, whether a thread reply is an approval, the closing approval line, the final
+text that replaces the draft marker, what changed between two versions, and the Danish sentences
+that tell people about it. `bot.approval.service` applies these rules with the store; the wording
+of the approval line lives here only, and the referat renderer uses it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.text.dates import TZ, format_long_da
+from storage.records import Meeting, Participant
+
+# The thread replies that approve; compared after dropping case, punctuation, mentions and emoji.
+APPROVAL_WORDS = frozenset({"godkendt", "godkend", "approved", "approve"})
+
+# How many changed entries the summary names one by one before it only counts the rest.
+_CHANGES_LISTED = 5
+_QUOTE_LIMIT = 70
+
+NO_CHANGES = ("Ingen ændringer i indlæggene",)
+
+_MENTION = re.compile(r"<[@!#][^>]*>")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+'-]+:")
+# The draft marker `bot.referat.compile.compile_referat` writes as the first paragraph of every draft.
+_DRAFT_MARKER = re.compile(r"UDKAST – version \d+")
+
+Names = Callable[[str], str]
+
+
+# --------------------------------------------------------------------------------------------
+# Who approves, and what approves
+
+
+def is_approval(text: str) -> bool:
+    """True for `godkendt`, `Godkend!`, `approved.`, `<@UBOT> approve :+1:` and the like."""
+    cleaned = _EMOJI_CODE.sub(" ", _MENTION.sub(" ", text).casefold())
+    words = "".join(ch if ch.isalnum() else " " for ch in cleaned).split()
+    return len(words) == 1 and words[0] in APPROVAL_WORDS
+
+
+def approvers_from(explicit: Sequence[str], participants: Iterable[Participant]) -> tuple[str, ...]:
+    """Those set with `/referat godkendere`, else every attending participant linked to Slack."""
+    if explicit:
+        return tuple(explicit)
+    linked: list[str] = []
+    for person in participants:
+        if not person.absent and person.slack_user_id and person.slack_user_id not in linked:
+            linked.append(person.slack_user_id)
+    return tuple(linked)
+
+
+# --------------------------------------------------------------------------------------------
+# The final text
+
+
+def approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str | None:
+    """The closing `Godkendt <day> af A, B` (or `Godkendt af A <day>, B <day>`); None without approvals."""
+    if not approvals:
+        return None
+
+    def local_day(when: dt.datetime) -> dt.date:
+        return when.astimezone(TZ).date() if when.tzinfo else when.date()
+
+    days = [local_day(when) for _, when in approvals]
+    if len(set(days)) == 1:
+        names = ", ".join(name for name, _ in approvals)
+        return f"Godkendt {format_long_da(days[0])} af {names}"
+    each = ", ".join(f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True))
+    return f"Godkendt af {each}"
+
+
+def final_text(draft_text: str, approvals: Sequence[tuple[str, dt.datetime]]) -> str:
+    """The approved draft's text with its draft marker replaced by the approval line.
+
+    Built from the stored draft, never re-rendered from the live meeting: whatever was logged after
+    the version was posted is not what the approvers approved.
+    """
+    line = approval_line(approvals)
+    assert line is not None, "a final text needs at least one approval"
+    first, separator, rest = draft_text.partition("\n\n")
+    body = rest if separator and "\n" not in first and _DRAFT_MARKER.match(first) else draft_text
+    return body.rstrip("\n") + "\n\n" + line + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# What changed between two versions
+
+
+def describe_changes(
+    before: Sequence[Mapping[str, Any]],
+    after: Sequence[Mapping[str, Any]],
+    answered: Sequence[tuple[str, str]] = (),
+) -> tuple[str, ...]:
+    """Danish lines on what changed between two versions' entry snapshots, and comments answered.
+
+    `answered` holds (author name, comment text) for comments made on the previous version.
+    """
+    old = {int(e["id"]): e for e in before}
+    new = {int(e["id"]): e for e in after}
+    added = [new[i] for i in new if i not in old]
+    removed = [old[i] for i in old if i not in new]
+    edited = [
+        new[i]
+        for i in new
+        if i in old and (old[i]["text"] != new[i]["text"] or old[i]["item"] != new[i]["item"])
+    ]
+    lines: list[str] = []
+    for label, plural, entries in (
+        ("Tilføjet", "tilføjede", added),
+        ("Rettet", "rettede", edited),
+        ("Fjernet", "fjernede", removed),
+    ):
+        for entry in entries[:_CHANGES_LISTED]:
+            lines.append(f"{label} nr. {entry['seq']} (Ad {entry['item']}): «{quote(str(entry['text']))}»")
+        if len(entries) > _CHANGES_LISTED:
+            lines.append(f"… og {len(entries) - _CHANGES_LISTED} flere {plural} indlæg")
+    if not lines:
+        lines.extend(NO_CHANGES)
+    for author, text in answered:
+        lines.append(f"Kommentar besvaret – {author}: «{quote(text)}»")
+    return tuple(lines)
+
+
+def quote(text: str) -> str:
+    """A comment or entry on one short line, for summaries."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Wording
+
+
+def stamp(when: dt.datetime) -> str:
+    """`27. november 2026 kl. 14.05` in Danish time."""
+    local = when.astimezone(TZ)
+    return f"{format_long_da(local.date())} kl. {local:%H.%M}"
+
+
+def short_stamp(when: dt.datetime) -> str:
+    """`27.11. kl. 14.05` in Danish time."""
+    local = when.astimezone(TZ)
+    return f"{local:%d.%m.} kl. {local:%H.%M}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """`A`, `A og B`, `A, B og C`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def already_approved(meeting: Meeting) -> str:
+    when = f" {stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
+    return f"Referatet af {meeting.title} er allerede godkendt{when}. Intet er ændret."
+
+
+def newer_version(version: int) -> str:
+    return f"Der er kommet en nyere version (v{version}) – godkend den i tråden."
+
+
+def not_approver(approver_ids: Sequence[str], names: Names) -> str:
+    if not approver_ids:
+        return (
+            "Referatet har ingen godkendere endnu, så intet er registreret. Deltagere bliver godkendere, "
+            "når de er tilknyttet en Slack-bruger (`/referat deltager @navn | titel`), eller referenten "
+            "vælger dem med `/referat godkendere @a @b`."
+        )
+    return (
+        f"Kun godkenderne kan godkende referatet: {and_list([names(u) for u in approver_ids])}. "
+        "Intet er registreret. Referenten kan ændre godkenderne med `/referat godkendere`."
+    )
