@@ -139,6 +139,17 @@ def initials(db: Database) -> list[tuple[str, str]]:
     return [(str(letters), str(name)) for letters, name in rows]
 
 
+def people_in(db: Database, names: Sequence[str], meetings: Collection[int]) -> set[str]:
+    """Which of the names were participants (or sent apologies) in one of the meetings."""
+    if not names or not meetings:
+        return set()
+    sql = _Sql().add(
+        f"select distinct name from participants where name in ({', '.join('?' for _ in names)})", *names
+    )
+    sql.add("and meeting_id in").extend(_ids(meetings))
+    return {str(r[0]) for r in db.execute(sql.text, sql.params)}
+
+
 def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 

@@ -105,6 +105,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "statements": "Udtalelser",
         "who": "Hvem har talt",
         "actions": "Opgaver",
+        "when": "Fundet i referaterne",
         "search": "Fundet i referaterne",
         "about": "om",
         "from": "fra",
@@ -129,6 +130,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "statements": "Statements",
         "who": "Who spoke",
         "actions": "Action items",
+        "when": "Found in the minutes",
         "search": "Found in the minutes",
         "about": "on",
         "from": "by",
@@ -156,6 +158,7 @@ _NOTHING = {
         "statements": "udtalelser",
         "who": "udtalelser",
         "actions": "opgaver",
+        "when": "noget",
         "search": "noget",
     },
     "en": {
@@ -163,6 +166,7 @@ _NOTHING = {
         "statements": "statements",
         "who": "statements",
         "actions": "action items",
+        "when": "anything",
         "search": "anything",
     },
 }

@@ -179,6 +179,12 @@ class _Asking:
         self.today = now.astimezone(TZ).date()
         vocabulary = state.vocabulary
         pairs = [(t, term_alternatives(t, vocabulary, lang=question.lang)) for t in question.topic_terms]
+        if question.speaker is not None and readable is not None:
+            # Only people of readable meetings may be named back, or the answer tells who exists.
+            seen = search.people_in(self.db, [p.name for p in question.speaker.people], readable)
+            people = tuple(p for p in question.speaker.people if p.name in seen)
+            shared = question.speaker.shared and len({p.name for p in people}) > 1
+            question = replace(question, speaker=replace(question.speaker, people=people, shared=shared))
         self.asked = question  # topic terms in the order asked, for hints that echo them
         self.asked_terms = [alts for _, alts in pairs]
         pairs.sort(key=lambda pair: vocabulary.frequency(pair[1]))  # the rarest term drives the search
@@ -234,6 +240,9 @@ class _Asking:
 
     def _frame(self) -> Answer:
         ids, total = self._meetings()
+        if not ids and self.topic and self.named:
+            # A stray word ("who sent apologies to the Struer meeting"): the named meeting decides.
+            ids, total = self._meetings(about=False)
         if not ids and self.topic:
             return no_meeting(self.question)
         facts = search.meeting_facts(self.db, ids)
@@ -244,7 +253,10 @@ class _Asking:
         number = q.item_number
         assert number is not None
         # "punkt 4" alone means the newest meeting with an item 4; a named meeting narrows it.
-        ids, total = self._meetings(item_number=number, limit=1 if not (self.named or self.topic) else 2)
+        limit = 1 if not (self.named or self.topic) else 2
+        ids, total = self._meetings(item_number=number, limit=limit)
+        if not ids and self.topic and self.named:
+            ids, total = self._meetings(item_number=number, about=False, limit=limit)
         kinds = _KINDS[q.intent] if q.intent in ("decisions", "actions") else ()
         sections = [
             ItemSection(meeting, number, search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds))
@@ -316,7 +328,9 @@ class _Asking:
             result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
             result = self._entries(kinds, self.terms, scope, offset=offset)
-        hints = None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.readable)
+        hints = (
+            None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.readable)
+        )
         links = self._links(h.meeting_id for h in result.hits)
         return format_answer(q, result.hits, total=result.total, links=links, hints=hints)
 

@@ -369,7 +369,7 @@ _STOP_EN = _wordset(
     my of on or our regarding concerning re say said says she so some something than that the their them
     then there these they this those to topic up us was we were what when where which who whom why will
     with would you your not no nor tell show find made make happened there's what's
-    item items tasks
+    item items tasks sent under
     """
 )
 
