@@ -38,6 +38,8 @@ class Meeting:
     source_name: str | None = None  # file name of an imported document
     content_hash: str | None = None  # sha256 of an imported document, for idempotent import
     approved_utc: dt.datetime | None = None
+    team_id: str | None = None  # the Slack workspace the meeting belongs to
+    enterprise_id: str | None = None  # its Enterprise Grid organisation, where there is one
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class AgendaItem:
     title: str
     bullets: tuple[str, ...] = ()
     background: tuple[str, ...] = ()  # paragraphs of background text
+    closed: bool = False  # treated behind closed doors (lukket punkt)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Entry:
     created_utc: dt.datetime | None = None
     edited_utc: dt.datetime | None = None
     deleted_utc: dt.datetime | None = None
+    public: bool = False  # a decision on a closed item that the public extract shows
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,21 @@ class Draft:
     channel_id: str | None = None
     message_ts: str | None = None  # the top message of the thread
     thread_ts: str | None = None
+    # The approver set frozen when this version was posted; None for versions from before m020.
+    approvers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What deciding who may read a meeting needs from the store, and nothing more."""
+
+    meeting_id: int
+    channel_id: str | None
+    team_id: str | None
+    enterprise_id: str | None
+    minute_taker: str | None
+    participants: frozenset[str]  # Slack user ids of linked participants (present or absent)
+    closed_items: frozenset[int]
 
 
 @dataclass(frozen=True)

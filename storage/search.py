@@ -15,6 +15,10 @@ Callers pass topic terms already expanded to index vocabulary (see bot/questions
 builds every MATCH string itself and quotes every alternative, so no user text is ever read as
 FTS5 syntax. Soft-deleted entries (`deleted_utc` set) are never returned or counted.
 
+Every function that reads the archive for a person takes a `Scope`: the meetings they may read
+and the closed agenda items hidden from them (decided in bot/archive/access.py). Hits, counts,
+suggested words and related items all stay inside it.
+
 Only the standard library here; the `Database` type is imported for type checking alone.
 """
 
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +38,37 @@ ITEM_KEY_FACTOR = 1 << 20
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a reader may see: meetings (None: every meeting) minus hidden closed agenda items."""
+
+    meetings: frozenset[int] | None = None
+    hidden_items: frozenset[tuple[int, int]] = frozenset()  # (meeting id, item number)
+
+    @property
+    def everything(self) -> bool:
+        return self.meetings is None and not self.hidden_items
+
+    def item_keys(self) -> str:
+        return json.dumps(sorted(m * ITEM_KEY_FACTOR + n for m, n in self.hidden_items))
+
+    def meeting_ids(self) -> str:
+        return json.dumps(sorted(self.meetings or ()))
+
+
+EVERYTHING = Scope()
+
+
+def _scope_on_key(scope: Scope, key: str) -> _Sql:
+    """Conditions keeping an item key expression (meeting * factor + number) inside the scope."""
+    sql = _Sql().add("1")
+    if scope.meetings is not None:
+        sql.add(f"and ({key}) / {ITEM_KEY_FACTOR} in (select value from json_each(?))", scope.meeting_ids())
+    if scope.hidden_items:
+        sql.add(f"and ({key}) not in (select value from json_each(?))", scope.item_keys())
+    return sql
 
 
 @dataclass(frozen=True)
@@ -139,14 +174,15 @@ def initials(db: Database) -> list[tuple[str, str]]:
     return [(str(letters), str(name)) for letters, name in rows]
 
 
-def people_in(db: Database, names: Sequence[str], meetings: Collection[int]) -> set[str]:
-    """Which of the names were participants (or sent apologies) in one of the meetings."""
-    if not names or not meetings:
+def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
+    """Which of the names were participants (or sent apologies) in a meeting of the scope."""
+    if not names or (scope.meetings is not None and not scope.meetings):
         return set()
     sql = _Sql().add(
         f"select distinct name from participants where name in ({', '.join('?' for _ in names)})", *names
     )
-    sql.add("and meeting_id in").extend(_ids(meetings))
+    if scope.meetings is not None:
+        sql.add("and meeting_id in (select value from json_each(?))", scope.meeting_ids())
     return {str(r[0]) for r in db.execute(sql.text, sql.params)}
 
 
@@ -154,59 +190,55 @@ def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 
 
-def _in_items(meetings: Collection[int] | None) -> _Sql:
-    """Limits an `item_context_fts` query to the items of some meetings (None: no limit)."""
-    sql = _Sql()
-    if meetings is not None:
-        sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(_ids(meetings))
-    return sql
+def live_terms(db: Database, terms: Iterable[str], scope: Scope = EVERYTHING) -> list[str]:
+    """The terms that occur in a live entry or an agenda item the reader may see.
 
-
-def live_terms(db: Database, terms: Iterable[str], *, meetings: Collection[int] | None = None) -> list[str]:
-    """The terms that occur in a live entry or an agenda item (deleted text must not be suggested)
-    of the given meetings (None: any)."""
+    Deleted text must not be suggested, nor a word only an unreadable meeting or item holds.
+    """
     found = []
+    inside = _scope_on_key(scope, "rowid")
     for term in terms:
         match = match_any([term])
-        if not match:
-            continue
-        sql = _Sql().add("select 1 from item_context_fts where item_context_fts match ?", match)
-        sql.extend(_in_items(meetings)).add("limit 1")
-        if db.execute(sql.text, sql.params).fetchone():
+        if (
+            match
+            and db.execute(
+                f"select 1 from item_context_fts where item_context_fts match ? and {inside.text} limit 1",
+                [match, *inside.params],
+            ).fetchone()
+        ):
             found.append(term)
     return found
 
 
-def count_items(
-    db: Database, terms: Sequence[Sequence[str]], *, meetings: Collection[int] | None = None
-) -> int:
-    """How many agenda items (with their live entries) of the given meetings (None: all) mention
-    every term (any of its alternatives)."""
+def count_items(db: Database, terms: Sequence[Sequence[str]], scope: Scope = EVERYTHING) -> int:
+    """How many readable agenda items (with their live entries) mention every term (any alternative)."""
     matches = _matches(terms)
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
-    sql = _Sql().add("select count(*) from item_context_fts where item_context_fts match ?", match)
-    sql.extend(_in_items(meetings))
-    return int(db.execute(sql.text, sql.params).fetchone()[0])
+    inside = _scope_on_key(scope, "rowid")
+    return int(
+        db.execute(
+            f"select count(*) from item_context_fts where item_context_fts match ? and {inside.text}",
+            [match, *inside.params],
+        ).fetchone()[0]
+    )
 
 
 def related_items(
-    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, meetings: Collection[int] | None = None
+    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, scope: Scope = EVERYTHING
 ) -> list[ItemRef]:
-    """Agenda items of the given meetings (None: all) mentioning any alternative of any term: best
-    match first, then newest."""
+    """Readable agenda items mentioning any alternative of any term: best match first, then newest."""
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
-    inner = _Sql().add("select rowid as k, rank from item_context_fts where item_context_fts match ?", match)
-    inner.extend(_in_items(meetings))
+    inside = _scope_on_key(scope, "rowid")
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
-        f"({inner.text}) f "
+        f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text}) f "
         f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
         "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
-        [*inner.params, limit],
+        [match, *inside.params, limit],
     )
     return [
         ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
@@ -226,7 +258,7 @@ def search_entries(
     offset: int = 0,
     context_kinds: Sequence[str] = CONTEXT_KINDS,
     relevance: bool = True,
-    meetings: Collection[int] | None = None,
+    scope: Scope = EVERYTHING,
     due_from: dt.date | None = None,
 ) -> SearchResult:
     """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
@@ -236,22 +268,22 @@ def search_entries(
     it drives the search, the others only filter. With no terms, every entry passing the filters
     is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
     itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
-    skipped when `relevance` is False), then meeting date, newest first.
-
-    `meetings` limits the search to those meetings (None: every meeting): the caller passes the
-    meetings the asker may read, narrowed to the meetings the question names. `due_from` keeps
-    only action items that are still open on that day: no deadline, or one on or after it.
+    skipped when `relevance` is False), then meeting date, newest first. Only entries inside
+    `scope` are hits or counted. `due_from` keeps only action items still open on that day: no
+    deadline, or one on or after it.
     """
     matches = _matches(terms)
-    if any(not m for m in matches) or (meetings is not None and not meetings):
+    if any(not m for m in matches):
         return SearchResult((), 0)
     period = _period(start, end)
-    extra = _extra(meetings, due_from)
+    extra = _Sql()
+    if due_from is not None:
+        extra.add("and e.kind = 'action' and (e.due is null or e.due >= ?)", due_from.isoformat())
     if not matches:
-        rows, total = _browse(db, kinds, speakers, period, extra, limit, offset)
+        rows, total = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
     else:
         rows, total = _ranked(
-            db, matches, kinds, speakers, period, extra, context_kinds, relevance, limit, offset
+            db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
         )
     if not rows:
         return SearchResult((), total)
@@ -328,28 +360,16 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
     return sql
 
 
-def _ids(ids: Collection[int]) -> _Sql:
-    """`(select value from json_each(?))`: a set of ids as one parameter, however many there are."""
-    return _Sql().add("(select value from json_each(?))", json.dumps(sorted(ids)))
-
-
-def _extra(meetings: Collection[int] | None, due_from: dt.date | None) -> _Sql | None:
-    """Conditions on entry `e` beyond topic, kind, period and speaker: its meeting, an open deadline."""
-    sql = _Sql()
-    if meetings is not None:
-        sql.add("and e.meeting_id in").extend(_ids(meetings))
-    if due_from is not None:
-        sql.add("and e.kind = 'action' and (e.due is null or e.due >= ?)", due_from.isoformat())
-    return sql if sql.parts else None
-
-
 def _filters(
-    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, extra: _Sql | None
+    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope, extra: _Sql
 ) -> _Sql:
-    """Conditions on a candidate entry `e` (already bounded by a topic): live, kind, period, speaker."""
-    sql = _Sql().add("e.deleted_utc is null")
-    if extra is not None:
-        sql.extend(extra)
+    """Conditions on a candidate entry `e` (already bounded by a topic): live, scope, kind, period, speaker."""
+    sql = (
+        _Sql()
+        .add("e.deleted_utc is null and")
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+        .extend(extra)
+    )
     if kinds:
         sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
@@ -365,7 +385,8 @@ def _ranked(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
-    extra: _Sql | None,
+    scope: Scope,
+    extra: _Sql,
     context_kinds: Sequence[str],
     relevance: bool,
     limit: int,
@@ -388,6 +409,8 @@ def _ranked(
     )
     if period is not None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
+    if not scope.everything:
+        sql.add("and").extend(_scope_on_key(scope, "rowid"))
     sql.add(")")
     rank = "bm25(entries_fts)" if relevance else "0.0"
     sql.add(
@@ -405,7 +428,7 @@ def _ranked(
         f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
     )
     first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-    first.extend(_filters(kinds, speakers, period, extra))
+    first.extend(_filters(kinds, speakers, period, scope, extra))
     if len(matches) > 1:
         first.add(f"and {key} in (select k from ctx)")
     branches = [first]
@@ -415,7 +438,7 @@ def _ranked(
             f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
         )
         second.add("join meetings m on m.id = e.meeting_id where").extend(
-            _filters(kinds, speakers, None, extra)
+            _filters(kinds, speakers, None, scope, extra)
         )
         second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
         second.add("and e.id not in (select id from f0)")
@@ -442,14 +465,18 @@ def _browse(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
-    extra: _Sql | None,
+    scope: Scope,
+    extra: _Sql,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart."""
-    where = _Sql().add("e.deleted_utc is null")
-    if extra is not None:
-        where.extend(extra)
+    where = (
+        _Sql()
+        .add("e.deleted_utc is null and")
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+        .extend(extra)
+    )
     if kinds:
         where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
@@ -583,7 +610,7 @@ def find_meetings(
     start: dt.date | None = None,
     end: dt.date | None = None,
     item_number: int | None = None,
-    meetings: Collection[int] | None = None,
+    scope: Scope = EVERYTHING,
     limit: int = 3,
 ) -> tuple[list[int], int]:
     """Meetings matching a question, newest first, and how many there are in all.
@@ -591,10 +618,11 @@ def find_meetings(
     Every term of `named` must occur in the meeting's title or place; every term of `about` in
     the meeting's title, place or people, or in one of its agenda items (title, background, live
     entries). `people` are participant names of whom one must have been there (or sent an
-    apology); `item_number` asks for meetings with that agenda item (or entries on it); `meetings`
-    is the set the asker may read (None: every meeting). `end` is exclusive.
+    apology); `item_number` asks for meetings with that agenda item (or entries on it) not hidden
+    by the scope. Only meetings of `scope` count, and a topic word only in the items it shows.
+    `end` is exclusive.
     """
-    if meetings is not None and not meetings:
+    if scope.meetings is not None and not scope.meetings:
         return [], 0
     where = _Sql().add("1")
     for alternatives in named:
@@ -610,10 +638,10 @@ def find_meetings(
             return [], 0
         where.add(
             "and m.id in (select rowid from meeting_fts where meeting_fts match ? "
-            f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ?)",
+            f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ? and",
             match,
             match,
-        )
+        ).extend(_scope_on_key(scope, "rowid")).add(")")
     if people:
         where.add(
             f"and m.id in (select meeting_id from participants where name in ({', '.join('?' for _ in people)}))",
@@ -631,16 +659,22 @@ def find_meetings(
             item_number,
             item_number,
         )
-    if meetings is not None:
-        where.add("and m.id in").extend(_ids(meetings))
+        if scope.hidden_items:
+            where.add(
+                f"and m.id * {ITEM_KEY_FACTOR} + ? not in (select value from json_each(?))",
+                item_number,
+                scope.item_keys(),
+            )
+    if scope.meetings is not None:
+        where.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
     page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
     page.add("order by m.date desc, m.id desc limit ?", limit)
     rows = db.execute(page.text, page.params).fetchall()
     return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
 
 
-def meeting_facts(db: Database, ids: Sequence[int]) -> list[MeetingFacts]:
-    """The frame of each meeting, in the order of `ids`."""
+def meeting_facts(db: Database, ids: Sequence[int], scope: Scope = EVERYTHING) -> list[MeetingFacts]:
+    """The frame of each meeting, in the order of `ids`; agenda items the scope hides are left out."""
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
@@ -656,7 +690,8 @@ def meeting_facts(db: Database, ids: Sequence[int]) -> list[MeetingFacts]:
         f"select meeting_id, number, title from agenda_items where meeting_id in ({marks}) order by number",
         list(ids),
     ):
-        agenda.setdefault(int(mid), []).append(AgendaLine(int(number), str(title)))
+        if (int(mid), int(number)) not in scope.hidden_items:
+            agenda.setdefault(int(mid), []).append(AgendaLine(int(number), str(title)))
     found = {}
     for r in db.execute(
         "select id, title, date, place, time_of_day, status, channel_id, starter_user_id from meetings "
@@ -680,9 +715,13 @@ def meeting_facts(db: Database, ids: Sequence[int]) -> list[MeetingFacts]:
 
 
 def item_hits(
-    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = ()
+    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = (), scope: Scope = EVERYTHING
 ) -> tuple[Hit, ...]:
-    """The live entries of one agenda item, in the order they were logged."""
+    """The live entries of one agenda item, in the order they were logged (none if the scope hides it)."""
+    if (meeting_id, item_number) in scope.hidden_items or (
+        scope.meetings is not None and meeting_id not in scope.meetings
+    ):
+        return ()
     sql = _Sql().add(
         "select id from entries where meeting_id = ? and item_number = ? and deleted_utc is null",
         meeting_id,

@@ -20,6 +20,7 @@ from bot.archive.ask import answer_question
 from bot.importing.run import import_paths
 from bot.meeting.handle import Sender, handle_command
 from bot.meeting.parse import parse_command
+from storage.search import Scope
 from storage.store import Store, StoreOpener
 
 NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
@@ -319,7 +320,7 @@ def test_the_fact_leads_the_answer(archive: Store) -> None:
 
 def test_every_answer_stays_inside_the_readable_meetings(archive: Store) -> None:
     lemvig = archive.db.execute("select id from meetings where title like '%Lemvig%'").fetchone()[0]
-    only = frozenset({lemvig})
+    only = Scope(meetings=frozenset({lemvig}))
     for question in (
         "hvem havde afbud?",
         "hvad sagde Helle?",
@@ -327,9 +328,24 @@ def test_every_answer_stays_inside_the_readable_meetings(archive: Store) -> None
         "Trekanten",
         "punkt 2",
     ):
-        answer = answer_question(archive, question, now=NOW, readable=only).text
+        answer = answer_question(archive, question, now=NOW, scope=only).text
         for other in ("Holstebro", "Struer", "Claus Nørgaard", "Helle Kyndesen", "Bestille"):
             assert other not in answer, (question, answer)
-    assert "Helle Bach" in answer_question(archive, "hvad sagde Helle?", now=NOW, readable=only).text
-    nothing = answer_question(archive, "hvem deltog i kredsrådsmødet?", now=NOW, readable=frozenset()).text
+    assert "Helle Bach" in answer_question(archive, "hvad sagde Helle?", now=NOW, scope=only).text
+    nothing = answer_question(
+        archive, "hvem deltog i kredsrådsmødet?", now=NOW, scope=Scope(meetings=frozenset())
+    ).text
     assert "Helle Kyndesen" not in nothing
+
+
+def test_a_closed_item_stays_out_of_item_agenda_and_when_answers(archive: Store) -> None:
+    lemvig = archive.db.execute("select id from meetings where title like '%Lemvig%'").fetchone()[0]
+    closed = Scope(hidden_items=frozenset({(lemvig, 2)}))
+    item = answer_question(archive, "pkt. 2 i Lemvig", now=NOW, scope=closed).text
+    assert "Tryghed" not in item
+    assert "MA indkalder" not in item
+    agenda = answer_question(archive, "what was on the agenda in Lemvig?", now=NOW, scope=closed).text
+    assert "3. Forebyggelse blandt unge" in agenda
+    assert "Tryghed" not in agenda
+    when = answer_question(archive, "hvornår skal MA indkalde til borgermøde?", now=NOW, scope=closed).text
+    assert "borgermøde om trygheden" not in when

@@ -142,18 +142,21 @@ def answer_question(
     now: datetime,
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
-    readable: Collection[int] | None = None,
+    scope: search.Scope = search.EVERYTHING,
 ) -> Answer:
     """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
 
-    `readable` is the set of meetings the asker may read (None: every meeting); nothing outside
-    it is searched, counted or suggested.
+    `scope` is what the reader may see (bot/archive/access.py); everything the answer says, hits,
+    counts, suggested words, related items, meetings, people and agenda items, stays inside it.
+    The default is the whole archive, for the operator on the command line.
     """
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
-    asking = _Asking(store, question, state, readable, links, now)
+    if scope.meetings is not None and not scope.meetings:
+        return format_answer(question, (), total=0, hints=NoMatchHelp())
+    asking = _Asking(store, question, state, scope, links, now)
     routed = asking.route()
     if routed is not None:
         return routed
@@ -168,20 +171,20 @@ class _Asking:
         store: Store,
         question: Question,
         state: ArchiveState,
-        readable: Collection[int] | None,
+        scope: search.Scope,
         links: Callable[[int], str | None] | None,
         now: datetime,
     ) -> None:
         self.db = store.db
         self.state = state
-        self.readable = readable
+        self.scope = scope
         self.links = links
         self.today = now.astimezone(TZ).date()
         vocabulary = state.vocabulary
         pairs = [(t, term_alternatives(t, vocabulary, lang=question.lang)) for t in question.topic_terms]
-        if question.speaker is not None and readable is not None:
+        if question.speaker is not None and scope.meetings is not None:
             # Only people of readable meetings may be named back, or the answer tells who exists.
-            seen = search.people_in(self.db, [p.name for p in question.speaker.people], readable)
+            seen = search.people_in(self.db, [p.name for p in question.speaker.people], scope)
             people = tuple(p for p in question.speaker.people if p.name in seen)
             shared = question.speaker.shared and len({p.name for p in people}) > 1
             question = replace(question, speaker=replace(question.speaker, people=people, shared=shared))
@@ -227,16 +230,21 @@ class _Asking:
             start=q.period.start if q.period else None,
             end=q.period.end if q.period else None,
             item_number=item_number,
-            meetings=self.readable,
+            scope=self.scope,
             limit=1 if q.latest else limit,
         )
 
-    def _meetings_in_scope(self) -> Collection[int] | None:
-        """The meetings entries may come from: the readable ones, narrowed to the latest one asked for."""
+    def _narrowed(self, ids: Collection[int]) -> search.Scope:
+        """The reader's scope limited to some meetings (those the question names)."""
+        inside = frozenset(ids) if self.scope.meetings is None else self.scope.meetings & frozenset(ids)
+        return search.Scope(meetings=inside, hidden_items=self.scope.hidden_items)
+
+    def _meetings_in_scope(self) -> search.Scope:
+        """Where entries may come from: the reader's scope, narrowed to the latest meeting if asked."""
         if not self.question.latest:
-            return self.readable
+            return self.scope
         ids, _ = self._meetings(about=False, limit=1)
-        return ids
+        return self._narrowed(ids)
 
     def _frame(self) -> Answer:
         ids, total = self._meetings()
@@ -245,7 +253,7 @@ class _Asking:
             ids, total = self._meetings(about=False)
         if not ids and self.topic:
             return no_meeting(self.question)
-        facts = search.meeting_facts(self.db, ids)
+        facts = search.meeting_facts(self.db, ids, self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
 
     def _items(self) -> Answer:
@@ -259,8 +267,12 @@ class _Asking:
             ids, total = self._meetings(item_number=number, about=False, limit=limit)
         kinds = _KINDS[q.intent] if q.intent in ("decisions", "actions") else ()
         sections = [
-            ItemSection(meeting, number, search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds))
-            for meeting in search.meeting_facts(self.db, ids)
+            ItemSection(
+                meeting,
+                number,
+                search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds, scope=self.scope),
+            )
+            for meeting in search.meeting_facts(self.db, ids, self.scope)
         ]
         return format_items(q, sections, total=total, links=self._links(ids))
 
@@ -270,15 +282,15 @@ class _Asking:
         names = list(dict.fromkeys(p.name for p in q.speaker.people))
         rows = []
         for name in names:
-            ids, _ = search.find_meetings(self.db, people=[name], meetings=self.readable, limit=1)
-            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids)]
+            ids, _ = search.find_meetings(self.db, people=[name], scope=self.scope, limit=1)
+            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids, self.scope)]
         return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
 
     def _next_meeting(self) -> Answer:
-        scope = self.readable
+        scope = self.scope
         if self.named or self.topic:
             ids, _ = self._meetings(limit=50)
-            scope = ids
+            scope = self._narrowed(ids)
         found = self._entries((), [_NEXT_MEETING], scope, limit=PAGE_SIZE, relevance=False)
         return format_next_meeting(
             self.question, found.hits, links=self._links(h.meeting_id for h in found.hits)
@@ -290,7 +302,7 @@ class _Asking:
         self,
         kinds: Sequence[str],
         terms: Sequence[Sequence[str]],
-        meetings: Collection[int] | None,
+        scope: search.Scope,
         *,
         limit: int = PAGE_SIZE,
         offset: int = 0,
@@ -307,7 +319,7 @@ class _Asking:
             limit=limit,
             offset=offset,
             relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
-            meetings=meetings,
+            scope=scope,
             due_from=self.today if q.open_only else None,
         )
 
@@ -325,11 +337,11 @@ class _Asking:
         if self.named:
             # Meetings named by title or place are a filter; the other words are the topic.
             ids, _ = self._meetings(about=False, limit=1 if q.latest else 1000)
-            result = self._entries(kinds, self.topic, ids, offset=offset)
+            result = self._entries(kinds, self.topic, self._narrowed(ids), offset=offset)
         if not result.total:
             result = self._entries(kinds, self.terms, scope, offset=offset)
         hints = (
-            None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.readable)
+            None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
         )
         links = self._links(h.meeting_id for h in result.hits)
         return format_answer(q, result.hits, total=result.total, links=links, hints=hints)
@@ -369,7 +381,7 @@ def _hints(
     question: Question,
     terms: Sequence[Sequence[str]],
     state: ArchiveState,
-    readable: Collection[int] | None,
+    scope: search.Scope,
 ) -> NoMatchHelp:
     """What the readable archive knows close to a question that found nothing."""
     close: list[str] = []
@@ -377,18 +389,18 @@ def _hints(
         for word in term.replace("-", " ").split():
             if not state.vocabulary.knows(word):
                 close += [w for w in state.vocabulary.nearest(word, limit=8) if w not in close]
-    close = search.live_terms(db, close, meetings=readable)[:5]
+    close = search.live_terms(db, close, scope)[:5]
     counts: tuple[tuple[str, int], ...] = ()
     if len(terms) > 1:
         counts = tuple(
-            (term, search.count_items(db, [alts], meetings=readable))
+            (term, search.count_items(db, [alts], scope))
             for term, alts in zip(question.topic_terms, terms, strict=True)
         )
     without = 0
     filtered = question.period is not None or question.speaker is not None or question.intent != "search"
     if filtered and terms and all(terms):
-        without = search.count_items(db, terms, meetings=readable)
+        without = search.count_items(db, terms, scope)
     related: tuple[search.ItemRef, ...] = ()
     if not without and any(terms):
-        related = tuple(search.related_items(db, terms, limit=3, meetings=readable))
+        related = tuple(search.related_items(db, terms, limit=3, scope=scope))
     return NoMatchHelp(close_terms=tuple(close), term_counts=counts, related=related, without_filters=without)
