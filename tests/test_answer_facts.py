@@ -26,7 +26,7 @@ from storage.store import Store, StoreOpener
 NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE = FIXTURES / "reference" / "kredsraad-holstebro-2024-03-19.txt"
-LEMVIG = FIXTURES / "import" / "lokalraad-lemvig-2024-10-08.txt"
+LEMVIG = FIXTURES / "answers" / "lokalraad-lemvig-2024-10-08.txt"
 
 NAMES = {"UKIRSTEN": "Kirsten Dahl", "UOLE": "Ole Brix", "UHELLE": "Helle Lund"}
 LIVE = [
