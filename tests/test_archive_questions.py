@@ -11,9 +11,7 @@ from conftest import Bot
 from slack_fake import FakeSlack
 from slack_requests import mention_event, message_event
 
-REFERENCE = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
-)
+REFERENCE = Path(__file__).parent / "fixtures" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
 OWN = Path(__file__).parent / "fixtures" / "import" / "kredsraad-udtraek.txt"
 
 
