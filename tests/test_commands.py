@@ -185,6 +185,7 @@ S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
         ("export MD", Export("md")),
         ("eksport tekst", Export("txt")),
         ("eksport word", Export("docx")),
+        ("eksport PDF", Export("pdf")),
     ],
 )
 def test_parse_command(text: str, expected: Command) -> None:
@@ -339,7 +340,7 @@ def test_agenda_line_that_starts_with_a_number_is_not_an_item() -> None:
         ("godkendere", ["mindst én godkender"]),
         ("godkendere helle", ['"helle" er ikke en Slack-bruger']),
         ("spørg", ["Skriv dit spørgsmål"]),
-        ("eksport pdf", ['Kan ikke eksportere som "pdf"', "md, txt eller docx"]),
+        ("eksport odt", ['Kan ikke eksportere som "odt"', "md, txt, docx eller pdf"]),
     ],
 )
 def test_refusals_say_what_is_wrong(text: str, fragments: list[str]) -> None:

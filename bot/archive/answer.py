@@ -20,6 +20,7 @@ from typing import Protocol
 
 from bot.archive.question import Lang, Question, index_form
 from bot.text.dates import Period, format_long_da, format_long_en
+from bot.text.people import Person, render_mentions
 
 
 class Hit(Protocol):
@@ -55,6 +56,8 @@ class Hit(Protocol):
     def due(self) -> dt.date | None: ...
     @property
     def people(self) -> tuple[tuple[str, str | None], ...]: ...
+    @property
+    def slack_people(self) -> tuple[tuple[str, str, str | None], ...]: ...
 
 
 class ItemRef(Protocol):
@@ -109,6 +112,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "search": "Fundet i referaterne",
         "about": "om",
         "from": "fra",
+        "to": "til",  # actions are given to someone: `Opgaver til Lars Møller`
         "found": "fundet",
         "item": "Ad",
         "opening": "Indledning",
@@ -134,6 +138,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "search": "Found in the minutes",
         "about": "on",
         "from": "by",
+        "to": "for",
         "found": "found",
         "item": "Item",
         "opening": "Opening",
@@ -224,7 +229,7 @@ def _headline(question: Question, total: int | None) -> str:
     labels = _LABELS[question.lang]
     parts = [labels[question.intent]]
     if question.speaker is not None:
-        parts.append(f"{labels['from']} {_speaker_words(question)}")
+        parts.append(f"{_person_word(question)} {_speaker_words(question)}")
     if question.topic_text:
         parts.append(f"{labels['about']} «{question.topic_text}»")
     if question.period is not None:
@@ -233,6 +238,12 @@ def _headline(question: Question, total: int | None) -> str:
     if total is not None:
         head += f" – {total} {labels['found']}"
     return head
+
+
+def _person_word(question: Question) -> str:
+    """`fra` for what people said, `til` for the actions given to them."""
+    labels = _LABELS[question.lang]
+    return labels["to"] if question.intent == "actions" else labels["from"]
 
 
 def _speaker_words(question: Question) -> str:
@@ -347,13 +358,19 @@ def _item_line(hit: Hit, lang: Lang) -> str:
     )
 
 
+def shown_text(hit: Hit) -> str:
+    """The entry's words with every Slack mention shown as the person (never `<@U…>`)."""
+    people = {uid: Person(name, title) for uid, name, title in hit.slack_people}
+    return render_mentions(hit.text, people)
+
+
 def entry_line(hit: Hit, question: Question, limit: int, *, text: str | None = None) -> str:
     """One entry as a bullet: owner and deadline of an action, a decision, or a statement with its
     speaker; `text` replaces the passage chosen from the entry (a sentence already picked)."""
     labels = _LABELS[question.lang]
     if text is not None:
         limit = max(limit, len(text))
-    body = text if text is not None else hit.text
+    body = text if text is not None else shown_text(hit)
     if hit.kind == "action":
         owner = hit.owner or f"({labels['no_owner']})"
         line = f"• *{owner}* – {passage(body, question.topic_terms, limit)}"
@@ -504,7 +521,7 @@ def _nothing_found(question: Question) -> str:
     what = _NOTHING[lang][question.intent]
     parts = []
     if question.speaker is not None:
-        parts.append(f"{_LABELS[lang]['from']} {_speaker_words(question)}")
+        parts.append(f"{_person_word(question)} {_speaker_words(question)}")
     if question.topic_text:
         parts.append(f"{_LABELS[lang]['about']} «{question.topic_text}»")
     if question.period is not None:
@@ -538,7 +555,7 @@ def _without_filters(question: Question, count: int) -> str:
     if question.period is not None:
         dropped.append(_period_phrase(question.period, lang))
     if question.speaker is not None:
-        dropped.append(f"{_LABELS[lang]['from']} {question.speaker.words}")
+        dropped.append(f"{_person_word(question)} {question.speaker.words}")
     if question.intent in ("decisions", "actions", "statements", "who"):
         dropped.append(("only " if lang == "en" else "kun ") + _NOTHING[lang][question.intent])
     if lang == "en":

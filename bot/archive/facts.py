@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, passage
+from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, passage, shown_text
 from bot.archive.question import Lang, Question
 from bot.text.dates import MONTHS_DA, MONTHS_EN
 
@@ -339,7 +339,7 @@ def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, 
     lang = question.lang
     lines: list[str] = []
     for hit in hits[:3]:
-        sentence = passage(hit.text, question.topic_terms, 400, sentences=1)
+        sentence = passage(shown_text(hit), question.topic_terms, 400, sentences=1)
         if hit.kind == "action" and hit.due is not None:
             when = f"{_L[lang]['due']} {format_date(hit.due, lang)}"
         else:
@@ -359,7 +359,7 @@ def format_next_meeting(question: Question, hits: Sequence[Hit], *, links: Mappi
     """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so."""
     lang, labels = question.lang, _L[question.lang]
     for hit in hits:
-        sentence = passage(hit.text, ("næste møde", "next meeting"), 400, sentences=1)
+        sentence = passage(shown_text(hit), ("næste møde", "next meeting"), 400, sentences=1)
         found = find_date(sentence, hit.meeting_date)
         if found is None:
             continue

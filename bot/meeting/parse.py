@@ -128,8 +128,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "eksport",
         ("export",),
-        f"{COMMAND} eksport [md|txt|docx]",
-        "Hent referatet som fil.",
+        f"{COMMAND} eksport [md|txt|docx|pdf]",
+        "Hent referatet som fil (pdf: PDF/A til arkivering).",
         f"{COMMAND} eksport docx",
     ),
     Subcommand(
@@ -256,7 +256,7 @@ class Ask:
 
 @dataclass(frozen=True)
 class Export:
-    format: str | None  # "md", "txt" or "docx"; None when not given (the exporter picks)
+    format: str | None  # "md", "txt", "docx" or "pdf"; None when not given (the exporter picks)
 
 
 Command: TypeAlias = (
@@ -276,7 +276,7 @@ Command: TypeAlias = (
     | Export
 )
 
-EXPORT_FORMATS = ("md", "txt", "docx")
+EXPORT_FORMATS = ("md", "txt", "docx", "pdf")
 _FORMAT_WORDS = {
     "md": "md",
     "markdown": "md",
@@ -285,6 +285,8 @@ _FORMAT_WORDS = {
     "text": "txt",
     "docx": "docx",
     "word": "docx",
+    "pdf": "pdf",
+    "pdf/a": "pdf",
 }
 
 
@@ -642,7 +644,7 @@ def _parse_export(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         return Export(None)
     if word in _FORMAT_WORDS:
         return Export(_FORMAT_WORDS[word])
-    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt eller docx.')
+    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt, docx eller pdf.')
 
 
 def _parse_help(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
