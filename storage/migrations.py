@@ -507,3 +507,32 @@ def m040_meeting_search(db: Database) -> None:
     db.execute(
         f"create trigger participants_search_ad after delete on participants begin {rebuild('old.meeting_id')} end"
     )
+
+
+@migrations()
+def m050_action_followup(db: Database) -> None:
+    """Action items logged in Slack get a number of their own and a follow-up state.
+
+    `/referat udført 7` must name one action wherever it is typed (a channel, a DM with the bot, a
+    reminder's instructions), so the number is global, not per meeting like an entry's `seq`. Being
+    done is follow-up, not part of what was said: it lives here, so an approved referat (and any
+    draft compiled later) reads exactly as before. Imported actions stay unnumbered: nobody follows
+    them up in Slack. Existing actions of meetings logged in Slack are numbered in logged order.
+    """
+    db.table("actions").create(
+        {
+            "number": int,
+            "entry_id": int,
+            "done_utc": str,
+            "done_by": str,  # Slack user id of who marked it done
+            "done_note": str,
+        },
+        pk="number",
+        not_null={"entry_id"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+    db.table("actions").create_index(["entry_id"], unique=True)
+    db.execute(
+        "insert into actions (entry_id) select e.id from entries e join meetings m on m.id = e.meeting_id "
+        "where e.kind = 'action' and m.status != 'imported' order by e.id"
+    )

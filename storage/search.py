@@ -272,8 +272,9 @@ def search_entries(
     is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
     itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
     skipped when `relevance` is False), then meeting date, newest first. Only entries inside
-    `scope` are hits or counted. `due_from` keeps only action items still open on that day: no
-    deadline, or one on or after it.
+    `scope` are hits or counted. `due_from` keeps only action items still open on that day: one
+    followed up in Slack (numbered in `actions`) while nobody has marked it done; one without
+    follow-up (imported) while it has no deadline or one on or after that day.
     """
     matches = _matches(terms)
     if any(not m for m in matches):
@@ -281,7 +282,11 @@ def search_entries(
     period = _period(start, end)
     extra = _Sql()
     if due_from is not None:
-        extra.add("and e.kind = 'action' and (e.due is null or e.due >= ?)", due_from.isoformat())
+        extra.add(
+            "and e.kind = 'action' and coalesce((select t.done_utc is null from actions t where t.entry_id = e.id), "
+            "e.due is null or e.due >= ?)",
+            due_from.isoformat(),
+        )
     if not matches:
         rows, total = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
     else:

@@ -8,7 +8,7 @@ Two pure halves:
   a period (bot.text.dates.find_period) and the topic terms left once question words are gone.
 * `Vocabulary.expand` turns one topic term into the index's own words that should count as it.
   Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and
-  make typos, and a stemmer handles all that badly (see /work/shared/notes/danish-search.md), so a
+  make typos, and a stemmer alone handles that badly (it neither splits compounds nor forgives typos), so a
   term expands against the vocabulary of the FTS indexes: exact and inflected forms, every word
   containing it (compounds), and rapidfuzz neighbours. Nothing here builds FTS5 syntax; storage
   quotes whatever it is given.
@@ -329,7 +329,7 @@ class Question:
     fact: Fact | None = None  # a fact of the meeting's frame, asked instead of what was said
     item_number: int | None = None  # `punkt 4`, `Ad 4`, `pkt. 3`, `item 4`
     latest: bool = False  # `seneste`, `latest`: only the newest meeting that matches
-    open_only: bool = False  # `åbne opgaver`, `open action items`: deadline not yet passed
+    open_only: bool = False  # `åbne opgaver`, `open action items`: not done (or, untracked, not yet due)
 
 
 def _wordset(text: str) -> frozenset[str]:

@@ -22,10 +22,9 @@ from bot.meeting.handle import Sender, handle_command
 from bot.meeting.parse import parse_command
 from storage.search import Scope
 from storage.store import Store, StoreOpener
+from support.paths import FIXTURES, REFERENCE
 
 NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
-FIXTURES = Path(__file__).parent / "fixtures"
-REFERENCE = FIXTURES / "reference" / "kredsraad-holstebro-2024-03-19.txt"
 LEMVIG = FIXTURES / "answers" / "lokalraad-lemvig-2024-10-08.txt"
 
 NAMES = {"UKIRSTEN": "Kirsten Dahl", "UOLE": "Ole Brix", "UHELLE": "Helle Lund"}
@@ -46,7 +45,11 @@ LIVE = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = StoreOpener(tmp_path_factory.mktemp("facts") / "referat.db")()
+    return build(tmp_path_factory.mktemp("facts") / "referat.db")
+
+
+def build(path: Path) -> Store:
+    store = StoreOpener(path)()
     out, err = io.StringIO(), io.StringIO()
     assert import_paths(store, [REFERENCE, LEMVIG], out=out, err=err, now=NOW) == 0, err.getvalue()
     for text in LIVE:
@@ -349,3 +352,16 @@ def test_a_closed_item_stays_out_of_item_agenda_and_when_answers(archive: Store)
     assert "Tryghed" not in agenda
     when = answer_question(archive, "hvornår skal MA indkalde til borgermøde?", now=NOW, scope=closed).text
     assert "borgermøde om trygheden" not in when
+
+
+def test_an_action_marked_done_is_no_longer_open_though_its_deadline_is_ahead(tmp_path: Path) -> None:
+    store = build(tmp_path / "referat.db")
+    shops = next(a for a in store.actions() if "butikkerne" in a.entry.text)
+    store.mark_action_done(shops.number, user_id="UOLE", note=None, now=NOW)
+    open_now = ask(store, "hvilke opgaver er åbne?")
+    assert "Bestille to fartvisere" in open_now
+    assert "Informere butikkerne" not in open_now
+    assert "Informere butikkerne" in ask(store, "hvilke opgaver har Ole Brix?")  # done, still his
+    late = answer_question(store, "which action items are open?", now=NOW + dt.timedelta(days=60)).text
+    assert "Bestille to fartvisere" in late  # overdue but not done: still open
+    assert "HB indkalder" not in late  # imported, past its deadline: nobody follows it up here

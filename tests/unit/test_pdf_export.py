@@ -23,10 +23,10 @@ from bot.approval.rules import approval_line, final_text
 from bot.referat.compile import referat_text
 from bot.referat.export import ExportError, export_bytes
 from bot.slack.drafts import entries_snapshot
-from conftest import Bot
-from slack_fake import FakeSlack
 from storage.records import EntryKind, Meeting
 from storage.store import Store, StoreOpener
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 DRAFTED = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
 APPROVED = dt.datetime(2024, 3, 21, 8, 0, tzinfo=dt.UTC)
