@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage import chain
 from storage.migrations import ITEM_KEY_FACTOR, migrations
 from storage.records import (
     Action,
@@ -1085,7 +1086,52 @@ class Store:
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
+            self._chain(meeting_id, chain.KIND_REFERAT, meeting_id, text_sha256, now)
         return True
+
+    # --- the hash chain (storage.chain) -----------------------------------------------------------
+
+    def _chain(self, meeting_id: int, kind: str, source_id: int, text_sha256: str, now: dt.datetime) -> None:
+        """Append a link for an approved text; the caller's write transaction makes it atomic."""
+        last = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()
+        mine = self.db.execute(
+            "select link_sha256 from chain where meeting_id = ? order by id desc limit 1", [meeting_id]
+        ).fetchone()
+        previous_archive = last[0] if last else chain.GENESIS
+        previous_meeting = mine[0] if mine else chain.GENESIS
+        link = chain.link_hash(
+            meeting_id=meeting_id,
+            kind=kind,
+            source_id=source_id,
+            text_sha256=text_sha256,
+            previous_meeting=previous_meeting,
+            previous_archive=previous_archive,
+        )
+        self.db.execute(
+            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, "
+            "previous_archive, link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, _iso(now)],
+        )
+
+    def chain_links(self) -> list[chain.Link]:
+        """Every link, in the order the texts were approved."""
+        rows = self.db.query(
+            "select id, meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
+            "link_sha256 from chain order by id"
+        )
+        return [chain.Link(**r) for r in rows]
+
+    def chained_texts(self) -> list[chain.ChainedText]:
+        """Every approved text as its table holds it now, with the hash stored beside it."""
+        rows = self.db.query(
+            "select meeting_id, text, text_sha256 from approved_referats order by meeting_id"
+        )
+        return [
+            chain.ChainedText(
+                r["meeting_id"], chain.KIND_REFERAT, r["meeting_id"], r["text"], r["text_sha256"]
+            )
+            for r in rows
+        ]
 
     def approved_referat(self, meeting_id: int) -> ApprovedReferat | None:
         rows = list(self.db.query("select * from approved_referats where meeting_id = ?", [meeting_id]))
