@@ -507,7 +507,7 @@ def _date_in_title(sub: Subcommand, title: str, now: dt.datetime) -> str | None:
     place = re.sub(r"^(?:på|i)\s+(?=\S)", "", title[m.end() :].strip(" ,"), flags=re.IGNORECASE)
     if not head:
         return None
-    fields = [head, m["date"]] + ([place] if place else [])
+    fields = [_echo(head), m["date"]] + ([_echo(place)] if place else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
         "Adskil titel, dato og sted med |. Er datoen en del af titlen, så skriv | efter titlen."
@@ -592,7 +592,7 @@ def _participant_reading(sub: Subcommand, rest: str) -> str | None:
     who, title = (words[:at], words[at:]) if at is not None else (words, [])
     if not who:
         return None
-    fields = [" ".join(who), " ".join(title).strip(",")] + ([org] if org else [])
+    fields = [_echo(" ".join(who)), _echo(" ".join(title).strip(","))] + ([org] if org else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
         "Adskil navn, titel og organisation med |. Er det hele et navn, så skriv | efter navnet."
