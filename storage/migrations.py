@@ -613,3 +613,9 @@ def m060_chain(db: Database) -> None:
                 link,
             )
         )
+
+
+@migrations()
+def m061_reservations(db: Database) -> None:
+    """An approval may carry a reservation (`godkendt med forbehold: …`), printed in the approval line."""
+    db.execute("alter table approvals add column reservation text")

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.approval import rules
 from bot.approval.rules import (
     Names,
     already_approved,
@@ -132,11 +133,15 @@ def approve(
     now: dt.datetime,
     names: Names,
     draft_id: int | None = None,
+    reservation: str | None = None,
 ) -> Approved | NotRecorded:
     """Approve the newest draft (a thread reply), or the clicked one (`draft_id`, a button).
 
-    A click on an older version's button is refused: approval is of one exact version.
+    A click on an older version's button is refused: approval is of one exact version. A
+    `reservation` still counts as approval; the approval line carries it.
     """
+    if reservation is not None and not reservation.strip():
+        return NotRecorded(rules.RESERVATION_MISSING)
     if meeting.status is MeetingStatus.APPROVED:
         return NotRecorded(already_approved(meeting))
     latest = store.latest_draft(meeting.id)
@@ -149,7 +154,9 @@ def approve(
     required = approver_ids(store, meeting)
     if user_id not in required:
         return NotRecorded(not_approver(required, names))
-    new = store.add_approval(latest.id, user_id, now)
+    new = store.add_approval(
+        latest.id, user_id, now, reservation=reservation.strip() if reservation else None
+    )
     at = next(a.approved_utc for a in store.approvals(latest.id) if a.user_id == user_id)
     return Approved(draft=latest, new=new, at=at, complete=is_complete(store, meeting, latest))
 
@@ -188,6 +195,9 @@ def thread_reply(
     store: Store, meeting: Meeting, user_id: str, text: str, *, ts: str, now: dt.datetime, names: Names
 ) -> ThreadOutcome:
     """A reply in a draft's thread: an approval word approves, anything else is a comment."""
+    reservation = rules.reservation_in(text)
+    if reservation is not None:
+        return approve(store, meeting, user_id, now=now, names=names, reservation=reservation)
     if is_approval(text):
         return approve(store, meeting, user_id, now=now, names=names)
     if meeting.status is MeetingStatus.APPROVED or not text.strip():
@@ -230,10 +240,12 @@ def finalize(
 ) -> ApprovedReferat | None:
     """Lock the meeting when every approver has approved `draft`; None when not (or already done)."""
     required = approver_ids(store, meeting)
-    when = {a.user_id: a.approved_utc for a in store.approvals(draft.id)}
-    if not required or any(u not in when for u in required):
+    given = {a.user_id: a for a in store.approvals(draft.id)}
+    if not required or any(u not in given for u in required):
         return None
-    approvals = [(names(u), when[u]) for u in required]
+    approvals = [
+        (rules.with_reservation(names(u), given[u].reservation), given[u].approved_utc) for u in required
+    ]
     text = final_text(draft.text, approvals)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     line = approval_line(approvals)
