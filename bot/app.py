@@ -89,7 +89,7 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     # Every listener finds the store opener, the clock and the name cache in its context.
-    app.use(provide(Deps(open_store=open_store, clock=clock)))
+    app.use(provide(Deps(open_store=open_store, clock=clock, reminder_days=settings.reminder_days)))
     commands.register(app)
     events.register(app)
     actions.register(app)

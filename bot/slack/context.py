@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.config import DEFAULT_REMINDER_DAYS
 from storage.store import Store
 
 _KEY = "referat_deps"
@@ -30,6 +31,7 @@ class Deps:
 
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
 
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
