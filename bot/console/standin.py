@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.console.scheduled import ScheduledMessages, open_conversation
+from bot.text.hygiene import escape_controls
 
 Json = dict[str, Any]
 
@@ -114,7 +115,8 @@ class Printer:
                 self._write(text)
 
     def _write(self, text: str) -> None:
-        self._out.write(text + "\n")
+        # Stored text may predate input hygiene (or come from an import): no escape reaches the terminal.
+        self._out.write(escape_controls(text, keep_layout=True) + "\n")
         self._out.flush()
 
 
