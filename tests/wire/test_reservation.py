@@ -11,14 +11,15 @@ from test_approval import approvals_of_latest, click, ephemeral_to, logged, post
 
 from bot.slack import ids
 from support.app import Bot
-from support.slack_fake import FakeSlack
+from support.slack_fake import FakeMessage, FakeSlack
 
 
-def submit(bot: Bot, fake: FakeSlack, user: str, text: str) -> dict[str, object]:
-    """Submit the reservation modal the latest views.open showed; returns Slack's answer (JSON)."""
-    view = fake.wait_for(lambda: [v for v in fake.views if v.view["callback_id"] == ids.RESERVATION_MODAL])[
-        -1
-    ]
+def open_and_submit(bot: Bot, fake: FakeSlack, top: FakeMessage, user: str, text: str) -> dict[str, object]:
+    """Click **Godkend med forbehold**, submit the modal it opens; returns Slack's answer (JSON)."""
+    shown = len(fake.views)
+    click(bot, ids.APPROVE_WITH_RESERVATION, top, user)
+    view = fake.wait_for(lambda: fake.views[shown:])[0]
+    assert view.view["callback_id"] == ids.RESERVATION_MODAL
     response = bot.sender.view_submission(
         ids.RESERVATION_MODAL,
         view.view["private_metadata"],
@@ -44,14 +45,12 @@ def test_reservations_by_reply_and_by_modal_are_in_the_approval_line(bot: Bot, f
     fake.wait_for(lambda: fake.reactions("C1", answer) == ["white_check_mark"])
 
     # Someone who is not an approver gets the modal's error and records nothing.
-    click(bot, ids.APPROVE_WITH_RESERVATION, top, "UOTHER")
-    refused = submit(bot, fake, "UOTHER", "Jeg er imod")
+    refused = open_and_submit(bot, fake, top, "UOTHER", "Jeg er imod")
     assert refused["response_action"] == "errors"
     assert "Kun godkenderne" in str(refused["errors"])
     assert approvals_of_latest(bot.store()) == ["UHELLE"]
 
-    click(bot, ids.APPROVE_WITH_RESERVATION, top, "ULARS")
-    assert submit(bot, fake, "ULARS", "Bilag 2 mangler.") == {}
+    assert open_and_submit(bot, fake, top, "ULARS", "Bilag 2 mangler.") == {}
     wait_locked(bot, fake, top)
 
     store = bot.store()
