@@ -78,6 +78,7 @@ class ApprovedReferat:
     approved_utc: dt.datetime
     approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
     entries: tuple[Entry, ...]  # the entries as the approved version showed them
+    posted_utc: dt.datetime | None = None  # when it was posted in Slack; None while still to do
 
 
 class StoreError(Exception):
@@ -213,6 +214,12 @@ class Store:
             self.db.execute("COMMIT")
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several verbs as one write: all of them are stored, or none (e.g. an approval and the lock)."""
+        with self._write():
+            yield
 
     @contextmanager
     def batch_durability(self) -> Iterator[None]:
@@ -1234,7 +1241,16 @@ class Store:
             approved_utc=_required_dt(r["approved_utc"]),
             approval_line=r["approval_line"],
             entries=tuple(_entry(e) for e in json.loads(r["entries"])),
+            posted_utc=_parse_dt(r["posted_utc"]),
         )
+
+    def mark_final_posted(self, meeting_id: int, now: dt.datetime) -> None:
+        """The final referat is in Slack: a later click or reply has nothing left to finish."""
+        with self._write():
+            self.db.execute(
+                "update approved_referats set posted_utc = ? where meeting_id = ? and posted_utc is null",
+                [_iso(now), meeting_id],
+            )
 
     def approvers(self, meeting_id: int) -> list[str]:
         rows = self.db.query(
