@@ -9,7 +9,6 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -35,6 +34,19 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
+)
+from storage.rows import (
+    agenda_item_from,
+    agenda_rows,
+    draft_from,
+    entries_as_drafted,
+    entry_from,
+    entry_row,
+    iso,
+    meeting_from,
+    participant_fields,
+    participant_from,
+    required_dt,
 )
 
 # Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
@@ -84,18 +96,6 @@ class EntryNotFound(StoreError):
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
-
-
-def _parse_dt(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def connect(path: str | Path) -> Database:
@@ -253,7 +253,7 @@ class Store:
                         "opening": opening,
                         "source_name": source_name,
                         "content_hash": content_hash,
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                     }
                 )
                 .last_pk
@@ -264,7 +264,7 @@ class Store:
 
     def meeting(self, meeting_id: int) -> Meeting | None:
         rows = list(self.db.query("select * from meetings where id = ?", [meeting_id]))
-        return _meeting(rows[0]) if rows else None
+        return meeting_from(rows[0]) if rows else None
 
     def open_meeting(self, channel_id: str) -> Meeting | None:
         """The channel's meeting that is still being logged, if any."""
@@ -272,18 +272,18 @@ class Store:
             "select * from meetings where channel_id = ? and status = ? order by id desc limit 1",
             [channel_id, str(MeetingStatus.OPEN)],
         )
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def current_meeting(self, channel_id: str) -> Meeting | None:
         """The channel's latest meeting, open or approved (approved ones refuse changes)."""
         rows = self.db.query(
             "select * from meetings where channel_id = ? order by id desc limit 1", [channel_id]
         )
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def meeting_by_hash(self, content_hash: str) -> Meeting | None:
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def import_meeting(
         self,
@@ -327,7 +327,7 @@ class Store:
                         opening,
                         source_name,
                         content_hash,
-                        _iso(now),
+                        iso(now),
                     ],
                 ).lastrowid
             )
@@ -356,9 +356,9 @@ class Store:
             conn.executemany(
                 "insert into agenda_items (meeting_id, number, title, bullets, background) "
                 "values (:meeting_id, :number, :title, :bullets, :background)",
-                list(_agenda_rows(meeting_id, agenda)),
+                list(agenda_rows(meeting_id, agenda)),
             )
-            created = _iso(now)
+            created = iso(now)
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
                 "attributed, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
@@ -387,16 +387,16 @@ class Store:
         return self.meeting(meeting_id)
 
     def meetings(self) -> list[Meeting]:
-        return [_meeting(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
+        return [meeting_from(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
 
     def latest_meeting(self) -> Meeting | None:
         rows = self.db.query("select * from meetings order by date desc, id desc limit 1")
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def mark_approved(self, meeting_id: int, now: dt.datetime) -> None:
         self.db.execute(
             "update meetings set status = ?, approved_utc = ? where id = ?",
-            [str(MeetingStatus.APPROVED), _iso(now), meeting_id],
+            [str(MeetingStatus.APPROVED), iso(now), meeting_id],
         )
         self.db.conn.commit()
 
@@ -406,7 +406,7 @@ class Store:
         rows = self.db.query(
             "select * from participants where meeting_id = ? order by position, id", [meeting_id]
         )
-        return [_participant(r) for r in rows]
+        return [participant_from(r) for r in rows]
 
     def add_participant(
         self,
@@ -455,12 +455,12 @@ class Store:
                 None,
                 user_id,
                 "absent" if absent else "participant",
-                json.dumps(_asdict(existing), ensure_ascii=False) if existing else None,
+                json.dumps(participant_fields(existing), ensure_ascii=False) if existing else None,
                 json.dumps(values, ensure_ascii=False),
                 now or utc_now(),
             )
         rows = list(self.db.query("select * from participants where id = ?", [participant_id]))
-        return _participant(rows[0]), created
+        return participant_from(rows[0]), created
 
     def _find_participant(self, meeting_id: int, name: str, slack_user_id: str | None) -> Participant | None:
         for p in self.participants(meeting_id):
@@ -483,7 +483,7 @@ class Store:
 
     def agenda(self, meeting_id: int) -> list[AgendaItem]:
         rows = self.db.query("select * from agenda_items where meeting_id = ? order by number", [meeting_id])
-        return [_agenda_item(r) for r in rows]
+        return [agenda_item_from(r) for r in rows]
 
     def set_agenda(
         self,
@@ -510,7 +510,7 @@ class Store:
                 raise AgendaInUse(orphaned)
             before = [(a.number, a.title) for a in self.agenda(meeting_id)]
             self.db.execute("delete from agenda_items where meeting_id = ?", [meeting_id])
-            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, new_items))
+            self.db.table("agenda_items").insert_all(agenda_rows(meeting_id, new_items))
             self._audit(
                 meeting_id,
                 None,
@@ -556,7 +556,7 @@ class Store:
                         "owner_user_id": owner_user_id,
                         "due": due.isoformat() if due else None,
                         "attributed": int(attributed),
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                     }
                 )
                 .last_pk
@@ -568,7 +568,7 @@ class Store:
 
     def entry_by_id(self, entry_id: int) -> Entry | None:
         rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
-        return _entry(rows[0]) if rows else None
+        return entry_from(rows[0]) if rows else None
 
     def entry_by_seq(self, meeting_id: int, seq: int) -> Entry | None:
         rows = list(
@@ -577,13 +577,13 @@ class Store:
                 [meeting_id, seq],
             )
         )
-        return _entry(rows[0]) if rows else None
+        return entry_from(rows[0]) if rows else None
 
     def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
         sql = "select * from entries where meeting_id = ?"
         if not include_deleted:
             sql += " and deleted_utc is null"
-        return [_entry(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+        return [entry_from(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
 
     def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
         rows = self.db.query(
@@ -591,7 +591,7 @@ class Store:
             "order by seq desc limit 1",
             [meeting_id, user_id],
         )
-        return next((_entry(r) for r in rows), None)
+        return next((entry_from(r) for r in rows), None)
 
     def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
         with self._write():
@@ -599,7 +599,7 @@ class Store:
             if entry is None:
                 raise EntryNotFound(seq)
             self.db.execute(
-                "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
+                "update entries set text = ?, edited_utc = ? where id = ?", [text, iso(now), entry.id]
             )
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
         edited = self.entry_by_id(entry.id)
@@ -614,7 +614,7 @@ class Store:
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
-            self.db.execute("update entries set deleted_utc = ? where id = ?", [_iso(now), entry.id])
+            self.db.execute("update entries set deleted_utc = ? where id = ?", [iso(now), entry.id])
             self._audit(meeting_id, entry.id, user_id, action, entry.text, None, now)
         return entry
 
@@ -649,7 +649,7 @@ class Store:
                 "action": action,
                 "before": before,
                 "after": after,
-                "at_utc": _iso(now),
+                "at_utc": iso(now),
             }
         )
 
@@ -664,7 +664,7 @@ class Store:
                 action=r["action"],
                 before=r["before"],
                 after=r["after"],
-                at_utc=_required_dt(r["at_utc"]),
+                at_utc=required_dt(r["at_utc"]),
             )
             for r in rows
         ]
@@ -685,7 +685,7 @@ class Store:
                         "text": text,
                         "text_sha256": text_sha256,
                         "snapshot": json.dumps(snapshot, ensure_ascii=False),
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                     }
                 )
                 .last_pk
@@ -709,13 +709,13 @@ class Store:
 
     def draft(self, draft_id: int) -> Draft | None:
         rows = list(self.db.query("select * from drafts where id = ?", [draft_id]))
-        return _draft(rows[0]) if rows else None
+        return draft_from(rows[0]) if rows else None
 
     def latest_draft(self, meeting_id: int) -> Draft | None:
         rows = self.db.query(
             "select * from drafts where meeting_id = ? order by version desc limit 1", [meeting_id]
         )
-        return next((_draft(r) for r in rows), None)
+        return next((draft_from(r) for r in rows), None)
 
     def draft_snapshot(self, draft_id: int) -> Any:
         rows = list(self.db.query("select snapshot from drafts where id = ?", [draft_id]))
@@ -726,13 +726,13 @@ class Store:
             "select * from drafts where channel_id = ? and thread_ts = ? order by version desc limit 1",
             [channel_id, thread_ts],
         )
-        return next((_draft(r) for r in rows), None)
+        return next((draft_from(r) for r in rows), None)
 
     def draft_version(self, meeting_id: int, version: int) -> Draft | None:
         rows = list(
             self.db.query("select * from drafts where meeting_id = ? and version = ?", [meeting_id, version])
         )
-        return _draft(rows[0]) if rows else None
+        return draft_from(rows[0]) if rows else None
 
     def drafted_entries(self, draft_id: int) -> tuple[Entry, ...] | None:
         """The entries as draft `draft_id` showed them: its snapshot over the stored rows.
@@ -745,7 +745,7 @@ class Store:
             "select e.* from entries e join drafts d on d.meeting_id = e.meeting_id where d.id = ?",
             [draft_id],
         )
-        return _drafted_entries(self.draft_snapshot(draft_id), {r["id"]: _entry(r) for r in rows})
+        return entries_as_drafted(self.draft_snapshot(draft_id), {r["id"]: entry_from(r) for r in rows})
 
     def finalize(
         self,
@@ -770,7 +770,7 @@ class Store:
                 "and (select id from drafts where meeting_id = ? order by version desc limit 1) = ?",
                 [
                     str(MeetingStatus.APPROVED),
-                    _iso(now),
+                    iso(now),
                     meeting_id,
                     str(MeetingStatus.OPEN),
                     meeting_id,
@@ -791,9 +791,9 @@ class Store:
                     "draft_sha256": draft.text_sha256,
                     "text": text,
                     "text_sha256": text_sha256,
-                    "approved_utc": _iso(now),
+                    "approved_utc": iso(now),
                     "approval_line": approval_line,
-                    "entries": json.dumps([_entry_row(e) for e in entries], ensure_ascii=False),
+                    "entries": json.dumps([entry_row(e) for e in entries], ensure_ascii=False),
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
@@ -810,9 +810,9 @@ class Store:
             draft_sha256=r["draft_sha256"],
             text=r["text"],
             text_sha256=r["text_sha256"],
-            approved_utc=_required_dt(r["approved_utc"]),
+            approved_utc=required_dt(r["approved_utc"]),
             approval_line=r["approval_line"],
-            entries=tuple(_entry(e) for e in json.loads(r["entries"])),
+            entries=tuple(entry_from(e) for e in json.loads(r["entries"])),
         )
 
     def approvers(self, meeting_id: int) -> list[str]:
@@ -837,7 +837,7 @@ class Store:
         with self._write():
             cursor = self.db.execute(
                 "insert or ignore into approvals (draft_id, user_id, approved_utc) values (?, ?, ?)",
-                [draft_id, user_id, _iso(now)],
+                [draft_id, user_id, iso(now)],
             )
             return cursor.rowcount == 1
 
@@ -847,7 +847,7 @@ class Store:
         )
         return [
             Approval(
-                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=_required_dt(r["approved_utc"])
+                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=required_dt(r["approved_utc"])
             )
             for r in rows
         ]
@@ -872,7 +872,7 @@ class Store:
                         "user_id": user_id,
                         "text": text,
                         "ts": ts,
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                     }
                 )
                 .last_pk
@@ -897,7 +897,7 @@ class Store:
                 user_id=r["user_id"],
                 text=r["text"],
                 ts=r["ts"],
-                created_utc=_required_dt(r["created_utc"]),
+                created_utc=required_dt(r["created_utc"]),
             )
             for r in rows
         ]
@@ -908,153 +908,11 @@ class Store:
         """True the first time `key` is seen: the caller acts; False for a redelivery."""
         with self._write():
             cursor = self.db.execute(
-                "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, _iso(now)]
+                "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, iso(now)]
             )
             return cursor.rowcount == 1
-
-
-def _agenda_rows(
-    meeting_id: int, items: Iterable[tuple[int, str, Sequence[str], Sequence[str]]]
-) -> Iterator[dict[str, Any]]:
-    for number, title, bullets, background in items:
-        yield {
-            "meeting_id": meeting_id,
-            "number": number,
-            "title": title,
-            "bullets": json.dumps(list(bullets), ensure_ascii=False),
-            "background": json.dumps(list(background), ensure_ascii=False),
-        }
 
 
 def _pk(value: Any) -> int:
     assert value is not None, "insert returned no primary key"
     return int(value)
-
-
-def _required_dt(value: str) -> dt.datetime:
-    parsed = _parse_dt(value)
-    assert parsed is not None
-    return parsed
-
-
-def _asdict(p: Participant) -> dict[str, Any]:
-    return {"name": p.name, "title": p.title, "organisation": p.organisation, "absent": p.absent}
-
-
-def _meeting(r: dict[str, Any]) -> Meeting:
-    return Meeting(
-        id=r["id"],
-        title=r["title"],
-        date=dt.date.fromisoformat(r["date"]),
-        place=r["place"],
-        status=MeetingStatus(r["status"]),
-        channel_id=r["channel_id"],
-        starter_user_id=r["starter_user_id"],
-        created_utc=_required_dt(r["created_utc"]),
-        time_of_day=r["time_of_day"],
-        opening=r["opening"],
-        source_name=r["source_name"],
-        content_hash=r["content_hash"],
-        approved_utc=_parse_dt(r["approved_utc"]),
-    )
-
-
-def _participant(r: dict[str, Any]) -> Participant:
-    return Participant(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        name=r["name"],
-        title=r["title"],
-        organisation=r["organisation"],
-        absent=bool(r["absent"]),
-        slack_user_id=r["slack_user_id"],
-        role=r["role"],
-        initials=r["initials"],
-        position=r["position"],
-    )
-
-
-def _agenda_item(r: dict[str, Any]) -> AgendaItem:
-    return AgendaItem(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        number=r["number"],
-        title=r["title"],
-        bullets=tuple(json.loads(r["bullets"] or "[]")),
-        background=tuple(json.loads(r["background"] or "[]")),
-    )
-
-
-def _entry(r: dict[str, Any]) -> Entry:
-    return Entry(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        seq=r["seq"],
-        item_number=r["item_number"],
-        kind=EntryKind(r["kind"]),
-        text=r["text"],
-        author_user_id=r["author_user_id"],
-        speaker_id=r["speaker_id"],
-        owner=r["owner"],
-        owner_user_id=r["owner_user_id"],
-        due=_parse_date(r["due"]),
-        attributed=bool(r["attributed"]),
-        created_utc=_parse_dt(r["created_utc"]),
-        edited_utc=_parse_dt(r["edited_utc"]),
-        deleted_utc=_parse_dt(r["deleted_utc"]),
-    )
-
-
-def _entry_row(e: Entry) -> dict[str, Any]:
-    """An entry as a row of the entries table (the form `_entry` reads)."""
-    return {
-        "id": e.id,
-        "meeting_id": e.meeting_id,
-        "seq": e.seq,
-        "item_number": e.item_number,
-        "kind": str(e.kind),
-        "text": e.text,
-        "author_user_id": e.author_user_id,
-        "speaker_id": e.speaker_id,
-        "owner": e.owner,
-        "owner_user_id": e.owner_user_id,
-        "due": e.due.isoformat() if e.due else None,
-        "attributed": int(e.attributed),
-        "created_utc": _iso(e.created_utc),
-        "edited_utc": _iso(e.edited_utc),
-        "deleted_utc": _iso(e.deleted_utc),
-    }
-
-
-def _drafted_entries(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, ...] | None:
-    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
-        return None
-    entries = []
-    for recorded in snapshot:
-        entry = by_id.get(int(recorded["id"]))
-        if entry is None:
-            return None
-        entries.append(
-            dataclasses.replace(
-                entry,
-                text=str(recorded.get("text", entry.text)),
-                item_number=int(recorded.get("item", entry.item_number)),
-                kind=EntryKind(recorded.get("kind", entry.kind)),
-                deleted_utc=None,
-            )
-        )
-    return tuple(entries)
-
-
-def _draft(r: dict[str, Any]) -> Draft:
-    return Draft(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        version=r["version"],
-        text=r["text"],
-        text_sha256=r["text_sha256"],
-        created_utc=_required_dt(r["created_utc"]),
-        channel_id=r["channel_id"],
-        message_ts=r["message_ts"],
-        thread_ts=r["thread_ts"],
-    )
