@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.errors import ReferatError
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./referat.db"
 
@@ -21,7 +23,7 @@ _WHERE = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ReferatError):
     """A setting is missing or wrong; the message says which and where to find it."""
 
 

@@ -403,3 +403,20 @@ def m006_approved_snapshot(db: Database) -> None:
             "update approved_referats set approval_line = ?, entries = ? where meeting_id = ?",
             [line, json.dumps(entries, ensure_ascii=False), final["meeting_id"]],
         )
+
+
+@migrations()
+def m020_access(db: Database) -> None:
+    """Who may read what: the workspace a meeting belongs to, closed agenda items, frozen approvers.
+
+    `team_id`/`enterprise_id` say which Slack workspace (and Enterprise Grid organisation) a
+    meeting came from; existing rows stay NULL until the bot learns its installation's team at
+    start-up and adopts them (`Store.adopt_meetings`). `agenda_items.closed` marks an item treated
+    behind closed doors; `entries.public` marks a decision on a closed item that the public extract
+    may show. `drafts.approvers` freezes the approver set of each posted version.
+    """
+    db.table("meetings").add_column("team_id", str)
+    db.table("meetings").add_column("enterprise_id", str)
+    db.table("agenda_items").add_column("closed", int, not_null_default=0)
+    db.table("entries").add_column("public", int, not_null_default=0)
+    db.table("drafts").add_column("approvers", str)

@@ -38,6 +38,8 @@ class Meeting:
     source_name: str | None = None  # file name of an imported document
     content_hash: str | None = None  # sha256 of an imported document, for idempotent import
     approved_utc: dt.datetime | None = None
+    team_id: str | None = None  # the Slack workspace the meeting belongs to
+    enterprise_id: str | None = None  # its Enterprise Grid organisation, where there is one
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class AgendaItem:
     title: str
     bullets: tuple[str, ...] = ()
     background: tuple[str, ...] = ()  # paragraphs of background text
+    closed: bool = False  # treated behind closed doors (lukket punkt)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Entry:
     created_utc: dt.datetime | None = None
     edited_utc: dt.datetime | None = None
     deleted_utc: dt.datetime | None = None
+    public: bool = False  # a decision on a closed item that the public extract shows
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,21 @@ class Draft:
     channel_id: str | None = None
     message_ts: str | None = None  # the top message of the thread
     thread_ts: str | None = None
+    # The approver set frozen when this version was posted; None for versions from before m020.
+    approvers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What deciding who may read a meeting needs from the store, and nothing more."""
+
+    meeting_id: int
+    channel_id: str | None
+    team_id: str | None
+    enterprise_id: str | None
+    minute_taker: str | None
+    participants: frozenset[str]  # Slack user ids of linked participants (present or absent)
+    closed_items: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -141,3 +160,17 @@ class MeetingDocument:
     agenda: tuple[AgendaItem, ...]
     entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
     approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved
+
+
+@dataclass(frozen=True)
+class ApprovedReferat:
+    """The final text of an approved meeting, and the exact draft the approvers approved."""
+
+    meeting_id: int
+    draft_id: int
+    draft_sha256: str  # the approved draft's text hash, as it stood when approved
+    text: str  # the final referat: the approved draft with the approval line instead of the marker
+    text_sha256: str
+    approved_utc: dt.datetime
+    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
+    entries: tuple[Entry, ...]  # the entries as the approved version showed them

@@ -65,6 +65,8 @@ def meeting_from(r: dict[str, Any]) -> Meeting:
         source_name=r["source_name"],
         content_hash=r["content_hash"],
         approved_utc=parse_dt(r["approved_utc"]),
+        team_id=r.get("team_id"),
+        enterprise_id=r.get("enterprise_id"),
     )
 
 
@@ -91,6 +93,7 @@ def agenda_item_from(r: dict[str, Any]) -> AgendaItem:
         title=r["title"],
         bullets=tuple(json.loads(r["bullets"] or "[]")),
         background=tuple(json.loads(r["background"] or "[]")),
+        closed=bool(r.get("closed")),
     )
 
 
@@ -111,6 +114,7 @@ def entry_from(r: dict[str, Any]) -> Entry:
         created_utc=parse_dt(r["created_utc"]),
         edited_utc=parse_dt(r["edited_utc"]),
         deleted_utc=parse_dt(r["deleted_utc"]),
+        public=bool(r.get("public")),
     )
 
 
@@ -132,6 +136,7 @@ def entry_row(e: Entry) -> dict[str, Any]:
         "created_utc": iso(e.created_utc),
         "edited_utc": iso(e.edited_utc),
         "deleted_utc": iso(e.deleted_utc),
+        "public": int(e.public),
     }
 
 
@@ -166,4 +171,5 @@ def draft_from(r: dict[str, Any]) -> Draft:
         channel_id=r["channel_id"],
         message_ts=r["message_ts"],
         thread_ts=r["thread_ts"],
+        approvers=tuple(json.loads(r["approvers"])) if r.get("approvers") else None,
     )

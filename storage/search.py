@@ -15,12 +15,17 @@ Callers pass topic terms already expanded to index vocabulary (see bot/questions
 builds every MATCH string itself and quotes every alternative, so no user text is ever read as
 FTS5 syntax. Soft-deleted entries (`deleted_utc` set) are never returned or counted.
 
+Every function that reads the archive for a person takes a `Scope`: the meetings they may read
+and the closed agenda items hidden from them (decided in bot/archive/access.py). Hits, counts,
+suggested words and related items all stay inside it.
+
 Only the standard library here; the `Database` type is imported for type checking alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +38,37 @@ ITEM_KEY_FACTOR = 1 << 20
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a reader may see: meetings (None: every meeting) minus hidden closed agenda items."""
+
+    meetings: frozenset[int] | None = None
+    hidden_items: frozenset[tuple[int, int]] = frozenset()  # (meeting id, item number)
+
+    @property
+    def everything(self) -> bool:
+        return self.meetings is None and not self.hidden_items
+
+    def item_keys(self) -> str:
+        return json.dumps(sorted(m * ITEM_KEY_FACTOR + n for m, n in self.hidden_items))
+
+    def meeting_ids(self) -> str:
+        return json.dumps(sorted(self.meetings or ()))
+
+
+EVERYTHING = Scope()
+
+
+def _scope_on_key(scope: Scope, key: str) -> _Sql:
+    """Conditions keeping an item key expression (meeting * factor + number) inside the scope."""
+    sql = _Sql().add("1")
+    if scope.meetings is not None:
+        sql.add(f"and ({key}) / {ITEM_KEY_FACTOR} in (select value from json_each(?))", scope.meeting_ids())
+    if scope.hidden_items:
+        sql.add(f"and ({key}) not in (select value from json_each(?))", scope.item_keys())
+    return sql
 
 
 @dataclass(frozen=True)
@@ -129,45 +165,55 @@ def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 
 
-def live_terms(db: Database, terms: Iterable[str]) -> list[str]:
-    """The terms that occur in a live entry or an agenda item (deleted text must not be suggested)."""
+def live_terms(db: Database, terms: Iterable[str], scope: Scope = EVERYTHING) -> list[str]:
+    """The terms that occur in a live entry or an agenda item the reader may see.
+
+    Deleted text must not be suggested, nor a word only an unreadable meeting or item holds.
+    """
     found = []
+    inside = _scope_on_key(scope, "rowid")
     for term in terms:
         match = match_any([term])
         if (
             match
             and db.execute(
-                "select 1 from item_context_fts where item_context_fts match ? limit 1", [match]
+                f"select 1 from item_context_fts where item_context_fts match ? and {inside.text} limit 1",
+                [match, *inside.params],
             ).fetchone()
         ):
             found.append(term)
     return found
 
 
-def count_items(db: Database, terms: Sequence[Sequence[str]]) -> int:
-    """How many agenda items (with their live entries) mention every term (any of its alternatives)."""
+def count_items(db: Database, terms: Sequence[Sequence[str]], scope: Scope = EVERYTHING) -> int:
+    """How many readable agenda items (with their live entries) mention every term (any alternative)."""
     matches = _matches(terms)
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
+    inside = _scope_on_key(scope, "rowid")
     return int(
         db.execute(
-            "select count(*) from item_context_fts where item_context_fts match ?", [match]
+            f"select count(*) from item_context_fts where item_context_fts match ? and {inside.text}",
+            [match, *inside.params],
         ).fetchone()[0]
     )
 
 
-def related_items(db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3) -> list[ItemRef]:
-    """Agenda items mentioning any alternative of any term: best match first, then newest."""
+def related_items(
+    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, scope: Scope = EVERYTHING
+) -> list[ItemRef]:
+    """Readable agenda items mentioning any alternative of any term: best match first, then newest."""
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
+    inside = _scope_on_key(scope, "rowid")
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
-        "(select rowid as k, rank from item_context_fts where item_context_fts match ?) f "
+        f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text}) f "
         f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
         "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
-        [match, limit],
+        [match, *inside.params, limit],
     )
     return [
         ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
@@ -187,6 +233,7 @@ def search_entries(
     offset: int = 0,
     context_kinds: Sequence[str] = CONTEXT_KINDS,
     relevance: bool = True,
+    scope: Scope = EVERYTHING,
 ) -> SearchResult:
     """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
 
@@ -195,16 +242,19 @@ def search_entries(
     it drives the search, the others only filter. With no terms, every entry passing the filters
     is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
     itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
-    skipped when `relevance` is False), then meeting date, newest first.
+    skipped when `relevance` is False), then meeting date, newest first. Only entries inside
+    `scope` are hits or counted.
     """
     matches = _matches(terms)
     if any(not m for m in matches):
         return SearchResult((), 0)
     period = _period(start, end)
     if not matches:
-        rows, total = _browse(db, kinds, speakers, period, limit, offset)
+        rows, total = _browse(db, kinds, speakers, period, scope, limit, offset)
     else:
-        rows, total = _ranked(db, matches, kinds, speakers, period, context_kinds, relevance, limit, offset)
+        rows, total = _ranked(
+            db, matches, kinds, speakers, period, scope, context_kinds, relevance, limit, offset
+        )
     if not rows:
         return SearchResult((), total)
     ranking = {int(r[0]): (int(r[1]), float(r[2])) for r in rows}
@@ -280,9 +330,15 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
     return sql
 
 
-def _filters(kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None) -> _Sql:
-    """Conditions on a candidate entry `e` (already bounded by a topic): live, kind, period, speaker."""
-    sql = _Sql().add("e.deleted_utc is null")
+def _filters(
+    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope
+) -> _Sql:
+    """Conditions on a candidate entry `e` (already bounded by a topic): live, scope, kind, period, speaker."""
+    sql = (
+        _Sql()
+        .add("e.deleted_utc is null and")
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+    )
     if kinds:
         sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
@@ -298,6 +354,7 @@ def _ranked(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
+    scope: Scope,
     context_kinds: Sequence[str],
     relevance: bool,
     limit: int,
@@ -320,6 +377,8 @@ def _ranked(
     )
     if period is not None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
+    if not scope.everything:
+        sql.add("and").extend(_scope_on_key(scope, "rowid"))
     sql.add(")")
     rank = "bm25(entries_fts)" if relevance else "0.0"
     sql.add(
@@ -337,7 +396,7 @@ def _ranked(
         f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
     )
     first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-    first.extend(_filters(kinds, speakers, period))
+    first.extend(_filters(kinds, speakers, period, scope))
     if len(matches) > 1:
         first.add(f"and {key} in (select k from ctx)")
     branches = [first]
@@ -346,7 +405,9 @@ def _ranked(
         second.add(
             f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
         )
-        second.add("join meetings m on m.id = e.meeting_id where").extend(_filters(kinds, speakers, None))
+        second.add("join meetings m on m.id = e.meeting_id where").extend(
+            _filters(kinds, speakers, None, scope)
+        )
         second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
         second.add("and e.id not in (select id from f0)")
         branches.append(second)
@@ -372,11 +433,16 @@ def _browse(
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
+    scope: Scope,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart."""
-    where = _Sql().add("e.deleted_utc is null")
+    where = (
+        _Sql()
+        .add("e.deleted_utc is null and")
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+    )
     if kinds:
         where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:

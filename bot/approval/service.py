@@ -29,8 +29,8 @@ from bot.approval.rules import (
     short_stamp,
     stamp,
 )
-from storage.records import Comment, Draft, Meeting, MeetingStatus
-from storage.store import ApprovedReferat, Store
+from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
+from storage.store import Store
 
 UserName = Callable[[str], str | None]
 

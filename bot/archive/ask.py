@@ -128,12 +128,20 @@ def answer_question(
     now: datetime,
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
+    scope: search.Scope = search.EVERYTHING,
 ) -> Answer:
-    """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink."""
+    """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
+
+    `scope` is what the reader may see (bot/archive/access.py); everything the answer says, hits,
+    counts, suggested words and related items, stays inside it. The default is the whole archive,
+    for the operator on the command line.
+    """
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
+    if scope.meetings is not None and not scope.meetings:
+        return format_answer(question, (), total=0, hints=NoMatchHelp())
     unbounded = not question.topic_terms and question.speaker is None and question.period is None
     if unbounded and question.intent in ("search", "who"):
         # Nothing to look for: say how to ask rather than list the whole archive.
@@ -151,8 +159,9 @@ def answer_question(
         limit=PAGE_SIZE,
         offset=(question.page - 1) * PAGE_SIZE,
         relevance=_worth_ranking(kinds, ordered, state.vocabulary),
+        scope=scope,
     )
-    hints = None if result.total else _hints(store, question, terms, state)
+    hints = None if result.total else _hints(store, question, terms, state, scope)
     link_map: dict[int, str] = {}
     if links is not None:
         for meeting_id in dict.fromkeys(h.meeting_id for h in result.hits):
@@ -183,7 +192,11 @@ def _speaker_filters(question: Question) -> list[search.SpeakerFilter]:
 
 
 def _hints(
-    store: Store, question: Question, terms: Sequence[Sequence[str]], state: ArchiveState
+    store: Store,
+    question: Question,
+    terms: Sequence[Sequence[str]],
+    state: ArchiveState,
+    scope: search.Scope,
 ) -> NoMatchHelp:
     """What the archive knows close to a question that found nothing."""
     db = store.db
@@ -192,18 +205,18 @@ def _hints(
         for word in term.replace("-", " ").split():
             if not state.vocabulary.knows(word):
                 close += [w for w in state.vocabulary.nearest(word, limit=8) if w not in close]
-    close = search.live_terms(db, close)[:5]
+    close = search.live_terms(db, close, scope)[:5]
     counts: tuple[tuple[str, int], ...] = ()
     if len(terms) > 1:
         counts = tuple(
-            (term, search.count_items(db, [alts]))
+            (term, search.count_items(db, [alts], scope))
             for term, alts in zip(question.topic_terms, terms, strict=True)
         )
     without = 0
     filtered = question.period is not None or question.speaker is not None or question.intent != "search"
     if filtered and terms and all(terms):
-        without = search.count_items(db, terms)
+        without = search.count_items(db, terms, scope)
     related: tuple[search.ItemRef, ...] = ()
     if not without and any(terms):
-        related = tuple(search.related_items(db, terms, limit=3))
+        related = tuple(search.related_items(db, terms, limit=3, scope=scope))
     return NoMatchHelp(close_terms=tuple(close), term_counts=counts, related=related, without_filters=without)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from storage.errors import ReferatError
 from storage.records import EntryKind
 
 
-class NotAReferat(Exception):
+class NotAReferat(ReferatError):
     """The input is not a referat the importer can read; the message names the reason in Danish."""
 
 

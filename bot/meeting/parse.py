@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from bot.text import dates
+from storage.errors import ReferatError
 from storage.records import EntryKind, Participant
 
 COMMAND = "/referat"
 
 
-class CommandError(ValueError):
+class CommandError(ReferatError, ValueError):
     """Text the parser cannot use; `message` is the Danish reply for the user."""
 
     def __init__(self, message: str) -> None:
