@@ -6,13 +6,13 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure as configure_logging
+from storage.records import utc_clock
 
 EXIT_USAGE = 2
 
@@ -23,9 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    configure_logging()
     try:
+        settings = Settings.from_env()
         code: int = args.func(args, settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -56,9 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--page", type=int, default=1, help="side af svaret (standard 1)")
     ask.set_defaults(func=cmd_ask)
 
-    export = sub.add_parser("export", help="eksportér et referat til md, txt eller docx")
+    export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
-    export.add_argument("--format", choices=("md", "txt", "docx"), default="md")
+    export.add_argument("--format", choices=("md", "txt", "docx", "pdf"), default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
     export.set_defaults(func=cmd_export)
 
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import create_app
+    from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
@@ -77,10 +77,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    settings.require_safe_api_url()
+    check_slack(settings)
     warm_up()
     app = create_app(settings, StoreOpener(settings.db_path))
     if args.http:
-        serve_http(app, args.host, args.port)
+        assert settings.signing_secret is not None
+        serve_http(app, settings.signing_secret, args.host, args.port)
     else:
         assert settings.app_token is not None
         serve_socket_mode(app, settings.app_token)
@@ -98,7 +101,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from storage.store import StoreOpener
 
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now())
+    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,7 +113,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    answer = answer_question(store, question, now=_now(), page=args.page)
+    answer = answer_question(store, question, now=utc_clock(), page=args.page)
     print(answer.text)
     return 0
 
@@ -121,7 +124,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=_now())
+        path = export_meeting(store, args.meeting, args.format, args.out, now=utc_clock())
     except ExportError as error:
         print(error, file=sys.stderr)
         return 1
@@ -135,10 +138,6 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 
     print(meetings_table(StoreOpener(settings.db_path)()))
     return 0
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 if __name__ == "__main__":

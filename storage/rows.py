@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from storage.records import AgendaItem, Draft, Entry, EntryKind, Meeting, MeetingStatus, Participant
@@ -115,6 +115,8 @@ def entry_from(r: dict[str, Any]) -> Entry:
         edited_utc=parse_dt(r["edited_utc"]),
         deleted_utc=parse_dt(r["deleted_utc"]),
         public=bool(r.get("public")),
+        speaker_ids=speaker_ids_of(r),
+        mentioned=tuple(sorted(json.loads(r["mentions"]).items())) if r.get("mentions") else (),
     )
 
 
@@ -137,6 +139,8 @@ def entry_row(e: Entry) -> dict[str, Any]:
         "edited_utc": iso(e.edited_utc),
         "deleted_utc": iso(e.deleted_utc),
         "public": int(e.public),
+        "speakers": json.dumps(list(e.speaker_ids)) if e.speaker_ids else None,
+        "mentions": mapping_json(dict(e.mentioned)) if e.mentioned else None,
     }
 
 
@@ -158,6 +162,16 @@ def entries_as_drafted(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, .
             )
         )
     return tuple(entries)
+
+
+def mapping_json(value: Mapping[str, str]) -> str:
+    return json.dumps(dict(sorted(value.items())), ensure_ascii=False)
+
+
+def speaker_ids_of(r: dict[str, Any]) -> tuple[int, ...]:
+    if r.get("speakers"):
+        return tuple(int(i) for i in json.loads(r["speakers"]))
+    return (int(r["speaker_id"]),) if r["speaker_id"] is not None else ()
 
 
 def draft_from(r: dict[str, Any]) -> Draft:

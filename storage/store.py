@@ -13,15 +13,16 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from storage.connection import BUSY_TIMEOUT_MS, connect, migrate
 from storage.errors import AgendaInUse, EntryNotFound, MeetingAlreadyOpen, MeetingNotFound
-from storage.migrations import ITEM_KEY_FACTOR, migrations
+from storage.migrations import ITEM_KEY_FACTOR
 from storage.records import (
     AgendaItem,
     Approval,
@@ -36,6 +37,7 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
+    utc_clock,
 )
 from storage.rows import (
     agenda_item_from,
@@ -45,40 +47,12 @@ from storage.rows import (
     entry_from,
     entry_row,
     iso,
+    mapping_json,
     meeting_from,
     participant_fields,
     participant_from,
     required_dt,
 )
-
-# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
-# gets "database is locked" and the user is asked to try again rather than the request timing out.
-BUSY_TIMEOUT_MS = 2000
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def connect(path: str | Path) -> Database:
-    """Open the database file with the settings every connection needs, and migrate it."""
-    # Each connection is only ever used by the thread that opened it (StoreOpener); the flag is off
-    # so that shutdown can close every connection from the main thread.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return db
-
-
-def migrate(path: str | Path) -> None:
-    db = connect(path)
-    try:
-        migrations.apply(db)
-    finally:
-        db.close()
 
 
 class StoreOpener:
@@ -482,7 +456,7 @@ class Store:
                 "absent" if absent else "participant",
                 json.dumps(participant_fields(existing), ensure_ascii=False) if existing else None,
                 json.dumps(values, ensure_ascii=False),
-                now or utc_now(),
+                now or utc_clock(),
             )
         rows = list(self.db.query("select * from participants where id = ?", [participant_id]))
         return participant_from(rows[0]), created
@@ -551,7 +525,7 @@ class Store:
                 "agenda",
                 json.dumps(before, ensure_ascii=False),
                 json.dumps([(n, t) for n, t, _, _ in new_items], ensure_ascii=False),
-                now or utc_now(),
+                now or utc_clock(),
             )
         return self.agenda(meeting_id)
 
@@ -586,7 +560,14 @@ class Store:
         due: dt.date | None = None,
         attributed: bool = False,
         public: bool = False,
+        speaker_ids: Sequence[int] = (),
+        mentioned: Mapping[str, str] | None = None,
     ) -> Entry:
+        """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first),
+        `mentioned` the names of Slack users it mentions who are not participants."""
+        speakers = list(dict.fromkeys(speaker_ids)) or ([speaker_id] if speaker_id is not None else [])
+        if speaker_id is None and speakers:
+            speaker_id = speakers[0]
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
             entry_id = _pk(
@@ -606,6 +587,9 @@ class Store:
                         "attributed": int(attributed),
                         **({"public": 1} if public else {}),
                         "created_utc": iso(now),
+                        # Only when there is a speaker: an entry without one needs no m010 column.
+                        **({"speakers": json.dumps(speakers)} if speakers else {}),
+                        **({"mentions": mapping_json(mentioned)} if mentioned else {}),
                     }
                 )
                 .last_pk
@@ -642,14 +626,52 @@ class Store:
         )
         return next((entry_from(r) for r in rows), None)
 
-    def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
+    def edit_entry(
+        self,
+        meeting_id: int,
+        seq: int,
+        text: str,
+        *,
+        user_id: str,
+        now: dt.datetime,
+        kind: EntryKind | None = None,
+        speaker_ids: Sequence[int] | None = None,
+        owner: str | None = None,
+        owner_user_id: str | None = None,
+        due: dt.date | None = None,
+        mentioned: Mapping[str, str] | None = None,
+    ) -> Entry:
+        """Replace an entry's text; with `kind`, also everything read from it (speakers, owner, deadline).
+
+        An edit is parsed as a new entry would be, so `kind` given means the entry is re-read as a
+        whole: speakers, owner and deadline are replaced, not kept from the old text.
+        """
         with self._write():
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
-            self.db.execute(
-                "update entries set text = ?, edited_utc = ? where id = ?", [text, iso(now), entry.id]
-            )
+            if kind is None:
+                self.db.execute(
+                    "update entries set text = ?, edited_utc = ? where id = ?", [text, iso(now), entry.id]
+                )
+            else:
+                speakers = list(dict.fromkeys(speaker_ids or ()))
+                self.db.execute(
+                    "update entries set text = ?, kind = ?, speaker_id = ?, speakers = ?, mentions = ?, "
+                    "owner = ?, owner_user_id = ?, due = ?, edited_utc = ? where id = ?",
+                    [
+                        text,
+                        str(kind),
+                        speakers[0] if speakers else None,
+                        json.dumps(speakers) if speakers else None,
+                        mapping_json(mentioned) if mentioned else None,
+                        owner,
+                        owner_user_id,
+                        due.isoformat() if due else None,
+                        iso(now),
+                        entry.id,
+                    ],
+                )
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
         edited = self.entry_by_id(entry.id)
         assert edited is not None

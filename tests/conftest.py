@@ -69,7 +69,7 @@ class Bot:
         self.opener = StoreOpener(self.db_path)
         listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS)
         app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)
-        self.server = ServerThread(app, listeners=listeners).start()
+        self.server = ServerThread(app, SECRET, listeners=listeners).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 

@@ -283,5 +283,5 @@ def test_export_command_uploads_the_referat_to_the_channel(bot: Bot, fake: FakeS
     assert uploaded[0].name.endswith(".md")
     assert "Politidirektør Helle Kyndesen orienterede om flerårsaftalen." in uploaded[0].text
     assert uploaded[0].channel == "C1"
-    assert "Vælg md, txt eller docx" in bot.cmd("eksport pdf")
+    assert "Vælg md, txt, docx eller pdf" in bot.cmd("eksport odt")
     assert len(fake.files) == 1

@@ -15,13 +15,10 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from storage.records import utc_clock
 from storage.store import Store
 
 _KEY = "referat_deps"
-
-
-def utc_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -86,6 +86,16 @@ def referat(
             with after_ack(respond):
                 # A smaller set may leave nobody missing: then this completes the approval.
                 publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+        case ExportRequested(meeting=meeting, format="pdf"):
+            # Laying out a PDF can take longer than Slack waits for the acknowledgement.
+            ack(response_type="ephemeral", text="Referatet sættes op som PDF/A og lægges i kanalen …")
+            with after_ack(respond):
+                try:
+                    content, name = export_bytes(store, meeting.id, "pdf", now=sender.now)
+                except ExportError as error:
+                    respond(response_type="ephemeral", text=slack_safe(str(error)))
+                    return
+                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
         case ExportRequested(meeting=meeting, format=fmt):
             try:
                 content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
