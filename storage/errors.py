@@ -47,3 +47,25 @@ class EntryNotFound(StoreError):
     def __init__(self, seq: int) -> None:
         super().__init__(f"no live entry {seq}")
         self.seq = seq
+
+
+class NoChannel(StoreError):
+    """An imported meeting has no channel to hold the next meeting in."""
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__(f"meeting {meeting_id} has no channel")
+        self.meeting_id = meeting_id
+
+
+class AnotherMeetingStarted(StoreError):
+    def __init__(self, channel_id: str) -> None:
+        super().__init__(f"another meeting was started in {channel_id} meanwhile")
+        self.channel_id = channel_id
+
+
+class ActionNotOpen(StoreError):
+    """The action does not exist, its entry was deleted, or it is already done."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"action {number} cannot be marked done")
+        self.number = number

@@ -12,7 +12,26 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from storage.records import AgendaItem, Draft, Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import Action, AgendaItem, Draft, Entry, EntryKind, Meeting, MeetingStatus, Participant
+
+# The meetings columns, for queries that read a meeting beside another table's row.
+MEETING_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "place",
+    "time_of_day",
+    "status",
+    "channel_id",
+    "starter_user_id",
+    "opening",
+    "source_name",
+    "content_hash",
+    "created_utc",
+    "approved_utc",
+    "team_id",
+    "enterprise_id",
+)
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -186,4 +205,15 @@ def draft_from(r: dict[str, Any]) -> Draft:
         message_ts=r["message_ts"],
         thread_ts=r["thread_ts"],
         approvers=tuple(json.loads(r["approvers"])) if r.get("approvers") else None,
+    )
+
+
+def action_from(r: dict[str, Any]) -> Action:
+    return Action(
+        number=r["number"],
+        entry=entry_from(r),
+        meeting=meeting_from({c: r[f"m_{c}"] for c in MEETING_COLUMNS}),
+        done_utc=parse_dt(r["done_utc"]),
+        done_by=r["done_by"],
+        done_note=r["done_note"],
     )

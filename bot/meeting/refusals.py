@@ -6,7 +6,16 @@ the person is told, in Danish, is decided here, by the layer that talks to peopl
 
 from __future__ import annotations
 
-from storage.errors import AgendaInUse, EntryNotFound, MeetingAlreadyOpen, MeetingNotFound, StoreError
+from storage.errors import (
+    ActionNotOpen,
+    AgendaInUse,
+    AnotherMeetingStarted,
+    EntryNotFound,
+    MeetingAlreadyOpen,
+    MeetingNotFound,
+    NoChannel,
+    StoreError,
+)
 
 
 def worded(error: StoreError) -> str:
@@ -24,4 +33,10 @@ def worded(error: StoreError) -> str:
             return f"Der er intet indlæg nr. {seq} i mødet. Se numrene med /referat status."
         case MeetingNotFound(meeting_id=meeting_id):
             return f"Mødet med id {meeting_id} findes ikke."
+        case NoChannel():
+            return "Et importeret møde har ingen kanal at holde det næste møde i."
+        case AnotherMeetingStarted():
+            return "Der er startet et andet møde i kanalen imens. Se det med /referat status."
+        case ActionNotOpen(number=number):
+            return f"Opgave nr. {number} kan ikke markeres udført."
     return "Databasen afviste ændringen. Intet er ændret."

@@ -23,10 +23,10 @@ from bot.approval.rules import approval_line, final_text
 from bot.referat.compile import referat_text
 from bot.referat.export import ExportError, export_bytes
 from bot.slack.drafts import entries_snapshot
-from conftest import Bot
-from slack_fake import FakeSlack
 from storage.records import EntryKind, Meeting
 from storage.store import Store, StoreOpener
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 DRAFTED = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
 APPROVED = dt.datetime(2024, 3, 21, 8, 0, tzinfo=dt.UTC)
@@ -237,7 +237,7 @@ def test_slack_export_pdf_uploads_a_pdf_a_to_the_channel(bot: Bot, fake: FakeSla
     bot.cmd("dagsorden\n1. Regnskab")
     bot.cmd("ad 1 orienterede om regnskabet.", user="UHELLE")
     assert "PDF/A" in bot.cmd("eksport pdf")
-    uploaded = fake.wait_for(lambda: fake.files)
+    uploaded = fake.wait_for(lambda: fake.files, timeout=20.0)  # rendering a PDF on a busy machine
     assert uploaded[0].name == "referat-2024-03-19-udkast.pdf"
     assert uploaded[0].channel == "C1"
     reader = PdfReader(io.BytesIO(uploaded[0].content))

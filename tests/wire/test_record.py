@@ -14,8 +14,8 @@ import re
 from docx import Document
 
 from bot.slack import ids
-from conftest import Bot
-from slack_fake import FakeMessage, FakeSlack
+from support.app import Bot
+from support.slack_fake import FakeMessage, FakeSlack
 
 PEOPLE = (
     "deltager <@UHELLE> | Politidirektør | politiet",

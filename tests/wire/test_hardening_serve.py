@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from conftest import SECRET
-from slack_fake import FakeSlack
-from slack_requests import SlackSender, slash_command_body
+from support.app import SECRET
+from support.slack_fake import FakeSlack
+from support.slack_requests import SlackSender, slash_command_body
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FORGED = "\n2026-11-27 13:00:00,000 INFO bot.approval: meeting 7 approved by UHELLE"
 
 

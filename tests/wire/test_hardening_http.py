@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.slack.gate import MAX_BODY_BYTES
-from conftest import SECRET, Bot
-from slack_requests import mention_event, sign, slash_command_body
+from support.app import SECRET, Bot
+from support.slack_requests import mention_event, sign, slash_command_body
 
 FORGED_LINE = "\n2026-11-27 13:00:00,000 INFO bot.approval: meeting 7 approved by UHELLE"
 
