@@ -116,6 +116,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "item": "Ad",
         "opening": "Indledning",
         "draft": "udkast",
+        "cancelled": "aflyst",
         "link": "referat",
         "decision": "Beslutning",
         "action": "Opfølgning",
@@ -141,6 +142,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "item": "Item",
         "opening": "Opening",
         "draft": "draft",
+        "cancelled": "cancelled",
         "link": "minutes",
         "decision": "Decision",
         "action": "Follow-up",
@@ -297,6 +299,8 @@ def _meeting_line(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
     line = f"*{hit.meeting_title}*, {format_date(hit.meeting_date, lang)}"
     if hit.meeting_status == "open":
         line += f" ({labels['draft']})"
+    elif hit.meeting_status == "cancelled":
+        line += f" ({labels['cancelled']})"
     link = links.get(hit.meeting_id)
     if link:
         line += f" – <{link}|{labels['link']}>"

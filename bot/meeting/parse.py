@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from bot.text.dates import TZ, DateError, parse_date
+from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
 from storage.errors import ReferatError
 from storage.records import EntryKind
@@ -94,8 +94,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "ret",
         ("edit", "rediger"),
-        f"{COMMAND} ret <nr> <ny tekst>",
-        "Ret teksten i en notering. Numrene står i status.",
+        f"{COMMAND} ret <nr> <ny tekst>\n{COMMAND} ret møde <titel> | <dato> | <sted>",
+        "Ret teksten i en notering (numrene står i status), eller mødets titel, dato og sted.",
         f"{COMMAND} ret 12 Der var enighed om at fortsætte samarbejdet.",
     ),
     Subcommand(
@@ -104,6 +104,20 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} slet <nr>",
         "Slet en notering. Numrene står i status.",
         f"{COMMAND} slet 12",
+    ),
+    Subcommand(
+        "fjern",
+        ("remove",),
+        f"{COMMAND} fjern <navn eller @bruger>",
+        "Fjern en deltager eller et afbud, der ikke har noteringer.",
+        f"{COMMAND} fjern Claus Nørgaard",
+    ),
+    Subcommand(
+        "aflys",
+        ("cancel",),
+        f"{COMMAND} aflys",
+        "Aflys mødet. Det bliver i arkivet, markeret som aflyst.",
+        f"{COMMAND} aflys",
     ),
     Subcommand(
         "status",
@@ -253,6 +267,24 @@ class DeleteEntry:
 
 
 @dataclass(frozen=True)
+class EditMeeting:
+    """`ret møde <titel> | <dato> | <sted>`: the meeting's frame, read as `start` reads it."""
+
+    meeting: StartMeeting
+
+
+@dataclass(frozen=True)
+class RemovePerson:
+    name: str | None
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     pass
 
@@ -311,6 +343,9 @@ Command: TypeAlias = (
     | Undo
     | EditEntry
     | DeleteEntry
+    | EditMeeting
+    | RemovePerson
+    | CancelMeeting
     | ShowStatus
     | CompileDraft
     | ShowHelp
@@ -412,12 +447,42 @@ def _split_time_of_day(date_text: str) -> tuple[str, str | None]:
     return date_text, None
 
 
+_DATE_IN_TITLE = re.compile(
+    r"(?:,?\s+(?:den|d\.))?\s+(?P<date>[0-9]{1,2}\.?\s*(?:"
+    + "|".join(MONTHS_DA)
+    + r")\s+[0-9]{4}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})(?![\w.-])",
+    re.IGNORECASE,
+)
+
+
+def _date_in_title(sub: Subcommand, title: str, now: dt.datetime) -> str | None:
+    """`start Kredsrådsmøde … 19. marts 2024 rådhuset i Holstebro`: the reading with `|` to propose."""
+    m = _DATE_IN_TITLE.search(title)
+    if m is None:
+        return None
+    try:
+        parse_date(m["date"], now=now, lang="da")
+    except DateError:
+        return None
+    head = title[: m.start()].strip(" ,")
+    place = re.sub(r"^(?:på|i)\s+(?=\S)", "", title[m.end() :].strip(" ,"), flags=re.IGNORECASE)
+    if not head:
+        return None
+    fields = [head, m["date"]] + ([place] if place else [])
+    return (
+        f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
+        "Adskil titel, dato og sted med |. Er datoen en del af titlen, så skriv | efter titlen."
+    )
+
+
 def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     fields = _split_fields(rest)
     _check_field_count(sub, fields, 3)
     title = fields[0]
     if not title:
         raise _fail(sub, "Mødet mangler en titel.")
+    if len(fields) == 1 and (proposal := _date_in_title(sub, title, now)):
+        raise CommandError(proposal)
     date_text, time_of_day = _split_time_of_day(fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
@@ -449,7 +514,42 @@ def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, 
     return name, user_id, title, organisation
 
 
+# Words that end a `deltager` line typed without `|`: an organisation, or a word that is a title.
+_ORGANISATION_WORDS = frozenset(
+    {"politiet", "kommunen", "regionen", "anklagemyndigheden", "kriminalforsorgen", "staten", "beredskabet"}
+)
+_TITLE_ENDINGS = re.compile(
+    r"\w*(?:direktør|chef|inspektør|konsulent|mester|formand|forkvinde|leder|anklager|sekretær|"
+    r"medarbejder|betjent|assistent|rådgiver|referent|kommissær|fuldmægtig|koordinator)",
+    re.IGNORECASE,
+)
+
+
+def _participant_reading(sub: Subcommand, rest: str) -> str | None:
+    """`deltager Helle Kyndesen Politidirektør politiet`: the reading with `|` to propose."""
+    if "|" in rest:
+        return None
+    words = rest.split()
+    org = words.pop() if len(words) > 2 and words[-1].casefold() in _ORGANISATION_WORDS else None
+    at = next(
+        (i for i, w in enumerate(words) if i > 0 and _TITLE_ENDINGS.fullmatch(w.rstrip(",")) is not None),
+        None,
+    )
+    if at is None and org is None:
+        return None
+    who, title = (words[:at], words[at:]) if at is not None else (words, [])
+    if not who:
+        return None
+    fields = [" ".join(who), " ".join(title).strip(",")] + ([org] if org else [])
+    return (
+        f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
+        "Adskil navn, titel og organisation med |. Er det hele et navn, så skriv | efter navnet."
+    )
+
+
 def _parse_participant(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if proposal := _participant_reading(sub, rest):
+        raise CommandError(proposal)
     return AddParticipant(*_person_fields(sub, rest))
 
 
@@ -658,6 +758,10 @@ def _parse_seq(sub: Subcommand, rest: str) -> tuple[int, str]:
 
 
 def _parse_edit(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if m := re.match(r"\s*(?:møde|moede|meeting)(?![\w-])\s*:?", rest, re.IGNORECASE):
+        start = _parse_start(sub, rest[m.end() :], now)
+        assert isinstance(start, StartMeeting)
+        return EditMeeting(start)
     seq, after = _parse_seq(sub, rest)
     text = re.sub(r"^[ \t]*[:.\-–—]?", "", after, count=1).strip()
     if not text:
@@ -670,6 +774,13 @@ def _parse_delete(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if after.strip().strip("."):
         raise _fail(sub, f'Slet tager kun ét nummer, ikke "{_echo(after.strip())}".')
     return DeleteEntry(seq)
+
+
+def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if "|" in rest:
+        raise _fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
+    name, user_id, _, _ = _person_fields(sub, rest)
+    return RemovePerson(None if user_id else name, user_id)
 
 
 def _parse_approvers(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -757,6 +868,8 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "fortryd": _no_arguments(Undo()),
     "ret": _parse_edit,
     "slet": _parse_delete,
+    "fjern": _parse_remove,
+    "aflys": _no_arguments(CancelMeeting()),
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
     "godkendere": _parse_approvers,
@@ -809,6 +922,8 @@ def parse_command(text: str, *, now: dt.datetime) -> Command:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     if not text.strip():
         return ShowHelp(None)
+    if suggestion := _meant_ad(text):
+        raise CommandError(suggestion)
     m = _FIRST_WORD.match(text)
     if m is None:
         raise _unknown(text.split()[0])
@@ -816,6 +931,28 @@ def parse_command(text: str, *, now: dt.datetime) -> Command:
     if sub is None:
         raise _unknown(m["word"])
     return _PARSERS[sub.name](sub, text[m.end() :], now)
+
+
+_ITEM_FIRST = re.compile(
+    r"\s*(?:pkt\.?\s*|punkt\s+)?(?P<num>[0-9]{1,4})(?![0-9.,][0-9])\s*[.:)\-–]?\s*(?P<rest>.*)", re.S | re.I
+)
+_NAME_FIRST = re.compile(r"\s*(?P<name>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)\s+\S")
+
+
+def _meant_ad(text: str) -> str | None:
+    """`/referat 2 …` or `/referat Helle Kyndesen takkede …`: an entry without `ad`; say how to write it."""
+    if m := _ITEM_FIRST.fullmatch(text):
+        rest = m["rest"].strip()
+        if rest:
+            return f"Mente du: {COMMAND} ad {m['num']} {_echo(rest)}\nSkriv ad foran punktets nummer."
+        return None
+    first = text.split()[0]
+    if subcommand(first) is None and _NAME_FIRST.match(text):
+        return (
+            f"Mente du: {COMMAND} ad <punkt> {_echo(text.strip())}\n"
+            f"Skriv ad og punktets nummer foran teksten, fx {COMMAND} ad 1 {_echo(text.strip())}"
+        )
+    return None
 
 
 def help_text(topic: str | None = None) -> str:

@@ -95,6 +95,11 @@ def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) ->
             "Importeret referat – godkendelse ukendt",
             f"referat-{day}",
         )
+    if meeting.status is MeetingStatus.CANCELLED:
+        referat = dataclasses.replace(compile_referat(document), draft_marker="AFLYST – mødet blev aflyst")
+        return PreparedExport(
+            meeting, document, referat, render_text(referat), "Aflyst møde", f"referat-{day}-aflyst"
+        )
     draft = store.latest_draft(meeting.id)
     if draft is not None:
         drafted = compile_referat(document, version=draft.version, draft_date=_local_day(draft.created_utc))

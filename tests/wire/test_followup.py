@@ -14,6 +14,8 @@ from test_capture import log_meeting
 
 from bot.slack import ids
 from storage.records import MeetingStatus
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 
 def with_actions(bot: Bot) -> None:
