@@ -69,3 +69,9 @@ class ActionNotOpen(StoreError):
     def __init__(self, number: int) -> None:
         super().__init__(f"action {number} cannot be marked done")
         self.number = number
+
+
+class ParticipantNotFound(StoreError):
+    def __init__(self, participant_id: int) -> None:
+        super().__init__(f"no participant {participant_id} in the meeting")
+        self.participant_id = participant_id

@@ -30,6 +30,7 @@ from storage.errors import (
     MeetingAlreadyOpen,
     MeetingNotFound,
     NoChannel,
+    ParticipantNotFound,
 )
 from storage.migrations import ITEM_KEY_FACTOR
 from storage.records import (
@@ -477,7 +478,7 @@ class Store:
         with self._write():
             before = self.meeting(meeting_id)
             if before is None:
-                raise StoreError(f"Mødet med id {meeting_id} findes ikke.")
+                raise MeetingNotFound(meeting_id)
             values: dict[str, Any] = {"title": title}
             if date is not None:
                 values["date"] = date.isoformat()
@@ -521,7 +522,7 @@ class Store:
                 )
             )
             if not rows:
-                raise StoreError("Personen står ikke på listen.")
+                raise ParticipantNotFound(participant_id)
             self.db.execute(
                 "update entries set speaker_id = null, speakers = null where meeting_id = ? and speaker_id = ?",
                 [meeting_id, participant_id],
@@ -529,7 +530,7 @@ class Store:
             self.db.execute("delete from participants where id = ?", [participant_id])
             self._audit(
                 meeting_id, None, user_id, "remove",
-                json.dumps(_asdict(_participant(rows[0])), ensure_ascii=False), None, now,
+                json.dumps(participant_fields(participant_from(rows[0])), ensure_ascii=False), None, now,
             )  # fmt: skip
 
     def mark_approved(self, meeting_id: int, now: dt.datetime) -> None:

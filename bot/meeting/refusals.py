@@ -14,6 +14,7 @@ from storage.errors import (
     MeetingAlreadyOpen,
     MeetingNotFound,
     NoChannel,
+    ParticipantNotFound,
     StoreError,
 )
 
@@ -37,6 +38,8 @@ def worded(error: StoreError) -> str:
             return "Et importeret møde har ingen kanal at holde det næste møde i."
         case AnotherMeetingStarted():
             return "Der er startet et andet møde i kanalen imens. Se det med /referat status."
+        case ParticipantNotFound():
+            return "Personen står ikke på listen."
         case ActionNotOpen(number=number):
             return f"Opgave nr. {number} kan ikke markeres udført."
     return "Databasen afviste ændringen. Intet er ændret."

@@ -7,8 +7,6 @@ nothing (UCLAUS), and someone from elsewhere (UOTHER) who must not see the chann
 from __future__ import annotations
 
 import pytest
-from conftest import Bot
-from slack_fake import FakeSlack
 from test_approval import click, post_draft
 from test_capture import log_meeting
 
