@@ -19,6 +19,7 @@ PURE = [
     "slack/blocks",
     "archive/question",
     "archive/answer",
+    "archive/facts",
     "importing/parse",
     "slack/ids",
 ]
