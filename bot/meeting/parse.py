@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
+from bot.text.hygiene import clean_input
 from storage.errors import ReferatError
 from storage.records import EntryKind
 
@@ -440,10 +441,16 @@ def normalise_organisation(raw: str | None) -> str | None:
 _TIME_OF_DAY = re.compile(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", re.IGNORECASE)
 
 
-def _split_time_of_day(date_text: str) -> tuple[str, str | None]:
-    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`)."""
+def _split_time_of_day(sub: Subcommand, date_text: str) -> tuple[str, str | None]:
+    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`); `kl. 25.99` is refused."""
     if m := _TIME_OF_DAY.search(date_text):
-        return date_text[: m.start()].strip(" ,"), m["time"].strip()
+        time_of_day = m["time"].strip()
+        if impossible := impossible_time(time_of_day):
+            raise _fail(
+                sub,
+                f"Klokkeslættet {impossible} findes ikke: timerne går fra 0 til 23, minutterne fra 0 til 59.",
+            )
+        return date_text[: m.start()].strip(" ,"), time_of_day
     return date_text, None
 
 
@@ -483,7 +490,7 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         raise _fail(sub, "Mødet mangler en titel.")
     if len(fields) == 1 and (proposal := _date_in_title(sub, title, now)):
         raise CommandError(proposal)
-    date_text, time_of_day = _split_time_of_day(fields[1] if len(fields) > 1 else "")
+    date_text, time_of_day = _split_time_of_day(sub, fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
             meeting_date = parse_date(date_text, now=now, lang="da")
@@ -496,6 +503,19 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     # The referat writes `Mødet blev afholdt på <sted>`, so a typed `på` would be doubled.
     place = re.sub(r"^på\s+", "", place, flags=re.IGNORECASE)
     return StartMeeting(title, meeting_date, date_given, place or None, time_of_day)
+
+
+# `14.00`, `9:30`, `kl. 14`: hours and minutes as written after `kl.`; `14.00-16.00` has two.
+_CLOCK = re.compile(r"(?<![0-9])(?P<h>[0-9]{1,2})(?:[.:](?P<m>[0-9]{1,2}))?(?![0-9])")
+
+
+def impossible_time(text: str) -> str | None:
+    """The first clock time in `text` that no clock shows (`25.99`, `14.60`), else None."""
+    for m in _CLOCK.finditer(text):
+        hours, minutes = int(m["h"]), int(m["m"] or 0)
+        if hours > 24 or minutes > 59 or (hours == 24 and minutes > 0):
+            return m.group(0)
+    return None
 
 
 def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, str | None, str | None]:
@@ -840,7 +860,7 @@ def _parse_done(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 def _parse_next(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     fields = _split_fields(rest)
     _check_field_count(sub, fields, 2)
-    date_text, time_of_day = _split_time_of_day(fields[0])
+    date_text, time_of_day = _split_time_of_day(sub, fields[0])
     meeting_date = None
     if date_text:
         try:
@@ -919,7 +939,8 @@ _FIRST_WORD = re.compile(r"\s*(?P<word>\?|[^\W\d_]+)")
 
 def parse_command(text: str, *, now: dt.datetime) -> Command:
     """Turn everything after `/referat` into a Command; raise CommandError with a Danish message."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    # Control, bidi and zero-width characters never reach a title, a name or an entry.
+    text = clean_input(unicodedata.normalize("NFC", text)).replace("\u00a0", " ")
     if not text.strip():
         return ShowHelp(None)
     if suggestion := _meant_ad(text):
