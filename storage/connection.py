@@ -13,8 +13,9 @@ from sqlite_utils import Database
 
 from storage.migrations import migrations
 
-# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
-# gets "database is locked" and the user is asked to try again rather than the request timing out.
+# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this in
+# total (waiting for this process's other writers and for other processes) gets "database is
+# locked", and the user is asked to try again rather than the request timing out.
 BUSY_TIMEOUT_MS = 2000
 
 

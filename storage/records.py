@@ -24,6 +24,9 @@ class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
     ACTION = "action"
+    DISSENT = "dissent"  # a participant's own dissent on the item, entered in the record (protokollat)
+    CONFLICT = "conflict"  # the person (speaker_id) was inhabil and took no part in the item
+    AWAY = "away"  # the person (speaker_id) was not present during the item
 
 
 class MeetingStatus(StrEnum):

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,10 +118,18 @@ class Store:
             with self.db.atomic():
                 yield
             return
+        # One budget for both waits, the queue in this process and SQLite's busy handler (another
+        # process writing): a command answers within Slack's 3 s either stored or "try again".
+        started = time.monotonic()
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
+            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             try:
                 yield
             except BaseException:
