@@ -1,4 +1,4 @@
-"""The `referat` command: serve, console, import, ask, export, meetings — one function each.
+"""The `referat` command: serve, console, import, ask, export, meetings, verify — one function each.
 
 Every user error ends with a Danish message on stderr and a non-zero exit, never a traceback.
 """
@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
 
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
     meetings.set_defaults(func=cmd_meetings)
+
+    verify = sub.add_parser("verify", help="kontrollér at ingen godkendt tekst er ændret (hash-kæden)")
+    verify.set_defaults(func=cmd_verify)
     return parser
 
 
@@ -138,6 +141,15 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 
     print(meetings_table(StoreOpener(settings.db_path)()))
     return 0
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.archive.verify import report, verify_archive
+    from storage.store import StoreOpener
+
+    result = verify_archive(StoreOpener(settings.db_path)())
+    print(report(result), file=sys.stdout if result.whole else sys.stderr)
+    return 0 if result.whole else 1
 
 
 def _now() -> dt.datetime:

@@ -237,7 +237,7 @@ def test_slack_export_pdf_uploads_a_pdf_a_to_the_channel(bot: Bot, fake: FakeSla
     bot.cmd("dagsorden\n1. Regnskab")
     bot.cmd("ad 1 orienterede om regnskabet.", user="UHELLE")
     assert "PDF/A" in bot.cmd("eksport pdf")
-    uploaded = fake.wait_for(lambda: fake.files)
+    uploaded = fake.wait_for(lambda: fake.files, timeout=20.0)  # rendering a PDF on a busy machine
     assert uploaded[0].name == "referat-2024-03-19-udkast.pdf"
     assert uploaded[0].channel == "C1"
     reader = PdfReader(io.BytesIO(uploaded[0].content))
