@@ -341,7 +341,8 @@ def test_rate_limited_update_of_the_draft_is_retried(
 ) -> None:
     logged_meeting(bot)
     bot.cmd("udkast")
-    top = fake.wait_for(lambda: drafts_posted(fake))[0]
+    fake.wait_for(lambda: [r for r in fake.responses if "Udkast v1" in r.text])  # stored where it went
+    top = drafts_posted(fake)[0]
     bot.cmd("ad 2 oplyste om Boligtotale.", user="USTOVE")
     fake.fail_next("chat.update", status=429, retry_after=1)
     fake.fail_next("chat.postMessage", status=429, retry_after=1)
