@@ -19,12 +19,16 @@ class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
     ACTION = "action"
+    DISSENT = "dissent"  # a participant's own dissent on the item, entered in the record (protokollat)
+    CONFLICT = "conflict"  # the person (speaker_id) was inhabil and took no part in the item
+    AWAY = "away"  # the person (speaker_id) was not present during the item
 
 
 class MeetingStatus(StrEnum):
     OPEN = "open"  # being logged in Slack
     APPROVED = "approved"  # locked: the approved text is final
     IMPORTED = "imported"  # came from an existing document; approval status unknown
+    CANCELLED = "cancelled"  # `/referat aflys`: kept in the archive, marked as cancelled
 
 
 @dataclass(frozen=True)
