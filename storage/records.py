@@ -185,6 +185,20 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """A direct message scheduled in Slack to remind an action's owner."""
+
+    id: int
+    action_number: int
+    kind: str  # "before" or "morning"
+    post_at: dt.datetime
+    user_id: str
+    channel_id: str
+    text: str
+    scheduled_message_id: str
+
+
+@dataclass(frozen=True)
 class MeetingDocument:
     """Everything needed to render a referat: a meeting with its people, agenda and live entries."""
 

@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.config import DEFAULT_REMINDER_DAYS
 from bot.text.hygiene import clean_input
 from storage.store import Store
 
@@ -31,6 +32,7 @@ class Deps:
 
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
 
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
