@@ -517,11 +517,17 @@ def _browse(
         where.extend(who).add("union all select x.id from participants p join entries x")
         where.add("on x.meeting_id = p.meeting_id where").extend(who)
         where.add("and ((x.attributed = 1 and instr(x.text, p.name) > 0) or x.owner = p.name))")
-    page = _Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
+    # One pass counts and pages (the people's entries are gathered once); a page beyond the last
+    # hit has no rows to carry the count, so only then is it counted apart.
+    page = _Sql().add(
+        "select e.id, 0, 0.0, count(*) over () from meetings m join entries e on e.meeting_id = m.id where"
+    )
     page.extend(where).add(
         "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
     )
     rows = list(db.execute(page.text, page.params).fetchall())
+    if rows or offset == 0:
+        return rows, int(rows[0][3]) if rows else 0
     count = _Sql().add("select count(*) from entries e where").extend(where)
     total = int(db.execute(count.text, count.params).fetchone()[0])
     return rows, total
