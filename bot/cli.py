@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
+from bot.text.hygiene import escape_controls
 
 EXIT_USAGE = 2
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         code: int = args.func(args, settings)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return EXIT_USAGE
     return code
 
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
     export.add_argument("--format", choices=("md", "txt", "docx", "pdf"), default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
+    export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
@@ -73,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
+    from bot.slack import reminders
+    from bot.slack.context import utc_clock
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
@@ -83,7 +87,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_safe_api_url()
     check_slack(settings)
     warm_up()
-    app = create_app(settings, StoreOpener(settings.db_path))
+    opener = StoreOpener(settings.db_path)
+    app = create_app(settings, opener)
+    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)
@@ -117,7 +124,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
     answer = answer_question(store, question, now=_now(), page=args.page)
-    print(answer.text)
+    print(escape_controls(answer.text, keep_layout=True))
     return 0
 
 
@@ -127,11 +134,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=_now())
+        path = export_meeting(store, args.meeting, args.format, args.out, now=_now(), force=args.force)
     except ExportError as error:
-        print(error, file=sys.stderr)
+        print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
-    print(f"Skrev {path}")
+    print(escape_controls(f"Skrev {path}"))
     return 0
 
 
@@ -139,7 +146,7 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.referat.export import meetings_table
     from storage.store import StoreOpener
 
-    print(meetings_table(StoreOpener(settings.db_path)()))
+    print(escape_controls(meetings_table(StoreOpener(settings.db_path)()), keep_layout=True))
     return 0
 
 

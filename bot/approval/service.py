@@ -29,6 +29,7 @@ from bot.approval.rules import (
     short_stamp,
     stamp,
 )
+from bot.text.hygiene import clean_input
 from storage.records import Comment, Draft, Meeting, MeetingStatus
 from storage.store import ApprovedReferat, Store
 
@@ -169,7 +170,7 @@ def comment(
     latest = store.latest_draft(meeting.id)
     if latest is None:
         return NotRecorded("Der er intet udkast at kommentere endnu.")
-    text = text.strip()
+    text = clean_input(text).strip()
     if not text:
         return NotRecorded("Skriv hvad der skal rettes.")
     kept = store.add_comment(

@@ -856,7 +856,7 @@ class Console:
         from bot.referat.export import ExportError, write_file
 
         try:
-            write_file(path.expanduser(), chosen.content)
+            write_file(path.expanduser(), chosen.content, hint="Vælg et andet navn, eller slet den først.")
         except ExportError as error:
             self._note(str(error))
             return
@@ -960,6 +960,7 @@ def run_console(
     secret = secrets.token_hex(32)
     try:
         with ConsoleSlack(printer) as slack:
+            slack.scheduled.clock = clock or utc_clock
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )

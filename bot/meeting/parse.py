@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
+from bot.text.hygiene import clean_input
 from storage.records import EntryKind
 
 COMMAND = "/referat"
@@ -131,6 +132,27 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} udkast",
         "Saml et udkast til referatet.",
         f"{COMMAND} udkast",
+    ),
+    Subcommand(
+        "protokollat",
+        ("dissent", "protokol"),
+        f"{COMMAND} protokollat <punkt> <tekst>",
+        "Få din egen afvigende mening ført til protokol under et punkt (kun for dig selv).",
+        f"{COMMAND} protokollat 3 Jeg kan ikke støtte forslaget, fordi det ikke er finansieret.",
+    ),
+    Subcommand(
+        "inhabil",
+        ("conflict",),
+        f"{COMMAND} inhabil <punkt> <navn eller @bruger>",
+        "Notér at en deltager var inhabil og ikke deltog i behandlingen af punktet (referenten).",
+        f"{COMMAND} inhabil 4 @lars",
+    ),
+    Subcommand(
+        "fravær",
+        ("away", "fravaer", "fravar"),
+        f"{COMMAND} fravær <punkt> <navn eller @bruger>",
+        "Notér at en deltager ikke deltog under punktet (referenten).",
+        f"{COMMAND} fravær 2 Helle Støve",
     ),
     Subcommand(
         "godkendere",
@@ -333,8 +355,20 @@ class NextMeeting:
     time_of_day: str | None = None
 
 
+@dataclass(frozen=True)
+class ItemNote:
+    """`protokollat`, `inhabil`, `fravær`: a dissent on an item, or who took no part in it."""
+
+    kind: EntryKind  # DISSENT, CONFLICT or AWAY
+    item_number: int
+    text: str  # the dissent as typed; for inhabil and fravær the person as typed
+    user_id: str | None = None  # inhabil/fravær: the person's mention
+    name: str | None = None  # inhabil/fravær: the person's name as typed (without the mention)
+
+
 Command: TypeAlias = (
     StartMeeting
+    | ItemNote
     | AddParticipant
     | AddAbsent
     | SetAgenda
@@ -439,10 +473,16 @@ def normalise_organisation(raw: str | None) -> str | None:
 _TIME_OF_DAY = re.compile(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", re.IGNORECASE)
 
 
-def _split_time_of_day(date_text: str) -> tuple[str, str | None]:
-    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`)."""
+def _split_time_of_day(sub: Subcommand, date_text: str) -> tuple[str, str | None]:
+    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`); `kl. 25.99` is refused."""
     if m := _TIME_OF_DAY.search(date_text):
-        return date_text[: m.start()].strip(" ,"), m["time"].strip()
+        time_of_day = m["time"].strip()
+        if impossible := impossible_time(time_of_day):
+            raise _fail(
+                sub,
+                f"Klokkeslættet {impossible} findes ikke: timerne går fra 0 til 23, minutterne fra 0 til 59.",
+            )
+        return date_text[: m.start()].strip(" ,"), time_of_day
     return date_text, None
 
 
@@ -467,7 +507,7 @@ def _date_in_title(sub: Subcommand, title: str, now: dt.datetime) -> str | None:
     place = re.sub(r"^(?:på|i)\s+(?=\S)", "", title[m.end() :].strip(" ,"), flags=re.IGNORECASE)
     if not head:
         return None
-    fields = [head, m["date"]] + ([place] if place else [])
+    fields = [_echo(head), m["date"]] + ([_echo(place)] if place else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
         "Adskil titel, dato og sted med |. Er datoen en del af titlen, så skriv | efter titlen."
@@ -482,7 +522,7 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         raise _fail(sub, "Mødet mangler en titel.")
     if len(fields) == 1 and (proposal := _date_in_title(sub, title, now)):
         raise CommandError(proposal)
-    date_text, time_of_day = _split_time_of_day(fields[1] if len(fields) > 1 else "")
+    date_text, time_of_day = _split_time_of_day(sub, fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
             meeting_date = parse_date(date_text, now=now, lang="da")
@@ -495,6 +535,19 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     # The referat writes `Mødet blev afholdt på <sted>`, so a typed `på` would be doubled.
     place = re.sub(r"^på\s+", "", place, flags=re.IGNORECASE)
     return StartMeeting(title, meeting_date, date_given, place or None, time_of_day)
+
+
+# `14.00`, `9:30`, `kl. 14`: hours and minutes as written after `kl.`; `14.00-16.00` has two.
+_CLOCK = re.compile(r"(?<![0-9])(?P<h>[0-9]{1,2})(?:[.:](?P<m>[0-9]{1,2}))?(?![0-9])")
+
+
+def impossible_time(text: str) -> str | None:
+    """The first clock time in `text` that no clock shows (`25.99`, `14.60`), else None."""
+    for m in _CLOCK.finditer(text):
+        hours, minutes = int(m["h"]), int(m["m"] or 0)
+        if hours > 24 or minutes > 59 or (hours == 24 and minutes > 0):
+            return m.group(0)
+    return None
 
 
 def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, str | None, str | None]:
@@ -539,7 +592,7 @@ def _participant_reading(sub: Subcommand, rest: str) -> str | None:
     who, title = (words[:at], words[at:]) if at is not None else (words, [])
     if not who:
         return None
-    fields = [" ".join(who), " ".join(title).strip(",")] + ([org] if org else [])
+    fields = [_echo(" ".join(who)), _echo(" ".join(title).strip(","))] + ([org] if org else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
         "Adskil navn, titel og organisation med |. Er det hele et navn, så skriv | efter navnet."
@@ -645,6 +698,28 @@ def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
         raise _fail(sub, f"Punkt {_echo(m['num'])} findes ikke: punkterne er nummereret fra 1.")
     after = re.sub(r"^[ \t]*[:.\-–—)]?", "", body[m.end() :], count=1)
     return int(m["num"]), after.strip()
+
+
+def _parse_dissent(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    number, body = _parse_item_number(sub, rest)
+    if not body:
+        raise _fail(sub, f"Skriv hvad du ønsker ført til protokol under punkt {number}.")
+    return ItemNote(EntryKind.DISSENT, number, body)
+
+
+def _note_on_person(kind: EntryKind) -> Callable[[Subcommand, str, dt.datetime], Command]:
+    def parse(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+        number, who = _parse_item_number(sub, rest)
+        mentions = list(_MENTION_RE.finditer(who))
+        if len(mentions) > 1:
+            raise _fail(sub, "Skriv én person ad gangen.")
+        name = _collapse(_MENTION_RE.sub(" ", who)) or None
+        if not mentions and name is None:
+            raise _fail(sub, f"Skriv hvem det gælder under punkt {number}: navn eller @bruger.")
+        user_id = mentions[0]["uid"] if mentions else None
+        return ItemNote(kind, number, _collapse(who), user_id, name)
+
+    return parse
 
 
 def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -839,7 +914,7 @@ def _parse_done(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 def _parse_next(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     fields = _split_fields(rest)
     _check_field_count(sub, fields, 2)
-    date_text, time_of_day = _split_time_of_day(fields[0])
+    date_text, time_of_day = _split_time_of_day(sub, fields[0])
     meeting_date = None
     if date_text:
         try:
@@ -871,6 +946,9 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "aflys": _no_arguments(CancelMeeting()),
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
+    "protokollat": _parse_dissent,
+    "inhabil": _note_on_person(EntryKind.CONFLICT),
+    "fravær": _note_on_person(EntryKind.AWAY),
     "godkendere": _parse_approvers,
     "eksport": _parse_export,
     "opgaver": _parse_actions,
@@ -918,7 +996,8 @@ _FIRST_WORD = re.compile(r"\s*(?P<word>\?|[^\W\d_]+)")
 
 def parse_command(text: str, *, now: dt.datetime) -> Command:
     """Turn everything after `/referat` into a Command; raise CommandError with a Danish message."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    # Control, bidi and zero-width characters never reach a title, a name or an entry.
+    text = clean_input(unicodedata.normalize("NFC", text)).replace("\u00a0", " ")
     if not text.strip():
         return ShowHelp(None)
     if suggestion := _meant_ad(text):

@@ -15,6 +15,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.config import DEFAULT_REMINDER_DAYS
+from bot.text.hygiene import clean_input
 from storage.store import Store
 
 _KEY = "referat_deps"
@@ -30,6 +32,7 @@ class Deps:
 
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
 
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
@@ -41,10 +44,12 @@ class Deps:
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}
-            name = profile.get("real_name") or user.get("real_name") or user.get("name")
+            raw = profile.get("real_name") or user.get("real_name") or user.get("name")
+            # A display name is typed by its owner: it gets the same hygiene as any other input.
+            name = " ".join(clean_input(str(raw or "")).split())
             if name:
-                self._names[user_id] = str(name)
-            return str(name) if name else None
+                self._names[user_id] = name
+            return name or None
 
         return lookup
 
