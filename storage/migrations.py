@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import chain
+from storage.search import ITEM_KEY_FACTOR
 
 migrations = Migrations("referat")
 
@@ -174,7 +175,6 @@ def m001_initial(db: Database) -> None:
 
 
 # An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
-ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
 
 
 # One search document per (meeting, agenda item): its key, and its text (title, sub-bullets,
@@ -521,6 +521,20 @@ def m040_meeting_search(db: Database) -> None:
     db.execute(
         f"create trigger participants_search_ad after delete on participants begin {rebuild('old.meeting_id')} end"
     )
+
+
+@migrations()
+def m041_live_entries_by_kind(db: Database) -> None:
+    """Listing every live entry of a kind (`hvilke opgaver er åbne?`) reads only an index, and a
+    person's actions are found by owner.
+
+    The answer needs each action's meeting, item, order and deadline to page and count them; with
+    those in the index, the rows themselves (long texts) are read only for the page shown, which
+    halves the time at 10,000 meetings. Before the owner index, "what must X do" read every entry
+    of every meeting X attended to compare owners.
+    """
+    db.table("entries").create_index(["kind", "deleted_utc", "meeting_id", "item_number", "seq", "due"])
+    db.table("entries").create_index(["owner", "meeting_id"])
 
 
 @migrations()
