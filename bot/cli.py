@@ -6,7 +6,6 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
 from bot.text.hygiene import escape_controls
+from storage.records import utc_clock
 
 EXIT_USAGE = 2
 
@@ -76,7 +76,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
     from bot.slack import reminders
-    from bot.slack.context import utc_clock
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
@@ -111,7 +110,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from storage.store import StoreOpener
 
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now())
+    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,7 +122,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    answer = answer_question(store, question, now=_now(), page=args.page)
+    answer = answer_question(store, question, now=utc_clock(), page=args.page)
     print(escape_controls(answer.text, keep_layout=True))
     return 0
 
@@ -134,7 +133,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=_now(), force=args.force)
+        path = export_meeting(store, args.meeting, args.format, args.out, now=utc_clock(), force=args.force)
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
@@ -157,10 +156,6 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     result = verify_archive(StoreOpener(settings.db_path)())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,10 @@ from slack_sdk import WebClient
 
 from bot.config import DEFAULT_REMINDER_DAYS
 from bot.text.hygiene import clean_input
+from storage.records import utc_clock
 from storage.store import Store
 
 _KEY = "referat_deps"
-
-
-def utc_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -28,8 +28,9 @@ from storage.chain import (
     next_link,
     text_hash,
 )
+from storage.connection import connect
 from storage.migrations import migrations
-from storage.store import Store, connect
+from storage.store import Store
 from support.app import Bot
 from support.slack_fake import FakeSlack
 

@@ -32,7 +32,6 @@ from bot.slack.context import deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
-from storage.store import StoreError
 
 
 def register(app: App) -> None:
@@ -53,7 +52,7 @@ def referat(
     try:
         command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
         outcome = handle_command(store, command, sender)
-    except (CommandError, Refusal, StoreError) as refusal:
+    except (CommandError, Refusal) as refusal:
         ack(response_type="ephemeral", text=slack_safe(str(refusal)))
         return
     match outcome:
