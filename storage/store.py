@@ -1028,12 +1028,12 @@ class Store:
     def open_meetings(self) -> list[Meeting]:
         """Every meeting still open (being logged, or its draft awaiting approval), newest first."""
         rows = self.db.query("select * from meetings where status = 'open' order by date desc, id desc")
-        return [_meeting(r) for r in rows]
+        return [meeting_from(r) for r in rows]
 
     def recent_meetings(self, limit: int) -> list[Meeting]:
         """The newest meetings of the archive by date, for a reader's filter to pick from."""
         rows = self.db.query("select * from meetings order by date desc, id desc limit ?", [limit])
-        return [_meeting(r) for r in rows]
+        return [meeting_from(r) for r in rows]
 
     def channel_meetings(self, channel_id: str) -> list[Meeting]:
         """Every meeting logged in the channel, newest first."""

@@ -15,7 +15,7 @@ from bot.meeting import parse as c
 from bot.meeting.handle import Refusal, Sender, handle_command
 from bot.slack import home, ids, reminders
 from bot.slack.context import deps_of
-from storage.store import StoreError
+from storage.errors import StoreError
 
 
 def register(app: App) -> None:
