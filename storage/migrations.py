@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import chain
+from storage.search import ITEM_KEY_FACTOR
 
 migrations = Migrations("referat")
 
@@ -174,7 +175,6 @@ def m001_initial(db: Database) -> None:
 
 
 # An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
-ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
 
 
 # One search document per (meeting, agenda item): its key, and its text (title, sub-bullets,
