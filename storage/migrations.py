@@ -601,6 +601,17 @@ def m051_reminders(db: Database) -> None:
 
 
 @migrations()
+def m052_entry_sources(db: Database) -> None:
+    """The Slack message an entry was made from ("Tilføj til referat"), so it can be found again."""
+    db.table("entry_sources").create(
+        {"entry_id": int, "channel_id": str, "message_ts": str, "permalink": str},
+        pk="entry_id",
+        not_null={"channel_id", "message_ts"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+
+
+@migrations()
 def m060_chain(db: Database) -> None:
     """The hash chain over approved texts (storage.chain): tamper evidence for the archive.
 
