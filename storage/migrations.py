@@ -420,3 +420,9 @@ def m020_access(db: Database) -> None:
     db.table("agenda_items").add_column("closed", int, not_null_default=0)
     db.table("entries").add_column("public", int, not_null_default=0)
     db.table("drafts").add_column("approvers", str)
+
+
+@migrations()
+def m021_meetings_by_team(db: Database) -> None:
+    """Finding meetings not yet given to a workspace is an index lookup, done before each question."""
+    db.table("meetings").create_index(["team_id"])

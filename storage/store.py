@@ -402,6 +402,9 @@ class Store:
         rows = self.db.query("select * from meetings order by date desc, id desc limit 1")
         return next((_meeting(r) for r in rows), None)
 
+    def has_unowned_meetings(self) -> bool:
+        return self.db.execute("select 1 from meetings where team_id is null limit 1").fetchone() is not None
+
     def adopt_meetings(self, team_id: str, enterprise_id: str | None) -> int:
         """Give meetings stored before workspaces were recorded to the installation's workspace."""
         with self._write():

@@ -104,11 +104,19 @@ def may_read(person: Person | None, meeting: MeetingAccess, directory: Directory
     return conversation.kind is Kind.PUBLIC and person.full_member_of(meeting.team_id)
 
 
+def sees_closed_items(user_id: str, meeting: MeetingAccess) -> bool:
+    """Whether the person was at the meeting as a linked participant or is its minute-taker.
+
+    Alone this is not enough: they must also may_read the meeting, and be answered privately.
+    """
+    return user_id == meeting.minute_taker or user_id in meeting.participants
+
+
 def may_read_closed(person: Person | None, meeting: MeetingAccess, directory: Directory) -> bool:
     """Whether the person may read the meeting's closed items when answered privately."""
     if person is None or not may_read(person, meeting, directory):
         return False
-    return person.user_id == meeting.minute_taker or person.user_id in meeting.participants
+    return sees_closed_items(person.user_id, meeting)
 
 
 def may_act(user_id: str, meeting: MeetingAccess, directory: Directory) -> bool:

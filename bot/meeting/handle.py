@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.approval import service as approval
+from bot.archive import access
 from bot.meeting import parse as c
 from bot.text.dates import TZ, format_long_da
 from storage.records import Entry, EntryKind, Meeting, MeetingStatus, Participant
@@ -102,17 +103,30 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
     refuse_if_approved(meeting)
     match command:
         case c.AddParticipant() | c.AddAbsent():
+            require_minute_taker(meeting, sender, "tilføje deltagere og afbud")
             return _participant(store, meeting, command, sender)
         case c.SetAgenda(items=items):
+            require_minute_taker(meeting, sender, "sætte dagsordenen")
             agenda = store.set_agenda(
                 meeting.id,
                 [(i.number, i.title, i.bullets, i.background) for i in items],
                 user_id=sender.user_id,
                 now=sender.now,
+                closed=[i.number for i in items if i.closed],
             )
-            lines = [f"{a.number}. {a.title}" for a in agenda]
+            lines = [f"{a.number}. {a.title}{CLOSED_MARK if a.closed else ''}" for a in agenda]
             return Reply("Dagsordenen er gemt:\n" + "\n".join(lines))
+        case c.CloseItem(number=number, closed=closed):
+            require_minute_taker(meeting, sender, "lukke og åbne punkter")
+            return _close_item(store, meeting, number, closed, sender)
+        case c.HandOver(user_id=new):
+            require_minute_taker(meeting, sender, "give rollen som referent videre")
+            store.set_minute_taker(meeting.id, new, user_id=sender.user_id, now=sender.now)
+            return Reply(
+                f"<@{new}> er nu referent for {meeting.title}. Du kan ikke længere ændre mødets opsætning."
+            )
         case c.LogEntry():
+            require_participant(store, meeting, sender)
             return _log(store, meeting, command, sender)
         case c.Undo():
             last = store.last_entry_by(meeting.id, sender.user_id)
@@ -129,10 +143,48 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
             store.delete_entry(meeting.id, seq, user_id=sender.user_id, now=sender.now)
             return Reply(f"Nr. {seq} er slettet: «{_clip(entry.text)}»")
         case c.SetApprovers(user_ids=user_ids):
-            if sender.user_id != meeting.starter_user_id:
-                raise Refusal("Kun referenten (den der startede mødet) kan ændre godkenderne.")
+            require_minute_taker(meeting, sender, "ændre godkenderne")
             return ApproversRequested(meeting, tuple(user_ids))
     raise Refusal(c.help_text(None))
+
+
+CLOSED_MARK = " (lukket)"
+CLOSED_DOORS = "Punktet blev behandlet for lukkede døre."
+
+
+def require_minute_taker(meeting: Meeting, sender: Sender, what: str) -> None:
+    """Only the minute-taker changes a meeting's setup; refuse anyone else, naming who may."""
+    if sender.user_id != meeting.starter_user_id:
+        who = f" (<@{meeting.starter_user_id}>)" if meeting.starter_user_id else ""
+        raise Refusal(
+            f"Kun referenten{who} kan {what}. Bed referenten om det, eller om at give dig rollen med "
+            "`/referat referent @dig`."
+        )
+
+
+def require_participant(store: Store, meeting: Meeting, sender: Sender) -> None:
+    """Entries are logged by the minute-taker and the participants linked to a Slack user."""
+    if sender.user_id == meeting.starter_user_id:
+        return
+    if any(p.slack_user_id == sender.user_id and not p.absent for p in store.participants(meeting.id)):
+        return
+    raise Refusal(
+        "Kun mødets deltagere og referenten kan notere. Bed referenten tilføje dig med "
+        f"`/referat deltager @dig`{f' (<@{meeting.starter_user_id}>)' if meeting.starter_user_id else ''}."
+    )
+
+
+def _close_item(store: Store, meeting: Meeting, number: int, closed: bool, sender: Sender) -> Reply:
+    item = store.set_item_closed(meeting.id, number, closed, user_id=sender.user_id, now=sender.now)
+    if item is None:
+        raise Refusal(c.unknown_item_message(number, [(a.number, a.title) for a in store.agenda(meeting.id)]))
+    if closed:
+        return Reply(
+            f"Punkt {item.number} – {item.title} er lukket: kun deltagerne og referenten kan læse det, og "
+            "kun privat. Udkastet i kanalen viser overskriften og «Punktet blev behandlet for lukkede døre.»; "
+            f"en beslutning kan vises med `/referat ad {item.number} beslutning (offentlig): …`."
+        )
+    return Reply(f"Punkt {item.number} – {item.title} er åbent igen.")
 
 
 def refuse_if_approved(meeting: Meeting) -> None:
@@ -227,6 +279,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         owner=owner,
         owner_user_id=command.owner_user_id,
         due=command.due,
+        public=command.public,
     )
     who = f" – {display_name(speaker)}" if speaker else ""
     extra = ""
@@ -236,6 +289,8 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
             f"frist: {format_long_da(entry.due)}" if entry.due else "",
         ]
         extra = "".join(f" ({p})" for p in parts if p)
+    if entry.public:
+        extra += " (offentlig)" if item.closed else " (offentlig; punktet er ikke lukket)"
     return Reply(
         f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: "
         f"{KIND_LABEL[entry.kind]}{who}{extra}: «{_clip(entry.text)}»"
@@ -276,9 +331,15 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
     if not agenda:
         lines.append("Dagsorden: ingen endnu")
     by_id = {p.id: p for p in participants}
+    facts = store.access_facts(meeting.id)
+    # Status is answered privately; closed items in full only to the participants and the referent.
+    insider = bool(facts) and access.sees_closed_items(sender.user_id, facts[0])
     for item in agenda:
-        lines.append(f"\n*{item.number}. {item.title}*")
+        lines.append(f"\n*{item.number}. {item.title}*{CLOSED_MARK if item.closed else ''}")
         item_entries = [e for e in entries if e.item_number == item.number]
+        if item.closed and not insider:
+            lines.append(f"  {CLOSED_DOORS}")
+            item_entries = [e for e in item_entries if e.public]
         if not item_entries:
             lines.append("  (intet logget)")
         for e in item_entries:
@@ -286,7 +347,8 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
             who = f" {speaker.name}:" if speaker else ""
             kind = "" if e.kind is EntryKind.STATEMENT else f" [{KIND_LABEL[e.kind]}]"
             edited = " (rettet)" if e.edited_utc else ""
-            lines.append(f"  #{e.seq}{kind}{who} {_clip(e.text, 140)}{edited}")
+            public = " (offentlig)" if item.closed and e.public else ""
+            lines.append(f"  #{e.seq}{kind}{public}{who} {_clip(e.text, 140)}{edited}")
     lines.append("")
     lines += approval.status_lines(store, meeting, approval.names_for(store, meeting, sender.user_name))
     return "\n".join(lines)

@@ -15,3 +15,9 @@ DOWNLOAD = "referat_download"
 CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"
 CHANGES_INPUT_ACTION = "referat_changes_text"
+
+# The ephemeral offer of the whole answer by DM, under an answer in a channel thread. The button's
+# value is the question (Slack allows 2,000 characters); the answer is recomputed for the clicker.
+FULL_ANSWER_BLOCK = "referat_full_answer"
+FULL_ANSWER = "referat_full_answer_dm"
+BUTTON_VALUE_LIMIT = 2000

@@ -19,6 +19,7 @@ from bot.slack import blocks, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
+from bot.slack.replies import send_full_answer
 from storage.records import Draft, Meeting
 from storage.store import Store
 
@@ -30,6 +31,7 @@ def register(app: App) -> None:
     app.action(ids.REQUEST_CHANGES)(on_request_changes)
     app.action(ids.DOWNLOAD)(on_download)
     app.view(ids.CHANGES_MODAL)(on_changes_submitted)
+    app.action(ids.FULL_ANSWER)(on_full_answer)
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
@@ -51,6 +53,20 @@ def on_download(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     _on_click(ack, body, client, respond, context, _download)
+
+
+def on_full_answer(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """The offer under a thread answer: the clicker's own answer by DM, computed for the clicker."""
+    ack()
+    with after_ack(respond):
+        deps = deps_of(context)
+        action = body["actions"][0]
+        question = str(action.get("value") or "").strip()
+        if question:
+            send_full_answer(client, deps.open_store(), deps, body["user"]["id"], question)
+            respond(replace_original=True, text="Hele svaret er sendt til dig som direkte besked.")
 
 
 def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -77,7 +77,7 @@ def referat(
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):
-                answer_privately(client, store, deps, question, respond)
+                answer_privately(client, store, deps, sender.user_id, question, respond)
         case ApproversRequested(meeting=meeting, user_ids=user_ids):
             names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
             reply = approval.set_approvers(
