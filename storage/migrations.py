@@ -406,6 +406,31 @@ def m006_approved_snapshot(db: Database) -> None:
 
 
 @migrations()
+def m010_entry_speakers(db: Database) -> None:
+    """Every speaker of a statement, not only the first.
+
+    `Claus Hilborg og Frederik Sundtoft orienterede …` is said by both, and `status`, the draft and
+    the archive must know it. `entries.speakers` is a JSON array of participant ids in the order
+    the text names them; `entries.speaker_id` stays the first of them (searches read it). NULL
+    means the entry has at most the one `speaker_id`.
+    """
+    db.execute("alter table entries add column speakers text")
+    db.execute("update entries set speakers = json_array(speaker_id) where speaker_id is not null")
+
+
+@migrations()
+def m011_entry_mentions(db: Database) -> None:
+    """The names of Slack users an entry mentions who are not on the participant list.
+
+    A document never shows `<@U…>`: a mention reads as the person. Participants carry their own
+    name; for anyone else the name Slack gave when the text was logged is kept with the entry
+    (`entries.mentions`, a JSON object user id → name), so rendering stays pure and the archive
+    shows the same name years later. NULL when the entry mentions nobody else.
+    """
+    db.execute("alter table entries add column mentions text")
+
+
+@migrations()
 def m020_access(db: Database) -> None:
     """Who may read what: the workspace a meeting belongs to, closed agenda items, frozen approvers.
 

@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# The item number of opening remarks (`/referat ad 0 …`): they belong to no agenda item and are
+# printed between `Referat:` and `Ad 1`.
+OPENING_ITEM = 0
+
 
 class EntryKind(StrEnum):
     STATEMENT = "statement"
@@ -78,7 +82,7 @@ class Entry:
     kind: EntryKind
     text: str  # exactly as logged; never rewritten
     author_user_id: str | None  # who typed it (None when imported)
-    speaker_id: int | None = None  # participant id of the speaker, when known
+    speaker_id: int | None = None  # participant id of the (first) speaker, when known
     owner: str | None = None  # action items: who is responsible (display name)
     owner_user_id: str | None = None
     due: dt.date | None = None
@@ -89,6 +93,11 @@ class Entry:
     edited_utc: dt.datetime | None = None
     deleted_utc: dt.datetime | None = None
     public: bool = False  # a decision on a closed item that the public extract shows
+    # Every speaker, in the order the text names them (`Claus Hilborg og Frederik Sundtoft …`);
+    # `speaker_id` is the first of them.
+    speaker_ids: tuple[int, ...] = ()
+    # Slack users the text mentions who are not participants, with the name Slack gave: (id, name).
+    mentioned: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -628,7 +628,14 @@ class Store:
         due: dt.date | None = None,
         attributed: bool = False,
         public: bool = False,
+        speaker_ids: Sequence[int] = (),
+        mentioned: Mapping[str, str] | None = None,
     ) -> Entry:
+        """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first),
+        `mentioned` the names of Slack users it mentions who are not participants."""
+        speakers = list(dict.fromkeys(speaker_ids)) or ([speaker_id] if speaker_id is not None else [])
+        if speaker_id is None and speakers:
+            speaker_id = speakers[0]
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
             entry_id = _pk(
@@ -648,6 +655,9 @@ class Store:
                         "attributed": int(attributed),
                         **({"public": 1} if public else {}),
                         "created_utc": _iso(now),
+                        # Only when there is a speaker: an entry without one needs no m010 column.
+                        **({"speakers": json.dumps(speakers)} if speakers else {}),
+                        **({"mentions": _json(mentioned)} if mentioned else {}),
                     }
                 )
                 .last_pk
@@ -684,14 +694,52 @@ class Store:
         )
         return next((_entry(r) for r in rows), None)
 
-    def edit_entry(self, meeting_id: int, seq: int, text: str, *, user_id: str, now: dt.datetime) -> Entry:
+    def edit_entry(
+        self,
+        meeting_id: int,
+        seq: int,
+        text: str,
+        *,
+        user_id: str,
+        now: dt.datetime,
+        kind: EntryKind | None = None,
+        speaker_ids: Sequence[int] | None = None,
+        owner: str | None = None,
+        owner_user_id: str | None = None,
+        due: dt.date | None = None,
+        mentioned: Mapping[str, str] | None = None,
+    ) -> Entry:
+        """Replace an entry's text; with `kind`, also everything read from it (speakers, owner, deadline).
+
+        An edit is parsed as a new entry would be, so `kind` given means the entry is re-read as a
+        whole: speakers, owner and deadline are replaced, not kept from the old text.
+        """
         with self._write():
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
-            self.db.execute(
-                "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
-            )
+            if kind is None:
+                self.db.execute(
+                    "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
+                )
+            else:
+                speakers = list(dict.fromkeys(speaker_ids or ()))
+                self.db.execute(
+                    "update entries set text = ?, kind = ?, speaker_id = ?, speakers = ?, mentions = ?, "
+                    "owner = ?, owner_user_id = ?, due = ?, edited_utc = ? where id = ?",
+                    [
+                        text,
+                        str(kind),
+                        speakers[0] if speakers else None,
+                        json.dumps(speakers) if speakers else None,
+                        _json(mentioned) if mentioned else None,
+                        owner,
+                        owner_user_id,
+                        due.isoformat() if due else None,
+                        _iso(now),
+                        entry.id,
+                    ],
+                )
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
         edited = self.entry_by_id(entry.id)
         assert edited is not None
@@ -1105,6 +1153,8 @@ def _entry(r: dict[str, Any]) -> Entry:
         edited_utc=_parse_dt(r["edited_utc"]),
         deleted_utc=_parse_dt(r["deleted_utc"]),
         public=bool(r.get("public")),
+        speaker_ids=_speaker_ids(r),
+        mentioned=tuple(sorted(json.loads(r["mentions"]).items())) if r.get("mentions") else (),
     )
 
 
@@ -1147,6 +1197,16 @@ def _drafted_entries(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, ...
             )
         )
     return tuple(entries)
+
+
+def _json(value: Mapping[str, str]) -> str:
+    return json.dumps(dict(sorted(value.items())), ensure_ascii=False)
+
+
+def _speaker_ids(r: dict[str, Any]) -> tuple[int, ...]:
+    if r.get("speakers"):
+        return tuple(int(i) for i in json.loads(r["speakers"]))
+    return (int(r["speaker_id"]),) if r["speaker_id"] is not None else ()
 
 
 def _draft(r: dict[str, Any]) -> Draft:

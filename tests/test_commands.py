@@ -26,7 +26,6 @@ from bot.meeting.parse import (
     SetApprovers,
     ShowHelp,
     ShowStatus,
-    SpeakerResolution,
     StartMeeting,
     Subcommand,
     Undo,
@@ -35,12 +34,11 @@ from bot.meeting.parse import (
     normalise_organisation,
     parse_command,
     parse_mention,
-    resolve_speaker,
     subcommand,
     unknown_item_message,
 )
 from bot.text.dates import TZ
-from storage.records import EntryKind, Participant
+from storage.records import EntryKind
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
 TODAY = dt.date(2026, 11, 27)
@@ -123,25 +121,36 @@ S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
         ("ad 3 decision: Agreed", LogEntry(3, D, "Agreed")),
         (
             "ad 2 opgave: Send materialet <@U2|lars> frist 1. april 2027",
-            LogEntry(2, A, "Send materialet", "U2", "lars", dt.date(2027, 4, 1)),
+            LogEntry(2, A, "Send materialet", "U2", "lars", "1. april 2027"),
         ),
         (
             "ad 2 opgave: Send materialet frist 15.01.2027 ansvarlig: Lars Møller",
-            LogEntry(2, A, "Send materialet", None, "Lars Møller", dt.date(2027, 1, 15)),
+            LogEntry(2, A, "Send materialet", None, "Lars Møller", "15.01.2027"),
         ),
         (
             "ad 2 opgave: Send materialet, ansvarlig <@U2> Lars Møller, frist i morgen",
-            LogEntry(2, A, "Send materialet", "U2", "Lars Møller", dt.date(2026, 11, 28)),
+            LogEntry(2, A, "Send materialet", "U2", "Lars Møller", "i morgen"),
         ),
         (
             "ad 2 action: Send slides due tomorrow <@U3>",
-            LogEntry(2, A, "Send slides", "U3", None, dt.date(2026, 11, 28)),
+            LogEntry(2, A, "Send slides", "U3", None, "tomorrow"),
         ),
-        # A deadline without a year is the next one, never one already past.
-        ("ad 2 opgave: Svar frist 1. november", LogEntry(2, A, "Svar", due=dt.date(2027, 11, 1))),
+        # The deadline's words are kept for the handler, which reads them from the meeting's date.
+        ("ad 2 opgave: Svar frist 1. november", LogEntry(2, A, "Svar", due_text="1. november")),
+        ("ad 2 opgave: Svar senest fredag.", LogEntry(2, A, "Svar", due_text="fredag")),
+        ("ad 2 opgave: Svar inden for 14 dage", LogEntry(2, A, "Svar", due_text="for 14 dage")),
+        ("ad 2 opgave Svar by Friday", LogEntry(2, A, "Svar", due_text="Friday")),
+        ("ad 2 action Reply due next Friday", LogEntry(2, A, "Reply", due_text="next Friday")),
+        ("ad 2 beslutning Der var enighed", LogEntry(2, D, "Der var enighed")),
+        ("ad 2 Opgaven blev drøftet", LogEntry(2, S, "Opgaven blev drøftet")),
+        (
+            "ad 0 Helle Kyndesen takkede indledningsvist.",
+            LogEntry(0, S, "Helle Kyndesen takkede indledningsvist."),
+        ),
         ("ad 2 opgave: <@U4> ringer til kommunen", LogEntry(2, A, "ringer til kommunen", "U4")),
         ("ad 2 opgave: Send til <@U5> og kommunen", LogEntry(2, A, "Send til <@U5> og kommunen")),
-        ("ad 2 opgave: Overhold frist for ansøgning", LogEntry(2, A, "Overhold frist for ansøgning")),
+        # A deadline word followed by words that are no date: kept for the handler to refuse.
+        ("ad 2 opgave: Overhold frist for ansøgning", LogEntry(2, A, "Overhold", due_text="for ansøgning")),
         ("ad 2 opgave: Undersøg fristen", LogEntry(2, A, "Undersøg fristen")),
         # the rest
         ("fortryd", Undo()),
@@ -312,13 +321,10 @@ def test_agenda_line_that_starts_with_a_number_is_not_an_item() -> None:
         ("ad Helle orienterede", ['"Helle" er ikke et punktnummer']),
         ("ad 3.5 tekst", ['"3.5" er ikke et helt tal']),
         ("ad 3,5 tekst", ['"3,5" er ikke et helt tal']),
-        ("ad 0 tekst", ["Punkt 0 findes ikke"]),
         ("ad 123456789 tekst", ["findes ikke"]),
         ("ad 3 beslutning:", ["Beslutningen til punkt 3 mangler tekst"]),
         ("ad 3 opgave:", ["Opgaven til punkt 3 mangler en beskrivelse"]),
         ("ad 3 opgave: <@U1> frist 1. april 2027", ["Opgaven til punkt 3 mangler en beskrivelse"]),
-        ("ad 3 opgave: Send x frist 31. februar 2027", ['Datoen "31. februar 2027" findes ikke']),
-        ("ad 3 opgave: Send x frist: snart", ['Kunne ikke forstå datoen "snart"']),
         ("ad 3 opgave: Send x ansvarlig:", ["Skriv hvem der er ansvarlig"]),
         ("fortryd 3", ['"fortryd" skal ikke have noget efter sig', "/referat slet 3"]),
         ("status nu", ['"status" skal ikke have noget efter sig', "Brug: /referat status"]),
@@ -437,57 +443,6 @@ def test_unknown_item_message_without_agenda() -> None:
 
 
 # ---------------------------------------------------------------- speakers
-
-
-def _person(
-    pid: int, name: str, title: str | None, user: str | None = None, absent: bool = False
-) -> Participant:
-    return Participant(pid, 1, name, title, "politiet", absent, slack_user_id=user)
-
-
-PEOPLE = (
-    _person(1, "Helle Kyndesen", "Politidirektør", "UHELLE"),
-    _person(2, "Helle Støve", "Direktør for Børn og Unge"),
-    _person(3, "Lars Møller", "Kommunaldirektør", "ULARS"),
-    _person(4, "Lars Møller Jensen", "Konsulent"),
-    _person(5, "H.C. Østerby", "Borgmester"),
-    _person(6, "Lars Kirkegaard", "Afdelingschef for Politiets Administrative Center"),
-    _person(7, "Camilla Hermann Slumstrup", "Juridisk konsulent (referent)", "UCAMILLA"),
-    _person(8, "Claus Nørgaard", "Stabschef", "UCLAUS", absent=True),
-)
-
-
-@pytest.mark.parametrize(
-    ("text", "sender", "expected_id", "named"),
-    [
-        ("Helle Kyndesen orienterede om status.", "UCAMILLA", 1, True),
-        ("helle kyndesen orienterede om status.", "UCAMILLA", 1, True),
-        ("Politidirektør Helle Kyndesen orienterede om flerårsaftalen.", "UCAMILLA", 1, True),
-        ("Direktør for Børn og unge, Helle Støve, oplyste, at kommunen bakker op.", "UCAMILLA", 2, True),
-        ("Afdelingsleder Lars Kirkegaard orienterede.", None, 6, True),
-        ("Borgmester H.C. Østerby takkede for mødet.", None, 5, True),
-        ("Lars Møller Jensen oplyste, at …", "ULARS", 4, True),
-        ("Lars Møller oplyste, at …", None, 3, True),
-        ("<@UHELLE> orienterede om status.", "UCAMILLA", 1, True),
-        ("Helle\u00a0Kyndesen orienterede.", None, 1, True),
-        # Nobody named at the start: the sender, when linked to a participant.
-        ("Der var enighed om at fortsætte samarbejdet.", "UCAMILLA", 7, False),
-        ("Der var enighed om, at Helle Kyndesen skal orientere.", "ULARS", 3, False),
-        ("Orienterede om status.", "UHELLE", 1, False),
-        ("Helle Kyndesens forslag blev drøftet.", "UCAMILLA", 7, False),
-        ("<@UOTHER> orienterede.", "ULARS", 3, False),
-        # An absent participant neither speaks nor sends.
-        ("Claus Nørgaard orienterede.", "UCLAUS", None, False),
-        ("Der var enighed.", "UNKNOWN", None, False),
-        ("Der var enighed.", None, None, False),
-        ("", "UHELLE", 1, False),
-    ],
-)
-def test_resolve_speaker(text: str, sender: str | None, expected_id: int | None, named: bool) -> None:
-    result = resolve_speaker(text, PEOPLE, sender)
-    assert isinstance(result, SpeakerResolution)
-    assert (result.participant.id if result.participant else None) == expected_id
-    assert result.named_in_text is named
 
 
 # ---------------------------------------------------------------- registry and help

@@ -317,14 +317,15 @@ ALL_PEOPLE = (KYNDESEN, MOELLER, STOEVE, REFERENT, HOLM, SUNDTOFT, KIRKEGAARD, F
             "Frederik Sundtoft orienterede om konkrete sager.",
             7,
             False,
-            "Vicepolitiinspektør, fg., Holstebro-Thisted Lokalpoliti, Frederik Sundtoft, "
-            "orienterede om konkrete sager.",
+            # Inside a sentence the title's first part, as the reference writes it.
+            "Vicepolitiinspektør Frederik Sundtoft orienterede om konkrete sager.",
         ),
         (
             "Helle Støve og Lars Møller orienterede om X.",
             3,
             False,
-            "Direktør for Børn og Unge Helle Støve og Lars Møller orienterede om X.",
+            # Every speaker the sentence names gets a title.
+            "Direktør for Børn og Unge Helle Støve og Kommunaldirektør Lars Møller orienterede om X.",
         ),
         # The sender logged their own words: the speaker goes in front.
         (

@@ -8,14 +8,17 @@ store, and returns the short Danish reply. Whatever it refuses, it refuses befor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.approval import service as approval
 from bot.archive import access
 from bot.meeting import parse as c
-from bot.text.dates import TZ, format_long_da
-from storage.records import Entry, EntryKind, Meeting, MeetingStatus, Participant
+from bot.meeting.speakers import resolve_speakers
+from bot.text.dates import TZ, DateError, format_long_da
+from bot.text.deadlines import read_deadline
+from bot.text.people import MENTION_RE, Person, people_of, render_mentions
+from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store, StoreError
 
 NO_MEETING = (
@@ -135,9 +138,7 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
             store.delete_entry(meeting.id, last.seq, user_id=sender.user_id, now=sender.now, action="undo")
             return Reply(f"Fortrudt: nr. {last.seq} (Ad {last.item_number}): «{_clip(last.text)}»")
         case c.EditEntry(seq=seq, text=text):
-            entry = _entry_for_change(store, meeting, seq, sender, "rette")
-            store.edit_entry(meeting.id, entry.seq, text, user_id=sender.user_id, now=sender.now)
-            return Reply(f"Nr. {seq} er rettet. Før: «{_clip(entry.text)}» Nu: «{_clip(text)}»")
+            return _edit(store, meeting, seq, text, sender)
         case c.DeleteEntry(seq=seq):
             entry = _entry_for_change(store, meeting, seq, sender, "slette")
             store.delete_entry(meeting.id, seq, user_id=sender.user_id, now=sender.now)
@@ -250,51 +251,133 @@ def _participant(
     return Reply(f"{verb} {where}: {display_name(participant)}")
 
 
-def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> Reply:
-    agenda = store.agenda(meeting.id)
-    if not agenda:
-        raise Refusal(
-            "Mødet har ingen dagsorden endnu. Sæt den med `/referat dagsorden` efterfulgt af punkterne, "
-            "fx `1. Orientering fra politiet`."
-        )
-    item = next((a for a in agenda if a.number == command.item_number), None)
-    if item is None:
-        raise Refusal(c.unknown_item_message(command.item_number, [(a.number, a.title) for a in agenda]))
-    participants = [p for p in store.participants(meeting.id) if not p.absent]
-    speaker: Participant | None = None
+@dataclass(frozen=True)
+class _ReadEntry:
+    """What an entry's text means in this meeting: speakers, owner and deadline resolved."""
+
+    command: c.LogEntry
+    speakers: tuple[Participant, ...]
+    owner: str | None
+    due: dt.date | None
+
+
+def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> _ReadEntry:
+    """Resolve an entry against the meeting; Refusal when its deadline is not a date. Writes nothing."""
+    participants = store.participants(meeting.id)
+    due: dt.date | None = None
+    if command.due_text is not None:
+        try:
+            due = read_deadline(command.due_text, meeting.date)
+        except DateError as error:
+            raise Refusal(f"{error.message} Intet er gemt.") from None
+    speakers: tuple[Participant, ...] = ()
     if command.kind is EntryKind.STATEMENT:
-        speaker = c.resolve_speaker(command.text, participants, sender.user_id).participant
+        speakers = resolve_speakers(
+            command.text, participants, sender.user_id, meeting.starter_user_id
+        ).participants
     owner = command.owner_name
-    if command.owner_user_id and not owner:
-        linked = next((p for p in participants if p.slack_user_id == command.owner_user_id), None)
-        owner = linked.name if linked else sender.user_name(command.owner_user_id)
+    if command.owner_user_id:
+        linked = next(
+            (p for p in participants if p.slack_user_id == command.owner_user_id and not p.absent), None
+        )
+        owner = linked.name if linked else (owner or sender.user_name(command.owner_user_id))
+    return _ReadEntry(command, speakers, owner, due)
+
+
+def _mentioned(store: Store, meeting: Meeting, text: str, sender: Sender) -> dict[str, str]:
+    """Names of the Slack users `text` mentions who are not participants, kept with the entry."""
+    linked = {p.slack_user_id for p in store.participants(meeting.id) if p.slack_user_id}
+    names: dict[str, str] = {}
+    for m in MENTION_RE.finditer(text):
+        uid = m["uid"]
+        if uid in linked or uid in names:
+            continue
+        name = sender.user_name(uid) or (m["label"] or "").strip()
+        if name:
+            names[uid] = name
+    return names
+
+
+def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> Reply:
+    if command.item_number == OPENING_ITEM:
+        heading = "de indledende bemærkninger"
+    else:
+        agenda = store.agenda(meeting.id)
+        if not agenda:
+            raise Refusal(
+                "Mødet har ingen dagsorden endnu. Sæt den med `/referat dagsorden` efterfulgt af punkterne, "
+                "fx `1. Orientering fra politiet`."
+            )
+        item = next((a for a in agenda if a.number == command.item_number), None)
+        if item is None:
+            raise Refusal(c.unknown_item_message(command.item_number, [(a.number, a.title) for a in agenda]))
+        heading = f"Ad {item.number} – {item.title}"
+    read = _read_entry(store, meeting, command, sender)
     entry = store.add_entry(
         meeting.id,
-        item_number=item.number,
+        item_number=command.item_number,
         kind=command.kind,
         text=command.text,
         author_user_id=sender.user_id,
         now=sender.now,
-        speaker_id=speaker.id if speaker else None,
-        owner=owner,
+        speaker_ids=[p.id for p in read.speakers],
+        owner=read.owner,
         owner_user_id=command.owner_user_id,
-        due=command.due,
+        due=read.due,
+        mentioned=_mentioned(store, meeting, command.text, sender),
         public=command.public,
     )
-    who = f" – {display_name(speaker)}" if speaker else ""
+    return Reply(f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{_clip(entry.text)}»")
+
+
+def _describe(entry: Entry, read: _ReadEntry) -> str:
+    """`Indlæg – Politidirektør Helle Kyndesen` / `Opgave (ansvarlig: …) (frist: …)` for a confirmation."""
+    who = f" – {and_list([display_name(p) for p in read.speakers])}" if read.speakers else ""
     extra = ""
     if entry.kind is EntryKind.ACTION:
         parts = [
-            f"ansvarlig: {owner}" if owner else "",
-            f"frist: {format_long_da(entry.due)}" if entry.due else "",
+            f"ansvarlig: {read.owner}" if read.owner else "",
+            f"frist: {format_long_da(read.due)}" if read.due else "",
         ]
         extra = "".join(f" ({p})" for p in parts if p)
     if entry.public:
-        extra += " (offentlig)" if item.closed else " (offentlig; punktet er ikke lukket)"
-    return Reply(
-        f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: "
-        f"{KIND_LABEL[entry.kind]}{who}{extra}: «{_clip(entry.text)}»"
+        extra += " (offentlig)"
+    return f"{KIND_LABEL[entry.kind]}{who}{extra}"
+
+
+def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -> Reply:
+    """`ret <nr>`: the new text is read as a new entry would be: kind, speakers, owner, deadline."""
+    entry = _entry_for_change(store, meeting, seq, sender, "rette")
+    try:
+        command = c.parse_entry(entry.item_number, text)
+    except c.CommandError as error:
+        raise Refusal(error.message) from None
+    # The edit is the entry's author's line, so its speaker rule is theirs, not the editor's.
+    author = Sender(entry.author_user_id or sender.user_id, sender.channel_id, sender.now, sender.user_name)
+    read = _read_entry(store, meeting, command, author)
+    edited = store.edit_entry(
+        meeting.id,
+        entry.seq,
+        command.text,
+        user_id=sender.user_id,
+        now=sender.now,
+        kind=command.kind,
+        speaker_ids=[p.id for p in read.speakers],
+        owner=read.owner,
+        owner_user_id=command.owner_user_id,
+        due=read.due,
+        mentioned=_mentioned(store, meeting, command.text, sender),
     )
+    return Reply(
+        f"Nr. {seq} er rettet: {_describe(edited, read)}. Før: «{_clip(entry.text)}» Nu: «{_clip(edited.text)}»"
+    )
+
+
+def and_list(items: list[str]) -> str:
+    """`a, b og c`: a Danish list."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def _entry_for_change(store: Store, meeting: Meeting, seq: int, sender: Sender, verb: str) -> Entry:
@@ -334,24 +417,41 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
     facts = store.access_facts(meeting.id)
     # Status is answered privately; closed items in full only to the participants and the referent.
     insider = bool(facts) and access.sees_closed_items(sender.user_id, facts[0])
+    people = people_of(participants, {uid: name for e in entries for uid, name in e.mentioned})
+    opening = [e for e in entries if e.item_number == OPENING_ITEM]
+    if opening:
+        lines.append("\n*Indledende bemærkninger (ad 0)*")
+        lines += [_status_line(e, by_id, people) for e in opening]
     for item in agenda:
         lines.append(f"\n*{item.number}. {item.title}*{CLOSED_MARK if item.closed else ''}")
         item_entries = [e for e in entries if e.item_number == item.number]
         if item.closed and not insider:
             lines.append(f"  {CLOSED_DOORS}")
             item_entries = [e for e in item_entries if e.public]
-        if not item_entries:
+        elif not item_entries:
             lines.append("  (intet logget)")
         for e in item_entries:
-            speaker = by_id.get(e.speaker_id) if e.speaker_id else None
-            who = f" {speaker.name}:" if speaker else ""
-            kind = "" if e.kind is EntryKind.STATEMENT else f" [{KIND_LABEL[e.kind]}]"
-            edited = " (rettet)" if e.edited_utc else ""
-            public = " (offentlig)" if item.closed and e.public else ""
-            lines.append(f"  #{e.seq}{kind}{public}{who} {_clip(e.text, 140)}{edited}")
+            line = _status_line(e, by_id, people)
+            lines.append(line.replace(f"#{e.seq}", f"#{e.seq} (offentlig)", 1) if e.public else line)
     lines.append("")
     lines += approval.status_lines(store, meeting, approval.names_for(store, meeting, sender.user_name))
     return "\n".join(lines)
+
+
+def _status_line(e: Entry, by_id: dict[int, Participant], people: Mapping[str, Person]) -> str:
+    """`#4 [Opgave] Send materialet (ansvarlig: Lars Møller, frist: 22. marts 2024)`."""
+    ids = e.speaker_ids or ((e.speaker_id,) if e.speaker_id else ())
+    names = [by_id[i].name for i in ids if i in by_id]
+    who = f" {and_list(names)}:" if names else ""
+    kind = "" if e.kind is EntryKind.STATEMENT else f" [{KIND_LABEL[e.kind]}]"
+    edited = " (rettet)" if e.edited_utc else ""
+    extra = ""
+    if e.kind is EntryKind.ACTION:
+        linked = people.get(e.owner_user_id) if e.owner_user_id else None
+        owner = e.owner or (linked.name if linked else None)
+        parts = [f"ansvarlig: {owner or 'ingen'}", f"frist: {format_long_da(e.due) if e.due else 'ingen'}"]
+        extra = f" ({', '.join(parts)})"
+    return f"  #{e.seq}{kind}{who} {_clip(render_mentions(e.text, people), 140)}{extra}{edited}"
 
 
 def display_name(p: Participant) -> str:

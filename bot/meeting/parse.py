@@ -1,8 +1,8 @@
 """Parse the text after `/referat` into a Command, or refuse it with a short Danish message.
 
 Pure: no Slack, no store. The listener turns a Command into store calls and a reply; checks that need
-the meeting (does item 7 exist? who is speaking?) get pure helpers here (`unknown_item_message`,
-`resolve_speaker`) so they can be tested without Slack.
+the meeting (does item 7 exist?) get pure helpers here (`unknown_item_message`) so they can be tested
+without Slack; who speaks is `bot.meeting.speakers`.
 
 One registry, `SUBCOMMANDS`, feeds the parser, the help text and the test that README and the Slack
 manifest list the same subcommands.
@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from bot.text import dates
-from storage.records import EntryKind, Participant
+from bot.text.dates import TZ, DateError, parse_date
+from bot.text.deadlines import DEADLINE_WORDS
+from storage.records import EntryKind
 
 COMMAND = "/referat"
 
@@ -78,7 +79,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} ad <punkt> beslutning: <tekst>\n"
         f"{COMMAND} ad <punkt> beslutning (offentlig): <tekst>\n"
         f"{COMMAND} ad <punkt> opgave: <tekst> @ansvarlig frist <dato>",
-        "Notér et indlæg, en beslutning eller en opgave under et punkt på dagsordenen.",
+        "Notér et indlæg, en beslutning eller en opgave under et punkt på dagsordenen; ad 0 er en "
+        "indledende bemærkning før punkt 1. Fristen (frist, senest, inden) regnes fra mødets dato: "
+        "fredag, 19/3, om 14 dage, ultimo marts, uge 14.",
         f"{COMMAND} ad 1 Politidirektør Helle Kyndesen orienterede om status for flerårsaftalen.",
     ),
     Subcommand(
@@ -167,6 +170,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
 )
 
+_AD = next(s for s in SUBCOMMANDS if s.name == "ad")
 _BY_WORD: dict[str, Subcommand] = {}
 for _sub in SUBCOMMANDS:
     for _word in (_sub.name, *_sub.aliases):
@@ -227,7 +231,9 @@ class LogEntry:
     text: str  # statements and decisions exactly as typed (trimmed); actions without owner/deadline
     owner_user_id: str | None = None
     owner_name: str | None = None
-    due: dt.date | None = None
+    # The deadline's words as typed (`fredag`, `19/3`); read relative to the meeting's date by the
+    # handler (`bot.text.deadlines`), which refuses words that are not a date.
+    due_text: str | None = None
     public: bool = False  # `beslutning (offentlig):` on a closed item: shown in the public extract
 
 
@@ -402,12 +408,12 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         date_text = date_text[: m.start()].strip(" ,")
     if date_text:
         try:
-            meeting_date = dates.parse_date(date_text, now=now, lang="da")
-        except dates.DateError as error:
+            meeting_date = parse_date(date_text, now=now, lang="da")
+        except DateError as error:
             raise _fail(sub, error.message) from None
         date_given = True
     else:
-        meeting_date, date_given = now.astimezone(dates.TZ).date(), False
+        meeting_date, date_given = now.astimezone(TZ).date(), False
     place = fields[2] if len(fields) > 2 else ""
     # The referat writes `Mødet blev afholdt på <sted>`, so a typed `på` would be doubled.
     place = re.sub(r"^på\s+", "", place, flags=re.IGNORECASE)
@@ -517,20 +523,19 @@ def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 
 
 _ITEM_REF = re.compile(r"(?:(?:pkt|punkt)\.?\s*)?(?P<num>[0-9]+)(?P<frac>[.,][0-9]+)?", re.IGNORECASE)
+# `beslutning: …` and `beslutning …` alike; the word must stand alone (`Opgaven blev …` is a statement).
 _KIND_LABEL = re.compile(
     r"(?P<label>beslutning|decision|opgave|action|opfølgning|to-?do|to do)"
-    r"\s*(?P<public>\(\s*(?:offentlig|public)\s*\))?\s*:\s*",
+    r"(?:\s*(?P<public>\(\s*(?:offentlig|public)\s*\)))?(?:\s*:\s*|\s+(?=\S))",
     re.IGNORECASE,
 )
 _DECISION_LABELS = frozenset({"beslutning", "decision"})
 # Searched for the keyword alone: a leading `[,;]?\s*` would be retried from every position of a run
 # of spaces (quadratic); `_clause_start` then takes in the spaces and one `,`/`;` before it.
-_DUE_RE = re.compile(r"(?<![\w-])(?:frist|deadline|due)(?![\w-])\s*(?P<colon>:)?\s*", re.IGNORECASE)
-_OWNER_RE = re.compile(r"(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+(?=<@))", re.IGNORECASE)
-_DATE_HINT = re.compile(
-    r"[0-9]|(?<![\w-])(?:" + "|".join((*dates.MONTHS_DA, *dates.MONTHS_EN)) + r"|i\s+morgen|tomorrow)",
-    re.IGNORECASE,
+_DUE_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(DEADLINE_WORDS) + r")(?![\w-])\s*(?P<colon>:)?\s*", re.IGNORECASE
 )
+_OWNER_RE = re.compile(r"(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+(?=<@))", re.IGNORECASE)
 _MAX_NUMBER = 9999
 
 
@@ -545,7 +550,8 @@ def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
         raise _fail(sub, f'"{_echo(first)}" er ikke et punktnummer. Skriv nummeret som et tal, fx ad 3.')
     if m["frac"]:
         raise _fail(sub, f'"{_echo(m.group(0))}" er ikke et helt tal. Skriv punktets nummer, fx ad 3.')
-    if len(m["num"]) > 4 or not 1 <= int(m["num"]) <= _MAX_NUMBER:
+    # Item 0 holds the opening remarks, which belong to no agenda item.
+    if len(m["num"]) > 4 or not 0 <= int(m["num"]) <= _MAX_NUMBER:
         raise _fail(sub, f"Punkt {_echo(m['num'])} findes ikke: punkterne er nummereret fra 1.")
     after = re.sub(r"^[ \t]*[:.\-–—)]?", "", body[m.end() :], count=1)
     return int(m["num"]), after.strip()
@@ -555,6 +561,16 @@ def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     number, body = _parse_item_number(sub, rest)
     if not body:
         raise _fail(sub, f"Mangler teksten til punkt {number}.")
+    return parse_entry(number, body)
+
+
+def parse_entry(number: int, body: str) -> LogEntry:
+    """What an entry's text says: its kind, and for an action the owner and the deadline's words.
+
+    `/referat ad` and `/referat ret` both read text through here, so an edited entry is read exactly
+    as a new one would be.
+    """
+    sub = _AD
     label = _KIND_LABEL.match(body)
     if label is None:
         return LogEntry(number, EntryKind.STATEMENT, body)
@@ -565,7 +581,7 @@ def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         return LogEntry(number, EntryKind.DECISION, text, public=bool(label["public"]))
     if label["public"]:
         raise _fail(sub, "Kun en beslutning kan markeres (offentlig), fx ad 2 beslutning (offentlig): …")
-    return _parse_action(sub, number, text, now)
+    return _parse_action(sub, number, text)
 
 
 def _clause_start(text: str, keyword_start: int) -> int:
@@ -578,22 +594,16 @@ def _clause_start(text: str, keyword_start: int) -> int:
     return start
 
 
-def _parse_action(sub: Subcommand, number: int, text: str, now: dt.datetime) -> LogEntry:
-    due: dt.date | None = None
+def _parse_action(sub: Subcommand, number: int, text: str) -> LogEntry:
+    due_text: str | None = None
     due_matches = list(_DUE_RE.finditer(text))
     if due_matches:
-        # Only the last `frist` is the deadline; earlier ones belong to the task's own wording.
+        # Only the last deadline word is the deadline; earlier ones belong to the task's own wording.
         dm = due_matches[-1]
         tail = text[dm.end() :]
         stop = re.search(r"<@|(?<![\w-])(?:ansvarlig|owner|responsible)(?![\w-])", tail, re.IGNORECASE)
-        date_text = (tail[: stop.start()] if stop else tail).strip().rstrip(".,;")
-        try:
-            due = dates.parse_date(date_text, now=now, lang="da", prefer="future")
-        except dates.DateError as error:
-            if dm["colon"] or _DATE_HINT.search(date_text):
-                raise _fail(sub, error.message) from None
-        if due is not None:
-            text = text[: _clause_start(text, dm.start())] + " " + (tail[stop.start() :] if stop else "")
+        due_text = (tail[: stop.start()] if stop else tail).strip().rstrip(".,;").strip()
+        text = text[: _clause_start(text, dm.start())] + " " + (tail[stop.start() :] if stop else "")
 
     owner_user_id: str | None = None
     owner_name: str | None = None
@@ -627,7 +637,7 @@ def _parse_action(sub: Subcommand, number: int, text: str, now: dt.datetime) -> 
     task = re.sub(r"[ \t]{2,}", " ", text).strip().strip(",;–—-").strip()
     if not task:
         raise _fail(sub, f"Opgaven til punkt {number} mangler en beskrivelse.")
-    return LogEntry(number, EntryKind.ACTION, task, owner_user_id, owner_name, due)
+    return LogEntry(number, EntryKind.ACTION, task, owner_user_id, owner_name, due_text)
 
 
 def _no_arguments(command: Command) -> Callable[[Subcommand, str, dt.datetime], Command]:
@@ -832,72 +842,3 @@ def unknown_item_message(number: int, existing: Sequence[tuple[int, str]]) -> st
         )
     listed = "\n".join(f"{n}. {title}" for n, title in sorted(existing))
     return f"Punkt {number} findes ikke på dagsordenen. Punkterne er:\n{listed}"
-
-
-@dataclass(frozen=True)
-class SpeakerResolution:
-    participant: Participant | None
-    named_in_text: bool  # True: the text names the speaker; False: the sender (or nobody)
-
-
-_TITLE_WORD = re.compile(r"[A-ZÆØÅ][\w.-]*")
-_TITLE_FILLERS = frozenset({"for", "og", "i", "af", "of", "and", "the", "fg.", "fg", "&"})
-_HEAD_LIMIT = 240  # a speaker is named in the first words, not somewhere in a long statement
-
-
-def _plain_title(title: str | None) -> str:
-    return _collapse(re.sub(r"\((?:referent|formand)\)", "", title or "", flags=re.IGNORECASE)).casefold()
-
-
-def _is_title_prefix(prefix: str, participant: Participant) -> bool:
-    """Is `prefix` (text before the name) a title, as in `Politidirektør Helle Kyndesen orienterede`?"""
-    if not prefix:
-        return True
-    if prefix.casefold() == _plain_title(participant.title):
-        return True
-    # Titles in the text may differ from the list (`Afdelingsleder` for `Afdelingschef`): accept a
-    # short run of capitalised words, but nothing that reads like the start of a sentence.
-    words = prefix.split()
-    return (
-        len(words) <= 5
-        and _TITLE_WORD.fullmatch(words[0]) is not None
-        and all(_TITLE_WORD.fullmatch(w) or w.casefold() in _TITLE_FILLERS for w in words[1:])
-    )
-
-
-def resolve_speaker(
-    text: str, participants: Sequence[Participant], sender_user_id: str | None
-) -> SpeakerResolution:
-    """Who is speaking in a logged statement.
-
-    The participant named at the start of the text (full name, optionally after a title, or a Slack
-    mention of a linked participant; the longest matching name wins), else the sender when the
-    sender is a linked participant, else nobody. Absent participants never speak.
-    """
-    present = [p for p in participants if not p.absent]
-    head = unicodedata.normalize("NFC", text[:_HEAD_LIMIT]).replace("\u00a0", " ").lstrip(" \t\n-–•*")
-    if m := _MENTION_RE.match(head):
-        for p in present:
-            if p.slack_user_id == m["uid"]:
-                return SpeakerResolution(p, True)
-    best: Participant | None = None
-    for p in present:
-        tokens = unicodedata.normalize("NFC", p.name).split()
-        if not tokens:
-            continue
-        pattern = re.compile(
-            r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens)) + r"(?![\w-])", re.IGNORECASE
-        )
-        for found in pattern.finditer(head):
-            prefix = head[: found.start()].strip().rstrip(",").strip()
-            if _is_title_prefix(prefix, p):
-                if best is None or len(p.name) > len(best.name):
-                    best = p
-                break
-    if best is not None:
-        return SpeakerResolution(best, True)
-    if sender_user_id:
-        for p in present:
-            if p.slack_user_id == sender_user_id:
-                return SpeakerResolution(p, False)
-    return SpeakerResolution(None, False)

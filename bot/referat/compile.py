@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.approval.rules import approval_line
 from bot.text.dates import format_long_da
+from bot.text.people import (
+    Person,
+    Subject,
+    find_subject,
+    in_sentence,
+    is_long_title,
+    people_of,
+    render_mentions,
+    sentence_title,
+    with_referent,
+)
 from storage.records import (
+    OPENING_ITEM,
     AgendaItem,
     Entry,
     EntryKind,
@@ -192,13 +204,9 @@ def person_label(person: Participant) -> str:
     title = (person.title or "").strip()
     if not title:
         return person.name
-    if _is_long_title(title):
+    if is_long_title(title):
         return f"{title}, {person.name}"
     return f"{title} {person.name}"
-
-
-def _is_long_title(title: str) -> bool:
-    return len(title.split()) > 2 or "," in title
 
 
 def _person_line(person: Participant) -> str:
@@ -261,62 +269,95 @@ def _named_participant(
     return best
 
 
-def statement_paragraph(entry: Entry, participants: Sequence[Participant]) -> str:
-    """A statement in reported speech; the logged text always ends the paragraph unchanged.
+def statement_paragraph(
+    entry: Entry, participants: Sequence[Participant], people: Mapping[str, Person] | None = None
+) -> str:
+    """A statement in reported speech; the logged words always stay, in their order.
 
-    - `attributed` text is used as it is.
-    - Text that opens with a participant's name gets that person's title in front
-      (`Politidirektør Helle Kyndesen orienterede …`); a long title takes the appositive form
-      when a verb follows the name (`Direktør for Børn og Unge, Helle Støve, oplyste, at …`).
-      The name in the text wins over `speaker_id`, since the writer named the speaker.
-    - Text that already names the speaker near its start is used as it is.
-    - Otherwise the speaker is put in front: `<Titel> <Navn> orienterede …` when the text opens
-      with a verb, else `<Titel> <Navn>: <text>`. Without a speaker the text stands alone.
+    - `attributed` text (imported) is used as it is, with mentions shown as names.
+    - Text whose opening words name people (names, mentions, several joined by `og`) gets each
+      person's title in front of the name (`Chefpolitiinspektør Claus Hilborg og Vicepolitiinspektør
+      Frederik Sundtoft orienterede …`); a long title takes the appositive form when one person is
+      named and a verb follows (`Direktør for Børn og Unge, Helle Støve, oplyste, at …`). A title
+      alone (`Kommunaldirektøren orienterede …`) or a title already written stays as typed.
+    - Otherwise the stored speaker is put in front: `<Titel> <Navn> orienterede …` when the text
+      opens with a verb, else `<Titel> <Navn>: <text>`. Without a speaker (the minute-taker's
+      narrative) the text stands alone.
+    - A Slack mention reads as the person: title and name where it starts a sentence, else the name.
     """
+    people = people_of(participants) if people is None else people
     text = entry.text
     if entry.attributed:
-        return text
-    speaker = next((p for p in participants if p.id == entry.speaker_id), None)
-    named = _named_participant(text, participants, speaker)
+        return render_mentions(text, people)
+    subject = find_subject(text, participants)
+    if subject.refs:
+        return _titled_subject(text, subject, people)
+    ids = entry.speaker_ids or ((entry.speaker_id,) if entry.speaker_id is not None else ())
+    speaker = next((p for p in participants if ids and p.id == ids[0]), None)
+    rendered = render_mentions(text, people)
+    named = _named_participant(rendered, participants, speaker)
     if named is not None:
-        return _with_title(text, named)
-    if speaker is None or _mentions_early(text, speaker.name):
-        return text
-    title = (speaker.title or "").strip()
-    if title and _is_long_title(title) and _opens_with_verb(text):
-        return f"{title}, {speaker.name}, {text}"
-    label = f"{title} {speaker.name}" if title else speaker.name
-    if _opens_with_verb(text):
-        return f"{label} {text}"
-    return f"{label}: {text}"
+        return _with_title(rendered, named)
+    if speaker is None or _mentions_early(rendered, speaker.name):
+        return rendered
+    title = sentence_title(speaker.title)
+    if title and is_long_title(title) and _opens_with_verb(rendered):
+        return f"{title}, {speaker.name}, {rendered}"
+    label = in_sentence(speaker.name, speaker.title)
+    if _opens_with_verb(rendered):
+        return f"{label} {rendered}"
+    return f"{label}: {rendered}"
+
+
+def _titled_subject(text: str, subject: Subject, people: Mapping[str, Person]) -> str:
+    """The text with each person its opening words name shown with title and name."""
+    single = len(subject.refs) == 1
+    out: list[str] = []
+    pos = 0
+    for ref in subject.refs:
+        out.append(text[pos : ref.start])
+        person = ref.participant
+        written = text[ref.start : ref.end]
+        name = person.name if ref.how == "mention" else written
+        title = sentence_title(person.title)
+        if ref.how in ("titled", "title") or not title:
+            out.append(name)
+        elif single and is_long_title(title) and _opens_with_verb(text[ref.end :].lstrip()):
+            out.append(f"{title}, {name},")
+        else:
+            out.append(f"{title} {name}")
+        pos = ref.end
+    out.append(render_mentions(text[pos:], people, mid_sentence=True))
+    return "".join(out)
 
 
 def _with_title(text: str, speaker: Participant) -> str:
-    title = (speaker.title or "").strip()
+    title = sentence_title(speaker.title)
     size = _name_prefix_length(text, speaker.name)
     if not title or size is None:
         return text
     rest = text[size:]
-    if _is_long_title(title) and rest.startswith(" ") and _opens_with_verb(rest[1:]):
+    if is_long_title(title) and rest.startswith(" ") and _opens_with_verb(rest[1:]):
         return f"{title}, {text[:size]},{rest}"
     return f"{title} {text}"
 
 
-def decision_paragraph(entry: Entry) -> str:
+def decision_paragraph(entry: Entry, people: Mapping[str, Person] | None = None) -> str:
     """`Beslutning: …` unless the logged text already reads as a decision (`Der var enighed om …`)."""
-    text = entry.text
+    text = render_mentions(entry.text, people or {})
     if entry.attributed or text.casefold().startswith(_DECISION_OPENERS):
         return text
     return f"Beslutning: {text}"
 
 
-def action_paragraph(entry: Entry, participants: Sequence[Participant]) -> str:
+def action_paragraph(
+    entry: Entry, participants: Sequence[Participant], people: Mapping[str, Person] | None = None
+) -> str:
     """`Opfølgning: <text> – ansvarlig: <owner> – frist: <dato>`, leaving out what is missing."""
-    text = entry.text
+    people = people_of(participants) if people is None else people
+    text = render_mentions(entry.text, people)
     parts = [text if text.casefold().startswith("opfølgning") else f"Opfølgning: {text}"]
-    owner = entry.owner
-    if not owner and entry.owner_user_id:
-        owner = next((p.name for p in participants if p.slack_user_id == entry.owner_user_id), None)
+    owner = owner_name(entry, people)
     if owner:
         parts.append(f"ansvarlig: {owner}")
     if entry.due is not None:
@@ -324,11 +365,28 @@ def action_paragraph(entry: Entry, participants: Sequence[Participant]) -> str:
     return " – ".join(parts)
 
 
-def _item_paragraphs(entries: Iterable[Entry], participants: Sequence[Participant]) -> tuple[str, ...]:
+def owner_name(entry: Entry, people: Mapping[str, Person]) -> str | None:
+    """An action's owner by name: the linked participant's name, else the name stored with it."""
+    linked = people.get(entry.owner_user_id) if entry.owner_user_id else None
+    if linked is not None:
+        return linked.name
+    return entry.owner or None
+
+
+def mentioned_names(entries: Iterable[Entry]) -> dict[str, str]:
+    """Slack user id → name for everyone the entries mention who is not a participant."""
+    return {uid: name for e in entries for uid, name in e.mentioned}
+
+
+def _item_paragraphs(
+    entries: Iterable[Entry], participants: Sequence[Participant], people: Mapping[str, Person]
+) -> tuple[str, ...]:
     items = list(entries)
-    statements = [statement_paragraph(e, participants) for e in items if e.kind == EntryKind.STATEMENT]
-    decisions = [decision_paragraph(e) for e in items if e.kind == EntryKind.DECISION]
-    actions = [action_paragraph(e, participants) for e in items if e.kind == EntryKind.ACTION]
+    statements = [
+        statement_paragraph(e, participants, people) for e in items if e.kind == EntryKind.STATEMENT
+    ]
+    decisions = [decision_paragraph(e, people) for e in items if e.kind == EntryKind.DECISION]
+    actions = [action_paragraph(e, participants, people) for e in items if e.kind == EntryKind.ACTION]
     paragraphs = (*statements, *decisions, *actions)
     return paragraphs or (NOTHING_TO_NOTE,)
 
@@ -371,32 +429,42 @@ def compile_referat(
         if draft_date is not None:
             marker += f" – {format_long_da(draft_date)}"
 
-    present = [p for p in doc.participants if not p.absent]
-    absent = [p for p in doc.participants if p.absent]
+    # The minute-taker is the referent whether or not `(referent)` was typed.
+    participants = with_referent(doc.participants, meeting.starter_user_id)
+    people = people_of(participants, mentioned_names(doc.entries))
+    present = [p for p in participants if not p.absent]
+    absent = [p for p in participants if p.absent]
 
     agenda: list[AgendaItem] = sorted(doc.agenda, key=lambda a: a.number)
     by_item: dict[int, list[Entry]] = {}
     for entry in doc.entries:
         by_item.setdefault(entry.item_number, []).append(entry)
 
+    def shown(text: str) -> str:
+        return render_mentions(text, people)
+
     sections = [
         Section(
             item.number,
-            item.title.strip() or None,
-            _item_paragraphs(by_item.get(item.number, ()), doc.participants),
+            shown(item.title.strip()) or None,
+            _item_paragraphs(by_item.get(item.number, ()), participants, people),
         )
         for item in agenda
     ]
     on_agenda = {item.number for item in agenda}
-    # Entries for a number that is not on the agenda are still minutes: never drop them.
+    # Entries for a number that is not on the agenda are still minutes: never drop them. Item 0
+    # holds the opening remarks, which belong to no item.
     sections += [
-        Section(number, None, _item_paragraphs(by_item[number], doc.participants))
+        Section(number, None, _item_paragraphs(by_item[number], participants, people))
         for number in sorted(by_item)
-        if number not in on_agenda
+        if number not in on_agenda and number != OPENING_ITEM
     ]
 
-    referent = next((p for p in doc.participants if (p.role or "").casefold() == "referent"), None)
-    opening = (meeting.opening or "").strip() or None
+    referent = next((p for p in participants if (p.role or "").casefold() == "referent"), None)
+    remarks = [shown(meeting.opening.strip())] if meeting.opening and meeting.opening.strip() else []
+    if by_item.get(OPENING_ITEM):
+        remarks += _item_paragraphs(by_item[OPENING_ITEM], participants, people)
+    opening = "\n\n".join(remarks) or None
     return Referat(
         draft_marker=marker,
         title=title_line(meeting.title, meeting.date),
@@ -406,7 +474,15 @@ def compile_referat(
         absent=(PersonGroup(None, tuple(_person_line(p) for p in sorted(absent, key=lambda p: p.position))),)
         if absent
         else (),
-        agenda=tuple(AgendaLine(a.number, a.title, a.bullets, a.background) for a in agenda),
+        agenda=tuple(
+            AgendaLine(
+                a.number,
+                shown(a.title),
+                tuple(shown(b) for b in a.bullets),
+                tuple(shown(b) for b in a.background),
+            )
+            for a in agenda
+        ),
         opening=opening,
         sections=tuple(sections),
         referent=f"Referent: {person_label(referent)}" if referent else None,
