@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
+    imp.add_argument(
+        "--channel",
+        default=None,
+        metavar="KANAL-ID",
+        help="læg referaterne i en Slack-kanal (fx C0123ABCD): kun dem, der må læse kanalen, kan læse dem",
+    )
     imp.set_defaults(func=cmd_import)
 
     ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
@@ -60,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
     export.add_argument("--format", choices=("md", "txt", "docx"), default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
+    export.add_argument(
+        "--public",
+        action="store_true",
+        help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
+    )
     export.set_defaults(func=cmd_export)
 
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
@@ -97,8 +109,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.importing.run import import_paths
     from storage.store import StoreOpener
 
+    channel = args.channel.strip().upper() if args.channel else None
+    if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
+        print(
+            f'"{args.channel}" er ikke et kanal-id. Brug kanalens id (fx C0123ABCD; i Slack under '
+            "kanalens detaljer), ikke dens navn. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now())
+    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now(), channel_id=channel)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -121,7 +141,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=_now())
+        path = export_meeting(store, args.meeting, args.format, args.out, now=_now(), public=args.public)
     except ExportError as error:
         print(error, file=sys.stderr)
         return 1

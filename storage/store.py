@@ -819,6 +819,7 @@ class Store:
         snapshot: Any,
         now: dt.datetime,
         approvers: Sequence[str] | None = None,
+        public_text: str | None = None,
     ) -> Draft:
         with self._write():
             version = self._next_value("drafts", "version", meeting_id)
@@ -833,10 +834,14 @@ class Store:
                         "snapshot": json.dumps(snapshot, ensure_ascii=False),
                         "created_utc": _iso(now),
                         **({"approvers": json.dumps(list(approvers))} if approvers is not None else {}),
+                        **({"public_text": public_text} if public_text is not None else {}),
                     }
                 )
                 .last_pk
             )
+            # Marks where this version stands in the audit trail: its change list covers what
+            # the minute-taker changed in the setup since the previous version's mark.
+            self._audit(meeting_id, None, None, "draft", None, str(version), now)
         draft = self.draft(draft_id)
         assert draft is not None
         return draft
@@ -1221,4 +1226,5 @@ def _draft(r: dict[str, Any]) -> Draft:
         message_ts=r["message_ts"],
         thread_ts=r["thread_ts"],
         approvers=tuple(json.loads(r["approvers"])) if r.get("approvers") else None,
+        public_text=r.get("public_text"),
     )

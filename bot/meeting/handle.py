@@ -15,6 +15,7 @@ from bot.approval import service as approval
 from bot.archive import access
 from bot.meeting import parse as c
 from bot.meeting.speakers import resolve_speakers
+from bot.referat.compile import CLOSED_DOORS
 from bot.text.dates import TZ, DateError, format_long_da
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
@@ -150,7 +151,6 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
 
 
 CLOSED_MARK = " (lukket)"
-CLOSED_DOORS = "Punktet blev behandlet for lukkede døre."
 
 
 def require_minute_taker(meeting: Meeting, sender: Sender, what: str) -> None:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.archive.access import Audience, InChannel, Privately
 from bot.meeting.handle import (
     ApproversRequested,
     DraftRequested,
@@ -32,6 +33,11 @@ from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
 from storage.store import StoreError
+
+NOT_READABLE = (
+    "Referatet kan ikke lægges her: Slack kunne ikke bekræfte, at alle i samtalen må læse det. "
+    "Prøv igen om lidt, eller eksportér det i mødets egen kanal."
+)
 
 
 def register(app: App) -> None:
@@ -83,13 +89,36 @@ def referat(
             reply = approval.set_approvers(
                 store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
             )
-            ack(response_type="ephemeral", text=reply)
+            if store.latest_draft(meeting.id) is None:
+                ack(response_type="ephemeral", text=reply)
+                return
+            # The approver set is frozen per posted version: a new set is a new version.
+            ack(response_type="ephemeral", text=f"{reply} Et nyt udkast lægges i kanalen …")
             with after_ack(respond):
-                # A smaller set may leave nobody missing: then this completes the approval.
-                publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+                try:
+                    version = publishing.publish(client, store, meeting, now=sender.now, names=names)
+                except publishing.PostFailed as failure:
+                    respond(
+                        response_type="ephemeral",
+                        text=f"Slack afviste det nye udkast ({failure}); prøv igen.",
+                    )
+                    return
+                respond(response_type="ephemeral", text=publishing.draft_summary(version.draft, version))
         case ExportRequested(meeting=meeting, format=fmt):
+            # The file is posted where the command was typed: a DM with the bot is private.
+            audience: Audience = (
+                Privately(sender.user_id)
+                if sender.channel_id.startswith("D")
+                else InChannel(sender.channel_id)
+            )
+            edition = deps.edition(client, store, audience, meeting.id)
+            if edition is None:
+                ack(response_type="ephemeral", text=NOT_READABLE)
+                return
             try:
-                content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
+                content, name = export_bytes(
+                    store, meeting.id, fmt or "docx", now=sender.now, public=not edition.full
+                )
             except ExportError as error:
                 ack(response_type="ephemeral", text=slack_safe(str(error)))
                 return
