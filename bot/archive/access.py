@@ -49,6 +49,7 @@ class Person:
     team_id: str | None
     enterprise_id: str | None = None
     guest: bool = False  # is_restricted or is_ultra_restricted
+    bot: bool = False  # an app's bot user (the referat bot itself is a member of its channels)
 
     def full_member_of(self, team_id: str | None) -> bool:
         """A full (non-guest) member of that workspace: not a guest, not from another organisation."""
@@ -133,7 +134,8 @@ def channel_may_read(channel: Conversation, meeting: MeetingAccess, directory: D
         if home is None or home.kind is not Kind.PUBLIC:
             return False
     members = [directory.person(user) for user in channel.members]
-    return bool(members) and all(p is not None and p.full_member_of(meeting.team_id) for p in members)
+    people = [p for p in members if p is None or not p.bot]  # bots read nothing
+    return bool(people) and all(p is not None and p.full_member_of(meeting.team_id) for p in people)
 
 
 def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: Directory) -> Scope:
@@ -151,11 +153,11 @@ def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: 
                     hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
         case InChannel(channel_id=channel_id):
             channel = directory.conversation(channel_id)
-            if channel is not None:
-                for meeting in meetings:
-                    if channel_may_read(channel, meeting, directory):
-                        readable.add(meeting.meeting_id)
-                        hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
+            for meeting in meetings:
+                own = meeting.channel_id == channel_id
+                if own or (channel is not None and channel_may_read(channel, meeting, directory)):
+                    readable.add(meeting.meeting_id)
+                    hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
     return Scope(meetings=frozenset(readable), hidden_items=frozenset(hidden))
 
 
@@ -185,7 +187,8 @@ def edition_for(audience: Audience, meeting: MeetingAccess, directory: Directory
                 return None
             return Edition(full=not meeting.closed_items or may_read_closed(person, meeting, directory))
         case InChannel(channel_id=channel_id):
-            channel = directory.conversation(channel_id)
-            if channel is None or not channel_may_read(channel, meeting, directory):
-                return None
+            if meeting.channel_id != channel_id:  # its own channel's members may read it, by definition
+                channel = directory.conversation(channel_id)
+                if channel is None or not channel_may_read(channel, meeting, directory):
+                    return None
             return Edition(full=not meeting.closed_items)

@@ -662,6 +662,8 @@ class ConsoleSlack:
             "chat.getPermalink": self._permalink,
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
+            "conversations.open": self._conversations_open,
             "reactions.add": self._reactions_add,
             "views.open": self._views_open,
             "views.update": self._views_update,
@@ -805,6 +807,16 @@ class ConsoleSlack:
                 "is_private": False,
             },
         }
+
+    def _conversations_members(self, params: Json) -> Json:
+        # The console is one public channel that every console user is in, with the bot.
+        return {"ok": True, "members": [BOT_USER_ID, *self.users()], "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_open(self, params: Json) -> Json:
+        user = str(params.get("users") or "")
+        if self.name_of(user) is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": f"D{user}"}}
 
     def _reactions_add(self, params: Json) -> Json:
         name = str(params.get("name") or "").strip(":")

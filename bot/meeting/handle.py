@@ -46,6 +46,9 @@ class Sender:
     now: dt.datetime
     # Resolves a Slack user id to a display name (users.info in Slack, the roster in the console).
     user_name: Callable[[str], str | None]
+    # The workspace a meeting started by this command belongs to (the installation's).
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,8 @@ def _start(store: Store, command: c.StartMeeting, sender: Sender) -> Reply:
         channel_id=sender.channel_id,
         starter_user_id=sender.user_id,
         now=sender.now,
+        team_id=sender.team_id,
+        enterprise_id=sender.enterprise_id,
     )
     date_note = "" if command.date_given else " (ingen dato angivet: dags dato)"
     place = f"\nSted: {meeting.place}" if meeting.place else ""

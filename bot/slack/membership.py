@@ -101,6 +101,7 @@ class SlackDirectory:
                 team_id=user.get("team_id"),
                 enterprise_id=enterprise,
                 guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+                bot=bool(user.get("is_bot")),
             ),
             True,
         )

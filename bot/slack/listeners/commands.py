@@ -53,6 +53,8 @@ def referat(
         channel_id=body["channel_id"],
         now=deps.clock(),
         user_name=deps.user_name(client),
+        team_id=deps.team_id or body.get("team_id"),
+        enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
     )
     store = deps.open_store()
     try:
