@@ -40,12 +40,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
+    secret = os.environ["SLACK_SIGNING_SECRET"]
     app = bare_app(
-        os.environ["SLACK_SIGNING_SECRET"],
+        secret,
         os.environ["SLACK_API_URL"],
         os.environ.get("SLACK_BOT_TOKEN", "xoxb-x"),
     )
-    http_server(app, "127.0.0.1", args.port).run()
+    http_server(app, secret, "127.0.0.1", args.port).run()
 
 
 if __name__ == "__main__":

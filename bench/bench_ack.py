@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.common import SECRET, free_port, peak_rss_mb, spawn, stop, summary, wait_healthy
-from slack_fake import FakeSlack  # type: ignore[import-not-found]
-from slack_requests import SlackSender  # type: ignore[import-not-found]
+from support.slack_fake import FakeSlack  # type: ignore[import-not-found]
+from support.slack_requests import SlackSender  # type: ignore[import-not-found]
 
 ITEMS = 8
 

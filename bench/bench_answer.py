@@ -17,8 +17,8 @@ from pathlib import Path
 from bench.bench_ask import questions
 from bench.common import OUT, SECRET, free_port, peak_rss_mb, percentile, spawn, stop, summary, wait_healthy
 from bench.synthetic import generate
-from slack_fake import FakeSlack  # type: ignore[import-not-found]
-from slack_requests import SlackSender, mention_event  # type: ignore[import-not-found]
+from support.slack_fake import FakeSlack  # type: ignore[import-not-found]
+from support.slack_requests import SlackSender, mention_event  # type: ignore[import-not-found]
 
 
 def ask_all(sender: SlackSender, fake: FakeSlack, mix: list[str], first_ts: int) -> list[float]:

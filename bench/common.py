@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the stand-in Slack and the request signer live with the tests
+sys.path.insert(0, str(ROOT / "tests"))  # tests/support: the stand-in Slack, the request signer
 SECRET = "bench-signing-secret"
 OUT = ROOT / "bench" / "out"
 

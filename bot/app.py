@@ -15,13 +15,15 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.logs import bolt_logger
 from bot.slack.context import Deps, provide, utc_clock
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events
@@ -46,6 +48,24 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+def check_slack(settings: Settings) -> None:
+    """Ask Slack who the token belongs to before serving; a refusal or no answer is one Danish line."""
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        reason = error.response.get("error") if error.response is not None else None
+        raise ConfigError(
+            f"Slack afviste SLACK_BOT_TOKEN ({reason or 'ukendt fejl'}): "
+            "tjek Bot User OAuth Token (xoxb-…) under OAuth & Permissions i Slack-appen."
+        ) from None
+    except (SlackClientError, OSError) as error:
+        raise ConfigError(
+            f"Kunne ikke nå Slack på {settings.slack_api_url} ({type(error).__name__}): "
+            "tjek SLACK_API_URL og netværksforbindelsen."
+        ) from None
+
+
 def create_app(
     settings: Settings,
     open_store: Callable[[], Store],
@@ -61,6 +81,7 @@ def create_app(
     """
     app = App(
         client=make_client(settings),
+        logger=bolt_logger(),
         signing_secret=settings.signing_secret or "",
         token_verification_enabled=token_verification,
         # Slash commands are answered by ack() itself; events are acked before the listener runs.
@@ -93,13 +114,24 @@ def create_app(
 
 
 def _tell(client: WebClient, body: dict[str, Any], message: str) -> None:
-    """Best effort to tell the user about an error that happened after the acknowledgement."""
-    event = body.get("event") or {}
-    user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
+    """Best effort to tell the user about an error that happened after the acknowledgement.
+
+    Only verified requests reach Bolt (bot/slack/gate.py; Socket Mode is authenticated by its
+    connection), so the user and channel named here are Slack's own.
+    """
+    user = _field(body, "user_id") or _field(body, "user", "id") or _field(body, "event", "user")
+    channel = _field(body, "channel_id") or _field(body, "channel", "id") or _field(body, "event", "channel")
     if not (user and channel):
         return
     try:
         client.chat_postEphemeral(channel=channel, user=user, text=message)
     except Exception:
         log.exception("could not tell %s about the error", user)
+
+
+def _field(body: dict[str, Any], *keys: str) -> str | None:
+    """body[k1][k2]… as a string, or None when any step is missing or not of the expected kind."""
+    node: Any = body
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, str) and node else None

@@ -1,4 +1,4 @@
-"""The `referat` command: serve, console, import, ask, export, meetings — one function each.
+"""The `referat` command: serve, console, import, ask, export, meetings, verify — one function each.
 
 Every user error ends with a Danish message on stderr and a non-zero exit, never a traceback.
 """
@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure as configure_logging
 
 EXIT_USAGE = 2
 
@@ -24,9 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    configure_logging()
     try:
+        settings = Settings.from_env()
         code: int = args.func(args, settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -63,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--page", type=int, default=1, help="side af svaret (standard 1)")
     ask.set_defaults(func=cmd_ask)
 
-    export = sub.add_parser("export", help="eksportér et referat til md, txt eller docx")
+    export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
-    export.add_argument("--format", choices=("md", "txt", "docx"), default="md")
+    export.add_argument("--format", choices=("md", "txt", "docx", "pdf"), default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
     export.add_argument(
         "--public",
@@ -76,11 +76,14 @@ def _parser() -> argparse.ArgumentParser:
 
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
     meetings.set_defaults(func=cmd_meetings)
+
+    verify = sub.add_parser("verify", help="kontrollér at ingen godkendt tekst er ændret (hash-kæden)")
+    verify.set_defaults(func=cmd_verify)
     return parser
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import create_app
+    from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
@@ -89,10 +92,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    settings.require_safe_api_url()
+    check_slack(settings)
     warm_up()
     app = create_app(settings, StoreOpener(settings.db_path))
     if args.http:
-        serve_http(app, args.host, args.port)
+        assert settings.signing_secret is not None
+        serve_http(app, settings.signing_secret, args.host, args.port)
     else:
         assert settings.app_token is not None
         serve_socket_mode(app, settings.app_token)
@@ -155,6 +161,15 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 
     print(meetings_table(StoreOpener(settings.db_path)()))
     return 0
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.archive.verify import report, verify_archive
+    from storage.store import StoreOpener
+
+    result = verify_archive(StoreOpener(settings.db_path)())
+    print(report(result), file=sys.stdout if result.whole else sys.stderr)
+    return 0 if result.whole else 1
 
 
 def _now() -> dt.datetime:

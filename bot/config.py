@@ -6,10 +6,12 @@ it comes from, never with a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./referat.db"
@@ -48,6 +50,18 @@ class Settings:
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
         )
 
+    def require_safe_api_url(self) -> None:
+        """The bot token travels to SLACK_API_URL with every call: only https, or http on this machine."""
+        parts = urlsplit(self.slack_api_url)
+        if parts.scheme == "https" and parts.hostname:
+            return
+        if parts.scheme == "http" and _is_loopback(parts.hostname):
+            return
+        raise ConfigError(
+            f"SLACK_API_URL skal være en https-adresse (ellers sendes tokenet ukrypteret): {self.slack_api_url!r}; "
+            "http er kun tilladt til denne maskine (127.0.0.1, ::1, localhost)."
+        )
+
     def require(self, *names: str) -> None:
         values = {
             "SLACK_BOT_TOKEN": self.bot_token,
@@ -62,3 +76,14 @@ class Settings:
                 "Vil du prøve uden Slack: referat console."
             )
             raise ConfigError("\n".join(lines))
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,7 +1,9 @@
 """Run the app for real: Socket Mode, or HTTP behind waitress with a health check.
 
 Bolt's own `app.start()` is a development server; waitress is a production WSGI server that
-is pure Python (no compiler needed on the municipal servers this runs on).
+is pure Python (no compiler needed on the municipal servers this runs on). In front of Bolt sits
+the gate (bot/slack/gate.py): size cap and signature first, and waitress itself refuses a body over
+the same cap before reading it, so an unsigned flood costs neither memory nor a log line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from waitress.server import create_server
+
+from bot.slack.gate import MAX_BODY_BYTES, guard
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
@@ -27,9 +33,23 @@ EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def wsgi_app(app: App) -> WsgiApp:
-    """Slack's Request URL at /slack/events, plus GET /healthz for load balancers and tests."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+class _Handler(SlackRequestHandler):
+    """Bolt's WSGI adapter, answering 400 to a signed body Bolt cannot read instead of a 500."""
+
+    def dispatch(self, request: Any) -> BoltResponse:
+        try:
+            bolt_request = BoltRequest(
+                body=request.get_body(), query=request.query_string, headers=request.get_headers()
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            # Not UTF-8, not JSON where JSON is announced, not an object: nothing Slack sends.
+            return BoltResponse(status=400, body={"error": "unreadable request"})
+        return self.app.dispatch(bolt_request)
+
+
+def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
+    """Slack's Request URL at /slack/events (behind the gate), plus GET /healthz for load balancers."""
+    slack = guard(_Handler(app, path=EVENTS_PATH), signing_secret, EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -40,13 +60,23 @@ def wsgi_app(app: App) -> WsgiApp:
     return application
 
 
-def http_server(app: App, host: str, port: int, threads: int = 8) -> BaseWSGIServer | MultiSocketServer:
+def http_server(
+    app: App, signing_secret: str, host: str, port: int, threads: int = 8
+) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, not yet running: `.run()` serves, `.close()` stops."""
-    return create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="referat")
+    return create_server(
+        wsgi_app(app, signing_secret),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="referat",
+        # waitress answers 413 from the Content-Length header alone (it refuses at >= the limit).
+        max_request_body_size=MAX_BODY_BYTES + 1,
+    )
 
 
-def serve_http(app: App, host: str, port: int) -> None:
-    server = http_server(app, host, port)
+def serve_http(app: App, signing_secret: str, host: str, port: int) -> None:
+    server = http_server(app, signing_secret, host, port)
     log.info("referat lytter på http://%s:%s%s", host, port, EVENTS_PATH)
     server.run()
 
@@ -62,6 +92,7 @@ class ServerThread:
     def __init__(
         self,
         app: App,
+        signing_secret: str,
         host: str = "127.0.0.1",
         port: int = 0,
         threads: int = 8,
@@ -73,7 +104,7 @@ class ServerThread:
         self.app = app
         self._listeners = listeners
         # waitress types create_server as a union; only the TCP server is made here.
-        server: Any = http_server(app, host, port, threads=threads)
+        server: Any = http_server(app, signing_secret, host, port, threads=threads)
         self.server = server
         self.port = int(server.effective_port)
         self.url = f"http://{host}:{self.port}"

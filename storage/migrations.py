@@ -12,6 +12,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage import chain
+
 migrations = Migrations("referat")
 
 # unicode61 folds case for æøå; remove_diacritics 2 folds å→a and é→e (never æ or ø).
@@ -462,3 +464,107 @@ def m022_public_extract(db: Database) -> None:
     the final referat and Hent som fil show the version as it was posted.
     """
     db.table("drafts").add_column("public_text", str)
+
+
+@migrations()
+def m050_action_followup(db: Database) -> None:
+    """Action items logged in Slack get a number of their own and a follow-up state.
+
+    `/referat udført 7` must name one action wherever it is typed (a channel, a DM with the bot, a
+    reminder's instructions), so the number is global, not per meeting like an entry's `seq`. Being
+    done is follow-up, not part of what was said: it lives here, so an approved referat (and any
+    draft compiled later) reads exactly as before. Imported actions stay unnumbered: nobody follows
+    them up in Slack. Existing actions of meetings logged in Slack are numbered in logged order.
+    """
+    db.table("actions").create(
+        {
+            "number": int,
+            "entry_id": int,
+            "done_utc": str,
+            "done_by": str,  # Slack user id of who marked it done
+            "done_note": str,
+        },
+        pk="number",
+        not_null={"entry_id"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+    db.table("actions").create_index(["entry_id"], unique=True)
+    db.execute(
+        "insert into actions (entry_id) select e.id from entries e join meetings m on m.id = e.meeting_id "
+        "where e.kind = 'action' and m.status != 'imported' order by e.id"
+    )
+
+
+@migrations()
+def m060_chain(db: Database) -> None:
+    """The hash chain over approved texts (storage.chain): tamper evidence for the archive.
+
+    One row per link, in order of approval (`id`): the text's SHA-256, the hash of the meeting's
+    previous link and of the archive's previous link, and the link's own hash. Referater approved
+    before this migration are chained now, in the order they were approved.
+    """
+    db.table("chain").create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "kind": str,
+            "source_id": int,
+            "text_sha256": str,
+            "previous_meeting": str,
+            "previous_archive": str,
+            "link_sha256": str,
+            "linked_utc": str,
+        },
+        pk="id",
+        not_null={
+            "meeting_id",
+            "kind",
+            "source_id",
+            "text_sha256",
+            "previous_meeting",
+            "previous_archive",
+            "link_sha256",
+            "linked_utc",
+        },
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db.table("chain").create_index(["kind", "source_id"], unique=True)
+    links: list[chain.Link] = []
+    for row in db.query(
+        "select meeting_id, text_sha256, approved_utc from approved_referats order by approved_utc, meeting_id"
+    ):
+        # The hash stored at approval, not one of today's text: a text changed before now must not pass.
+        digest = row["text_sha256"]
+        previous_meeting, previous_archive, link = chain.next_link(
+            links,
+            meeting_id=row["meeting_id"],
+            kind=chain.KIND_REFERAT,
+            source_id=row["meeting_id"],
+            text_sha256=digest,
+        )
+        db.execute(
+            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
+            "link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                row["meeting_id"],
+                chain.KIND_REFERAT,
+                row["meeting_id"],
+                digest,
+                previous_meeting,
+                previous_archive,
+                link,
+                row["approved_utc"],
+            ],
+        )
+        links.append(
+            chain.Link(
+                0,
+                row["meeting_id"],
+                chain.KIND_REFERAT,
+                row["meeting_id"],
+                digest,
+                previous_meeting,
+                previous_archive,
+                link,
+            )
+        )

@@ -167,6 +167,26 @@ class AuditRecord:
 
 
 @dataclass(frozen=True)
+class Action:
+    """An action item logged in Slack, as followed up between meetings.
+
+    `number` is global (not per meeting), so `/referat udført <nr>` names one action wherever it is
+    typed. Being done belongs here, not to the entry: the referat records what was agreed.
+    """
+
+    number: int
+    entry: Entry
+    meeting: Meeting
+    done_utc: dt.datetime | None = None
+    done_by: str | None = None  # Slack user id of who marked it done
+    done_note: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.done_utc is not None
+
+
+@dataclass(frozen=True)
 class MeetingDocument:
     """Everything needed to render a referat: a meeting with its people, agenda and live entries."""
 

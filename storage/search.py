@@ -108,6 +108,9 @@ class Hit:
     terms_in_text: int  # how many topic terms the entry matches itself (the rest via its item)
     # Participants of the meeting named in an attributed text, speaker first: who said it.
     people: tuple[tuple[str, str | None], ...] = ()
+    # For text with Slack mentions: (user id, name, title) of whom they may name, so that the answer
+    # shows people, never `<@U…>`.
+    slack_people: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,12 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
     sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
     sql.extend(_who(speakers, "p")).add(")")
     sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
+    # Every speaker of a shared line (`X og Y orienterede …`), not only the first.
+    sql.add(
+        "or (e.speakers is not null and exists (select 1 from json_each(e.speakers) j "
+        "join participants q on q.id = j.value where"
+    )
+    sql.extend(_who(speakers, "q")).add("))")
     sql.add(
         "or (e.attributed = 1 and exists (select 1 from participants q where q.meeting_id = e.meeting_id and"
     )
@@ -474,7 +483,7 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
     marks = ", ".join("?" for _ in ids)
     rows = db.execute(
         "select e.id, e.meeting_id, m.title, m.date, m.status, m.channel_id, e.item_number, a.title, e.seq, "
-        "e.kind, e.text, e.attributed, p.name, p.title, e.owner, e.due "
+        "e.kind, e.text, e.attributed, p.name, p.title, e.owner, e.due, e.mentions "
         "from entries e join meetings m on m.id = e.meeting_id "
         "left join agenda_items a on a.meeting_id = e.meeting_id and a.number = e.item_number "
         "left join participants p on p.id = e.speaker_id "
@@ -483,12 +492,15 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
     ).fetchall()
     meeting_ids = sorted({int(r[1]) for r in rows})
     present: dict[int, list[tuple[str, str | None]]] = {}
-    for mid, name, title in db.execute(
-        f"select meeting_id, name, title from participants where meeting_id in ({', '.join('?' for _ in meeting_ids)}) "
-        "and absent = 0 order by position, id",
+    linked: dict[int, list[tuple[str, str, str | None]]] = {}
+    for mid, name, title, user_id in db.execute(
+        "select meeting_id, name, title, slack_user_id from participants where meeting_id in "
+        f"({', '.join('?' for _ in meeting_ids)}) and absent = 0 order by position, id",
         meeting_ids,
     ):
         present.setdefault(int(mid), []).append((str(name), title))
+        if user_id:
+            linked.setdefault(int(mid), []).append((str(user_id), str(name), title))
     by_id: dict[int, Hit] = {}
     for r in rows:
         entry_id, meeting_id, text, attributed = int(r[0]), int(r[1]), str(r[10]), bool(r[11])
@@ -499,6 +511,10 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
             mentioned = [p for p in present.get(meeting_id, []) if p[0] in text and p not in named]
             named += sorted(mentioned, key=lambda p: text.find(p[0]))
         own, score = ranking[entry_id]
+        slack_people: list[tuple[str, str, str | None]] = []
+        if "@" in text:
+            slack_people = [(uid, name, None) for uid, name in json.loads(r[16] or "{}").items()]
+            slack_people += linked.get(meeting_id, [])
         by_id[entry_id] = Hit(
             entry_id=entry_id,
             meeting_id=meeting_id,
@@ -519,5 +535,6 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
             score=score,
             terms_in_text=own,
             people=tuple(named),
+            slack_people=tuple(slack_people),
         )
     return tuple(by_id[i] for i in ids if i in by_id)

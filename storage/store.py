@@ -22,8 +22,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage import chain
 from storage.migrations import ITEM_KEY_FACTOR, migrations
 from storage.records import (
+    Action,
     AgendaItem,
     Approval,
     AuditRecord,
@@ -41,6 +43,25 @@ from storage.records import (
 # Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
 # gets "database is locked" and the user is asked to try again rather than the request timing out.
 BUSY_TIMEOUT_MS = 2000
+
+# The meetings columns, for queries that read a meeting beside another table's row.
+_MEETING_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "place",
+    "time_of_day",
+    "status",
+    "channel_id",
+    "starter_user_id",
+    "opening",
+    "source_name",
+    "content_hash",
+    "created_utc",
+    "approved_utc",
+    "team_id",
+    "enterprise_id",
+)
 
 
 @dataclass(frozen=True)
@@ -285,6 +306,64 @@ class Store:
             "select * from meetings where channel_id = ? order by id desc limit 1", [channel_id]
         )
         return next((_meeting(r) for r in rows), None)
+
+    def start_next_meeting(
+        self,
+        previous: Meeting,
+        *,
+        date: dt.date,
+        place: str | None,
+        time_of_day: str | None,
+        starter_user_id: str,
+        agenda: Iterable[tuple[int, str, Sequence[str], Sequence[str]]],
+        now: dt.datetime,
+    ) -> Meeting:
+        """Start the meeting after `previous` in its channel, with its people and a prepared agenda.
+
+        `previous` may still be open while its draft awaits approval: approving it goes on in its
+        draft's thread while the channel's commands act on the new meeting. Refused when another
+        meeting was started in the channel meanwhile. Everyone listed last time is listed again as
+        expected (an apology for absence is per meeting).
+        """
+        channel_id = previous.channel_id
+        if channel_id is None:
+            raise StoreError("Et importeret møde har ingen kanal at holde det næste møde i.")
+        with self._write():
+            latest = self.current_meeting(channel_id)
+            if latest is None or latest.id != previous.id:
+                raise StoreError("Der er startet et andet møde i kanalen imens. Se det med /referat status.")
+            meeting_id = _pk(
+                self.db.table("meetings")
+                .insert(
+                    {
+                        "title": previous.title,
+                        "date": date.isoformat(),
+                        "place": place,
+                        "time_of_day": time_of_day,
+                        "status": str(MeetingStatus.OPEN),
+                        "channel_id": channel_id,
+                        "starter_user_id": starter_user_id,
+                        "created_utc": _iso(now),
+                        **(
+                            {"team_id": previous.team_id, "enterprise_id": previous.enterprise_id}
+                            if previous.team_id
+                            else {}
+                        ),
+                    }
+                )
+                .last_pk
+            )
+            self.db.execute(
+                "insert into participants (meeting_id, name, title, organisation, absent, slack_user_id, role, "
+                "initials, position) select ?, name, title, organisation, 0, slack_user_id, role, initials, "
+                "position from participants where meeting_id = ? order by position, id",
+                [meeting_id, previous.id],
+            )
+            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, agenda))
+            self._audit(meeting_id, None, starter_user_id, "next", str(previous.id), None, now)
+        meeting = self.meeting(meeting_id)
+        assert meeting is not None
+        return meeting
 
     def meeting_by_hash(self, content_hash: str) -> Meeting | None:
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
@@ -663,6 +742,8 @@ class Store:
                 .last_pk
             )
             self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
+            if kind is EntryKind.ACTION:
+                self._number_action(entry_id)
         entry = self.entry_by_id(entry_id)
         assert entry is not None
         return entry
@@ -767,6 +848,70 @@ class Store:
             agenda=tuple(self.agenda(meeting_id)),
             entries=tuple(self.entries(meeting_id)),
         )
+
+    # --- follow-up of actions --------------------------------------------------------------------
+
+    def _number_action(self, entry_id: int) -> None:
+        """Give an action logged in Slack its global number (imported ones are not followed up)."""
+        self.db.execute(
+            "insert into actions (entry_id) select e.id from entries e join meetings m on m.id = e.meeting_id "
+            "where e.id = ? and m.status != 'imported'",
+            [entry_id],
+        )
+
+    _ACTIONS_SQL = (
+        "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
+        + ", ".join(f"m.{c} as m_{c}" for c in _MEETING_COLUMNS)
+        + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
+        " where e.deleted_utc is null"
+    )
+
+    def action(self, number: int) -> Action | None:
+        """The action with that number, unless its entry was deleted."""
+        rows = self.db.query(self._ACTIONS_SQL + " and a.number = ?", [number])
+        return next((_action(r) for r in rows), None)
+
+    def actions(
+        self,
+        *,
+        meeting_ids: Sequence[int] | None = None,
+        owner_user_id: str | None = None,
+        include_done: bool = False,
+    ) -> list[Action]:
+        """Live actions of the given meetings (all when None), optionally one owner's, by number."""
+        sql, params = self._ACTIONS_SQL, list[Any]()
+        if meeting_ids is not None:
+            if not meeting_ids:
+                return []
+            sql += f" and e.meeting_id in ({', '.join('?' * len(meeting_ids))})"
+            params += list(meeting_ids)
+        if owner_user_id is not None:
+            sql += " and e.owner_user_id = ?"
+            params.append(owner_user_id)
+        if not include_done:
+            sql += " and a.done_utc is null"
+        return [_action(r) for r in self.db.query(sql + " order by a.number", params)]
+
+    def mark_action_done(self, number: int, *, user_id: str, note: str | None, now: dt.datetime) -> Action:
+        """Record that an action is done (once); the entry itself, and so the referat, is untouched."""
+        with self._write():
+            cursor = self.db.execute(
+                "update actions set done_utc = ?, done_by = ?, done_note = ? "
+                "where number = ? and done_utc is null",
+                [_iso(now), user_id, note, number],
+            )
+            action = self.action(number)
+            if cursor.rowcount != 1 or action is None:
+                raise StoreError(f"Opgave nr. {number} kan ikke markeres udført.")
+            self._audit(action.meeting.id, action.entry.id, user_id, "done", None, note or "", now)
+        return action
+
+    def channel_meetings(self, channel_id: str) -> list[Meeting]:
+        """Every meeting logged in the channel, newest first."""
+        rows = self.db.query(
+            "select * from meetings where channel_id = ? order by date desc, id desc", [channel_id]
+        )
+        return [_meeting(r) for r in rows]
 
     # --- audit ----------------------------------------------------------------------------------
 
@@ -949,7 +1094,52 @@ class Store:
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
+            self._chain(meeting_id, chain.KIND_REFERAT, meeting_id, text_sha256, now)
         return True
+
+    # --- the hash chain (storage.chain) -----------------------------------------------------------
+
+    def _chain(self, meeting_id: int, kind: str, source_id: int, text_sha256: str, now: dt.datetime) -> None:
+        """Append a link for an approved text; the caller's write transaction makes it atomic."""
+        last = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()
+        mine = self.db.execute(
+            "select link_sha256 from chain where meeting_id = ? order by id desc limit 1", [meeting_id]
+        ).fetchone()
+        previous_archive = last[0] if last else chain.GENESIS
+        previous_meeting = mine[0] if mine else chain.GENESIS
+        link = chain.link_hash(
+            meeting_id=meeting_id,
+            kind=kind,
+            source_id=source_id,
+            text_sha256=text_sha256,
+            previous_meeting=previous_meeting,
+            previous_archive=previous_archive,
+        )
+        self.db.execute(
+            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, "
+            "previous_archive, link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, _iso(now)],
+        )
+
+    def chain_links(self) -> list[chain.Link]:
+        """Every link, in the order the texts were approved."""
+        rows = self.db.query(
+            "select id, meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
+            "link_sha256 from chain order by id"
+        )
+        return [chain.Link(**r) for r in rows]
+
+    def chained_texts(self) -> list[chain.ChainedText]:
+        """Every approved text as its table holds it now, with the hash stored beside it."""
+        rows = self.db.query(
+            "select meeting_id, text, text_sha256 from approved_referats order by meeting_id"
+        )
+        return [
+            chain.ChainedText(
+                r["meeting_id"], chain.KIND_REFERAT, r["meeting_id"], r["text"], r["text_sha256"]
+            )
+            for r in rows
+        ]
 
     def approved_referat(self, meeting_id: int) -> ApprovedReferat | None:
         rows = list(self.db.query("select * from approved_referats where meeting_id = ?", [meeting_id]))
@@ -1091,6 +1281,17 @@ def _required_dt(value: str) -> dt.datetime:
 
 def _asdict(p: Participant) -> dict[str, Any]:
     return {"name": p.name, "title": p.title, "organisation": p.organisation, "absent": p.absent}
+
+
+def _action(r: dict[str, Any]) -> Action:
+    return Action(
+        number=r["number"],
+        entry=_entry(r),
+        meeting=_meeting({c: r[f"m_{c}"] for c in _MEETING_COLUMNS}),
+        done_utc=_parse_dt(r["done_utc"]),
+        done_by=r["done_by"],
+        done_note=r["done_note"],
+    )
 
 
 def _meeting(r: dict[str, Any]) -> Meeting:

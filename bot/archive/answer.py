@@ -20,6 +20,7 @@ from typing import Protocol
 
 from bot.archive.question import Lang, Question, index_form
 from bot.text.dates import Period, format_long_da, format_long_en
+from bot.text.people import Person, render_mentions
 
 
 class Hit(Protocol):
@@ -55,6 +56,8 @@ class Hit(Protocol):
     def due(self) -> dt.date | None: ...
     @property
     def people(self) -> tuple[tuple[str, str | None], ...]: ...
+    @property
+    def slack_people(self) -> tuple[tuple[str, str, str | None], ...]: ...
 
 
 class ItemRef(Protocol):
@@ -108,6 +111,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "search": "Fundet i referaterne",
         "about": "om",
         "from": "fra",
+        "to": "til",  # actions are given to someone: `Opgaver til Lars Møller`
         "found": "fundet",
         "item": "Ad",
         "opening": "Indledning",
@@ -132,6 +136,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "search": "Found in the minutes",
         "about": "on",
         "from": "by",
+        "to": "for",
         "found": "found",
         "item": "Item",
         "opening": "Opening",
@@ -220,7 +225,7 @@ def _headline(question: Question, total: int | None) -> str:
     labels = _LABELS[question.lang]
     parts = [labels[question.intent]]
     if question.speaker is not None:
-        parts.append(f"{labels['from']} {_speaker_words(question)}")
+        parts.append(f"{_person_word(question)} {_speaker_words(question)}")
     if question.topic_text:
         parts.append(f"{labels['about']} «{question.topic_text}»")
     if question.period is not None:
@@ -229,6 +234,12 @@ def _headline(question: Question, total: int | None) -> str:
     if total is not None:
         head += f" – {total} {labels['found']}"
     return head
+
+
+def _person_word(question: Question) -> str:
+    """`fra` for what people said, `til` for the actions given to them."""
+    labels = _LABELS[question.lang]
+    return labels["to"] if question.intent == "actions" else labels["from"]
 
 
 def _speaker_words(question: Question) -> str:
@@ -304,20 +315,27 @@ def _item_line(hit: Hit, lang: Lang) -> str:
     )
 
 
+def _shown_text(hit: Hit) -> str:
+    """The entry's words with every Slack mention shown as the person (never `<@U…>`)."""
+    people = {uid: Person(name, title) for uid, name, title in hit.slack_people}
+    return render_mentions(hit.text, people)
+
+
 def _hit_line(hit: Hit, question: Question, limit: int) -> str:
     labels = _LABELS[question.lang]
+    shown = _shown_text(hit)
     if hit.kind == "action":
         owner = hit.owner or f"({labels['no_owner']})"
-        line = f"• *{owner}* – {_excerpt(hit.text, question.topic_terms, limit)}"
+        line = f"• *{owner}* – {_excerpt(shown, question.topic_terms, limit)}"
         if hit.due is not None:
             line += f" – {labels['due']} {format_date(hit.due, question.lang)}"
         if question.intent != "actions":
             line = line.replace("• ", f"• {labels['action']}: ", 1)
         return line
     if hit.kind == "decision":
-        text = _excerpt(hit.text, question.topic_terms, _DECISION_LIMIT)
+        text = _excerpt(shown, question.topic_terms, _DECISION_LIMIT)
         return f"• {text}" if question.intent == "decisions" else f"• *{labels['decision']}:* {text}"
-    text = _excerpt(hit.text, question.topic_terms, limit)
+    text = _excerpt(shown, question.topic_terms, limit)
     if hit.speaker_name and not hit.attributed:
         who = f"*{hit.speaker_name}*" + (f", {hit.speaker_title}" if hit.speaker_title else "")
         return f"• {who}: {text}"
@@ -433,7 +451,7 @@ def _nothing_found(question: Question) -> str:
     what = _NOTHING[lang][question.intent]
     parts = []
     if question.speaker is not None:
-        parts.append(f"{_LABELS[lang]['from']} {_speaker_words(question)}")
+        parts.append(f"{_person_word(question)} {_speaker_words(question)}")
     if question.topic_text:
         parts.append(f"{_LABELS[lang]['about']} «{question.topic_text}»")
     if question.period is not None:
@@ -467,7 +485,7 @@ def _without_filters(question: Question, count: int) -> str:
     if question.period is not None:
         dropped.append(_period_phrase(question.period, lang))
     if question.speaker is not None:
-        dropped.append(f"{_LABELS[lang]['from']} {question.speaker.words}")
+        dropped.append(f"{_person_word(question)} {question.speaker.words}")
     if question.intent in ("decisions", "actions", "statements", "who"):
         dropped.append(("only " if lang == "en" else "kun ") + _NOTHING[lang][question.intent])
     if lang == "en":

@@ -8,7 +8,7 @@ Two pure halves:
   a period (bot.text.dates.find_period) and the topic terms left once question words are gone.
 * `Vocabulary.expand` turns one topic term into the index's own words that should count as it.
   Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and
-  make typos, and a stemmer handles all that badly (see /work/shared/notes/danish-search.md), so a
+  make typos, and a stemmer alone handles that badly (it neither splits compounds nor forgives typos), so a
   term expands against the vocabulary of the FTS indexes: exact and inflected forms, every word
   containing it (compounds), and rapidfuzz neighbours. Nothing here builds FTS5 syntax; storage
   quotes whatever it is given.

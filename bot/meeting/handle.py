@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.approval import service as approval
 from bot.archive import access
+from bot.meeting import followup
 from bot.meeting import parse as c
 from bot.meeting.speakers import resolve_speakers
 from bot.referat.compile import CLOSED_DOORS
@@ -94,6 +95,12 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
             return _start(store, command, sender)
         case c.Ask(question=question):
             return QuestionAsked(question)
+        case c.ListActions():
+            return Reply(_list_actions(store, command, sender))
+        case c.MarkDone(number=number, note=note):
+            return _mark_done(store, number, note, sender)
+        case c.NextMeeting():
+            return _next_meeting(store, command, sender)
 
     meeting = store.current_meeting(sender.channel_id)
     if meeting is None:
@@ -383,6 +390,114 @@ def and_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
+    """The meetings whose actions the sender may list here: those of the channel they write in.
+
+    Anyone who can type in a channel can read what was logged there. The one place listings of
+    actions ask; the archive's access rules take over here once they cover channel membership.
+    """
+    return store.channel_meetings(sender.channel_id)
+
+
+def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
+    today = followup.local_today(sender.now)
+    meetings = readable_meetings(store, sender)
+    state = "" if command.include_done else "åbne "
+    if not meetings:
+        # A direct message with the bot, or a channel without meetings: only the sender's own
+        # actions, which they were told about anyway (reminders name them too).
+        if command.owner_user_id not in (None, sender.user_id):
+            raise Refusal(
+                "Her er ingen møder. Skriv kommandoen i mødets kanal for at se andres opgaver, "
+                "eller skriv `/referat opgaver mine`."
+            )
+        actions = store.actions(owner_user_id=sender.user_id, include_done=command.include_done)
+        return followup.actions_text(
+            actions, today, heading=f"Dine {state}opgaver", empty=f"Du har ingen {state}opgaver."
+        )
+    owner = sender.user_id if command.mine else command.owner_user_id
+    actions = store.actions(
+        meeting_ids=[m.id for m in meetings], owner_user_id=owner, include_done=command.include_done
+    )
+    if owner == sender.user_id:
+        heading, empty = f"Dine {state}opgaver", f"Du har ingen {state}opgaver fra kanalens møder."
+    elif owner is not None:
+        heading, empty = f"{state}opgaver for <@{owner}>", f"<@{owner}> har ingen {state}opgaver."
+    else:
+        heading, empty = (
+            f"{state}opgaver fra kanalens møder",
+            f"Der er ingen {state}opgaver fra kanalens møder.",
+        )
+    heading = heading[0].upper() + heading[1:]
+    return followup.actions_text(actions, today, heading=heading, empty=empty)
+
+
+def _mark_done(store: Store, number: int, note: str | None, sender: Sender) -> Reply:
+    action = store.action(number)
+    if action is None:
+        raise Refusal(f"Der er ingen opgave nr. {number}. Se numrene med `/referat opgaver`.")
+    if sender.user_id not in (action.entry.owner_user_id, action.meeting.starter_user_id):
+        owner = followup.owner_label(action) or "den ansvarlige"
+        raise Refusal(
+            f"Kun den ansvarlige ({owner}) eller referenten (<@{action.meeting.starter_user_id}>) "
+            f"kan markere opgave nr. {number} udført."
+        )
+    if action.done:
+        raise Refusal(f"Opgave nr. {number} er allerede {followup.done_label(action)}.")
+    done = store.mark_action_done(number, user_id=sender.user_id, note=note, now=sender.now)
+    noted = f" Bemærkning: «{_clip(note)}»" if note else ""
+    return Reply(
+        f"Opgave nr. {number} er {followup.done_label(done)}: «{_clip(done.entry.text)}» "
+        f"({followup.meeting_label(done.meeting)}).{noted} Referatet er uændret."
+    )
+
+
+def _next_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Reply:
+    previous = store.current_meeting(sender.channel_id)
+    if previous is None:
+        raise Refusal(
+            "Der er intet tidligere møde i kanalen at fortsætte fra. Start et med "
+            "`/referat start <titel> | <dato> | <sted>`."
+        )
+    if previous.status is MeetingStatus.OPEN and store.latest_draft(previous.id) is None:
+        raise Refusal(
+            f"{previous.title} den {format_long_da(previous.date)} er stadig i gang og har intet udkast. "
+            "Lav udkastet med `/referat udkast`, før du starter det næste møde."
+        )
+    approved = previous.status is MeetingStatus.APPROVED
+    today = followup.local_today(sender.now)
+    open_actions = followup.in_follow_up_order(
+        store.actions(meeting_ids=[m.id for m in readable_meetings(store, sender)]), today
+    )
+    agenda = followup.next_agenda(previous, approved=approved, open_actions=open_actions)
+    meeting = store.start_next_meeting(
+        previous,
+        date=command.date or today,
+        place=command.place or previous.place,
+        time_of_day=command.time_of_day,
+        starter_user_id=sender.user_id,
+        agenda=[(a.number, a.title, a.bullets, a.background) for a in agenda],
+        now=sender.now,
+    )
+    people = store.participants(meeting.id)
+    date_note = "" if command.date else " (ingen dato angivet: dags dato)"
+    lines = [
+        f"Næste møde er startet: {meeting.title}",
+        f"Dato: {format_long_da(meeting.date)}{date_note}",
+    ]
+    if meeting.place:
+        lines.append(f"Sted: {meeting.place}")
+    lines.append(f"Deltagere fra sidste møde: {', '.join(display_name(p) for p in people) or 'ingen'}")
+    lines.append("Dagsorden:")
+    for item in agenda:
+        lines.append(f"{item.number}. {item.title}")
+        lines += [f"   - {b}" for b in item.bullets]
+    lines.append(
+        "Du er referent. Ret dagsordenen med `/referat dagsorden`, og notér afbud med `/referat afbud`."
+    )
+    return Reply("\n".join(lines))
 
 
 def _entry_for_change(store: Store, meeting: Meeting, seq: int, sender: Sender, verb: str) -> Entry:

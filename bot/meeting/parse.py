@@ -150,9 +150,31 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "eksport",
         ("export",),
-        f"{COMMAND} eksport [md|txt|docx]",
-        "Hent referatet som fil.",
+        f"{COMMAND} eksport [md|txt|docx|pdf]",
+        "Hent referatet som fil (pdf: PDF/A til arkivering).",
         f"{COMMAND} eksport docx",
+    ),
+    Subcommand(
+        "opgaver",
+        ("actions", "tasks"),
+        f"{COMMAND} opgaver [@person|mine] [alle]",
+        "Vis de åbne opgaver fra kanalens møder, forfaldne først; alle tager de udførte med.",
+        f"{COMMAND} opgaver mine",
+    ),
+    Subcommand(
+        "udført",
+        ("done", "udfoert", "udfort"),
+        f"{COMMAND} udført <nr> [bemærkning]",
+        "Markér en opgave som udført (den ansvarlige eller referenten). Numrene står i opgaver.",
+        f"{COMMAND} udført 7 Handleplanen er sendt til kredsrådet.",
+    ),
+    Subcommand(
+        "næste",
+        ("next", "naeste", "naste"),
+        f"{COMMAND} næste [<dato>] [| <sted>]",
+        "Start kanalens næste møde ud fra det seneste: samme titel, sted og deltagere, og en dagsorden "
+        "med godkendelse af referatet, opfølgning på opgaver og eventuelt.",
+        f"{COMMAND} næste 16. april 2024 | rådhuset i Holstebro",
     ),
     Subcommand(
         "spørg",
@@ -295,7 +317,27 @@ class Ask:
 
 @dataclass(frozen=True)
 class Export:
-    format: str | None  # "md", "txt" or "docx"; None when not given (the exporter picks)
+    format: str | None  # "md", "txt", "docx" or "pdf"; None when not given (the exporter picks)
+
+
+@dataclass(frozen=True)
+class ListActions:
+    owner_user_id: str | None = None  # one person's actions; None: everyone's (or `mine`)
+    mine: bool = False  # the sender's own actions
+    include_done: bool = False  # `alle`: done actions too
+
+
+@dataclass(frozen=True)
+class MarkDone:
+    number: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    date: dt.date | None  # None: today
+    place: str | None  # None: the latest meeting's place
+    time_of_day: str | None = None
 
 
 Command: TypeAlias = (
@@ -315,9 +357,12 @@ Command: TypeAlias = (
     | SetApprovers
     | Ask
     | Export
+    | ListActions
+    | MarkDone
+    | NextMeeting
 )
 
-EXPORT_FORMATS = ("md", "txt", "docx")
+EXPORT_FORMATS = ("md", "txt", "docx", "pdf")
 _FORMAT_WORDS = {
     "md": "md",
     "markdown": "md",
@@ -326,6 +371,8 @@ _FORMAT_WORDS = {
     "text": "txt",
     "docx": "docx",
     "word": "docx",
+    "pdf": "pdf",
+    "pdf/a": "pdf",
 }
 
 
@@ -395,17 +442,23 @@ def normalise_organisation(raw: str | None) -> str | None:
 # ---------------------------------------------------------------- per-subcommand parsers
 
 
+_TIME_OF_DAY = re.compile(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", re.IGNORECASE)
+
+
+def _split_time_of_day(date_text: str) -> tuple[str, str | None]:
+    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`)."""
+    if m := _TIME_OF_DAY.search(date_text):
+        return date_text[: m.start()].strip(" ,"), m["time"].strip()
+    return date_text, None
+
+
 def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     fields = _split_fields(rest)
     _check_field_count(sub, fields, 3)
     title = fields[0]
     if not title:
         raise _fail(sub, "Mødet mangler en titel.")
-    date_text = fields[1] if len(fields) > 1 else ""
-    time_of_day = None
-    if m := re.search(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", date_text, re.IGNORECASE):
-        time_of_day = m["time"].strip()
-        date_text = date_text[: m.start()].strip(" ,")
+    date_text, time_of_day = _split_time_of_day(fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
             meeting_date = parse_date(date_text, now=now, lang="da")
@@ -730,7 +783,48 @@ def _parse_export(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         return Export(None)
     if word in _FORMAT_WORDS:
         return Export(_FORMAT_WORDS[word])
-    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt eller docx.')
+    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt, docx eller pdf.')
+
+
+_MINE_WORDS = frozenset({"mine", "min", "mig", "my", "mine.", "me"})
+_ALL_WORDS = frozenset({"alle", "all", "også", "udførte", "inkl"})
+
+
+def _parse_actions(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    mentions = list(dict.fromkeys(m["uid"] for m in _MENTION_RE.finditer(rest)))
+    if len(mentions) > 1:
+        raise _fail(sub, "Skriv én person ad gangen.")
+    words = [w.strip(".,;") for w in _MENTION_RE.sub(" ", rest).casefold().split()]
+    mine = any(w in _MINE_WORDS for w in words)
+    include_done = any(w in _ALL_WORDS for w in words)
+    unknown = [w for w in words if w and w not in _MINE_WORDS and w not in _ALL_WORDS]
+    if unknown:
+        raise _fail(sub, f'Forstår ikke "{_echo(unknown[0])}". Skriv mine, @person eller alle.')
+    if mine and mentions:
+        raise _fail(sub, "Skriv enten mine eller @person, ikke begge.")
+    return ListActions(mentions[0] if mentions else None, mine, include_done)
+
+
+def _parse_done(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if _SEQ_RE.match(rest) is None:
+        raise _fail(sub, f"Skriv opgavens nummer, fx udført 7. Numrene står i {COMMAND} opgaver.")
+    number, after = _parse_seq(sub, rest)
+    note = re.sub(r"^[ \t]*[:.\-–—]?", "", after, count=1).strip()
+    return MarkDone(number, note or None)
+
+
+def _parse_next(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    fields = _split_fields(rest)
+    _check_field_count(sub, fields, 2)
+    date_text, time_of_day = _split_time_of_day(fields[0])
+    meeting_date = None
+    if date_text:
+        try:
+            meeting_date = parse_date(date_text, now=now, lang="da", prefer="future")
+        except DateError as error:
+            raise _fail(sub, error.message) from None
+    place = re.sub(r"^på\s+", "", fields[1], flags=re.IGNORECASE) if len(fields) > 1 else ""
+    return NextMeeting(meeting_date, place or None, time_of_day)
 
 
 def _parse_help(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -757,6 +851,9 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "udkast": _no_arguments(CompileDraft()),
     "godkendere": _parse_approvers,
     "eksport": _parse_export,
+    "opgaver": _parse_actions,
+    "udført": _parse_done,
+    "næste": _parse_next,
     "spørg": _parse_ask,
     "hjælp": _parse_help,
 }

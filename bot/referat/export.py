@@ -1,8 +1,9 @@
-"""Export a referat as Markdown, text or Word, and list the meetings a database holds.
+"""Export a referat as Markdown, text, Word or PDF/A, and list the meetings a database holds.
 
 `referat export`, `referat meetings` and Slack's **Hent som fil** all come here, so a referat is
 exported one way whatever asks for it: text and Markdown by the renderer that makes the draft
-(bot.referat.compile), Word by bot.referat.word from the same compiled document.
+(bot.referat.compile), Word by bot.referat.word and PDF/A by bot.referat.pdf from the same compiled
+document.
 
 What an export contains follows the meeting's state, because an export is what people file and
 forward:
@@ -32,17 +33,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
+from bot.referat.pdf import PdfUnavailable, referat_pdf
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_long_da, format_short
 from storage.records import Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store, StoreError
 
-FORMATS = ("md", "txt", "docx")
+FORMATS = ("md", "txt", "docx", "pdf")
 MIME_TYPES = {
     "md": "text/markdown",
     "txt": "text/plain",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
+CHOOSE_FORMAT = "Vælg md, txt, docx eller pdf."
 _TITLE_WIDTH = 60
 
 _OS_REASONS = {
@@ -69,6 +73,7 @@ class PreparedExport:
     text: str  # the .txt content (for an approved meeting: the stored approved text)
     status: str  # "Udkast, version 2", "Godkendt 21. marts 2024 af …": the Word footer
     stem: str  # file name without suffix, e.g. "referat-2024-03-19-v2"
+    sha256: str | None = None  # of the stored approved text, printed in the PDF so a copy can be checked
 
 
 def prepare_export(
@@ -141,7 +146,13 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
         line = final.approval_line
         referat = dataclasses.replace(compile_referat(approved), draft_marker=None, approval=line)
         return PreparedExport(
-            meeting, approved, referat, final.text, line or "Godkendt", f"referat-{day}-godkendt"
+            meeting,
+            approved,
+            referat,
+            final.text,
+            line or "Godkendt",
+            f"referat-{day}-godkendt",
+            final.text_sha256,
         )
     draft = store.latest_draft(meeting.id)
     if draft is None:
@@ -206,7 +217,27 @@ def render(prepared: PreparedExport, fmt: str) -> bytes:
         return render_markdown(prepared.referat).encode("utf-8")
     if fmt == "docx":
         return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
-    raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+    if fmt == "pdf":
+        return _pdf(prepared)
+    raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
+
+
+def _pdf(prepared: PreparedExport) -> bytes:
+    meeting = prepared.meeting
+    referent = next(
+        (p.name for p in prepared.document.participants if (p.role or "").casefold() == "referent"), None
+    )
+    try:
+        return referat_pdf(
+            prepared.referat,
+            status=prepared.status,
+            author=referent or "referat",
+            created=meeting.date,
+            modified=_local_day(meeting.approved_utc) if meeting.approved_utc else None,
+            sha256=prepared.sha256,
+        )
+    except PdfUnavailable as error:
+        raise ExportError(str(error)) from error
 
 
 def export_bytes(
@@ -253,7 +284,7 @@ def _prepare(
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ExportError(f'Kan ikke eksportere som "{fmt}". Vælg md, txt eller docx.')
+        raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
 def write_file(target: Path, content: bytes) -> None:

@@ -141,14 +141,28 @@ def post_draft(
     return PostedDraft(draft=draft, messages=len(messages), file_uploaded=uploaded)
 
 
-def upload_text(client: WebClient, channel_id: str, thread_ts: str | None, text: str, *, name: str) -> None:
+def upload_text(
+    client: WebClient,
+    channel_id: str,
+    thread_ts: str | None,
+    text: str,
+    *,
+    name: str,
+    comment: str | None = None,
+) -> None:
     client.files_upload_v2(
         channel=channel_id,
         thread_ts=thread_ts,
         content=text,
         filename=name,
         title=name,
+        initial_comment=comment,
     )
+
+
+def hash_statement(final: ApprovedReferat) -> str:
+    """What the approved file says about itself, so any copy can be checked against `referat verify`."""
+    return f"Godkendt referat. SHA-256 af filens tekst (UTF-8): {final.text_sha256}"
 
 
 def draft_header(store: Store, meeting: Meeting, draft: Draft, names: rules.Names) -> blocks.DraftHeader:
@@ -340,7 +354,15 @@ def post_final(
         client.chat_postMessage(
             channel=draft.channel_id, thread_ts=draft.thread_ts, text=message.text, blocks=message.blocks
         )
-    upload_text(client, draft.channel_id, draft.thread_ts, shown, name=final_file_name(meeting))
+    upload_text(
+        client,
+        draft.channel_id,
+        draft.thread_ts,
+        shown,
+        name=final_file_name(meeting),
+        # The hash is of the full protocol: it describes the file only when the file is that.
+        comment=hash_statement(final) if shown == final.text else None,
+    )
     if draft.public_text is not None:
         send_full_privately(client, store, meeting, draft, final.text, name=final_file_name(meeting))
 
@@ -458,8 +480,10 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
     Returns the file name.
     """
     final = store.approved_referat(meeting.id)
+    comment = None
     if final is not None and final.draft_id == draft.id:
         text, name = final_channel_text(final, draft), final_file_name(meeting)
+        comment = hash_statement(final) if text == final.text else None
     else:
         text, name = draft.channel_text, draft_file_name(meeting, draft.version)
     channel = draft.channel_id or meeting.channel_id
@@ -480,5 +504,7 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
                     "title": f"{stem}.{fmt}",
                 }
             )
-    client.files_upload_v2(channel=channel, thread_ts=draft.thread_ts, file_uploads=files)
+    client.files_upload_v2(
+        channel=channel, thread_ts=draft.thread_ts, file_uploads=files, initial_comment=comment
+    )
     return name

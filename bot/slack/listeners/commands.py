@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.approval import rules
 from bot.approval import service as approval
-from bot.archive.access import Audience, InChannel, Privately
+from bot.archive.access import Audience, Edition, InChannel, Privately
 from bot.meeting.handle import (
     ApproversRequested,
     DraftRequested,
@@ -28,11 +28,11 @@ from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
 from bot.slack.blocks import slack_safe, unescape_slack_input
-from bot.slack.context import deps_of
+from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
-from storage.store import StoreError
+from storage.store import Store, StoreError
 
 NOT_READABLE = (
     "Referatet kan ikke lægges her: Slack kunne ikke bekræfte, at alle i samtalen må læse det. "
@@ -106,14 +106,24 @@ def referat(
                     )
                     return
                 respond(response_type="ephemeral", text=publishing.draft_summary(version.draft, version))
+        case ExportRequested(meeting=meeting, format="pdf"):
+            # Laying out a PDF can take longer than Slack waits for the acknowledgement.
+            edition = _export_edition(deps, client, store, sender, meeting.id)
+            if edition is None:
+                ack(response_type="ephemeral", text=NOT_READABLE)
+                return
+            ack(response_type="ephemeral", text="Referatet sættes op som PDF/A og lægges i kanalen …")
+            with after_ack(respond):
+                try:
+                    content, name = export_bytes(
+                        store, meeting.id, "pdf", now=sender.now, public=not edition.full
+                    )
+                except ExportError as error:
+                    respond(response_type="ephemeral", text=slack_safe(str(error)))
+                    return
+                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
         case ExportRequested(meeting=meeting, format=fmt):
-            # The file is posted where the command was typed: a DM with the bot is private.
-            audience: Audience = (
-                Privately(sender.user_id)
-                if sender.channel_id.startswith("D")
-                else InChannel(sender.channel_id)
-            )
-            edition = deps.edition(client, store, audience, meeting.id)
+            edition = _export_edition(deps, client, store, sender, meeting.id)
             if edition is None:
                 ack(response_type="ephemeral", text=NOT_READABLE)
                 return
@@ -127,3 +137,14 @@ def referat(
             ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
             with after_ack(respond):
                 client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
+
+
+def _export_edition(
+    deps: Deps, client: WebClient, store: Store, sender: Sender, meeting_id: int
+) -> Edition | None:
+    """The edition an export may hold: the file is posted where the command was typed, and only
+    a DM with the bot is private (the full protocol for a participant or the minute-taker)."""
+    audience: Audience = (
+        Privately(sender.user_id) if sender.channel_id.startswith("D") else InChannel(sender.channel_id)
+    )
+    return deps.edition(client, store, audience, meeting_id)

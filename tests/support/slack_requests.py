@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_fake import BOT_ID, BOT_USER_ID
+from support.slack_fake import BOT_ID, BOT_USER_ID
 
 Json = dict[str, Any]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.slack import ids
-from conftest import Bot
-from slack_fake import FakeMessage, FakeSlack
-from slack_requests import mention_event, message_event
 from storage.records import MeetingStatus
+from support.app import Bot
+from support.slack_fake import FakeMessage, FakeSlack
+from support.slack_requests import mention_event, message_event
 
 BOARD_DECISION = "Bestyrelsen besluttede at lukke afdelingen i Trekanten."
 OPEN_DECISION = "Der var enighed om at fortsætte indsatsen i Trekanten."

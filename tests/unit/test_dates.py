@@ -336,11 +336,11 @@ def test_find_period_regex_path_is_fast() -> None:
         "Hvad skete i efteråret 2024 om indbrud?",
     ]
     rounds = 100
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a busy machine must not fail a fast path
     for _ in range(rounds):
         for question in questions:
             find_period(question, now=NOW, lang="da")
-    per_call = (time.perf_counter() - started) / (rounds * len(questions))
+    per_call = (time.thread_time() - started) / (rounds * len(questions))
     assert per_call < 0.001
 
 

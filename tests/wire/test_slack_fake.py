@@ -22,8 +22,8 @@ from slack_sdk.http_retry import handler as retry_handler_module
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from slack_fake import FakeSlack, blocks_error, message_error
-from slack_requests import (
+from support.slack_fake import FakeSlack, blocks_error, message_error
+from support.slack_requests import (
     SlackSender,
     block_actions_body,
     event_body,

@@ -47,9 +47,10 @@ from bot.console.terminal import (
 from bot.referat.export import export_bytes
 from storage.records import MeetingStatus
 from storage.store import StoreOpener
+from support.paths import EXAMPLES
 
 NOW = dt.datetime(2024, 3, 19, 13, 0, tzinfo=dt.UTC)
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "moede.txt"
+EXAMPLE = EXAMPLES / "moede.txt"
 
 
 # --------------------------------------------------------------------------------------------

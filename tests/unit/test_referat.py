@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -27,8 +26,8 @@ from storage.records import (
     MeetingStatus,
     Participant,
 )
+from support.paths import REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared/reference/kredsraad-holstebro-2024-03-19.txt"
 CREATED = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 
 
@@ -613,8 +612,6 @@ def test_every_logged_text_of_the_reference_meeting_appears() -> None:
 
 
 def test_rendering_reproduces_the_reference_lines() -> None:
-    if not REFERENCE.exists():
-        pytest.skip("the shared reference referat is not available")
     reference_lines = {line.strip() for line in REFERENCE.read_text(encoding="utf-8").splitlines()}
     rendered = render_text(compile_referat(REF_DOC, version=None))
     paragraphs = [p for p in rendered.split("\n\n") if p.strip()]

@@ -43,6 +43,9 @@ DATA_OPCODES = frozenset({OP_CONTINUATION, OP_TEXT, OP_BINARY})
 
 CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
+# How long a test waits for a condition before failing. Generous, because a wait returns as soon as the
+# condition holds: only a failing test pays it, and a machine busy with other work does not fail a good one.
+WAIT_TIMEOUT = 30.0
 CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_TOO_BIG = 1009
 
@@ -393,7 +396,7 @@ class WsFake:
 
     # --- test side -------------------------------------------------------------------------------
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[], T], timeout: float = WAIT_TIMEOUT) -> T:
         """Return the first truthy `predicate()`, re-evaluated whenever something arrives."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -406,7 +409,7 @@ class WsFake:
                     raise AssertionError(f"condition not met within {timeout} s; {self.describe()}")
                 self._cond.wait(remaining)
 
-    def connection(self, index: int = 0, timeout: float = 5.0) -> WsConnection:
+    def connection(self, index: int = 0, timeout: float = WAIT_TIMEOUT) -> WsConnection:
         """The `index`-th accepted connection, waiting for it if need be."""
 
         def found() -> WsConnection | None:
@@ -416,7 +419,7 @@ class WsFake:
         assert conn is not None  # wait_for returns only truthy results
         return conn
 
-    def wait_message(self, predicate: Callable[[Any], bool], timeout: float = 5.0) -> Received:
+    def wait_message(self, predicate: Callable[[Any], bool], timeout: float = WAIT_TIMEOUT) -> Received:
         """The first text message whose parsed JSON satisfies `predicate`."""
 
         def found() -> Received | None:

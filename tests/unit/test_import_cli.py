@@ -9,11 +9,9 @@ import pytest
 from bot.cli import main
 from storage.records import EntryKind, MeetingStatus
 from storage.store import StoreOpener
+from support.paths import IMPORT_FIXTURES as FIXTURES
+from support.paths import REFERENCE
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
-REFERENCE = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
-)
 GOOD = [
     "skolebestyrelse-pkt.txt",
     "ejerforening-parentes.txt",
@@ -31,8 +29,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_reference_referat_imports_with_its_structure(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if not REFERENCE.exists():
-        pytest.skip("the shared reference referat is not beside this checkout")
     assert main(["import", str(REFERENCE)]) == 0
     out = capsys.readouterr().out
     assert "importeret" in out

@@ -11,7 +11,7 @@ import yaml
 from bot.cli import _parser
 from bot.meeting.parse import SUBCOMMANDS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PURE = [
     "meeting/parse",
     "text/dates",

@@ -29,12 +29,12 @@ from test_capture import log_meeting, start_meeting
 
 import storage.store
 from bot.slack.errors import APOLOGY, BUSY, DISK
-from conftest import SECRET, Bot, Clock, answer_text
-from slack_fake import BOT_USER_ID, FakeMessage, FakeSlack
-from slack_requests import SlackSender, mention_event, message_event
 from storage.store import BUSY_TIMEOUT_MS
+from support.app import SECRET, Bot, Clock, answer_text
+from support.paths import REPO
+from support.slack_fake import BOT_USER_ID, FakeMessage, FakeSlack
+from support.slack_requests import SlackSender, mention_event, message_event
 
-REPO = Path(__file__).resolve().parent.parent
 SLACK_BUDGET = 3.0  # seconds Slack waits for a slash command's answer
 
 

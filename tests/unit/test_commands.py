@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -39,6 +38,7 @@ from bot.meeting.parse import (
 )
 from bot.text.dates import TZ
 from storage.records import EntryKind
+from support.paths import REFERENCE
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
 TODAY = dt.date(2026, 11, 27)
@@ -185,6 +185,7 @@ S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
         ("export MD", Export("md")),
         ("eksport tekst", Export("txt")),
         ("eksport word", Export("docx")),
+        ("eksport PDF", Export("pdf")),
     ],
 )
 def test_parse_command(text: str, expected: Command) -> None:
@@ -252,10 +253,7 @@ def test_reference_agenda() -> None:
 
 
 def test_reference_agenda_matches_the_reference_document() -> None:
-    path = Path(__file__).parent / "../../shared/reference/kredsraad-holstebro-2024-03-19.txt"
-    if not path.exists():
-        pytest.skip("reference referat not available")
-    agenda = path.read_text(encoding="utf-8").split("Dagsorden:")[1].split("Referat:")[0]
+    agenda = REFERENCE.read_text(encoding="utf-8").split("Dagsorden:")[1].split("Referat:")[0]
     command = parse_command("dagsorden\n" + agenda, now=NOW)
     assert isinstance(command, SetAgenda)
     assert [i.number for i in command.items] == [1, 2, 3, 4, 5]
@@ -339,7 +337,7 @@ def test_agenda_line_that_starts_with_a_number_is_not_an_item() -> None:
         ("godkendere", ["mindst én godkender"]),
         ("godkendere helle", ['"helle" er ikke en Slack-bruger']),
         ("spørg", ["Skriv dit spørgsmål"]),
-        ("eksport pdf", ['Kan ikke eksportere som "pdf"', "md, txt eller docx"]),
+        ("eksport odt", ['Kan ikke eksportere som "odt"', "md, txt, docx eller pdf"]),
     ],
 )
 def test_refusals_say_what_is_wrong(text: str, fragments: list[str]) -> None:

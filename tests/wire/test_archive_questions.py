@@ -7,19 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from conftest import Bot
-from slack_fake import FakeSlack
-from slack_requests import mention_event, message_event
-
-REFERENCE = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "kredsraad-holstebro-2024-03-19.txt"
-)
-OWN = Path(__file__).parent / "fixtures" / "import" / "kredsraad-udtraek.txt"
-
-
-@pytest.fixture
-def document() -> Path:
-    return REFERENCE if REFERENCE.exists() else OWN
+from support.app import Bot
+from support.paths import REFERENCE
+from support.slack_fake import FakeSlack
+from support.slack_requests import mention_event, message_event
 
 
 def ask(question: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -30,8 +21,6 @@ def ask(question: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_reference_questions_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not REFERENCE.exists():
-        pytest.skip("the shared reference referat is not beside this checkout")
     monkeypatch.setenv("REFERAT_DB", str(tmp_path / "archive.db"))
     assert main(["import", str(REFERENCE)]) == 0
     capsys.readouterr()
@@ -68,12 +57,11 @@ def test_reference_questions_on_the_command_line(
 def test_mention_and_dm_answered_in_slack_over_an_imported_archive(
     bot: Bot,
     fake: FakeSlack,
-    document: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("REFERAT_DB", str(bot.db_path))
-    assert main(["import", str(document)]) == 0
+    assert main(["import", str(REFERENCE)]) == 0
     capsys.readouterr()
 
     bot.sender.event(

@@ -18,11 +18,11 @@ from test_capture import log_meeting
 from bot.approval import rules
 from bot.referat.compile import referat_text
 from bot.slack import ids
-from conftest import Bot, Clock
-from slack_fake import FakeMessage, FakeSlack
-from slack_requests import mention_event, message_event
 from storage.records import Meeting, MeetingDocument, MeetingStatus, Participant
 from storage.store import Store
+from support.app import Bot, Clock
+from support.slack_fake import FakeMessage, FakeSlack
+from support.slack_requests import mention_event, message_event
 
 _click_ts = itertools.count(1)
 
@@ -38,8 +38,13 @@ def logged(bot: Bot, *approvers: str) -> None:
 
 
 def post_draft(bot: Bot, fake: FakeSlack, version: int = 1) -> FakeMessage:
-    """`/referat udkast`, then the thread's top message once it shows `version`."""
+    """`/referat udkast`, then the thread's top message once it shows `version`.
+
+    The bot's own report ("… er lagt i kanalen") comes after it has stored where the draft was posted;
+    the message alone can be seen earlier, and a reply in its thread then would find no draft yet.
+    """
     bot.cmd("udkast")
+    fake.wait_for(lambda: [r for r in fake.responses if f"Udkast v{version} " in r.text])
 
     def top() -> FakeMessage | None:
         return next(
@@ -353,8 +358,11 @@ def test_version_2_voids_the_approvals_of_version_1(bot: Bot, fake: FakeSlack) -
     top2 = top_now(fake, top)
     assert "⏳ Helle Kyndesen" in all_text(top2)
     assert draft_id(top2) != first_id
-    # Version 2 is also posted in the same thread, and no second thread is started.
-    in_thread = [m for m in fake.thread("C1", top.ts) if m.blocks and "udkast v2" in header_text(m)]
+    # Version 2 is also posted in the same thread (which may land after the top is updated), and no
+    # second thread is started.
+    in_thread = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if m.blocks and "udkast v2" in header_text(m)]
+    )
     assert len(in_thread) == 1
     assert len([m for m in fake.messages("C1") if not m.is_reply and m.blocks]) == 1
     assert approvals_of_latest(bot.store()) == []

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from conftest import Bot
-from slack_fake import FakeSlack
+from support.app import Bot
+from support.slack_fake import FakeSlack
 
 AGENDA = """dagsorden
 1. Orientering fra politiet
@@ -225,7 +225,7 @@ def test_rate_limited_post_is_retried(bot: Bot, fake: FakeSlack) -> None:
 
 
 def test_forged_and_stale_signatures_are_rejected(bot: Bot) -> None:
-    from slack_requests import slash_command_body
+    from support.slack_requests import slash_command_body
 
     body = slash_command_body(
         "start Hemmeligt møde", user_id="UMINUTES", channel_id="C1", response_url="http://127.0.0.1:1/x"
@@ -283,5 +283,5 @@ def test_export_command_uploads_the_referat_to_the_channel(bot: Bot, fake: FakeS
     assert uploaded[0].name.endswith(".md")
     assert "Politidirektør Helle Kyndesen orienterede om flerårsaftalen." in uploaded[0].text
     assert uploaded[0].channel == "C1"
-    assert "Vælg md, txt eller docx" in bot.cmd("eksport pdf")
+    assert "Vælg md, txt, docx eller pdf" in bot.cmd("eksport odt")
     assert len(fake.files) == 1

@@ -35,11 +35,11 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import create_app
 from bot.config import Settings
-from conftest import Clock
-from slack_fake import BOT_USER_ID, FakeSlack
-from slack_requests import event_body, mention_event, slash_command_body
 from storage.store import StoreOpener
-from ws_fake import (
+from support.app import Clock
+from support.slack_fake import BOT_USER_ID, FakeSlack
+from support.slack_requests import event_body, mention_event, slash_command_body
+from support.ws_fake import (
     CLOSE_GOING_AWAY,
     OP_CLOSE,
     OP_CONTINUATION,

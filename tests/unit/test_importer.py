@@ -20,9 +20,8 @@ from bot.importing.parse import (
     read_document,
 )
 from storage.records import EntryKind
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared/reference/kredsraad-holstebro-2024-03-19.txt"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+from support.paths import IMPORT_FIXTURES as FIXTURES
+from support.paths import REFERENCE
 
 D, S, A = EntryKind.DECISION, EntryKind.STATEMENT, EntryKind.ACTION
 
@@ -59,8 +58,6 @@ def _fixture(name: str) -> ImportedMeeting:
 
 @pytest.fixture(scope="module")
 def reference_text() -> str:
-    if not REFERENCE.exists():
-        pytest.skip("the shared reference referat is not available")
     return REFERENCE.read_text(encoding="utf-8")
 
 

@@ -412,8 +412,8 @@ def test_empty_database_has_nothing_to_export(store: Store) -> None:
 
 def test_unknown_format_is_refused(store: Store) -> None:
     log_meeting(store)
-    with pytest.raises(ExportError, match="Vælg md, txt eller docx"):
-        export_bytes(store, None, "pdf", now=NOW)
+    with pytest.raises(ExportError, match="Vælg md, txt, docx eller pdf"):
+        export_bytes(store, None, "odt", now=NOW)
 
 
 # --------------------------------------------------------------------------------------------

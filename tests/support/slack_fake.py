@@ -44,6 +44,9 @@ MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2_000
 MAX_ID_LENGTH = 255
 RESPONSE_URL_USES = 5
+# How long a test waits for a condition before failing. Generous, because a wait returns as soon as the
+# condition holds: only a failing test pays it, and a machine busy with other work does not fail a good one.
+WAIT_TIMEOUT = 30.0
 KNOWN_BLOCK_TYPES = frozenset(
     {"section", "header", "divider", "context", "actions", "rich_text", "image", "input"}
 )
@@ -695,7 +698,7 @@ class FakeSlack:
 
     # --- synchronisation -----------------------------------------------------------------------
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[], T], timeout: float = WAIT_TIMEOUT) -> T:
         """Return the first truthy `predicate()`, re-evaluated whenever the fake's state changes."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -709,7 +712,7 @@ class FakeSlack:
                 self._cond.wait(remaining)
 
     def wait_for_call(
-        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = 5.0
+        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = WAIT_TIMEOUT
     ) -> ApiCall:
         """The first recorded call to `method` (matching `predicate`), waiting for it if need be."""
 

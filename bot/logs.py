@@ -1,0 +1,61 @@
+"""Logging that is safe to keep: no request bodies, and nothing from input can start a log line.
+
+Bolt writes whole request bodies into some of its messages (a refused signature, an unhandled
+request, its default error handler). Bodies carry user text, `response_url`s and tokens, and an
+unsigned flood would fill the disk, so those messages keep their first words and lose the body.
+Every message is written with control characters escaped: a newline in a name or a body cannot
+forge a line such as `INFO bot.approval: meeting 7 approved`. Tracebacks stay as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.text.hygiene import escape_controls
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# The start of every Bolt message that carries a request body (slack_bolt 1.30).
+_BODY_MESSAGES = (
+    "Invalid request signature detected",
+    "Unhandled request",
+    "request body",
+    "Request body",
+)
+
+
+class SafeFormatter(logging.Formatter):
+    """Formats the message with control characters shown as escapes."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+
+class LeaveOutBodies(logging.Filter):
+    """Shortens Bolt's messages that would log a request body to their first words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        for start in _BODY_MESSAGES:
+            if message.startswith(start):
+                record.msg = f"{start} (request body left out of the log)"
+                record.args = ()
+                break
+        return True
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger handed to Bolt: every logger Bolt derives from it inherits the filter."""
+    logger = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, LeaveOutBodies) for f in logger.filters):
+        logger.addFilter(LeaveOutBodies())
+    return logger
+
+
+def configure(level: int = logging.INFO) -> None:
+    """The command line's logging: one stream handler on stderr with the safe formatter."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter(FORMAT))
+    handler.addFilter(LeaveOutBodies())
+    logging.basicConfig(level=level, handlers=[handler])

@@ -1,0 +1,100 @@
+"""The real bot served over HTTP on loopback, and the settable clock it reads.
+
+`Bot` is the real Bolt app (same listeners, same storage) behind waitress, talking to the
+stand-in Slack through SLACK_API_URL; tests reach it with requests signed exactly as Slack signs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.app import LISTENER_THREADS, create_app
+from bot.config import Settings
+from bot.serve import ServerThread
+from storage.store import Store, StoreOpener
+from support.slack_fake import FakeSlack
+from support.slack_requests import Response, SlackSender
+
+SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test"
+FIXED_NOW = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
+
+USERS = {
+    "UMINUTES": "Camilla Hermann Slumstrup",
+    "UHELLE": "Helle Kyndesen",
+    "UCLAUS": "Claus Hilborg",
+    "ULARS": "Lars Møller",
+    "USTOVE": "Helle Støve",
+    "UOTHER": "Ole Udenfor",
+}
+
+
+class Clock:
+    """A settable clock for the app: tests never depend on the wall clock's date."""
+
+    def __init__(self, now: dt.datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@dataclass
+class Bot:
+    fake: FakeSlack
+    db_path: Path
+    clock: Clock
+    server: ServerThread | None = None
+    opener: StoreOpener | None = None
+    sender: SlackSender = field(init=False)
+
+    def start(self) -> Bot:
+        settings = Settings(
+            bot_token=BOT_TOKEN,
+            app_token=None,
+            signing_secret=SECRET,
+            slack_api_url=self.fake.api_url,
+            db_path=self.db_path,
+        )
+        self.opener = StoreOpener(self.db_path)
+        listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS)
+        app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)
+        self.server = ServerThread(app, SECRET, listeners=listeners).start()
+        self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        if self.opener is not None:
+            self.opener.close()
+            self.opener = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def cmd(self, text: str, *, user: str = "UMINUTES", channel: str = "C1") -> str:
+        """Send `/referat <text>` and return the ephemeral answer carried by the HTTP response."""
+        response = self.sender.command(text, user=user, channel=channel)
+        assert response.status == 200, (response.status, response.body)
+        return answer_text(response)
+
+    def store(self) -> Store:
+        """A separate connection for assertions, as another process would see the file."""
+        return StoreOpener(self.db_path)()
+
+
+def answer_text(response: Response) -> str:
+    if not response.body:
+        return ""
+    payload: dict[str, Any] = response.json()
+    return str(payload.get("text", ""))
