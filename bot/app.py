@@ -27,6 +27,7 @@ from bot.logs import bolt_logger
 from bot.slack.context import Deps, provide, utc_clock
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events
+from bot.slack.quiet import QuietClient, quieten
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ LISTENER_THREADS = 5
 
 
 def make_client(settings: Settings) -> WebClient:
-    return WebClient(
+    return QuietClient(
         token=settings.bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -89,7 +90,10 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     # Every listener finds the store opener, the clock and the name cache in its context.
-    app.use(provide(Deps(open_store=open_store, clock=clock)))
+    deps = Deps(open_store=open_store, clock=clock)
+    app.use(provide(deps))
+    # Listeners post through a client that turns broadcasts and mentions in stored text into words.
+    app.use(quieten(deps.user_name))
     commands.register(app)
     events.register(app)
     actions.register(app)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
+from bot.text.hygiene import escape_controls
 
 EXIT_USAGE = 2
 
@@ -29,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         code: int = args.func(args, settings)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return EXIT_USAGE
     return code
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
     )
+    export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
@@ -137,7 +139,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
     answer = answer_question(store, question, now=_now(), page=args.page)
-    print(answer.text)
+    print(escape_controls(answer.text, keep_layout=True))
     return 0
 
 
@@ -147,11 +149,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=_now(), public=args.public)
+        path = export_meeting(
+            store, args.meeting, args.format, args.out, now=_now(), force=args.force, public=args.public
+        )
     except ExportError as error:
-        print(error, file=sys.stderr)
+        print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
-    print(f"Skrev {path}")
+    print(escape_controls(f"Skrev {path}"))
     return 0
 
 
@@ -159,7 +163,7 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.referat.export import meetings_table
     from storage.store import StoreOpener
 
-    print(meetings_table(StoreOpener(settings.db_path)()))
+    print(escape_controls(meetings_table(StoreOpener(settings.db_path)()), keep_layout=True))
     return 0
 
 

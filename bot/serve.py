@@ -76,8 +76,9 @@ def http_server(
 
 
 def serve_http(app: App, signing_secret: str, host: str, port: int) -> None:
-    server = http_server(app, signing_secret, host, port)
-    log.info("referat lytter på http://%s:%s%s", host, port, EVENTS_PATH)
+    server: Any = http_server(app, signing_secret, host, port)
+    # The port actually bound: `--port 0` lets the system choose one.
+    log.info("referat lytter på http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     server.run()
 
 

@@ -449,6 +449,68 @@ def m020_access(db: Database) -> None:
     db.table("drafts").add_column("approvers", str)
 
 
+# A meeting's search document: its head (title and place) and its people (every
+# participant's name, title and initials), as SQL over {m}.
+_MEETING_HEAD = (
+    "(select coalesce(m.title, '') || ' ' || coalesce(m.place, '') from meetings m where m.id = {m})"
+)
+_MEETING_PEOPLE = (
+    "coalesce((select group_concat(p.name || ' ' || coalesce(p.title, '') || ' ' || coalesce(p.initials, ''), "
+    "' ') from participants p where p.meeting_id = {m}), '')"
+)
+
+
+@migrations()
+def m040_meeting_search(db: Database) -> None:
+    """Meeting titles, places and people become searchable.
+
+    A person asks for a meeting by what it is called and where it was held (`Lemvig`,
+    `kredsrådsmødet`), and for people by name, title or initials; none of that is in the agenda
+    items' documents. `meeting_fts` holds one row per meeting (rowid = meeting id) with two columns,
+    `head` (title and place) and `people`, so a term can be asked of the meeting's name
+    alone (`head : …`) or of everything about it. Triggers keep it current; its vocabulary
+    (`meeting_vocab`) joins the items' vocabulary for expanding question words, so the
+    `search_state` generation now also moves when a meeting's title or place changes.
+    """
+    db.execute("create virtual table meeting_fts using fts5(head, people, tokenize = '" + FTS_TOKENIZE + "')")
+    db.execute("create virtual table meeting_vocab using fts5vocab(meeting_fts, 'row')")
+
+    def rebuild(m: str) -> str:
+        head, people = _MEETING_HEAD.format(m=m), _MEETING_PEOPLE.format(m=m)
+        return (
+            f"delete from meeting_fts where rowid = {m}; "
+            f"insert into meeting_fts (rowid, head, people) select {m}, {head}, {people} "
+            f"where exists (select 1 from meetings where id = {m}); "
+        )
+
+    db.execute(
+        "insert into meeting_fts (rowid, head, people) select x.id, "
+        + _MEETING_HEAD.format(m="x.id")
+        + ", "
+        + _MEETING_PEOPLE.format(m="x.id")
+        + " from meetings x"
+    )
+    bump = "update search_state set generation = generation + 1 where id = 1;"
+    db.execute(
+        f"create trigger meetings_search_ai after insert on meetings begin {rebuild('new.id')} {bump} end"
+    )
+    db.execute(
+        "create trigger meetings_search_au after update of title, place on meetings "
+        f"begin {rebuild('old.id')} {rebuild('new.id')} {bump} end"
+    )
+    db.execute(f"create trigger meetings_search_ad after delete on meetings begin {rebuild('old.id')} end")
+    db.execute(
+        f"create trigger participants_search_ai after insert on participants begin {rebuild('new.meeting_id')} end"
+    )
+    db.execute(
+        "create trigger participants_search_au after update of name, title, initials, meeting_id on participants "
+        f"begin {rebuild('old.meeting_id')} {rebuild('new.meeting_id')} end"
+    )
+    db.execute(
+        f"create trigger participants_search_ad after delete on participants begin {rebuild('old.meeting_id')} end"
+    )
+
+
 @migrations()
 def m021_meetings_by_team(db: Database) -> None:
     """Finding meetings not yet given to a workspace is an index lookup, done before each question."""

@@ -25,6 +25,7 @@ class MeetingStatus(StrEnum):
     OPEN = "open"  # being logged in Slack
     APPROVED = "approved"  # locked: the approved text is final
     IMPORTED = "imported"  # came from an existing document; approval status unknown
+    CANCELLED = "cancelled"  # `/referat aflys`: kept in the archive, marked as cancelled
 
 
 @dataclass(frozen=True)

@@ -159,14 +159,39 @@ def change_marker(db: Database) -> tuple[str, int]:
 
 
 def vocabulary(db: Database) -> list[tuple[str, int]]:
-    """Every term of the live archive (entries not deleted, agenda items), with its item count."""
-    return [(str(term), int(docs)) for term, docs in db.execute("select term, doc from item_context_vocab")]
+    """Every term of the live archive (entries not deleted, agenda items, meetings' titles, places
+    and people), with the number of documents holding it."""
+    rows = db.execute(
+        "select term, sum(doc) from (select term, doc from item_context_vocab "
+        "union all select term, doc from meeting_vocab) group by term"
+    )
+    return [(str(term), int(docs)) for term, docs in rows]
 
 
 def people(db: Database) -> list[tuple[str, str | None]]:
     """Every distinct (name, title) among the participants of all meetings."""
     rows = db.execute("select distinct name, title from participants order by name, title")
     return [(str(name), title) for name, title in rows]
+
+
+def initials(db: Database) -> list[tuple[str, str]]:
+    """Every distinct (initials, name) a referat lists (`Mette Aagaard (MA)`)."""
+    rows = db.execute(
+        "select distinct initials, name from participants where initials is not null and initials != ''"
+    )
+    return [(str(letters), str(name)) for letters, name in rows]
+
+
+def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
+    """Which of the names were participants (or sent apologies) in a meeting of the scope."""
+    if not names or (scope.meetings is not None and not scope.meetings):
+        return set()
+    sql = _Sql().add(
+        f"select distinct name from participants where name in ({', '.join('?' for _ in names)})", *names
+    )
+    if scope.meetings is not None:
+        sql.add("and meeting_id in (select value from json_each(?))", scope.meeting_ids())
+    return {str(r[0]) for r in db.execute(sql.text, sql.params)}
 
 
 def meeting_count(db: Database) -> int:
@@ -242,6 +267,7 @@ def search_entries(
     context_kinds: Sequence[str] = CONTEXT_KINDS,
     relevance: bool = True,
     scope: Scope = EVERYTHING,
+    due_from: dt.date | None = None,
 ) -> SearchResult:
     """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
 
@@ -251,17 +277,26 @@ def search_entries(
     is a hit, newest first. `end` is exclusive. Hits are ordered by how many terms the entry names
     itself, then bm25 of the first term (in whole units, so near-ties go to the newer meeting;
     skipped when `relevance` is False), then meeting date, newest first. Only entries inside
-    `scope` are hits or counted.
+    `scope` are hits or counted. `due_from` keeps only action items still open on that day: one
+    followed up in Slack (numbered in `actions`) while nobody has marked it done; one without
+    follow-up (imported) while it has no deadline or one on or after that day.
     """
     matches = _matches(terms)
     if any(not m for m in matches):
         return SearchResult((), 0)
     period = _period(start, end)
+    extra = _Sql()
+    if due_from is not None:
+        extra.add(
+            "and e.kind = 'action' and coalesce((select t.done_utc is null from actions t where t.entry_id = e.id), "
+            "e.due is null or e.due >= ?)",
+            due_from.isoformat(),
+        )
     if not matches:
-        rows, total = _browse(db, kinds, speakers, period, scope, limit, offset)
+        rows, total = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
     else:
         rows, total = _ranked(
-            db, matches, kinds, speakers, period, scope, context_kinds, relevance, limit, offset
+            db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
         )
     if not rows:
         return SearchResult((), total)
@@ -345,13 +380,14 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
 
 
 def _filters(
-    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope
+    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope, extra: _Sql
 ) -> _Sql:
     """Conditions on a candidate entry `e` (already bounded by a topic): live, scope, kind, period, speaker."""
     sql = (
         _Sql()
         .add("e.deleted_utc is null and")
         .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .extend(extra)
     )
     if kinds:
         sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
@@ -369,6 +405,7 @@ def _ranked(
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
     scope: Scope,
+    extra: _Sql,
     context_kinds: Sequence[str],
     relevance: bool,
     limit: int,
@@ -410,7 +447,7 @@ def _ranked(
         f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
     )
     first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-    first.extend(_filters(kinds, speakers, period, scope))
+    first.extend(_filters(kinds, speakers, period, scope, extra))
     if len(matches) > 1:
         first.add(f"and {key} in (select k from ctx)")
     branches = [first]
@@ -420,7 +457,7 @@ def _ranked(
             f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
         )
         second.add("join meetings m on m.id = e.meeting_id where").extend(
-            _filters(kinds, speakers, None, scope)
+            _filters(kinds, speakers, None, scope, extra)
         )
         second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
         second.add("and e.id not in (select id from f0)")
@@ -448,6 +485,7 @@ def _browse(
     speakers: Sequence[SpeakerFilter],
     period: _Sql | None,
     scope: Scope,
+    extra: _Sql,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
@@ -456,6 +494,7 @@ def _browse(
         _Sql()
         .add("e.deleted_utc is null and")
         .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .extend(extra)
     )
     if kinds:
         where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
@@ -538,3 +577,185 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
             slack_people=tuple(slack_people),
         )
     return tuple(by_id[i] for i in ids if i in by_id)
+
+
+# ------------------------------------------------------------------------------- meetings as facts
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A participant of one meeting, as an answer about attendance shows them."""
+
+    name: str
+    title: str | None
+    organisation: str | None
+    absent: bool
+    role: str | None
+    initials: str | None
+    slack_user_id: str | None
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """A meeting's frame: what it is called, when and where it was held, who came, its agenda."""
+
+    meeting_id: int
+    title: str
+    date: dt.date
+    place: str | None
+    time_of_day: str | None
+    status: str
+    channel_id: str | None
+    starter_user_id: str | None
+    people: tuple[Attendee, ...]
+    agenda: tuple[AgendaLine, ...]
+
+
+def names_meeting(db: Database, alternatives: Sequence[str]) -> bool:
+    """Whether any meeting's title or place holds one of the alternatives (`Lemvig`, `kredsrådsmøde`)."""
+    match = match_any(alternatives)
+    if not match:
+        return False
+    found = db.execute(
+        "select 1 from meeting_fts where meeting_fts match ? limit 1", [f"head : ({match})"]
+    ).fetchone()
+    return found is not None
+
+
+def find_meetings(
+    db: Database,
+    *,
+    named: Sequence[Sequence[str]] = (),
+    about: Sequence[Sequence[str]] = (),
+    people: Sequence[str] = (),
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    item_number: int | None = None,
+    scope: Scope = EVERYTHING,
+    limit: int = 3,
+) -> tuple[list[int], int]:
+    """Meetings matching a question, newest first, and how many there are in all.
+
+    Every term of `named` must occur in the meeting's title or place; every term of `about` in
+    the meeting's title, place or people, or in one of its agenda items (title, background, live
+    entries). `people` are participant names of whom one must have been there (or sent an
+    apology); `item_number` asks for meetings with that agenda item (or entries on it) not hidden
+    by the scope. Only meetings of `scope` count, and a topic word only in the items it shows.
+    `end` is exclusive.
+    """
+    if scope.meetings is not None and not scope.meetings:
+        return [], 0
+    where = _Sql().add("1")
+    for alternatives in named:
+        match = match_any(alternatives)
+        if not match:
+            return [], 0
+        where.add(
+            "and m.id in (select rowid from meeting_fts where meeting_fts match ?)", f"head : ({match})"
+        )
+    for alternatives in about:
+        match = match_any(alternatives)
+        if not match:
+            return [], 0
+        where.add(
+            "and m.id in (select rowid from meeting_fts where meeting_fts match ? "
+            f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ? and",
+            match,
+            match,
+        ).extend(_scope_on_key(scope, "rowid")).add(")")
+    if people:
+        where.add(
+            f"and m.id in (select meeting_id from participants where name in ({', '.join('?' for _ in people)}))",
+            *people,
+        )
+    if start is not None and start > dt.date.min:
+        where.add("and m.date >= ?", start.isoformat())
+    if end is not None and end < dt.date.max:
+        where.add("and m.date < ?", end.isoformat())
+    if item_number is not None:
+        where.add(
+            "and (exists (select 1 from agenda_items a where a.meeting_id = m.id and a.number = ?) "
+            "or exists (select 1 from entries x where x.meeting_id = m.id and x.item_number = ? "
+            "and x.deleted_utc is null))",
+            item_number,
+            item_number,
+        )
+        if scope.hidden_items:
+            where.add(
+                f"and m.id * {ITEM_KEY_FACTOR} + ? not in (select value from json_each(?))",
+                item_number,
+                scope.item_keys(),
+            )
+    if scope.meetings is not None:
+        where.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
+    page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
+    page.add("order by m.date desc, m.id desc limit ?", limit)
+    rows = db.execute(page.text, page.params).fetchall()
+    return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
+
+
+def meeting_facts(db: Database, ids: Sequence[int], scope: Scope = EVERYTHING) -> list[MeetingFacts]:
+    """The frame of each meeting, in the order of `ids`; agenda items the scope hides are left out."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    people: dict[int, list[Attendee]] = {}
+    for r in db.execute(
+        "select meeting_id, name, title, organisation, absent, role, initials, slack_user_id from participants "
+        f"where meeting_id in ({marks}) order by position, id",
+        list(ids),
+    ):
+        people.setdefault(int(r[0]), []).append(Attendee(str(r[1]), r[2], r[3], bool(r[4]), r[5], r[6], r[7]))
+    agenda: dict[int, list[AgendaLine]] = {}
+    for mid, number, title in db.execute(
+        f"select meeting_id, number, title from agenda_items where meeting_id in ({marks}) order by number",
+        list(ids),
+    ):
+        if (int(mid), int(number)) not in scope.hidden_items:
+            agenda.setdefault(int(mid), []).append(AgendaLine(int(number), str(title)))
+    found = {}
+    for r in db.execute(
+        "select id, title, date, place, time_of_day, status, channel_id, starter_user_id from meetings "
+        f"where id in ({marks})",
+        list(ids),
+    ):
+        mid = int(r[0])
+        found[mid] = MeetingFacts(
+            meeting_id=mid,
+            title=str(r[1]),
+            date=dt.date.fromisoformat(r[2]),
+            place=r[3],
+            time_of_day=r[4],
+            status=str(r[5]),
+            channel_id=r[6],
+            starter_user_id=r[7],
+            people=tuple(people.get(mid, ())),
+            agenda=tuple(agenda.get(mid, ())),
+        )
+    return [found[i] for i in ids if i in found]
+
+
+def item_hits(
+    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = (), scope: Scope = EVERYTHING
+) -> tuple[Hit, ...]:
+    """The live entries of one agenda item, in the order they were logged (none if the scope hides it)."""
+    if (meeting_id, item_number) in scope.hidden_items or (
+        scope.meetings is not None and meeting_id not in scope.meetings
+    ):
+        return ()
+    sql = _Sql().add(
+        "select id from entries where meeting_id = ? and item_number = ? and deleted_utc is null",
+        meeting_id,
+        item_number,
+    )
+    if kinds:
+        sql.add(f"and kind in ({', '.join('?' for _ in kinds)})", *kinds)
+    sql.add("order by seq")
+    ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]
+    return _details(db, {i: (0, 0.0) for i in ids}) if ids else ()

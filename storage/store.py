@@ -539,6 +539,76 @@ class Store:
                 now,
             )
 
+    def update_meeting(
+        self,
+        meeting_id: int,
+        *,
+        title: str,
+        date: dt.date | None,
+        place: str | None,
+        time_of_day: str | None,
+        user_id: str,
+        now: dt.datetime,
+    ) -> Meeting:
+        """Correct the meeting's frame; a date, place or time left out keeps what was there."""
+        with self._write():
+            before = self.meeting(meeting_id)
+            if before is None:
+                raise StoreError(f"Mødet med id {meeting_id} findes ikke.")
+            values: dict[str, Any] = {"title": title}
+            if date is not None:
+                values["date"] = date.isoformat()
+            if place is not None:
+                values["place"] = place
+            if time_of_day is not None:
+                values["time_of_day"] = time_of_day
+            self.db.table("meetings").update(meeting_id, values)
+            old = {"title": before.title, "date": before.date.isoformat(), "place": before.place}
+            self._audit(
+                meeting_id, None, user_id, "meeting", json.dumps(old, ensure_ascii=False),
+                json.dumps(values, ensure_ascii=False), now,
+            )  # fmt: skip
+        meeting = self.meeting(meeting_id)
+        assert meeting is not None
+        return meeting
+
+    def cancel_meeting(self, meeting_id: int, *, user_id: str, now: dt.datetime) -> bool:
+        """Mark an open meeting cancelled; it stays in the archive. False when it was not open."""
+        with self._write():
+            cursor = self.db.execute(
+                "update meetings set status = ? where id = ? and status = ?",
+                [str(MeetingStatus.CANCELLED), meeting_id, str(MeetingStatus.OPEN)],
+            )
+            if cursor.rowcount != 1:
+                return False
+            self._audit(meeting_id, None, user_id, "cancel", None, None, now)
+        return True
+
+    def remove_participant(
+        self, meeting_id: int, participant_id: int, *, user_id: str, now: dt.datetime
+    ) -> None:
+        """Take a participant or apology off the list; the caller checked no live entry names them.
+
+        Deleted entries that had them as speaker keep their text but lose the link.
+        """
+        with self._write():
+            rows = list(
+                self.db.query(
+                    "select * from participants where id = ? and meeting_id = ?", [participant_id, meeting_id]
+                )
+            )
+            if not rows:
+                raise StoreError("Personen står ikke på listen.")
+            self.db.execute(
+                "update entries set speaker_id = null, speakers = null where meeting_id = ? and speaker_id = ?",
+                [meeting_id, participant_id],
+            )
+            self.db.execute("delete from participants where id = ?", [participant_id])
+            self._audit(
+                meeting_id, None, user_id, "remove",
+                json.dumps(_asdict(_participant(rows[0])), ensure_ascii=False), None, now,
+            )  # fmt: skip
+
     def mark_approved(self, meeting_id: int, now: dt.datetime) -> None:
         self.db.execute(
             "update meetings set status = ?, approved_utc = ? where id = ?",
@@ -609,12 +679,19 @@ class Store:
         return _participant(rows[0]), created
 
     def _find_participant(self, meeting_id: int, name: str, slack_user_id: str | None) -> Participant | None:
-        for p in self.participants(meeting_id):
-            if slack_user_id and p.slack_user_id == slack_user_id:
-                return p
-            if p.name.casefold() == name.casefold():
-                return p
-        return None
+        """The person a `deltager`/`afbud` line is about: by Slack user when it has a mention (or a
+        listed person of that whole name not yet linked to anyone), else by the whole name."""
+        people = self.participants(meeting_id)
+        folded = " ".join(name.split()).casefold()
+        if slack_user_id:
+            linked = next((p for p in people if p.slack_user_id == slack_user_id), None)
+            if linked is not None:
+                return linked
+            return next(
+                (p for p in people if not p.slack_user_id and " ".join(p.name.split()).casefold() == folded),
+                None,
+            )
+        return next((p for p in people if " ".join(p.name.split()).casefold() == folded), None)
 
     def _next_value(self, table: str, column: str, meeting_id: int) -> int:
         row = next(

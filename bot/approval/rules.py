@@ -45,14 +45,18 @@ def is_approval(text: str) -> bool:
     return len(words) == 1 and words[0] in APPROVAL_WORDS
 
 
-def approvers_from(explicit: Sequence[str], participants: Iterable[Participant]) -> tuple[str, ...]:
-    """Those set with `/referat godkendere`, else every attending participant linked to Slack."""
+def approvers_from(
+    explicit: Sequence[str], participants: Iterable[Participant], minute_taker: str | None = None
+) -> tuple[str, ...]:
+    """Those set with `/referat godkendere`, else every attending participant linked to Slack except
+    the minute-taker: she wrote the referat, the others confirm it is what they said."""
     if explicit:
         return tuple(explicit)
     linked: list[str] = []
     for person in participants:
-        if not person.absent and person.slack_user_id and person.slack_user_id not in linked:
-            linked.append(person.slack_user_id)
+        uid = person.slack_user_id
+        if not person.absent and uid and uid != minute_taker and uid not in linked:
+            linked.append(uid)
     return tuple(linked)
 
 
@@ -203,8 +207,9 @@ def newer_version(version: int) -> str:
 def not_approver(approver_ids: Sequence[str], names: Names) -> str:
     if not approver_ids:
         return (
-            "Referatet har ingen godkendere endnu, så intet er registreret. Deltagere bliver godkendere, "
-            "når de er tilknyttet en Slack-bruger (`/referat deltager @navn | titel`), eller referenten "
+            "Referatet har ingen godkendere endnu, så intet er registreret. Deltagere (undtagen "
+            "referenten) bliver godkendere, når de er tilknyttet en Slack-bruger (`/referat deltager @navn | "
+            "titel`), eller referenten "
             "vælger dem med `/referat godkendere @a @b`."
         )
     return (

@@ -31,6 +31,7 @@ from bot.approval.rules import (
     short_stamp,
     stamp,
 )
+from bot.text.hygiene import clean_input
 from storage.records import Comment, Draft, Meeting, MeetingStatus
 from storage.store import ApprovedReferat, Store
 
@@ -42,12 +43,29 @@ UserName = Callable[[str], str | None]
 
 
 def approver_ids(store: Store, meeting: Meeting, draft: Draft | None = None) -> tuple[str, ...]:
-    """Who approves `draft`: the set frozen when it was posted (issue: approvers cannot be swapped
-    under a posted version); otherwise, and for versions from before that, the current set: those
-    set with `/referat godkendere`, else every attending participant linked to Slack."""
+    """Who approves `draft`: the set frozen when it was posted (approvers cannot be swapped under a
+    posted version); otherwise, and for versions from before that, the current set: those set with
+    `/referat godkendere`, else every attending participant linked to Slack but the minute-taker."""
     if draft is not None and draft.approvers is not None:
         return draft.approvers
-    return approvers_from(store.approvers(meeting.id), store.participants(meeting.id))
+    return approvers_from(
+        store.approvers(meeting.id), store.participants(meeting.id), meeting.starter_user_id
+    )
+
+
+def approvers_note(store: Store, meeting: Meeting, names: Names) -> str:
+    """Who approves this referat and how to change it, for the `udkast` confirmation."""
+    approvers = approver_ids(store, meeting)
+    how = "Skift dem med `/referat godkendere @a @b`."
+    if not approvers:
+        return (
+            "Ingen godkendere endnu: deltagere med en Slack-bruger (undtagen referenten) godkender, "
+            "eller vælg dem med `/referat godkendere @a @b`."
+        )
+    listed = and_list([names(u) for u in approvers])
+    if store.approvers(meeting.id):
+        return f"Godkendere: {listed}. {how}"
+    return f"Godkendere: {listed} (deltagerne med Slack-bruger, undtagen referenten). {how}"
 
 
 def names_for(store: Store, meeting: Meeting, user_name: UserName | None = None) -> Names:
@@ -157,7 +175,7 @@ def comment(
     latest = store.latest_draft(meeting.id)
     if latest is None:
         return NotRecorded("Der er intet udkast at kommentere endnu.")
-    text = text.strip()
+    text = clean_input(text).strip()
     if not text:
         return NotRecorded("Skriv hvad der skal rettes.")
     kept = store.add_comment(

@@ -108,6 +108,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "statements": "Udtalelser",
         "who": "Hvem har talt",
         "actions": "Opgaver",
+        "when": "Fundet i referaterne",
         "search": "Fundet i referaterne",
         "about": "om",
         "from": "fra",
@@ -116,6 +117,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "item": "Ad",
         "opening": "Indledning",
         "draft": "udkast",
+        "cancelled": "aflyst",
         "link": "referat",
         "decision": "Beslutning",
         "action": "Opfølgning",
@@ -133,6 +135,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "statements": "Statements",
         "who": "Who spoke",
         "actions": "Action items",
+        "when": "Found in the minutes",
         "search": "Found in the minutes",
         "about": "on",
         "from": "by",
@@ -141,6 +144,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "item": "Item",
         "opening": "Opening",
         "draft": "draft",
+        "cancelled": "cancelled",
         "link": "minutes",
         "decision": "Decision",
         "action": "Follow-up",
@@ -161,6 +165,7 @@ _NOTHING = {
         "statements": "udtalelser",
         "who": "udtalelser",
         "actions": "opgaver",
+        "when": "noget",
         "search": "noget",
     },
     "en": {
@@ -168,6 +173,7 @@ _NOTHING = {
         "statements": "statements",
         "who": "statements",
         "actions": "action items",
+        "when": "anything",
         "search": "anything",
     },
 }
@@ -267,19 +273,58 @@ def _page(
         people = _people(hits)
         if people:
             lines.append(f"{labels['people']}: " + ", ".join(people))
+    speaker = question.speaker
+    if speaker is not None and speaker.shared:
+        # "hvad sagde Helle?" with two Helles: say so, and answer for each one apart.
+        names = list(dict.fromkeys(p.name for p in speaker.people))
+        if question.lang == "en":
+            lines.append(
+                f"«{speaker.words}» may be {len(names)} people: {', '.join(names)}. The answer is grouped by person."
+            )
+        else:
+            lines.append(
+                f"«{speaker.words}» kan være {len(names)} personer: {', '.join(names)}. Svaret er delt efter person."
+            )
+        by_person: dict[str, list[Hit]] = {}
+        for hit in hits:
+            by_person.setdefault(_whose(hit, names), []).append(hit)
+        for name in [*names, ""]:
+            if name in by_person:
+                title = next((p.title for p in speaker.people if p.name == name and p.title), None)
+                lines.append("")
+                lines.append(f"*{name}*" + (f" ({title})" if title else "") if name else "*…*")
+                lines.extend(_by_meeting(by_person[name], question, links, limit, spaced=False))
+    else:
+        lines.extend(_by_meeting(hits, question, links, limit, spaced=True))
+    lines.extend(_footer(question, hits, total=total, pages=pages))
+    return lines
+
+
+def _whose(hit: Hit, names: Sequence[str]) -> str:
+    """Which of the people an entry belongs to: its speaker, its owner, or the first one it names."""
+    for candidate in (hit.speaker_name, hit.owner, *(n for n, _ in hit.people)):
+        if candidate is not None and candidate in names:
+            return candidate
+    return ""
+
+
+def _by_meeting(
+    hits: Sequence[Hit], question: Question, links: Mapping[int, str], limit: int, *, spaced: bool
+) -> list[str]:
+    lines: list[str] = []
     groups: dict[int, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.meeting_id, []).append(hit)
     for group in groups.values():
-        lines.append("")
+        if spaced:
+            lines.append("")
         lines.append(_meeting_line(group[0], question.lang, links))
         item: int | None = None
         for hit in sorted(group, key=lambda h: (h.item_number, h.seq)):
             if hit.item_number != item:
                 item = hit.item_number
                 lines.append(_item_line(hit, question.lang))
-            lines.append(_hit_line(hit, question, limit))
-    lines.extend(_footer(question, hits, total=total, pages=pages))
+            lines.append(entry_line(hit, question, limit))
     return lines
 
 
@@ -297,6 +342,8 @@ def _meeting_line(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
     line = f"*{hit.meeting_title}*, {format_date(hit.meeting_date, lang)}"
     if hit.meeting_status == "open":
         line += f" ({labels['draft']})"
+    elif hit.meeting_status == "cancelled":
+        line += f" ({labels['cancelled']})"
     link = links.get(hit.meeting_id)
     if link:
         line += f" – <{link}|{labels['link']}>"
@@ -315,56 +362,83 @@ def _item_line(hit: Hit, lang: Lang) -> str:
     )
 
 
-def _shown_text(hit: Hit) -> str:
+def shown_text(hit: Hit) -> str:
     """The entry's words with every Slack mention shown as the person (never `<@U…>`)."""
     people = {uid: Person(name, title) for uid, name, title in hit.slack_people}
     return render_mentions(hit.text, people)
 
 
-def _hit_line(hit: Hit, question: Question, limit: int) -> str:
+def entry_line(hit: Hit, question: Question, limit: int, *, text: str | None = None) -> str:
+    """One entry as a bullet: owner and deadline of an action, a decision, or a statement with its
+    speaker; `text` replaces the passage chosen from the entry (a sentence already picked)."""
     labels = _LABELS[question.lang]
-    shown = _shown_text(hit)
+    if text is not None:
+        limit = max(limit, len(text))
+    body = text if text is not None else shown_text(hit)
     if hit.kind == "action":
         owner = hit.owner or f"({labels['no_owner']})"
-        line = f"• *{owner}* – {_excerpt(shown, question.topic_terms, limit)}"
+        line = f"• *{owner}* – {passage(body, question.topic_terms, limit)}"
         if hit.due is not None:
             line += f" – {labels['due']} {format_date(hit.due, question.lang)}"
         if question.intent != "actions":
             line = line.replace("• ", f"• {labels['action']}: ", 1)
         return line
     if hit.kind == "decision":
-        text = _excerpt(shown, question.topic_terms, _DECISION_LIMIT)
-        return f"• {text}" if question.intent == "decisions" else f"• *{labels['decision']}:* {text}"
-    text = _excerpt(shown, question.topic_terms, limit)
+        shown = passage(body, question.topic_terms, max(limit, _DECISION_LIMIT))
+        return f"• {shown}" if question.intent == "decisions" else f"• *{labels['decision']}:* {shown}"
+    shown = passage(body, question.topic_terms, limit)
     if hit.speaker_name and not hit.attributed:
         who = f"*{hit.speaker_name}*" + (f", {hit.speaker_title}" if hit.speaker_title else "")
-        return f"• {who}: {text}"
-    return f"• {text}"
+        return f"• {who}: {shown}"
+    return f"• {shown}"
 
 
-def _excerpt(text: str, terms: Sequence[str], limit: int) -> str:
-    """The text word for word, or a window of it around the first topic word, marked with `…`."""
+# A sentence ends at . ! ? followed by space and a capital, a digit or a quote ("ca. 325" and
+# "f.eks. være" do not end one: a lower-case word follows).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"«A-ZÆØÅ0-9])")
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+
+
+def _probes(terms: Sequence[str]) -> list[list[str]]:
+    """Per term, the beginnings of its words as the index folds them (`trekanten` → `trekant`)."""
+    return [[index_form(w)[: max(4, len(w) - 2)] for w in re.findall(r"[^\W_]+", t)] for t in terms]
+
+
+def passage(text: str, terms: Sequence[str], limit: int, *, sentences: int | None = None) -> str:
+    """The words of the entry that answer the question, word for word.
+
+    The whole text when it fits (and `sentences` is None); otherwise the sentence carrying the
+    question's rarest terms (`terms` come rarest first: the first weighs most), then the sentences
+    after it while they fit, marked with `…` where text was left out.
+    """
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if sentences is None and len(text) <= limit:
         return text
-    folded = index_form(text)
-    positions = []
-    for term in terms:
-        for word in re.findall(r"[^\W_]+", term):
-            probe = index_form(word)[: max(4, len(word) - 2)]
-            at = folded.find(probe)
-            if at >= 0:
-                positions.append(at)
-    at = min(positions) if positions else 0
-    start = 0 if at < limit // 2 else _word_start(text, at - limit // 3)
-    end = _word_end(text, start + limit)
-    out = text[start:end].strip()
-    return ("… " if start > 0 else "") + out + (" …" if end < len(text) else "")
+    parts = sentences_of(text)
+    probes = _probes(terms)
+    folded = [index_form(p) for p in parts]
 
+    def score(i: int) -> int:
+        weight = 0
+        for rank, words in enumerate(probes):
+            if words and all(w in folded[i] for w in words):
+                weight += 1 << (len(probes) - rank)
+        return weight
 
-def _word_start(text: str, pos: int) -> int:
-    space = text.rfind(" ", 0, max(0, pos))
-    return space + 1 if space >= 0 else 0
+    best = max(range(len(parts)), key=lambda i: (score(i), -i)) if parts else 0
+    chosen = [best]
+    while chosen[-1] + 1 < len(parts) and (sentences is None or len(chosen) < sentences):
+        following = chosen[-1] + 1
+        if sum(len(parts[i]) + 1 for i in [*chosen, following]) > limit:
+            break
+        chosen.append(following)
+    out = " ".join(parts[i] for i in chosen) if parts else text
+    if len(out) > limit:
+        out = out[: _word_end(out, limit)].rstrip() + " …"
+    return ("… " if chosen[0] > 0 else "") + out + (" …" if chosen[-1] + 1 < len(parts) else "")
 
 
 def _word_end(text: str, pos: int) -> int:

@@ -15,12 +15,22 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
+from bot.archive.facts import (
+    MAX_MEETINGS,
+    ItemSection,
+    format_frame,
+    format_items,
+    format_next_meeting,
+    format_titles,
+    format_when,
+    no_meeting,
+)
 from bot.archive.question import (
     PeopleIndex,
     PersonRef,
@@ -29,6 +39,7 @@ from bot.archive.question import (
     parse_question,
     term_alternatives,
 )
+from bot.text.dates import TZ
 from storage import search
 from storage.store import Store, connect
 
@@ -45,8 +56,11 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "statements": ("statement",),
     "who": ("statement",),
     "actions": ("action",),
+    "when": (),
     "search": (),
 }
+# Phrases a referat states its next meeting with (matched as the index stores words).
+_NEXT_MEETING = ("næste møde", "næste mødet", "next meeting")
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ _lock = threading.Lock()
 def _load(db: Database, marker: tuple[str, int]) -> ArchiveState:
     started = time.perf_counter()
     vocabulary = Vocabulary(search.vocabulary(db))
-    people = PeopleIndex(PersonRef(name, title) for name, title in search.people(db))
+    people = PeopleIndex((PersonRef(name, title) for name, title in search.people(db)), search.initials(db))
     meetings = search.meeting_count(db)
     return ArchiveState(marker, vocabulary, people, meetings, time.perf_counter() - started)
 
@@ -133,8 +147,8 @@ def answer_question(
     """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
 
     `scope` is what the reader may see (bot/archive/access.py); everything the answer says, hits,
-    counts, suggested words and related items, stays inside it. The default is the whole archive,
-    for the operator on the command line.
+    counts, suggested words, related items, meetings, people and agenda items, stays inside it.
+    The default is the whole archive, for the operator on the command line.
     """
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
@@ -142,33 +156,204 @@ def answer_question(
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
     if scope.meetings is not None and not scope.meetings:
         return format_answer(question, (), total=0, hints=NoMatchHelp())
-    unbounded = not question.topic_terms and question.speaker is None and question.period is None
-    if unbounded and question.intent in ("search", "who"):
-        # Nothing to look for: say how to ask rather than list the whole archive.
-        return format_answer(question, (), total=0)
-    terms = [term_alternatives(t, state.vocabulary, lang=question.lang) for t in question.topic_terms]
-    ordered = sorted(terms, key=state.vocabulary.frequency)  # the rarest term drives the search
-    kinds = _KINDS[question.intent]
-    result = search.search_entries(
-        store.db,
-        ordered,
-        kinds=kinds,
-        speakers=_speaker_filters(question),
-        start=question.period.start if question.period else None,
-        end=question.period.end if question.period else None,
-        limit=PAGE_SIZE,
-        offset=(question.page - 1) * PAGE_SIZE,
-        relevance=_worth_ranking(kinds, ordered, state.vocabulary),
-        scope=scope,
-    )
-    hints = None if result.total else _hints(store, question, terms, state, scope)
-    link_map: dict[int, str] = {}
-    if links is not None:
-        for meeting_id in dict.fromkeys(h.meeting_id for h in result.hits):
-            url = links(meeting_id)
-            if url:
-                link_map[meeting_id] = url
-    return format_answer(question, result.hits, total=result.total, links=link_map, hints=hints)
+    asking = _Asking(store, question, state, scope, links, now)
+    routed = asking.route()
+    if routed is not None:
+        return routed
+    return asking.search()
+
+
+class _Asking:
+    """One question on its way to an answer: which kind of answer, which meetings, which entries."""
+
+    def __init__(
+        self,
+        store: Store,
+        question: Question,
+        state: ArchiveState,
+        scope: search.Scope,
+        links: Callable[[int], str | None] | None,
+        now: datetime,
+    ) -> None:
+        self.db = store.db
+        self.state = state
+        self.scope = scope
+        self.links = links
+        self.today = now.astimezone(TZ).date()
+        vocabulary = state.vocabulary
+        pairs = [(t, term_alternatives(t, vocabulary, lang=question.lang)) for t in question.topic_terms]
+        if question.speaker is not None and scope.meetings is not None:
+            # Only people of readable meetings may be named back, or the answer tells who exists.
+            seen = search.people_in(self.db, [p.name for p in question.speaker.people], scope)
+            people = tuple(p for p in question.speaker.people if p.name in seen)
+            shared = question.speaker.shared and len({p.name for p in people}) > 1
+            question = replace(question, speaker=replace(question.speaker, people=people, shared=shared))
+        self.asked = question  # topic terms in the order asked, for hints that echo them
+        self.asked_terms = [alts for _, alts in pairs]
+        pairs.sort(key=lambda pair: vocabulary.frequency(pair[1]))  # the rarest term drives the search
+        self.question = replace(question, topic_terms=tuple(t for t, _ in pairs))
+        self.terms = [alts for _, alts in pairs]
+        # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.
+        self.named = [alts for alts in self.terms if alts and search.names_meeting(self.db, alts)]
+        self.topic = [alts for alts in self.terms if not any(alts is n for n in self.named)]
+
+    # --- routing ------------------------------------------------------------------------------
+
+    def route(self) -> Answer | None:
+        q = self.question
+        if q.fact == "next_meeting":
+            return self._next_meeting()
+        if q.fact == "title":
+            return self._titles()
+        if q.item_number is not None:
+            return self._items()
+        if q.fact is not None:
+            return self._frame()
+        if q.intent == "when" and (q.latest or (self.named and not self.topic)):
+            return self._frame()
+        if q.intent == "when":
+            found = self._entries((), self.terms, self._meetings_in_scope(), limit=3)
+            answer = format_when(q, found.hits, links=self._links(h.meeting_id for h in found.hits))
+            if answer is not None:
+                return answer
+            return self._frame() if self.named else None
+        return None
+
+    def _meetings(
+        self, *, item_number: int | None = None, about: bool = True, limit: int = MAX_MEETINGS
+    ) -> tuple[list[int], int]:
+        q = self.question
+        return search.find_meetings(
+            self.db,
+            named=self.named,
+            about=self.topic if about else (),
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            item_number=item_number,
+            scope=self.scope,
+            limit=1 if q.latest else limit,
+        )
+
+    def _narrowed(self, ids: Collection[int]) -> search.Scope:
+        """The reader's scope limited to some meetings (those the question names)."""
+        inside = frozenset(ids) if self.scope.meetings is None else self.scope.meetings & frozenset(ids)
+        return search.Scope(meetings=inside, hidden_items=self.scope.hidden_items)
+
+    def _meetings_in_scope(self) -> search.Scope:
+        """Where entries may come from: the reader's scope, narrowed to the latest meeting if asked."""
+        if not self.question.latest:
+            return self.scope
+        ids, _ = self._meetings(about=False, limit=1)
+        return self._narrowed(ids)
+
+    def _frame(self) -> Answer:
+        ids, total = self._meetings()
+        if not ids and self.topic and self.named:
+            # A stray word ("who sent apologies to the Struer meeting"): the named meeting decides.
+            ids, total = self._meetings(about=False)
+        if not ids and self.topic:
+            return no_meeting(self.question)
+        facts = search.meeting_facts(self.db, ids, self.scope)
+        return format_frame(self.question, facts, total=total, links=self._links(ids))
+
+    def _items(self) -> Answer:
+        q = self.question
+        number = q.item_number
+        assert number is not None
+        # "punkt 4" alone means the newest meeting with an item 4; a named meeting narrows it.
+        limit = 1 if not (self.named or self.topic) else 2
+        ids, total = self._meetings(item_number=number, limit=limit)
+        if not ids and self.topic and self.named:
+            ids, total = self._meetings(item_number=number, about=False, limit=limit)
+        kinds = _KINDS[q.intent] if q.intent in ("decisions", "actions") else ()
+        sections = [
+            ItemSection(
+                meeting,
+                number,
+                search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds, scope=self.scope),
+            )
+            for meeting in search.meeting_facts(self.db, ids, self.scope)
+        ]
+        return format_items(q, sections, total=total, links=self._links(ids))
+
+    def _titles(self) -> Answer:
+        q = self.question
+        assert q.speaker is not None
+        names = list(dict.fromkeys(p.name for p in q.speaker.people))
+        rows = []
+        for name in names:
+            ids, _ = search.find_meetings(self.db, people=[name], scope=self.scope, limit=1)
+            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids, self.scope)]
+        return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
+
+    def _next_meeting(self) -> Answer:
+        scope = self.scope
+        if self.named or self.topic:
+            ids, _ = self._meetings(limit=50)
+            scope = self._narrowed(ids)
+        found = self._entries((), [_NEXT_MEETING], scope, limit=PAGE_SIZE, relevance=False)
+        return format_next_meeting(
+            self.question, found.hits, links=self._links(h.meeting_id for h in found.hits)
+        )
+
+    # --- searching what was said --------------------------------------------------------------
+
+    def _entries(
+        self,
+        kinds: Sequence[str],
+        terms: Sequence[Sequence[str]],
+        scope: search.Scope,
+        *,
+        limit: int = PAGE_SIZE,
+        offset: int = 0,
+        relevance: bool | None = None,
+    ) -> search.SearchResult:
+        q = self.question
+        return search.search_entries(
+            self.db,
+            terms,
+            kinds=kinds,
+            speakers=_speaker_filters(q),
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            limit=limit,
+            offset=offset,
+            relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
+            scope=scope,
+            due_from=self.today if q.open_only else None,
+        )
+
+    def search(self) -> Answer:
+        """What was said, decided or given as a task, on a topic, by a person, in a period."""
+        q = self.question
+        unbounded = not q.topic_terms and q.speaker is None and q.period is None and not q.latest
+        if unbounded and q.intent in ("search", "who", "when"):
+            # Nothing to look for: say how to ask rather than list the whole archive.
+            return format_answer(q, (), total=0)
+        kinds = _KINDS[q.intent]
+        offset = (q.page - 1) * PAGE_SIZE
+        scope = self._meetings_in_scope()
+        result = search.SearchResult((), 0)
+        if self.named:
+            # Meetings named by title or place are a filter; the other words are the topic.
+            ids, _ = self._meetings(about=False, limit=1 if q.latest else 1000)
+            result = self._entries(kinds, self.topic, self._narrowed(ids), offset=offset)
+        if not result.total:
+            result = self._entries(kinds, self.terms, scope, offset=offset)
+        hints = (
+            None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
+        )
+        links = self._links(h.meeting_id for h in result.hits)
+        return format_answer(q, result.hits, total=result.total, links=links, hints=hints)
+
+    def _links(self, meeting_ids: Iterable[int]) -> dict[int, str]:
+        link_map: dict[int, str] = {}
+        if self.links is not None:
+            for meeting_id in dict.fromkeys(meeting_ids):
+                url = self.links(meeting_id)
+                if url:
+                    link_map[meeting_id] = url
+        return link_map
 
 
 def _worth_ranking(kinds: Sequence[str], terms: Sequence[Sequence[str]], vocabulary: Vocabulary) -> bool:
@@ -192,14 +377,13 @@ def _speaker_filters(question: Question) -> list[search.SpeakerFilter]:
 
 
 def _hints(
-    store: Store,
+    db: Database,
     question: Question,
     terms: Sequence[Sequence[str]],
     state: ArchiveState,
     scope: search.Scope,
 ) -> NoMatchHelp:
-    """What the archive knows close to a question that found nothing."""
-    db = store.db
+    """What the readable archive knows close to a question that found nothing."""
     close: list[str] = []
     for term in question.topic_terms:
         for word in term.replace("-", " ").split():

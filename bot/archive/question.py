@@ -31,7 +31,9 @@ from rapidfuzz import fuzz, process
 from bot.text.dates import Period, find_period
 
 Lang = Literal["da", "en"]
-Intent = Literal["decisions", "statements", "who", "actions", "search"]
+Intent = Literal["decisions", "statements", "who", "actions", "when", "search"]
+# Facts of a meeting's frame that a question may ask for instead of what was said.
+Fact = Literal["attendance", "absent", "referent", "title", "place", "agenda", "next_meeting"]
 
 MAX_TERMS = 6  # AND of more words than this finds nothing in minutes; keep the first ones
 MAX_EXPANSIONS = 200  # per term: enough for every compound of a stem, small enough for FTS5
@@ -310,6 +312,8 @@ class Speaker:
     words: str  # as written: "Helle Støve", "politidirektøren"
     people: tuple[PersonRef, ...]
     by_role: bool  # matched through a title, so the title is part of the filter
+    # Named by a first name (or initials) that several people share: answers group by person.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,10 @@ class Question:
     speaker: Speaker | None
     period: Period | None
     page: int = 1
+    fact: Fact | None = None  # a fact of the meeting's frame, asked instead of what was said
+    item_number: int | None = None  # `punkt 4`, `Ad 4`, `pkt. 3`, `item 4`
+    latest: bool = False  # `seneste`, `latest`: only the newest meeting that matches
+    open_only: bool = False  # `åbne opgaver`, `open action items`: not done (or, untracked, not yet due)
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -361,6 +369,7 @@ _STOP_EN = _wordset(
     my of on or our regarding concerning re say said says she so some something than that the their them
     then there these they this those to topic up us was we were what when where which who whom why will
     with would you your not no nor tell show find made make happened there's what's
+    item items tasks sent under
     """
 )
 
@@ -380,7 +389,8 @@ _ACTION_PREFIXES = (
     "followup",
 )
 _ACTION_PHRASES = re.compile(
-    r"\b(?:følge\s+op|fulgt\s+op|to[- ]?do|follow[- ]?ups?|hvem\s+skal|who\s+(?:will|should|must|is\s+going\s+to))\b",
+    r"\b(?:følge\s+op|fulgt\s+op|to[- ]?do|follow[- ]?ups?|hvem\s+skal|who\s+(?:will|should|must|is\s+going\s+to))\b"
+    r"|\bskal\b[^?.!]{0,60}?\bgøre\b|\bwhat\s+(?:must|should|will|has|have|needs?)\b[^?.!]{0,60}?\bdo\b",
     re.IGNORECASE,
 )
 _WHO_WORDS = frozenset({"hvem", "who", "whom"})
@@ -523,8 +533,12 @@ def parse_question(
     tokens = [_Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(rest)]
 
     people = known_people if isinstance(known_people, PeopleIndex) else PeopleIndex(known_people)
+    frame = _frame(rest, tokens)
     speaker, used = _find_speaker(rest, tokens, people, lang)
     intent, intent_used = _intent(rest, tokens)
+    intent_used |= frame.used
+    if frame.when and intent in ("search", "who", "decisions", "statements"):
+        intent = "when"
     stop = (_STOP_EN if lang == "en" else _STOP_DA) | _QUESTION_WORDS
     kept = [
         i
@@ -536,6 +550,13 @@ def parse_question(
         and (len(t.key) > 1 or t.text.isdigit())
     ]
     terms, display = _topic_terms(rest, tokens, kept)
+    fact = frame.fact
+    if fact in ("agenda", "place") and intent in ("decisions", "actions", "statements"):
+        fact = None  # "blev dagsordenen godkendt?" asks for a decision, not for the agenda
+    if fact is None and frame.who_is and speaker is not None and not terms:
+        fact = "title"  # "hvem er Mette Aagaard?"
+    if fact == "title" and speaker is None:
+        fact = None
     return Question(
         text=cleaned,
         lang=lang,
@@ -545,7 +566,102 @@ def parse_question(
         speaker=speaker,
         period=period,
         page=asked_page or max(1, page),
+        fact=fact,
+        item_number=frame.item_number,
+        latest=frame.latest,
+        open_only=frame.open_only and intent == "actions",
     )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What a question asks beyond a topic: a fact of the meeting, an item by number, which meeting."""
+
+    fact: Fact | None
+    item_number: int | None
+    latest: bool
+    open_only: bool
+    when: bool
+    who_is: bool
+    used: set[int]
+
+
+_ITEM_RE = re.compile(
+    r"\b(?:punkt|pkt\.?|ad\.?(?:\s*pkt\.?)?|item|point|agenda\s+item)\s*(?:nr\.?\s*)?(\d{1,3})\b",
+    re.IGNORECASE,
+)
+# In priority order: the first fact with a trigger in the question wins.
+_FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
+    ("next_meeting", re.compile(r"\b(?:næste\s+møde[tr]?|next\s+meeting)\b", re.IGNORECASE)),
+    (
+        "referent",
+        re.compile(
+            r"\b(?:referent(?:en)?|minute[- ]?takers?|took\s+(?:the\s+)?minutes|wrote\s+(?:the\s+)?minutes|"
+            r"skrev\s+referatet|tog\s+referat(?:et)?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "absent",
+        re.compile(
+            r"\b(?:afbud|fraværende|fravær|absent|absence|absences|apologies|apologi[sz]ed|sent\s+regrets)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "attendance",
+        re.compile(
+            r"\b(?:deltog|deltagere|deltagerne|til\s+stede|tilstede|attended|attendees|attendance|participants|"
+            r"present)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("agenda", re.compile(r"\b(?:dagsorden(?:en)?|agenda)\b", re.IGNORECASE)),
+    (
+        "place",
+        re.compile(
+            r"^\W*(?:hvor|where)\b(?!\s+(?:mange|meget|ofte|længe|many|much|often|long))|"
+            r"\b(?:mødested(?:et)?|venue|location)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("title", re.compile(r"\b(?:titel|titlen|stilling(?:en)?|title|position)\b", re.IGNORECASE)),
+)
+_WHO_IS_RE = re.compile(r"^\W*(?:hvem\s+er|who\s+is|who's)\b", re.IGNORECASE)
+_LATEST_RE = re.compile(
+    r"\b(?:seneste|nyeste|latest|most\s+recent|sidste(?=\s+[^\W\d_]*møde)|last(?=\s+(?:[^\W\d_]+\s+)?meeting))\b",
+    re.IGNORECASE,
+)
+_OPEN_RE = re.compile(
+    r"\b(?:åbne|åben|udestående|uløste|ikke\s+løste?|open|outstanding|pending|unresolved)\b", re.IGNORECASE
+)
+_WHEN_RE = re.compile(r"\b(?:hvornår|when|what\s+date|hvilken\s+dato)\b", re.IGNORECASE)
+# Words of a "when"/"where" question about holding a meeting: never a topic.
+_HOLD_RE = re.compile(
+    r"\b(?:holdt|afholdt|holdes|afholdes|held|hold|holding|took\s+place|take\s+place|happen)\b", re.IGNORECASE
+)
+
+
+def _frame(text: str, tokens: Sequence[_Token]) -> _Frame:
+    """Find the frame triggers in the question, and the tokens they use up."""
+    spans: list[tuple[int, int]] = []
+    item_number = None
+    if m := _ITEM_RE.search(text):
+        item_number = int(m.group(1))
+        spans.append(m.span())
+    fact: Fact | None = None
+    for name, pattern in _FACT_RES:
+        if m := pattern.search(text):
+            fact = fact or name
+            spans.append(m.span())
+    flags = []
+    for pattern in (_LATEST_RE, _OPEN_RE, _WHEN_RE, _WHO_IS_RE, _HOLD_RE):
+        m = pattern.search(text)
+        flags.append(m is not None)
+        if m is not None:
+            spans.append(m.span())
+    used = {i for i, t in enumerate(tokens) if any(t.start < b and t.end > a for a, b in spans)}
+    return _Frame(fact, item_number, flags[0], flags[1], flags[2], flags[3], used)
 
 
 def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
@@ -617,7 +733,8 @@ def role_noun(title: str | None) -> str | None:
 class PeopleIndex:
     """The archive's participants prepared for matching: built once per archive state, not per question."""
 
-    def __init__(self, people: Iterable[PersonRef]) -> None:
+    def __init__(self, people: Iterable[PersonRef], initials: Iterable[tuple[str, str]] = ()) -> None:
+        """`initials` pairs initials with a participant's name (`("MA", "Mette Aagaard")`)."""
         self.people = tuple(dict.fromkeys(people))
         self.name_keys = [_name_keys(p.name) for p in self.people]
         # Full names grouped by word count, joined, for one rapidfuzz pass per question window.
@@ -639,6 +756,20 @@ class PeopleIndex:
             words.discard(noun or "")
             self.title_words.append(frozenset(words))
         self.long_last_names = [k for k in self.last_names if len(k) >= 6]
+        # First names of people with a full name: "hvad sagde Helle?" means every Helle.
+        self.first_names: dict[str, list[int]] = {}
+        for i, keys in enumerate(self.name_keys):
+            if len(keys) > 1:
+                self.first_names.setdefault(keys[0], []).append(i)
+        by_name: dict[str, list[int]] = {}
+        for i, person in enumerate(self.people):
+            by_name.setdefault(person.name, []).append(i)
+        self.initials: dict[str, list[int]] = {}
+        for letters, name in initials:
+            for i in by_name.get(name, ()):
+                owners = self.initials.setdefault(letters, [])
+                if i not in owners:
+                    owners.append(i)
 
 
 def _find_speaker(
@@ -681,6 +812,25 @@ def _match_names(tokens: Sequence[_Token], index: PeopleIndex) -> tuple[Speaker,
         if owners:
             spans[(i, i + 1)] = owners
             strength[(i, i + 1)] = 1
+    for i, token in enumerate(tokens):
+        # Initials as a referat lists them (`Mette Aagaard (MA)`): upper case, exactly as written.
+        if token.text.isupper() and 2 <= len(token.text) <= 4 and token.text in index.initials:
+            spans[(i, i + 1)] = list(index.initials[token.text])
+            strength[(i, i + 1)] = 2
+    shared: set[tuple[int, int]] = set()
+    if not spans:
+        for i, token in enumerate(tokens):
+            # A first name alone, not part of a longer capitalised name ("Bo Trygt"): every holder.
+            if not token.text[:1].isupper() or _in_capitalised_run(tokens, i):
+                continue
+            key = token.key
+            owners = index.first_names.get(key) or (
+                index.first_names.get(key[:-1], []) if key.endswith("s") else []
+            )
+            if owners:
+                spans[(i, i + 1)] = list(owners)
+                strength[(i, i + 1)] = 1
+                shared.add((i, i + 1))
     if not spans:
         return None
     # Strongest first, then longest; keep every non-overlapping span of the best strength.
@@ -694,7 +844,18 @@ def _match_names(tokens: Sequence[_Token], index: PeopleIndex) -> tuple[Speaker,
     found_people = [index.people[i] for span in chosen for i in spans[span]]
     words = " og ".join(" ".join(t.text for t in tokens[a:b]) for a, b in chosen)
     used = {i for a, b in chosen for i in range(a, b)}
-    return Speaker(words=words, people=tuple(dict.fromkeys(found_people)), by_role=False), used
+    people = tuple(dict.fromkeys(found_people))
+    several = any(span in shared for span in chosen) and len({p.name for p in people}) > 1
+    return Speaker(words=words, people=people, by_role=False, shared=several), used
+
+
+def _in_capitalised_run(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether token i stands next to another capitalised word with only a space between."""
+    before = i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].end + 1 == tokens[i].start
+    after = (
+        i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper() and tokens[i].end + 1 == tokens[i + 1].start
+    )
+    return before or after
 
 
 def _match_role(

@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.text.hygiene import escape_controls
+
 Json = dict[str, Any]
 
 BOT_USER_ID = "UREFERAT"
@@ -112,7 +114,8 @@ class Printer:
                 self._write(text)
 
     def _write(self, text: str) -> None:
-        self._out.write(text + "\n")
+        # Stored text may predate input hygiene (or come from an import): no escape reaches the terminal.
+        self._out.write(escape_controls(text, keep_layout=True) + "\n")
         self._out.flush()
 
 

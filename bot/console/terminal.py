@@ -856,7 +856,7 @@ class Console:
         from bot.referat.export import ExportError, write_file
 
         try:
-            write_file(path.expanduser(), chosen.content)
+            write_file(path.expanduser(), chosen.content, hint="Vælg et andet navn, eller slet den først.")
         except ExportError as error:
             self._note(str(error))
             return

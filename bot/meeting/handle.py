@@ -110,6 +110,8 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
         case c.ShowStatus():
             return Reply(status_text(store, meeting, sender))
         case c.CompileDraft():
+            if meeting.status is MeetingStatus.CANCELLED:
+                refuse_if_approved(meeting)
             return DraftRequested(meeting)
         case c.Export(format=fmt):
             return ExportRequested(meeting, fmt)
@@ -157,6 +159,17 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
         case c.SetApprovers(user_ids=user_ids):
             require_minute_taker(meeting, sender, "ændre godkenderne")
             return ApproversRequested(meeting, tuple(user_ids))
+        case c.EditMeeting(meeting=frame):
+            return _edit_meeting(store, meeting, frame, sender)
+        case c.RemovePerson():
+            return _remove(store, meeting, command, sender)
+        case c.CancelMeeting():
+            require_minute_taker(meeting, sender, "aflyse mødet")
+            store.cancel_meeting(meeting.id, user_id=sender.user_id, now=sender.now)
+            return Reply(
+                f"Mødet er aflyst: {meeting.title}, {format_long_da(meeting.date)}. Det bliver i arkivet, "
+                "markeret som aflyst. Start et nyt møde med `/referat start`."
+            )
     raise Refusal(c.help_text(None))
 
 
@@ -198,7 +211,58 @@ def _close_item(store: Store, meeting: Meeting, number: int, closed: bool, sende
     return Reply(f"Punkt {item.number} – {item.title} er åbent igen.")
 
 
+def _edit_meeting(store: Store, meeting: Meeting, frame: c.StartMeeting, sender: Sender) -> Reply:
+    require_minute_taker(meeting, sender, "rette mødet")
+    changed = store.update_meeting(
+        meeting.id,
+        title=frame.title,
+        date=frame.date if frame.date_given else None,
+        place=frame.place,
+        time_of_day=frame.time_of_day,
+        user_id=sender.user_id,
+        now=sender.now,
+    )
+    place = f"\nSted: {changed.place}" if changed.place else ""
+    return Reply(f"Mødet er rettet: {changed.title}\nDato: {format_long_da(changed.date)}{place}")
+
+
+def _remove(store: Store, meeting: Meeting, command: c.RemovePerson, sender: Sender) -> Reply:
+    """`fjern`: a mention matches the Slack user, a name the whole name (never a first name alone)."""
+    require_minute_taker(meeting, sender, "fjerne personer fra listen")
+    people = store.participants(meeting.id)
+    if command.user_id:
+        person = next((p for p in people if p.slack_user_id == command.user_id), None)
+    else:
+        wanted = " ".join((command.name or "").split()).casefold()
+        person = next((p for p in people if " ".join(p.name.split()).casefold() == wanted), None)
+    if person is None:
+        listed = ", ".join(p.name for p in people) or "ingen"
+        raise Refusal(f"{command.name or 'Personen'} står ikke på listen. På listen: {listed}.")
+    used = [
+        e.seq
+        for e in store.entries(meeting.id)
+        if person.id in (e.speaker_ids or (e.speaker_id,))
+        or (person.slack_user_id and e.owner_user_id == person.slack_user_id)
+        or (not e.owner_user_id and e.owner == person.name)
+    ]
+    if used:
+        numbers = and_list([f"nr. {n}" for n in used])
+        raise Refusal(
+            f"{person.name} har noteringer ({numbers}) og kan ikke fjernes. Ret eller slet dem først. "
+            "Intet er ændret."
+        )
+    store.remove_participant(meeting.id, person.id, user_id=sender.user_id, now=sender.now)
+    where = "afbud" if person.absent else "deltagerlisten"
+    return Reply(f"Fjernet fra {where}: {display_name(person)}")
+
+
 def refuse_if_approved(meeting: Meeting) -> None:
+    """Refuse every change to an approved or cancelled meeting."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise Refusal(
+            f"Mødet {meeting.title} ({format_long_da(meeting.date)}) er aflyst og kan ikke ændres. "
+            "Start et nyt møde med `/referat start`."
+        )
     if meeting.status is MeetingStatus.APPROVED:
         when = meeting.approved_utc.astimezone(TZ) if meeting.approved_utc else None
         at = f" {format_long_da(when.date())} kl. {when:%H.%M}" if when else ""
@@ -520,6 +584,7 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
         MeetingStatus.OPEN: "åbent",
         MeetingStatus.APPROVED: "godkendt",
         MeetingStatus.IMPORTED: "importeret",
+        MeetingStatus.CANCELLED: "aflyst",
     }[meeting.status]
     lines = [f"*{meeting.title}* – {format_long_da(meeting.date)} ({state})"]
     if meeting.place:

@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from bot.text.dates import TZ, DateError, parse_date
+from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
+from bot.text.hygiene import clean_input
 from storage.records import EntryKind
 
 COMMAND = "/referat"
@@ -94,8 +95,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "ret",
         ("edit", "rediger"),
-        f"{COMMAND} ret <nr> <ny tekst>",
-        "Ret teksten i en notering. Numrene står i status.",
+        f"{COMMAND} ret <nr> <ny tekst>\n{COMMAND} ret møde <titel> | <dato> | <sted>",
+        "Ret teksten i en notering (numrene står i status), eller mødets titel, dato og sted.",
         f"{COMMAND} ret 12 Der var enighed om at fortsætte samarbejdet.",
     ),
     Subcommand(
@@ -104,6 +105,20 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} slet <nr>",
         "Slet en notering. Numrene står i status.",
         f"{COMMAND} slet 12",
+    ),
+    Subcommand(
+        "fjern",
+        ("remove",),
+        f"{COMMAND} fjern <navn eller @bruger>",
+        "Fjern en deltager eller et afbud, der ikke har noteringer.",
+        f"{COMMAND} fjern Claus Nørgaard",
+    ),
+    Subcommand(
+        "aflys",
+        ("cancel",),
+        f"{COMMAND} aflys",
+        "Aflys mødet. Det bliver i arkivet, markeret som aflyst.",
+        f"{COMMAND} aflys",
     ),
     Subcommand(
         "lukket",
@@ -276,6 +291,24 @@ class DeleteEntry:
 
 
 @dataclass(frozen=True)
+class EditMeeting:
+    """`ret møde <titel> | <dato> | <sted>`: the meeting's frame, read as `start` reads it."""
+
+    meeting: StartMeeting
+
+
+@dataclass(frozen=True)
+class RemovePerson:
+    name: str | None
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     pass
 
@@ -349,6 +382,9 @@ Command: TypeAlias = (
     | Undo
     | EditEntry
     | DeleteEntry
+    | EditMeeting
+    | RemovePerson
+    | CancelMeeting
     | ShowStatus
     | CloseItem
     | HandOver
@@ -445,11 +481,45 @@ def normalise_organisation(raw: str | None) -> str | None:
 _TIME_OF_DAY = re.compile(r"(?:^|[\s,])(?P<time>(?:kl\.?|klokken)\s*\S.*)$", re.IGNORECASE)
 
 
-def _split_time_of_day(date_text: str) -> tuple[str, str | None]:
-    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`)."""
+def _split_time_of_day(sub: Subcommand, date_text: str) -> tuple[str, str | None]:
+    """`19. marts 2024 kl. 14.00-16.00` → (`19. marts 2024`, `kl. 14.00-16.00`); `kl. 25.99` is refused."""
     if m := _TIME_OF_DAY.search(date_text):
-        return date_text[: m.start()].strip(" ,"), m["time"].strip()
+        time_of_day = m["time"].strip()
+        if impossible := impossible_time(time_of_day):
+            raise _fail(
+                sub,
+                f"Klokkeslættet {impossible} findes ikke: timerne går fra 0 til 23, minutterne fra 0 til 59.",
+            )
+        return date_text[: m.start()].strip(" ,"), time_of_day
     return date_text, None
+
+
+_DATE_IN_TITLE = re.compile(
+    r"(?:,?\s+(?:den|d\.))?\s+(?P<date>[0-9]{1,2}\.?\s*(?:"
+    + "|".join(MONTHS_DA)
+    + r")\s+[0-9]{4}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})(?![\w.-])",
+    re.IGNORECASE,
+)
+
+
+def _date_in_title(sub: Subcommand, title: str, now: dt.datetime) -> str | None:
+    """`start Kredsrådsmøde … 19. marts 2024 rådhuset i Holstebro`: the reading with `|` to propose."""
+    m = _DATE_IN_TITLE.search(title)
+    if m is None:
+        return None
+    try:
+        parse_date(m["date"], now=now, lang="da")
+    except DateError:
+        return None
+    head = title[: m.start()].strip(" ,")
+    place = re.sub(r"^(?:på|i)\s+(?=\S)", "", title[m.end() :].strip(" ,"), flags=re.IGNORECASE)
+    if not head:
+        return None
+    fields = [_echo(head), m["date"]] + ([_echo(place)] if place else [])
+    return (
+        f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
+        "Adskil titel, dato og sted med |. Er datoen en del af titlen, så skriv | efter titlen."
+    )
 
 
 def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -458,7 +528,9 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     title = fields[0]
     if not title:
         raise _fail(sub, "Mødet mangler en titel.")
-    date_text, time_of_day = _split_time_of_day(fields[1] if len(fields) > 1 else "")
+    if len(fields) == 1 and (proposal := _date_in_title(sub, title, now)):
+        raise CommandError(proposal)
+    date_text, time_of_day = _split_time_of_day(sub, fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
             meeting_date = parse_date(date_text, now=now, lang="da")
@@ -471,6 +543,19 @@ def _parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     # The referat writes `Mødet blev afholdt på <sted>`, so a typed `på` would be doubled.
     place = re.sub(r"^på\s+", "", place, flags=re.IGNORECASE)
     return StartMeeting(title, meeting_date, date_given, place or None, time_of_day)
+
+
+# `14.00`, `9:30`, `kl. 14`: hours and minutes as written after `kl.`; `14.00-16.00` has two.
+_CLOCK = re.compile(r"(?<![0-9])(?P<h>[0-9]{1,2})(?:[.:](?P<m>[0-9]{1,2}))?(?![0-9])")
+
+
+def impossible_time(text: str) -> str | None:
+    """The first clock time in `text` that no clock shows (`25.99`, `14.60`), else None."""
+    for m in _CLOCK.finditer(text):
+        hours, minutes = int(m["h"]), int(m["m"] or 0)
+        if hours > 24 or minutes > 59 or (hours == 24 and minutes > 0):
+            return m.group(0)
+    return None
 
 
 def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, str | None, str | None]:
@@ -489,7 +574,42 @@ def _person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, 
     return name, user_id, title, organisation
 
 
+# Words that end a `deltager` line typed without `|`: an organisation, or a word that is a title.
+_ORGANISATION_WORDS = frozenset(
+    {"politiet", "kommunen", "regionen", "anklagemyndigheden", "kriminalforsorgen", "staten", "beredskabet"}
+)
+_TITLE_ENDINGS = re.compile(
+    r"\w*(?:direktør|chef|inspektør|konsulent|mester|formand|forkvinde|leder|anklager|sekretær|"
+    r"medarbejder|betjent|assistent|rådgiver|referent|kommissær|fuldmægtig|koordinator)",
+    re.IGNORECASE,
+)
+
+
+def _participant_reading(sub: Subcommand, rest: str) -> str | None:
+    """`deltager Helle Kyndesen Politidirektør politiet`: the reading with `|` to propose."""
+    if "|" in rest:
+        return None
+    words = rest.split()
+    org = words.pop() if len(words) > 2 and words[-1].casefold() in _ORGANISATION_WORDS else None
+    at = next(
+        (i for i, w in enumerate(words) if i > 0 and _TITLE_ENDINGS.fullmatch(w.rstrip(",")) is not None),
+        None,
+    )
+    if at is None and org is None:
+        return None
+    who, title = (words[:at], words[at:]) if at is not None else (words, [])
+    if not who:
+        return None
+    fields = [_echo(" ".join(who)), _echo(" ".join(title).strip(","))] + ([org] if org else [])
+    return (
+        f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
+        "Adskil navn, titel og organisation med |. Er det hele et navn, så skriv | efter navnet."
+    )
+
+
 def _parse_participant(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if proposal := _participant_reading(sub, rest):
+        raise CommandError(proposal)
     return AddParticipant(*_person_fields(sub, rest))
 
 
@@ -722,6 +842,10 @@ def _parse_seq(sub: Subcommand, rest: str) -> tuple[int, str]:
 
 
 def _parse_edit(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if m := re.match(r"\s*(?:møde|moede|meeting)(?![\w-])\s*:?", rest, re.IGNORECASE):
+        start = _parse_start(sub, rest[m.end() :], now)
+        assert isinstance(start, StartMeeting)
+        return EditMeeting(start)
     seq, after = _parse_seq(sub, rest)
     text = re.sub(r"^[ \t]*[:.\-–—]?", "", after, count=1).strip()
     if not text:
@@ -734,6 +858,13 @@ def _parse_delete(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if after.strip().strip("."):
         raise _fail(sub, f'Slet tager kun ét nummer, ikke "{_echo(after.strip())}".')
     return DeleteEntry(seq)
+
+
+def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if "|" in rest:
+        raise _fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
+    name, user_id, _, _ = _person_fields(sub, rest)
+    return RemovePerson(None if user_id else name, user_id)
 
 
 def _parse_item(sub: Subcommand, rest: str) -> int:
@@ -816,7 +947,7 @@ def _parse_done(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 def _parse_next(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     fields = _split_fields(rest)
     _check_field_count(sub, fields, 2)
-    date_text, time_of_day = _split_time_of_day(fields[0])
+    date_text, time_of_day = _split_time_of_day(sub, fields[0])
     meeting_date = None
     if date_text:
         try:
@@ -844,6 +975,8 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "fortryd": _no_arguments(Undo()),
     "ret": _parse_edit,
     "slet": _parse_delete,
+    "fjern": _parse_remove,
+    "aflys": _no_arguments(CancelMeeting()),
     "lukket": _parse_close,
     "åben": _parse_open,
     "referent": _parse_hand_over,
@@ -896,9 +1029,12 @@ _FIRST_WORD = re.compile(r"\s*(?P<word>\?|[^\W\d_]+)")
 
 def parse_command(text: str, *, now: dt.datetime) -> Command:
     """Turn everything after `/referat` into a Command; raise CommandError with a Danish message."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    # Control, bidi and zero-width characters never reach a title, a name or an entry.
+    text = clean_input(unicodedata.normalize("NFC", text)).replace("\u00a0", " ")
     if not text.strip():
         return ShowHelp(None)
+    if suggestion := _meant_ad(text):
+        raise CommandError(suggestion)
     m = _FIRST_WORD.match(text)
     if m is None:
         raise _unknown(text.split()[0])
@@ -906,6 +1042,28 @@ def parse_command(text: str, *, now: dt.datetime) -> Command:
     if sub is None:
         raise _unknown(m["word"])
     return _PARSERS[sub.name](sub, text[m.end() :], now)
+
+
+_ITEM_FIRST = re.compile(
+    r"\s*(?:pkt\.?\s*|punkt\s+)?(?P<num>[0-9]{1,4})(?![0-9.,][0-9])\s*[.:)\-–]?\s*(?P<rest>.*)", re.S | re.I
+)
+_NAME_FIRST = re.compile(r"\s*(?P<name>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)\s+\S")
+
+
+def _meant_ad(text: str) -> str | None:
+    """`/referat 2 …` or `/referat Helle Kyndesen takkede …`: an entry without `ad`; say how to write it."""
+    if m := _ITEM_FIRST.fullmatch(text):
+        rest = m["rest"].strip()
+        if rest:
+            return f"Mente du: {COMMAND} ad {m['num']} {_echo(rest)}\nSkriv ad foran punktets nummer."
+        return None
+    first = text.split()[0]
+    if subcommand(first) is None and _NAME_FIRST.match(text):
+        return (
+            f"Mente du: {COMMAND} ad <punkt> {_echo(text.strip())}\n"
+            f"Skriv ad og punktets nummer foran teksten, fx {COMMAND} ad 1 {_echo(text.strip())}"
+        )
+    return None
 
 
 def help_text(topic: str | None = None) -> str:

@@ -18,7 +18,9 @@ forward:
 * imported: the document as imported; its approval status is unknown.
 
 A file is written to a temporary file beside the target and renamed into place, so a failed
-export never leaves a half-written file behind.
+export never leaves a half-written file behind. Only a regular file is ever replaced, and only
+when asked (`--force`): a rename over `/dev/null` would replace the device, and over a FIFO or a
+symbolic link something other than what the user named.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import dataclasses
 import datetime as dt
 import errno
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +115,11 @@ def _full_protocol(store: Store, meeting_id: int | None, *, now: dt.datetime) ->
             render_text(referat),
             "Importeret referat – godkendelse ukendt",
             f"referat-{day}",
+        )
+    if meeting.status is MeetingStatus.CANCELLED:
+        referat = dataclasses.replace(compile_referat(document), draft_marker="AFLYST – mødet blev aflyst")
+        return PreparedExport(
+            meeting, document, referat, render_text(referat), "Aflyst møde", f"referat-{day}-aflyst"
         )
     draft = store.latest_draft(meeting.id)
     if draft is not None:
@@ -250,7 +258,14 @@ def export_bytes(
 
 
 def export_meeting(
-    store: Store, meeting_id: int | None, fmt: str, out: Path, *, now: dt.datetime, public: bool = False
+    store: Store,
+    meeting_id: int | None,
+    fmt: str,
+    out: Path,
+    *,
+    now: dt.datetime,
+    force: bool = False,
+    public: bool = False,
 ) -> Path:
     """Write the referat of `meeting_id` (default: the latest meeting) to `out`; returns the path.
 
@@ -265,11 +280,10 @@ def export_meeting(
             f"Filnavnet {target.name} slutter på .{other}, men formatet er {fmt}. "
             f"Brug --format {other} eller et filnavn der slutter på .{fmt}."
         )
-    if target.is_dir():
-        raise ExportError(f"{target} er en mappe. Angiv et filnavn, fx {target / ('referat.' + fmt)}.")
+    check_target(target, force=force, example=f"referat.{fmt}")
     # Render first: a meeting that cannot be exported must not cost the user an existing file.
     content, _ = export_bytes(store, meeting_id, fmt, now=now, public=public)
-    write_file(target, content)
+    write_file(target, content, force=force)
     return target
 
 
@@ -287,13 +301,60 @@ def _check_format(fmt: str) -> None:
         raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
-def write_file(target: Path, content: bytes) -> None:
-    """Write `content` to `target` all or nothing: a temporary file beside it, then a rename."""
+# The longest file name (in bytes) Linux, macOS and Windows file systems accept.
+NAME_MAX = 255
+FORCE_HINT = "Brug --force for at erstatte den."
+_KINDS = {
+    stat.S_IFIFO: "en FIFO (et navngivet rør)",
+    stat.S_IFCHR: "en enhed",
+    stat.S_IFBLK: "en enhed",
+    stat.S_IFSOCK: "en socket",
+    stat.S_IFLNK: "et symbolsk link",
+}
+
+
+def check_target(target: Path, *, force: bool, example: str = "referat.md", hint: str = FORCE_HINT) -> None:
+    """Refuse a target that is not a file name we may write: too long, a directory, a device, a FIFO,
+    a symbolic link, or an existing file without `force`."""
+    length = len(os.fsencode(target.name))
+    if length > NAME_MAX:
+        raise ExportError(
+            f"Filnavnet er for langt ({len(target.name)} tegn, {length} bytes); "
+            f"et filnavn må højst fylde {NAME_MAX} bytes. Vælg et kortere navn. Intet blev skrevet."
+        )
+    try:
+        mode = os.lstat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a new file; whether its folder exists is checked when writing
+    except OSError as error:
+        raise ExportError(f"Kan ikke bruge {target}: {_reason(error)}. Intet blev skrevet.") from error
+    if stat.S_ISDIR(mode):
+        raise ExportError(f"{target} er en mappe. Angiv et filnavn, fx {target / example}.")
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "ikke en almindelig fil")
+        raise ExportError(
+            f"{target} er {kind}, ikke en almindelig fil, så den erstattes ikke. Intet blev skrevet."
+        )
+    if not force:
+        raise ExportError(f"{target} findes allerede. {hint} Intet blev skrevet.")
+
+
+def write_file(target: Path, content: bytes, *, force: bool = False, hint: str = FORCE_HINT) -> None:
+    """Write `content` to `target` all or nothing: a temporary file beside it, then a rename.
+
+    Only a new file, or with `force` an existing regular file, is written (see `check_target`).
+    """
+    check_target(target, force=force, hint=hint)
     folder = target.parent
-    if not folder.is_dir():
+    try:
+        folder_ok = folder.is_dir()
+    except OSError:
+        folder_ok = False
+    if not folder_ok:
         raise ExportError(f"Mappen {folder} findes ikke, så {target} blev ikke skrevet.")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # A short prefix: the target's own name may already be as long as the file system allows.
+        handle, temporary = tempfile.mkstemp(prefix=".referat-", suffix=".tmp", dir=folder)
     except OSError as error:
         raise ExportError(
             f"Kan ikke skrive i mappen {folder}: {_reason(error)}. Intet blev skrevet."

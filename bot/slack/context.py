@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.archive.access import Audience, Edition, edition_for, meeting_facts, reader_scope
 from bot.slack.membership import MembershipCache, SlackDirectory
+from bot.text.hygiene import clean_input
 from storage.search import Scope
 from storage.store import Store
 
@@ -71,10 +72,12 @@ class Deps:
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}
-            name = profile.get("real_name") or user.get("real_name") or user.get("name")
+            raw = profile.get("real_name") or user.get("real_name") or user.get("name")
+            # A display name is typed by its owner: it gets the same hygiene as any other input.
+            name = " ".join(clean_input(str(raw or "")).split())
             if name:
-                self._names[user_id] = str(name)
-            return str(name) if name else None
+                self._names[user_id] = name
+            return name or None
 
         return lookup
 

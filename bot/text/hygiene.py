@@ -54,9 +54,10 @@ _ESCAPE = {
     code: _escape(chr(code))
     for code in [*filter(_is_control, range(0xA0)), *_BIDI, *_ZERO_WIDTH, *_SEPARATORS]
 }
-_ESCAPE_KEEP_LINES = {code: value for code, value in _ESCAPE.items() if code != 0x0A}
+_ESCAPE_KEEP_LAYOUT = {code: value for code, value in _ESCAPE.items() if code not in (0x09, 0x0A)}
 
 
-def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
-    """Show control, bidi and zero-width characters as visible escapes (line breaks too, unless kept)."""
-    return text.translate(_ESCAPE_KEEP_LINES if keep_newlines else _ESCAPE)
+def escape_controls(text: str, *, keep_layout: bool = False) -> str:
+    """Show control, bidi and zero-width characters as visible escapes (line breaks and tabs too, unless
+    `keep_layout`: for a terminal, where they are layout, not a way to forge a line)."""
+    return text.translate(_ESCAPE_KEEP_LAYOUT if keep_layout else _ESCAPE)

@@ -19,6 +19,7 @@ PURE = [
     "slack/blocks",
     "archive/question",
     "archive/answer",
+    "archive/facts",
     "importing/parse",
     "slack/ids",
 ]
@@ -76,3 +77,9 @@ def test_manifest_declares_the_command_and_what_the_bot_listens_to() -> None:
     assert {"commands", "chat:write", "app_mentions:read", "users:read", "files:write"} <= scopes
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_the_readme_shows_the_example_file_word_for_word() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = (ROOT / "examples" / "moede.txt").read_text(encoding="utf-8")
+    assert f"```text\n{example.rstrip()}\n```" in readme

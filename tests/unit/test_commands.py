@@ -115,6 +115,10 @@ S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
         ("ad pkt. 4 tekst", LogEntry(4, S, "tekst")),
         ("ad 3\nFørste linje.\nAnden linje.", LogEntry(3, S, "Første linje.\nAnden linje.")),
         ("ad 1 <@U1> orienterede om status.", LogEntry(1, S, "<@U1> orienterede om status.")),
+        # What is not a reading to propose is taken as typed.
+        ("deltager Lars Mester |", AddParticipant("Lars Mester", None, None, None)),
+        ("deltager Helle Kyndesen", AddParticipant("Helle Kyndesen", None, None, None)),
+        ("start Budget 2025 | 19. marts 2024", StartMeeting("Budget 2025", dt.date(2024, 3, 19), True, None)),
         ("ad 1 Ole Kirk-fonden har 10-årig indsats", LogEntry(1, S, "Ole Kirk-fonden har 10-årig indsats")),
         ("ad 3 beslutning: Der var enighed", LogEntry(3, D, "Der var enighed")),
         ("ad 3 Beslutning : Der var enighed", LogEntry(3, D, "Der var enighed")),
@@ -312,6 +316,29 @@ def test_agenda_line_that_starts_with_a_number_is_not_an_item() -> None:
         ("dagsorden\n0. Velkomst", ["Punkt 0", "starter ved 1"]),
         ("dagsorden\n1.\n2. Status", ["Punkt 1 mangler en titel"]),
         ("ad", ["Skriv punktets nummer", "/referat ad <punkt> <tekst>"]),
+        # Forgiving, but never silent: the reading it proposes.
+        ("2 Helle Kyndesen takkede.", ["Mente du: /referat ad 2 Helle Kyndesen takkede."]),
+        ("pkt. 3: Trekanten blev drøftet.", ["Mente du: /referat ad 3 Trekanten blev drøftet."]),
+        ("Helle Kyndesen takkede for samarbejdet.", ["Mente du: /referat ad <punkt> Helle Kyndesen takkede"]),
+        (
+            "start Kredsrådsmøde i Holstebro Kommune 19. marts 2024 rådhuset i Holstebro",
+            [
+                "Mente du: /referat start Kredsrådsmøde i Holstebro Kommune | 19. marts 2024 | "
+                "rådhuset i Holstebro?"
+            ],
+        ),
+        (
+            "start Kredsrådsmøde den 19.03.2024 på rådhuset",
+            ["Mente du: /referat start Kredsrådsmøde | 19.03.2024 | rådhuset?"],
+        ),
+        (
+            "deltager Helle Kyndesen Politidirektør politiet",
+            ["Mente du: /referat deltager Helle Kyndesen | Politidirektør | politiet?"],
+        ),
+        (
+            "deltager Helle Støve Direktør for Børn og Unge kommunen",
+            ["Mente du: /referat deltager Helle Støve | Direktør for Børn og Unge | kommunen?"],
+        ),
         ("ad 3", ["Mangler teksten til punkt 3"]),
         ("ad 3:", ["Mangler teksten til punkt 3"]),
         ("Ad 3 -", ["Mangler teksten til punkt 3"]),

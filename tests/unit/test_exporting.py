@@ -386,7 +386,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(
 
     monkeypatch.setattr("bot.referat.export.os.replace", refuse)
     with pytest.raises(ExportError, match=r"Kan ikke skrive .*ingen skriveadgang\. Intet blev skrevet\."):
-        export_meeting(store, None, "txt", out, now=NOW)
+        export_meeting(store, None, "txt", out, now=NOW, force=True)
     assert out.read_text(encoding="utf-8") == "den gamle udgave"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from bot.meeting import parse as c
 from bot.meeting.handle import Refusal, Reply, Sender, handle_command
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
+from bot.text.hygiene import clean_input
 from storage.records import EntryKind
 from storage.store import Store, StoreOpener
 from support.paths import IMPORT_FIXTURES as FIXTURES
@@ -236,15 +237,10 @@ def test_many_field_separators_are_split_in_linear_time() -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=hostile.filter(lambda t: t.strip() != ""))
 def test_statements_keep_the_users_words(text: str) -> None:
-    """Whatever follows `ad 1` is kept as typed (trimmed), never re-worded by the parser."""
+    """Whatever follows `ad 1` is kept as typed (trimmed, hidden characters removed), never re-worded."""
     outcome = parse(f"ad 1 {text}")
     if isinstance(outcome, c.LogEntry) and outcome.kind is EntryKind.STATEMENT:
-        typed = (
-            unicodedata.normalize("NFC", text)
-            .replace("\r\n", "\n")
-            .replace("\r", "\n")
-            .replace("\u00a0", " ")
-        )
+        typed = clean_input(unicodedata.normalize("NFC", text)).replace("\u00a0", " ")
         assert outcome.text
         assert outcome.text in typed
 

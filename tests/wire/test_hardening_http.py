@@ -248,3 +248,75 @@ def test_fuzz_what_people_put_into_signed_events_and_clicks_is_never_a_server_er
 def test_fuzz_signed_commands_are_answered_not_crashed(bot: Bot, text: str, user: str) -> None:
     response = bot.sender.command(text, user=user, channel="CFUZZ")
     assert response.status == 200, response
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing the bot posts pings anyone.
+
+LOUD = "<!channel> <!here|here> <!everyone> <!subteam^S0LEDELSE|@ledelsen> <@UOTHER> &lt;!here&gt;"
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def _posted(bot: Bot) -> list[str]:
+    public = ("chat.postMessage", "chat.update", "files.completeUploadExternal")
+    return [s for c in bot.fake.calls if c.method in public for s in _strings(c.params)]
+
+
+def test_broadcasts_and_mentions_in_stored_text_reach_slack_as_plain_words(bot: Bot) -> None:
+    bot.cmd("start Trekantmøde | 19. marts 2024")
+    bot.cmd("dagsorden\n1. Trekanten")
+    bot.cmd(f"ad 1 beslutning: Trekanten fortsætter {LOUD}")
+    bot.cmd(f"ad 1 opgave: Ring til Trekanten {LOUD} frist 1. april 2024")
+    bot.cmd("udkast")
+    bot.fake.wait_for(lambda: bot.fake.calls_to("chat.postMessage"))
+    bot.sender.event(
+        mention_event(
+            "hvad blev besluttet om Trekanten?", user="UHELLE", channel="C1", ts="1700000100.000100"
+        )
+    )
+    bot.fake.wait_for(lambda: [m for m in bot.fake.messages("C1") if m.thread_ts == "1700000100.000100"])
+    posted = "\n".join(_posted(bot))
+    assert "Trekanten fortsætter" in posted
+    assert "<!" not in posted
+    assert "<@" not in posted
+    assert "@channel @here @everyone @ledelsen Ole Udenfor" in posted
+
+
+def test_defuse_keeps_everything_else_as_it_is() -> None:
+    from bot.slack.quiet import defuse, quiet_params
+
+    assert defuse("Se <https://x.example|linket> og <#C1|general> kl. 14 <3", None) == (
+        "Se <https://x.example|linket> og <#C1|general> kl. 14 <3"
+    )
+    assert defuse("<@U1|helle> og <@U2>", {"U2": "Lars Møller"}.get) == "helle og Lars Møller"
+    assert defuse("<@U1> fik <!here>", None, people=False) == "<@U1> fik @here"
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [
+                        {"type": "broadcast", "range": "channel"},
+                        {"type": "user", "user_id": "U9"},
+                    ],
+                }
+            ],
+        }
+    ]
+    quiet = quiet_params("chat.postMessage", {"channel": "C1", "blocks": blocks}, None)
+    assert quiet is not None
+    assert _strings(quiet["blocks"]).count("@channel") == 1
+    assert "U9" not in _strings(quiet["blocks"])
+    # Ephemeral answers keep mentions (they notify nobody) but lose broadcasts.
+    ephemeral = quiet_params("chat.postEphemeral", {"text": "<@U1>: <!channel>"}, None)
+    assert ephemeral == {"text": "<@U1>: @channel"}

@@ -7,11 +7,13 @@ HTTP, and reads what the process wrote to stderr.
 from __future__ import annotations
 
 import os
+import queue
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -91,38 +93,44 @@ def test_an_unreachable_slack_is_one_danish_line_and_a_non_zero_exit(
     assert "Traceback" not in err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+def _listening_port(process: subprocess.Popen[bytes], lines: queue.Queue[str], timeout: float = 20.0) -> int:
+    """The port `referat serve --port 0` reports in its log line `referat lytter på http://…:PORT/…`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "referat serve exited"
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)  # polling a process that is starting up, bounded by the deadline
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            assert process.poll() is None, "referat serve exited"
+            continue
+        if m := re.search(r"referat lytter på http://127\.0\.0\.1:(\d+)/", line):
+            return int(m[1])
     raise AssertionError("referat serve did not come up")
 
 
 def test_the_served_log_has_no_bodies_no_tokens_and_no_forged_lines(
     serve_env: FakeSlack, tmp_path: Path
 ) -> None:
-    port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--http", "--port", str(port)],
+        [sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
         cwd=ROOT,
         env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    lines: queue.Queue[str] = queue.Queue()
+    log_lines: list[str] = []
+
+    def read() -> None:
+        assert process.stderr is not None
+        for raw in process.stderr:
+            line = raw.decode("utf-8", "replace")
+            log_lines.append(line)
+            lines.put(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        _wait_healthy(port, process)
+        port = _listening_port(process, lines)
         sender = SlackSender(
             f"http://127.0.0.1:{port}", SECRET, response_url_factory=serve_env.new_response_url
         )
@@ -150,8 +158,9 @@ def test_the_served_log_has_no_bodies_no_tokens_and_no_forged_lines(
         assert sender.command(f"ad 1 {secret_text}{FORGED}", user="UHELLE").status == 200
     finally:
         process.terminate()
-        _, err = process.communicate(timeout=10)
-    log = err.decode("utf-8", "replace")
+        process.wait(timeout=10)
+        reader.join(timeout=10)
+    log = "".join(log_lines)
     assert "referat lytter på" in log
     assert secret_text not in log
     assert "hooks.example" not in log

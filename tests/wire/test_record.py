@@ -8,6 +8,7 @@ approved text and every export are then checked line by line.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -284,3 +285,59 @@ def test_the_scripted_meeting_gives_a_referat_the_minute_taker_would_sign(bot: B
         ):
             assert line in word, line
     assert APPROVAL_LINE in word
+
+
+def test_the_setup_is_corrected_person_by_person_and_a_cancelled_meeting_stays_in_the_archive(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    bot.cmd("start Kredsrådsmøde | 19. marts 2024 | rådhuset")
+    bot.cmd("deltager <@UHELLE> | Politidirektør | politiet")
+    bot.cmd("deltager Helle Støve | Direktør for Børn og Unge | kommunen")
+    bot.cmd("afbud Claus Nørgaard | Stabschef")
+    bot.cmd("dagsorden\n1. Orientering")
+
+    # A mention matches the Slack user, never a first name: Helle Støve is left alone.
+    assert bot.cmd("deltager <@UHELLE> | Politidirektør, Midt- og Vestjylland").startswith("Opdateret")
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    people = {p.name: p for p in store.participants(meeting.id)}
+    assert people["Helle Kyndesen"].title == "Politidirektør, Midt- og Vestjylland"
+    assert people["Helle Kyndesen"].organisation == "politiet"
+    assert people["Helle Støve"].title == "Direktør for Børn og Unge"
+    assert people["Helle Støve"].slack_user_id is None
+
+    # Someone with entries cannot be removed; an apology without entries can; others may not remove.
+    bot.cmd("ad 1 Helle Støve orienterede om skolerne.")
+    assert "har noteringer (nr. 1)" in bot.cmd("fjern Helle Støve")
+    assert "står ikke på listen" in bot.cmd("fjern Helle")
+    assert "Kun referenten" in bot.cmd("fjern Claus Nørgaard", user="UHELLE")
+    assert bot.cmd("fjern Claus Nørgaard") == "Fjernet fra afbud: Stabschef Claus Nørgaard"
+    assert "Claus Nørgaard" not in [p.name for p in store.participants(meeting.id)]
+
+    # The meeting's frame is corrected; a date that is no date changes nothing.
+    refused = html.unescape(bot.cmd("ret møde Kredsrådsmøde | 31. februar 2024"))
+    assert 'Datoen "31. februar 2024" findes ikke' in refused
+    assert "/referat ret møde <titel> | <dato> | <sted>" in refused
+    assert store.meeting(meeting.id) == meeting
+    answer = bot.cmd("ret møde Kredsrådsmøde i Holstebro Kommune | 20. marts 2024 | rådhuset i Holstebro")
+    assert (
+        answer
+        == "Mødet er rettet: Kredsrådsmøde i Holstebro Kommune\nDato: 20. marts 2024\nSted: rådhuset i Holstebro"
+    )
+    changed = store.meeting(meeting.id)
+    assert changed is not None
+    assert (changed.title, str(changed.date), changed.place) == (
+        "Kredsrådsmøde i Holstebro Kommune",
+        "2024-03-20",
+        "rådhuset i Holstebro",
+    )
+
+    # Cancelled: kept, marked, and closed to changes; a new meeting can start in the channel.
+    assert "Kun referenten" in bot.cmd("aflys", user="UHELLE")
+    assert bot.cmd("aflys").startswith("Mødet er aflyst: Kredsrådsmøde i Holstebro Kommune, 20. marts 2024.")
+    assert "er aflyst og kan ikke ændres" in bot.cmd("ad 1 Noget mere.")
+    assert "er aflyst" in bot.cmd("udkast")
+    assert "(aflyst)" in bot.cmd("status")
+    assert [e.text for e in store.entries(meeting.id)] == ["Helle Støve orienterede om skolerne."]
+    assert bot.cmd("start Nyt møde | 1. april 2024").startswith("Mødet er startet")

@@ -81,7 +81,9 @@ def referat(
                         text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
                     )
                     return
-                respond(response_type="ephemeral", text=publishing.draft_summary(posted.draft, posted))
+                summary = publishing.draft_summary(posted.draft, posted)
+                note = approval.approvers_note(store, meeting, names)
+                respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):

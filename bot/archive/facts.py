@@ -1,0 +1,388 @@
+"""Answers that lead with a fact: who came, who sent apologies, who took the minutes, where and when a
+meeting was held, its agenda, one agenda item by number, a date asked for with "hvornår", a
+person's title.
+
+Search answers list what was said; these answer the question first (`*Afbud (1):* Claus
+Nørgaard (Stabschef)`, `*3. april 2024*`) and cite meeting, date and item after it. Pure: the
+meetings and hits come in through the protocols below (storage.search's records satisfy them), the
+answer goes out as `Answer` lines in the question's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, passage, shown_text
+from bot.archive.question import Lang, Question
+from bot.text.dates import MONTHS_DA, MONTHS_EN
+
+MAX_MEETINGS = 3  # meetings shown for a fact asked without naming one meeting
+
+
+class Attendee(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def organisation(self) -> str | None: ...
+    @property
+    def absent(self) -> bool: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def slack_user_id(self) -> str | None: ...
+
+
+class AgendaLine(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+
+
+class MeetingFacts(Protocol):
+    """A meeting's frame (storage.search.MeetingFacts has exactly this)."""
+
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def place(self) -> str | None: ...
+    @property
+    def time_of_day(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def starter_user_id(self) -> str | None: ...
+    @property
+    def people(self) -> Sequence[Attendee]: ...
+    @property
+    def agenda(self) -> Sequence[AgendaLine]: ...
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    """One agenda item asked for by number: its meeting and its live entries."""
+
+    meeting: MeetingFacts
+    number: int
+    hits: Sequence[Hit]
+
+
+_L: dict[str, dict[str, str]] = {
+    "da": {
+        "present": "Til stede",
+        "absent": "Afbud",
+        "referent": "Referent",
+        "place": "Sted",
+        "agenda": "Dagsorden",
+        "from": "Fra",
+        "none_absent": "Referatet nævner ingen afbud.",
+        "none_present": "Referatet nævner ingen deltagere.",
+        "none_referent": "Referatet nævner ingen referent.",
+        "none_place": "Referatet nævner intet mødested.",
+        "none_agenda": "Referatet har ingen dagsorden.",
+        "item": "Ad",
+        "empty_item": "Intet noteret under punktet.",
+        "more_meetings": "{n} møder passer i alt; de nyeste vises. Nævn mødets type, sted eller dato for ét bestemt.",
+        "no_meeting": "Jeg fandt intet møde{what} i referaterne.",
+        "no_item": "Jeg fandt intet punkt {n}{what} i referaterne.",
+        "no_date": "Jeg fandt ingen dato{what} i referaterne.",
+        "due": "frist",
+        "next": "Næste møde",
+        "no_next": "Jeg fandt intet om næste møde{what} i referaterne.",
+        "title_of": "Titel",
+        "no_title": "Referaterne nævner ingen titel for {who}.",
+        "draft": "udkast",
+        "link": "referat",
+        "latest": "seneste",
+    },
+    "en": {
+        "present": "Present",
+        "absent": "Apologies",
+        "referent": "Minute-taker",
+        "place": "Place",
+        "agenda": "Agenda",
+        "from": "From",
+        "none_absent": "The minutes list no apologies.",
+        "none_present": "The minutes list no participants.",
+        "none_referent": "The minutes name no minute-taker.",
+        "none_place": "The minutes name no place.",
+        "none_agenda": "The minutes have no agenda.",
+        "item": "Item",
+        "empty_item": "Nothing was recorded under the item.",
+        "more_meetings": "{n} meetings match; the newest are shown. Name the meeting's kind, place or date for one.",
+        "no_meeting": "I found no meeting{what} in the minutes.",
+        "no_item": "I found no item {n}{what} in the minutes.",
+        "no_date": "I found no date{what} in the minutes.",
+        "due": "due",
+        "next": "Next meeting",
+        "no_next": "I found nothing about the next meeting{what} in the minutes.",
+        "title_of": "Title",
+        "no_title": "The minutes give no title for {who}.",
+        "draft": "draft",
+        "link": "minutes",
+        "latest": "latest",
+    },
+}
+
+
+def _answer(lines: Sequence[str], lang: Lang, meeting_ids: Sequence[int], total: int) -> Answer:
+    text = "\n".join(lines)
+    if len(text) > MAX_CHARS:
+        text = text[: MAX_CHARS - 1].rstrip() + "…"
+    ids = tuple(dict.fromkeys(meeting_ids))
+    return Answer(text=text, lines=tuple(lines), lang=lang, meeting_ids=ids, total=total, page=1, pages=1)
+
+
+def _what(question: Question) -> str:
+    shown = question.topic_text
+    if not shown:
+        return ""
+    return f" om «{shown}»" if question.lang == "da" else f" on «{shown}»"
+
+
+def cite(meeting: MeetingFacts, lang: Lang, links: Mapping[int, str], *, item: str | None = None) -> str:
+    """`_Kredsrådsmøde i Holstebro Kommune, 19. marts 2024 – Ad 3 – Status …_ – <link|referat>`."""
+    labels = _L[lang]
+    text = f"{meeting.title}, {format_date(meeting.date, lang)}"
+    if meeting.status == "open":
+        text += f" ({labels['draft']})"
+    if item:
+        text += f" – {item}"
+    line = f"_{text}_"
+    link = links.get(meeting.meeting_id)
+    if link:
+        line += f" – <{link}|{labels['link']}>"
+    return line
+
+
+def _person(p: Attendee, *, with_role: bool = True) -> str:
+    details = [d for d in (p.title, p.role if with_role else None) if d]
+    return f"{p.name} ({', '.join(details)})" if details else p.name
+
+
+def _more(lang: Lang, total: int, shown: int) -> list[str]:
+    return ["", _L[lang]["more_meetings"].format(n=total)] if total > shown else []
+
+
+def no_meeting(question: Question) -> Answer:
+    return _answer([_L[question.lang]["no_meeting"].format(what=_what(question))], question.lang, (), 0)
+
+
+def format_frame(
+    question: Question, meetings: Sequence[MeetingFacts], *, total: int, links: Mapping[int, str]
+) -> Answer:
+    """Attendance, apologies, minute-taker, place, agenda or date of each meeting, fact first."""
+    lang = question.lang
+    if not meetings:
+        return no_meeting(question)
+    lines: list[str] = []
+    for meeting in meetings:
+        if lines:
+            lines.append("")
+        lines.extend(_frame_fact(question, meeting))
+        lines.append(cite(meeting, lang, links))
+    lines.extend(_more(lang, total, len(meetings)))
+    return _answer(lines, lang, [m.meeting_id for m in meetings], total)
+
+
+def _frame_fact(question: Question, meeting: MeetingFacts) -> list[str]:
+    lang, labels = question.lang, _L[question.lang]
+    fact = question.fact
+    if fact == "absent":
+        away = [p for p in meeting.people if p.absent]
+        if not away:
+            return [labels["none_absent"]]
+        return [f"*{labels['absent']} ({len(away)}):* " + ", ".join(_person(p) for p in away)]
+    if fact == "referent":
+        return [_referent(meeting, lang)]
+    if fact == "place":
+        if not meeting.place:
+            return [labels["none_place"]]
+        when = f", {meeting.time_of_day}" if meeting.time_of_day else ""
+        return [f"*{labels['place']}:* {meeting.place}{when}"]
+    if fact == "agenda":
+        if not meeting.agenda:
+            return [labels["none_agenda"]]
+        return [
+            f"*{labels['agenda']}:*",
+            *(f"{a.number}. {a.title.rstrip(':').strip()}" for a in meeting.agenda),
+        ]
+    if fact == "attendance":
+        present = [p for p in meeting.people if not p.absent]
+        if not present:
+            return [labels["none_present"]]
+        groups: dict[str | None, list[Attendee]] = {}
+        for p in present:
+            groups.setdefault(p.organisation, []).append(p)
+        lines = [f"*{labels['present']} ({len(present)}):*"]
+        for organisation, people in groups.items():
+            names = ", ".join(_person(p) for p in people)
+            lines.append(f"• {labels['from']} {organisation}: {names}" if organisation else f"• {names}")
+        return lines
+    # The meeting's date ("hvornår var det seneste kredsrådsmøde?").
+    where = f" ({meeting.place})" if meeting.place else ""
+    return [f"*{format_date(meeting.date, lang)}*: {meeting.title}{where}"]
+
+
+def _referent(meeting: MeetingFacts, lang: Lang) -> str:
+    labels = _L[lang]
+    marked = [p for p in meeting.people if (p.role or "").casefold() == "referent"]
+    if not marked and meeting.starter_user_id:
+        # A meeting logged in Slack: whoever started it takes the minutes.
+        marked = [p for p in meeting.people if p.slack_user_id == meeting.starter_user_id]
+        if not marked:
+            return f"*{labels['referent']}:* <@{meeting.starter_user_id}>"
+    if not marked:
+        return labels["none_referent"]
+    return f"*{labels['referent']}:* " + ", ".join(_person(p, with_role=False) for p in marked)
+
+
+def format_items(
+    question: Question, sections: Sequence[ItemSection], *, total: int, links: Mapping[int, str]
+) -> Answer:
+    """An agenda item by number: its title first, then what was said, decided and to be done."""
+    lang, labels = question.lang, _L[question.lang]
+    if not sections:
+        text = labels["no_item"].format(n=question.item_number, what=_what(question))
+        return _answer([text], lang, (), 0)
+    lines: list[str] = []
+    for section in sections:
+        if lines:
+            lines.append("")
+        title = next((a.title for a in section.meeting.agenda if a.number == section.number), "")
+        title = title.rstrip(":").strip()
+        heading = f"{labels['item']} {section.number}" + (f" – {title}" if title else "")
+        lines.append(f"*{heading}*")
+        lines.append(cite(section.meeting, lang, links))
+        if not section.hits:
+            lines.append(labels["empty_item"])
+        lines.extend(entry_line(hit, question, 700) for hit in section.hits)
+    lines.extend(_more(lang, total, len(sections)))
+    return _answer(lines, lang, [s.meeting.meeting_id for s in sections], total)
+
+
+def format_titles(
+    question: Question,
+    rows: Sequence[tuple[str, MeetingFacts]],
+    *,
+    links: Mapping[int, str],
+) -> Answer:
+    """A person's title (or titles, as they changed), newest first, each with the meeting it is from."""
+    lang, labels = question.lang, _L[question.lang]
+    lines: list[str] = []
+    ids: list[int] = []
+    seen: set[tuple[str, str | None]] = set()
+    for name, meeting in rows:
+        person = next((p for p in meeting.people if p.name == name), None)
+        if person is None or (name, person.title) in seen:
+            continue
+        seen.add((name, person.title))
+        details = ", ".join(d for d in (person.title, person.organisation, person.role) if d)
+        lines.append(f"*{name}:* {details or '–'}")
+        lines.append(cite(meeting, lang, links))
+        ids.append(meeting.meeting_id)
+    if not lines:
+        who = question.speaker.words if question.speaker else ""
+        return _answer([labels["no_title"].format(who=who)], lang, (), 0)
+    return _answer(lines, lang, ids, len(ids))
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+_MONTHS = {m.casefold(): i for i, m in enumerate(MONTHS_DA, start=1)} | {
+    m.casefold(): i for i, m in enumerate(MONTHS_EN, start=1)
+}
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_RE = re.compile(
+    rf"\b(?P<d>\d{{1,2}})\.?\s*(?P<mw>{_MONTH_WORDS})\b(?:\s+(?P<y>\d{{4}}))?"
+    rf"|\b(?P<mw2>{_MONTH_WORDS})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(?P<y2>\d{{4}}))?"
+    r"|\b(?P<d3>\d{1,2})[./-](?P<m3>\d{1,2})[./-](?P<y3>\d{4}|\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def find_date(text: str, base: dt.date) -> dt.date | None:
+    """The first calendar date written in `text`; a date without a year is the one nearest `base`."""
+    for m in _DATE_RE.finditer(text):
+        if m["d"]:
+            day, month, year = int(m["d"]), _MONTHS[m["mw"].casefold()], m["y"]
+        elif m["d2"]:
+            day, month, year = int(m["d2"]), _MONTHS[m["mw2"].casefold()], m["y2"]
+        else:
+            day, month, year = int(m["d3"]), int(m["m3"]), m["y3"]
+            year = f"20{year}" if year and len(year) == 2 else year
+        years = [int(year)] if year else [base.year - 1, base.year, base.year + 1]
+        candidates = []
+        for y in years:
+            try:
+                candidates.append(dt.date(y, month, day))
+            except ValueError:
+                continue
+        if candidates:
+            return min(candidates, key=lambda c: abs((c - base).days))
+    return None
+
+
+def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer | None:
+    """A "when" question over what was said: the deadline of an action, or the date in the sentence
+    that carries the question's words, or the meeting's date; None when nothing was found."""
+    lang = question.lang
+    lines: list[str] = []
+    for hit in hits[:3]:
+        sentence = passage(shown_text(hit), question.topic_terms, 400, sentences=1)
+        if hit.kind == "action" and hit.due is not None:
+            when = f"{_L[lang]['due']} {format_date(hit.due, lang)}"
+        else:
+            found = find_date(sentence, hit.meeting_date)
+            when = format_date(found or hit.meeting_date, lang)
+        if lines:
+            lines.append("")
+        lines.append(f"*{when}*")
+        lines.append(entry_line(hit, question, 400, text=sentence))
+        lines.append(_hit_cite(hit, lang, links))
+    if not lines:
+        return None
+    return _answer(lines, lang, [h.meeting_id for h in hits[:3]], len(hits))
+
+
+def format_next_meeting(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer:
+    """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so."""
+    lang, labels = question.lang, _L[question.lang]
+    for hit in hits:
+        sentence = passage(shown_text(hit), ("næste møde", "next meeting"), 400, sentences=1)
+        found = find_date(sentence, hit.meeting_date)
+        if found is None:
+            continue
+        lines = [
+            f"*{labels['next']}: {format_date(found, lang)}*",
+            f"• {sentence}",
+            _hit_cite(hit, lang, links),
+        ]
+        return _answer(lines, lang, [hit.meeting_id], 1)
+    return _answer([labels["no_next"].format(what=_what(question))], lang, (), 0)
+
+
+def _hit_cite(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
+    labels = _L[lang]
+    item = ""
+    if hit.item_number:
+        title = (hit.item_title or "").rstrip(":").strip()
+        item = f" – {labels['item']} {hit.item_number}" + (f" – {title}" if title else "")
+    text = f"{hit.meeting_title}, {format_date(hit.meeting_date, lang)}{item}"
+    if hit.meeting_status == "open":
+        text += f" ({labels['draft']})"
+    line = f"_{text}_"
+    link = links.get(hit.meeting_id)
+    if link:
+        line += f" – <{link}|{labels['link']}>"
+    return line
