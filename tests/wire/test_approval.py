@@ -473,6 +473,8 @@ def test_only_the_starter_sets_approvers_and_a_new_set_is_a_new_version(bot: Bot
     )
     # The approver set is frozen per posted version: the smaller set is version 2, approved anew.
     v2 = fake.wait_for(lambda: (m := top_now(fake, top)) and "v2" in header_text(m) and m)
+    # Clicks are checked against the draft's stored message, which v2 has once it is posted.
+    fake.wait_for(lambda: (d := bot.store().latest_draft(meeting_of(bot.store()).id)) and d.message_ts)
     assert "Godkendere: Helle Kyndesen og Lars Møller" in all_text(v2)
     assert meeting_of(bot.store()).status is MeetingStatus.OPEN
     # (Fresh clicks: the helper derives a click's action_ts from the message, as for v1's clicks.)
