@@ -90,7 +90,7 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     # Every listener finds the store opener, the clock and the name cache in its context.
-    deps = Deps(open_store=open_store, clock=clock)
+    deps = Deps(open_store=open_store, clock=clock, reminder_days=settings.reminder_days)
     app.use(provide(deps))
     # Listeners post through a client that turns broadcasts and mentions in stored text into words.
     app.use(quieten(deps.user_name))

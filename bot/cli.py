@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
+    from bot.slack import reminders
+    from bot.slack.context import utc_clock
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
@@ -97,7 +99,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_safe_api_url()
     check_slack(settings)
     warm_up()
-    app = create_app(settings, StoreOpener(settings.db_path))
+    opener = StoreOpener(settings.db_path)
+    app = create_app(settings, opener)
+    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)

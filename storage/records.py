@@ -19,6 +19,9 @@ class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
     ACTION = "action"
+    DISSENT = "dissent"  # a participant's own dissent on the item, entered in the record (protokollat)
+    CONFLICT = "conflict"  # the person (speaker_id) was inhabil and took no part in the item
+    AWAY = "away"  # the person (speaker_id) was not present during the item
 
 
 class MeetingStatus(StrEnum):
@@ -185,6 +188,20 @@ class Action:
     @property
     def done(self) -> bool:
         return self.done_utc is not None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A direct message scheduled in Slack to remind an action's owner."""
+
+    id: int
+    action_number: int
+    kind: str  # "before" or "morning"
+    post_at: dt.datetime
+    user_id: str
+    channel_id: str
+    text: str
+    scheduled_message_id: str
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +39,12 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
+    Reminder,
 )
 
-# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
-# gets "database is locked" and the user is asked to try again rather than the request timing out.
+# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this in
+# total (waiting for this process's other writers and for other processes) gets "database is
+# locked", and the user is asked to try again rather than the request timing out.
 BUSY_TIMEOUT_MS = 2000
 
 # The meetings columns, for queries that read a meeting beside another table's row.
@@ -190,10 +193,18 @@ class Store:
             with self.db.atomic():
                 yield
             return
+        # One budget for both waits, the queue in this process and SQLite's busy handler (another
+        # process writing): a command answers within Slack's 3 s either stored or "try again".
+        started = time.monotonic()
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
+            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             try:
                 yield
             except BaseException:
@@ -899,6 +910,8 @@ class Store:
                     ],
                 )
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
+            if kind is EntryKind.ACTION:
+                self._number_action(entry.id)
         edited = self.entry_by_id(entry.id)
         assert edited is not None
         return edited
@@ -929,10 +942,13 @@ class Store:
     # --- follow-up of actions --------------------------------------------------------------------
 
     def _number_action(self, entry_id: int) -> None:
-        """Give an action logged in Slack its global number (imported ones are not followed up)."""
+        """Give an action logged in Slack its global number, once (imported ones are not followed up).
+
+        An entry edited from an action into a statement keeps its number but leaves the lists.
+        """
         self.db.execute(
-            "insert into actions (entry_id) select e.id from entries e join meetings m on m.id = e.meeting_id "
-            "where e.id = ? and m.status != 'imported'",
+            "insert or ignore into actions (entry_id) select e.id from entries e "
+            "join meetings m on m.id = e.meeting_id where e.id = ? and m.status != 'imported'",
             [entry_id],
         )
 
@@ -940,7 +956,7 @@ class Store:
         "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
         + ", ".join(f"m.{c} as m_{c}" for c in _MEETING_COLUMNS)
         + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
-        " where e.deleted_utc is null"
+        " where e.deleted_utc is null and e.kind = 'action'"
     )
 
     def action(self, number: int) -> Action | None:
@@ -982,6 +998,76 @@ class Store:
                 raise StoreError(f"Opgave nr. {number} kan ikke markeres udført.")
             self._audit(action.meeting.id, action.entry.id, user_id, "done", None, note or "", now)
         return action
+
+    def reminders(self, *, action_number: int | None = None) -> list[Reminder]:
+        """Scheduled reminders, of one action or all, in the order they were scheduled."""
+        sql, params = "select * from reminders", list[Any]()
+        if action_number is not None:
+            sql += " where action_number = ?"
+            params.append(action_number)
+        return [
+            Reminder(
+                id=r["id"],
+                action_number=r["action_number"],
+                kind=r["kind"],
+                post_at=_required_dt(r["post_at_utc"]),
+                user_id=r["user_id"],
+                channel_id=r["channel_id"],
+                text=r["text"],
+                scheduled_message_id=r["scheduled_message_id"],
+            )
+            for r in self.db.query(sql + " order by id", params)
+        ]
+
+    def add_reminder(
+        self,
+        action_number: int,
+        *,
+        kind: str,
+        post_at: dt.datetime,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        scheduled_message_id: str,
+        now: dt.datetime,
+    ) -> None:
+        with self._write():
+            self.db.execute(
+                "insert into reminders (action_number, kind, post_at_utc, user_id, channel_id, text, "
+                "scheduled_message_id, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    action_number,
+                    kind,
+                    _iso(post_at),
+                    user_id,
+                    channel_id,
+                    text,
+                    scheduled_message_id,
+                    _iso(now),
+                ],
+            )
+
+    def remove_reminder(self, reminder_id: int) -> None:
+        with self._write():
+            self.db.execute("delete from reminders where id = ?", [reminder_id])
+
+    def reminded_actions(self) -> list[int]:
+        """Numbers of actions that have (or should lose) scheduled reminders, or may need some."""
+        rows = self.db.execute(
+            "select a.number from actions a join entries e on e.id = a.entry_id "
+            "where a.done_utc is null and e.deleted_utc is null and e.kind = 'action' and e.due is not null "
+            "and e.owner_user_id is not null union select action_number from reminders order by 1"
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def meeting_action_numbers(self, meeting_id: int) -> list[int]:
+        """Every action number of the meeting, deleted entries included (their reminders must go)."""
+        rows = self.db.execute(
+            "select a.number from actions a join entries e on e.id = a.entry_id where e.meeting_id = ? "
+            "order by a.number",
+            [meeting_id],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     def channel_meetings(self, channel_id: str) -> list[Meeting]:
         """Every meeting logged in the channel, newest first."""

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.text.hygiene import escape_controls
 
 Json = dict[str, Any]
@@ -465,6 +466,8 @@ class ConsoleSlack:
         self._ts_counter = itertools.count(0)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # Reminders the bot schedules; the console sets the app's clock here.
+        self.scheduled = ScheduledMessages()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -666,14 +669,24 @@ class ConsoleSlack:
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
-            "conversations.open": self._conversations_open,
             "reactions.add": self._reactions_add,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_open,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "chat.scheduleMessage": self._locked(self.scheduled.schedule),
+            "chat.deleteScheduledMessage": self._locked(self.scheduled.delete),
+            "chat.scheduledMessages.list": self._locked(self.scheduled.list),
+            "conversations.open": open_conversation,
         }
+
+    def _locked(self, method: Callable[[Json], Json]) -> Callable[[Json], Json]:
+        def call(params: Json) -> Json:
+            with self._lock:
+                return method(params)
+
+        return call
 
     def _auth_test(self, params: Json) -> Json:
         return {
@@ -814,12 +827,6 @@ class ConsoleSlack:
     def _conversations_members(self, params: Json) -> Json:
         # The console is one public channel that every console user is in, with the bot.
         return {"ok": True, "members": [BOT_USER_ID, *self.users()], "response_metadata": {"next_cursor": ""}}
-
-    def _conversations_open(self, params: Json) -> Json:
-        user = str(params.get("users") or "")
-        if self.name_of(user) is None:
-            return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "channel": {"id": f"D{user}"}}
 
     def _reactions_add(self, params: Json) -> Json:
         name = str(params.get("name") or "").strip(":")

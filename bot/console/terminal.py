@@ -960,6 +960,7 @@ def run_console(
     secret = secrets.token_hex(32)
     try:
         with ConsoleSlack(printer) as slack:
+            slack.scheduled.clock = clock or utc_clock
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )

@@ -16,6 +16,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.archive.access import Audience, Edition, edition_for, meeting_facts, reader_scope
+from bot.config import DEFAULT_REMINDER_DAYS
 from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
 from storage.search import Scope
@@ -35,6 +36,7 @@ class Deps:
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
     membership: MembershipCache = field(default_factory=MembershipCache)
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
     team_id: str | None = None  # the installation's workspace, learned from the first request
     enterprise_id: str | None = None

@@ -13,6 +13,7 @@ asynchronous work with `wait_for(...)` instead of sleeping.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import socket
@@ -23,6 +24,8 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+from bot.console.scheduled import ScheduledMessages, open_conversation
 
 T = TypeVar("T")
 
@@ -413,8 +416,10 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeSlack:
     """A threaded local Slack Web API. Use as `with FakeSlack() as fake:` or `start()`/`stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._cond = threading.Condition(threading.RLock())
+        # Scheduled messages run on the app's clock (the tests' Clock), never the wall clock.
+        self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -439,12 +444,15 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
-            "conversations.open": self._conversations_open,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "apps.connections.open": self._apps_connections_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "chat.scheduleMessage": self.scheduled.schedule,
+            "chat.deleteScheduledMessage": self.scheduled.delete,
+            "chat.scheduledMessages.list": self.scheduled.list,
+            "conversations.open": open_conversation,
         }
 
     def _clear(self) -> None:
@@ -1115,14 +1123,6 @@ class FakeSlack:
         if kind != "public" and BOT_USER_ID not in members:
             return self._error("channel_not_found")
         return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
-
-    def _conversations_open(self, params: Json) -> Json:
-        users = [u for u in _str(params.get("users")).split(",") if u]
-        if len(users) != 1 or users[0] not in self._users:
-            return self._error("user_not_found")
-        channel = f"D{users[0]}"
-        self._rooms.setdefault(channel, ("im", {users[0], BOT_USER_ID}))
-        return {"ok": True, "channel": {"id": channel}}
 
     def _view_payload(self, view: FakeView) -> Json:
         return {

@@ -27,6 +27,7 @@ from bot.meeting.handle import (
 from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
+from bot.slack import reminders
 from bot.slack.blocks import slack_safe, unescape_slack_input
 from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
@@ -66,6 +67,10 @@ def referat(
     match outcome:
         case Reply(text=text):
             ack(response_type="ephemeral", text=slack_safe(text))
+            with after_ack(respond):
+                reminders.after_command(
+                    client, store, command, sender.channel_id, now=sender.now, days_before=deps.reminder_days
+                )
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
                 ack(response_type="ephemeral", text=rules.already_approved(meeting))
