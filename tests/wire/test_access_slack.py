@@ -216,11 +216,24 @@ def test_when_slack_cannot_describe_the_channel_its_meetings_are_not_readable(
 # ------------------------------------------------------------------ drafts, status, exports
 
 
-def post_public_draft(bot: Bot, fake: FakeSlack) -> FakeMessage:
-    bot.cmd("udkast", channel="CPUB")
+def post_draft_in(bot: Bot, fake: FakeSlack, channel: str) -> FakeMessage:
+    """`/referat udkast`; the top message once the bot has stored where it was posted."""
+    bot.cmd("udkast", channel=channel)
+    store = bot.store()
+
+    def posted() -> bool:
+        meeting = store.current_meeting(channel)
+        draft = store.latest_draft(meeting.id) if meeting else None
+        return bool(draft and draft.message_ts)
+
+    fake.wait_for(posted)
     return fake.wait_for(
-        lambda: next((m for m in fake.messages("CPUB") if not m.is_reply and m.blocks), None)
+        lambda: next((m for m in fake.messages(channel) if not m.is_reply and m.blocks), None)
     )
+
+
+def post_public_draft(bot: Bot, fake: FakeSlack) -> FakeMessage:
+    return post_draft_in(bot, fake, "CPUB")
 
 
 def all_text(fake: FakeSlack, channel: str) -> str:
@@ -319,11 +332,10 @@ def test_the_minute_taker_hands_the_role_over(meetings: Bot, world: FakeSlack) -
 def test_a_forged_button_pointing_at_another_meetings_draft_is_refused(
     meetings: Bot, world: FakeSlack
 ) -> None:
-    meetings.cmd("udkast", channel="CBOARD")
-    board_top = world.wait_for(lambda: next((m for m in world.messages("CBOARD") if m.blocks), None))
+    board_top = post_draft_in(meetings, world, "CBOARD")
     board_draft = board_top.blocks[-1]["elements"][0]["value"]  # type: ignore[index]
     public_top = post_public_draft(meetings, world)
-    # Lars clicks Godkend on the public draft, with the board draft's id in the payload.
+    # Lars clicks Godkend and Hent som fil on the public draft, with the board draft's id in the payload.
     for action in (ids.APPROVE, ids.DOWNLOAD):
         response = meetings.sender.action(
             action,
