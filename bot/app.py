@@ -24,10 +24,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import ConfigError, Settings
 from bot.logs import bolt_logger
-from bot.slack.context import Deps, provide, utc_clock
+from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events
 from bot.slack.quiet import QuietClient, quieten
+from storage.records import utc_clock
 from storage.store import Store
 
 log = logging.getLogger(__name__)

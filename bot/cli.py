@@ -6,7 +6,6 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
 from bot.text.hygiene import escape_controls
+from storage.records import utc_clock
 
 EXIT_USAGE = 2
 
@@ -88,7 +88,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
     from bot.slack import reminders
-    from bot.slack.context import utc_clock
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
@@ -131,7 +130,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now(), channel_id=channel)
+    return import_paths(
+        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel
+    )
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -143,7 +144,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    answer = answer_question(store, question, now=_now(), page=args.page)
+    answer = answer_question(store, question, now=utc_clock(), page=args.page)
     print(escape_controls(answer.text, keep_layout=True))
     return 0
 
@@ -155,7 +156,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     store = StoreOpener(settings.db_path)()
     try:
         path = export_meeting(
-            store, args.meeting, args.format, args.out, now=_now(), force=args.force, public=args.public
+            store, args.meeting, args.format, args.out, now=utc_clock(), force=args.force, public=args.public
         )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
@@ -179,10 +180,6 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     result = verify_archive(StoreOpener(settings.db_path)())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storage.errors import ReferatError
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./referat.db"
 DEFAULT_REMINDER_DAYS = 2
@@ -25,7 +27,7 @@ _WHERE = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ReferatError):
     """A setting is missing or wrong; the message says which and where to find it."""
 
 

@@ -15,6 +15,11 @@ from enum import StrEnum
 OPENING_ITEM = 0
 
 
+def utc_clock() -> dt.datetime:
+    """The one clock: every timestamp in a record is an aware UTC datetime (tests inject their own)."""
+    return dt.datetime.now(dt.UTC)
+
+
 class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
@@ -213,3 +218,17 @@ class MeetingDocument:
     agenda: tuple[AgendaItem, ...]
     entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
     approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved
+
+
+@dataclass(frozen=True)
+class ApprovedReferat:
+    """The final text of an approved meeting, and the exact draft the approvers approved."""
+
+    meeting_id: int
+    draft_id: int
+    draft_sha256: str  # the approved draft's text hash, as it stood when approved
+    text: str  # the final referat: the approved draft with the approval line instead of the marker
+    text_sha256: str
+    approved_utc: dt.datetime
+    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
+    entries: tuple[Entry, ...]  # the entries as the approved version showed them

@@ -32,8 +32,8 @@ from bot.approval.rules import (
     stamp,
 )
 from bot.text.hygiene import clean_input
-from storage.records import Comment, Draft, Meeting, MeetingStatus
-from storage.store import ApprovedReferat, Store
+from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
+from storage.store import Store
 
 UserName = Callable[[str], str | None]
 

@@ -939,7 +939,7 @@ def run_console(
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
     from bot.app import LISTENER_THREADS, create_app
-    from bot.slack.context import utc_clock
+    from storage.records import utc_clock
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:

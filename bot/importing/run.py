@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.importing.parse import ImportedMeeting, NotAReferat, parse_referat, read_document
+from bot.importing.imported import ImportedMeeting, NotAReferat
+from bot.importing.parse import parse_referat
+from bot.importing.read import read_document
 from bot.text.dates import format_long_da
 from storage.records import EntryKind
 from storage.store import Store

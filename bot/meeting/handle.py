@@ -15,13 +15,15 @@ from bot.approval import service as approval
 from bot.archive import access
 from bot.meeting import followup
 from bot.meeting import parse as c
+from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
 from bot.referat.compile import CLOSED_DOORS
 from bot.text.dates import TZ, DateError, format_long_da
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
+from storage.errors import ReferatError, StoreError
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
-from storage.store import Store, StoreError
+from storage.store import Store
 
 NO_MEETING = (
     "Der er intet møde i gang i denne kanal. Start et med "
@@ -41,7 +43,7 @@ KIND_LABEL = {
 _PERSON_NOTES = (EntryKind.CONFLICT, EntryKind.AWAY)
 
 
-class Refusal(Exception):
+class Refusal(ReferatError):
     """The command cannot be carried out; the message tells the user why. Nothing was stored."""
 
 
@@ -92,7 +94,14 @@ Outcome = Reply | DraftRequested | QuestionAsked | ApproversRequested | ExportRe
 
 
 def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
-    """Carry out one command; raises Refusal (or StoreError) with the user's message when refused."""
+    """Carry out one command; raises Refusal with the user's message when refused."""
+    try:
+        return _handle(store, command, sender)
+    except StoreError as error:
+        raise Refusal(worded(error)) from error
+
+
+def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
     match command:
         case c.ShowHelp(topic=topic):
             return Reply(c.help_text(topic))
@@ -738,6 +747,3 @@ def display_name(p: Participant) -> str:
 def _clip(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-__all__ = ["Refusal", "StoreError", "handle_command"]

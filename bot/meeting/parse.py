@@ -21,12 +21,13 @@ from typing import TypeAlias
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
 from bot.text.hygiene import clean_input
+from storage.errors import ReferatError
 from storage.records import EntryKind
 
 COMMAND = "/referat"
 
 
-class CommandError(ValueError):
+class CommandError(ReferatError, ValueError):
     """Text the parser cannot use; `message` is the Danish reply for the user."""
 
     def __init__(self, message: str) -> None:

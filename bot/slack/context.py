@@ -19,14 +19,11 @@ from bot.archive.access import Audience, Edition, edition_for, meeting_facts, re
 from bot.config import DEFAULT_REMINDER_DAYS
 from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
+from storage.records import utc_clock
 from storage.search import Scope
 from storage.store import Store
 
 _KEY = "referat_deps"
-
-
-def utc_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

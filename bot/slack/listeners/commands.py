@@ -33,7 +33,7 @@ from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
-from storage.store import Store, StoreError
+from storage.store import Store
 
 NOT_READABLE = (
     "Referatet kan ikke lægges her: Slack kunne ikke bekræfte, at alle i samtalen må læse det. "
@@ -61,7 +61,7 @@ def referat(
     try:
         command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
         outcome = handle_command(store, command, sender)
-    except (CommandError, Refusal, StoreError) as refusal:
+    except (CommandError, Refusal) as refusal:
         ack(response_type="ephemeral", text=slack_safe(str(refusal)))
         return
     match outcome:
