@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import chain
+from storage.search import ITEM_KEY_FACTOR
 
 migrations = Migrations("referat")
 
@@ -174,7 +175,6 @@ def m001_initial(db: Database) -> None:
 
 
 # An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
-ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
 
 
 # One search document per (meeting, agenda item): its key, and its text (title, sub-bullets,
@@ -447,6 +447,18 @@ def m020_access(db: Database) -> None:
     db.table("agenda_items").add_column("closed", int, not_null_default=0)
     db.table("entries").add_column("public", int, not_null_default=0)
     db.table("drafts").add_column("approvers", str)
+
+
+@migrations()
+def m030_final_posted(db: Database) -> None:
+    """When the final referat was posted in Slack; NULL while that is still to do.
+
+    The approval that completes the set locks the meeting before any Slack call; posting the final
+    text can then fail, and a later click or reply finishes it. Referater approved before this
+    column existed were posted at approval.
+    """
+    db.table("approved_referats").add_column("posted_utc", str)
+    db.execute("update approved_referats set posted_utc = approved_utc")
 
 
 # A meeting's search document: its head (title and place) and its people (every

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Must match storage.migrations.ITEM_KEY_FACTOR (not imported: that module needs sqlite-utils).
+# An item's search key is meeting_id * ITEM_KEY_FACTOR + item number (item numbers stay below it).
 ITEM_KEY_FACTOR = 1 << 20
 
 # Kinds that are found through their agenda item even when their own text names no topic term.

@@ -134,6 +134,7 @@ def store_imported(
                 "kind": e.kind,
                 "text": e.text,
                 "speaker": e.speaker,
+                "co_speakers": e.co_speakers,
                 "owner": e.owner,
                 "due": e.due,
             }
