@@ -21,3 +21,17 @@ CHANGES_INPUT_ACTION = "referat_changes_text"
 FULL_ANSWER_BLOCK = "referat_full_answer"
 FULL_ANSWER = "referat_full_answer_dm"
 BUTTON_VALUE_LIMIT = 2000
+
+# "Tilføj til referat": the message shortcut and its modal. Each field's block id and action id
+# are `referat_add_<field>`; the listener maps errors back to the block of their field.
+ADD_SHORTCUT = "tilfoej_til_referat"
+ADD_MODAL = "referat_add_modal"
+ADD_FIELDS = ("item", "kind", "speaker", "text", "owner", "due")
+
+
+def add_field(name: str) -> str:
+    return f"referat_add_{name}"
+
+
+# App Home: the "Udført" button beside each of the person's open actions; its value is the number.
+HOME_DONE = "referat_home_done"

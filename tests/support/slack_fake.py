@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.home_tab import HomeTabs
 from bot.console.scheduled import ScheduledMessages, open_conversation
 
 T = TypeVar("T")
@@ -420,6 +421,7 @@ class FakeSlack:
         self._cond = threading.Condition(threading.RLock())
         # Scheduled messages run on the app's clock (the tests' Clock), never the wall clock.
         self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
+        self.homes = HomeTabs()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -453,6 +455,7 @@ class FakeSlack:
             "chat.deleteScheduledMessage": self.scheduled.delete,
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
+            "views.publish": self.homes.publish,
         }
 
     def _clear(self) -> None:
