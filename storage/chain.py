@@ -102,6 +102,11 @@ def next_link(
     return previous_meeting, previous_archive, digest
 
 
+def _named(kind: str, source_id: int) -> str:
+    """How a report names a chained text: `den godkendte tekst`, `tilføjelse nr. 3`."""
+    return "den godkendte tekst" if kind == KIND_REFERAT else f"tilføjelse nr. {source_id}"
+
+
 def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]:
     """Every way the stored texts and links disagree, in archive order; empty when all is whole.
 
@@ -114,7 +119,7 @@ def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]
     previous_archive = GENESIS
     previous_in: dict[int, str] = {}
     for link in links:
-        what = "den godkendte tekst" if link.kind == KIND_REFERAT else f"tilføjelse nr. {link.source_id}"
+        what = _named(link.kind, link.source_id)
         key = (link.kind, link.source_id)
         covered.add(key)
         text = by_source.get(key)
@@ -148,6 +153,7 @@ def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]
         previous_in[link.meeting_id] = link.link_sha256
     for key, text in by_source.items():
         if key not in covered:
-            what = "den godkendte tekst" if text.kind == KIND_REFERAT else f"tilføjelse nr. {text.source_id}"
-            problems.append(Problem(text.meeting_id, f"{what} står ikke i kæden"))
+            problems.append(
+                Problem(text.meeting_id, f"{_named(text.kind, text.source_id)} står ikke i kæden")
+            )
     return problems
