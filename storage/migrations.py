@@ -707,3 +707,34 @@ def m060_chain(db: Database) -> None:
 def m061_reservations(db: Database) -> None:
     """An approval may carry a reservation (`godkendt med forbehold: …`), printed in the approval line."""
     db.execute("alter table approvals add column reservation text")
+
+
+@migrations()
+def m062_additions(db: Database) -> None:
+    """Additions to an approved referat (`/referat tilføjelse`): the approved text itself never changes.
+
+    An addition is approved by the same approvers; once approved (`approved_utc`, with the paragraph
+    the referat prints in `approval_line`) it is chained like the approved text (storage.chain).
+    """
+    db.table("additions").create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "text": str,
+            "text_sha256": str,
+            "author_user_id": str,
+            "created_utc": str,
+            "approved_utc": str,
+            "approval_line": str,
+        },
+        pk="id",
+        not_null={"meeting_id", "text", "text_sha256", "created_utc"},
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    db.table("additions").create_index(["meeting_id"])
+    db.table("addition_approvals").create(
+        {"addition_id": int, "user_id": str, "approved_utc": str},
+        pk=("addition_id", "user_id"),
+        not_null={"approved_utc"},
+        foreign_keys=[("addition_id", "additions", "id")],
+    )

@@ -154,6 +154,20 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Addition:
+    """A dated addition to an approved referat; the approved text is never changed by it."""
+
+    id: int
+    meeting_id: int
+    text: str
+    text_sha256: str
+    author_user_id: str | None
+    created_utc: dt.datetime
+    approved_utc: dt.datetime | None = None
+    paragraph: str | None = None  # once approved: `Tilføjelse <dato>, godkendt <dato> af …: <tekst>`
+
+
+@dataclass(frozen=True)
 class Comment:
     id: int
     meeting_id: int

@@ -35,6 +35,7 @@ from storage.errors import (
 )
 from storage.records import (
     Action,
+    Addition,
     AgendaItem,
     Approval,
     ApprovedReferat,
@@ -1270,6 +1271,59 @@ class Store:
             [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, iso(now)],
         )
 
+    # --- additions to an approved referat -----------------------------------------------------
+
+    def add_addition(self, meeting_id: int, text: str, *, user_id: str, now: dt.datetime) -> Addition:
+        with self._write():
+            cursor = self.db.execute(
+                "insert into additions (meeting_id, text, text_sha256, author_user_id, created_utc) "
+                "values (?, ?, ?, ?, ?)",
+                [meeting_id, text, chain.text_hash(text), user_id, iso(now)],
+            )
+            self._audit(meeting_id, None, user_id, "addition", None, text, now)
+        found = self.addition(int(cursor.lastrowid or 0))
+        assert found is not None
+        return found
+
+    def addition(self, addition_id: int) -> Addition | None:
+        rows = list(self.db.query("select * from additions where id = ?", [addition_id]))
+        return _addition(rows[0]) if rows else None
+
+    def additions(self, meeting_id: int, *, approved_only: bool = False) -> list[Addition]:
+        where = " and approved_utc is not null" if approved_only else ""
+        rows = self.db.query(f"select * from additions where meeting_id = ?{where} order by id", [meeting_id])
+        return [_addition(r) for r in rows]
+
+    def add_addition_approval(self, addition_id: int, user_id: str, now: dt.datetime) -> bool:
+        with self._write():
+            cursor = self.db.execute(
+                "insert or ignore into addition_approvals (addition_id, user_id, approved_utc) values (?, ?, ?)",
+                [addition_id, user_id, iso(now)],
+            )
+            return cursor.rowcount == 1
+
+    def addition_approvals(self, addition_id: int) -> dict[str, dt.datetime]:
+        rows = self.db.query(
+            "select user_id, approved_utc from addition_approvals where addition_id = ? order by approved_utc",
+            [addition_id],
+        )
+        return {r["user_id"]: required_dt(r["approved_utc"]) for r in rows}
+
+    def approve_addition(self, addition_id: int, paragraph: str, now: dt.datetime) -> bool:
+        """Mark an addition approved with its printed paragraph, and chain it; False when it already was."""
+        with self._write():
+            cursor = self.db.execute(
+                "update additions set approved_utc = ?, approval_line = ? where id = ? and approved_utc is null",
+                [iso(now), paragraph, addition_id],
+            )
+            if cursor.rowcount != 1:
+                return False
+            addition = self.addition(addition_id)
+            assert addition is not None
+            self._audit(addition.meeting_id, None, None, "addition approved", None, addition.text_sha256, now)
+            self._chain(addition.meeting_id, chain.KIND_ADDITION, addition_id, addition.text_sha256, now)
+        return True
+
     def chain_links(self) -> list[chain.Link]:
         """Every link, in the order the texts were approved."""
         rows = self.db.query(
@@ -1283,7 +1337,14 @@ class Store:
         rows = self.db.query(
             "select meeting_id, text, text_sha256 from approved_referats order by meeting_id"
         )
-        return [
+        approved = self.db.query(
+            "select id, meeting_id, text, text_sha256 from additions where approved_utc is not null order by id"
+        )
+        additions = [
+            chain.ChainedText(r["meeting_id"], chain.KIND_ADDITION, r["id"], r["text"], r["text_sha256"])
+            for r in approved
+        ]
+        return additions + [
             chain.ChainedText(
                 r["meeting_id"], chain.KIND_REFERAT, r["meeting_id"], r["text"], r["text_sha256"]
             )
@@ -1434,3 +1495,16 @@ class Store:
 def _pk(value: Any) -> int:
     assert value is not None, "insert returned no primary key"
     return int(value)
+
+
+def _addition(r: dict[str, Any]) -> Addition:
+    return Addition(
+        id=r["id"],
+        meeting_id=r["meeting_id"],
+        text=r["text"],
+        text_sha256=r["text_sha256"],
+        author_user_id=r["author_user_id"],
+        created_utc=required_dt(r["created_utc"]),
+        approved_utc=parse_dt(r["approved_utc"]),
+        paragraph=r["approval_line"],
+    )

@@ -83,6 +83,17 @@ def with_reservation(name: str, reservation: str | None) -> str:
     return f"{name} (med forbehold: {reservation})" if reservation else name
 
 
+def addition_paragraph(created: dt.datetime, approvals: Sequence[tuple[str, dt.datetime]], text: str) -> str:
+    """`Tilføjelse <dato>, godkendt <dato> af A, B: <tekst>`: an approved addition as the referat prints it.
+
+    The approval date is the day the last approver approved, when the addition took effect.
+    """
+    last = max(when for _, when in approvals)
+    names = ", ".join(name for name, _ in approvals)
+    made = format_long_da(created.astimezone(TZ).date())
+    return f"Tilføjelse {made}, godkendt {format_long_da(last.astimezone(TZ).date())} af {names}: {text}"
+
+
 # --------------------------------------------------------------------------------------------
 # The final text
 

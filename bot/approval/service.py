@@ -32,7 +32,7 @@ from bot.approval.rules import (
 )
 from bot.text.dates import format_short_stamp, format_stamp
 from bot.text.hygiene import clean_input
-from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
+from storage.records import Addition, ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
 from storage.store import Store
 
 UserName = Callable[[str], str | None]
@@ -127,7 +127,16 @@ class Ignored:
     """A thread reply the bot does not act on (chatter after the referat was approved)."""
 
 
-ThreadOutcome = Approved | Commented | NotRecorded | Ignored
+@dataclass(frozen=True)
+class AdditionApproved:
+    """An approval of an addition to an approved referat; `complete` once every approver has."""
+
+    addition: Addition
+    new: bool
+    complete: bool
+
+
+ThreadOutcome = Approved | AdditionApproved | Commented | NotRecorded | Ignored
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,6 +199,37 @@ def _unfinished(store: Store, meeting: Meeting, user_id: str) -> Approved | None
     return Approved(draft=draft, new=False, at=when[user_id], complete=True, final=final)
 
 
+def pending_addition(store: Store, meeting: Meeting) -> Addition | None:
+    """The newest addition still waiting for approval (one at a time is approved in the thread)."""
+    waiting = [a for a in store.additions(meeting.id) if a.approved_utc is None]
+    return waiting[-1] if waiting else None
+
+
+def addition_approvers(store: Store, meeting: Meeting) -> tuple[str, ...]:
+    """The approvers of the approved referat approve its additions too."""
+    final = store.approved_referat(meeting.id)
+    draft = store.draft(final.draft_id) if final is not None else None
+    return approver_ids(store, meeting, draft)
+
+
+def approve_addition(
+    store: Store, meeting: Meeting, user_id: str, addition: Addition, *, now: dt.datetime, names: Names
+) -> AdditionApproved | NotRecorded:
+    """Record `user_id`'s approval of `addition`; the last approval prints and chains it."""
+    required = addition_approvers(store, meeting)
+    if user_id not in required:
+        return NotRecorded(not_approver(required, names))
+    new = store.add_addition_approval(addition.id, user_id, now)
+    given = store.addition_approvals(addition.id)
+    complete = all(u in given for u in required)
+    if complete and addition.approved_utc is None:
+        paragraph = rules.addition_paragraph(
+            addition.created_utc, [(names(u), given[u]) for u in required], addition.text
+        )
+        store.approve_addition(addition.id, paragraph, now)
+    return AdditionApproved(store.addition(addition.id) or addition, new, complete)
+
+
 def comment(
     store: Store,
     meeting: Meeting,
@@ -224,6 +264,10 @@ def thread_reply(
     store: Store, meeting: Meeting, user_id: str, text: str, *, ts: str, now: dt.datetime, names: Names
 ) -> ThreadOutcome:
     """A reply in a draft's thread: an approval word approves, anything else is a comment."""
+    if meeting.status is MeetingStatus.APPROVED and is_approval(text):
+        addition = pending_addition(store, meeting)
+        if addition is not None:
+            return approve_addition(store, meeting, user_id, addition, now=now, names=names)
     reservation = rules.reservation_in(text)
     if reservation is not None:
         return approve(store, meeting, user_id, now=now, names=names, reservation=reservation)

@@ -23,7 +23,7 @@ from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
 from storage.errors import ReferatError, StoreError
-from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import OPENING_ITEM, Addition, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
 
 # How much of an entry a confirmation quotes.
@@ -94,7 +94,15 @@ class ExportRequested:
     format: str | None
 
 
-Outcome = Reply | DraftRequested | QuestionAsked | ApproversRequested | ExportRequested
+@dataclass(frozen=True)
+class AdditionRequested:
+    """`/referat tilføjelse`: stored; the caller posts it in the draft's thread for approval."""
+
+    meeting: Meeting
+    addition: Addition
+
+
+Outcome = AdditionRequested | Reply | DraftRequested | QuestionAsked | ApproversRequested | ExportRequested
 
 
 def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
@@ -133,6 +141,8 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
             return DraftRequested(meeting)
         case c.Export(format=fmt):
             return ExportRequested(meeting, fmt)
+        case c.AddAddition():
+            return _addition(store, meeting, command, sender)
 
     refuse_if_approved(meeting)
     match command:
@@ -429,6 +439,19 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
     )
     return Reply(
         f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{clip(entry.text, _QUOTE)}»"
+    )
+
+
+def _addition(store: Store, meeting: Meeting, command: c.AddAddition, sender: Sender) -> AdditionRequested:
+    """After approval the approved text never changes: corrections are dated additions, approved again."""
+    require_minute_taker(meeting, sender, "lave tilføjelser")
+    if meeting.status is not MeetingStatus.APPROVED or store.approved_referat(meeting.id) is None:
+        raise Refusal(
+            "Referatet er ikke godkendt endnu, så ret indlæggene direkte (`/referat ret`) og lav et nyt "
+            "udkast. Tilføjelser er til et godkendt referat. Intet er gemt."
+        )
+    return AdditionRequested(
+        meeting, store.add_addition(meeting.id, command.text, user_id=sender.user_id, now=sender.now)
     )
 
 

@@ -180,6 +180,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} fravær 2 Helle Støve",
     ),
     Subcommand(
+        "tilføjelse",
+        ("addition", "tilfoejelse", "tilfojelse"),
+        f"{COMMAND} tilføjelse <tekst>",
+        "Tilføj til et godkendt referat (referenten); godkenderne godkender tilføjelsen i tråden.",
+        f"{COMMAND} tilføjelse Under punkt 3 skal der stå 2025, ikke 2024.",
+    ),
+    Subcommand(
         "godkendere",
         ("approvers",),
         f"{COMMAND} godkendere @bruger @bruger …",
@@ -408,8 +415,14 @@ class ItemNote:
     name: str | None = None  # inhabil/fravær: the person's name as typed (without the mention)
 
 
+@dataclass(frozen=True)
+class AddAddition:
+    text: str
+
+
 Command: TypeAlias = (
     StartMeeting
+    | AddAddition
     | ItemNote
     | AddParticipant
     | AddAbsent
@@ -777,6 +790,13 @@ def _note_on_person(kind: EntryKind) -> Callable[[Subcommand, str, dt.datetime],
     return parse
 
 
+def _parse_addition(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    text = rest.strip()
+    if not text:
+        raise _fail(sub, "Skriv tilføjelsens tekst.")
+    return AddAddition(text)
+
+
 def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     number, body = _parse_item_number(sub, rest)
     if not body:
@@ -1032,6 +1052,7 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "protokollat": _parse_dissent,
     "inhabil": _note_on_person(EntryKind.CONFLICT),
     "fravær": _note_on_person(EntryKind.AWAY),
+    "tilføjelse": _parse_addition,
     "godkendere": _parse_approvers,
     "eksport": _parse_export,
     "opgaver": _parse_actions,

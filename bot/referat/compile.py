@@ -137,6 +137,8 @@ class Referat:
     sections: tuple[Section, ...]
     referent: str | None  # the whole closing line, "Referent: …"
     approval: str | None  # the whole closing line, "Godkendt … af …"
+    # Approved additions after the approval line: "Tilføjelse <dato>, godkendt <dato> af …: <tekst>"
+    additions: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -587,6 +589,7 @@ def render_text(referat: Referat) -> str:
     if not referat.opening and not referat.sections:
         blocks.append(NOTHING_TO_NOTE)
     blocks.extend(line for line in (referat.referent, referat.approval) if line)
+    blocks.extend(referat.additions)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -654,6 +657,7 @@ def render_markdown(referat: Referat) -> str:
     if not referat.opening and not referat.sections:
         blocks.append(NOTHING_TO_NOTE)
     blocks.extend(escape_markdown(line) for line in (referat.referent, referat.approval) if line)
+    blocks.extend(escape_markdown(addition) for addition in referat.additions)
     return "\n\n".join(blocks) + "\n"
 
 

@@ -148,12 +148,19 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
         # after that version was posted were never approved.
         approved = dataclasses.replace(document, entries=final.entries)
         line = final.approval_line
-        referat = dataclasses.replace(compile_referat(approved), draft_marker=None, approval=line)
+        # Approved additions follow the approval line; the approved text itself is never changed.
+        additions = tuple(a.paragraph for a in store.additions(meeting.id, approved_only=True) if a.paragraph)
+        referat = dataclasses.replace(
+            compile_referat(approved), draft_marker=None, approval=line, additions=additions
+        )
+        text = final.text
+        if additions:
+            text = final.text.rstrip("\n") + "\n\n" + "\n\n".join(additions) + "\n"
         return PreparedExport(
             meeting,
             approved,
             referat,
-            final.text,
+            text,
             line or "Godkendt",
             f"referat-{day}-godkendt",
             final.text_sha256,

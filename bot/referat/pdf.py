@@ -129,6 +129,7 @@ def referat_html(
     closing = [line for line in (referat.referent, referat.approval) if line]
     for index, line in enumerate(closing):
         body.append(_paragraph(line, css="closing" if index == 0 else None))
+    body.extend(_paragraph(addition) for addition in referat.additions)
     if sha256:
         body.append(f'<p class="hash">SHA-256 af den godkendte tekst: {_e(sha256)}</p>')
     return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"

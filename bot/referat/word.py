@@ -75,7 +75,7 @@ def referat_docx(referat: Referat, participants: Sequence[Participant], *, statu
             document.add_paragraph(_clean(paragraph))
     if not referat.opening and not referat.sections:
         document.add_paragraph(NOTHING_TO_NOTE)
-    for line in (referat.referent, referat.approval):
+    for line in (referat.referent, referat.approval, *referat.additions):
         if line:
             document.add_paragraph(_clean(line))
 

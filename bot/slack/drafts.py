@@ -29,7 +29,16 @@ from bot.referat import export as exporting
 from bot.referat.compile import referat_text
 from bot.slack import blocks
 from bot.text.dates import TZ, format_short, format_short_stamp
-from storage.records import ApprovedReferat, Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
+from storage.records import (
+    Addition,
+    ApprovedReferat,
+    Comment,
+    Draft,
+    Entry,
+    Meeting,
+    MeetingDocument,
+    MeetingStatus,
+)
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -458,6 +467,23 @@ def answer_approval(
                 )
 
 
+def post_addition(
+    client: WebClient, store: Store, meeting: Meeting, addition: Addition, names: rules.Names
+) -> None:
+    """An addition in the approved referat's thread, where its approvers approve it with `godkendt`."""
+    final = store.approved_referat(meeting.id)
+    draft = store.draft(final.draft_id) if final is not None else None
+    if draft is None or not (draft.channel_id and draft.thread_ts):
+        return
+    who = rules.and_list([names(u) for u in approval.addition_approvers(store, meeting)])
+    client.chat_postMessage(
+        channel=draft.channel_id,
+        thread_ts=draft.thread_ts,
+        text=f"Tilføjelse til det godkendte referat, til godkendelse af {who}:\n>>> "
+        f"{blocks.escape_mrkdwn(addition.text)}\n\nSvar `godkendt` her i tråden for at godkende den.",
+    )
+
+
 def answer_thread_reply(
     client: WebClient,
     store: Store,
@@ -485,6 +511,16 @@ def answer_thread_reply(
                 now=now,
                 names=names,
             )
+        case approval.AdditionApproved(addition=addition, new=new, complete=complete):
+            react(client, channel_id, reply_ts, APPROVED_REACTION)
+            if complete and new and addition.paragraph:
+                client.chat_postMessage(
+                    channel=channel_id,
+                    thread_ts=thread_ts,
+                    text=f"Tilføjelsen er godkendt og står nu efter godkendelseslinjen:\n>>> "
+                    f"{blocks.escape_mrkdwn(addition.paragraph)}\n\nSHA-256 af tilføjelsens tekst: "
+                    f"{addition.text_sha256}",
+                )
         case approval.Commented():
             react(client, channel_id, reply_ts, COMMENT_REACTION)
             refresh_top(client, store, meeting.id, names)

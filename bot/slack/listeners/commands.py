@@ -15,6 +15,7 @@ from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive.access import Audience, Edition, InChannel, Privately
 from bot.meeting.handle import (
+    AdditionRequested,
     ApproversRequested,
     DraftRequested,
     ExportRequested,
@@ -116,6 +117,15 @@ def referat(
                     )
                     return
                 respond(response_type="ephemeral", text=publishing.draft_summary(version.draft, version))
+        case AdditionRequested(meeting=meeting, addition=addition):
+            ack(
+                response_type="ephemeral",
+                text="Tilføjelsen er gemt og lægges i referatets tråd til godkendelse. "
+                "Det godkendte referat ændres ikke; tilføjelsen står efter godkendelseslinjen.",
+            )
+            with after_ack(respond):
+                names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
+                publishing.post_addition(client, store, meeting, addition, names)
         case ExportRequested(meeting=meeting, format="pdf"):
             # Laying out a PDF can take longer than Slack waits for the acknowledgement.
             edition = _export_edition(deps, client, store, sender, meeting.id)

@@ -1,0 +1,71 @@
+"""Additions after approval: the approved text never changes; a dated addition is approved in the thread.
+
+Over signed HTTP: a meeting is approved, the minute-taker adds an addition, the approver approves it
+with a reply, and the approved bytes and hash are the same before and after, while exports and
+`referat verify` include the addition.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from test_approval import reply
+from test_verify import WAIT, approve_meeting, verify
+
+from support.app import Bot
+from support.slack_fake import FakeSlack
+
+ADDITION = "Under punkt 1 skal der stå 2025, ikke 2024."
+PARAGRAPH = f"Tilføjelse 27. november 2026, godkendt 27. november 2026 af Helle Kyndesen: {ADDITION}"
+
+
+def test_an_addition_is_approved_after_the_final_approval_and_the_approved_text_is_untouched(
+    bot: Bot, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    approve_meeting(bot, fake, "C1", "Kredsrådsmøde i Holstebro Kommune")
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    before = store.approved_referat(meeting.id)
+    assert before is not None
+
+    # Only the minute-taker adds, and only to an approved referat.
+    assert "Kun referenten" in bot.cmd(f"tilføjelse {ADDITION}", user="UHELLE")
+    bot.cmd("start Bestyrelsesmøde | 20. marts 2024", channel="C2")
+    assert "ikke godkendt endnu" in bot.cmd(f"tilføjelse {ADDITION}", channel="C2")
+    assert store.additions(meeting.id) == []
+
+    assert "lægges i referatets tråd" in bot.cmd(f"tilføjelse {ADDITION}")
+    top = next(m for m in fake.messages("C1") if not m.is_reply and m.blocks)
+    fake.wait_for(lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelse til det godkendte" in m.text])
+    # Not in the referat until approved.
+    assert store.additions(meeting.id, approved_only=True) == []
+
+    reply(bot, fake, top, "godkendt", "UHELLE")
+    approved = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelsen er godkendt" in m.text], timeout=WAIT
+    )[0]
+    assert PARAGRAPH in approved.text.replace("&gt;", ">")
+
+    after = store.approved_referat(meeting.id)
+    assert after is not None
+    assert after.text.encode() == before.text.encode()  # the approved bytes, untouched
+    assert after.text_sha256 == before.text_sha256
+
+    exported = len(fake.files)
+    bot.cmd("eksport txt")
+    text = fake.wait_for(lambda: fake.files[exported:], timeout=WAIT)[0].text
+    assert text == before.text.rstrip("\n") + "\n\n" + PARAGRAPH + "\n"
+    assert text.index(PARAGRAPH) > text.index("Godkendt 27. november 2026 af Helle Kyndesen")
+
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 0, out
+    assert "1 godkendte referater og 1 tilføjelser i 1 møder" in out
+
+    with sqlite3.connect(bot.db_path) as db:
+        db.execute("update additions set text = 'Noget andet.'")
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 1
+    assert f"Kredsrådsmøde i Holstebro Kommune (19.03.2024, id {meeting.id})" in out
+    assert "tilføjelse nr. 1 er ændret" in out
