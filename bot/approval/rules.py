@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from bot.text.danish import and_list
 from bot.text.dates import TZ, format_long_da
 from storage.records import Meeting, Participant
 
@@ -73,9 +74,9 @@ def approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str | None:
 
     days = [local_day(when) for _, when in approvals]
     if len(set(days)) == 1:
-        names = ", ".join(name for name, _ in approvals)
+        names = and_list([name for name, _ in approvals])
         return f"Godkendt {format_long_da(days[0])} af {names}"
-    each = ", ".join(f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True))
+    each = and_list([f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True)])
     return f"Godkendt af {each}"
 
 
@@ -151,13 +152,6 @@ def short_stamp(when: dt.datetime) -> str:
     """`27.11. kl. 14.05` in Danish time."""
     local = when.astimezone(TZ)
     return f"{local:%d.%m.} kl. {local:%H.%M}"
-
-
-def and_list(items: Sequence[str]) -> str:
-    """`A`, `A og B`, `A, B og C`."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def already_approved(meeting: Meeting) -> str:

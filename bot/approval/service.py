@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from bot.approval.rules import (
     Names,
     already_approved,
-    and_list,
     approval_line,
     approvers_from,
     describe_changes,
@@ -29,6 +28,7 @@ from bot.approval.rules import (
     short_stamp,
     stamp,
 )
+from bot.text.danish import and_list
 from bot.text.hygiene import clean_input
 from storage.records import Comment, Draft, Meeting, MeetingStatus
 from storage.store import ApprovedReferat, Store

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.importing.parse import ImportedMeeting, NotAReferat, parse_referat, read_document
+from bot.text.danish import counted
 from bot.text.dates import format_long_da
 from storage.records import EntryKind
 from storage.store import Store
@@ -79,9 +80,9 @@ def describe(meeting: ImportedMeeting) -> str:
     decisions = sum(1 for e in meeting.entries if e.kind is EntryKind.DECISION)
     actions = sum(1 for e in meeting.entries if e.kind is EntryKind.ACTION)
     return (
-        f"{meeting.title}, {format_long_da(meeting.date)}: {len(meeting.agenda)} punkter, "
-        f"{len(meeting.participants)} personer, {len(meeting.entries)} noteringer, "
-        f"{decisions} beslutninger, {actions} opgaver"
+        f"{meeting.title}, {format_long_da(meeting.date)}: {counted(len(meeting.agenda), 'punkt')}, "
+        f"{counted(len(meeting.participants), 'person')}, {counted(len(meeting.entries), 'notering')}, "
+        f"{counted(decisions, 'beslutning')} og {counted(actions, 'opgave')}"
     )
 
 

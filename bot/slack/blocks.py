@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack import ids
+from bot.text.danish import and_list, counted
 from bot.text.dates import TZ, format_long_da
 
 MAX_BLOCKS = 50
@@ -234,7 +235,7 @@ class DraftHeader:
 
 def _stamp(when: dt.datetime) -> str:
     local = when.astimezone(TZ) if when.tzinfo else when
-    return f"{local:%d.%m.} {local:%H:%M}"
+    return f"{local:%d.%m.} kl. {local:%H.%M}"
 
 
 def _label(header: DraftHeader) -> str:
@@ -246,7 +247,7 @@ def _status_text(header: DraftHeader) -> str:
     lines = [f"*{escape_mrkdwn(header.meeting_title)}* – {format_long_da(header.meeting_date)}"]
     status = f"Status: {header.status}"
     if header.comments:
-        status += f" · {header.comments} {'kommentar' if header.comments == 1 else 'kommentarer'}"
+        status += f" · {counted(header.comments, 'kommentar')}"
     lines.append(status)
     if not header.approved:
         for name, when in header.approvers:
@@ -263,7 +264,7 @@ def _approved_text(header: DraftHeader) -> str:
         for name, when in header.approvers
         if when is not None
     ]
-    return _clip("Godkendt af " + ", ".join(names) if names else "Godkendt", _STATUS_LIMIT)
+    return _clip("Godkendt af " + and_list(names) if names else "Godkendt", _STATUS_LIMIT)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
