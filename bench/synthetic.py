@@ -31,7 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.store import Store, connect, migrate
+from storage.connection import connect, migrate
+from storage.store import Store
 
 
 def _words(text: str) -> list[str]:

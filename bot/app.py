@@ -24,10 +24,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import ConfigError, Settings
 from bot.logs import bolt_logger
-from bot.slack.context import Deps, provide, utc_clock
+from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events
 from bot.slack.quiet import QuietClient, quieten
+from storage.records import utc_clock
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     # Every listener finds the store opener, the clock and the name cache in its context.
-    deps = Deps(open_store=open_store, clock=clock)
+    deps = Deps(open_store=open_store, clock=clock, reminder_days=settings.reminder_days)
     app.use(provide(deps))
     # Listeners post through a client that turns broadcasts and mentions in stored text into words.
     app.use(quieten(deps.user_name))

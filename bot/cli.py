@@ -6,7 +6,6 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
 from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
+from storage.records import utc_clock
 
 EXIT_USAGE = 2
 EXPORT_FORMATS = ("md", "txt", "docx", "pdf")
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import check_slack, create_app
     from bot.serve import serve_http, serve_socket_mode
+    from bot.slack import reminders
     from bot.text.dates import warm_up
     from storage.store import StoreOpener
 
@@ -95,7 +96,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_safe_api_url()
     check_slack(settings)
     warm_up()
-    app = create_app(settings, StoreOpener(settings.db_path))
+    opener = StoreOpener(settings.db_path)
+    app = create_app(settings, opener)
+    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)
@@ -116,7 +120,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from storage.store import StoreOpener
 
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=_now())
+    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock())
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,7 +132,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    answer = answer_question(store, question, now=_now(), page=args.page)
+    answer = answer_question(store, question, now=utc_clock(), page=args.page)
     print(escape_controls(answer.text, keep_layout=True))
     return 0
 
@@ -142,7 +146,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     fmt = args.format or (suffix if suffix in EXPORT_FORMATS else "md")
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, fmt, args.out, now=_now(), force=args.force)
+        path = export_meeting(store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force)
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
@@ -165,10 +169,6 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     result = verify_archive(StoreOpener(settings.db_path)())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storage.errors import ReferatError
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./referat.db"
+DEFAULT_REMINDER_DAYS = 2
+MAX_REMINDER_DAYS = 60
 
 _WHERE = {
     "SLACK_BOT_TOKEN": "Bot User OAuth Token (xoxb-…) under OAuth & Permissions",
@@ -23,8 +27,18 @@ _WHERE = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(ReferatError):
     """A setting is missing or wrong; the message says which and where to find it."""
+
+
+def _reminder_days(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DEFAULT_REMINDER_DAYS
+    if not raw.strip().isdigit() or int(raw) > MAX_REMINDER_DAYS:
+        raise ConfigError(
+            f"REFERAT_REMINDER_DAYS skal være et helt antal dage fra 0 til {MAX_REMINDER_DAYS}, ikke {raw!r}."
+        )
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,8 @@ class Settings:
     signing_secret: str | None
     slack_api_url: str
     db_path: Path
+    # Days before an action's deadline that its owner is reminded (and again on the morning).
+    reminder_days: int = DEFAULT_REMINDER_DAYS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +64,7 @@ class Settings:
             signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_api_url=api_url,
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
+            reminder_days=_reminder_days(env.get("REFERAT_REMINDER_DAYS")),
         )
 
     def require_safe_api_url(self) -> None:

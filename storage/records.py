@@ -15,10 +15,18 @@ from enum import StrEnum
 OPENING_ITEM = 0
 
 
+def utc_clock() -> dt.datetime:
+    """The one clock: every timestamp in a record is an aware UTC datetime (tests inject their own)."""
+    return dt.datetime.now(dt.UTC)
+
+
 class EntryKind(StrEnum):
     STATEMENT = "statement"
     DECISION = "decision"
     ACTION = "action"
+    DISSENT = "dissent"  # a participant's own dissent on the item, entered in the record (protokollat)
+    CONFLICT = "conflict"  # the person (speaker_id) was inhabil and took no part in the item
+    AWAY = "away"  # the person (speaker_id) was not present during the item
 
 
 class MeetingStatus(StrEnum):
@@ -182,6 +190,20 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """A direct message scheduled in Slack to remind an action's owner."""
+
+    id: int
+    action_number: int
+    kind: str  # "before" or "morning"
+    post_at: dt.datetime
+    user_id: str
+    channel_id: str
+    text: str
+    scheduled_message_id: str
+
+
+@dataclass(frozen=True)
 class MeetingDocument:
     """Everything needed to render a referat: a meeting with its people, agenda and live entries."""
 
@@ -190,3 +212,17 @@ class MeetingDocument:
     agenda: tuple[AgendaItem, ...]
     entries: tuple[Entry, ...]  # live (not deleted) entries in logged order
     approvals: tuple[tuple[str, dt.datetime], ...] = field(default=())  # (name, when) once approved
+
+
+@dataclass(frozen=True)
+class ApprovedReferat:
+    """The final text of an approved meeting, and the exact draft the approvers approved."""
+
+    meeting_id: int
+    draft_id: int
+    draft_sha256: str  # the approved draft's text hash, as it stood when approved
+    text: str  # the final referat: the approved draft with the approval line instead of the marker
+    text_sha256: str
+    approved_utc: dt.datetime
+    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
+    entries: tuple[Entry, ...]  # the entries as the approved version showed them

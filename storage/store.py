@@ -9,25 +9,36 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage import chain
-from storage.migrations import ITEM_KEY_FACTOR, migrations
+from storage.connection import BUSY_TIMEOUT_MS, connect, migrate
+from storage.errors import (
+    ActionNotOpen,
+    AgendaInUse,
+    AnotherMeetingStarted,
+    EntryNotFound,
+    MeetingAlreadyOpen,
+    MeetingNotFound,
+    NoChannel,
+    ParticipantNotFound,
+)
+from storage.migrations import ITEM_KEY_FACTOR
 from storage.records import (
     Action,
     AgendaItem,
     Approval,
+    ApprovedReferat,
     AuditRecord,
     Comment,
     Draft,
@@ -38,107 +49,25 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
+    Reminder,
+    utc_clock,
 )
-
-# Commands must be answered within Slack's 3-second budget; a writer blocked longer than this
-# gets "database is locked" and the user is asked to try again rather than the request timing out.
-BUSY_TIMEOUT_MS = 2000
-
-# The meetings columns, for queries that read a meeting beside another table's row.
-_MEETING_COLUMNS = (
-    "id",
-    "title",
-    "date",
-    "place",
-    "time_of_day",
-    "status",
-    "channel_id",
-    "starter_user_id",
-    "opening",
-    "source_name",
-    "content_hash",
-    "created_utc",
-    "approved_utc",
-    "team_id",
-    "enterprise_id",
+from storage.rows import (
+    MEETING_COLUMNS,
+    action_from,
+    agenda_item_from,
+    agenda_rows,
+    draft_from,
+    entries_as_drafted,
+    entry_from,
+    entry_row,
+    iso,
+    mapping_json,
+    meeting_from,
+    participant_fields,
+    participant_from,
+    required_dt,
 )
-
-
-@dataclass(frozen=True)
-class ApprovedReferat:
-    """The final text of an approved meeting, and the exact draft the approvers approved."""
-
-    meeting_id: int
-    draft_id: int
-    draft_sha256: str  # the approved draft's text hash, as it stood when approved
-    text: str  # the final referat: the approved draft with the approval line instead of the marker
-    text_sha256: str
-    approved_utc: dt.datetime
-    approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
-    entries: tuple[Entry, ...]  # the entries as the approved version showed them
-
-
-class StoreError(Exception):
-    """A refusal the user should read (in Danish); nothing was changed."""
-
-
-class MeetingAlreadyOpen(StoreError):
-    def __init__(self, meeting: Meeting) -> None:
-        super().__init__(f"Der er allerede et åbent møde i kanalen: {meeting.title}")
-        self.meeting = meeting
-
-
-class AgendaInUse(StoreError):
-    def __init__(self, numbers: Sequence[int]) -> None:
-        listed = ", ".join(str(n) for n in numbers)
-        super().__init__(
-            f"Dagsordenen kan ikke erstattes: der er allerede indlæg på punkt {listed}, "
-            "som den nye dagsorden ikke har. Flyt eller slet de indlæg først."
-        )
-        self.numbers = tuple(numbers)
-
-
-class EntryNotFound(StoreError):
-    def __init__(self, seq: int) -> None:
-        super().__init__(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med /referat status.")
-        self.seq = seq
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
-
-
-def _parse_dt(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def connect(path: str | Path) -> Database:
-    """Open the database file with the settings every connection needs, and migrate it."""
-    # Each connection is only ever used by the thread that opened it (StoreOpener); the flag is off
-    # so that shutdown can close every connection from the main thread.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return db
-
-
-def migrate(path: str | Path) -> None:
-    db = connect(path)
-    try:
-        migrations.apply(db)
-    finally:
-        db.close()
 
 
 class StoreOpener:
@@ -190,10 +119,18 @@ class Store:
             with self.db.atomic():
                 yield
             return
+        # One budget for both waits, the queue in this process and SQLite's busy handler (another
+        # process writing): a command answers within Slack's 3 s either stored or "try again".
+        started = time.monotonic()
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
+            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             try:
                 yield
             except BaseException:
@@ -277,7 +214,7 @@ class Store:
                         "opening": opening,
                         "source_name": source_name,
                         "content_hash": content_hash,
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                         # Only when known: the tests of older migrations run this on their schema.
                         **({"team_id": team_id, "enterprise_id": enterprise_id} if team_id else {}),
                     }
@@ -290,7 +227,7 @@ class Store:
 
     def meeting(self, meeting_id: int) -> Meeting | None:
         rows = list(self.db.query("select * from meetings where id = ?", [meeting_id]))
-        return _meeting(rows[0]) if rows else None
+        return meeting_from(rows[0]) if rows else None
 
     def open_meeting(self, channel_id: str) -> Meeting | None:
         """The channel's meeting that is still being logged, if any."""
@@ -298,14 +235,14 @@ class Store:
             "select * from meetings where channel_id = ? and status = ? order by id desc limit 1",
             [channel_id, str(MeetingStatus.OPEN)],
         )
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def current_meeting(self, channel_id: str) -> Meeting | None:
         """The channel's latest meeting, open or approved (approved ones refuse changes)."""
         rows = self.db.query(
             "select * from meetings where channel_id = ? order by id desc limit 1", [channel_id]
         )
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def start_next_meeting(
         self,
@@ -327,11 +264,11 @@ class Store:
         """
         channel_id = previous.channel_id
         if channel_id is None:
-            raise StoreError("Et importeret møde har ingen kanal at holde det næste møde i.")
+            raise NoChannel(previous.id)
         with self._write():
             latest = self.current_meeting(channel_id)
             if latest is None or latest.id != previous.id:
-                raise StoreError("Der er startet et andet møde i kanalen imens. Se det med /referat status.")
+                raise AnotherMeetingStarted(channel_id)
             meeting_id = _pk(
                 self.db.table("meetings")
                 .insert(
@@ -343,7 +280,7 @@ class Store:
                         "status": str(MeetingStatus.OPEN),
                         "channel_id": channel_id,
                         "starter_user_id": starter_user_id,
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                         **(
                             {"team_id": previous.team_id, "enterprise_id": previous.enterprise_id}
                             if previous.team_id
@@ -359,7 +296,7 @@ class Store:
                 "position from participants where meeting_id = ? order by position, id",
                 [meeting_id, previous.id],
             )
-            self.db.table("agenda_items").insert_all(_agenda_rows(meeting_id, agenda))
+            self.db.table("agenda_items").insert_all(agenda_rows(meeting_id, agenda))
             self._audit(meeting_id, None, starter_user_id, "next", str(previous.id), None, now)
         meeting = self.meeting(meeting_id)
         assert meeting is not None
@@ -367,7 +304,7 @@ class Store:
 
     def meeting_by_hash(self, content_hash: str) -> Meeting | None:
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def import_meeting(
         self,
@@ -413,7 +350,7 @@ class Store:
                         opening,
                         source_name,
                         content_hash,
-                        _iso(now),
+                        iso(now),
                         channel_id,
                         team_id,
                     ],
@@ -444,9 +381,9 @@ class Store:
             conn.executemany(
                 "insert into agenda_items (meeting_id, number, title, bullets, background) "
                 "values (:meeting_id, :number, :title, :bullets, :background)",
-                list(_agenda_rows(meeting_id, agenda)),
+                list(agenda_rows(meeting_id, agenda)),
             )
-            created = _iso(now)
+            created = iso(now)
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
                 "attributed, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
@@ -475,11 +412,11 @@ class Store:
         return self.meeting(meeting_id)
 
     def meetings(self) -> list[Meeting]:
-        return [_meeting(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
+        return [meeting_from(r) for r in self.db.query("select * from meetings order by date desc, id desc")]
 
     def latest_meeting(self) -> Meeting | None:
         rows = self.db.query("select * from meetings order by date desc, id desc limit 1")
-        return next((_meeting(r) for r in rows), None)
+        return next((meeting_from(r) for r in rows), None)
 
     def adopt_meetings(self, team_id: str, enterprise_id: str | None) -> int:
         """Give meetings stored before workspaces were recorded to the installation's workspace."""
@@ -551,7 +488,7 @@ class Store:
         with self._write():
             before = self.meeting(meeting_id)
             if before is None:
-                raise StoreError(f"Mødet med id {meeting_id} findes ikke.")
+                raise MeetingNotFound(meeting_id)
             values: dict[str, Any] = {"title": title}
             if date is not None:
                 values["date"] = date.isoformat()
@@ -595,7 +532,7 @@ class Store:
                 )
             )
             if not rows:
-                raise StoreError("Personen står ikke på listen.")
+                raise ParticipantNotFound(participant_id)
             self.db.execute(
                 "update entries set speaker_id = null, speakers = null where meeting_id = ? and speaker_id = ?",
                 [meeting_id, participant_id],
@@ -603,13 +540,13 @@ class Store:
             self.db.execute("delete from participants where id = ?", [participant_id])
             self._audit(
                 meeting_id, None, user_id, "remove",
-                json.dumps(_asdict(_participant(rows[0])), ensure_ascii=False), None, now,
+                json.dumps(participant_fields(participant_from(rows[0])), ensure_ascii=False), None, now,
             )  # fmt: skip
 
     def mark_approved(self, meeting_id: int, now: dt.datetime) -> None:
         self.db.execute(
             "update meetings set status = ?, approved_utc = ? where id = ?",
-            [str(MeetingStatus.APPROVED), _iso(now), meeting_id],
+            [str(MeetingStatus.APPROVED), iso(now), meeting_id],
         )
         self.db.conn.commit()
 
@@ -619,7 +556,7 @@ class Store:
         rows = self.db.query(
             "select * from participants where meeting_id = ? order by position, id", [meeting_id]
         )
-        return [_participant(r) for r in rows]
+        return [participant_from(r) for r in rows]
 
     def add_participant(
         self,
@@ -668,12 +605,12 @@ class Store:
                 None,
                 user_id,
                 "absent" if absent else "participant",
-                json.dumps(_asdict(existing), ensure_ascii=False) if existing else None,
+                json.dumps(participant_fields(existing), ensure_ascii=False) if existing else None,
                 json.dumps(values, ensure_ascii=False),
-                now or utc_now(),
+                now or utc_clock(),
             )
         rows = list(self.db.query("select * from participants where id = ?", [participant_id]))
-        return _participant(rows[0]), created
+        return participant_from(rows[0]), created
 
     def _find_participant(self, meeting_id: int, name: str, slack_user_id: str | None) -> Participant | None:
         """The person a `deltager`/`afbud` line is about: by Slack user when it has a mention (or a
@@ -703,7 +640,7 @@ class Store:
 
     def agenda(self, meeting_id: int) -> list[AgendaItem]:
         rows = self.db.query("select * from agenda_items where meeting_id = ? order by number", [meeting_id])
-        return [_agenda_item(r) for r in rows]
+        return [agenda_item_from(r) for r in rows]
 
     def set_agenda(
         self,
@@ -735,7 +672,7 @@ class Store:
                 raise AgendaInUse(orphaned)
             before = [(a.number, a.title) for a in self.agenda(meeting_id)]
             self.db.execute("delete from agenda_items where meeting_id = ?", [meeting_id])
-            rows = list(_agenda_rows(meeting_id, new_items))
+            rows = list(agenda_rows(meeting_id, new_items))
             if closed_numbers:  # (only then: the tests of older migrations run this on their schema)
                 rows = [{**row, "closed": int(row["number"] in closed_numbers)} for row in rows]
             self.db.table("agenda_items").insert_all(rows)
@@ -746,7 +683,7 @@ class Store:
                 "agenda",
                 json.dumps(before, ensure_ascii=False),
                 json.dumps([(n, t) for n, t, _, _ in new_items], ensure_ascii=False),
-                now or utc_now(),
+                now or utc_clock(),
             )
         return self.agenda(meeting_id)
 
@@ -807,10 +744,10 @@ class Store:
                         "due": due.isoformat() if due else None,
                         "attributed": int(attributed),
                         **({"public": 1} if public else {}),
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                         # Only when there is a speaker: an entry without one needs no m010 column.
                         **({"speakers": json.dumps(speakers)} if speakers else {}),
-                        **({"mentions": _json(mentioned)} if mentioned else {}),
+                        **({"mentions": mapping_json(mentioned)} if mentioned else {}),
                     }
                 )
                 .last_pk
@@ -824,7 +761,7 @@ class Store:
 
     def entry_by_id(self, entry_id: int) -> Entry | None:
         rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
-        return _entry(rows[0]) if rows else None
+        return entry_from(rows[0]) if rows else None
 
     def entry_by_seq(self, meeting_id: int, seq: int) -> Entry | None:
         rows = list(
@@ -833,13 +770,13 @@ class Store:
                 [meeting_id, seq],
             )
         )
-        return _entry(rows[0]) if rows else None
+        return entry_from(rows[0]) if rows else None
 
     def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
         sql = "select * from entries where meeting_id = ?"
         if not include_deleted:
             sql += " and deleted_utc is null"
-        return [_entry(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+        return [entry_from(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
 
     def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
         rows = self.db.query(
@@ -847,7 +784,7 @@ class Store:
             "order by seq desc limit 1",
             [meeting_id, user_id],
         )
-        return next((_entry(r) for r in rows), None)
+        return next((entry_from(r) for r in rows), None)
 
     def edit_entry(
         self,
@@ -875,7 +812,7 @@ class Store:
                 raise EntryNotFound(seq)
             if kind is None:
                 self.db.execute(
-                    "update entries set text = ?, edited_utc = ? where id = ?", [text, _iso(now), entry.id]
+                    "update entries set text = ?, edited_utc = ? where id = ?", [text, iso(now), entry.id]
                 )
             else:
                 speakers = list(dict.fromkeys(speaker_ids or ()))
@@ -887,15 +824,17 @@ class Store:
                         str(kind),
                         speakers[0] if speakers else None,
                         json.dumps(speakers) if speakers else None,
-                        _json(mentioned) if mentioned else None,
+                        mapping_json(mentioned) if mentioned else None,
                         owner,
                         owner_user_id,
                         due.isoformat() if due else None,
-                        _iso(now),
+                        iso(now),
                         entry.id,
                     ],
                 )
             self._audit(meeting_id, entry.id, user_id, "edit", entry.text, text, now)
+            if kind is EntryKind.ACTION:
+                self._number_action(entry.id)
         edited = self.entry_by_id(entry.id)
         assert edited is not None
         return edited
@@ -908,14 +847,14 @@ class Store:
             entry = self.entry_by_seq(meeting_id, seq)
             if entry is None:
                 raise EntryNotFound(seq)
-            self.db.execute("update entries set deleted_utc = ? where id = ?", [_iso(now), entry.id])
+            self.db.execute("update entries set deleted_utc = ? where id = ?", [iso(now), entry.id])
             self._audit(meeting_id, entry.id, user_id, action, entry.text, None, now)
         return entry
 
     def document(self, meeting_id: int) -> MeetingDocument:
         meeting = self.meeting(meeting_id)
         if meeting is None:
-            raise StoreError(f"Mødet med id {meeting_id} findes ikke.")
+            raise MeetingNotFound(meeting_id)
         return MeetingDocument(
             meeting=meeting,
             participants=tuple(self.participants(meeting_id)),
@@ -926,24 +865,27 @@ class Store:
     # --- follow-up of actions --------------------------------------------------------------------
 
     def _number_action(self, entry_id: int) -> None:
-        """Give an action logged in Slack its global number (imported ones are not followed up)."""
+        """Give an action logged in Slack its global number, once (imported ones are not followed up).
+
+        An entry edited from an action into a statement keeps its number but leaves the lists.
+        """
         self.db.execute(
-            "insert into actions (entry_id) select e.id from entries e join meetings m on m.id = e.meeting_id "
-            "where e.id = ? and m.status != 'imported'",
+            "insert or ignore into actions (entry_id) select e.id from entries e "
+            "join meetings m on m.id = e.meeting_id where e.id = ? and m.status != 'imported'",
             [entry_id],
         )
 
     _ACTIONS_SQL = (
         "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
-        + ", ".join(f"m.{c} as m_{c}" for c in _MEETING_COLUMNS)
+        + ", ".join(f"m.{c} as m_{c}" for c in MEETING_COLUMNS)
         + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
-        " where e.deleted_utc is null"
+        " where e.deleted_utc is null and e.kind = 'action'"
     )
 
     def action(self, number: int) -> Action | None:
         """The action with that number, unless its entry was deleted."""
         rows = self.db.query(self._ACTIONS_SQL + " and a.number = ?", [number])
-        return next((_action(r) for r in rows), None)
+        return next((action_from(r) for r in rows), None)
 
     def actions(
         self,
@@ -964,7 +906,7 @@ class Store:
             params.append(owner_user_id)
         if not include_done:
             sql += " and a.done_utc is null"
-        return [_action(r) for r in self.db.query(sql + " order by a.number", params)]
+        return [action_from(r) for r in self.db.query(sql + " order by a.number", params)]
 
     def mark_action_done(self, number: int, *, user_id: str, note: str | None, now: dt.datetime) -> Action:
         """Record that an action is done (once); the entry itself, and so the referat, is untouched."""
@@ -972,20 +914,90 @@ class Store:
             cursor = self.db.execute(
                 "update actions set done_utc = ?, done_by = ?, done_note = ? "
                 "where number = ? and done_utc is null",
-                [_iso(now), user_id, note, number],
+                [iso(now), user_id, note, number],
             )
             action = self.action(number)
             if cursor.rowcount != 1 or action is None:
-                raise StoreError(f"Opgave nr. {number} kan ikke markeres udført.")
+                raise ActionNotOpen(number)
             self._audit(action.meeting.id, action.entry.id, user_id, "done", None, note or "", now)
         return action
+
+    def reminders(self, *, action_number: int | None = None) -> list[Reminder]:
+        """Scheduled reminders, of one action or all, in the order they were scheduled."""
+        sql, params = "select * from reminders", list[Any]()
+        if action_number is not None:
+            sql += " where action_number = ?"
+            params.append(action_number)
+        return [
+            Reminder(
+                id=r["id"],
+                action_number=r["action_number"],
+                kind=r["kind"],
+                post_at=required_dt(r["post_at_utc"]),
+                user_id=r["user_id"],
+                channel_id=r["channel_id"],
+                text=r["text"],
+                scheduled_message_id=r["scheduled_message_id"],
+            )
+            for r in self.db.query(sql + " order by id", params)
+        ]
+
+    def add_reminder(
+        self,
+        action_number: int,
+        *,
+        kind: str,
+        post_at: dt.datetime,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        scheduled_message_id: str,
+        now: dt.datetime,
+    ) -> None:
+        with self._write():
+            self.db.execute(
+                "insert into reminders (action_number, kind, post_at_utc, user_id, channel_id, text, "
+                "scheduled_message_id, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    action_number,
+                    kind,
+                    iso(post_at),
+                    user_id,
+                    channel_id,
+                    text,
+                    scheduled_message_id,
+                    iso(now),
+                ],
+            )
+
+    def remove_reminder(self, reminder_id: int) -> None:
+        with self._write():
+            self.db.execute("delete from reminders where id = ?", [reminder_id])
+
+    def reminded_actions(self) -> list[int]:
+        """Numbers of actions that have (or should lose) scheduled reminders, or may need some."""
+        rows = self.db.execute(
+            "select a.number from actions a join entries e on e.id = a.entry_id "
+            "where a.done_utc is null and e.deleted_utc is null and e.kind = 'action' and e.due is not null "
+            "and e.owner_user_id is not null union select action_number from reminders order by 1"
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def meeting_action_numbers(self, meeting_id: int) -> list[int]:
+        """Every action number of the meeting, deleted entries included (their reminders must go)."""
+        rows = self.db.execute(
+            "select a.number from actions a join entries e on e.id = a.entry_id where e.meeting_id = ? "
+            "order by a.number",
+            [meeting_id],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     def channel_meetings(self, channel_id: str) -> list[Meeting]:
         """Every meeting logged in the channel, newest first."""
         rows = self.db.query(
             "select * from meetings where channel_id = ? order by date desc, id desc", [channel_id]
         )
-        return [_meeting(r) for r in rows]
+        return [meeting_from(r) for r in rows]
 
     # --- audit ----------------------------------------------------------------------------------
 
@@ -1007,7 +1019,7 @@ class Store:
                 "action": action,
                 "before": before,
                 "after": after,
-                "at_utc": _iso(now),
+                "at_utc": iso(now),
             }
         )
 
@@ -1022,7 +1034,7 @@ class Store:
                 action=r["action"],
                 before=r["before"],
                 after=r["after"],
-                at_utc=_required_dt(r["at_utc"]),
+                at_utc=required_dt(r["at_utc"]),
             )
             for r in rows
         ]
@@ -1050,7 +1062,7 @@ class Store:
                         "text": text,
                         "text_sha256": text_sha256,
                         "snapshot": json.dumps(snapshot, ensure_ascii=False),
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                         **({"approvers": json.dumps(list(approvers))} if approvers is not None else {}),
                     }
                 )
@@ -1075,13 +1087,13 @@ class Store:
 
     def draft(self, draft_id: int) -> Draft | None:
         rows = list(self.db.query("select * from drafts where id = ?", [draft_id]))
-        return _draft(rows[0]) if rows else None
+        return draft_from(rows[0]) if rows else None
 
     def latest_draft(self, meeting_id: int) -> Draft | None:
         rows = self.db.query(
             "select * from drafts where meeting_id = ? order by version desc limit 1", [meeting_id]
         )
-        return next((_draft(r) for r in rows), None)
+        return next((draft_from(r) for r in rows), None)
 
     def draft_snapshot(self, draft_id: int) -> Any:
         rows = list(self.db.query("select snapshot from drafts where id = ?", [draft_id]))
@@ -1092,13 +1104,13 @@ class Store:
             "select * from drafts where channel_id = ? and thread_ts = ? order by version desc limit 1",
             [channel_id, thread_ts],
         )
-        return next((_draft(r) for r in rows), None)
+        return next((draft_from(r) for r in rows), None)
 
     def draft_version(self, meeting_id: int, version: int) -> Draft | None:
         rows = list(
             self.db.query("select * from drafts where meeting_id = ? and version = ?", [meeting_id, version])
         )
-        return _draft(rows[0]) if rows else None
+        return draft_from(rows[0]) if rows else None
 
     def drafted_entries(self, draft_id: int) -> tuple[Entry, ...] | None:
         """The entries as draft `draft_id` showed them: its snapshot over the stored rows.
@@ -1111,7 +1123,7 @@ class Store:
             "select e.* from entries e join drafts d on d.meeting_id = e.meeting_id where d.id = ?",
             [draft_id],
         )
-        return _drafted_entries(self.draft_snapshot(draft_id), {r["id"]: _entry(r) for r in rows})
+        return entries_as_drafted(self.draft_snapshot(draft_id), {r["id"]: entry_from(r) for r in rows})
 
     def finalize(
         self,
@@ -1136,7 +1148,7 @@ class Store:
                 "and (select id from drafts where meeting_id = ? order by version desc limit 1) = ?",
                 [
                     str(MeetingStatus.APPROVED),
-                    _iso(now),
+                    iso(now),
                     meeting_id,
                     str(MeetingStatus.OPEN),
                     meeting_id,
@@ -1157,9 +1169,9 @@ class Store:
                     "draft_sha256": draft.text_sha256,
                     "text": text,
                     "text_sha256": text_sha256,
-                    "approved_utc": _iso(now),
+                    "approved_utc": iso(now),
                     "approval_line": approval_line,
-                    "entries": json.dumps([_entry_row(e) for e in entries], ensure_ascii=False),
+                    "entries": json.dumps([entry_row(e) for e in entries], ensure_ascii=False),
                 }
             )
             self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
@@ -1187,7 +1199,7 @@ class Store:
         self.db.execute(
             "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, "
             "previous_archive, link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, _iso(now)],
+            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, iso(now)],
         )
 
     def chain_links(self) -> list[chain.Link]:
@@ -1221,9 +1233,9 @@ class Store:
             draft_sha256=r["draft_sha256"],
             text=r["text"],
             text_sha256=r["text_sha256"],
-            approved_utc=_required_dt(r["approved_utc"]),
+            approved_utc=required_dt(r["approved_utc"]),
             approval_line=r["approval_line"],
-            entries=tuple(_entry(e) for e in json.loads(r["entries"])),
+            entries=tuple(entry_from(e) for e in json.loads(r["entries"])),
         )
 
     def approvers(self, meeting_id: int) -> list[str]:
@@ -1248,7 +1260,7 @@ class Store:
         with self._write():
             cursor = self.db.execute(
                 "insert or ignore into approvals (draft_id, user_id, approved_utc) values (?, ?, ?)",
-                [draft_id, user_id, _iso(now)],
+                [draft_id, user_id, iso(now)],
             )
             return cursor.rowcount == 1
 
@@ -1258,7 +1270,7 @@ class Store:
         )
         return [
             Approval(
-                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=_required_dt(r["approved_utc"])
+                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=required_dt(r["approved_utc"])
             )
             for r in rows
         ]
@@ -1283,7 +1295,7 @@ class Store:
                         "user_id": user_id,
                         "text": text,
                         "ts": ts,
-                        "created_utc": _iso(now),
+                        "created_utc": iso(now),
                     }
                 )
                 .last_pk
@@ -1308,7 +1320,7 @@ class Store:
                 user_id=r["user_id"],
                 text=r["text"],
                 ts=r["ts"],
-                created_utc=_required_dt(r["created_utc"]),
+                created_utc=required_dt(r["created_utc"]),
             )
             for r in rows
         ]
@@ -1319,181 +1331,11 @@ class Store:
         """True the first time `key` is seen: the caller acts; False for a redelivery."""
         with self._write():
             cursor = self.db.execute(
-                "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, _iso(now)]
+                "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, iso(now)]
             )
             return cursor.rowcount == 1
-
-
-def _agenda_rows(
-    meeting_id: int, items: Iterable[tuple[int, str, Sequence[str], Sequence[str]]]
-) -> Iterator[dict[str, Any]]:
-    for number, title, bullets, background in items:
-        yield {
-            "meeting_id": meeting_id,
-            "number": number,
-            "title": title,
-            "bullets": json.dumps(list(bullets), ensure_ascii=False),
-            "background": json.dumps(list(background), ensure_ascii=False),
-        }
 
 
 def _pk(value: Any) -> int:
     assert value is not None, "insert returned no primary key"
     return int(value)
-
-
-def _required_dt(value: str) -> dt.datetime:
-    parsed = _parse_dt(value)
-    assert parsed is not None
-    return parsed
-
-
-def _asdict(p: Participant) -> dict[str, Any]:
-    return {"name": p.name, "title": p.title, "organisation": p.organisation, "absent": p.absent}
-
-
-def _action(r: dict[str, Any]) -> Action:
-    return Action(
-        number=r["number"],
-        entry=_entry(r),
-        meeting=_meeting({c: r[f"m_{c}"] for c in _MEETING_COLUMNS}),
-        done_utc=_parse_dt(r["done_utc"]),
-        done_by=r["done_by"],
-        done_note=r["done_note"],
-    )
-
-
-def _meeting(r: dict[str, Any]) -> Meeting:
-    return Meeting(
-        id=r["id"],
-        title=r["title"],
-        date=dt.date.fromisoformat(r["date"]),
-        place=r["place"],
-        status=MeetingStatus(r["status"]),
-        channel_id=r["channel_id"],
-        starter_user_id=r["starter_user_id"],
-        created_utc=_required_dt(r["created_utc"]),
-        time_of_day=r["time_of_day"],
-        opening=r["opening"],
-        source_name=r["source_name"],
-        content_hash=r["content_hash"],
-        approved_utc=_parse_dt(r["approved_utc"]),
-        team_id=r.get("team_id"),
-        enterprise_id=r.get("enterprise_id"),
-    )
-
-
-def _participant(r: dict[str, Any]) -> Participant:
-    return Participant(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        name=r["name"],
-        title=r["title"],
-        organisation=r["organisation"],
-        absent=bool(r["absent"]),
-        slack_user_id=r["slack_user_id"],
-        role=r["role"],
-        initials=r["initials"],
-        position=r["position"],
-    )
-
-
-def _agenda_item(r: dict[str, Any]) -> AgendaItem:
-    return AgendaItem(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        number=r["number"],
-        title=r["title"],
-        bullets=tuple(json.loads(r["bullets"] or "[]")),
-        background=tuple(json.loads(r["background"] or "[]")),
-        closed=bool(r.get("closed")),
-    )
-
-
-def _entry(r: dict[str, Any]) -> Entry:
-    return Entry(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        seq=r["seq"],
-        item_number=r["item_number"],
-        kind=EntryKind(r["kind"]),
-        text=r["text"],
-        author_user_id=r["author_user_id"],
-        speaker_id=r["speaker_id"],
-        owner=r["owner"],
-        owner_user_id=r["owner_user_id"],
-        due=_parse_date(r["due"]),
-        attributed=bool(r["attributed"]),
-        created_utc=_parse_dt(r["created_utc"]),
-        edited_utc=_parse_dt(r["edited_utc"]),
-        deleted_utc=_parse_dt(r["deleted_utc"]),
-        public=bool(r.get("public")),
-        speaker_ids=_speaker_ids(r),
-        mentioned=tuple(sorted(json.loads(r["mentions"]).items())) if r.get("mentions") else (),
-    )
-
-
-def _entry_row(e: Entry) -> dict[str, Any]:
-    """An entry as a row of the entries table (the form `_entry` reads)."""
-    return {
-        "id": e.id,
-        "meeting_id": e.meeting_id,
-        "seq": e.seq,
-        "item_number": e.item_number,
-        "kind": str(e.kind),
-        "text": e.text,
-        "author_user_id": e.author_user_id,
-        "speaker_id": e.speaker_id,
-        "owner": e.owner,
-        "owner_user_id": e.owner_user_id,
-        "due": e.due.isoformat() if e.due else None,
-        "attributed": int(e.attributed),
-        "created_utc": _iso(e.created_utc),
-        "edited_utc": _iso(e.edited_utc),
-        "deleted_utc": _iso(e.deleted_utc),
-    }
-
-
-def _drafted_entries(snapshot: Any, by_id: dict[int, Entry]) -> tuple[Entry, ...] | None:
-    if not isinstance(snapshot, list) or not all(isinstance(e, dict) and "id" in e for e in snapshot):
-        return None
-    entries = []
-    for recorded in snapshot:
-        entry = by_id.get(int(recorded["id"]))
-        if entry is None:
-            return None
-        entries.append(
-            dataclasses.replace(
-                entry,
-                text=str(recorded.get("text", entry.text)),
-                item_number=int(recorded.get("item", entry.item_number)),
-                kind=EntryKind(recorded.get("kind", entry.kind)),
-                deleted_utc=None,
-            )
-        )
-    return tuple(entries)
-
-
-def _json(value: Mapping[str, str]) -> str:
-    return json.dumps(dict(sorted(value.items())), ensure_ascii=False)
-
-
-def _speaker_ids(r: dict[str, Any]) -> tuple[int, ...]:
-    if r.get("speakers"):
-        return tuple(int(i) for i in json.loads(r["speakers"]))
-    return (int(r["speaker_id"]),) if r["speaker_id"] is not None else ()
-
-
-def _draft(r: dict[str, Any]) -> Draft:
-    return Draft(
-        id=r["id"],
-        meeting_id=r["meeting_id"],
-        version=r["version"],
-        text=r["text"],
-        text_sha256=r["text_sha256"],
-        created_utc=_required_dt(r["created_utc"]),
-        channel_id=r["channel_id"],
-        message_ts=r["message_ts"],
-        thread_ts=r["thread_ts"],
-        approvers=tuple(json.loads(r["approvers"])) if r.get("approvers") else None,
-    )

@@ -17,8 +17,8 @@ from support.slack_fake import FakeSlack
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as slack:
+def fake(clock: Clock) -> Iterator[FakeSlack]:
+    with FakeSlack(clock) as slack:
         for user_id, name in USERS.items():
             slack.add_user(user_id, name)
         yield slack

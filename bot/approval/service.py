@@ -30,8 +30,8 @@ from bot.approval.rules import (
 )
 from bot.text.danish import and_list
 from bot.text.hygiene import clean_input
-from storage.records import Comment, Draft, Meeting, MeetingStatus
-from storage.store import ApprovedReferat, Store
+from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
+from storage.store import Store
 
 UserName = Callable[[str], str | None]
 

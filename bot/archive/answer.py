@@ -122,6 +122,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "link": "referat",
         "decision": "Beslutning",
         "action": "Opfølgning",
+        "dissent": "ønskede ført til protokol",
+        "conflict": "erklærede sig inhabil og deltog ikke i behandlingen af punktet",
+        "away": "deltog ikke under punktet",
         "due": "frist",
         "no_owner": "ingen ansvarlig",
         "people": "Personer",
@@ -149,6 +152,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "link": "minutes",
         "decision": "Decision",
         "action": "Follow-up",
+        "dissent": "asked to have entered in the minutes",
+        "conflict": "declared a conflict of interest and took no part in the item",
+        "away": "was not present for the item",
         "due": "due",
         "no_owner": "no owner",
         "people": "People",
@@ -387,6 +393,12 @@ def entry_line(hit: Hit, question: Question, limit: int, *, text: str | None = N
     if hit.kind == "decision":
         shown = passage(body, question.topic_terms, max(limit, _DECISION_LIMIT))
         return f"• {shown}" if question.intent == "decisions" else f"• *{labels['decision']}:* {shown}"
+    if hit.kind in ("dissent", "conflict", "away"):
+        # The record's fixed sentences: the person, what the note says, and a dissent's own words.
+        who = f"*{hit.speaker_name}* " if hit.speaker_name else ""
+        if hit.kind == "dissent":
+            return f"• {who}{labels['dissent']}: «{passage(body, question.topic_terms, limit)}»"
+        return f"• {who}{labels[hit.kind]}"
     shown = passage(body, question.topic_terms, limit)
     if hit.speaker_name and not hit.attributed:
         who = f"*{hit.speaker_name}*" + (f", {hit.speaker_title}" if hit.speaker_title else "")

@@ -41,7 +41,8 @@ from bot.archive.question import (
 )
 from bot.text.dates import TZ
 from storage import search
-from storage.store import Store, connect
+from storage.connection import connect
+from storage.store import Store
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

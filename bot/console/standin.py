@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.text.hygiene import escape_controls
 
 Json = dict[str, Any]
@@ -465,6 +466,8 @@ class ConsoleSlack:
         self._ts_counter = itertools.count(0)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # Reminders the bot schedules; the console sets the app's clock here.
+        self.scheduled = ScheduledMessages()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -671,7 +674,18 @@ class ConsoleSlack:
             "views.push": self._views_open,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "chat.scheduleMessage": self._locked(self.scheduled.schedule),
+            "chat.deleteScheduledMessage": self._locked(self.scheduled.delete),
+            "chat.scheduledMessages.list": self._locked(self.scheduled.list),
+            "conversations.open": open_conversation,
         }
+
+    def _locked(self, method: Callable[[Json], Json]) -> Callable[[Json], Json]:
+        def call(params: Json) -> Json:
+            with self._lock:
+                return method(params)
+
+        return call
 
     def _auth_test(self, params: Json) -> Json:
         return {

@@ -939,7 +939,7 @@ def run_console(
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
     from bot.app import LISTENER_THREADS, create_app
-    from bot.slack.context import utc_clock
+    from storage.records import utc_clock
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:
@@ -960,6 +960,7 @@ def run_console(
     secret = secrets.token_hex(32)
     try:
         with ConsoleSlack(printer) as slack:
+            slack.scheduled.clock = clock or utc_clock
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )

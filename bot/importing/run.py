@@ -3,23 +3,62 @@
 Each file is read and parsed completely before anything is stored, and stored in one
 transaction, so a refused or broken file leaves nothing behind while the others still import.
 The same document imported twice is recognised by its content hash and changes nothing.
+
+One file never stops the run: whatever goes wrong with it (unreadable, malformed, not a referat,
+not a regular file) refuses that file by name, and the next one is read. A database that another
+process is writing to is waited for, not given up on: the live bot's writes are short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import errno
+import functools
+import logging
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.importing.parse import ImportedMeeting, NotAReferat, parse_referat, read_document
+from bot.importing.imported import ImportedMeeting, NotAReferat
+from bot.importing.parse import parse_referat
+from bot.importing.read import read_document
 from bot.text.danish import counted
 from bot.text.dates import format_long_da
 from storage.records import EntryKind
 from storage.store import Store
 
+log = logging.getLogger(__name__)
+
 SUFFIXES = (".txt", ".docx")
 PROGRESS_EVERY = 50
+# How long one document waits for a database that other writers hold, retrying, before it is refused.
+LOCK_PATIENCE_S = 60.0
+
+_KINDS = {
+    stat.S_IFIFO: "en FIFO (et navngivet rør)",
+    stat.S_IFCHR: "en enhed",
+    stat.S_IFBLK: "en enhed",
+    stat.S_IFSOCK: "en socket",
+}
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why `path` cannot be imported as a file or searched as a folder, or None when it can."""
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links: a link to a referat imports it
+    except FileNotFoundError:
+        return "filen findes ikke"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "et symbolsk link, der peger i ring"
+        return f"filen kunne ikke læses ({error.strerror or error})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return f"{_KINDS.get(stat.S_IFMT(mode), 'ikke en almindelig fil')}, ikke en almindelig fil"
 
 
 def documents(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -27,13 +66,36 @@ def documents(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]
     found: list[Path] = []
     refused: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        elif path.is_file():
-            found.append(path)
+        if reason := _not_regular(path):
+            refused.append((path, reason))
+        elif path.is_dir():
+            # Links to folders are not followed: a link back up the tree would never end.
+            for folder, _, names in sorted(os.walk(path)):
+                for name in sorted(names):
+                    candidate = Path(folder) / name
+                    if candidate.suffix.lower() not in SUFFIXES:
+                        continue
+                    if reason := _not_regular(candidate):
+                        refused.append((candidate, reason))
+                    else:
+                        found.append(candidate)
         else:
-            refused.append((path, "filen findes ikke"))
+            found.append(path)
     return found, refused
+
+
+def patiently(write: Callable[[], bool], *, patience: float = LOCK_PATIENCE_S) -> bool:
+    """Run `write`; while another process holds the database, wait and try again (up to `patience` s)."""
+    deadline = time.monotonic() + patience
+    pause = 0.05
+    while True:
+        try:
+            return write()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)  # another writer holds the database; its transactions are short
+        pause = min(pause * 2, 1.0)
 
 
 def store_imported(store: Store, meeting: ImportedMeeting, source_name: str, now: dt.datetime) -> bool:
@@ -112,7 +174,21 @@ def _import_files(
             refused.append((path, str(error)))
             print(f"{path}: afvist – {error}", file=err)
             continue
-        if store_imported(store, meeting, path.name, now):
+        except Exception as error:
+            # A malformed file the readers did not foresee: refuse it by name, and go on.
+            log.debug("reading %s failed", path, exc_info=error)
+            refused.append((path, type(error).__name__))
+            print(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+            continue
+        try:
+            stored = patiently(functools.partial(store_imported, store, meeting, path.name, now))
+        except sqlite3.OperationalError as error:
+            refused.append((path, str(error)))
+            print(
+                f"{path}: afvist – databasen var optaget i over {LOCK_PATIENCE_S:.0f} s; prøv igen", file=err
+            )
+            continue
+        if stored:
             imported += 1
             print(f"{path}: importeret – {describe(meeting)}", file=out)
         else:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from bot.approval import service as approval
 from bot.meeting import followup
 from bot.meeting import parse as c
+from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
 from bot.text.danish import and_list
 from bot.text.dates import TZ, DateError, format_long_da
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
+from storage.errors import ReferatError, StoreError
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
-from storage.store import Store, StoreError
+from storage.store import Store
 
 NO_MEETING = (
     "Der er intet møde i gang i denne kanal. Start et med "
@@ -32,10 +34,15 @@ KIND_LABEL = {
     EntryKind.STATEMENT: "Indlæg",
     EntryKind.DECISION: "Beslutning",
     EntryKind.ACTION: "Opgave",
+    EntryKind.DISSENT: "Protokollat",
+    EntryKind.CONFLICT: "Inhabil",
+    EntryKind.AWAY: "Fravær",
 }
+# Notes about a person on an item, not words anyone said: changed by deleting and noting again.
+_PERSON_NOTES = (EntryKind.CONFLICT, EntryKind.AWAY)
 
 
-class Refusal(Exception):
+class Refusal(ReferatError):
     """The command cannot be carried out; the message tells the user why. Nothing was stored."""
 
 
@@ -83,7 +90,14 @@ Outcome = Reply | DraftRequested | QuestionAsked | ApproversRequested | ExportRe
 
 
 def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
-    """Carry out one command; raises Refusal (or StoreError) with the user's message when refused."""
+    """Carry out one command; raises Refusal with the user's message when refused."""
+    try:
+        return _handle(store, command, sender)
+    except StoreError as error:
+        raise Refusal(worded(error)) from error
+
+
+def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
     match command:
         case c.ShowHelp(topic=topic):
             return Reply(c.help_text(topic))
@@ -127,6 +141,8 @@ def handle_command(store: Store, command: c.Command, sender: Sender) -> Outcome:
             return Reply("Dagsordenen er gemt:\n" + "\n".join(lines))
         case c.LogEntry():
             return _log(store, meeting, command, sender)
+        case c.ItemNote():
+            return _note(store, meeting, command, sender)
         case c.Undo():
             last = store.last_entry_by(meeting.id, sender.user_id)
             if last is None:
@@ -323,20 +339,25 @@ def _mentioned(store: Store, meeting: Meeting, text: str, sender: Sender) -> dic
     return names
 
 
+def _item_heading(store: Store, meeting: Meeting, number: int) -> str:
+    """`Ad 3 – Titel` for an item on the agenda; Refusal when the agenda has no such item."""
+    agenda = store.agenda(meeting.id)
+    if not agenda:
+        raise Refusal(
+            "Mødet har ingen dagsorden endnu. Sæt den med `/referat dagsorden` efterfulgt af punkterne, "
+            "fx `1. Orientering fra politiet`."
+        )
+    item = next((a for a in agenda if a.number == number), None)
+    if item is None:
+        raise Refusal(c.unknown_item_message(number, [(a.number, a.title) for a in agenda]))
+    return f"Ad {item.number} – {item.title}"
+
+
 def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> Reply:
     if command.item_number == OPENING_ITEM:
         heading = "de indledende bemærkninger"
     else:
-        agenda = store.agenda(meeting.id)
-        if not agenda:
-            raise Refusal(
-                "Mødet har ingen dagsorden endnu. Sæt den med `/referat dagsorden` efterfulgt af punkterne, "
-                "fx `1. Orientering fra politiet`."
-            )
-        item = next((a for a in agenda if a.number == command.item_number), None)
-        if item is None:
-            raise Refusal(c.unknown_item_message(command.item_number, [(a.number, a.title) for a in agenda]))
-        heading = f"Ad {item.number} – {item.title}"
+        heading = _item_heading(store, meeting, command.item_number)
     read = _read_entry(store, meeting, command, sender)
     entry = store.add_entry(
         meeting.id,
@@ -352,6 +373,71 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         mentioned=_mentioned(store, meeting, command.text, sender),
     )
     return Reply(f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{_clip(entry.text)}»")
+
+
+def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -> Reply:
+    """`protokollat`: the sender's own dissent. `inhabil`, `fravær`: the minute-taker notes a person."""
+    present = [p for p in store.participants(meeting.id) if not p.absent]
+    if command.kind is EntryKind.DISSENT:
+        person = next((p for p in present if p.slack_user_id == sender.user_id), None)
+        if person is None:
+            raise Refusal(
+                "Kun mødets deltagere kan få noget ført til protokol, og kun for sig selv. Du står ikke på "
+                "deltagerlisten; referenten tilføjer dig med `/referat deltager @dig | titel`. Intet er gemt."
+            )
+    else:
+        word = "inhabilitet" if command.kind is EntryKind.CONFLICT else "fravær under et punkt"
+        _only_the_minute_taker(meeting, sender, f"notere {word}")
+        person = _participant_named(present, command)
+    if command.item_number == OPENING_ITEM:
+        raise Refusal("Skriv hvilket punkt på dagsordenen det gælder, fx 3. Intet er gemt.")
+    heading = _item_heading(store, meeting, command.item_number)
+    if command.kind in _PERSON_NOTES and any(
+        e.kind is command.kind and e.item_number == command.item_number and e.speaker_id == person.id
+        for e in store.entries(meeting.id)
+    ):
+        raise Refusal(
+            f"{display_name(person)} er allerede noteret som {KIND_LABEL[command.kind].lower()} under {heading}."
+        )
+    entry = store.add_entry(
+        meeting.id,
+        item_number=command.item_number,
+        kind=command.kind,
+        text=command.text,
+        author_user_id=sender.user_id,
+        now=sender.now,
+        speaker_ids=[person.id],
+        mentioned=_mentioned(store, meeting, command.text, sender),
+    )
+    said = f": «{_clip(entry.text)}»" if command.kind is EntryKind.DISSENT else ""
+    return Reply(
+        f"Nr. {entry.seq} gemt under {heading}: {KIND_LABEL[entry.kind]} – {display_name(person)}{said}"
+    )
+
+
+def _participant_named(present: list[Participant], command: c.ItemNote) -> Participant:
+    """The attending participant an `inhabil`/`fravær` names, by mention or by (part of) the name."""
+    if command.user_id:
+        linked = next((p for p in present if p.slack_user_id == command.user_id), None)
+        if linked is not None:
+            return linked
+    typed = " ".join((command.name or "").casefold().split())
+    if typed:
+        exact = [p for p in present if p.name.casefold() == typed]
+        partial = [p for p in present if typed in p.name.casefold()]
+        for found in (exact, partial):
+            if len(found) == 1:
+                return found[0]
+        if len(partial) > 1:
+            raise Refusal(
+                f"Flere deltagere hedder noget med «{command.name}»: "
+                f"{and_list([p.name for p in partial])}. Skriv hele navnet eller @bruger. Intet er gemt."
+            )
+    names = and_list([p.name for p in present]) or "ingen endnu"
+    raise Refusal(
+        f"«{command.text}» står ikke på deltagerlisten, så intet er gemt. Deltagere: {names}. "
+        "Tilføj personen med `/referat deltager` først."
+    )
 
 
 def _describe(entry: Entry, read: _ReadEntry) -> str:
@@ -370,6 +456,16 @@ def _describe(entry: Entry, read: _ReadEntry) -> str:
 def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -> Reply:
     """`ret <nr>`: the new text is read as a new entry would be: kind, speakers, owner, deadline."""
     entry = _entry_for_change(store, meeting, seq, sender, "rette")
+    if entry.kind in _PERSON_NOTES:
+        raise Refusal(
+            f"Nr. {seq} er en notering af {KIND_LABEL[entry.kind].lower()}. Slet den med `/referat slet {seq}` "
+            "og notér igen."
+        )
+    if entry.kind is EntryKind.DISSENT:
+        edited = store.edit_entry(meeting.id, seq, text.strip(), user_id=sender.user_id, now=sender.now)
+        return Reply(
+            f"Protokollat nr. {seq} er rettet. Før: «{_clip(entry.text)}» Nu: «{_clip(edited.text)}»"
+        )
     try:
         command = c.parse_entry(entry.item_number, text)
     except c.CommandError as error:
@@ -507,6 +603,11 @@ def _entry_for_change(store: Store, meeting: Meeting, seq: int, sender: Sender, 
     entry = store.entry_by_seq(meeting.id, seq)
     if entry is None:
         raise Refusal(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med `/referat status`.")
+    if entry.kind is EntryKind.DISSENT and sender.user_id != entry.author_user_id:
+        # A dissent is the member's own words in the record: not even the minute-taker changes it.
+        raise Refusal(
+            f"Nr. {seq} er <@{entry.author_user_id}>s protokollat; kun vedkommende selv kan {verb} det."
+        )
     if sender.user_id not in (entry.author_user_id, meeting.starter_user_id):
         raise Refusal(
             f"Du kan kun {verb} dine egne indlæg. Nr. {seq} er skrevet af <@{entry.author_user_id}>; "
@@ -578,6 +679,3 @@ def display_name(p: Participant) -> str:
 def _clip(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-__all__ = ["Refusal", "StoreError", "handle_command"]

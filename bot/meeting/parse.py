@@ -21,12 +21,13 @@ from typing import TypeAlias
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
 from bot.text.hygiene import clean_input
+from storage.errors import ReferatError
 from storage.records import EntryKind
 
 COMMAND = "/referat"
 
 
-class CommandError(ValueError):
+class CommandError(ReferatError, ValueError):
     """Text the parser cannot use; `message` is the Danish reply for the user."""
 
     def __init__(self, message: str) -> None:
@@ -132,6 +133,27 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} udkast",
         "Saml et udkast til referatet.",
         f"{COMMAND} udkast",
+    ),
+    Subcommand(
+        "protokollat",
+        ("dissent", "protokol"),
+        f"{COMMAND} protokollat <punkt> <tekst>",
+        "Få din egen afvigende mening ført til protokol under et punkt (kun for dig selv).",
+        f"{COMMAND} protokollat 3 Jeg kan ikke støtte forslaget, fordi det ikke er finansieret.",
+    ),
+    Subcommand(
+        "inhabil",
+        ("conflict",),
+        f"{COMMAND} inhabil <punkt> <navn eller @bruger>",
+        "Notér at en deltager var inhabil og ikke deltog i behandlingen af punktet (referenten).",
+        f"{COMMAND} inhabil 4 @lars",
+    ),
+    Subcommand(
+        "fravær",
+        ("away", "fravaer", "fravar"),
+        f"{COMMAND} fravær <punkt> <navn eller @bruger>",
+        "Notér at en deltager ikke deltog under punktet (referenten).",
+        f"{COMMAND} fravær 2 Helle Støve",
     ),
     Subcommand(
         "godkendere",
@@ -334,8 +356,20 @@ class NextMeeting:
     time_of_day: str | None = None
 
 
+@dataclass(frozen=True)
+class ItemNote:
+    """`protokollat`, `inhabil`, `fravær`: a dissent on an item, or who took no part in it."""
+
+    kind: EntryKind  # DISSENT, CONFLICT or AWAY
+    item_number: int
+    text: str  # the dissent as typed; for inhabil and fravær the person as typed
+    user_id: str | None = None  # inhabil/fravær: the person's mention
+    name: str | None = None  # inhabil/fravær: the person's name as typed (without the mention)
+
+
 Command: TypeAlias = (
     StartMeeting
+    | ItemNote
     | AddParticipant
     | AddAbsent
     | SetAgenda
@@ -667,6 +701,28 @@ def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
     return int(m["num"]), after.strip()
 
 
+def _parse_dissent(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    number, body = _parse_item_number(sub, rest)
+    if not body:
+        raise _fail(sub, f"Skriv hvad du ønsker ført til protokol under punkt {number}.")
+    return ItemNote(EntryKind.DISSENT, number, body)
+
+
+def _note_on_person(kind: EntryKind) -> Callable[[Subcommand, str, dt.datetime], Command]:
+    def parse(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+        number, who = _parse_item_number(sub, rest)
+        mentions = list(_MENTION_RE.finditer(who))
+        if len(mentions) > 1:
+            raise _fail(sub, "Skriv én person ad gangen.")
+        name = _collapse(_MENTION_RE.sub(" ", who)) or None
+        if not mentions and name is None:
+            raise _fail(sub, f"Skriv hvem det gælder under punkt {number}: navn eller @bruger.")
+        user_id = mentions[0]["uid"] if mentions else None
+        return ItemNote(kind, number, _collapse(who), user_id, name)
+
+    return parse
+
+
 def _parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     number, body = _parse_item_number(sub, rest)
     if not body:
@@ -891,6 +947,9 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "aflys": _no_arguments(CancelMeeting()),
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
+    "protokollat": _parse_dissent,
+    "inhabil": _note_on_person(EntryKind.CONFLICT),
+    "fravær": _note_on_person(EntryKind.AWAY),
     "godkendere": _parse_approvers,
     "eksport": _parse_export,
     "opgaver": _parse_actions,

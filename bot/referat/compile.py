@@ -378,16 +378,55 @@ def mentioned_names(entries: Iterable[Entry]) -> dict[str, str]:
     return {uid: name for e in entries for uid, name in e.mentioned}
 
 
+def _sentence_subject(person: Participant) -> str:
+    """A person opening a sentence: `Politidirektør Helle Kyndesen`, `Direktør for …, Helle Støve,`."""
+    title = sentence_title(person.title)
+    if title and is_long_title(title):
+        return f"{title}, {person.name},"
+    return in_sentence(person.name, person.title)
+
+
+def note_paragraph(
+    entry: Entry, participants: Sequence[Participant], people: Mapping[str, Person] | None = None
+) -> str:
+    """The fixed sentence of a dissent, an inhabilitet or an absence from one item.
+
+    `<Titel> <Navn> ønskede følgende ført til protokol: «<tekst>»`,
+    `<Titel> <Navn> erklærede sig inhabil og deltog ikke i behandlingen af punktet.`,
+    `<Titel> <Navn> deltog ikke under punktet.` The person is the entry's speaker; the dissent's
+    words are the member's own, unchanged.
+    """
+    person = next((p for p in participants if p.id == entry.speaker_id), None)
+    subject = _sentence_subject(person) if person else render_mentions(entry.text, people or {})
+    if entry.kind is EntryKind.DISSENT:
+        return f"{subject} ønskede følgende ført til protokol: «{render_mentions(entry.text, people or {})}»"
+    if entry.kind is EntryKind.CONFLICT:
+        return f"{subject} erklærede sig inhabil og deltog ikke i behandlingen af punktet."
+    return f"{subject} deltog ikke under punktet."
+
+
 def _item_paragraphs(
     entries: Iterable[Entry], participants: Sequence[Participant], people: Mapping[str, Person]
 ) -> tuple[str, ...]:
+    """Who took no part first, then what was said, decided, entered as dissent, and followed up."""
     items = list(entries)
+
+    def notes(kind: EntryKind) -> list[str]:
+        return [note_paragraph(e, participants, people) for e in items if e.kind == kind]
+
     statements = [
         statement_paragraph(e, participants, people) for e in items if e.kind == EntryKind.STATEMENT
     ]
     decisions = [decision_paragraph(e, people) for e in items if e.kind == EntryKind.DECISION]
     actions = [action_paragraph(e, participants, people) for e in items if e.kind == EntryKind.ACTION]
-    paragraphs = (*statements, *decisions, *actions)
+    paragraphs = (
+        *notes(EntryKind.CONFLICT),
+        *notes(EntryKind.AWAY),
+        *statements,
+        *decisions,
+        *notes(EntryKind.DISSENT),
+        *actions,
+    )
     return paragraphs or (NOTHING_TO_NOTE,)
 
 

@@ -35,12 +35,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.meeting.refusals import worded
 from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
 from bot.referat.pdf import PdfUnavailable, referat_pdf
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_long_da, format_short
+from storage.errors import ReferatError, StoreError
 from storage.records import Meeting, MeetingDocument, MeetingStatus
-from storage.store import Store, StoreError
+from storage.store import Store
 
 FORMATS = ("md", "txt", "docx", "pdf")
 MIME_TYPES = {
@@ -62,7 +64,7 @@ _OS_REASONS = {
 }
 
 
-class ExportError(Exception):
+class ExportError(ReferatError):
     """The export cannot be made; the message (Danish) says why. Nothing was written."""
 
 
@@ -262,7 +264,7 @@ def _prepare(store: Store, meeting_id: int | None, *, now: dt.datetime) -> Prepa
     try:
         return prepare_export(store, meeting_id, now=now)
     except StoreError as error:
-        raise ExportError(str(error)) from error
+        raise ExportError(worded(error)) from error
 
 
 def _check_format(fmt: str) -> None:

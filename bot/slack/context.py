@@ -15,14 +15,12 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.config import DEFAULT_REMINDER_DAYS
 from bot.text.hygiene import clean_input
+from storage.records import utc_clock
 from storage.store import Store
 
 _KEY = "referat_deps"
-
-
-def utc_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -31,6 +29,7 @@ class Deps:
 
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
+    reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
 
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:

@@ -29,8 +29,8 @@ from bot.referat import export as exporting
 from bot.referat.compile import referat_text
 from bot.slack import blocks
 from bot.text.dates import TZ, format_short
-from storage.records import Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
-from storage.store import ApprovedReferat, Store
+from storage.records import ApprovedReferat, Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from storage.errors import ReferatError
+
 TZ = ZoneInfo("Europe/Copenhagen")
 
 Prefer = Literal["nearest", "future", "past"]
@@ -97,7 +99,7 @@ _MAX_YEAR = 2199
 _ECHO_LIMIT = 60  # how much of the user's text a message repeats
 
 
-class DateError(ValueError):
+class DateError(ReferatError, ValueError):
     """A date the user wrote that cannot be used; `message` is ready to show to the user."""
 
     def __init__(self, message: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
+from bot.console.terminal import ListenerTracker
 from bot.serve import ServerThread
 from storage.store import Store, StoreOpener
 from support.slack_fake import FakeSlack
@@ -53,6 +54,7 @@ class Bot:
     clock: Clock
     server: ServerThread | None = None
     opener: StoreOpener | None = None
+    listeners: ListenerTracker | None = None
     sender: SlackSender = field(init=False)
 
     def start(self) -> Bot:
@@ -64,7 +66,8 @@ class Bot:
             db_path=self.db_path,
         )
         self.opener = StoreOpener(self.db_path)
-        listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS)
+        listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+        self.listeners = listeners
         app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)
         self.server = ServerThread(app, SECRET, listeners=listeners).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
@@ -87,6 +90,11 @@ class Bot:
         response = self.sender.command(text, user=user, channel=channel)
         assert response.status == 200, (response.status, response.body)
         return answer_text(response)
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until no listener runs: work after an acknowledgement (such as reminders) is done."""
+        assert self.listeners is not None
+        assert self.listeners.wait_idle(timeout), "listeners still running"
 
     def store(self) -> Store:
         """A separate connection for assertions, as another process would see the file."""

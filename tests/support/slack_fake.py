@@ -13,6 +13,7 @@ asynchronous work with `wait_for(...)` instead of sleeping.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import socket
@@ -23,6 +24,8 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+from bot.console.scheduled import ScheduledMessages, open_conversation
 
 T = TypeVar("T")
 
@@ -413,8 +416,10 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeSlack:
     """A threaded local Slack Web API. Use as `with FakeSlack() as fake:` or `start()`/`stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._cond = threading.Condition(threading.RLock())
+        # Scheduled messages run on the app's clock (the tests' Clock), never the wall clock.
+        self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -440,6 +445,10 @@ class FakeSlack:
             "apps.connections.open": self._apps_connections_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "chat.scheduleMessage": self.scheduled.schedule,
+            "chat.deleteScheduledMessage": self.scheduled.delete,
+            "chat.scheduledMessages.list": self.scheduled.list,
+            "conversations.open": open_conversation,
         }
 
     def _clear(self) -> None:

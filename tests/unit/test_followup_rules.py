@@ -10,9 +10,10 @@ import pytest
 from bot.meeting import followup
 from bot.meeting.parse import CommandError, ListActions, MarkDone, NextMeeting, parse_command
 from bot.text.dates import TZ
+from storage.connection import connect
 from storage.migrations import migrations
 from storage.records import Action, Entry, EntryKind, Meeting, MeetingStatus
-from storage.store import Store, connect
+from storage.store import Store
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
 TODAY = dt.date(2026, 11, 27)

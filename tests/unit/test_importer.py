@@ -1,4 +1,4 @@
-"""Tests for bot.importing.parse: the reference referat, fixture referater in other styles, and refusals."""
+"""Tests for bot.importing (read, clean, parse): the reference referat, fixture referater in other styles, and refusals."""
 
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.importing.parse import (
-    ImportedEntry,
-    ImportedMeeting,
-    NotAReferat,
-    normalise,
-    parse_referat,
-    read_document,
-)
+from bot.importing.clean import normalise
+from bot.importing.imported import ImportedEntry, ImportedMeeting, NotAReferat
+from bot.importing.parse import parse_referat
+from bot.importing.read import read_document
 from storage.records import EntryKind
 from support.paths import IMPORT_FIXTURES as FIXTURES
 from support.paths import REFERENCE

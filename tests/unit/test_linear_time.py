@@ -6,8 +6,8 @@ re-run over a line that keeps growing, makes that quadratic: minutes for 100 kB.
 are generous (the linear code needs a tenth of them, the quadratic code took ten times them or more).
 
 The rewrites that made them linear must decide exactly as before: `split_page` against the regex it
-replaced, and the importer's `_Line` against the whole-line checks (`_name_like`, `_continues`,
-`_hyphen_join`), which stay in bot.importing.parse as the plain reference.
+replaced, and the importer's `_Line` against the whole-line checks (`name_like`, `_continues`,
+`_hyphen_join`), which stay in bot.importing.clean and .vocabulary as the plain reference.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.archive.question import parse_question, split_page
+from bot.importing import clean, vocabulary
 from bot.importing import parse as importer
 from bot.meeting.parse import CommandError, parse_command
 
@@ -144,14 +145,14 @@ namey_lines = st.lists(st.sampled_from(NAMEY), min_size=1, max_size=3).map(" ".j
 
 def _grow(start: str, steps: list[tuple[bool, str]]) -> None:
     """Grow a `_Line` piece by piece; after each piece it answers as the whole-line checks do."""
-    line, text = importer._Line(start), start
+    line, text = clean._Line(start), start
     for hyphen_first, piece in steps:
         assert line.text() == text
-        assert line.name_like() == importer._name_like(text), text
+        assert line.name_like() == vocabulary.name_like(text), text
         if text[-1].islower() or text[-1] in ",-":
-            assert line.continues() == importer._continues(text), text
+            assert line.continues() == clean._continues(text), text
         if hyphen_first:
-            joined = importer._hyphen_join(text, piece)
+            joined = clean._hyphen_join(text, piece)
             assert line.hyphen_join(piece) == (joined[1] if joined else None)
             if joined is not None:
                 text = joined[0]
@@ -162,7 +163,7 @@ def _grow(start: str, steps: list[tuple[bool, str]]) -> None:
         line.append(piece)
         text += " " + piece
     assert line.text() == text
-    assert line.name_like() == importer._name_like(text), text
+    assert line.name_like() == vocabulary.name_like(text), text
 
 
 @settings(max_examples=400, deadline=None)
@@ -210,8 +211,8 @@ def _rejoin_whole_lines(blocks: list[list[str]]) -> list[list[str]]:
     """`_rejoin_blocks` as it was: every check on the whole line (quadratic, but plainly right)."""
     out: list[list[str]] = []
     for block in blocks:
-        if out and block[0][0].islower() and importer._continues(out[-1][-1]):
-            joined = importer._hyphen_join(out[-1][-1], block[0])
+        if out and block[0][0].islower() and clean._continues(out[-1][-1]):
+            joined = clean._hyphen_join(out[-1][-1], block[0])
             if joined is None:
                 out[-1][-1] += " " + block[0]
             else:
@@ -228,7 +229,7 @@ def _join_hyphenated_whole_lines(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        while i + 1 < len(lines) and lines[i + 1] and (joined := importer._hyphen_join(line, lines[i + 1])):
+        while i + 1 < len(lines) and lines[i + 1] and (joined := clean._hyphen_join(line, lines[i + 1])):
             line, rest = joined
             if rest:
                 lines[i + 1] = rest
@@ -245,17 +246,17 @@ blocks = st.lists(st.lists(lines, min_size=1, max_size=3), max_size=60)
 @settings(max_examples=400, deadline=None)
 @given(blocks=st.one_of(blocks, st.tuples(lines, st.integers(10, 120)).map(lambda t: [[t[0]]] * t[1])))
 def test_paragraphs_are_rejoined_as_the_whole_line_checks_would(blocks: list[list[str]]) -> None:
-    assert importer._rejoin_blocks(blocks) == _rejoin_whole_lines(blocks)
+    assert clean._rejoin_blocks(blocks) == _rejoin_whole_lines(blocks)
 
 
 @settings(max_examples=400, deadline=None)
 @given(raw=st.lists(st.one_of(lines, st.just("")), max_size=80))
 def test_hyphenated_lines_are_joined_as_the_whole_line_checks_would(raw: list[str]) -> None:
-    assert importer._join_hyphenated(list(raw)) == _join_hyphenated_whole_lines(list(raw))
+    assert clean._join_hyphenated(list(raw)) == _join_hyphenated_whole_lines(list(raw))
 
 
 @settings(max_examples=500, deadline=None)
-@given(token=st.text(alphabet="AaBÆæøé.-'’ëï", min_size=importer._INITIALS_MAX + 1).map(lambda t: t + "-"))
+@given(token=st.text(alphabet="AaBÆæøé.-'’ëï", min_size=clean._INITIALS_MAX + 1).map(lambda t: t + "-"))
 def test_only_short_name_tokens_end_in_a_hyphen(token: str) -> None:
     """`_Line.name_like` skips reading a long last token that ends in `-`: no name token does."""
-    assert not importer._is_name_token(token)
+    assert not vocabulary.is_name_token(token)

@@ -9,9 +9,10 @@ from pathlib import Path
 from bot.referat.compile import referat_text
 from bot.referat.export import export_bytes
 from bot.slack.drafts import entries_snapshot
+from storage.connection import connect
 from storage.migrations import migrations
 from storage.records import EntryKind
-from storage.store import Store, connect
+from storage.store import Store
 
 DRAFTED = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
 APPROVED = dt.datetime(2024, 3, 21, 8, 0, tzinfo=dt.UTC)

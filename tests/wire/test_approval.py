@@ -163,7 +163,9 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
     locked = wait_locked(bot, fake, top)
 
     assert "Referat – godkendt v1" in header_text(locked)
-    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.05)" in all_text(locked)
+    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.05)" in all_text(
+        locked
+    )
     assert "UDKAST" not in all_text(locked)
     assert not [b for b in locked.blocks or [] if b.get("type") == "actions"]
 
@@ -546,7 +548,9 @@ def test_a_restart_between_approvals_loses_nothing(bot: Bot, fake: FakeSlack) ->
     # The button on the message posted before the restart still works.
     click(bot, ids.APPROVE, top, "ULARS")
     locked = wait_locked(bot, fake, top)
-    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.00)" in all_text(locked)
+    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.00)" in all_text(
+        locked
+    )
 
 
 def test_a_retried_event_and_a_double_delivery_act_once(bot: Bot, fake: FakeSlack) -> None:

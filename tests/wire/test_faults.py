@@ -29,7 +29,7 @@ from test_capture import log_meeting, start_meeting
 
 import storage.store
 from bot.slack.errors import APOLOGY, BUSY, DISK
-from storage.store import BUSY_TIMEOUT_MS
+from storage.connection import BUSY_TIMEOUT_MS
 from support.app import SECRET, Bot, Clock, answer_text
 from support.paths import REPO
 from support.slack_fake import BOT_USER_ID, FakeMessage, FakeSlack

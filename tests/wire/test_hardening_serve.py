@@ -166,6 +166,12 @@ def test_the_served_log_has_no_bodies_no_tokens_and_no_forged_lines(
     assert "hooks.example" not in log
     assert "xoxb-test" not in log
     assert not [line for line in log.splitlines() if "bot.approval" in line]
-    # Only the bot's own calls reached Slack: start-up checks, and nothing for the refused requests.
-    assert {c.method for c in serve_env.calls} <= {"auth.test", "users.info", "chat.postEphemeral"}
+    # Only the bot's own calls reached Slack: start-up checks (and reconciling reminders), and
+    # nothing for the refused requests.
+    assert {c.method for c in serve_env.calls} <= {
+        "auth.test",
+        "users.info",
+        "chat.postEphemeral",
+        "chat.scheduledMessages.list",
+    }
     assert not [c for c in serve_env.calls if c.method == "chat.postEphemeral"]

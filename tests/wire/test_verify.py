@@ -28,8 +28,9 @@ from storage.chain import (
     next_link,
     text_hash,
 )
+from storage.connection import connect
 from storage.migrations import migrations
-from storage.store import Store, connect
+from storage.store import Store
 from support.app import Bot
 from support.slack_fake import FakeSlack
 
@@ -42,7 +43,11 @@ def approve_meeting(bot: Bot, fake: FakeSlack, channel: str, title: str) -> None
     bot.cmd("deltager <@UHELLE> | Politidirektør | politiet", channel=channel)
     bot.cmd("dagsorden\n1. Orientering", channel=channel)
     bot.cmd("ad 1 orienterede om flerårsaftalen.", user="UHELLE", channel=channel)
+    answered = len(fake.responses)
     bot.cmd("udkast", channel=channel)
+    # The bot reports the draft once it has stored where it was posted; a click before that would
+    # approve a draft whose thread the bot does not know yet.
+    fake.wait_for(lambda: [r for r in fake.responses[answered:] if "Udkast v1 " in r.text], timeout=WAIT)
     # Generous waits: the machine running the suite may be busy; a condition met returns at once.
     top = fake.wait_for(
         lambda: [m for m in fake.messages(channel) if not m.is_reply and m.blocks], timeout=WAIT

@@ -26,12 +26,12 @@ from bot.meeting.handle import (
 from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
+from bot.slack import reminders
 from bot.slack.blocks import slack_safe, unescape_slack_input
 from bot.slack.context import deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
-from storage.store import StoreError
 
 
 def register(app: App) -> None:
@@ -52,12 +52,16 @@ def referat(
     try:
         command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
         outcome = handle_command(store, command, sender)
-    except (CommandError, Refusal, StoreError) as refusal:
+    except (CommandError, Refusal) as refusal:
         ack(response_type="ephemeral", text=slack_safe(str(refusal)))
         return
     match outcome:
         case Reply(text=text):
             ack(response_type="ephemeral", text=slack_safe(text))
+            with after_ack(respond):
+                reminders.after_command(
+                    client, store, command, sender.channel_id, now=sender.now, days_before=deps.reminder_days
+                )
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
                 ack(response_type="ephemeral", text=rules.already_approved(meeting))

@@ -1,0 +1,158 @@
+"""Read a document's text: .txt in UTF-8 (else cp1252), .docx paragraphs and tables in order.
+
+Word keeps list numbering outside the paragraph text; it is put back here, so the parser sees the
+numbers a reader sees. Text that is not text (a binary file renamed) is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.importing.imported import NotAReferat
+from bot.importing.vocabulary import BULLET, heading
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
+
+
+_CELL_NUMBER = re.compile(r"\d{1,2}\.?")
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
+def looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:20000]
+    return len(_BINARY.findall(sample)) > max(2, len(sample) // 100)
+
+
+def read_document(path: Path) -> str:
+    """The text of a .txt (UTF-8, else cp1252) or .docx file; NotAReferat when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise NotAReferat(f"filen kunne ikke læses ({exc.strerror or exc})") from exc
+        if b"\x00" in raw:
+            raise NotAReferat("filen indeholder ikke læsbar tekst")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise NotAReferat("filen er hverken UTF-8 eller Windows-1252 tekst") from exc
+    if suffix == ".docx":
+        return _read_docx(path)
+    shown = suffix or "uden endelse"
+    raise NotAReferat(f"filtypen {shown} kan ikke læses; brug .txt eller .docx")
+
+
+def _read_docx(path: Path) -> str:
+    # Imported here: python-docx (and lxml) cost a noticeable start-up time that plain text never needs.
+    from zipfile import BadZipFile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise NotAReferat("filen er ikke et gyldigt Word-dokument (.docx)") from exc
+    return "\n\n".join(_docx_blocks(document))
+
+
+def _docx_blocks(document: DocxDocument) -> list[str]:
+    """Paragraphs and table rows in document order; list numbering that Word keeps outside the text."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    numbering = _DocxNumbering(document)
+    blocks: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = str(child.tag).rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            text = paragraph.text.strip()
+            if text:
+                blocks.append(numbering.prefix(paragraph, text) + text)
+            else:
+                blocks.append("")
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is returned once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    if cell_text := cell.text.strip():
+                        cells.append(cell_text)
+                blocks.extend(_join_cells(cells))
+    return blocks
+
+
+def _join_cells(cells: list[str]) -> list[str]:
+    """A table row as text: `Dato: 19. marts 2024`, `1. Orientering`, `Navn, Titel`."""
+    if not cells:
+        return []
+    if len(cells) == 1 or any("\n" in c for c in cells):
+        return cells
+    first, rest = cells[0], cells[1:]
+    if first.endswith(":"):
+        return [f"{first} {' '.join(rest)}"]
+    if _CELL_NUMBER.fullmatch(first):
+        return [f"{first.rstrip('.')}. {' '.join(rest)}"]
+    return [", ".join(cells)]
+
+
+class _DocxNumbering:
+    """Turns Word's list numbering (kept in numbering.xml, not in the text) into `1. ` / `- ` prefixes."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.counters: dict[str, int] = {}
+        self.formats: dict[tuple[str, int], str] = {}
+        try:
+            self.root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            self.root = None
+
+    def _format(self, num_id: str, level: int) -> str:
+        key = (num_id, level)
+        if key not in self.formats:
+            fmt = "decimal"
+            if self.root is not None:
+                abstract = self.root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+                if abstract:
+                    found = self.root.xpath(
+                        f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+                    )
+                    fmt = str(found[0]) if found else fmt
+            self.formats[key] = fmt
+        return self.formats[key]
+
+    def prefix(self, paragraph: Paragraph, text: str) -> str:
+        if BULLET.match(text) or heading(text) is not None:
+            return ""  # the number or bullet is already part of the text
+        num_ids = paragraph._p.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+        levels = paragraph._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
+        style = (paragraph.style.name if paragraph.style is not None else None) or ""
+        if num_ids and str(num_ids[0]) != "0":  # numId 0 means "numbering switched off"
+            num_id = str(num_ids[0])
+            level = int(levels[0]) if levels else 0
+            fmt = self._format(num_id, level)
+        elif style.startswith("List Number"):
+            num_id, level, fmt = f"style:{style}", 0, "decimal"
+        elif style.startswith("List Bullet"):
+            num_id, level, fmt = f"style:{style}", 0, "bullet"
+        else:
+            return ""
+        if fmt in ("bullet", "none") or level > 0:
+            return "- "
+        self.counters[num_id] = self.counters.get(num_id, 0) + 1
+        return f"{self.counters[num_id]}. "

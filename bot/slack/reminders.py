@@ -1,0 +1,195 @@
+"""Keep the reminders scheduled in Slack equal to what the actions in the store call for.
+
+Slack holds the scheduled direct messages (chat.scheduleMessage); the store keeps their ids. After
+every change to an action, `sync` compares what is wanted (bot/meeting/reminders.py) with what is
+scheduled, withdraws what no longer fits (done, deleted, edited, another deadline or owner) and
+schedules what is missing. `reconcile` at start-up also compares the store with Slack's own list,
+so a crash between scheduling and storing leaves neither a stray message nor a missing reminder.
+`Sweeper` runs `sweep` daily, which schedules deadlines that have come within Slack's horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.meeting import parse as c
+from bot.meeting import reminders as rules
+from storage.records import EntryKind, Reminder
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+DAY = dt.timedelta(days=1)
+# Slack's answers when a scheduled message is already posted or was withdrawn elsewhere.
+_GONE = ("invalid_scheduled_message_id", "channel_not_found")
+_SYNC_LOCK = threading.Lock()
+
+
+def sync(
+    client: WebClient, store: Store, numbers: Iterable[int], *, now: dt.datetime, days_before: int
+) -> None:
+    """Withdraw and schedule so that the actions `numbers` have exactly the reminders they want.
+
+    One sync at a time in this process: two commands on one action in quick succession must not
+    both compare against the same rows and leave a reminder behind.
+    """
+    with _SYNC_LOCK:
+        for number in numbers:
+            _sync_one(client, store, number, now=now, days_before=days_before)
+
+
+def _sync_one(client: WebClient, store: Store, number: int, *, now: dt.datetime, days_before: int) -> None:
+    action = store.action(number)
+    wanted = {w.kind: w for w in rules.wanted(action, now, days_before)}
+    for reminder in store.reminders(action_number=number):
+        want = wanted.get(reminder.kind)
+        if (
+            want is not None
+            and action is not None
+            and want.post_at == reminder.post_at
+            and reminder.user_id == action.entry.owner_user_id
+            and reminder.text == rules.reminder_text(action, want.kind)
+        ):
+            del wanted[reminder.kind]
+            continue
+        withdraw(client, store, reminder)
+    if action is None or not wanted:
+        return
+    owner = action.entry.owner_user_id
+    assert owner is not None
+    channel = client.conversations_open(users=owner)["channel"]["id"]
+    for want in wanted.values():
+        text = rules.reminder_text(action, want.kind)
+        try:
+            response = client.chat_scheduleMessage(
+                channel=channel, post_at=int(want.post_at.timestamp()), text=text
+            )
+        except SlackApiError as error:
+            log.warning("could not schedule reminder %s of action %s: %s", want.kind, number, error)
+            continue
+        store.add_reminder(
+            number,
+            kind=want.kind,
+            post_at=want.post_at,
+            user_id=owner,
+            channel_id=str(response["channel"]),
+            text=text,
+            scheduled_message_id=str(response["scheduled_message_id"]),
+            now=now,
+        )
+
+
+def withdraw(client: WebClient, store: Store, reminder: Reminder) -> None:
+    """Delete the scheduled message in Slack, then forget it; kept for the next sweep if Slack fails."""
+    try:
+        client.chat_deleteScheduledMessage(
+            channel=reminder.channel_id, scheduled_message_id=reminder.scheduled_message_id
+        )
+    except SlackApiError as error:
+        if error.response.get("error") not in _GONE:
+            log.warning("could not withdraw reminder %s: %s", reminder.scheduled_message_id, error)
+            return
+    store.remove_reminder(reminder.id)
+
+
+def after_command(
+    client: WebClient,
+    store: Store,
+    command: c.Command,
+    channel_id: str,
+    *,
+    now: dt.datetime,
+    days_before: int,
+) -> None:
+    """Bring reminders up to date after a command that may have changed an action."""
+    match command:
+        case c.MarkDone(number=number):
+            numbers = [number]
+        case c.LogEntry(kind=EntryKind.ACTION) | c.EditEntry() | c.DeleteEntry() | c.Undo():
+            meeting = store.current_meeting(channel_id)
+            numbers = store.meeting_action_numbers(meeting.id) if meeting is not None else []
+        case _:
+            return
+    sync(client, store, numbers, now=now, days_before=days_before)
+
+
+def sweep(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:
+    """Every action that has or may need reminders; schedules deadlines that came within range."""
+    sync(client, store, store.reminded_actions(), now=now, days_before=days_before)
+
+
+def reconcile(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:
+    """At start-up: make the store and Slack's list of scheduled messages agree, then sweep."""
+    listed: dict[str, str] = {}
+    cursor: str | None = None
+    while True:
+        page = client.chat_scheduledMessages_list(cursor=cursor, limit=100)
+        for message in page.get("scheduled_messages") or []:
+            listed[str(message["id"])] = str(message["channel_id"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            break
+    known = store.reminders()
+    ids = {r.scheduled_message_id for r in known}
+    for message_id, channel in listed.items():
+        if message_id not in ids:
+            # Scheduled just before a crash, never stored: nothing would ever withdraw it.
+            try:
+                client.chat_deleteScheduledMessage(channel=channel, scheduled_message_id=message_id)
+            except SlackApiError as error:
+                log.warning("could not delete stray scheduled message %s: %s", message_id, error)
+    for reminder in known:
+        if reminder.scheduled_message_id not in listed:
+            # Posted already, or withdrawn outside the bot: the sweep schedules it again if still due.
+            store.remove_reminder(reminder.id)
+    sweep(client, store, now=now, days_before=days_before)
+
+
+class Sweeper:
+    """Runs `sweep` once a day on a background thread until stopped."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        open_store: Callable[[], Store],
+        clock: Callable[[], dt.datetime],
+        days_before: int,
+        *,
+        interval: dt.timedelta = DAY,
+    ) -> None:
+        self._client, self._open_store, self._clock = client, open_store, clock
+        self._days, self._interval = days_before, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="referat-reminders", daemon=True)
+
+    def start(self) -> Sweeper:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval.total_seconds()):
+            try:
+                sweep(self._client, self._open_store(), now=self._clock(), days_before=self._days)
+            except Exception:
+                log.exception("the daily reminder sweep failed; trying again tomorrow")
+
+
+def start(
+    client: WebClient, open_store: Callable[[], Store], clock: Callable[[], dt.datetime], days_before: int
+) -> Sweeper:
+    """At start-up: reconcile with Slack (a failure is logged, not fatal), then sweep daily."""
+    try:
+        reconcile(client, open_store(), now=clock(), days_before=days_before)
+    except Exception:
+        log.exception("could not reconcile reminders with Slack at start-up; the daily sweep will retry")
+    return Sweeper(client, open_store, clock, days_before).start()
