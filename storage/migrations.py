@@ -449,6 +449,18 @@ def m020_access(db: Database) -> None:
     db.table("drafts").add_column("approvers", str)
 
 
+@migrations()
+def m030_final_posted(db: Database) -> None:
+    """When the final referat was posted in Slack; NULL while that is still to do.
+
+    The approval that completes the set locks the meeting before any Slack call; posting the final
+    text can then fail, and a later click or reply finishes it. Referater approved before this
+    column existed were posted at approval.
+    """
+    db.table("approved_referats").add_column("posted_utc", str)
+    db.execute("update approved_referats set posted_utc = approved_utc")
+
+
 # A meeting's search document: its head (title and place) and its people (every
 # participant's name, title and initials), as SQL over {m}.
 _MEETING_HEAD = (

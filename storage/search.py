@@ -263,6 +263,7 @@ def search_entries(
     relevance: bool = True,
     scope: Scope = EVERYTHING,
     due_from: dt.date | None = None,
+    meetings: Sequence[int] | None = None,
 ) -> SearchResult:
     """Live entries where every topic term occurs (in the entry or its agenda item), ranked.
 
@@ -274,12 +275,23 @@ def search_entries(
     skipped when `relevance` is False), then meeting date, newest first. Only entries inside
     `scope` are hits or counted. `due_from` keeps only action items still open on that day: one
     followed up in Slack (numbered in `actions`) while nobody has marked it done; one without
-    follow-up (imported) while it has no deadline or one on or after that day.
+    follow-up (imported) while it has no deadline or one on or after that day. `meetings` narrows
+    the search to the meetings a question names (None: no narrowing; the scope applies either way).
     """
     matches = _matches(terms)
-    if any(not m for m in matches):
+    if any(not m for m in matches) or (meetings is not None and not meetings):
         return SearchResult((), 0)
     period = _period(start, end)
+    if meetings is not None:
+        # Like a period: a set of meeting ids the entries' own index can be driven from.
+        period = _Sql().add("(select value from json_each(?))", json.dumps(sorted(meetings)))
+        if start is not None or end is not None:
+            dated = _period(start, end)
+            if dated is not None:
+                period = _Sql().add(
+                    "(select value from json_each(?) where value in", json.dumps(sorted(meetings))
+                )
+                period.extend(dated).add(")")
     extra = _Sql()
     if due_from is not None:
         extra.add(
@@ -497,16 +509,25 @@ def _browse(
         where.add("and e.meeting_id in").extend(period)
     if speakers:
         # Driven from the people: their entries by speaker id, or in their meetings naming them.
+        # A period bounds the people's meetings too, so only those are read.
         who = _who(speakers, "p")
+        if period is not None:
+            who = _who(speakers, "p").add("and p.meeting_id in").extend(period)
         where.add("and e.id in (select x.id from participants p join entries x on x.speaker_id = p.id where")
         where.extend(who).add("union all select x.id from participants p join entries x")
         where.add("on x.meeting_id = p.meeting_id where").extend(who)
         where.add("and ((x.attributed = 1 and instr(x.text, p.name) > 0) or x.owner = p.name))")
-    page = _Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
+    # One pass counts and pages (the people's entries are gathered once); a page beyond the last
+    # hit has no rows to carry the count, so only then is it counted apart.
+    page = _Sql().add(
+        "select e.id, 0, 0.0, count(*) over () from meetings m join entries e on e.meeting_id = m.id where"
+    )
     page.extend(where).add(
         "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
     )
     rows = list(db.execute(page.text, page.params).fetchall())
+    if rows or offset == 0:
+        return rows, int(rows[0][3]) if rows else 0
     count = _Sql().add("select count(*) from entries e where").extend(where)
     total = int(db.execute(count.text, count.params).fetchone()[0])
     return rows, total
@@ -633,9 +654,9 @@ def find_meetings(
     end: dt.date | None = None,
     item_number: int | None = None,
     scope: Scope = EVERYTHING,
-    limit: int = 3,
+    limit: int | None = 3,
 ) -> tuple[list[int], int]:
-    """Meetings matching a question, newest first, and how many there are in all.
+    """Meetings matching a question, newest first (at most `limit`), and how many there are in all.
 
     Every term of `named` must occur in the meeting's title or place; every term of `about` in
     the meeting's title, place or people, or in one of its agenda items (title, background, live
@@ -690,7 +711,9 @@ def find_meetings(
     if scope.meetings is not None:
         where.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
     page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
-    page.add("order by m.date desc, m.id desc limit ?", limit)
+    page.add("order by m.date desc, m.id desc")
+    if limit is not None:
+        page.add("limit ?", limit)
     rows = db.execute(page.text, page.params).fetchall()
     return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
 
@@ -752,5 +775,26 @@ def item_hits(
     if kinds:
         sql.add(f"and kind in ({', '.join('?' for _ in kinds)})", *kinds)
     sql.add("order by seq")
+    ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]
+    return _details(db, {i: (0, 0.0) for i in ids}) if ids else ()
+
+
+def entries_saying(
+    db: Database, phrases: Sequence[str], meeting_ids: Sequence[int], *, scope: Scope = EVERYTHING
+) -> tuple[Hit, ...]:
+    """Live entries of the given meetings whose text holds one of the phrases (as written, or with
+    a capital first letter), newest meeting first: a plain scan of a few meetings' entries, cheaper
+    than the index when the phrase is common (`næste møde`)."""
+    if not meeting_ids or not phrases:
+        return ()
+    forms = sorted({f for p in phrases for f in (p, p[:1].upper() + p[1:])})
+    sql = _Sql().add(
+        "select e.id from entries e join meetings m on m.id = e.meeting_id "
+        "where e.meeting_id in (select value from json_each(?)) and e.deleted_utc is null and",
+        json.dumps(sorted(meeting_ids)),
+    )
+    sql.extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+    sql.add("and (" + " or ".join("instr(e.text, ?) > 0" for _ in forms) + ")", *forms)
+    sql.add("order by m.date desc, m.id desc, e.item_number, e.seq")
     ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]
     return _details(db, {i: (0, 0.0) for i in ids}) if ids else ()

@@ -64,6 +64,7 @@ from storage.rows import (
     iso,
     mapping_json,
     meeting_from,
+    parse_dt,
     participant_fields,
     participant_from,
     required_dt,
@@ -140,6 +141,12 @@ class Store:
             self.db.execute("COMMIT")
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several verbs as one write: all of them are stored, or none (e.g. an approval and the lock)."""
+        with self._write():
+            yield
 
     @contextmanager
     def batch_durability(self) -> Iterator[None]:
@@ -1236,7 +1243,16 @@ class Store:
             approved_utc=required_dt(r["approved_utc"]),
             approval_line=r["approval_line"],
             entries=tuple(entry_from(e) for e in json.loads(r["entries"])),
+            posted_utc=parse_dt(r["posted_utc"]),
         )
+
+    def mark_final_posted(self, meeting_id: int, now: dt.datetime) -> None:
+        """The final referat is in Slack: a later click or reply has nothing left to finish."""
+        with self._write():
+            self.db.execute(
+                "update approved_referats set posted_utc = ? where meeting_id = ? and posted_utc is null",
+                [iso(now), meeting_id],
+            )
 
     def approvers(self, meeting_id: int) -> list[str]:
         rows = self.db.query(

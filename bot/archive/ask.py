@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -61,7 +61,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "search": (),
 }
 # Phrases a referat states its next meeting with (matched as the index stores words).
-_NEXT_MEETING = ("næste møde", "næste mødet", "next meeting")
+_NEXT_MEETING = ("næste møde", "next meeting")
+_NEXT_MEETING_LOOKBACK = 20  # newest meetings read for a "next meeting" sentence
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class _Asking:
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
             return self._frame()
         if q.intent == "when":
-            found = self._entries((), self.terms, self._meetings_in_scope(), limit=3)
+            found = self._entries((), self.terms, self._latest(), limit=3)
             answer = format_when(q, found.hits, links=self._links(h.meeting_id for h in found.hits))
             if answer is not None:
                 return answer
@@ -221,7 +222,7 @@ class _Asking:
         return None
 
     def _meetings(
-        self, *, item_number: int | None = None, about: bool = True, limit: int = MAX_MEETINGS
+        self, *, item_number: int | None = None, about: bool = True, limit: int | None = MAX_MEETINGS
     ) -> tuple[list[int], int]:
         q = self.question
         return search.find_meetings(
@@ -235,17 +236,12 @@ class _Asking:
             limit=1 if q.latest else limit,
         )
 
-    def _narrowed(self, ids: Collection[int]) -> search.Scope:
-        """The reader's scope limited to some meetings (those the question names)."""
-        inside = frozenset(ids) if self.scope.meetings is None else self.scope.meetings & frozenset(ids)
-        return search.Scope(meetings=inside, hidden_items=self.scope.hidden_items)
-
-    def _meetings_in_scope(self) -> search.Scope:
-        """Where entries may come from: the reader's scope, narrowed to the latest meeting if asked."""
+    def _latest(self) -> list[int] | None:
+        """The one meeting entries may come from when the question asks for the latest (else None)."""
         if not self.question.latest:
-            return self.scope
+            return None
         ids, _ = self._meetings(about=False, limit=1)
-        return self._narrowed(ids)
+        return ids
 
     def _frame(self) -> Answer:
         ids, total = self._meetings()
@@ -288,14 +284,10 @@ class _Asking:
         return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
 
     def _next_meeting(self) -> Answer:
-        scope = self.scope
-        if self.named or self.topic:
-            ids, _ = self._meetings(limit=50)
-            scope = self._narrowed(ids)
-        found = self._entries((), [_NEXT_MEETING], scope, limit=PAGE_SIZE, relevance=False)
-        return format_next_meeting(
-            self.question, found.hits, links=self._links(h.meeting_id for h in found.hits)
-        )
+        # The newest referater that match are the ones that know the next meeting.
+        ids, _ = self._meetings(limit=_NEXT_MEETING_LOOKBACK)
+        found = search.entries_saying(self.db, _NEXT_MEETING, ids, scope=self.scope)
+        return format_next_meeting(self.question, found, links=self._links(h.meeting_id for h in found))
 
     # --- searching what was said --------------------------------------------------------------
 
@@ -303,11 +295,12 @@ class _Asking:
         self,
         kinds: Sequence[str],
         terms: Sequence[Sequence[str]],
-        scope: search.Scope,
+        meetings: Sequence[int] | None,
         *,
         limit: int = PAGE_SIZE,
         offset: int = 0,
         relevance: bool | None = None,
+        context_kinds: Sequence[str] = search.CONTEXT_KINDS,
     ) -> search.SearchResult:
         q = self.question
         return search.search_entries(
@@ -320,7 +313,9 @@ class _Asking:
             limit=limit,
             offset=offset,
             relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
-            scope=scope,
+            scope=self.scope,
+            meetings=meetings,
+            context_kinds=context_kinds,
             due_from=self.today if q.open_only else None,
         )
 
@@ -333,14 +328,14 @@ class _Asking:
             return format_answer(q, (), total=0)
         kinds = _KINDS[q.intent]
         offset = (q.page - 1) * PAGE_SIZE
-        scope = self._meetings_in_scope()
+        latest = self._latest()
         result = search.SearchResult((), 0)
         if self.named:
             # Meetings named by title or place are a filter; the other words are the topic.
-            ids, _ = self._meetings(about=False, limit=1 if q.latest else 1000)
-            result = self._entries(kinds, self.topic, self._narrowed(ids), offset=offset)
+            ids, _ = self._meetings(about=False, limit=None)
+            result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
-            result = self._entries(kinds, self.terms, scope, offset=offset)
+            result = self._entries(kinds, self.terms, latest, offset=offset)
         hints = (
             None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
         )

@@ -169,6 +169,10 @@ def _log_the_meeting(bot: Bot) -> None:
 
 
 def _top_message(fake: FakeSlack, version: int) -> FakeMessage:
+    # The bot's report comes once it has stored where the draft was posted: a click before it would
+    # find no draft thread.
+    fake.wait_for(lambda: [r for r in fake.responses if f"Udkast v{version} " in r.text])
+
     def top() -> FakeMessage | None:
         return next(
             (

@@ -49,6 +49,12 @@ def approve_meeting(bot: Bot, fake: FakeSlack, channel: str, title: str) -> None
     # approve a draft whose thread the bot does not know yet.
     fake.wait_for(lambda: [r for r in fake.responses[answered:] if "Udkast v1 " in r.text], timeout=WAIT)
     # Generous waits: the machine running the suite may be busy; a condition met returns at once.
+    # The bot's own "… er lagt i kanalen" comes once it has stored where the draft was posted; a click
+    # on the message before that would find no draft thread.
+    fake.wait_for(
+        lambda: [r for r in fake.responses if r.channel == channel and "er lagt i kanalen" in r.text],
+        timeout=WAIT,
+    )
     top = fake.wait_for(
         lambda: [m for m in fake.messages(channel) if not m.is_reply and m.blocks], timeout=WAIT
     )[0]
