@@ -12,12 +12,12 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
+from bot.referat.formats import FORMATS
 from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
 from storage.records import utc_clock
 
 EXIT_USAGE = 2
-EXPORT_FORMATS = ("md", "txt", "docx", "pdf")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--format",
-        choices=EXPORT_FORMATS,
+        choices=FORMATS,
         default=None,
         help="md, txt, docx eller pdf (standard: filendelsen i --out, ellers md)",
     )
@@ -143,7 +143,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
-    fmt = args.format or (suffix if suffix in EXPORT_FORMATS else "md")
+    fmt = args.format or (suffix if suffix in FORMATS else "md")
     store = StoreOpener(settings.db_path)()
     try:
         path = export_meeting(store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force)

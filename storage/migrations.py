@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import chain
+from storage.search import ITEM_KEY_FACTOR
 
 migrations = Migrations("referat")
 
@@ -174,7 +175,6 @@ def m001_initial(db: Database) -> None:
 
 
 # An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
-ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
 
 
 # One search document per (meeting, agenda item): its key, and its text (title, sub-bullets,
@@ -524,6 +524,20 @@ def m040_meeting_search(db: Database) -> None:
 
 
 @migrations()
+def m041_live_entries_by_kind(db: Database) -> None:
+    """Listing every live entry of a kind (`hvilke opgaver er åbne?`) reads only an index, and a
+    person's actions are found by owner.
+
+    The answer needs each action's meeting, item, order and deadline to page and count them; with
+    those in the index, the rows themselves (long texts) are read only for the page shown, which
+    halves the time at 10,000 meetings. Before the owner index, "what must X do" read every entry
+    of every meeting X attended to compare owners.
+    """
+    db.table("entries").create_index(["kind", "deleted_utc", "meeting_id", "item_number", "seq", "due"])
+    db.table("entries").create_index(["owner", "meeting_id"])
+
+
+@migrations()
 def m050_action_followup(db: Database) -> None:
     """Action items logged in Slack get a number of their own and a follow-up state.
 
@@ -659,3 +673,14 @@ def m051_reminders(db: Database) -> None:
     )
     db.table("reminders").create_index(["action_number", "kind"], unique=True)
     db.table("reminders").create_index(["scheduled_message_id"], unique=True)
+
+
+@migrations()
+def m052_entry_sources(db: Database) -> None:
+    """The Slack message an entry was made from ("Tilføj til referat"), so it can be found again."""
+    db.table("entry_sources").create(
+        {"entry_id": int, "channel_id": str, "message_ts": str, "permalink": str},
+        pk="entry_id",
+        not_null={"channel_id", "message_ts"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )

@@ -33,7 +33,6 @@ from storage.errors import (
     NoChannel,
     ParticipantNotFound,
 )
-from storage.migrations import ITEM_KEY_FACTOR
 from storage.records import (
     Action,
     AgendaItem,
@@ -69,6 +68,7 @@ from storage.rows import (
     participant_from,
     required_dt,
 )
+from storage.search import ITEM_KEY_FACTOR
 
 
 class StoreOpener:
@@ -333,7 +333,7 @@ class Store:
         """Store a whole imported meeting in one transaction; None if that document is already in.
 
         `participants`: name, title, organisation, absent, role, initials. `entries`: item_number,
-        kind, text, speaker (a participant's name or None), owner, due. Entries keep their words
+        kind, text, speaker (a participant's name or None), co_speakers (names), owner, due. Entries keep their words
         verbatim and carry their own attribution.
         """
         # Plain executemany: an import is many small inserts, where sqlite-utils' per-call table
@@ -391,9 +391,18 @@ class Store:
                 list(agenda_rows(meeting_id, agenda)),
             )
             created = iso(now)
+
+            # `A og B orienterede …`: everyone named is a speaker (the column only when someone is:
+            # the tests of older migrations import on their schema).
+            def speakers_json(entry: dict[str, Any]) -> str | None:
+                named = [entry.get("speaker"), *entry.get("co_speakers", ())]
+                found = [ids[n.casefold()] for n in named if n and n.casefold() in ids]
+                return json.dumps(list(dict.fromkeys(found))) if len(found) > 1 else None
+
+            together = ", speakers" if any(entry.get("co_speakers") for entry in entries) else ""
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
-                "attributed, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                f"attributed, created_utc{together}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?{', ?' if together else ''})",
                 [
                     (
                         meeting_id,
@@ -405,6 +414,7 @@ class Store:
                         entry.get("owner"),
                         entry["due"].isoformat() if entry.get("due") else None,
                         created,
+                        *([speakers_json(entry)] if together else []),
                     )
                     for seq, entry in enumerate(entries, start=1)
                 ],
@@ -886,7 +896,7 @@ class Store:
         "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
         + ", ".join(f"m.{c} as m_{c}" for c in MEETING_COLUMNS)
         + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
-        " where e.deleted_utc is null and e.kind = 'action'"
+        " where e.deleted_utc is null and e.kind = 'action' and m.status != 'cancelled'"
     )
 
     def action(self, number: int) -> Action | None:
@@ -998,6 +1008,49 @@ class Store:
             [meeting_id],
         ).fetchall()
         return [int(r[0]) for r in rows]
+
+    def add_entry_from_message(
+        self,
+        meeting_id: int,
+        *,
+        channel_id: str,
+        message_ts: str,
+        permalink: str | None,
+        **entry: Any,
+    ) -> Entry:
+        """`add_entry` and the link to the Slack message it was made from, in one transaction."""
+        with self._write():
+            added = self.add_entry(meeting_id, **entry)
+            self.db.execute(
+                "insert into entry_sources (entry_id, channel_id, message_ts, permalink) values (?, ?, ?, ?)",
+                [added.id, channel_id, message_ts, permalink],
+            )
+        return added
+
+    def entry_source(self, entry_id: int) -> tuple[str, str, str | None] | None:
+        """(channel, ts, permalink) of the message an entry was made from, if any."""
+        row = self.db.execute(
+            "select channel_id, message_ts, permalink from entry_sources where entry_id = ?", [entry_id]
+        ).fetchone()
+        return (str(row[0]), str(row[1]), row[2]) if row else None
+
+    def last_logged_item(self, meeting_id: int) -> int | None:
+        """The agenda item the meeting's newest live entry was logged to."""
+        row = self.db.execute(
+            "select item_number from entries where meeting_id = ? and deleted_utc is null order by seq desc limit 1",
+            [meeting_id],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def open_meetings(self) -> list[Meeting]:
+        """Every meeting still open (being logged, or its draft awaiting approval), newest first."""
+        rows = self.db.query("select * from meetings where status = 'open' order by date desc, id desc")
+        return [meeting_from(r) for r in rows]
+
+    def recent_meetings(self, limit: int) -> list[Meeting]:
+        """The newest meetings of the archive by date, for a reader's filter to pick from."""
+        rows = self.db.query("select * from meetings order by date desc, id desc limit ?", [limit])
+        return [meeting_from(r) for r in rows]
 
     def channel_meetings(self, channel_id: str) -> list[Meeting]:
         """Every meeting logged in the channel, newest first."""

@@ -25,10 +25,9 @@ from bot.approval.rules import (
     newer_version,
     not_approver,
     quote,
-    short_stamp,
-    stamp,
 )
 from bot.text.danish import and_list
+from bot.text.dates import format_short_stamp, format_stamp
 from bot.text.hygiene import clean_input
 from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
 from storage.store import Store
@@ -296,10 +295,10 @@ def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
     else:
         when = {a.user_id: a.approved_utc for a in store.approvals(latest.id)}
         if final is not None:
-            lines.append(f"Godkendt {stamp(final.approved_utc)}: v{latest.version}")
+            lines.append(f"Godkendt {format_stamp(final.approved_utc)}: v{latest.version}")
         else:
-            lines.append(f"Udkast v{latest.version} ({short_stamp(latest.created_utc)})")
-        done = [f"{names(u)} ({short_stamp(when[u])})" for u in required if u in when]
+            lines.append(f"Udkast v{latest.version} ({format_short_stamp(latest.created_utc)})")
+        done = [f"{names(u)} ({format_short_stamp(when[u])})" for u in required if u in when]
         waiting = [names(u) for u in required if u not in when]
         if done:
             lines.append(f"Godkendt af: {', '.join(done)}")
@@ -314,6 +313,6 @@ def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
         lines.append("Kommentarer:")
         for c in comments:
             lines.append(
-                f"  v{c.draft_version} · {names(c.user_id)} · {short_stamp(c.created_utc)}: «{quote(c.text)}»"
+                f"  v{c.draft_version} · {names(c.user_id)} · {format_short_stamp(c.created_utc)}: «{quote(c.text)}»"
             )
     return lines

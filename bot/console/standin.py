@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.home_tab import HomeTabs
 from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.text.hygiene import escape_controls
 
@@ -468,6 +469,7 @@ class ConsoleSlack:
         self._thread: threading.Thread | None = None
         # Reminders the bot schedules; the console sets the app's clock here.
         self.scheduled = ScheduledMessages()
+        self.homes = HomeTabs()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -678,7 +680,13 @@ class ConsoleSlack:
             "chat.deleteScheduledMessage": self._locked(self.scheduled.delete),
             "chat.scheduledMessages.list": self._locked(self.scheduled.list),
             "conversations.open": open_conversation,
+            "views.publish": self._locked(self.homes.publish),
+            "conversations.members": self._conversations_members,
         }
+
+    def _conversations_members(self, params: Json) -> Json:
+        # The console is one public channel that every console user is in, with the bot.
+        return {"ok": True, "members": [BOT_USER_ID, *self.users()], "response_metadata": {"next_cursor": ""}}
 
     def _locked(self, method: Callable[[Json], Json]) -> Callable[[Json], Json]:
         def call(params: Json) -> Json:

@@ -17,12 +17,11 @@ from typing import Any
 
 from bot.slack import ids
 from bot.text.danish import and_list, counted
-from bot.text.dates import TZ, format_long_da
+from bot.text.dates import format_long_da, format_short_stamp
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
-MAX_MESSAGE_BLOCK_TEXT = 12000
 MAX_TEXT = 4000
 
 # What the builders aim at, with room to spare below Slack's limits.
@@ -233,11 +232,6 @@ class DraftHeader:
         return self.status == DraftStatus.APPROVED
 
 
-def _stamp(when: dt.datetime) -> str:
-    local = when.astimezone(TZ) if when.tzinfo else when
-    return f"{local:%d.%m.} kl. {local:%H.%M}"
-
-
 def _label(header: DraftHeader) -> str:
     state = "godkendt" if header.approved else "udkast"
     return f"Referat – {state} v{header.version}"
@@ -254,13 +248,13 @@ def _status_text(header: DraftHeader) -> str:
             if when is None:
                 lines.append(f"⏳ {escape_mrkdwn(name)}")
             else:
-                lines.append(f"✅ {escape_mrkdwn(name)} {_stamp(when)}")
+                lines.append(f"✅ {escape_mrkdwn(name)} {format_short_stamp(when)}")
     return _clip("\n".join(lines), _STATUS_LIMIT)
 
 
 def _approved_text(header: DraftHeader) -> str:
     names = [
-        escape_mrkdwn(name) + (f" ({_stamp(when)})" if when is not None else "")
+        escape_mrkdwn(name) + (f" ({format_short_stamp(when)})" if when is not None else "")
         for name, when in header.approvers
         if when is not None
     ]

@@ -28,7 +28,7 @@ from bot.approval import service as approval
 from bot.referat import export as exporting
 from bot.referat.compile import referat_text
 from bot.slack import blocks
-from bot.text.dates import TZ, format_short
+from bot.text.dates import TZ, format_short, format_short_stamp
 from storage.records import ApprovedReferat, Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store
 
@@ -56,7 +56,6 @@ class PostFailed(Exception):
 class PostedDraft:
     draft: Draft
     messages: int
-    file_uploaded: bool
 
 
 def entries_snapshot(entries: Sequence[Entry]) -> list[dict[str, Any]]:
@@ -126,14 +125,12 @@ def post_draft(
             client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )
-        uploaded = False
         if len(messages) > 1:
             upload_text(client, channel_id, thread, draft.text, name=f"referat-v{draft.version}.txt")
-            uploaded = True
     except SlackApiError as error:
         log.error("posting draft v%s failed: %s", draft.version, error.response.get("error"))
         raise PostFailed(str(error.response.get("error"))) from error
-    return PostedDraft(draft=draft, messages=len(messages), file_uploaded=uploaded)
+    return PostedDraft(draft=draft, messages=len(messages))
 
 
 def upload_text(
@@ -365,7 +362,7 @@ def answer_approval(
                 client,
                 user_id,
                 channel_id,
-                f"Du har allerede godkendt v{draft.version} ({rules.short_stamp(at)}). Intet er ændret.",
+                f"Du har allerede godkendt v{draft.version} ({format_short_stamp(at)}). Intet er ændret.",
                 thread_ts=thread_ts,
             )
         case approval.Approved(draft=draft, new=new, complete=complete, final=final):

@@ -19,12 +19,13 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.home_tab import HomeTabs
 from bot.console.scheduled import ScheduledMessages, open_conversation
 
 T = TypeVar("T")
@@ -420,6 +421,7 @@ class FakeSlack:
         self._cond = threading.Condition(threading.RLock())
         # Scheduled messages run on the app's clock (the tests' Clock), never the wall clock.
         self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
+        self.homes = HomeTabs()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -427,6 +429,7 @@ class FakeSlack:
         self._id_counter = itertools.count(1)
         self._users: dict[str, Json] = {}
         self._channels: dict[str, str] = {}
+        self._members: dict[str, set[str]] = {}  # channel -> members, where a test says who
         # Socket Mode hook: what `apps.connections.open` hands out. Tests point it at a local
         # WebSocket stand-in (tests/ws_fake.py); the default port 1 refuses connections.
         self.socket_mode_url = "ws://127.0.0.1:1/"
@@ -449,6 +452,8 @@ class FakeSlack:
             "chat.deleteScheduledMessage": self.scheduled.delete,
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
+            "views.publish": self.homes.publish,
+            "conversations.members": self._conversations_members,
         }
 
     def _clear(self) -> None:
@@ -540,9 +545,12 @@ class FakeSlack:
                 "profile": {"real_name": real_name, "display_name": display_name or ""},
             }
 
-    def add_channel(self, channel_id: str, name: str) -> None:
+    def add_channel(self, channel_id: str, name: str, *, members: Iterable[str] | None = None) -> None:
+        """A channel; with `members` (users besides the bot) its membership is what Slack says."""
         with self._cond:
             self._channels[channel_id] = name
+            if members is not None:
+                self._members[channel_id] = {*members, BOT_USER_ID}
 
     def seed_message(
         self, channel: str, text: str, *, user: str, thread_ts: str | None = None
@@ -1061,6 +1069,14 @@ class FakeSlack:
                 "is_archived": False,
             },
         }
+
+    def _conversations_members(self, params: Json) -> Json:
+        channel = _str(params.get("channel"))
+        if not channel:
+            return self._error("channel_not_found")
+        # A channel a test set up without members holds every known user.
+        members = self._members.get(channel, {*self._users, BOT_USER_ID})
+        return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
 
     def _view_payload(self, view: FakeView) -> Json:
         return {
