@@ -62,6 +62,28 @@ def approvers_from(
     return tuple(linked)
 
 
+_RESERVATION = re.compile(
+    r"^\s*(?:<@[^>]*>\s*)?(?:godkendt?|approved?)\s+"
+    r"(?:med\s+forbehold|with\s+(?:a\s+)?reservations?)\s*(?:[:\-–—]\s*)?(?P<text>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+RESERVATION_MISSING = (
+    "Skriv forbeholdet efter kolon, fx `godkendt med forbehold: Punkt 3 bør uddybes.` Intet er registreret."
+)
+
+
+def reservation_in(text: str) -> str | None:
+    """The reservation of `godkendt med forbehold: <tekst>` (stripped; "" when none was written),
+    or None when the reply is not an approval with a reservation."""
+    m = _RESERVATION.match(text)
+    return " ".join(m["text"].split()) if m else None
+
+
+def with_reservation(name: str, reservation: str | None) -> str:
+    """`Helle Kyndesen (med forbehold: Punkt 3 bør uddybes.)`: how the approval line names her."""
+    return f"{name} (med forbehold: {reservation})" if reservation else name
+
+
 # --------------------------------------------------------------------------------------------
 # The final text
 

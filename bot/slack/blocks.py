@@ -316,6 +316,7 @@ def _top(header: DraftHeader, text_blocks: list[dict[str, Any]], continued: bool
                 "block_id": ids.DRAFT_ACTIONS_BLOCK,
                 "elements": [
                     _button("Godkend", ids.APPROVE, value, "primary"),
+                    _button("Godkend med forbehold", ids.APPROVE_WITH_RESERVATION, value),
                     _button("Anmod om rettelser", ids.REQUEST_CHANGES, value),
                     _button("Hent som fil", ids.DOWNLOAD, value),
                 ],
@@ -372,6 +373,40 @@ def changes_modal(meeting_id: int, draft_version: int) -> dict[str, Any]:
             }
         ],
     }
+
+
+def reservation_modal(draft_id: int, draft_version: int) -> dict[str, Any]:
+    """A views.open view for approving a draft with a reservation, which the approval line carries."""
+    return {
+        "type": "modal",
+        "callback_id": ids.RESERVATION_MODAL,
+        "private_metadata": json.dumps({"draft_id": draft_id}),
+        "title": {"type": "plain_text", "text": "Godkend med forbehold"},
+        "submit": {"type": "plain_text", "text": "Godkend"},
+        "close": {"type": "plain_text", "text": "Annuller"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.RESERVATION_INPUT_BLOCK,
+                "label": {"type": "plain_text", "text": f"Dit forbehold til udkast v{draft_version}"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Det står i godkendelseslinjen: «… af <dit navn> (med forbehold: <tekst>)».",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.RESERVATION_INPUT_ACTION,
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            }
+        ],
+    }
+
+
+def reservation_modal_draft(private_metadata: str) -> int:
+    """The draft id back from a submitted `reservation_modal` view."""
+    return int(json.loads(private_metadata)["draft_id"])
 
 
 def changes_modal_ids(private_metadata: str) -> tuple[int, int]:

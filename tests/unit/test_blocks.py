@@ -186,6 +186,7 @@ def test_draft_buttons() -> None:
     buttons = actions[0]["elements"]
     assert [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons] == [
         (ids.APPROVE, "Godkend", "17"),
+        (ids.APPROVE_WITH_RESERVATION, "Godkend med forbehold", "17"),
         (ids.REQUEST_CHANGES, "Anmod om rettelser", "17"),
         (ids.DOWNLOAD, "Hent som fil", "17"),
     ]
