@@ -19,7 +19,6 @@ from bot.approval.rules import (
     NO_CHANGES,
     Names,
     already_approved,
-    and_list,
     approval_line,
     approvers_from,
     describe_changes,
@@ -30,6 +29,7 @@ from bot.approval.rules import (
     not_approver,
     quote,
 )
+from bot.text.danish import and_list
 from bot.text.dates import format_short_stamp, format_stamp
 from bot.text.hygiene import clean_input
 from storage.records import Addition, ApprovedReferat, Comment, Draft, Meeting, MeetingStatus

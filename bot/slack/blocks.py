@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack import ids
-from bot.text.dates import format_compact_stamp, format_long_da
+from bot.text.danish import and_list, counted
+from bot.text.dates import format_long_da, format_short_stamp
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -231,24 +232,24 @@ def _status_text(header: DraftHeader) -> str:
     lines = [f"*{escape_mrkdwn(header.meeting_title)}* – {format_long_da(header.meeting_date)}"]
     status = f"Status: {header.status}"
     if header.comments:
-        status += f" · {header.comments} {'kommentar' if header.comments == 1 else 'kommentarer'}"
+        status += f" · {counted(header.comments, 'kommentar')}"
     lines.append(status)
     if not header.approved:
         for name, when in header.approvers:
             if when is None:
                 lines.append(f"⏳ {escape_mrkdwn(name)}")
             else:
-                lines.append(f"✅ {escape_mrkdwn(name)} {format_compact_stamp(when)}")
+                lines.append(f"✅ {escape_mrkdwn(name)} {format_short_stamp(when)}")
     return _clip("\n".join(lines), _STATUS_LIMIT)
 
 
 def _approved_text(header: DraftHeader) -> str:
     names = [
-        escape_mrkdwn(name) + (f" ({format_compact_stamp(when)})" if when is not None else "")
+        escape_mrkdwn(name) + (f" ({format_short_stamp(when)})" if when is not None else "")
         for name, when in header.approvers
         if when is not None
     ]
-    return _clip("Godkendt af " + ", ".join(names) if names else "Godkendt", _STATUS_LIMIT)
+    return _clip("Godkendt af " + and_list(names) if names else "Godkendt", _STATUS_LIMIT)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:

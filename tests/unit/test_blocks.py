@@ -174,7 +174,7 @@ def test_draft_header_shows_status_approvers_and_changes() -> None:
     status = blocks[1]["text"]["text"]
     assert "*Kredsrådsmøde i Holstebro Kommune* – 24. november 2026" in status
     assert "Status: Udkast · 2 kommentarer" in status
-    assert "✅ Helle Kyndesen 27.11. 14:03" in status
+    assert "✅ Helle Kyndesen 27.11. kl. 14.03" in status
     assert "⏳ Lars Møller" in status
     assert blocks[2]["text"]["text"] == "*Ændringer siden v1:*\n+ 3 nye indlæg\n~ 1 rettet indlæg"
 
@@ -200,7 +200,7 @@ def test_approved_header_has_no_buttons() -> None:
     assert "button" not in json.dumps(message.blocks)
     assert message.blocks[0]["text"]["text"] == "Referat – godkendt v2"
     assert message.blocks[-1]["text"]["text"] == (
-        "Godkendt af Helle Kyndesen (27.11. 14:03), Lars Møller (27.11. 14:03)"
+        "Godkendt af Helle Kyndesen (27.11. kl. 14.03) og Lars Møller (27.11. kl. 14.03)"
     )
     assert "Status: Godkendt" in message.blocks[1]["text"]["text"]
 
