@@ -90,7 +90,7 @@ def addition_paragraph(created: dt.datetime, approvals: Sequence[tuple[str, dt.d
     The approval date is the day the last approver approved, when the addition took effect.
     """
     last = max(when for _, when in approvals)
-    names = ", ".join(name for name, _ in approvals)
+    names = and_list([name for name, _ in approvals])
     made = format_long_da(created.astimezone(TZ).date())
     return f"Tilføjelse {made}, godkendt {format_long_da(last.astimezone(TZ).date())} af {names}: {text}"
 

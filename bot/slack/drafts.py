@@ -28,6 +28,7 @@ from bot.approval import service as approval
 from bot.referat import export as exporting
 from bot.referat.compile import referat_text
 from bot.slack import blocks
+from bot.text.danish import and_list
 from bot.text.dates import TZ, format_short, format_short_stamp
 from storage.records import (
     Addition,
@@ -475,7 +476,7 @@ def post_addition(
     draft = store.draft(final.draft_id) if final is not None else None
     if draft is None or not (draft.channel_id and draft.thread_ts):
         return
-    who = rules.and_list([names(u) for u in approval.addition_approvers(store, meeting)])
+    who = and_list([names(u) for u in approval.addition_approvers(store, meeting)])
     client.chat_postMessage(
         channel=draft.channel_id,
         thread_ts=draft.thread_ts,

@@ -139,7 +139,8 @@ def test_done_after_approval_leaves_the_approved_referat_unchanged(bot: Bot, fak
     store = bot.store()
     action = store.action(2)
     assert action is not None
-    fake.wait_for(lambda: store.approved_referat(action.meeting.id))
+    # Wait until the final referat is posted too: posting stamps `posted_utc` on the row.
+    fake.wait_for(lambda: (f := store.approved_referat(action.meeting.id)) is not None and f.posted_utc)
     final = store.approved_referat(action.meeting.id)
 
     assert "er udført" in bot.cmd("udført 2", user="ULARS")
