@@ -8,7 +8,7 @@ store, and returns the short Danish reply. Whatever it refuses, it refuses befor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.approval import service as approval
@@ -445,13 +445,19 @@ def _participant_named(present: list[Participant], command: c.ItemNote) -> Parti
 
 
 def _describe(entry: Entry, read: _ReadEntry) -> str:
+    return describe_entry(entry, read.speakers, read.owner, read.due)
+
+
+def describe_entry(
+    entry: Entry, speakers: Sequence[Participant], owner: str | None, due: dt.date | None
+) -> str:
     """`Indlæg – Politidirektør Helle Kyndesen` / `Opgave (ansvarlig: …) (frist: …)` for a confirmation."""
-    who = f" – {and_list([display_name(p) for p in read.speakers])}" if read.speakers else ""
+    who = f" – {and_list([display_name(p) for p in speakers])}" if speakers else ""
     extra = ""
     if entry.kind is EntryKind.ACTION:
         parts = [
-            f"ansvarlig: {read.owner}" if read.owner else "",
-            f"frist: {format_long_da(read.due)}" if read.due else "",
+            f"ansvarlig: {owner}" if owner else "",
+            f"frist: {format_long_da(due)}" if due else "",
         ]
         extra = "".join(f" ({p})" for p in parts if p)
     return f"{KIND_LABEL[entry.kind]}{who}{extra}"
