@@ -21,7 +21,7 @@ from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
 from storage.errors import ReferatError, StoreError
-from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import OPENING_ITEM, Action, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
 
 # How much of an entry a confirmation quotes.
@@ -517,6 +517,12 @@ def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
     return store.channel_meetings(sender.channel_id)
 
 
+def readable_actions(store: Store, actions: list[Action], reader: str | None) -> list[Action]:
+    """`actions` without those on closed items `reader` may not read (None: a listing for all)."""
+    facts = {f.meeting_id: f for mid in {a.meeting.id for a in actions} for f in store.access_facts(mid)}
+    return followup.without_closed(actions, facts, reader)
+
+
 def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
     today = followup.local_today(sender.now)
     meetings = readable_meetings(store, sender)
@@ -529,13 +535,21 @@ def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
                 "Her er ingen møder. Skriv kommandoen i mødets kanal for at se andres opgaver, "
                 "eller skriv `/referat opgaver mine`."
             )
-        actions = store.actions(owner_user_id=sender.user_id, include_done=command.include_done)
+        actions = readable_actions(
+            store,
+            store.actions(owner_user_id=sender.user_id, include_done=command.include_done),
+            sender.user_id,
+        )
         return followup.actions_text(
             actions, today, heading=f"Dine {state}opgaver", empty=f"Du har ingen {state}opgaver."
         )
     owner = sender.user_id if command.mine else command.owner_user_id
-    actions = store.actions(
-        meeting_ids=[m.id for m in meetings], owner_user_id=owner, include_done=command.include_done
+    actions = readable_actions(
+        store,
+        store.actions(
+            meeting_ids=[m.id for m in meetings], owner_user_id=owner, include_done=command.include_done
+        ),
+        sender.user_id,
     )
     if owner == sender.user_id:
         heading, empty = f"Dine {state}opgaver", f"Du har ingen {state}opgaver fra kanalens møder."
@@ -584,8 +598,12 @@ def _next_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Reply
         )
     approved = previous.status is MeetingStatus.APPROVED
     today = followup.local_today(sender.now)
+    # The new agenda is read by everyone at the next meeting: no action on a closed item.
     open_actions = followup.in_follow_up_order(
-        store.actions(meeting_ids=[m.id for m in readable_meetings(store, sender)]), today
+        readable_actions(
+            store, store.actions(meeting_ids=[m.id for m in readable_meetings(store, sender)]), None
+        ),
+        today,
     )
     agenda = followup.next_agenda(previous, approved=approved, open_actions=open_actions)
     meeting = store.start_next_meeting(

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.approval.service import approver_ids
 from bot.meeting import followup
+from bot.meeting.handle import readable_actions
 from bot.slack import views
 from storage.records import Draft, Meeting
 from storage.store import Store
@@ -75,7 +76,7 @@ def publish(
 ) -> None:
     today = followup.local_today(now)
     # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
-    mine = store.actions(owner_user_id=user_id)
+    mine = readable_actions(store, store.actions(owner_user_id=user_id), user_id)
     awaiting = []
     for meeting, draft in awaiting_approval(store, user_id):
         link = None
