@@ -670,6 +670,7 @@ class ConsoleSlack:
             "chat.getPermalink": self._permalink,
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "reactions.add": self._reactions_add,
             "views.open": self._views_open,
             "views.update": self._views_update,
@@ -681,7 +682,6 @@ class ConsoleSlack:
             "chat.scheduledMessages.list": self._locked(self.scheduled.list),
             "conversations.open": open_conversation,
             "views.publish": self._locked(self.homes.publish),
-            "conversations.members": self._conversations_members,
         }
 
     def _conversations_members(self, params: Json) -> Json:

@@ -429,7 +429,9 @@ class FakeSlack:
         self._id_counter = itertools.count(1)
         self._users: dict[str, Json] = {}
         self._channels: dict[str, str] = {}
-        self._members: dict[str, set[str]] = {}  # channel -> members, where a test says who
+        # Conversations declared by a test: kind ("public", "private", "im", "mpim") and members.
+        # One never declared is a public channel of every known user and the bot, as before.
+        self._rooms: dict[str, tuple[str, set[str]]] = {}
         # Socket Mode hook: what `apps.connections.open` hands out. Tests point it at a local
         # WebSocket stand-in (tests/ws_fake.py); the default port 1 refuses connections.
         self.socket_mode_url = "ws://127.0.0.1:1/"
@@ -443,6 +445,7 @@ class FakeSlack:
             "reactions.add": self._reactions_add,
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "apps.connections.open": self._apps_connections_open,
@@ -453,7 +456,6 @@ class FakeSlack:
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
             "views.publish": self.homes.publish,
-            "conversations.members": self._conversations_members,
         }
 
     def _clear(self) -> None:
@@ -532,11 +534,18 @@ class FakeSlack:
         display_name: str | None = None,
         name: str | None = None,
         tz: str = "Europe/Copenhagen",
+        team_id: str = TEAM_ID,
+        guest: bool = False,
+        single_channel_guest: bool = False,
     ) -> None:
+        """A user; `guest` (is_restricted), `single_channel_guest` (is_ultra_restricted), and
+        `team_id` other than T1 for a user of another organisation (Slack Connect)."""
         with self._cond:
             self._users[user_id] = {
                 "id": user_id,
-                "team_id": TEAM_ID,
+                "team_id": team_id,
+                "is_restricted": guest or single_channel_guest,
+                "is_ultra_restricted": single_channel_guest,
                 "name": name or (real_name.split()[0].lower() if real_name.strip() else user_id.lower()),
                 "real_name": real_name,
                 "deleted": False,
@@ -545,12 +554,44 @@ class FakeSlack:
                 "profile": {"real_name": real_name, "display_name": display_name or ""},
             }
 
-    def add_channel(self, channel_id: str, name: str, *, members: Iterable[str] | None = None) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        private: bool = False,
+        members: Iterable[str] | None = None,
+        bot_member: bool = True,
+    ) -> None:
         """A channel; with `members` (users besides the bot) its membership is what Slack says."""
         with self._cond:
             self._channels[channel_id] = name
             if members is not None:
-                self._members[channel_id] = {*members, BOT_USER_ID}
+                people = set(members) | ({BOT_USER_ID} if bot_member else set())
+                self._rooms[channel_id] = ("private" if private else "public", people)
+
+    def add_dm(self, channel_id: str, user_id: str) -> None:
+        """The direct message between the bot and one user."""
+        with self._cond:
+            self._rooms[channel_id] = ("im", {user_id, BOT_USER_ID})
+
+    def add_group_dm(self, channel_id: str, members: Iterable[str]) -> None:
+        with self._cond:
+            self._rooms[channel_id] = ("mpim", {*members, BOT_USER_ID})
+
+    def join(self, channel_id: str, user_id: str) -> None:
+        with self._cond:
+            self._rooms[channel_id][1].add(user_id)
+
+    def leave(self, channel_id: str, user_id: str) -> None:
+        with self._cond:
+            self._rooms[channel_id][1].discard(user_id)
+
+    def _room(self, channel: str) -> tuple[str, set[str]]:
+        if channel in self._rooms:
+            return self._rooms[channel]
+        kind = "im" if channel.startswith("D") else "private" if channel.startswith("G") else "public"
+        return kind, {*self._users, BOT_USER_ID}
 
     def seed_message(
         self, channel: str, text: str, *, user: str, thread_ts: str | None = None
@@ -951,6 +992,9 @@ class FakeSlack:
         channel = _str(params.get("channel"))
         if not channel:
             return self._error("channel_not_found")
+        kind, members = self._room(channel)
+        if kind != "public" and BOT_USER_ID not in members:
+            return self._error("not_in_channel")
         error = message_error(params.get("text"), params.get("blocks"))
         if error is not None:
             return self._error(error)
@@ -1056,16 +1100,20 @@ class FakeSlack:
         channel = _str(params.get("channel"))
         if not channel:
             return self._error("channel_not_found")
+        kind, members = self._room(channel)
+        if kind != "public" and BOT_USER_ID not in members:
+            return self._error("channel_not_found")  # Slack hides what the bot is not in
         return {
             "ok": True,
             "channel": {
                 "id": channel,
                 "name": self._channels.get(channel, channel.lower()),
-                "is_channel": channel.startswith("C"),
+                "is_channel": kind in ("public", "private") and not channel.startswith("G"),
                 "is_group": channel.startswith("G"),
-                "is_im": channel.startswith("D"),
-                "is_private": channel.startswith("G"),
-                "is_member": True,
+                "is_im": kind == "im",
+                "is_mpim": kind == "mpim",
+                "is_private": kind in ("private", "mpim", "im"),
+                "is_member": BOT_USER_ID in members,
                 "is_archived": False,
             },
         }
@@ -1074,8 +1122,9 @@ class FakeSlack:
         channel = _str(params.get("channel"))
         if not channel:
             return self._error("channel_not_found")
-        # A channel a test set up without members holds every known user.
-        members = self._members.get(channel, {*self._users, BOT_USER_ID})
+        kind, members = self._room(channel)
+        if kind != "public" and BOT_USER_ID not in members:
+            return self._error("channel_not_found")
         return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
 
     def _view_payload(self, view: FakeView) -> Json:
