@@ -566,8 +566,8 @@ def and_list(items: list[str]) -> str:
 def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
     """The meetings whose actions the sender may list here: those of the channel they write in.
 
-    Anyone who can type in a channel can read what was logged there. The one place listings of
-    actions ask; the archive's access rules take over here once they cover channel membership.
+    The access rules (bot/archive/access.py) let a channel's members read its meetings, and only a
+    member can type in it; closed items are left out by `readable_actions`.
     """
     return store.channel_meetings(sender.channel_id)
 
