@@ -14,9 +14,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.approval.service import approver_ids
+from bot.archive.access import Privately, reader_scope
 from bot.meeting import followup
 from bot.slack import views
+from bot.slack.membership import MembershipCache, SlackDirectory
 from storage.records import Draft, Meeting
+from storage.search import Scope
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,35 +29,15 @@ RECENT_CANDIDATES = 50
 RECENT_SHOWN = 10
 
 
-def channel_member_reader(client: WebClient, user_id: str) -> Callable[[Meeting], bool]:
-    """Whether `user_id` may read a meeting: a member of the channel it was held in (asked once per
-    channel). The one place App Home asks; Slack's refusal or silence means not readable."""
-    members: dict[str, bool] = {}
-
-    def may_read(meeting: Meeting) -> bool:
-        channel = meeting.channel_id
-        if channel is None:
-            return False
-        if channel not in members:
-            members[channel] = _is_member(client, channel, user_id)
-        return members[channel]
-
-    return may_read
+def access_reader(scope: Scope) -> Callable[[Meeting], bool]:
+    """Whether the person whose `scope` it is may read a meeting (bot/archive/access.py decides)."""
+    return lambda meeting: scope.meetings is not None and meeting.id in scope.meetings
 
 
-def _is_member(client: WebClient, channel: str, user_id: str) -> bool:
-    cursor: str | None = None
-    try:
-        for _ in range(100):
-            page = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
-            if user_id in (page.get("members") or ()):
-                return True
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-            if not cursor:
-                return False
-    except SlackApiError as error:
-        log.warning("conversations.members %s: %s", channel, error.response.get("error"))
-    return False
+def reader_for(client: WebClient, store: Store, user_id: str) -> Callable[[Meeting], bool]:
+    """The access rules for `user_id`, asking Slack afresh (for a republish outside a request)."""
+    directory = SlackDirectory(client, MembershipCache())
+    return access_reader(reader_scope(store, Privately(user_id), directory))
 
 
 def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]:
@@ -97,6 +80,6 @@ def republish(client: WebClient, store: Store, user_ids: Iterable[str | None], *
     """Publish again for everyone affected by a change; a failure for one is logged, not raised."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
-            publish(client, store, user_id, now=now, may_read=channel_member_reader(client, user_id))
+            publish(client, store, user_id, now=now, may_read=reader_for(client, store, user_id))
         except SlackApiError as error:
             log.warning("could not publish App Home for %s: %s", user_id, error.response.get("error"))

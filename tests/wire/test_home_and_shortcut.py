@@ -49,7 +49,10 @@ def done_button(fake: FakeSlack, user: str, number: int) -> dict[str, Any] | Non
 
 
 def test_app_home_per_person(bot: Bot, fake: FakeSlack) -> None:
-    fake.add_channel("C1", "kredsraad", members=["UMINUTES", "UHELLE", "ULARS", "UCLAUS", "USTOVE"])
+    # Private: a public channel's meetings are readable by every full member of the workspace.
+    fake.add_channel(
+        "C1", "kredsraad", private=True, members=["UMINUTES", "UHELLE", "ULARS", "UCLAUS", "USTOVE"]
+    )
     log_meeting(bot)
     bot.cmd("ad 3 opgave: Indkald til møde om Trekanten <@ULARS> frist 15. april 2024")
     bot.cmd("ad 3 opgave: Udarbejde handleplan <@UHELLE> frist 1. februar 2027")

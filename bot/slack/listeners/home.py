@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.archive.access import Privately
 from bot.meeting import parse as c
 from bot.meeting.handle import Refusal, Sender, handle_command
 from bot.slack import home, ids, reminders
@@ -28,9 +29,9 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContex
         return
     deps = deps_of(context)
     user = str(event["user"])
-    home.publish(
-        client, deps.open_store(), user, now=deps.clock(), may_read=home.channel_member_reader(client, user)
-    )
+    store = deps.open_store()
+    may_read = home.access_reader(deps.scope(client, store, Privately(user)))
+    home.publish(client, store, user, now=deps.clock(), may_read=may_read)
 
 
 def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
