@@ -150,6 +150,7 @@ class Approval:
     draft_id: int
     user_id: str
     approved_utc: dt.datetime
+    reservation: str | None = None  # "godkendt med forbehold: <tekst>": an approval with a reservation
 
 
 @dataclass(frozen=True)
