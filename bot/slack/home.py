@@ -14,12 +14,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.approval.service import approver_ids
-from bot.archive.access import Privately, reader_scope
+from bot.archive.access import Privately
 from bot.meeting import followup
+from bot.meeting.handle import readable_actions
 from bot.slack import views
-from bot.slack.membership import MembershipCache, SlackDirectory
+from bot.slack.context import Deps
 from storage.records import Draft, Meeting
-from storage.search import Scope
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -29,15 +29,10 @@ RECENT_CANDIDATES = 50
 RECENT_SHOWN = 10
 
 
-def access_reader(scope: Scope) -> Callable[[Meeting], bool]:
-    """Whether the person whose `scope` it is may read a meeting (bot/archive/access.py decides)."""
-    return lambda meeting: scope.meetings is not None and meeting.id in scope.meetings
-
-
-def reader_for(client: WebClient, store: Store, user_id: str) -> Callable[[Meeting], bool]:
-    """The access rules for `user_id`, asking Slack afresh (for a republish outside a request)."""
-    directory = SlackDirectory(client, MembershipCache())
-    return access_reader(reader_scope(store, Privately(user_id), directory))
+def reader(deps: Deps, client: WebClient, store: Store, user_id: str) -> Callable[[Meeting], bool]:
+    """Whether `user_id` may read a meeting, as the archive's access rules decide (privately)."""
+    readable = deps.scope(client, store, Privately(user_id)).meetings
+    return lambda meeting: readable is None or meeting.id in readable
 
 
 def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]:
@@ -58,7 +53,7 @@ def publish(
 ) -> None:
     today = followup.local_today(now)
     # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
-    mine = store.actions(owner_user_id=user_id)
+    mine = readable_actions(store, store.actions(owner_user_id=user_id), user_id)
     awaiting = []
     for meeting, draft in awaiting_approval(store, user_id):
         link = None
@@ -76,10 +71,12 @@ def publish(
     )
 
 
-def republish(client: WebClient, store: Store, user_ids: Iterable[str | None], *, now: dt.datetime) -> None:
+def republish(
+    client: WebClient, store: Store, deps: Deps, user_ids: Iterable[str | None], *, now: dt.datetime
+) -> None:
     """Publish again for everyone affected by a change; a failure for one is logged, not raised."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
-            publish(client, store, user_id, now=now, may_read=reader_for(client, store, user_id))
+            publish(client, store, user_id, now=now, may_read=reader(deps, client, store, user_id))
         except SlackApiError as error:
             log.warning("could not publish App Home for %s: %s", user_id, error.response.get("error"))

@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.archive.access import Privately
 from bot.meeting import parse as c
 from bot.meeting.handle import Refusal, Sender, handle_command
 from bot.slack import home, ids, reminders
@@ -30,8 +29,7 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContex
     deps = deps_of(context)
     user = str(event["user"])
     store = deps.open_store()
-    may_read = home.access_reader(deps.scope(client, store, Privately(user)))
-    home.publish(client, store, user, now=deps.clock(), may_read=may_read)
+    home.publish(client, store, user, now=deps.clock(), may_read=home.reader(deps, client, store, user))
 
 
 def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -50,4 +48,4 @@ def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
             pass  # done already (a second click), or no longer theirs: the new home shows how it stands
         else:
             reminders.after_command(client, store, command, "", now=now, days_before=deps.reminder_days)
-    home.republish(client, store, [user], now=now)
+    home.republish(client, store, deps, [user], now=now)
