@@ -49,18 +49,17 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.console.standin import (
+from bot.console.screen import (
     BOT_NAME,
     BOT_USER_ID,
     TEAM_ID,
     ConsoleSlack,
-    OpenView,
-    Posted,
     Printer,
-    UploadedFile,
     buttons,
     console_note,
+    file_line,
 )
+from bot.console.standin import Ephemeral, Message, SharedFile, View
 from storage.store import Store, StoreOpener
 
 P = ParamSpec("P")
@@ -433,8 +432,8 @@ class Console:
         self._verifier = SignatureVerifier(secret)
         self.user_name = ""
         self.user_id = ""
-        self._modal: OpenView | None = None
-        self._submitted: OpenView | None = None
+        self._modal: View | None = None
+        self._submitted: View | None = None
         self._values: dict[str, dict[str, Json]] = {}
         self.switch_user(user)
 
@@ -442,7 +441,7 @@ class Console:
 
     def switch_user(self, name: str) -> None:
         self.user_name = self._known_name(" ".join(name.split()))
-        self.user_id = self.slack.add_user(self.user_name)
+        self.user_id = self.slack.add_person(self.user_name)
         self.slack.current_user = self.user_id
 
     def _known_name(self, name: str) -> str:
@@ -463,7 +462,7 @@ class Console:
         return "…> ".rjust(len(self.prompt))
 
     def _link(self, text: str) -> str:
-        return link_mentions(text, self.slack.users(), self.slack.add_user)
+        return link_mentions(text, self.slack.users(), self.slack.add_person)
 
     # --- one message ---------------------------------------------------------------------------
 
@@ -512,7 +511,7 @@ class Console:
             user_id=self.user_id,
             user_name=self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower(),
             channel_id=self.slack.channel_id,
-            response_url=self.slack.new_response_url(self.user_id),
+            response_url=self.slack.new_response_url(self.slack.channel_id, self.user_id),
             trigger_id=self.slack.new_trigger(self.user_id),
         )
         self._dispatch(body, "application/x-www-form-urlencoded", self._show_command_ack)
@@ -534,7 +533,7 @@ class Console:
         posted = self.slack.record_human(self.user_id, self._link(text), thread_ts=thread)
         self._deliver_post(posted)
 
-    def _deliver_post(self, posted: Posted) -> None:
+    def _deliver_post(self, posted: Message) -> None:
         """A human message as Slack delivers it: `app_mention` when it names the bot, and `message`."""
         base: Json = {
             "user": posted.user,
@@ -595,6 +594,7 @@ class Console:
             "channel": {"id": message.channel, "name": self.slack.channel_name},
             "state": {"values": {}},
             "response_url": self.slack.new_response_url(
+                message.channel,
                 self.user_id,
                 message_ts=message.ts,
                 thread_ts=message.thread_ts if message.in_thread else None,
@@ -615,7 +615,7 @@ class Console:
         self._dispatch(payload_body(payload), "application/x-www-form-urlencoded", self._show_ack)
         self._after_trigger(extra)
 
-    def _find_button(self, label: str) -> tuple[Posted, str, Json] | None:
+    def _find_button(self, label: str) -> tuple[Message | Ephemeral, str, Json] | None:
         wanted = " ".join(label.split()).casefold()
         messages = self.slack.clickable(self.user_id)
         for exact in (True, False):
@@ -831,12 +831,12 @@ class Console:
         self._note(f"Nu skriver {self.user_name}.")
 
     def _files(self, argument: str) -> None:
-        files = self.slack.files()
+        files = self.slack.files
         if not files:
             self._note("Botten har ikke delt nogen filer endnu.")
             return
         if not argument:
-            listed = "\n".join(f"{i}. {f.describe()}" for i, f in enumerate(files, start=1))
+            listed = "\n".join(f"{i}. {file_line(f)}" for i, f in enumerate(files, start=1))
             self._note("Filer, botten har delt:\n" + listed)
             return
         name, _, path = argument.partition(" ")
@@ -852,7 +852,7 @@ class Console:
         except UnicodeDecodeError:
             self._note(f"{chosen.name} er ikke tekst. Gem den med /fil {chosen.name} STI.")
 
-    def _save(self, chosen: UploadedFile, path: Path) -> None:
+    def _save(self, chosen: SharedFile, path: Path) -> None:
         from bot.referat.export import ExportError, write_file
 
         try:
@@ -863,7 +863,7 @@ class Console:
         self._note(f"Gemt: {path}")
 
 
-def _pick_file(files: list[UploadedFile], name: str) -> UploadedFile | None:
+def _pick_file(files: list[SharedFile], name: str) -> SharedFile | None:
     if name.isdigit() and 1 <= int(name) <= len(files):
         return files[int(name) - 1]
     matches = [f for f in files if f.name == name] or [

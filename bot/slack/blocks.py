@@ -16,18 +16,13 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack import ids
+from bot.slack.limits import MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, MAX_TEXT
 from bot.text.dates import TZ, format_long_da
 
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_HEADER_TEXT = 150
-MAX_MESSAGE_BLOCK_TEXT = 12000
-MAX_TEXT = 4000
-
-# What the builders aim at, with room to spare below Slack's limits.
-SECTION_LIMIT = 2900
-MESSAGE_BLOCK_TEXT_LIMIT = 11000
-TEXT_LIMIT = 3900
+# What the builders aim at, with room to spare below Slack's limits (bot.slack.limits).
+SECTION_LIMIT = MAX_SECTION_TEXT - 100
+MESSAGE_BLOCK_TEXT_LIMIT = MAX_BLOCKS_TEXT - 1_000
+TEXT_LIMIT = MAX_TEXT - 100
 
 # The top message is rebuilt with chat.update whenever approvals change. Its share of the referat
 # text must not depend on the (growing) header, or the thread would no longer continue where the
