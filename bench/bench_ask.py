@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import ALL_TOPICS, PEOPLE, PLACES, TOPIC_WEIGHTS, generate
 from bot.archive.ask import answer_question, archive_state
 from bot.text.dates import warm_up
-from storage.store import StoreOpener
+from storage.store import Store, StoreOpener
 
 OUT = Path(__file__).resolve().parent / "out"
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
@@ -162,6 +162,24 @@ def _percentiles(timings: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p99, ordered[-1]
 
 
+def _measure(store: Store, label: str, asked: list[str], slowest: list[tuple[float, str]]) -> str:
+    """Ask every question; one line of wall-clock and CPU percentiles (slowest questions noted)."""
+    wall, cpu = [], []
+    for question in asked:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        answer = answer_question(store, question, now=NOW)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        slowest.append((wall[-1], question))
+        assert len(answer.text) <= 3500, question
+    p50, p99, most = _percentiles(wall)
+    c50, c99, _ = _percentiles(cpu)
+    return (
+        f"{label} {len(wall)} questions: p50 {_ms(p50)}, p99 {_ms(p99)}, max {_ms(most)}"
+        f"; CPU p50 {_ms(c50)}, p99 {_ms(c99)}"
+    )
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -186,42 +204,12 @@ def main(argv: list[str]) -> int:
     loaded = time.perf_counter() - started
     print(f"vocabulary + people load (first question only): {_ms(loaded)} ({len(state.vocabulary)} terms)")
 
-    mix = questions()
-    timings: list[float] = []
-    mix_cpu: list[float] = []
+    # Wall clock and CPU time of this process: on a shared machine the CPU time says what an
+    # answer costs when the cores are not busy with other work.
     slowest: list[tuple[float, str]] = []
-    for question in mix:
-        started, started_cpu = time.perf_counter(), time.process_time()
-        answer = answer_question(store, question, now=NOW)
-        elapsed = time.perf_counter() - started
-        mix_cpu.append(time.process_time() - started_cpu)
-        timings.append(elapsed)
-        slowest.append((elapsed, question))
-        assert len(answer.text) <= 3500, question
-    p50, p99, most = _percentiles(timings)
-    c50, c99, _ = _percentiles(mix_cpu)
-    print(
-        f"{len(timings)} mixed questions: p50 {_ms(p50)}, p99 {_ms(p99)}, max {_ms(most)}"
-        f"; CPU p50 {_ms(c50)}, p99 {_ms(c99)}"
-    )
-    # Per kind, wall clock and CPU time of this process: on a shared machine the CPU time says what
-    # an answer costs when the cores are not busy with other work.
+    print(_measure(store, "mixed questions:", questions(), slowest))
     for kind, asked in kinds().items():
-        spent, cpu = [], []
-        for question in asked:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            answer = answer_question(store, question, now=NOW)
-            elapsed = time.perf_counter() - started
-            cpu.append(time.process_time() - started_cpu)
-            spent.append(elapsed)
-            slowest.append((elapsed, question))
-            assert len(answer.text) <= 3500, question
-        p50, p99, most = _percentiles(spent)
-        c50, c99, _ = _percentiles(cpu)
-        print(
-            f"  {kind:<17} {len(spent)} questions: p50 {_ms(p50)}, p99 {_ms(p99)}, max {_ms(most)}"
-            f"; CPU p50 {_ms(c50)}, p99 {_ms(c99)}"
-        )
+        print(_measure(store, f"  {kind:<17}", asked, slowest))
     print("slowest:")
     for elapsed, question in sorted(slowest, reverse=True)[:8]:
         print(f"  {_ms(elapsed):>9}  {question}")

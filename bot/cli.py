@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
+from bot.referat.formats import FORMATS
 from bot.text.hygiene import escape_controls
 from storage.records import utc_clock
 
@@ -59,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
-    export.add_argument("--format", choices=("md", "txt", "docx", "pdf"), default="md")
+    export.add_argument("--format", choices=FORMATS, default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
     export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)

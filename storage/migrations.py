@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from storage import chain
+from storage.search import ITEM_KEY_FACTOR
 
 migrations = Migrations("referat")
 
@@ -174,7 +175,6 @@ def m001_initial(db: Database) -> None:
 
 
 # An agenda item's row in `item_context_fts`: meeting id and item number packed into one rowid.
-ITEM_KEY_FACTOR = 1 << 20  # item numbers stay below this (a million agenda items per meeting)
 
 
 # One search document per (meeting, agenda item): its key, and its text (title, sub-bullets,
@@ -449,6 +449,18 @@ def m020_access(db: Database) -> None:
     db.table("drafts").add_column("approvers", str)
 
 
+@migrations()
+def m030_final_posted(db: Database) -> None:
+    """When the final referat was posted in Slack; NULL while that is still to do.
+
+    The approval that completes the set locks the meeting before any Slack call; posting the final
+    text can then fail, and a later click or reply finishes it. Referater approved before this
+    column existed were posted at approval.
+    """
+    db.table("approved_referats").add_column("posted_utc", str)
+    db.execute("update approved_referats set posted_utc = approved_utc")
+
+
 # A meeting's search document: its head (title and place) and its people (every
 # participant's name, title and initials), as SQL over {m}.
 _MEETING_HEAD = (
@@ -509,6 +521,20 @@ def m040_meeting_search(db: Database) -> None:
     db.execute(
         f"create trigger participants_search_ad after delete on participants begin {rebuild('old.meeting_id')} end"
     )
+
+
+@migrations()
+def m041_live_entries_by_kind(db: Database) -> None:
+    """Listing every live entry of a kind (`hvilke opgaver er åbne?`) reads only an index, and a
+    person's actions are found by owner.
+
+    The answer needs each action's meeting, item, order and deadline to page and count them; with
+    those in the index, the rows themselves (long texts) are read only for the page shown, which
+    halves the time at 10,000 meetings. Before the owner index, "what must X do" read every entry
+    of every meeting X attended to compare owners.
+    """
+    db.table("entries").create_index(["kind", "deleted_utc", "meeting_id", "item_number", "seq", "due"])
+    db.table("entries").create_index(["owner", "meeting_id"])
 
 
 @migrations()

@@ -226,3 +226,4 @@ class ApprovedReferat:
     approved_utc: dt.datetime
     approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
     entries: tuple[Entry, ...]  # the entries as the approved version showed them
+    posted_utc: dt.datetime | None = None  # when it was posted in Slack; None while still to do

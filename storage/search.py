@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Must match storage.migrations.ITEM_KEY_FACTOR (not imported: that module needs sqlite-utils).
+# An item's search key is meeting_id * ITEM_KEY_FACTOR + item number (item numbers stay below it).
 ITEM_KEY_FACTOR = 1 << 20
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
@@ -497,14 +497,17 @@ def _browse(
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart."""
+    # With people to filter by, their entries drive the query: `+` keeps SQLite from scanning
+    # every live entry of the kind through the kind index instead.
+    plus = "+" if speakers else ""
     where = (
         _Sql()
-        .add("e.deleted_utc is null and")
+        .add(f"{plus}e.deleted_utc is null and")
         .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
         .extend(extra)
     )
     if kinds:
-        where.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
+        where.add(f"and {plus}e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
         where.add("and e.meeting_id in").extend(period)
     if speakers:
@@ -513,10 +516,22 @@ def _browse(
         who = _who(speakers, "p")
         if period is not None:
             who = _who(speakers, "p").add("and p.meeting_id in").extend(period)
+        # Texts naming them are found through the index first (reading every entry of every meeting
+        # they attended was most of the time); owners through the owner index.
+        names = sorted({sp.name for sp in speakers})
         where.add("and e.id in (select x.id from participants p join entries x on x.speaker_id = p.id where")
-        where.extend(who).add("union all select x.id from participants p join entries x")
-        where.add("on x.meeting_id = p.meeting_id where").extend(who)
-        where.add("and ((x.attributed = 1 and instr(x.text, p.name) > 0) or x.owner = p.name))")
+        where.extend(who).add(
+            "union all select x.id from entries_fts join entries x on x.id = entries_fts.rowid"
+        )
+        where.add(
+            "join participants p on p.meeting_id = x.meeting_id where entries_fts match ?", match_any(names)
+        )
+        where.add("and x.attributed = 1 and instr(x.text, p.name) > 0 and").extend(who)
+        where.add(
+            f"union all select x.id from entries x where x.owner in ({', '.join('?' for _ in names)})", *names
+        )
+        where.add("and exists (select 1 from participants p where p.meeting_id = x.meeting_id and")
+        where.extend(who).add("and p.name = x.owner))")
     # One pass counts and pages (the people's entries are gathered once); a page beyond the last
     # hit has no rows to carry the count, so only then is it counted apart.
     page = _Sql().add(

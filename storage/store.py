@@ -33,7 +33,6 @@ from storage.errors import (
     NoChannel,
     ParticipantNotFound,
 )
-from storage.migrations import ITEM_KEY_FACTOR
 from storage.records import (
     Action,
     AgendaItem,
@@ -64,10 +63,12 @@ from storage.rows import (
     iso,
     mapping_json,
     meeting_from,
+    parse_dt,
     participant_fields,
     participant_from,
     required_dt,
 )
+from storage.search import ITEM_KEY_FACTOR
 
 
 class StoreOpener:
@@ -140,6 +141,12 @@ class Store:
             self.db.execute("COMMIT")
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several verbs as one write: all of them are stored, or none (e.g. an approval and the lock)."""
+        with self._write():
+            yield
 
     @contextmanager
     def batch_durability(self) -> Iterator[None]:
@@ -326,7 +333,7 @@ class Store:
         """Store a whole imported meeting in one transaction; None if that document is already in.
 
         `participants`: name, title, organisation, absent, role, initials. `entries`: item_number,
-        kind, text, speaker (a participant's name or None), owner, due. Entries keep their words
+        kind, text, speaker (a participant's name or None), co_speakers (names), owner, due. Entries keep their words
         verbatim and carry their own attribution.
         """
         # Plain executemany: an import is many small inserts, where sqlite-utils' per-call table
@@ -384,9 +391,18 @@ class Store:
                 list(agenda_rows(meeting_id, agenda)),
             )
             created = iso(now)
+
+            # `A og B orienterede …`: everyone named is a speaker (the column only when someone is:
+            # the tests of older migrations import on their schema).
+            def speakers_json(entry: dict[str, Any]) -> str | None:
+                named = [entry.get("speaker"), *entry.get("co_speakers", ())]
+                found = [ids[n.casefold()] for n in named if n and n.casefold() in ids]
+                return json.dumps(list(dict.fromkeys(found))) if len(found) > 1 else None
+
+            together = ", speakers" if any(entry.get("co_speakers") for entry in entries) else ""
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
-                "attributed, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                f"attributed, created_utc{together}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?{', ?' if together else ''})",
                 [
                     (
                         meeting_id,
@@ -398,6 +414,7 @@ class Store:
                         entry.get("owner"),
                         entry["due"].isoformat() if entry.get("due") else None,
                         created,
+                        *([speakers_json(entry)] if together else []),
                     )
                     for seq, entry in enumerate(entries, start=1)
                 ],
@@ -1236,7 +1253,16 @@ class Store:
             approved_utc=required_dt(r["approved_utc"]),
             approval_line=r["approval_line"],
             entries=tuple(entry_from(e) for e in json.loads(r["entries"])),
+            posted_utc=parse_dt(r["posted_utc"]),
         )
+
+    def mark_final_posted(self, meeting_id: int, now: dt.datetime) -> None:
+        """The final referat is in Slack: a later click or reply has nothing left to finish."""
+        with self._write():
+            self.db.execute(
+                "update approved_referats set posted_utc = ? where meeting_id = ? and posted_utc is null",
+                [iso(now), meeting_id],
+            )
 
     def approvers(self, meeting_id: int) -> list[str]:
         rows = self.db.query(

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.text.dates import TZ, format_long_da
+from bot.text.clip import clip
+from bot.text.dates import TZ, format_long_da, format_stamp
 from storage.records import Meeting, Participant
 
 # The thread replies that approve; compared after dropping case, punctuation, mentions and emoji.
@@ -133,24 +134,11 @@ def describe_changes(
 
 def quote(text: str) -> str:
     """A comment or entry on one short line, for summaries."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
+    return clip(text, _QUOTE_LIMIT)
 
 
 # --------------------------------------------------------------------------------------------
 # Wording
-
-
-def stamp(when: dt.datetime) -> str:
-    """`27. november 2026 kl. 14.05` in Danish time."""
-    local = when.astimezone(TZ)
-    return f"{format_long_da(local.date())} kl. {local:%H.%M}"
-
-
-def short_stamp(when: dt.datetime) -> str:
-    """`27.11. kl. 14.05` in Danish time."""
-    local = when.astimezone(TZ)
-    return f"{local:%d.%m.} kl. {local:%H.%M}"
 
 
 def and_list(items: Sequence[str]) -> str:
@@ -161,7 +149,7 @@ def and_list(items: Sequence[str]) -> str:
 
 
 def already_approved(meeting: Meeting) -> str:
-    when = f" {stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
+    when = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
     return f"Referatet af {meeting.title} er allerede godkendt{when}. Intet er ændret."
 
 

@@ -26,9 +26,8 @@ from bot.approval.rules import (
     newer_version,
     not_approver,
     quote,
-    short_stamp,
-    stamp,
 )
+from bot.text.dates import format_short_stamp, format_stamp
 from bot.text.hygiene import clean_input
 from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
 from storage.store import Store
@@ -92,12 +91,17 @@ def is_complete(store: Store, meeting: Meeting, draft: Draft) -> bool:
 
 @dataclass(frozen=True)
 class Approved:
-    """The approval of `draft` is recorded (`new`) or was already there; `complete` when all have."""
+    """The approval of `draft` is recorded (`new`) or was already there; `complete` when all have.
+
+    `final`: the approved referat when it still has to be posted in Slack, because this approval
+    completed the set (the meeting is locked already) or an earlier finalisation was cut short.
+    """
 
     draft: Draft
     new: bool
     at: dt.datetime
     complete: bool
+    final: ApprovedReferat | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,13 @@ def approve(
 ) -> Approved | NotRecorded:
     """Approve the newest draft (a thread reply), or the clicked one (`draft_id`, a button).
 
-    A click on an older version's button is refused: approval is of one exact version.
+    A click on an older version's button is refused: approval is of one exact version. The approval
+    that completes the set locks the meeting in the same transaction, before anything is said in
+    Slack; an approver's click or reply on a locked meeting whose final referat never reached Slack
+    hands it back (`final`), so the caller finishes what was cut short.
     """
     if meeting.status is MeetingStatus.APPROVED:
-        return NotRecorded(already_approved(meeting))
+        return _unfinished(store, meeting, user_id) or NotRecorded(already_approved(meeting))
     latest = store.latest_draft(meeting.id)
     if latest is None:
         return NotRecorded(
@@ -149,9 +156,26 @@ def approve(
     required = approver_ids(store, meeting)
     if user_id not in required:
         return NotRecorded(not_approver(required, names))
-    new = store.add_approval(latest.id, user_id, now)
+    # Names first: a lookup may ask Slack, and no Slack call happens inside the write.
+    named = {u: names(u) for u in required}
+    with store.transaction():
+        new = store.add_approval(latest.id, user_id, now)
+        complete = is_complete(store, meeting, latest)
+        final = finalize(store, meeting, latest, now=now, names=named.__getitem__) if complete else None
     at = next(a.approved_utc for a in store.approvals(latest.id) if a.user_id == user_id)
-    return Approved(draft=latest, new=new, at=at, complete=is_complete(store, meeting, latest))
+    return Approved(draft=latest, new=new, at=at, complete=complete, final=final)
+
+
+def _unfinished(store: Store, meeting: Meeting, user_id: str) -> Approved | None:
+    """An approver of a locked meeting whose final referat was never posted: the work left to do."""
+    final = store.approved_referat(meeting.id)
+    if final is None or final.posted_utc is not None:
+        return None
+    draft = store.draft(final.draft_id)
+    when = {a.user_id: a.approved_utc for a in store.approvals(final.draft_id)}
+    if draft is None or user_id not in when:
+        return None
+    return Approved(draft=draft, new=False, at=when[user_id], complete=True, final=final)
 
 
 def comment(
@@ -271,10 +295,10 @@ def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
     else:
         when = {a.user_id: a.approved_utc for a in store.approvals(latest.id)}
         if final is not None:
-            lines.append(f"Godkendt {stamp(final.approved_utc)}: v{latest.version}")
+            lines.append(f"Godkendt {format_stamp(final.approved_utc)}: v{latest.version}")
         else:
-            lines.append(f"Udkast v{latest.version} ({short_stamp(latest.created_utc)})")
-        done = [f"{names(u)} ({short_stamp(when[u])})" for u in required if u in when]
+            lines.append(f"Udkast v{latest.version} ({format_short_stamp(latest.created_utc)})")
+        done = [f"{names(u)} ({format_short_stamp(when[u])})" for u in required if u in when]
         waiting = [names(u) for u in required if u not in when]
         if done:
             lines.append(f"Godkendt af: {', '.join(done)}")
@@ -289,6 +313,6 @@ def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
         lines.append("Kommentarer:")
         for c in comments:
             lines.append(
-                f"  v{c.draft_version} · {names(c.user_id)} · {short_stamp(c.created_utc)}: «{quote(c.text)}»"
+                f"  v{c.draft_version} · {names(c.user_id)} · {format_short_stamp(c.created_utc)}: «{quote(c.text)}»"
             )
     return lines

@@ -1,12 +1,23 @@
-"""Read a document's text: .txt in UTF-8 (else cp1252), .docx paragraphs and tables in order.
+"""Read a document's text: .txt in UTF-8, UTF-16 or cp1252, .docx paragraphs and tables in order.
 
 Word keeps list numbering outside the paragraph text; it is put back here, so the parser sees the
 numbers a reader sees. Text that is not text (a binary file renamed) is refused.
+
+A folder to import may hold anything, so every limit is checked before the expensive step: the
+size of a text file before it is read, the declared uncompressed size of a Word file's parts (a
+zip bomb announces its size, and Python's zip reader holds it to that) and its paragraph count
+before python-docx builds a tree of it. A referat is tens of kilobytes and a few hundred
+paragraphs; the limits are a hundred times that.
+
+Text without a byte-order mark that is not UTF-8 is read as Windows-1252 only if a charset detector
+(charset-normalizer) agrees that it is; text from an old Mac (Mac Roman) or DOS (cp850/cp865) would
+otherwise import as mojibake such as `KredsrŒdsm¿de`, so it is refused with the encoding named.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +28,23 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
+
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+MAX_PARAGRAPHS = 50_000
+MAX_PART_BYTES = 32 * 1024 * 1024  # uncompressed, per part of a Word file
+MAX_DOCX_BYTES = 128 * 1024 * 1024  # uncompressed, all parts together (images included)
+MAX_DOCX_PARTS = 2_000
+# Legacy encodings a Danish text file may come in; only Windows-1252 is read.
+_LEGACY = ["cp1252", "mac_roman", "cp850", "cp865"]
+_LEGACY_NAMES = {"mac_roman": "Mac Roman", "cp850": "DOS (cp850)", "cp865": "DOS nordisk (cp865)"}
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_PARAGRAPH = re.compile(rb"<w:p[\s/>]")
 
 _CELL_NUMBER = re.compile(r"\d{1,2}\.?")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
@@ -33,24 +61,82 @@ def read_document(path: Path) -> str:
     """The text of a .txt (UTF-8, else cp1252) or .docx file; NotAReferat when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise NotAReferat(f"filen kunne ikke læses ({exc.strerror or exc})") from exc
-        if b"\x00" in raw:
-            raise NotAReferat("filen indeholder ikke læsbar tekst")
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise NotAReferat("filen er hverken UTF-8 eller Windows-1252 tekst") from exc
+        text = decode_text(_read_bytes(path))
+        if text.count("\n") > MAX_PARAGRAPHS:
+            raise NotAReferat(
+                f"filen har over {MAX_PARAGRAPHS:,} linjer; det er ikke et referat".replace(",", ".")
+            )
+        return text
     if suffix == ".docx":
+        _check_docx(path)
         return _read_docx(path)
     shown = suffix or "uden endelse"
     raise NotAReferat(f"filtypen {shown} kan ikke læses; brug .txt eller .docx")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise NotAReferat(f"filen kunne ikke læses ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_TEXT_BYTES:
+        raise NotAReferat(f"filen er over {MAX_TEXT_BYTES // (1024 * 1024)} MB; det er ikke et referat")
+    return raw
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 or UTF-16/32 with a byte-order mark, UTF-8, or Windows-1252 when a detector agrees."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding).removeprefix("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise NotAReferat(f"filen er ikke gyldig {encoding.upper()}-tekst") from exc
+    if b"\x00" in raw:
+        raise NotAReferat("filen indeholder ikke læsbar tekst")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=_LEGACY).best()
+    if best is None:
+        raise NotAReferat("filen er hverken UTF-8, UTF-16 eller Windows-1252 tekst")
+    if best.encoding != "cp1252":
+        shown = _LEGACY_NAMES.get(best.encoding, best.encoding)
+        raise NotAReferat(
+            f"teksten ser ud til at være gemt som {shown} og ville blive til volapyk (fx «KredsrŒdsm¿de»); "
+            "gem den som UTF-8 og importér igen"
+        )
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise NotAReferat("filen er hverken UTF-8, UTF-16 eller Windows-1252 tekst") from exc
+
+
+def _check_docx(path: Path) -> None:
+    """Refuse a Word file whose declared sizes or paragraph count no referat has, before parsing it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_DOCX_PARTS:
+                raise NotAReferat(f"Word-filen har over {MAX_DOCX_PARTS} dele; det er ikke et referat")
+            if sum(p.file_size for p in parts) > MAX_DOCX_BYTES or any(
+                p.file_size > MAX_PART_BYTES for p in parts
+            ):
+                raise NotAReferat("Word-filen fylder for meget, når den pakkes ud; det er ikke et referat")
+            try:
+                body = archive.read("word/document.xml")
+            except KeyError:
+                return  # python-docx names what is missing
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise NotAReferat("filen er ikke et gyldigt Word-dokument (.docx)") from exc
+    if len(_PARAGRAPH.findall(body)) > MAX_PARAGRAPHS:
+        raise NotAReferat(
+            f"Word-filen har over {MAX_PARAGRAPHS:,} afsnit; det er ikke et referat".replace(",", ".")
+        )
 
 
 def _read_docx(path: Path) -> str:

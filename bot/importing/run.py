@@ -127,6 +127,7 @@ def store_imported(store: Store, meeting: ImportedMeeting, source_name: str, now
                 "kind": e.kind,
                 "text": e.text,
                 "speaker": e.speaker,
+                "co_speakers": e.co_speakers,
                 "owner": e.owner,
                 "due": e.due,
             }

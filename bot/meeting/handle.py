@@ -16,12 +16,16 @@ from bot.meeting import followup
 from bot.meeting import parse as c
 from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
-from bot.text.dates import TZ, DateError, format_long_da
+from bot.text.clip import clip
+from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
 from storage.errors import ReferatError, StoreError
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
+
+# How much of an entry a confirmation quotes.
+_QUOTE = 200
 
 NO_MEETING = (
     "Der er intet møde i gang i denne kanal. Start et med "
@@ -147,13 +151,13 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
             if last is None:
                 raise Refusal("Du har ingen indlæg i dette møde at fortryde.")
             store.delete_entry(meeting.id, last.seq, user_id=sender.user_id, now=sender.now, action="undo")
-            return Reply(f"Fortrudt: nr. {last.seq} (Ad {last.item_number}): «{_clip(last.text)}»")
+            return Reply(f"Fortrudt: nr. {last.seq} (Ad {last.item_number}): «{clip(last.text, _QUOTE)}»")
         case c.EditEntry(seq=seq, text=text):
             return _edit(store, meeting, seq, text, sender)
         case c.DeleteEntry(seq=seq):
             entry = _entry_for_change(store, meeting, seq, sender, "slette")
             store.delete_entry(meeting.id, seq, user_id=sender.user_id, now=sender.now)
-            return Reply(f"Nr. {seq} er slettet: «{_clip(entry.text)}»")
+            return Reply(f"Nr. {seq} er slettet: «{clip(entry.text, _QUOTE)}»")
         case c.SetApprovers(user_ids=user_ids):
             if sender.user_id != meeting.starter_user_id:
                 raise Refusal("Kun referenten (den der startede mødet) kan ændre godkenderne.")
@@ -230,8 +234,7 @@ def refuse_if_approved(meeting: Meeting) -> None:
             "Start et nyt møde med `/referat start`."
         )
     if meeting.status is MeetingStatus.APPROVED:
-        when = meeting.approved_utc.astimezone(TZ) if meeting.approved_utc else None
-        at = f" {format_long_da(when.date())} kl. {when:%H.%M}" if when else ""
+        at = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
         raise Refusal(
             f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
             "Start et nyt møde med `/referat start`."
@@ -371,7 +374,9 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         due=read.due,
         mentioned=_mentioned(store, meeting, command.text, sender),
     )
-    return Reply(f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{_clip(entry.text)}»")
+    return Reply(
+        f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{clip(entry.text, _QUOTE)}»"
+    )
 
 
 def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -> Reply:
@@ -408,7 +413,7 @@ def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -
         speaker_ids=[person.id],
         mentioned=_mentioned(store, meeting, command.text, sender),
     )
-    said = f": «{_clip(entry.text)}»" if command.kind is EntryKind.DISSENT else ""
+    said = f": «{clip(entry.text, _QUOTE)}»" if command.kind is EntryKind.DISSENT else ""
     return Reply(
         f"Nr. {entry.seq} gemt under {heading}: {KIND_LABEL[entry.kind]} – {display_name(person)}{said}"
     )
@@ -463,7 +468,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
     if entry.kind is EntryKind.DISSENT:
         edited = store.edit_entry(meeting.id, seq, text.strip(), user_id=sender.user_id, now=sender.now)
         return Reply(
-            f"Protokollat nr. {seq} er rettet. Før: «{_clip(entry.text)}» Nu: «{_clip(edited.text)}»"
+            f"Protokollat nr. {seq} er rettet. Før: «{clip(entry.text, _QUOTE)}» Nu: «{clip(edited.text, _QUOTE)}»"
         )
     try:
         command = c.parse_entry(entry.item_number, text)
@@ -486,7 +491,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
         mentioned=_mentioned(store, meeting, command.text, sender),
     )
     return Reply(
-        f"Nr. {seq} er rettet: {_describe(edited, read)}. Før: «{_clip(entry.text)}» Nu: «{_clip(edited.text)}»"
+        f"Nr. {seq} er rettet: {_describe(edited, read)}. Før: «{clip(entry.text, _QUOTE)}» Nu: «{clip(edited.text, _QUOTE)}»"
     )
 
 
@@ -552,9 +557,9 @@ def _mark_done(store: Store, number: int, note: str | None, sender: Sender) -> R
     if action.done:
         raise Refusal(f"Opgave nr. {number} er allerede {followup.done_label(action)}.")
     done = store.mark_action_done(number, user_id=sender.user_id, note=note, now=sender.now)
-    noted = f" Bemærkning: «{_clip(note)}»" if note else ""
+    noted = f" Bemærkning: «{clip(note, _QUOTE)}»" if note else ""
     return Reply(
-        f"Opgave nr. {number} er {followup.done_label(done)}: «{_clip(done.entry.text)}» "
+        f"Opgave nr. {number} er {followup.done_label(done)}: «{clip(done.entry.text, _QUOTE)}» "
         f"({followup.meeting_label(done.meeting)}).{noted} Referatet er uændret."
     )
 
@@ -675,13 +680,8 @@ def _status_line(e: Entry, by_id: dict[int, Participant], people: Mapping[str, P
         owner = e.owner or (linked.name if linked else None)
         parts = [f"ansvarlig: {owner or 'ingen'}", f"frist: {format_long_da(e.due) if e.due else 'ingen'}"]
         extra = f" ({', '.join(parts)})"
-    return f"  #{e.seq}{kind}{who} {_clip(render_mentions(e.text, people), 140)}{extra}{edited}"
+    return f"  #{e.seq}{kind}{who} {clip(render_mentions(e.text, people), 140)}{extra}{edited}"
 
 
 def display_name(p: Participant) -> str:
     return f"{p.title} {p.name}" if p.title else p.name
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from bot.referat.formats import CHOOSE_FORMAT
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
 from bot.text.hygiene import clean_input
@@ -391,7 +392,6 @@ Command: TypeAlias = (
     | NextMeeting
 )
 
-EXPORT_FORMATS = ("md", "txt", "docx", "pdf")
 _FORMAT_WORDS = {
     "md": "md",
     "markdown": "md",
@@ -882,7 +882,7 @@ def _parse_export(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
         return Export(None)
     if word in _FORMAT_WORDS:
         return Export(_FORMAT_WORDS[word])
-    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". Vælg md, txt, docx eller pdf.')
+    raise _fail(sub, f'Kan ikke eksportere som "{_echo(word)}". {CHOOSE_FORMAT}')
 
 
 _MINE_WORDS = frozenset({"mine", "min", "mig", "my", "mine.", "me"})

@@ -37,21 +37,15 @@ from pathlib import Path
 
 from bot.meeting.refusals import worded
 from bot.referat.compile import Referat, compile_referat, render_markdown, render_text
+from bot.referat.formats import CHOOSE_FORMAT, FORMATS
 from bot.referat.pdf import PdfUnavailable, referat_pdf
 from bot.referat.word import referat_docx
+from bot.text.clip import clip
 from bot.text.dates import TZ, format_long_da, format_short
 from storage.errors import ReferatError, StoreError
 from storage.records import Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store
 
-FORMATS = ("md", "txt", "docx", "pdf")
-MIME_TYPES = {
-    "md": "text/markdown",
-    "txt": "text/plain",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-CHOOSE_FORMAT = "Vælg md, txt, docx eller pdf."
 _TITLE_WIDTH = 60
 
 _OS_REASONS = {
@@ -373,7 +367,7 @@ def meetings_table(store: Store) -> str:
     if not meetings:
         return "Der er ingen møder i databasen endnu."
     rows = [
-        (str(m.id), format_short(m.date), _clip(m.title, _TITLE_WIDTH), status_label(store, m))
+        (str(m.id), format_short(m.date), clip(m.title, _TITLE_WIDTH), status_label(store, m))
         for m in meetings
     ]
     header = ("Id", "Dato", "Titel", "Status")
@@ -383,8 +377,3 @@ def meetings_table(store: Store) -> str:
         return f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
 
     return "\n".join(line(r) for r in (header, *rows))
-
-
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

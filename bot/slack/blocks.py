@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.slack import ids
 from bot.slack.limits import MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, MAX_TEXT
-from bot.text.dates import TZ, format_long_da
+from bot.text.dates import format_compact_stamp, format_long_da
 
 # What the builders aim at, with room to spare below Slack's limits (bot.slack.limits).
 SECTION_LIMIT = MAX_SECTION_TEXT - 100
@@ -227,11 +227,6 @@ class DraftHeader:
         return self.status == DraftStatus.APPROVED
 
 
-def _stamp(when: dt.datetime) -> str:
-    local = when.astimezone(TZ) if when.tzinfo else when
-    return f"{local:%d.%m.} {local:%H:%M}"
-
-
 def _label(header: DraftHeader) -> str:
     state = "godkendt" if header.approved else "udkast"
     return f"Referat – {state} v{header.version}"
@@ -248,13 +243,13 @@ def _status_text(header: DraftHeader) -> str:
             if when is None:
                 lines.append(f"⏳ {escape_mrkdwn(name)}")
             else:
-                lines.append(f"✅ {escape_mrkdwn(name)} {_stamp(when)}")
+                lines.append(f"✅ {escape_mrkdwn(name)} {format_compact_stamp(when)}")
     return _clip("\n".join(lines), _STATUS_LIMIT)
 
 
 def _approved_text(header: DraftHeader) -> str:
     names = [
-        escape_mrkdwn(name) + (f" ({_stamp(when)})" if when is not None else "")
+        escape_mrkdwn(name) + (f" ({format_compact_stamp(when)})" if when is not None else "")
         for name, when in header.approvers
         if when is not None
     ]

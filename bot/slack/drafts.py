@@ -28,7 +28,7 @@ from bot.approval import service as approval
 from bot.referat import export as exporting
 from bot.referat.compile import referat_text
 from bot.slack import blocks
-from bot.text.dates import TZ, format_short
+from bot.text.dates import TZ, format_short, format_short_stamp
 from storage.records import ApprovedReferat, Comment, Draft, Entry, Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store
 
@@ -40,6 +40,12 @@ COMMENT_REACTION = "speech_balloon"
 # Rebuilding the top message reads the store and then calls chat.update; two approvals handled at
 # once could otherwise land their updates in the wrong order and show a stale state.
 _TOP_LOCK = threading.Lock()
+# One finisher at a time in this process: a repeated click must not post the final referat twice.
+_FINISH_LOCK = threading.Lock()
+UNFINISHED = (
+    "Referatet er godkendt og låst, men det endelige referat kunne ikke lægges i tråden lige nu. "
+    "Klik Godkend (eller svar godkendt) igen om lidt, så bliver det gjort færdigt."
+)
 
 
 class PostFailed(Exception):
@@ -50,7 +56,6 @@ class PostFailed(Exception):
 class PostedDraft:
     draft: Draft
     messages: int
-    file_uploaded: bool
 
 
 def entries_snapshot(entries: Sequence[Entry]) -> list[dict[str, Any]]:
@@ -120,14 +125,12 @@ def post_draft(
             client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )
-        uploaded = False
         if len(messages) > 1:
             upload_text(client, channel_id, thread, draft.text, name=f"referat-v{draft.version}.txt")
-            uploaded = True
     except SlackApiError as error:
         log.error("posting draft v%s failed: %s", draft.version, error.response.get("error"))
         raise PostFailed(str(error.response.get("error"))) from error
-    return PostedDraft(draft=draft, messages=len(messages), file_uploaded=uploaded)
+    return PostedDraft(draft=draft, messages=len(messages))
 
 
 def upload_text(
@@ -263,13 +266,31 @@ def settle(
     final = None
     if meeting.status is MeetingStatus.OPEN:
         final = approval.finalize(store, meeting, draft, now=now, names=names)
-    refresh_top(client, store, meeting_id, names)
     if final is not None:
-        locked = store.meeting(meeting_id)
-        assert locked is not None
-        post_final(client, store, locked, draft, final, names)
-        warn_unapproved_changes(client, store, locked, draft)
+        finish(client, store, meeting_id, now=now, names=names)
+    else:
+        refresh_top(client, store, meeting_id, names)
     return final
+
+
+def finish(client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime, names: rules.Names) -> None:
+    """Show a locked meeting's draft as approved and post the final referat in its thread, once.
+
+    The lock is already stored; this is only Slack. It is marked done when every step succeeded,
+    so if Slack fails part-way the next approver's click or reply (see `approval.approve`) does it
+    again: the top message is rebuilt, and the final referat is posted (parts of it possibly twice).
+    """
+    with _FINISH_LOCK:
+        final = store.approved_referat(meeting_id)
+        meeting = store.meeting(meeting_id)
+        if final is None or meeting is None or final.posted_utc is not None:
+            return
+        draft = store.draft(final.draft_id)
+        assert draft is not None
+        refresh_top(client, store, meeting_id, names)
+        post_final(client, store, meeting, draft, final, names)
+        store.mark_final_posted(meeting_id, now)
+    warn_unapproved_changes(client, store, meeting, draft)
 
 
 def warn_unapproved_changes(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -> None:
@@ -336,27 +357,50 @@ def answer_approval(
     match outcome:
         case approval.NotRecorded(message=message):
             tell(client, user_id, channel_id, message, thread_ts=thread_ts)
-        case approval.Approved(draft=draft, new=False, at=at):
+        case approval.Approved(draft=draft, new=False, at=at, final=None):
             tell(
                 client,
                 user_id,
                 channel_id,
-                f"Du har allerede godkendt v{draft.version} ({rules.short_stamp(at)}). Intet er ændret.",
+                f"Du har allerede godkendt v{draft.version} ({format_short_stamp(at)}). Intet er ændret.",
                 thread_ts=thread_ts,
             )
-        case approval.Approved(draft=draft, complete=complete):
-            if reply_ts is not None:
-                react(client, channel_id, reply_ts, APPROVED_REACTION)
-            else:
-                rest = "" if complete else " Referatet er endeligt, når alle godkendere har godkendt."
+        case approval.Approved(draft=draft, new=new, complete=complete, final=final):
+            # The approval (and the lock, if it completed the set) is stored. Every Slack step from
+            # here may fail on its own without stopping the next: the receipt, then the final
+            # referat, which a later click or reply finishes if it was cut short.
+            try:
+                if reply_ts is not None and new:
+                    react(client, channel_id, reply_ts, APPROVED_REACTION)
+                elif new:
+                    rest = "" if complete else " Referatet er endeligt, når alle godkendere har godkendt."
+                    tell(
+                        client,
+                        user_id,
+                        channel_id,
+                        f"Tak – du har godkendt v{draft.version}.{rest}",
+                        thread_ts=thread_ts,
+                    )
+            except Exception:
+                log.exception("the receipt for an approval of meeting %s failed", meeting.id)
+            try:
+                if final is not None:
+                    finish(client, store, meeting.id, now=now, names=names)
+                else:
+                    refresh_top(client, store, meeting.id, names)
+            except Exception:
+                log.exception("posting the approval of meeting %s in Slack failed", meeting.id)
+                if final is not None:
+                    tell(client, user_id, channel_id, UNFINISHED, thread_ts=thread_ts)
+                return
+            if not new and final is not None:
                 tell(
                     client,
                     user_id,
                     channel_id,
-                    f"Tak – du har godkendt v{draft.version}.{rest}",
+                    f"Det endelige referat af v{draft.version} er nu lagt i tråden.",
                     thread_ts=thread_ts,
                 )
-            settle(client, store, meeting.id, now=now, names=names)
 
 
 def answer_thread_reply(

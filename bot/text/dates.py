@@ -127,6 +127,24 @@ def format_long_da(d: date) -> str:
     return f"{d.day}. {MONTHS_DA[d.month - 1]} {d.year}"
 
 
+def format_stamp(when: datetime) -> str:
+    """`27. november 2026 kl. 14.05` in Danish time."""
+    local = when.astimezone(TZ)
+    return f"{format_long_da(local.date())} kl. {local:%H.%M}"
+
+
+def format_short_stamp(when: datetime) -> str:
+    """`27.11. kl. 14.05` in Danish time."""
+    local = when.astimezone(TZ)
+    return f"{local:%d.%m.} kl. {local:%H.%M}"
+
+
+def format_compact_stamp(when: datetime) -> str:
+    """`27.11. 14:05` in Danish time (a naive time is taken as local): beside a name in Block Kit."""
+    local = when.astimezone(TZ) if when.tzinfo else when
+    return f"{local:%d.%m.} {local:%H:%M}"
+
+
 def format_long_en(d: date) -> str:
     """`19 March 2024`."""
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"

@@ -83,3 +83,87 @@ def test_the_readme_shows_the_example_file_word_for_word() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = (ROOT / "examples" / "moede.txt").read_text(encoding="utf-8")
     assert f"```text\n{example.rstrip()}\n```" in readme
+
+
+# --------------------------------------------------------------------------------------------
+# Package-to-package imports, followed through the repository's own modules
+
+SLACK_SDKS = ("slack_bolt", "slack_sdk")
+# The entry points, besides bot/slack/ and bot/console/, that may talk to Slack.
+SLACK_ENTRY_POINTS = {"bot.cli", "bot.app", "bot.serve"}
+# Parts that must stay pure: no store, no Slack, however deep the import chain goes.
+# (bot/referat/export.py reads the meeting to export from the store; bot/importing/run.py stores
+# an import: those two are the store-facing ends of their packages.)
+NEVER_THE_STORE = [
+    "bot.text",
+    "bot.referat.compile",
+    "bot.referat.word",
+    "bot.referat.formats",
+    "bot.approval.rules",
+    "bot.archive.question",
+    "bot.archive.answer",
+    "bot.importing.read",
+    "bot.importing.clean",
+    "bot.importing.parse",
+    "bot.meeting.parse",
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {
+    _module_name(p): p
+    for top in ("bot", "storage")
+    for p in (ROOT / top).rglob("*.py")
+    if ".venv" not in p.parts
+}
+
+
+def _internal(name: str) -> str | None:
+    """The repository module an import names (a package's `__init__` for a package), if any."""
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def reachable(start: str) -> set[str]:
+    """Every name `start` imports, directly or through the repository's own modules."""
+    seen: set[str] = set()
+    names: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        for name in imports_of(MODULES[module]):
+            names.add(name)
+            inner = _internal(name)
+            if inner is not None:
+                todo.append(inner)
+    return names
+
+
+def test_only_slack_console_and_entry_points_import_the_slack_sdk() -> None:
+    allowed = ("bot.slack", "bot.console")
+    for module, path in MODULES.items():
+        if module.startswith(allowed) or module in SLACK_ENTRY_POINTS:
+            continue
+        sdk = sorted(n for n in imports_of(path) if n.startswith(SLACK_SDKS))
+        assert not sdk, (
+            f"{module} imports {sdk}: only bot/slack/, bot/console/ and entry points talk to Slack"
+        )
+
+
+@pytest.mark.parametrize("package", NEVER_THE_STORE)
+def test_pure_parts_reach_neither_the_store_nor_slack(package: str) -> None:
+    modules = [m for m in MODULES if m == package or m.startswith(package + ".")]
+    assert modules, package
+    for module in modules:
+        bad = sorted(n for n in reachable(module) if n.startswith(("storage.store", *SLACK_SDKS)))
+        assert not bad, f"{module} reaches {bad}"

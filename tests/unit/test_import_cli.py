@@ -101,3 +101,17 @@ def test_bulk_import_builds_the_same_search_documents_as_the_live_triggers(db: P
     live = dict(store.db.execute("select rowid, text from item_context_fts").fetchall())
     assert live == bulk
     assert store.db.execute("select bulk from search_state").fetchone()[0] == 0
+
+
+def test_every_speaker_named_together_is_stored_with_the_entry(db: Path) -> None:
+    """`Claus Hilborg og Vicepolitiinspektør Frederik Sundtoft orienterede …`: both spoke."""
+    assert main(["import", str(REFERENCE)]) == 0
+    store = StoreOpener(db)()
+    meeting = store.meetings()[0]
+    people = {p.id: p.name for p in store.participants(meeting.id)}
+    together = next(
+        e for e in store.entries(meeting.id) if e.text.startswith("Chefpolitiinspektør Claus Hilborg og")
+    )
+    assert [people[i] for i in together.speaker_ids] == ["Claus Hilborg", "Frederik Sundtoft"]
+    alone = next(e for e in store.entries(meeting.id) if e.text.startswith("Borgmester H.C. Østerby"))
+    assert [people[i] for i in alone.speaker_ids] == ["H.C. Østerby"]

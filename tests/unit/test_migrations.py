@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from bot.referat.compile import referat_text
@@ -61,3 +62,35 @@ def test_a_referat_finalised_before_m006_keeps_its_approved_entries(tmp_path: Pa
     assert "Rettet efter godkendelsen." not in markdown
     assert markdown.rstrip().endswith(line)
     assert json.loads(db.execute("select entries from approved_referats").fetchone()[0])[0]["seq"] == 1
+
+
+SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "schema.sql"
+REGENERATE = "REFERAT_REGENERATE_SCHEMA"
+
+
+def schema_of(db_path: Path) -> str:
+    """Every table, index, view and trigger of the database, in a stable order."""
+    db = connect(db_path)
+    try:
+        rows = db.execute(
+            "select type, name, sql from sqlite_master where sql is not null order by type, name"
+        ).fetchall()
+    finally:
+        db.close()
+    return "".join(f"-- {kind} {name}\n{sql.strip()};\n\n" for kind, name, sql in rows)
+
+
+def test_the_schema_after_all_migrations_is_the_checked_in_one(tmp_path: Path) -> None:
+    """A migration changes the schema on purpose only: the expectation is updated with it."""
+    db = connect(tmp_path / "fresh.db")
+    migrations.apply(db)
+    db.close()
+    actual = schema_of(tmp_path / "fresh.db")
+    if os.environ.get(REGENERATE):
+        SCHEMA.write_text(actual, encoding="utf-8")
+    expected = SCHEMA.read_text(encoding="utf-8") if SCHEMA.exists() else ""
+    assert actual == expected, (
+        f"The schema after all migrations differs from {SCHEMA.relative_to(SCHEMA.parents[2])}. "
+        f"If your migration meant it, regenerate the expectation and review its diff:\n"
+        f"    {REGENERATE}=1 .venv/bin/pytest tests/unit/test_migrations.py -k schema && git diff tests/fixtures/schema.sql"
+    )

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -162,3 +163,124 @@ def test_a_broken_file_a_fifo_and_a_link_loop_are_refused_by_name_and_the_run_go
     assert "a-foer.txt: importeret" in captured.out
     assert "f-efter.txt: importeret" in captured.out
     assert "2 importeret, 0 allerede importeret, 4 afvist." in captured.out
+
+
+# ---------------------------------------------------------------------------------------------
+# What a file holds: encodings, and limits checked before parsing.
+
+# Composed (NFC): the fixture spells some letters with combining marks, which legacy encodings lack.
+REFERAT_TEXT = unicodedata.normalize("NFC", (FIXTURES / "kredsraad-udtraek.txt").read_text(encoding="utf-8"))
+
+
+def _import_one(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["import", str(path)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-8", b""),
+        ("cp1252", b""),
+    ],
+)
+def test_utf16_with_bom_utf8_and_windows_1252_import_alike(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    encoding: str,
+    bom: bytes,
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    path = tmp_path / "referat.txt"
+    path.write_bytes(bom + REFERAT_TEXT.replace("\n", "\r\n").encode(encoding))
+    code, out, err = _import_one(path, capsys)
+    assert code == 0, err
+    assert "importeret" in out
+    [meeting] = StoreOpener(tmp_path / "referat.db")().meetings()
+    assert "ø" in meeting.title or "å" in meeting.title or meeting.title.startswith("Kredsråd")
+    assert "\ufeff" not in meeting.title
+
+
+@pytest.mark.parametrize(("encoding", "named"), [("mac_roman", "Mac Roman"), ("cp865", "DOS")])
+def test_text_that_decodes_only_as_mojibake_is_refused_with_its_encoding_named(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    encoding: str,
+    named: str,
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    path = tmp_path / "gammel-mac.txt"
+    path.write_bytes(REFERAT_TEXT.encode(encoding, errors="replace"))  # a soft hyphen or dash may be missing
+    code, _, err = _import_one(path, capsys)
+    assert code == 1
+    assert f"gammel-mac.txt: afvist – teksten ser ud til at være gemt som {named}" in err
+    assert "gem den som UTF-8" in err
+    assert StoreOpener(tmp_path / "referat.db")().meetings() == []
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_size_without_unpacking_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.importing.read import MAX_PART_BYTES
+
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    bomb = tmp_path / "bombe.docx"
+    chunk = b"<w:p/>" * (1024 * 1024 // 6)
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(MAX_PART_BYTES // len(chunk) + 1):
+                part.write(chunk)
+    assert bomb.stat().st_size < 1024 * 1024  # small on disk
+    started = time.monotonic()
+    code, _, err = _import_one(bomb, capsys)
+    assert code == 1
+    assert "bombe.docx: afvist – Word-filen fylder for meget, når den pakkes ud" in err
+    assert time.monotonic() - started < 5
+
+
+def test_a_word_file_of_countless_tiny_paragraphs_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.importing.read import MAX_PARAGRAPHS
+
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    path = tmp_path / "smaa-afsnit.docx"
+    _broken_docx(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/document2.xml", "")  # a second part is harmless
+    body = (
+        "<w:document><w:body>"
+        + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * (MAX_PARAGRAPHS + 1)
+        + "</w:body></w:document>"
+    )
+    rebuilt = tmp_path / "afsnit.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = body.encode() if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info.filename, data)
+    started = time.monotonic()
+    code, _, err = _import_one(rebuilt, capsys)
+    assert code == 1
+    assert "afsnit.docx: afvist – Word-filen har over 50.000 afsnit" in err
+    assert time.monotonic() - started < 5
+
+
+def test_an_oversized_text_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.importing.read import MAX_TEXT_BYTES
+
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    path = tmp_path / "kaempe.txt"
+    with path.open("wb") as file:
+        file.truncate(MAX_TEXT_BYTES + 1)  # sparse: no real allocation
+    code, _, err = _import_one(path, capsys)
+    assert code == 1
+    assert "kaempe.txt: afvist – filen er over 4 MB" in err
