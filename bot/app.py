@@ -26,7 +26,7 @@ from bot.config import ConfigError, Settings
 from bot.logs import bolt_logger
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, home, shortcuts
 from bot.slack.quiet import QuietClient, quieten
 from storage.records import utc_clock
 from storage.store import Store
@@ -98,6 +98,8 @@ def create_app(
     commands.register(app)
     events.register(app)
     actions.register(app)
+    shortcuts.register(app)
+    home.register(app)
 
     @app.error
     def on_error(

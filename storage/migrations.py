@@ -673,3 +673,14 @@ def m051_reminders(db: Database) -> None:
     )
     db.table("reminders").create_index(["action_number", "kind"], unique=True)
     db.table("reminders").create_index(["scheduled_message_id"], unique=True)
+
+
+@migrations()
+def m052_entry_sources(db: Database) -> None:
+    """The Slack message an entry was made from ("Tilføj til referat"), so it can be found again."""
+    db.table("entry_sources").create(
+        {"entry_id": int, "channel_id": str, "message_ts": str, "permalink": str},
+        pk="entry_id",
+        not_null={"channel_id", "message_ts"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )

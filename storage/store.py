@@ -896,7 +896,7 @@ class Store:
         "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
         + ", ".join(f"m.{c} as m_{c}" for c in MEETING_COLUMNS)
         + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
-        " where e.deleted_utc is null and e.kind = 'action'"
+        " where e.deleted_utc is null and e.kind = 'action' and m.status != 'cancelled'"
     )
 
     def action(self, number: int) -> Action | None:
@@ -1008,6 +1008,49 @@ class Store:
             [meeting_id],
         ).fetchall()
         return [int(r[0]) for r in rows]
+
+    def add_entry_from_message(
+        self,
+        meeting_id: int,
+        *,
+        channel_id: str,
+        message_ts: str,
+        permalink: str | None,
+        **entry: Any,
+    ) -> Entry:
+        """`add_entry` and the link to the Slack message it was made from, in one transaction."""
+        with self._write():
+            added = self.add_entry(meeting_id, **entry)
+            self.db.execute(
+                "insert into entry_sources (entry_id, channel_id, message_ts, permalink) values (?, ?, ?, ?)",
+                [added.id, channel_id, message_ts, permalink],
+            )
+        return added
+
+    def entry_source(self, entry_id: int) -> tuple[str, str, str | None] | None:
+        """(channel, ts, permalink) of the message an entry was made from, if any."""
+        row = self.db.execute(
+            "select channel_id, message_ts, permalink from entry_sources where entry_id = ?", [entry_id]
+        ).fetchone()
+        return (str(row[0]), str(row[1]), row[2]) if row else None
+
+    def last_logged_item(self, meeting_id: int) -> int | None:
+        """The agenda item the meeting's newest live entry was logged to."""
+        row = self.db.execute(
+            "select item_number from entries where meeting_id = ? and deleted_utc is null order by seq desc limit 1",
+            [meeting_id],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def open_meetings(self) -> list[Meeting]:
+        """Every meeting still open (being logged, or its draft awaiting approval), newest first."""
+        rows = self.db.query("select * from meetings where status = 'open' order by date desc, id desc")
+        return [meeting_from(r) for r in rows]
+
+    def recent_meetings(self, limit: int) -> list[Meeting]:
+        """The newest meetings of the archive by date, for a reader's filter to pick from."""
+        rows = self.db.query("select * from meetings order by date desc, id desc limit ?", [limit])
+        return [meeting_from(r) for r in rows]
 
     def channel_meetings(self, channel_id: str) -> list[Meeting]:
         """Every meeting logged in the channel, newest first."""

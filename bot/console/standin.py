@@ -24,12 +24,13 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.home_tab import HomeTabs
 from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.slack.limits import RESPONSE_URL_USES, message_error
 
@@ -329,6 +330,7 @@ class SlackStandIn:
         self._cond = threading.Condition(threading.RLock())
         # Scheduled messages run on the app's clock (a test's or the console's), never the wall clock.
         self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
+        self.homes = HomeTabs()  # what views.publish put in each person's App Home
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -340,6 +342,7 @@ class SlackStandIn:
         self._ts_counter = itertools.count(0)
         self._users: dict[str, Json] = {}
         self._channels: dict[str, str] = {}
+        self._members: dict[str, set[str]] = {}  # channel -> members, where set up explicitly
         # What `apps.connections.open` hands out (Socket Mode); the default port 1 refuses connections.
         self.socket_mode_url = "ws://127.0.0.1:1/"
         self._state = _State()
@@ -363,6 +366,8 @@ class SlackStandIn:
             "chat.deleteScheduledMessage": self.scheduled.delete,
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
+            "views.publish": self.homes.publish,
+            "conversations.members": self._conversations_members,
         }
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -453,9 +458,12 @@ class SlackStandIn:
         with self._cond:
             return {uid: str(user["real_name"]) for uid, user in self._users.items()}
 
-    def add_channel(self, channel_id: str, name: str) -> None:
+    def add_channel(self, channel_id: str, name: str, *, members: Iterable[str] | None = None) -> None:
+        """A channel; with `members` (users besides the bot) its membership is what Slack says."""
         with self._cond:
             self._channels[channel_id] = name
+            if members is not None:
+                self._members[channel_id] = {*members, self.bot_user_id}
 
     def seed_message(self, channel: str, text: str, *, user: str, thread_ts: str | None = None) -> Message:
         """A message a person wrote (so the bot can react to it, link to it or reply in its thread)."""
@@ -1004,6 +1012,14 @@ class SlackStandIn:
                 "is_archived": False,
             },
         }
+
+    def _conversations_members(self, params: Json) -> Json:
+        channel = _str(params.get("channel"))
+        if not channel:
+            return self._error("channel_not_found")
+        # A channel set up without members holds every known user (the console's one channel).
+        members = self._members.get(channel, {*self._users, self.bot_user_id})
+        return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
 
     def view_payload(self, view: View) -> Json:
         return {

@@ -15,3 +15,17 @@ DOWNLOAD = "referat_download"
 CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"
 CHANGES_INPUT_ACTION = "referat_changes_text"
+
+# "Tilføj til referat": the message shortcut and its modal. Each field's block id and action id
+# are `referat_add_<field>`; the listener maps errors back to the block of their field.
+ADD_SHORTCUT = "tilfoej_til_referat"
+ADD_MODAL = "referat_add_modal"
+ADD_FIELDS = ("item", "kind", "speaker", "text", "owner", "due")
+
+
+def add_field(name: str) -> str:
+    return f"referat_add_{name}"
+
+
+# App Home: the "Udført" button beside each of the person's open actions; its value is the number.
+HOME_DONE = "referat_home_done"

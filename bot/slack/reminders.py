@@ -33,15 +33,22 @@ _SYNC_LOCK = threading.Lock()
 
 def sync(
     client: WebClient, store: Store, numbers: Iterable[int], *, now: dt.datetime, days_before: int
-) -> None:
+) -> set[str]:
     """Withdraw and schedule so that the actions `numbers` have exactly the reminders they want.
 
-    One sync at a time in this process: two commands on one action in quick succession must not
-    both compare against the same rows and leave a reminder behind.
+    Returns the owners concerned (now or before), whose App Home may need publishing again. One
+    sync at a time in this process: two commands on one action in quick succession must not both
+    compare against the same rows and leave a reminder behind.
     """
+    owners: set[str] = set()
     with _SYNC_LOCK:
         for number in numbers:
+            owners |= {r.user_id for r in store.reminders(action_number=number)}
+            action = store.action(number)
+            if action is not None and action.entry.owner_user_id:
+                owners.add(action.entry.owner_user_id)
             _sync_one(client, store, number, now=now, days_before=days_before)
+    return owners
 
 
 def _sync_one(client: WebClient, store: Store, number: int, *, now: dt.datetime, days_before: int) -> None:
@@ -106,17 +113,19 @@ def after_command(
     *,
     now: dt.datetime,
     days_before: int,
-) -> None:
-    """Bring reminders up to date after a command that may have changed an action."""
+) -> set[str]:
+    """Bring reminders up to date after a command that may have changed an action; the owners concerned."""
     match command:
         case c.MarkDone(number=number):
             numbers = [number]
-        case c.LogEntry(kind=EntryKind.ACTION) | c.EditEntry() | c.DeleteEntry() | c.Undo():
+        case (
+            c.LogEntry(kind=EntryKind.ACTION) | c.EditEntry() | c.DeleteEntry() | c.Undo() | c.CancelMeeting()
+        ):
             meeting = store.current_meeting(channel_id)
             numbers = store.meeting_action_numbers(meeting.id) if meeting is not None else []
         case _:
-            return
-    sync(client, store, numbers, now=now, days_before=days_before)
+            return set()
+    return sync(client, store, numbers, now=now, days_before=days_before)
 
 
 def sweep(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:

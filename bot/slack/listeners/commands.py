@@ -26,7 +26,7 @@ from bot.meeting.handle import (
 from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
-from bot.slack import reminders
+from bot.slack import home, reminders
 from bot.slack.blocks import slack_safe, unescape_slack_input
 from bot.slack.context import deps_of
 from bot.slack.errors import after_ack
@@ -59,9 +59,10 @@ def referat(
         case Reply(text=text):
             ack(response_type="ephemeral", text=slack_safe(text))
             with after_ack(respond):
-                reminders.after_command(
+                owners = reminders.after_command(
                     client, store, command, sender.channel_id, now=sender.now, days_before=deps.reminder_days
                 )
+                home.republish(client, store, owners, now=sender.now)
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
                 ack(response_type="ephemeral", text=rules.already_approved(meeting))
@@ -80,6 +81,8 @@ def referat(
                 summary = publishing.draft_summary(posted.draft, posted)
                 note = approval.approvers_note(store, meeting, names)
                 respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
+                # A new version waits for every approver: their App Home says so.
+                home.republish(client, store, approval.approver_ids(store, meeting), now=sender.now)
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):

@@ -1,0 +1,136 @@
+"""An entry made from a Slack message ("Tilføj til referat"): what the form offers, and storing it.
+
+Slack-free: the shortcut's listener turns the modal into a `MessageEntry` and shows `FormInvalid`'s
+messages next to their fields. The checks are those of `/referat ad` (an open meeting, an item on
+the agenda, a present speaker, a deadline that is a date), and nothing is stored when one fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.meeting.handle import KIND_LABEL, Sender, display_name
+from bot.text.dates import format_long_da
+from storage.records import EntryKind, Meeting, MeetingStatus, Participant
+from storage.store import Store
+
+# The kinds the form offers, in its order.
+KINDS = (EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION)
+MAX_TEXT = 3000
+
+NO_OPEN_MEETING = (
+    "Der er intet åbent møde i denne kanal, så beskeden kan ikke tilføjes til et referat. "
+    "Start et møde med `/referat start` eller `/referat næste`."
+)
+
+
+class FormInvalid(Exception):
+    """Field → Danish message; the form stays open with the messages beside the fields."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class MessageEntry:
+    meeting_id: int
+    item_number: int | None
+    kind: EntryKind | None
+    speaker_id: int | None
+    text: str
+    owner_user_id: str | None
+    due: dt.date | None
+    channel_id: str
+    message_ts: str
+    permalink: str | None
+
+
+@dataclass(frozen=True)
+class FormDefaults:
+    """What the form starts with for a message in a channel with an open meeting."""
+
+    meeting: Meeting
+    item_number: int | None  # the item last logged to, else the first
+    speaker: Participant | None  # the message's author when a present participant
+
+
+def defaults(store: Store, channel_id: str, author_user_id: str | None) -> FormDefaults | None:
+    """None when the channel has no open meeting (the shortcut then says so)."""
+    meeting = store.open_meeting(channel_id)
+    if meeting is None:
+        return None
+    agenda = store.agenda(meeting.id)
+    numbers = [a.number for a in agenda]
+    last = store.last_logged_item(meeting.id)
+    item = last if last in numbers else (numbers[0] if numbers else None)
+    present = [p for p in store.participants(meeting.id) if not p.absent]
+    speaker = next((p for p in present if author_user_id and p.slack_user_id == author_user_id), None)
+    return FormDefaults(meeting, item, speaker)
+
+
+def add(store: Store, form: MessageEntry, sender: Sender) -> str:
+    """Store the entry with its link to the message; the private confirmation. FormInvalid when not."""
+    meeting = store.meeting(form.meeting_id)
+    if meeting is None or meeting.status is not MeetingStatus.OPEN:
+        raise FormInvalid({"text": "Mødet er ikke længere åbent; intet er gemt."})
+    errors: dict[str, str] = {}
+    agenda = {a.number: a for a in store.agenda(meeting.id)}
+    if form.item_number not in agenda:
+        errors["item"] = "Vælg et punkt på dagsordenen." if agenda else "Mødet har ingen dagsorden endnu."
+    if form.kind is None:
+        errors["kind"] = "Vælg om det er et indlæg, en beslutning eller en opgave."
+    text = form.text.strip()
+    if not text:
+        errors["text"] = "Skriv teksten, der skal stå i referatet."
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"Teksten er for lang ({len(text)} tegn); højst {MAX_TEXT}."
+    present = {p.id: p for p in store.participants(meeting.id) if not p.absent}
+    speaker = present.get(form.speaker_id) if form.speaker_id is not None else None
+    if form.speaker_id is not None and speaker is None:
+        errors["speaker"] = "Vælg en af mødets deltagere."
+    if form.kind is EntryKind.ACTION and form.due is not None and form.due < meeting.date:
+        errors["due"] = f"Fristen ligger før mødet ({format_long_da(meeting.date)})."
+    if form.kind is not EntryKind.ACTION and (form.owner_user_id or form.due):
+        errors["kind"] = "Ansvarlig og frist hører til en opgave: vælg Opgave, eller ryd felterne."
+    if errors:
+        raise FormInvalid(errors)
+    assert form.kind is not None
+    assert form.item_number is not None
+    owner = None
+    if form.kind is EntryKind.ACTION and form.owner_user_id:
+        linked = next((p for p in present.values() if p.slack_user_id == form.owner_user_id), None)
+        owner = linked.name if linked else sender.user_name(form.owner_user_id)
+    speakers = [speaker.id] if speaker is not None and form.kind is EntryKind.STATEMENT else []
+    entry = store.add_entry_from_message(
+        meeting.id,
+        channel_id=form.channel_id,
+        message_ts=form.message_ts,
+        permalink=form.permalink,
+        item_number=form.item_number,
+        kind=form.kind,
+        text=text,
+        author_user_id=sender.user_id,
+        now=sender.now,
+        speaker_ids=speakers,
+        owner=owner if form.kind is EntryKind.ACTION else None,
+        owner_user_id=form.owner_user_id if form.kind is EntryKind.ACTION else None,
+        due=form.due if form.kind is EntryKind.ACTION else None,
+    )
+    item = agenda[form.item_number]
+    who = f" – {display_name(speaker)}" if speakers and speaker is not None else ""
+    extra = ""
+    if entry.kind is EntryKind.ACTION:
+        extra = "".join(
+            f" ({p})"
+            for p in (
+                f"ansvarlig: {owner}" if owner else "",
+                f"frist: {format_long_da(entry.due)}" if entry.due else "",
+            )
+            if p
+        )
+    return (
+        f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: {KIND_LABEL[entry.kind]}{who}{extra}: "
+        f"«{text if len(text) <= 200 else text[:199] + '…'}»"
+    )

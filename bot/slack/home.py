@@ -1,0 +1,102 @@
+"""The person's App Home: published on `app_home_opened` and again after changes that affect it.
+
+What it shows is computed from the store (their open actions, drafts waiting for their approval)
+and the access rules (the meetings they may read); the Block Kit comes from bot/slack/views.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.approval.service import approver_ids
+from bot.meeting import followup
+from bot.slack import views
+from storage.records import Draft, Meeting
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# How many of the archive's newest meetings are checked for "Seneste møder".
+RECENT_CANDIDATES = 50
+RECENT_SHOWN = 10
+
+
+def channel_member_reader(client: WebClient, user_id: str) -> Callable[[Meeting], bool]:
+    """Whether `user_id` may read a meeting: a member of the channel it was held in (asked once per
+    channel). The one place App Home asks; Slack's refusal or silence means not readable."""
+    members: dict[str, bool] = {}
+
+    def may_read(meeting: Meeting) -> bool:
+        channel = meeting.channel_id
+        if channel is None:
+            return False
+        if channel not in members:
+            members[channel] = _is_member(client, channel, user_id)
+        return members[channel]
+
+    return may_read
+
+
+def _is_member(client: WebClient, channel: str, user_id: str) -> bool:
+    cursor: str | None = None
+    try:
+        for _ in range(100):
+            page = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
+            if user_id in (page.get("members") or ()):
+                return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return False
+    except SlackApiError as error:
+        log.warning("conversations.members %s: %s", channel, error.response.get("error"))
+    return False
+
+
+def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]:
+    """Open meetings whose newest draft waits for this person's approval."""
+    waiting = []
+    for meeting in store.open_meetings():
+        draft = store.latest_draft(meeting.id)
+        if draft is None or not draft.thread_ts or user_id not in approver_ids(store, meeting):
+            continue
+        if any(a.user_id == user_id for a in store.approvals(draft.id)):
+            continue
+        waiting.append((meeting, draft))
+    return waiting
+
+
+def publish(
+    client: WebClient, store: Store, user_id: str, *, now: dt.datetime, may_read: Callable[[Meeting], bool]
+) -> None:
+    today = followup.local_today(now)
+    # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
+    mine = store.actions(owner_user_id=user_id)
+    awaiting = []
+    for meeting, draft in awaiting_approval(store, user_id):
+        link = None
+        if draft.channel_id and draft.message_ts:
+            try:
+                link = client.chat_getPermalink(channel=draft.channel_id, message_ts=draft.message_ts).get(
+                    "permalink"
+                )
+            except SlackApiError:
+                link = None
+        awaiting.append((meeting, draft, link))
+    recent = [m for m in store.recent_meetings(RECENT_CANDIDATES) if may_read(m)][:RECENT_SHOWN]
+    client.views_publish(
+        user_id=user_id, view=views.home_view(mine=mine, awaiting=awaiting, recent=recent, today=today)
+    )
+
+
+def republish(client: WebClient, store: Store, user_ids: Iterable[str | None], *, now: dt.datetime) -> None:
+    """Publish again for everyone affected by a change; a failure for one is logged, not raised."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        try:
+            publish(client, store, user_id, now=now, may_read=channel_member_reader(client, user_id))
+        except SlackApiError as error:
+            log.warning("could not publish App Home for %s: %s", user_id, error.response.get("error"))
