@@ -6,6 +6,7 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
+    imp.add_argument(
+        "--channel",
+        default=None,
+        metavar="KANAL-ID",
+        help="læg referaterne i en Slack-kanal (fx C0123ABCD): kun dem, der må læse kanalen, kan læse dem",
+    )
     imp.set_defaults(func=cmd_import)
 
     ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
@@ -62,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
     export.add_argument("--format", choices=FORMATS, default="md")
     export.add_argument("--out", type=Path, required=True, help="filen der skrives")
+    export.add_argument(
+        "--public",
+        action="store_true",
+        help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
+    )
     export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
@@ -110,8 +122,18 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.importing.run import import_paths
     from storage.store import StoreOpener
 
+    channel = args.channel.strip().upper() if args.channel else None
+    if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
+        print(
+            f'"{args.channel}" er ikke et kanal-id. Brug kanalens id (fx C0123ABCD; i Slack under '
+            "kanalens detaljer), ikke dens navn. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    return import_paths(store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock())
+    return import_paths(
+        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel
+    )
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,7 +156,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     store = StoreOpener(settings.db_path)()
     try:
-        path = export_meeting(store, args.meeting, args.format, args.out, now=utc_clock(), force=args.force)
+        path = export_meeting(
+            store, args.meeting, args.format, args.out, now=utc_clock(), force=args.force, public=args.public
+        )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1

@@ -450,6 +450,23 @@ def m020_access(db: Database) -> None:
 
 
 @migrations()
+def m021_meetings_by_team(db: Database) -> None:
+    """Finding meetings not yet given to a workspace is an index lookup, done before each question."""
+    db.table("meetings").create_index(["team_id"])
+
+
+@migrations()
+def m022_public_extract(db: Database) -> None:
+    """Each posted version's public extract, when the meeting has closed items.
+
+    The channel sees the extract (closed items as «Punktet blev behandlet for lukkede døre.»); the
+    approvers approve the full protocol in `text`. Both are kept word for word, so the top message,
+    the final referat and Hent som fil show the version as it was posted.
+    """
+    db.table("drafts").add_column("public_text", str)
+
+
+@migrations()
 def m030_final_posted(db: Database) -> None:
     """When the final referat was posted in Slack; NULL while that is still to do.
 

@@ -124,6 +124,12 @@ class Draft:
     thread_ts: str | None = None
     # The approver set frozen when this version was posted; None for versions from before m020.
     approvers: tuple[str, ...] | None = None
+    public_text: str | None = None  # the public extract, when the meeting has closed items
+
+    @property
+    def channel_text(self) -> str:
+        """What the channel may see of this version: the extract when there is one."""
+        return self.public_text or self.text
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,7 @@ def draft_from(r: dict[str, Any]) -> Draft:
         message_ts=r["message_ts"],
         thread_ts=r["thread_ts"],
         approvers=tuple(json.loads(r["approvers"])) if r.get("approvers") else None,
+        public_text=r.get("public_text"),
     )
 
 

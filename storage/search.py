@@ -61,13 +61,18 @@ class Scope:
 EVERYTHING = Scope()
 
 
-def _scope_on_key(scope: Scope, key: str) -> _Sql:
-    """Conditions keeping an item key expression (meeting * factor + number) inside the scope."""
+def _scope_on_key(scope: Scope, key: str, public: str | None = None) -> _Sql:
+    """Conditions keeping an item key expression (meeting * factor + number) inside the scope.
+
+    `public`: an entry's public flag; such an entry of a hidden (closed) item stays in scope, as
+    the public extract shows it. Items are never matched through a hidden item's text.
+    """
     sql = _Sql().add("1")
     if scope.meetings is not None:
         sql.add(f"and ({key}) / {ITEM_KEY_FACTOR} in (select value from json_each(?))", scope.meeting_ids())
     if scope.hidden_items:
-        sql.add(f"and ({key}) not in (select value from json_each(?))", scope.item_keys())
+        hidden = f"({key}) not in (select value from json_each(?))"
+        sql.add(f"and ({hidden} or {public} = 1)" if public else f"and {hidden}", scope.item_keys())
     return sql
 
 
@@ -393,7 +398,7 @@ def _filters(
     sql = (
         _Sql()
         .add("e.deleted_utc is null and")
-        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:
@@ -503,7 +508,7 @@ def _browse(
     where = (
         _Sql()
         .add(f"{plus}e.deleted_utc is null and")
-        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:

@@ -435,6 +435,9 @@ class Store:
         rows = self.db.query("select * from meetings order by date desc, id desc limit 1")
         return next((meeting_from(r) for r in rows), None)
 
+    def has_unowned_meetings(self) -> bool:
+        return self.db.execute("select 1 from meetings where team_id is null limit 1").fetchone() is not None
+
     def adopt_meetings(self, team_id: str, enterprise_id: str | None) -> int:
         """Give meetings stored before workspaces were recorded to the installation's workspace."""
         with self._write():
@@ -1110,6 +1113,7 @@ class Store:
         snapshot: Any,
         now: dt.datetime,
         approvers: Sequence[str] | None = None,
+        public_text: str | None = None,
     ) -> Draft:
         with self._write():
             version = self._next_value("drafts", "version", meeting_id)
@@ -1124,10 +1128,14 @@ class Store:
                         "snapshot": json.dumps(snapshot, ensure_ascii=False),
                         "created_utc": iso(now),
                         **({"approvers": json.dumps(list(approvers))} if approvers is not None else {}),
+                        **({"public_text": public_text} if public_text is not None else {}),
                     }
                 )
                 .last_pk
             )
+            # Marks where this version stands in the audit trail: its change list covers what
+            # the minute-taker changed in the setup since the previous version's mark.
+            self._audit(meeting_id, None, None, "draft", None, str(version), now)
         draft = self.draft(draft_id)
         assert draft is not None
         return draft

@@ -9,13 +9,14 @@ of the approval line lives here only, and the referat renderer uses it too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.text.clip import clip
 from bot.text.dates import TZ, format_long_da, format_stamp
-from storage.records import Meeting, Participant
+from storage.records import AuditRecord, Meeting, Participant
 
 # The thread replies that approve; compared after dropping case, punctuation, mentions and emoji.
 APPROVAL_WORDS = frozenset({"godkendt", "godkend", "approved", "approve"})
@@ -88,6 +89,11 @@ def final_text(draft_text: str, approvals: Sequence[tuple[str, dt.datetime]]) ->
     """
     line = approval_line(approvals)
     assert line is not None, "a final text needs at least one approval"
+    return with_approval_line(draft_text, line)
+
+
+def with_approval_line(draft_text: str, line: str) -> str:
+    """A draft's text with its draft marker replaced by the approval line `line`."""
     first, separator, rest = draft_text.partition("\n\n")
     body = rest if separator and "\n" not in first and _DRAFT_MARKER.match(first) else draft_text
     return body.rstrip("\n") + "\n\n" + line + "\n"
@@ -129,6 +135,35 @@ def describe_changes(
         lines.extend(NO_CHANGES)
     for author, text in answered:
         lines.append(f"Kommentar besvaret – {author}: «{quote(text)}»")
+    return tuple(lines)
+
+
+def describe_setup_changes(records: Sequence[AuditRecord], names: Names) -> tuple[str, ...]:
+    """Danish lines on what the minute-taker changed in the meeting's setup between two versions.
+
+    Participants, apologies, the agenda, closed marks, approvers and the minute-taker: a new
+    version's change list must show these too, not only changed entries.
+    """
+    lines: list[str] = []
+    for record in records:
+        after = record.after or ""
+        match record.action:
+            case "participant" | "absent":
+                person = json.loads(after) if after else {}
+                where = "under Afbud" if record.action == "absent" else "som deltager"
+                lines.append(f"Tilføjet eller ændret {where}: {person.get('name', '?')}")
+            case "agenda":
+                items = json.loads(after) if after else []
+                lines.append("Dagsordenen ændret: " + "; ".join(f"{n}. {quote(str(t))}" for n, t in items))
+            case "closed":
+                lines.append(f"Punkt {after} er lukket")
+            case "opened":
+                lines.append(f"Punkt {after} er åbnet igen")
+            case "approvers":
+                users = json.loads(after) if after else []
+                lines.append("Godkendere: " + and_list([names(u) for u in users]))
+            case "minute_taker":
+                lines.append(f"Ny referent: {names(after)}")
     return tuple(lines)
 
 

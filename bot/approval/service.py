@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.approval.rules import (
+    NO_CHANGES,
     Names,
     already_approved,
     and_list,
     approval_line,
     approvers_from,
     describe_changes,
+    describe_setup_changes,
     final_text,
     is_approval,
     newer_version,
@@ -39,9 +41,12 @@ UserName = Callable[[str], str | None]
 # Who approves
 
 
-def approver_ids(store: Store, meeting: Meeting) -> tuple[str, ...]:
-    """Those set with `/referat godkendere`, else every attending participant linked to Slack but the
-    minute-taker."""
+def approver_ids(store: Store, meeting: Meeting, draft: Draft | None = None) -> tuple[str, ...]:
+    """Who approves `draft`: the set frozen when it was posted (approvers cannot be swapped under a
+    posted version); otherwise, and for versions from before that, the current set: those set with
+    `/referat godkendere`, else every attending participant linked to Slack but the minute-taker."""
+    if draft is not None and draft.approvers is not None:
+        return draft.approvers
     return approvers_from(
         store.approvers(meeting.id), store.participants(meeting.id), meeting.starter_user_id
     )
@@ -78,11 +83,11 @@ def names_for(store: Store, meeting: Meeting, user_name: UserName | None = None)
 def pending(store: Store, meeting: Meeting, draft: Draft) -> tuple[str, ...]:
     """Approvers who have not yet approved `draft`."""
     approved = {a.user_id for a in store.approvals(draft.id)}
-    return tuple(u for u in approver_ids(store, meeting) if u not in approved)
+    return tuple(u for u in approver_ids(store, meeting, draft) if u not in approved)
 
 
 def is_complete(store: Store, meeting: Meeting, draft: Draft) -> bool:
-    return bool(approver_ids(store, meeting)) and not pending(store, meeting, draft)
+    return bool(approver_ids(store, meeting, draft)) and not pending(store, meeting, draft)
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,7 +158,7 @@ def approve(
         )
     if draft_id is not None and draft_id != latest.id:
         return NotRecorded(newer_version(latest.version))
-    required = approver_ids(store, meeting)
+    required = approver_ids(store, meeting, latest)
     if user_id not in required:
         return NotRecorded(not_approver(required, names))
     # Names first: a lookup may ask Slack, and no Slack call happens inside the write.
@@ -253,7 +258,7 @@ def finalize(
     store: Store, meeting: Meeting, draft: Draft, *, now: dt.datetime, names: Names
 ) -> ApprovedReferat | None:
     """Lock the meeting when every approver has approved `draft`; None when not (or already done)."""
-    required = approver_ids(store, meeting)
+    required = approver_ids(store, meeting, draft)
     when = {a.user_id: a.approved_utc for a in store.approvals(draft.id)}
     if not required or any(u not in when for u in required):
         return None
@@ -278,15 +283,22 @@ def changes(store: Store, meeting: Meeting, draft: Draft, names: Names) -> tuple
     answered = [
         (names(c.user_id), c.text) for c in store.comments(meeting.id) if c.draft_version == previous.version
     ]
-    return describe_changes(
+    entries = describe_changes(
         store.draft_snapshot(previous.id) or [], store.draft_snapshot(draft.id) or [], answered
     )
+    trail = store.audit_trail(meeting.id)
+    marks = {r.after: i for i, r in enumerate(trail) if r.action == "draft"}
+    start, end = marks.get(str(previous.version)), marks.get(str(draft.version))
+    setup = describe_setup_changes(trail[start + 1 : end], names) if start is not None and end else ()
+    if setup and entries[: len(NO_CHANGES)] == NO_CHANGES:
+        entries = entries[len(NO_CHANGES) :]
+    return (*setup, *entries)
 
 
 def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
     """For `/referat status`: the approval state of the newest version, and every comment."""
-    required = approver_ids(store, meeting)
     latest = store.latest_draft(meeting.id)
+    required = approver_ids(store, meeting, latest)
     final = store.approved_referat(meeting.id)
     lines: list[str] = []
     if latest is None:

@@ -49,6 +49,7 @@ class Person:
     team_id: str | None
     enterprise_id: str | None = None
     guest: bool = False  # is_restricted or is_ultra_restricted
+    bot: bool = False  # an app's bot user (the referat bot itself is a member of its channels)
 
     def full_member_of(self, team_id: str | None) -> bool:
         """A full (non-guest) member of that workspace: not a guest, not from another organisation."""
@@ -104,11 +105,19 @@ def may_read(person: Person | None, meeting: MeetingAccess, directory: Directory
     return conversation.kind is Kind.PUBLIC and person.full_member_of(meeting.team_id)
 
 
+def sees_closed_items(user_id: str, meeting: MeetingAccess) -> bool:
+    """Whether the person was at the meeting as a linked participant or is its minute-taker.
+
+    Alone this is not enough: they must also may_read the meeting, and be answered privately.
+    """
+    return user_id == meeting.minute_taker or user_id in meeting.participants
+
+
 def may_read_closed(person: Person | None, meeting: MeetingAccess, directory: Directory) -> bool:
     """Whether the person may read the meeting's closed items when answered privately."""
     if person is None or not may_read(person, meeting, directory):
         return False
-    return person.user_id == meeting.minute_taker or person.user_id in meeting.participants
+    return sees_closed_items(person.user_id, meeting)
 
 
 def may_act(user_id: str, meeting: MeetingAccess, directory: Directory) -> bool:
@@ -125,7 +134,8 @@ def channel_may_read(channel: Conversation, meeting: MeetingAccess, directory: D
         if home is None or home.kind is not Kind.PUBLIC:
             return False
     members = [directory.person(user) for user in channel.members]
-    return bool(members) and all(p is not None and p.full_member_of(meeting.team_id) for p in members)
+    people = [p for p in members if p is None or not p.bot]  # bots read nothing
+    return bool(people) and all(p is not None and p.full_member_of(meeting.team_id) for p in people)
 
 
 def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: Directory) -> Scope:
@@ -143,11 +153,11 @@ def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: 
                     hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
         case InChannel(channel_id=channel_id):
             channel = directory.conversation(channel_id)
-            if channel is not None:
-                for meeting in meetings:
-                    if channel_may_read(channel, meeting, directory):
-                        readable.add(meeting.meeting_id)
-                        hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
+            for meeting in meetings:
+                own = meeting.channel_id == channel_id
+                if own or (channel is not None and channel_may_read(channel, meeting, directory)):
+                    readable.add(meeting.meeting_id)
+                    hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
     return Scope(meetings=frozenset(readable), hidden_items=frozenset(hidden))
 
 
@@ -177,7 +187,8 @@ def edition_for(audience: Audience, meeting: MeetingAccess, directory: Directory
                 return None
             return Edition(full=not meeting.closed_items or may_read_closed(person, meeting, directory))
         case InChannel(channel_id=channel_id):
-            channel = directory.conversation(channel_id)
-            if channel is None or not channel_may_read(channel, meeting, directory):
-                return None
+            if meeting.channel_id != channel_id:  # its own channel's members may read it, by definition
+                channel = directory.conversation(channel_id)
+                if channel is None or not channel_may_read(channel, meeting, directory):
+                    return None
             return Edition(full=not meeting.closed_items)

@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TextIO
 
-from bot.console.standin import Ephemeral, Json, Message, SharedFile, SlackStandIn, View
+from bot.console.records import Ephemeral, Json, Message, SharedFile, View
+from bot.console.standin import SlackStandIn
 from bot.text.hygiene import escape_controls
 
 BOT_USER_ID = "UREFERAT"

@@ -9,10 +9,8 @@ missing token, an unknown method), and records every call.
 Two kinds of user build on it. The console (bot.console.screen) overrides the `shown_*` hooks to
 print what Slack would show. The tests (tests/support/slack_fake.py) override `fault_for` to inject
 rate limits, server errors, dropped connections and slow answers, and wait for the bot's
-asynchronous work with `wait_for(...)`: all state sits behind one condition variable.
-
-Standard library only, bound to 127.0.0.1 on a free port, daemon threads, bounded bodies and
-socket timeouts; `stop()` closes it.
+asynchronous work with `wait_for(...)`: all state sits behind one condition variable. Standard
+library only, on 127.0.0.1 and a free port, with bounded bodies and socket timeouts.
 """
 
 from __future__ import annotations
@@ -31,11 +29,23 @@ from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.console.home_tab import HomeTabs
+from bot.console.records import (
+    ApiCall,
+    Ephemeral,
+    Json,
+    Message,
+    PendingUpload,
+    Reply,
+    Response,
+    ResponseTarget,
+    SharedFile,
+    View,
+    truthy,
+)
 from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.slack.limits import RESPONSE_URL_USES, message_error
 
 T = TypeVar("T")
-Json = dict[str, Any]
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 SOCKET_TIMEOUT = 10.0
@@ -45,169 +55,6 @@ WAIT_TIMEOUT = 30.0
 
 # slack_sdk sends these parameters as JSON strings inside form bodies.
 _JSON_PARAMS = ("blocks", "attachments", "view", "files", "metadata")
-
-
-# ---------------------------------------------------------------------------------------------
-# Records. Frozen, so a snapshot cannot change under its reader's feet.
-
-
-@dataclass(frozen=True)
-class ApiCall:
-    """One request received, including refused and fault-injected ones."""
-
-    method: str  # Web API method, or "response_url" / "file_upload" for those endpoints
-    params: Json
-    token: str | None = None
-    failed: bool = False  # answered by an injected fault
-    error: str | None = None  # the `error` Slack would report, if any
-    status: int = 200
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and self.error is None
-
-
-@dataclass(frozen=True)
-class Message:
-    """A message everyone in the channel sees: top level or a reply in a thread."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[Json] | None = None
-    user: str = ""
-    thread_ts: str | None = None
-    reply_broadcast: bool = False
-    origin: str = "chat.postMessage"  # or "response_url", "files.completeUploadExternal", "seed"
-    edited: bool = False
-    files: tuple[str, ...] = ()
-    bot_id: str | None = None
-    seq: int = 0  # order of arrival among messages and ephemeral messages
-
-    @property
-    def ephemeral_to(self) -> None:
-        """Nobody in particular: everyone in the channel sees it."""
-        return None
-
-    @property
-    def is_reply(self) -> bool:
-        return self.thread_ts is not None and self.thread_ts != self.ts
-
-    @property
-    def in_thread(self) -> bool:
-        return self.is_reply
-
-    def payload(self) -> Json:
-        out: Json = {"type": "message", "ts": self.ts, "text": self.text, "user": self.user}
-        if self.bot_id is not None:
-            out["bot_id"] = self.bot_id
-        if self.blocks is not None:
-            out["blocks"] = self.blocks
-        if self.thread_ts is not None:
-            out["thread_ts"] = self.thread_ts
-        return out
-
-
-@dataclass(frozen=True)
-class Ephemeral:
-    """A message only `user` sees (chat.postEphemeral, or an ephemeral answer to a response_url)."""
-
-    channel: str
-    user: str
-    text: str
-    blocks: list[Json] | None = None
-    thread_ts: str | None = None
-    message_ts: str = ""
-    origin: str = "chat.postEphemeral"  # or "response_url"
-    seq: int = 0
-
-    @property
-    def ts(self) -> str:
-        return self.message_ts
-
-    @property
-    def ephemeral_to(self) -> str:
-        return self.user
-
-    @property
-    def in_thread(self) -> bool:
-        return self.thread_ts is not None
-
-    def payload(self) -> Json:
-        out: Json = {"type": "message", "ts": self.message_ts, "text": self.text}
-        if self.blocks is not None:
-            out["blocks"] = self.blocks
-        if self.thread_ts is not None:
-            out["thread_ts"] = self.thread_ts
-        return out
-
-
-@dataclass(frozen=True)
-class SharedFile:
-    id: str
-    name: str
-    title: str
-    content: bytes
-    channel: str | None = None
-    thread_ts: str | None = None
-    initial_comment: str | None = None
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8")
-
-
-@dataclass(frozen=True)
-class View:
-    """A modal as Slack holds it; `hash` changes with every update (views.update checks it)."""
-
-    id: str
-    view: Json
-    trigger_id: str | None = None
-    user: str | None = None
-    updates: int = 0
-
-    @property
-    def hash(self) -> str:
-        return f"{self.id}.{self.updates}"
-
-
-@dataclass(frozen=True)
-class Response:
-    """A body POSTed to a `response_url`, accepted (`error is None`) or refused."""
-
-    url: str
-    channel: str
-    user: str
-    body: Json
-    error: str | None = None
-
-    @property
-    def response_type(self) -> str:
-        return str(self.body.get("response_type") or "ephemeral")
-
-    @property
-    def text(self) -> str:
-        return str(self.body.get("text") or "")
-
-    @property
-    def blocks(self) -> list[Json] | None:
-        blocks = self.body.get("blocks")
-        return blocks if isinstance(blocks, list) else None
-
-    @property
-    def replace_original(self) -> bool:
-        return truthy(self.body.get("replace_original"))
-
-    @property
-    def delete_original(self) -> bool:
-        return truthy(self.body.get("delete_original"))
-
-
-def truthy(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
 
 
 def _str(value: object) -> str:
@@ -223,46 +70,16 @@ def _valid_ts(ts: str) -> bool:
 # Transport.
 
 
-@dataclass(frozen=True)
-class Reply:
-    """What the server answers; `drop` closes the connection without an answer."""
-
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "application/json; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
-    drop: bool = False
-
-    @classmethod
-    def of(cls, data: Json, status: int = 200, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
-        return cls(status=status, body=json.dumps(data).encode("utf-8"), headers=headers)
-
-
-@dataclass(frozen=True)
-class _ResponseUrl:
-    channel: str
-    user: str
-    message_ts: str | None
-    thread_ts: str | None
-
-
-@dataclass
-class _Upload:
-    name: str
-    length: int
-    content: bytes | None = None
-
-
 @dataclass
 class _State:
     calls: list[ApiCall] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     ephemerals: list[Ephemeral] = field(default_factory=list)
     files: list[SharedFile] = field(default_factory=list)
-    uploads: dict[str, _Upload] = field(default_factory=dict)
+    uploads: dict[str, PendingUpload] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
     responses: list[Response] = field(default_factory=list)
-    response_urls: dict[str, _ResponseUrl] = field(default_factory=dict)
+    response_urls: dict[str, ResponseTarget] = field(default_factory=dict)
     response_uses: dict[str, int] = field(default_factory=dict)
     reactions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
@@ -342,7 +159,9 @@ class SlackStandIn:
         self._ts_counter = itertools.count(0)
         self._users: dict[str, Json] = {}
         self._channels: dict[str, str] = {}
-        self._members: dict[str, set[str]] = {}  # channel -> members, where set up explicitly
+        # Conversations set up explicitly: kind ("public", "private", "im", "mpim") and members. One
+        # never set up is a public channel of every known user and the bot (the console's one channel).
+        self._rooms: dict[str, tuple[str, set[str]]] = {}
         # What `apps.connections.open` hands out (Socket Mode); the default port 1 refuses connections.
         self.socket_mode_url = "ws://127.0.0.1:1/"
         self._state = _State()
@@ -432,11 +251,18 @@ class SlackStandIn:
         display_name: str | None = None,
         name: str | None = None,
         tz: str = "Europe/Copenhagen",
+        team_id: str | None = None,
+        guest: bool = False,
+        single_channel_guest: bool = False,
     ) -> None:
+        """A user; `guest` (is_restricted), `single_channel_guest` (is_ultra_restricted), and a
+        `team_id` other than the workspace's for a user of another organisation (Slack Connect)."""
         with self._cond:
             self._users[user_id] = {
                 "id": user_id,
-                "team_id": self.team_id,
+                "team_id": team_id or self.team_id,
+                "is_restricted": guest or single_channel_guest,
+                "is_ultra_restricted": single_channel_guest,
                 "name": name or (real_name.split()[0].lower() if real_name.strip() else user_id.lower()),
                 "real_name": real_name,
                 "deleted": False,
@@ -458,12 +284,49 @@ class SlackStandIn:
         with self._cond:
             return {uid: str(user["real_name"]) for uid, user in self._users.items()}
 
-    def add_channel(self, channel_id: str, name: str, *, members: Iterable[str] | None = None) -> None:
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        private: bool = False,
+        members: Iterable[str] | None = None,
+        bot_member: bool = True,
+    ) -> None:
         """A channel; with `members` (users besides the bot) its membership is what Slack says."""
         with self._cond:
             self._channels[channel_id] = name
             if members is not None:
-                self._members[channel_id] = {*members, self.bot_user_id}
+                people = set(members) | ({self.bot_user_id} if bot_member else set())
+                self._rooms[channel_id] = ("private" if private else "public", people)
+
+    def add_dm(self, channel_id: str, user_id: str) -> None:
+        """The direct message between the bot and one user."""
+        with self._cond:
+            self._rooms[channel_id] = ("im", {user_id, self.bot_user_id})
+
+    def add_group_dm(self, channel_id: str, members: Iterable[str]) -> None:
+        with self._cond:
+            self._rooms[channel_id] = ("mpim", {*members, self.bot_user_id})
+
+    def join(self, channel_id: str, user_id: str) -> None:
+        with self._cond:
+            self._rooms[channel_id][1].add(user_id)
+
+    def leave(self, channel_id: str, user_id: str) -> None:
+        with self._cond:
+            self._rooms[channel_id][1].discard(user_id)
+
+    def _room(self, channel: str) -> tuple[str, set[str]]:
+        if channel in self._rooms:
+            return self._rooms[channel]
+        kind = "im" if channel.startswith("D") else "private" if channel.startswith("G") else "public"
+        return kind, {*self._users, self.bot_user_id}
+
+    def _hidden(self, channel: str) -> bool:
+        """Slack hides a private conversation from a bot that is not in it."""
+        kind, members = self._room(channel)
+        return kind != "public" and self.bot_user_id not in members
 
     def seed_message(self, channel: str, text: str, *, user: str, thread_ts: str | None = None) -> Message:
         """A message a person wrote (so the bot can react to it, link to it or reply in its thread)."""
@@ -487,7 +350,7 @@ class SlackStandIn:
         """A `response_url` for an interaction by `user` in `channel` (on message `message_ts`)."""
         with self._cond:
             url_id = self.new_id("R")
-            self._state.response_urls[url_id] = _ResponseUrl(channel, user, message_ts, thread_ts)
+            self._state.response_urls[url_id] = ResponseTarget(channel, user, message_ts, thread_ts)
         return f"{self.base_url}/response/{url_id}"
 
     def new_ts(self) -> str:
@@ -746,7 +609,7 @@ class SlackStandIn:
         return Reply.of({"ok": True})
 
     def _apply_response(
-        self, url_id: str, target: _ResponseUrl | None, payload: Json, loaded: object
+        self, url_id: str, target: ResponseTarget | None, payload: Json, loaded: object
     ) -> tuple[str | None, int]:
         if target is None:
             return "expired_url", 404
@@ -779,7 +642,7 @@ class SlackStandIn:
         return None, 200
 
     def _replace_original(
-        self, target: _ResponseUrl, text: str, blocks: list[Json] | None, *, delete: bool
+        self, target: ResponseTarget, text: str, blocks: list[Json] | None, *, delete: bool
     ) -> bool:
         messages, ephemerals = self._state.messages, self._state.ephemerals
         for i, msg in enumerate(messages):
@@ -877,6 +740,8 @@ class SlackStandIn:
         channel = _str(params.get("channel"))
         if not channel:
             return self._error("channel_not_found")
+        if self._hidden(channel):
+            return self._error("not_in_channel")
         error = message_error(params.get("text"), params.get("blocks"))
         if error is not None:
             return self._error(error)
@@ -997,28 +862,29 @@ class SlackStandIn:
 
     def _conversations_info(self, params: Json) -> Json:
         channel = _str(params.get("channel"))
-        if not channel:
+        if not channel or self._hidden(channel):
             return self._error("channel_not_found")
+        kind, members = self._room(channel)
         return {
             "ok": True,
             "channel": {
                 "id": channel,
                 "name": self._channels.get(channel, channel.lower()),
-                "is_channel": channel.startswith("C"),
+                "is_channel": kind in ("public", "private") and not channel.startswith("G"),
                 "is_group": channel.startswith("G"),
-                "is_im": channel.startswith("D"),
-                "is_private": channel.startswith("G"),
-                "is_member": True,
+                "is_im": kind == "im",
+                "is_mpim": kind == "mpim",
+                "is_private": kind in ("private", "mpim", "im"),
+                "is_member": self.bot_user_id in members,
                 "is_archived": False,
             },
         }
 
     def _conversations_members(self, params: Json) -> Json:
         channel = _str(params.get("channel"))
-        if not channel:
+        if not channel or self._hidden(channel):
             return self._error("channel_not_found")
-        # A channel set up without members holds every known user (the console's one channel).
-        members = self._members.get(channel, {*self._users, self.bot_user_id})
+        _, members = self._room(channel)
         return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
 
     def view_payload(self, view: View) -> Json:
@@ -1081,7 +947,7 @@ class SlackStandIn:
         if not filename or not length.isdigit():
             return self._error("invalid_arguments")
         file_id = self.new_id("F")
-        self._state.uploads[file_id] = _Upload(name=filename, length=int(length))
+        self._state.uploads[file_id] = PendingUpload(name=filename, length=int(length))
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _files_complete_upload(self, params: Json) -> Json:
@@ -1093,7 +959,7 @@ class SlackStandIn:
         if thread_ts and not channel:
             return self._error("invalid_arguments")
         comment = _str(params.get("initial_comment")) or None
-        uploads: list[tuple[str, str, _Upload]] = []
+        uploads: list[tuple[str, str, PendingUpload]] = []
         for item in items:
             file_id = _str(item.get("id"))
             upload = self._state.uploads.get(file_id)

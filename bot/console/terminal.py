@@ -49,17 +49,21 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.console.records import Ephemeral, Message, SharedFile, View
 from bot.console.screen import (
     BOT_NAME,
     BOT_USER_ID,
     TEAM_ID,
     ConsoleSlack,
     Printer,
+    blocks_lines,
     buttons,
     console_note,
     file_line,
+    user_id_for,
 )
-from bot.console.standin import Ephemeral, Message, SharedFile, View
+from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
+from bot.text.dates import DateError, parse_date
 from storage.store import Store, StoreOpener
 
 P = ParamSpec("P")
@@ -87,6 +91,10 @@ Konsollens egne kommandoer:
   /klik KNAP          tryk på knappen i den seneste besked, der har den, fx /klik Godkend;
                       linjerne under /klik udfylder et vindue, knappen åbner
   /annuller           luk et åbent vindue uden at sende
+  /hjem               vis din App Home (Hjem-fanen): dine opgaver, udkast der venter på dig, møder
+  /genvej Tilføj til referat
+                      beskedgenvejen på den seneste besked i kanalen; vinduet udfyldes linje for
+                      linje (et valg med dets tekst, en dato på dansk, - beholder forslaget)
   /fil [NAVN [STI]]   vis de filer, botten har delt, vis én, eller gem den i STI
   /hjælp-konsol       denne hjælp
   /afslut             afslut (også Ctrl-D)
@@ -108,6 +116,10 @@ _CONSOLE_WORDS = {
     "hjaelp-konsol": "hjælp",
     "konsol": "hjælp",
     "help-console": "hjælp",
+    "hjem": "hjem",
+    "home": "hjem",
+    "genvej": "genvej",
+    "shortcut": "genvej",
     "afslut": "afslut",
     "exit": "afslut",
     "quit": "afslut",
@@ -646,7 +658,12 @@ class Console:
         if not _fields(view.view):
             self._note("Vinduet har ingen felter at udfylde. Skriv noget for at sende det, eller /annuller.")
             return
-        if extra:
+        if extra and len(_fields(view.view)) > 1:
+            # A form of several fields: one line per field, in order.
+            for line in extra.split("\n"):
+                if self._modal is None or not self._fill(line):
+                    break
+        elif extra:
             self._fill(extra)
         else:
             self._ask_field()
@@ -657,20 +674,76 @@ class Console:
         if pending:
             self._note(f"Skriv «{pending[0].label}» som næste besked, eller /annuller.")
 
-    def _fill(self, text: str) -> None:
+    def _fill(self, text: str) -> bool:
+        """Fill the next field with `text` (submitting after the last); False when it was refused."""
         assert self._modal is not None
         fields = _fields(self._modal.view)
         pending = [f for f in fields if f.block_id not in self._values]
         if pending:
             field = pending[0]
-            value: Json = {"type": field.element_type, "value": text}
-            if field.element_type != "plain_text_input":
-                self._note(f"Feltet «{field.label}» ({field.element_type}) udfylder konsollen som tekst.")
+            value = self._field_value(field, text)
+            if value is None:
+                return False
             self._values[field.block_id] = {field.action_id: value}
         if any(f.block_id not in self._values for f in fields):
             self._ask_field()
-            return
+            return True
         self._submit()
+        return True
+
+    def _field_value(self, field: _Field, text: str) -> Json | None:
+        """What Slack would send for `text` typed into the field; None (after a note) when unusable.
+
+        `-` keeps what the form suggests (or leaves an optional field empty); a choice is named by
+        its text; a person by name; a date in Danish.
+        """
+        assert self._modal is not None
+        element = next(
+            (
+                b.get("element") or {}
+                for b in self._modal.view.get("blocks") or []
+                if b.get("block_id") == field.block_id
+            ),
+            {},
+        )
+        keep = text.strip() in ("-", "–")
+        kind = field.element_type
+        if kind in ("static_select", "radio_buttons"):
+            if keep:
+                return {"type": kind, "selected_option": element.get("initial_option")}
+            wanted = " ".join(text.split()).casefold()
+            options = element.get("options") or []
+            for exact in (True, False):
+                for option in options:
+                    label = " ".join(str((option.get("text") or {}).get("text") or "").split()).casefold()
+                    if (
+                        label == wanted
+                        or option.get("value") == text.strip()
+                        or (not exact and wanted in label)
+                    ):
+                        return {"type": kind, "selected_option": option}
+            listed = ", ".join(str((o.get("text") or {}).get("text")) for o in options)
+            self._note(f"«{text}» er ikke et valg i «{field.label}». Valgene: {listed}.")
+            return None
+        if kind == "users_select":
+            if keep:
+                return {"type": kind, "selected_user": element.get("initial_user")}
+            user = user_id_for(self._known_name(text.strip().lstrip("@")))
+            return {"type": kind, "selected_user": user}
+        if kind == "datepicker":
+            if keep:
+                return {"type": kind, "selected_date": element.get("initial_date")}
+            try:
+                day = parse_date(text, now=dt.datetime.now(dt.UTC), lang="da", prefer="future")
+            except DateError as error:
+                self._note(error.message)
+                return None
+            return {"type": kind, "selected_date": day.isoformat()}
+        if keep:
+            return {"type": kind, "value": element.get("initial_value")}
+        if kind != "plain_text_input":
+            self._note(f"Feltet «{field.label}» ({kind}) udfylder konsollen som tekst.")
+        return {"type": kind, "value": text}
 
     def _submit(self) -> None:
         assert self._modal is not None
@@ -809,6 +882,10 @@ class Console:
                     self._note("Der er intet åbent vindue.")
                 else:
                     self._close_modal("Vinduet er lukket uden at sende.")
+            case "hjem":
+                self._home()
+            case "genvej":
+                self._shortcut(" ".join(argument.split()), extra)
             case "fil":
                 self._files(argument)
             case "hjælp":
@@ -821,6 +898,56 @@ class Console:
                     "se /hjælp-konsol for konsollens egne kommandoer."
                 )
         return True
+
+    def _home(self) -> None:
+        """`app_home_opened` as Slack sends it, then the published home as the person sees it."""
+        before = self.slack.homes.publishes
+        event: Json = {
+            "type": "app_home_opened",
+            "user": self.user_id,
+            "channel": f"D{self.user_id}",
+            "tab": "home",
+            "event_ts": self.slack.new_ts(),
+        }
+        self._dispatch(event_body(event), "application/json", self._show_ack)
+        view = self.slack.homes.views.get(self.user_id)
+        if view is None or self.slack.homes.publishes == before:
+            self._note("Botten viste ingen Hjem-fane.")
+            return
+        lines = blocks_lines(list(view.get("blocks") or []), self.slack.name_of)
+        self.printer.emit(
+            "\n".join([f"┌ Hjem hos referat – {self.user_name}", *(f"│ {line}" for line in lines), "└"])
+        )
+
+    def _shortcut(self, name: str, extra: str) -> None:
+        """A message shortcut on the latest message in the channel, as Slack sends it."""
+        if name.casefold() not in ("tilføj til referat", "tilfoej til referat", "tilføj", "tilfoej"):
+            self._note("Konsollen kender genvejen «Tilføj til referat»: skriv /genvej Tilføj til referat.")
+            return
+        target = next(
+            (m for m in reversed(self.slack.messages()) if m.ephemeral_to is None and not m.in_thread), None
+        )
+        if target is None:
+            self._note("Der er ingen besked i kanalen at bruge genvejen på endnu.")
+            return
+        handle = self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower()
+        payload: Json = {
+            "type": "message_action",
+            "callback_id": SHORTCUT_CALLBACK,
+            "trigger_id": self.slack.new_trigger(self.user_id),
+            "team": {"id": TEAM_ID, "domain": "konsol"},
+            "user": {"id": self.user_id, "username": handle, "name": handle, "team_id": TEAM_ID},
+            "channel": {"id": self.slack.channel_id, "name": self.slack.channel_name},
+            "message": target.payload(),
+            "message_ts": target.ts,
+            "response_url": self.slack.new_response_url(self.slack.channel_id, self.user_id),
+            "action_ts": self.slack.new_ts(),
+            "api_app_id": API_APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "is_enterprise_install": False,
+        }
+        self._dispatch(payload_body(payload), "application/x-www-form-urlencoded", self._show_ack)
+        self._after_trigger(extra)
 
     def _as(self, name: str) -> None:
         if not name:

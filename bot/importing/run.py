@@ -97,9 +97,16 @@ def patiently(write: Callable[[], bool], *, patience: float = LOCK_PATIENCE_S) -
         pause = min(pause * 2, 1.0)
 
 
-def store_imported(store: Store, meeting: ImportedMeeting, source_name: str, now: dt.datetime) -> bool:
-    """Store one parsed document; False when the same document was imported before."""
+def store_imported(
+    store: Store, meeting: ImportedMeeting, source_name: str, now: dt.datetime, channel_id: str | None = None
+) -> bool:
+    """Store one parsed document; False when the same document was imported before.
+
+    `channel_id` puts the meeting in a Slack channel: only those who may read that channel read it.
+    Without one it is readable by every full member of the workspace, like a public channel's.
+    """
     stored = store.import_meeting(
+        channel_id=channel_id,
         # Titles read from "Referat af kredsrådsmøde i …" start in lower case; meetings started in
         # Slack are typed "Kredsrådsmøde i …". One form keeps lists and answers consistent.
         title=meeting.title[:1].upper() + meeting.title[1:],
@@ -148,13 +155,21 @@ def describe(meeting: ImportedMeeting) -> str:
     )
 
 
-def import_paths(store: Store, paths: Iterable[Path], *, out: TextIO, err: TextIO, now: dt.datetime) -> int:
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    out: TextIO,
+    err: TextIO,
+    now: dt.datetime,
+    channel_id: str | None = None,
+) -> int:
     """Import every document; prints what was recognised per file. Exit code 1 if any was refused."""
     files, refused = documents(list(paths))
     for path, reason in refused:
         print(f"{path}: afvist – {reason}", file=err)
     with store.batch_durability():
-        return _import_files(store, files, refused, out=out, err=err, now=now)
+        return _import_files(store, files, refused, out=out, err=err, now=now, channel_id=channel_id)
 
 
 def _import_files(
@@ -165,6 +180,7 @@ def _import_files(
     out: TextIO,
     err: TextIO,
     now: dt.datetime,
+    channel_id: str | None,
 ) -> int:
     imported = already = 0
     for number, path in enumerate(files, start=1):
@@ -181,7 +197,7 @@ def _import_files(
             print(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
             continue
         try:
-            stored = patiently(functools.partial(store_imported, store, meeting, path.name, now))
+            stored = patiently(functools.partial(store_imported, store, meeting, path.name, now, channel_id))
         except sqlite3.OperationalError as error:
             refused.append((path, str(error)))
             print(

@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.approval import service as approval
+from bot.archive import access
 from bot.meeting import followup
 from bot.meeting import parse as c
 from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
+from bot.referat.compile import CLOSED_DOORS
 from bot.text.clip import clip
 from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
@@ -56,6 +58,9 @@ class Sender:
     now: dt.datetime
     # Resolves a Slack user id to a display name (users.info in Slack, the roster in the console).
     user_name: Callable[[str], str | None]
+    # The workspace a meeting started by this command belongs to (the installation's).
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,17 +137,30 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
     refuse_if_approved(meeting)
     match command:
         case c.AddParticipant() | c.AddAbsent():
+            require_minute_taker(meeting, sender, "tilføje deltagere og afbud")
             return _participant(store, meeting, command, sender)
         case c.SetAgenda(items=items):
+            require_minute_taker(meeting, sender, "sætte dagsordenen")
             agenda = store.set_agenda(
                 meeting.id,
                 [(i.number, i.title, i.bullets, i.background) for i in items],
                 user_id=sender.user_id,
                 now=sender.now,
+                closed=[i.number for i in items if i.closed],
             )
-            lines = [f"{a.number}. {a.title}" for a in agenda]
+            lines = [f"{a.number}. {a.title}{CLOSED_MARK if a.closed else ''}" for a in agenda]
             return Reply("Dagsordenen er gemt:\n" + "\n".join(lines))
+        case c.CloseItem(number=number, closed=closed):
+            require_minute_taker(meeting, sender, "lukke og åbne punkter")
+            return _close_item(store, meeting, number, closed, sender)
+        case c.HandOver(user_id=new):
+            require_minute_taker(meeting, sender, "give rollen som referent videre")
+            store.set_minute_taker(meeting.id, new, user_id=sender.user_id, now=sender.now)
+            return Reply(
+                f"<@{new}> er nu referent for {meeting.title}. Du kan ikke længere ændre mødets opsætning."
+            )
         case c.LogEntry():
+            require_participant(store, meeting, sender)
             return _log(store, meeting, command, sender)
         case c.ItemNote():
             return _note(store, meeting, command, sender)
@@ -159,15 +177,14 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
             store.delete_entry(meeting.id, seq, user_id=sender.user_id, now=sender.now)
             return Reply(f"Nr. {seq} er slettet: «{clip(entry.text, _QUOTE)}»")
         case c.SetApprovers(user_ids=user_ids):
-            if sender.user_id != meeting.starter_user_id:
-                raise Refusal("Kun referenten (den der startede mødet) kan ændre godkenderne.")
+            require_minute_taker(meeting, sender, "ændre godkenderne")
             return ApproversRequested(meeting, tuple(user_ids))
         case c.EditMeeting(meeting=frame):
             return _edit_meeting(store, meeting, frame, sender)
         case c.RemovePerson():
             return _remove(store, meeting, command, sender)
         case c.CancelMeeting():
-            _only_the_minute_taker(meeting, sender, "aflyse mødet")
+            require_minute_taker(meeting, sender, "aflyse mødet")
             store.cancel_meeting(meeting.id, user_id=sender.user_id, now=sender.now)
             return Reply(
                 f"Mødet er aflyst: {meeting.title}, {format_long_da(meeting.date)}. Det bliver i arkivet, "
@@ -176,13 +193,46 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
     raise Refusal(c.help_text(None))
 
 
-def _only_the_minute_taker(meeting: Meeting, sender: Sender, what: str) -> None:
+CLOSED_MARK = " (lukket)"
+
+
+def require_minute_taker(meeting: Meeting, sender: Sender, what: str) -> None:
+    """Only the minute-taker changes a meeting's setup; refuse anyone else, naming who may."""
     if sender.user_id != meeting.starter_user_id:
-        raise Refusal(f"Kun referenten (den der startede mødet) kan {what}. Intet er ændret.")
+        who = f" (<@{meeting.starter_user_id}>)" if meeting.starter_user_id else ""
+        raise Refusal(
+            f"Kun referenten{who} kan {what}. Bed referenten om det, eller om at give dig rollen med "
+            "`/referat referent @dig`."
+        )
+
+
+def require_participant(store: Store, meeting: Meeting, sender: Sender) -> None:
+    """Entries are logged by the minute-taker and the participants linked to a Slack user."""
+    if sender.user_id == meeting.starter_user_id:
+        return
+    if any(p.slack_user_id == sender.user_id and not p.absent for p in store.participants(meeting.id)):
+        return
+    raise Refusal(
+        "Kun mødets deltagere og referenten kan notere. Bed referenten tilføje dig med "
+        f"`/referat deltager @dig`{f' (<@{meeting.starter_user_id}>)' if meeting.starter_user_id else ''}."
+    )
+
+
+def _close_item(store: Store, meeting: Meeting, number: int, closed: bool, sender: Sender) -> Reply:
+    item = store.set_item_closed(meeting.id, number, closed, user_id=sender.user_id, now=sender.now)
+    if item is None:
+        raise Refusal(c.unknown_item_message(number, [(a.number, a.title) for a in store.agenda(meeting.id)]))
+    if closed:
+        return Reply(
+            f"Punkt {item.number} – {item.title} er lukket: kun deltagerne og referenten kan læse det, og "
+            "kun privat. Udkastet i kanalen viser overskriften og «Punktet blev behandlet for lukkede døre.»; "
+            f"en beslutning kan vises med `/referat ad {item.number} beslutning (offentlig): …`."
+        )
+    return Reply(f"Punkt {item.number} – {item.title} er åbent igen.")
 
 
 def _edit_meeting(store: Store, meeting: Meeting, frame: c.StartMeeting, sender: Sender) -> Reply:
-    _only_the_minute_taker(meeting, sender, "rette mødet")
+    require_minute_taker(meeting, sender, "rette mødet")
     changed = store.update_meeting(
         meeting.id,
         title=frame.title,
@@ -198,7 +248,7 @@ def _edit_meeting(store: Store, meeting: Meeting, frame: c.StartMeeting, sender:
 
 def _remove(store: Store, meeting: Meeting, command: c.RemovePerson, sender: Sender) -> Reply:
     """`fjern`: a mention matches the Slack user, a name the whole name (never a first name alone)."""
-    _only_the_minute_taker(meeting, sender, "fjerne personer fra listen")
+    require_minute_taker(meeting, sender, "fjerne personer fra listen")
     people = store.participants(meeting.id)
     if command.user_id:
         person = next((p for p in people if p.slack_user_id == command.user_id), None)
@@ -250,6 +300,8 @@ def _start(store: Store, command: c.StartMeeting, sender: Sender) -> Reply:
         channel_id=sender.channel_id,
         starter_user_id=sender.user_id,
         now=sender.now,
+        team_id=sender.team_id,
+        enterprise_id=sender.enterprise_id,
     )
     date_note = "" if command.date_given else " (ingen dato angivet: dags dato)"
     place = f"\nSted: {meeting.place}" if meeting.place else ""
@@ -373,6 +425,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         owner_user_id=command.owner_user_id,
         due=read.due,
         mentioned=_mentioned(store, meeting, command.text, sender),
+        public=command.public,
     )
     return Reply(
         f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{clip(entry.text, _QUOTE)}»"
@@ -391,7 +444,7 @@ def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -
             )
     else:
         word = "inhabilitet" if command.kind is EntryKind.CONFLICT else "fravær under et punkt"
-        _only_the_minute_taker(meeting, sender, f"notere {word}")
+        require_minute_taker(meeting, sender, f"notere {word}")
         person = _participant_named(present, command)
     if command.item_number == OPENING_ITEM:
         raise Refusal("Skriv hvilket punkt på dagsordenen det gælder, fx 3. Intet er gemt.")
@@ -454,6 +507,8 @@ def _describe(entry: Entry, read: _ReadEntry) -> str:
             f"frist: {format_long_da(read.due)}" if read.due else "",
         ]
         extra = "".join(f" ({p})" for p in parts if p)
+    if entry.public:
+        extra += " (offentlig)"
     return f"{KIND_LABEL[entry.kind]}{who}{extra}"
 
 
@@ -650,18 +705,25 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
     if not agenda:
         lines.append("Dagsorden: ingen endnu")
     by_id = {p.id: p for p in participants}
+    facts = store.access_facts(meeting.id)
+    # Status is answered privately; closed items in full only to the participants and the referent.
+    insider = bool(facts) and access.sees_closed_items(sender.user_id, facts[0])
     people = people_of(participants, {uid: name for e in entries for uid, name in e.mentioned})
     opening = [e for e in entries if e.item_number == OPENING_ITEM]
     if opening:
         lines.append("\n*Indledende bemærkninger (ad 0)*")
         lines += [_status_line(e, by_id, people) for e in opening]
     for item in agenda:
-        lines.append(f"\n*{item.number}. {item.title}*")
+        lines.append(f"\n*{item.number}. {item.title}*{CLOSED_MARK if item.closed else ''}")
         item_entries = [e for e in entries if e.item_number == item.number]
-        if not item_entries:
+        if item.closed and not insider:
+            lines.append(f"  {CLOSED_DOORS}")
+            item_entries = [e for e in item_entries if e.public]
+        elif not item_entries:
             lines.append("  (intet logget)")
         for e in item_entries:
-            lines.append(_status_line(e, by_id, people))
+            line = _status_line(e, by_id, people)
+            lines.append(line.replace(f"#{e.seq}", f"#{e.seq} (offentlig)", 1) if e.public else line)
     lines.append("")
     lines += approval.status_lines(store, meeting, approval.names_for(store, meeting, sender.user_name))
     return "\n".join(lines)

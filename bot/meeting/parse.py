@@ -80,6 +80,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         (),
         f"{COMMAND} ad <punkt> <tekst>\n"
         f"{COMMAND} ad <punkt> beslutning: <tekst>\n"
+        f"{COMMAND} ad <punkt> beslutning (offentlig): <tekst>\n"
         f"{COMMAND} ad <punkt> opgave: <tekst> @ansvarlig frist <dato>",
         "Notér et indlæg, en beslutning eller en opgave under et punkt på dagsordenen; ad 0 er en "
         "indledende bemærkning før punkt 1. Fristen (frist, senest, inden) regnes fra mødets dato: "
@@ -120,6 +121,27 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} aflys",
         "Aflys mødet. Det bliver i arkivet, markeret som aflyst.",
         f"{COMMAND} aflys",
+    ),
+    Subcommand(
+        "lukket",
+        ("closed", "luk"),
+        f"{COMMAND} lukket <punkt>",
+        "Markér et punkt som lukket: kun mødets deltagere og referenten kan læse det, og kun privat.",
+        f"{COMMAND} lukket 2",
+    ),
+    Subcommand(
+        "åben",
+        ("open", "aaben", "aben", "åbn"),
+        f"{COMMAND} åben <punkt>",
+        "Gør et lukket punkt åbent igen.",
+        f"{COMMAND} åben 2",
+    ),
+    Subcommand(
+        "referent",
+        ("minute-taker", "minutetaker"),
+        f"{COMMAND} referent @bruger",
+        "Giv rollen som referent videre (kun referenten).",
+        f"{COMMAND} referent @lars",
     ),
     Subcommand(
         "status",
@@ -254,6 +276,7 @@ class AgendaItemSpec:
     title: str
     bullets: tuple[str, ...] = ()
     background: tuple[str, ...] = ()  # paragraphs
+    closed: bool = False  # `2. Personalesag (lukket)` or `Lukket punkt: Personalesag`
 
 
 @dataclass(frozen=True)
@@ -271,6 +294,7 @@ class LogEntry:
     # The deadline's words as typed (`fredag`, `19/3`); read relative to the meeting's date by the
     # handler (`bot.text.deadlines`), which refuses words that are not a date.
     due_text: str | None = None
+    public: bool = False  # `beslutning (offentlig):` on a closed item: shown in the public extract
 
 
 @dataclass(frozen=True)
@@ -310,6 +334,21 @@ class CancelMeeting:
 @dataclass(frozen=True)
 class ShowStatus:
     pass
+
+
+@dataclass(frozen=True)
+class CloseItem:
+    """`lukket <n>` (closed=True) or `åben <n>` (closed=False)."""
+
+    number: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """`referent @bruger`: the minute-taker's role to another Slack user."""
+
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -382,6 +421,8 @@ Command: TypeAlias = (
     | RemovePerson
     | CancelMeeting
     | ShowStatus
+    | CloseItem
+    | HandOver
     | CompileDraft
     | ShowHelp
     | SetApprovers
@@ -614,16 +655,32 @@ _ITEM_LINE = re.compile(r"(?P<num>[0-9]{1,6})\s*[.)](?![0-9])\s*(?P<title>.*)")
 _BULLET_LINE = re.compile(r"[-•*–—◦▪]\s*(?P<text>.*)")
 
 
+# A closed item: `2. Personalesag (lukket)`, `2. Lukket punkt: Personalesag`, or an unnumbered
+# `Lukket punkt: Personalesag` line, which takes the next number.
+_CLOSED_SUFFIX = re.compile(r"\s*[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]\s*$", re.IGNORECASE)
+_CLOSED_PREFIX = re.compile(r"^lukket\s+punkt\s*[:.\-–—]\s*", re.IGNORECASE)
+
+
+def closed_title(title: str) -> tuple[str, bool]:
+    """An agenda item's title without its closed marker, and whether it had one."""
+    for marker in (_CLOSED_SUFFIX, _CLOSED_PREFIX):
+        bare = marker.sub("", title, count=1)
+        if bare != title:
+            return bare.strip().rstrip(":").strip(), True
+    return title, False
+
+
 @dataclass
 class _ItemDraft:
     number: int
     title: str
     bullets: list[str]
     paragraphs: list[list[str]]
+    closed: bool = False
 
     def spec(self) -> AgendaItemSpec:
         background = tuple(" ".join(lines) for lines in self.paragraphs if lines)
-        return AgendaItemSpec(self.number, self.title, tuple(self.bullets), background)
+        return AgendaItemSpec(self.number, self.title, tuple(self.bullets), background, self.closed)
 
 
 def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
@@ -635,8 +692,13 @@ def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
             if items and items[-1].paragraphs[-1]:
                 items[-1].paragraphs.append([])
             continue
-        if m := _ITEM_LINE.fullmatch(line):
+        item = _ITEM_LINE.fullmatch(line)
+        if item is None and _CLOSED_PREFIX.match(line):
+            # An unnumbered closed item takes the next number.
+            item = _ITEM_LINE.fullmatch(f"{max(seen, default=0) + 1}. {line}")
+        if m := item:
             number, title = int(m["num"]), m["title"].strip().rstrip(":").strip()
+            title, closed = closed_title(title)
             if number < 1:
                 raise _fail(sub, f"Punkt {number}: numrene starter ved 1.")
             if number in seen:
@@ -644,7 +706,7 @@ def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
             if not title:
                 raise _fail(sub, f"Punkt {number} mangler en titel.")
             seen.add(number)
-            items.append(_ItemDraft(number, title, [], [[]]))
+            items.append(_ItemDraft(number, title, [], [[]], closed))
             continue
         if not items:
             raise _fail(
@@ -670,7 +732,8 @@ def _parse_agenda(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 _ITEM_REF = re.compile(r"(?:(?:pkt|punkt)\.?\s*)?(?P<num>[0-9]+)(?P<frac>[.,][0-9]+)?", re.IGNORECASE)
 # `beslutning: …` and `beslutning …` alike; the word must stand alone (`Opgaven blev …` is a statement).
 _KIND_LABEL = re.compile(
-    r"(?P<label>beslutning|decision|opgave|action|opfølgning|to-?do|to do)(?:\s*:\s*|\s+(?=\S))",
+    r"(?P<label>beslutning|decision|opgave|action|opfølgning|to-?do|to do)"
+    r"(?:\s*(?P<public>\(\s*(?:offentlig|public)\s*\)))?(?:\s*:\s*|\s+(?=\S))",
     re.IGNORECASE,
 )
 _DECISION_LABELS = frozenset({"beslutning", "decision"})
@@ -744,7 +807,9 @@ def parse_entry(number: int, body: str) -> LogEntry:
     if label["label"].casefold() in _DECISION_LABELS:
         if not text:
             raise _fail(sub, f"Beslutningen til punkt {number} mangler tekst.")
-        return LogEntry(number, EntryKind.DECISION, text)
+        return LogEntry(number, EntryKind.DECISION, text, public=bool(label["public"]))
+    if label["public"]:
+        raise _fail(sub, "Kun en beslutning kan markeres (offentlig), fx ad 2 beslutning (offentlig): …")
     return _parse_action(sub, number, text)
 
 
@@ -858,6 +923,29 @@ def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     return RemovePerson(None if user_id else name, user_id)
 
 
+def _parse_item(sub: Subcommand, rest: str) -> int:
+    m = re.fullmatch(r"\s*(?:(?:pkt|punkt)\.?\s*)?#?(?P<num>[0-9]{1,4})\s*\.?\s*", rest, re.IGNORECASE)
+    if m is None or int(m["num"]) < 1:
+        raise _fail(sub, f"Skriv punktets nummer, fx {sub.name} 2.")
+    return int(m["num"])
+
+
+def _parse_close(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    return CloseItem(_parse_item(sub, rest), closed=True)
+
+
+def _parse_open(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    return CloseItem(_parse_item(sub, rest), closed=False)
+
+
+def _parse_hand_over(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    found = [m["uid"] for m in _MENTION_RE.finditer(rest)]
+    leftover = _MENTION_RE.sub(" ", rest).strip()
+    if len(set(found)) != 1 or leftover:
+        raise _fail(sub, "Skriv den nye referent som én @bruger.")
+    return HandOver(found[0])
+
+
 def _parse_approvers(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     user_ids = tuple(dict.fromkeys(m["uid"] for m in _MENTION_RE.finditer(rest)))
     leftover = _MENTION_RE.sub(" ", rest)
@@ -945,6 +1033,9 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "slet": _parse_delete,
     "fjern": _parse_remove,
     "aflys": _no_arguments(CancelMeeting()),
+    "lukket": _parse_close,
+    "åben": _parse_open,
+    "referent": _parse_hand_over,
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
     "protokollat": _parse_dissent,

@@ -433,6 +433,20 @@ def _item_paragraphs(
 # --------------------------------------------------------------------------------------------
 # Compile
 
+# A closed item (lukket punkt) in the public extract: its heading, this sentence, and only the
+# decisions marked public (`ad 2 beslutning (offentlig): …`). The full protocol marks its heading.
+CLOSED_DOORS = "Punktet blev behandlet for lukkede døre."
+CLOSED_HEADING = "lukket punkt"
+
+
+def _closed_section(
+    item: AgendaItem, title: str | None, public: bool, paragraphs: tuple[str, ...]
+) -> Section:
+    heading = f"{title} ({CLOSED_HEADING})" if title else CLOSED_HEADING.capitalize()
+    if not public:
+        return Section(item.number, heading, paragraphs)
+    return Section(item.number, heading, (CLOSED_DOORS, *paragraphs))
+
 
 def _groups(people: Sequence[Participant]) -> tuple[PersonGroup, ...]:
     ordered = sorted(people, key=lambda p: p.position)
@@ -452,11 +466,14 @@ def compile_referat(
     version: int | None = None,
     draft_date: dt.date | None = None,
     approved: tuple[tuple[str, dt.datetime], ...] = (),
+    public: bool = False,
 ) -> Referat:
     """Build the referat of `doc`; a draft marker is written while it is not approved.
 
     `approved` (or else `doc.approvals`) lists who approved and when; once there is any, or the
     meeting is marked approved, the draft marker goes and the closing says who approved.
+    `public` gives the public extract: a closed item keeps its heading, says it was treated behind
+    closed doors, and shows only its decisions marked public; its sub-bullets and background go.
     """
     meeting = doc.meeting
     approvals = approved or doc.approvals
@@ -482,14 +499,19 @@ def compile_referat(
     def shown(text: str) -> str:
         return render_mentions(text, people)
 
-    sections = [
-        Section(
-            item.number,
-            shown(item.title.strip()) or None,
-            _item_paragraphs(by_item.get(item.number, ()), participants, people),
-        )
-        for item in agenda
-    ]
+    def section(item: AgendaItem) -> Section:
+        title = shown(item.title.strip()) or None
+        entries = by_item.get(item.number, [])
+        if not item.closed:
+            return Section(item.number, title, _item_paragraphs(entries, participants, people))
+        if public:
+            shown_decisions = [e for e in entries if e.public and e.kind is EntryKind.DECISION]
+            paragraphs = tuple(decision_paragraph(e, people) for e in shown_decisions)
+        else:
+            paragraphs = _item_paragraphs(entries, participants, people)
+        return _closed_section(item, title, public, paragraphs)
+
+    sections = [section(item) for item in agenda]
     on_agenda = {item.number for item in agenda}
     # Entries for a number that is not on the agenda are still minutes: never drop them. Item 0
     # holds the opening remarks, which belong to no item.
@@ -516,9 +538,9 @@ def compile_referat(
         agenda=tuple(
             AgendaLine(
                 a.number,
-                shown(a.title),
-                tuple(shown(b) for b in a.bullets),
-                tuple(shown(b) for b in a.background),
+                shown(a.title) + (f" ({CLOSED_HEADING})" if a.closed else ""),
+                () if a.closed and public else tuple(shown(b) for b in a.bullets),
+                () if a.closed and public else tuple(shown(b) for b in a.background),
             )
             for a in agenda
         ),
@@ -645,8 +667,11 @@ def referat_text(
     version: int | None = None,
     draft_date: dt.date | None = None,
     approved: tuple[tuple[str, dt.datetime], ...] = (),
+    public: bool = False,
 ) -> str:
-    return render_text(compile_referat(doc, version=version, draft_date=draft_date, approved=approved))
+    return render_text(
+        compile_referat(doc, version=version, draft_date=draft_date, approved=approved, public=public)
+    )
 
 
 def referat_markdown(
@@ -655,5 +680,8 @@ def referat_markdown(
     version: int | None = None,
     draft_date: dt.date | None = None,
     approved: tuple[tuple[str, dt.datetime], ...] = (),
+    public: bool = False,
 ) -> str:
-    return render_markdown(compile_referat(doc, version=version, draft_date=draft_date, approved=approved))
+    return render_markdown(
+        compile_referat(doc, version=version, draft_date=draft_date, approved=approved, public=public)
+    )

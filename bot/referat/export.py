@@ -75,8 +75,28 @@ class PreparedExport:
     sha256: str | None = None  # of the stored approved text, printed in the PDF so a copy can be checked
 
 
-def prepare_export(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
-    """Pick the meeting (default: the latest) and decide what its export says."""
+def prepare_export(
+    store: Store, meeting_id: int | None, *, now: dt.datetime, public: bool = False
+) -> PreparedExport:
+    """Pick the meeting (default: the latest) and decide what its export says.
+
+    `public`: the public extract (closed items behind closed doors, only their public decisions)
+    instead of the full protocol. For a meeting without closed items both are the same.
+    """
+    prepared = _full_protocol(store, meeting_id, now=now)
+    if not public or not any(item.closed for item in prepared.document.agenda):
+        return prepared
+    extract = dataclasses.replace(
+        compile_referat(prepared.document, public=True),
+        draft_marker=prepared.referat.draft_marker,
+        approval=prepared.referat.approval,
+    )
+    return dataclasses.replace(
+        prepared, referat=extract, text=render_text(extract), stem=f"{prepared.stem}-offentlig"
+    )
+
+
+def _full_protocol(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
     meeting = _pick_meeting(store, meeting_id)
     document = store.document(meeting.id)
     day = meeting.date.isoformat()
@@ -224,15 +244,24 @@ def _pdf(prepared: PreparedExport) -> bytes:
         raise ExportError(str(error)) from error
 
 
-def export_bytes(store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime) -> tuple[bytes, str]:
+def export_bytes(
+    store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime, public: bool = False
+) -> tuple[bytes, str]:
     """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil)."""
     _check_format(fmt)
-    prepared = _prepare(store, meeting_id, now=now)
+    prepared = _prepare(store, meeting_id, now=now, public=public)
     return render(prepared, fmt), f"{prepared.stem}.{fmt}"
 
 
 def export_meeting(
-    store: Store, meeting_id: int | None, fmt: str, out: Path, *, now: dt.datetime, force: bool = False
+    store: Store,
+    meeting_id: int | None,
+    fmt: str,
+    out: Path,
+    *,
+    now: dt.datetime,
+    force: bool = False,
+    public: bool = False,
 ) -> Path:
     """Write the referat of `meeting_id` (default: the latest meeting) to `out`; returns the path.
 
@@ -249,14 +278,16 @@ def export_meeting(
         )
     check_target(target, force=force, example=f"referat.{fmt}")
     # Render first: a meeting that cannot be exported must not cost the user an existing file.
-    content, _ = export_bytes(store, meeting_id, fmt, now=now)
+    content, _ = export_bytes(store, meeting_id, fmt, now=now, public=public)
     write_file(target, content, force=force)
     return target
 
 
-def _prepare(store: Store, meeting_id: int | None, *, now: dt.datetime) -> PreparedExport:
+def _prepare(
+    store: Store, meeting_id: int | None, *, now: dt.datetime, public: bool = False
+) -> PreparedExport:
     try:
-        return prepare_export(store, meeting_id, now=now)
+        return prepare_export(store, meeting_id, now=now, public=public)
     except StoreError as error:
         raise ExportError(worded(error)) from error
 

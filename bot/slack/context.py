@@ -15,9 +15,12 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.archive.access import Audience, Edition, edition_for, meeting_facts, reader_scope
 from bot.config import DEFAULT_REMINDER_DAYS
+from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
 from storage.records import utc_clock
+from storage.search import Scope
 from storage.store import Store
 
 _KEY = "referat_deps"
@@ -29,8 +32,35 @@ class Deps:
 
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
+    membership: MembershipCache = field(default_factory=MembershipCache)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
+    team_id: str | None = None  # the installation's workspace, learned from the first request
+    enterprise_id: str | None = None
+
+    def directory(self, client: WebClient) -> SlackDirectory:
+        """Slack's facts for the access rules, through the brief shared cache."""
+        return SlackDirectory(client, self.membership)
+
+    def learn_installation(self, team_id: str | None, enterprise_id: str | None) -> None:
+        if self.team_id is None and team_id:
+            self.team_id, self.enterprise_id = team_id, enterprise_id
+
+    def adopt_meetings(self, store: Store) -> None:
+        """Meetings stored without a workspace (before m020, or imported) join the installation's."""
+        if self.team_id and store.has_unowned_meetings():
+            store.adopt_meetings(self.team_id, self.enterprise_id)
+
+    def scope(self, client: WebClient, store: Store, audience: Audience) -> Scope:
+        """What an answer for `audience` may draw on (bot/archive/access.py decides)."""
+        self.adopt_meetings(store)
+        return reader_scope(store, audience, self.directory(client))
+
+    def edition(self, client: WebClient, store: Store, audience: Audience, meeting_id: int) -> Edition | None:
+        """Which edition of one meeting `audience` may receive; None: none at all."""
+        self.adopt_meetings(store)
+        facts = meeting_facts(store, meeting_id)
+        return edition_for(audience, facts, self.directory(client)) if facts else None
 
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
         """A users.info lookup (cached per process: names rarely change within a meeting)."""
@@ -56,6 +86,11 @@ def provide(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
 
     def middleware(context: BoltContext, next: Callable[[], None]) -> None:
         context[_KEY] = deps
+        installation = context.authorize_result
+        deps.learn_installation(
+            (installation.team_id if installation else None) or context.team_id,
+            (installation.enterprise_id if installation else None) or context.enterprise_id,
+        )
         next()
 
     return middleware

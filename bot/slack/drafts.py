@@ -83,9 +83,17 @@ def store_new_draft(store: Store, meeting: Meeting, *, now: dt.datetime) -> tupl
     doc = store.document(meeting.id)
     previous = store.latest_draft(meeting.id)
     version = previous.version + 1 if previous else 1
-    text = referat_text(doc, version=version, draft_date=now.astimezone(TZ).date())
+    day = now.astimezone(TZ).date()
+    text = referat_text(doc, version=version, draft_date=day)
+    closed = any(item.closed for item in doc.agenda)
     draft = store.add_draft(
-        meeting.id, text=text, text_sha256=sha256(text), snapshot=entries_snapshot(doc.entries), now=now
+        meeting.id,
+        text=text,
+        text_sha256=sha256(text),
+        snapshot=entries_snapshot(doc.entries),
+        now=now,
+        approvers=approval.approver_ids(store, meeting),
+        public_text=referat_text(doc, version=version, draft_date=day, public=True) if closed else None,
     )
     return draft, doc
 
@@ -100,8 +108,11 @@ def post_draft(
     thread_ts: str | None,
     previous_top_ts: str | None,
 ) -> PostedDraft:
-    """Post a stored draft: a new thread for version 1, the same thread for later versions."""
-    messages = blocks.draft_messages(draft.text, header)
+    """Post a stored draft: a new thread for version 1, the same thread for later versions.
+
+    The channel gets the public extract when the meeting has closed items (`channel_text`).
+    """
+    messages = blocks.draft_messages(draft.channel_text, header)
     try:
         if thread_ts is None:
             top = client.chat_postMessage(
@@ -126,7 +137,7 @@ def post_draft(
                 channel=channel_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )
         if len(messages) > 1:
-            upload_text(client, channel_id, thread, draft.text, name=f"referat-v{draft.version}.txt")
+            upload_text(client, channel_id, thread, draft.channel_text, name=f"referat-v{draft.version}.txt")
     except SlackApiError as error:
         log.error("posting draft v%s failed: %s", draft.version, error.response.get("error"))
         raise PostFailed(str(error.response.get("error"))) from error
@@ -168,7 +179,7 @@ def draft_header(store: Store, meeting: Meeting, draft: Draft, names: rules.Name
         version=draft.version,
         draft_id=draft.id,
         status=blocks.DraftStatus.APPROVED if approved else blocks.DraftStatus.DRAFT,
-        approvers=tuple((names(u), when.get(u)) for u in approval.approver_ids(store, meeting)),
+        approvers=tuple((names(u), when.get(u)) for u in approval.approver_ids(store, meeting, draft)),
         comments=sum(1 for c in store.comments(meeting.id) if c.draft_version == draft.version),
         changes_summary=approval.changes(store, meeting, draft, names),
     )
@@ -199,7 +210,7 @@ def publish(
     channel = meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have drafts to post"
     try:
-        return post_draft(
+        posted = post_draft(
             client,
             store,
             draft,
@@ -212,6 +223,37 @@ def publish(
         # Nobody saw this version: it must not use up a number ("Intet er ændret i mødet").
         store.discard_unposted_draft(draft.id)
         raise
+    if draft.public_text is not None:
+        send_full_privately(
+            client, store, meeting, draft, draft.text, name=draft_file_name(meeting, draft.version)
+        )
+    return posted
+
+
+def send_full_privately(
+    client: WebClient, store: Store, meeting: Meeting, draft: Draft, text: str, *, name: str
+) -> None:
+    """The full protocol (closed items included) by DM to each approver of `draft` and the referent.
+
+    The channel only sees the public extract; those who approve must read what they approve. A DM
+    Slack refuses (a deactivated user) is logged and the others still get theirs.
+    """
+    people = dict.fromkeys((*approval.approver_ids(store, meeting, draft), meeting.starter_user_id))
+    note = (
+        f"Det fulde referat af {meeting.title}, v{draft.version}, med de lukkede punkter. Kanalen ser kun "
+        "det offentlige uddrag. Del det ikke videre."
+    )
+    for user in people:
+        if not user:
+            continue
+        try:
+            dm = str(client.conversations_open(users=user)["channel"]["id"])
+            client.chat_postMessage(channel=dm, text=note)
+            for piece in blocks.split_text(text, limit=blocks.TEXT_LIMIT):
+                client.chat_postMessage(channel=dm, text=piece)
+            upload_text(client, dm, None, text, name=name)
+        except SlackApiError as error:
+            log.warning("full referat not sent to %s: %s", user, error.response.get("error"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +289,9 @@ def refresh_top(client: WebClient, store: Store, meeting_id: int, names: rules.N
             return
         header = draft_header(store, meeting, draft, names)
         final = store.approved_referat(meeting_id)
-        text = final.text if header.approved and final is not None else draft.text
+        text = (
+            final_channel_text(final, draft) if header.approved and final is not None else draft.channel_text
+        )
         message = blocks.top_message(header, text)
         client.chat_update(
             channel=draft.channel_id, ts=draft.message_ts, text=message.text, blocks=message.blocks
@@ -326,7 +370,8 @@ def post_final(
     if not (draft.channel_id and draft.thread_ts):
         return
     header = draft_header(store, meeting, draft, names)
-    for message in blocks.draft_messages(final.text, header):
+    shown = final_channel_text(final, draft)
+    for message in blocks.draft_messages(shown, header):
         client.chat_postMessage(
             channel=draft.channel_id, thread_ts=draft.thread_ts, text=message.text, blocks=message.blocks
         )
@@ -334,10 +379,20 @@ def post_final(
         client,
         draft.channel_id,
         draft.thread_ts,
-        final.text,
+        shown,
         name=final_file_name(meeting),
-        comment=hash_statement(final),
+        # The hash is of the full protocol: it describes the file only when the file is that.
+        comment=hash_statement(final) if shown == final.text else None,
     )
+    if draft.public_text is not None:
+        send_full_privately(client, store, meeting, draft, final.text, name=final_file_name(meeting))
+
+
+def final_channel_text(final: ApprovedReferat, draft: Draft) -> str:
+    """What the channel may see of the final referat: the public extract with the approval line."""
+    if draft.public_text is None or final.draft_id != draft.id or not final.approval_line:
+        return final.text
+    return rules.with_approval_line(draft.public_text, final.approval_line)
 
 
 def answer_approval(
@@ -471,13 +526,16 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
     final = store.approved_referat(meeting.id)
     comment = None
     if final is not None and final.draft_id == draft.id:
-        text, name, comment = final.text, final_file_name(meeting), hash_statement(final)
+        text, name = final_channel_text(final, draft), final_file_name(meeting)
+        comment = hash_statement(final) if text == final.text else None
     else:
-        text, name = draft.text, draft_file_name(meeting, draft.version)
+        text, name = draft.channel_text, draft_file_name(meeting, draft.version)
     channel = draft.channel_id or meeting.channel_id
     assert channel is not None, "only meetings logged in Slack have draft messages"
     files: list[dict[str, Any]] = [{"content": text, "filename": name, "title": name}]
-    prepared = exporting.prepare_export(store, meeting.id, now=draft.created_utc)
+    # Posted in the channel: the public extract when the meeting has closed items.
+    public = draft.public_text is not None
+    prepared = exporting.prepare_export(store, meeting.id, now=draft.created_utc, public=public)
     if prepared.text == text:
         # The same version in the formats colleagues and archives use; only offered when the
         # exporter renders exactly this version (an older version's button gives its text alone).

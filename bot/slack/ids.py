@@ -16,6 +16,12 @@ CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"
 CHANGES_INPUT_ACTION = "referat_changes_text"
 
+# The ephemeral offer of the whole answer by DM, under an answer in a channel thread. The button's
+# value is the question (Slack allows 2,000 characters); the answer is recomputed for the clicker.
+FULL_ANSWER_BLOCK = "referat_full_answer"
+FULL_ANSWER = "referat_full_answer_dm"
+BUTTON_VALUE_LIMIT = 2000
+
 # "Tilføj til referat": the message shortcut and its modal. Each field's block id and action id
 # are `referat_add_<field>`; the listener maps errors back to the block of their field.
 ADD_SHORTCUT = "tilfoej_til_referat"

@@ -9,7 +9,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.archive.access import Audience, InChannel, Privately
+from bot.archive.answer import Answer
 from bot.archive.ask import answer_question
+from bot.slack import blocks, ids
 from bot.slack.blocks import slack_safe
 from bot.slack.context import Deps
 from storage.store import Store
@@ -46,6 +49,12 @@ def permalink_lookup(client: WebClient, store: Store) -> Callable[[int], str | N
 def answer_in_thread(
     client: WebClient, store: Store, deps: Deps, event: dict[str, Any], question: str
 ) -> None:
+    """Answer a mention or a DM where it was asked, holding only what everyone there may read.
+
+    In a DM the asker alone reads the answer: their own rights. In a channel every member reads
+    the thread: only what all of them may read; when that leaves out something the asker may
+    read, the asker is offered the whole answer by DM (ephemeral, with a button).
+    """
     channel = event["channel"]
     # In a channel the answer goes in the question's thread; a direct message is a conversation
     # already, so the answer follows it there (in its thread only if the question was in one).
@@ -54,12 +63,64 @@ def answer_in_thread(
     if not question:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_QUESTION)
         return
-    answer = answer_question(store, question, now=deps.clock(), links=permalink_lookup(client, store))
+    asker = str(event.get("user") or "")
+    audience: Audience = Privately(asker) if direct else InChannel(channel)
+    answer = _answer(client, store, deps, question, audience)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_safe(answer.text))
+    if direct or not asker:
+        return
+    own = _answer(client, store, deps, question, Privately(asker))
+    if own.total > answer.total:
+        client.chat_postEphemeral(
+            channel=channel,
+            user=asker,
+            thread_ts=thread_ts,
+            text=FULL_ANSWER_OFFER,
+            blocks=full_answer_offer(question),
+        )
+
+
+FULL_ANSWER_OFFER = (
+    "Svaret i tråden viser kun det, alle i kanalen må læse. Du må læse mere: "
+    "vil du have hele svaret som direkte besked?"
+)
+
+
+def full_answer_offer(question: str) -> list[dict[str, Any]]:
+    """The ephemeral offer under a thread answer; the button carries the question, never rights."""
+    return [
+        blocks.section(blocks.escape_mrkdwn(FULL_ANSWER_OFFER)),
+        {
+            "type": "actions",
+            "block_id": ids.FULL_ANSWER_BLOCK,
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Send hele svaret som DM"},
+                    "action_id": ids.FULL_ANSWER,
+                    "value": question[: ids.BUTTON_VALUE_LIMIT],
+                }
+            ],
+        },
+    ]
+
+
+def send_full_answer(client: WebClient, store: Store, deps: Deps, user_id: str, question: str) -> None:
+    """The clicker's own answer, by DM: recomputed with the clicker's rights, whoever asked."""
+    answer = _answer(client, store, deps, question, Privately(user_id))
+    client.chat_postMessage(channel=user_id, text=slack_safe(answer.text))
 
 
 def answer_privately(
-    client: WebClient, store: Store, deps: Deps, question: str, respond: Callable[..., Any]
+    client: WebClient, store: Store, deps: Deps, user_id: str, question: str, respond: Callable[..., Any]
 ) -> None:
-    answer = answer_question(store, question, now=deps.clock(), links=permalink_lookup(client, store))
+    """`/referat spørg`: an ephemeral answer, so the asker's own rights."""
+    answer = _answer(client, store, deps, question, Privately(user_id))
     respond(response_type="ephemeral", text=slack_safe(answer.text), replace_original=False)
+
+
+def _answer(client: WebClient, store: Store, deps: Deps, question: str, audience: Audience) -> Answer:
+    scope = deps.scope(client, store, audience)
+    return answer_question(
+        store, question, now=deps.clock(), links=permalink_lookup(client, store), scope=scope
+    )

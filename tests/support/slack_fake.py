@@ -14,7 +14,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.console.standin import ApiCall, Ephemeral, Message, Reply, Response, SharedFile, SlackStandIn, View
+from bot.console.records import ApiCall, Ephemeral, Message, Reply, Response, SharedFile, View
+from bot.console.standin import SlackStandIn
 from bot.slack.limits import blocks_error, message_error
 
 BOT_USER_ID = "UBOT"

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.meeting import followup
 from bot.meeting.parse import CommandError, ListActions, MarkDone, NextMeeting, parse_command
@@ -160,3 +161,18 @@ def test_m050_numbers_the_actions_logged_before_it_but_not_imported_ones(tmp_pat
         meeting.id, item_number=1, kind=EntryKind.ACTION, text="Tredje", author_user_id="UREF", now=NOW
     )
     assert [a.number for a in store.actions() if a.entry.id == later.id] == [3]
+
+
+def test_manifest_declares_app_home_the_shortcut_and_their_scopes() -> None:
+    manifest = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "app.manifest.yml").read_text(encoding="utf-8")
+    )
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    shortcuts = manifest["features"]["shortcuts"]
+    assert [(s["type"], s["callback_id"], s["name"]) for s in shortcuts] == [
+        ("message", "tilfoej_til_referat", "Tilføj til referat")
+    ]
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"im:write", "channels:read", "groups:read", "chat:write"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

@@ -91,13 +91,19 @@ def click(bot: Bot, action_id: str, message: FakeMessage, user: str, value: str 
     assert response.status == 200, response.body
 
 
-def click_again(bot: Bot, action_id: str, value: str, user: str) -> None:
+def click_again(bot: Bot, action_id: str, value: str, user: str, thread_ts: str) -> None:
     """Another click on a button with `value`: Slack gives every click its own `action_ts`.
 
-    The request helper derives `action_ts` from the message, so a fresh message ts stands in.
+    The request helper derives `action_ts` from the message, so a fresh message ts stands in: a
+    copy of the draft in its thread `thread_ts` (the bot checks the button sits on its draft).
     """
     response = bot.sender.action(
-        action_id, value, user=user, channel="C1", message_ts=f"1700000999.{next(_click_ts):06d}"
+        action_id,
+        value,
+        user=user,
+        channel="C1",
+        message_ts=f"1700000999.{next(_click_ts):06d}",
+        thread_ts=thread_ts,
     )
     assert response.status == 200, response.body
 
@@ -425,7 +431,7 @@ def test_download_gives_the_exact_version_then_the_final_text(bot: Bot, fake: Fa
     final = bot.store().approved_referat(draft.meeting_id)
     assert final is not None
     # After approval, a click on the draft's button hands out the final text.
-    click_again(bot, ids.DOWNLOAD, str(draft.id), "UCLAUS")
+    click_again(bot, ids.DOWNLOAD, str(draft.id), "UCLAUS", top.ts)
     fake.wait_for(lambda: len([f for f in fake.files if f.name.endswith("-godkendt.txt")]) == 2)
     assert {f.text for f in fake.files if f.name.endswith("-godkendt.txt")} == {final.text}
 
@@ -450,7 +456,7 @@ def test_entries_logged_after_the_approved_version_stay_out_and_the_referent_is_
 # Approver set
 
 
-def test_only_the_starter_sets_approvers_and_a_smaller_set_can_complete(bot: Bot, fake: FakeSlack) -> None:
+def test_only_the_starter_sets_approvers_and_a_new_set_is_a_new_version(bot: Bot, fake: FakeSlack) -> None:
     logged(bot, "UHELLE", "ULARS", "UCLAUS")
     assert "Kun referenten" in bot.cmd("godkendere <@UHELLE>", user="UHELLE")
     assert bot.store().approvers(meeting_of(bot.store()).id) == ["UHELLE", "ULARS", "UCLAUS"]
@@ -463,8 +469,17 @@ def test_only_the_starter_sets_approvers_and_a_smaller_set_can_complete(bot: Bot
     answer = bot.cmd("godkendere <@UHELLE> <@ULARS> <@UHELLE>")
     assert answer == (
         "Godkendere af referatet: Helle Kyndesen og Lars Møller. "
-        "Har allerede godkendt v1: Helle Kyndesen og Lars Møller."
+        "Har allerede godkendt v1: Helle Kyndesen og Lars Møller. Et nyt udkast lægges i kanalen …"
     )
+    # The approver set is frozen per posted version: the smaller set is version 2, approved anew.
+    v2 = fake.wait_for(lambda: (m := top_now(fake, top)) and "v2" in header_text(m) and m)
+    # Clicks are checked against the draft's stored message, which v2 has once it is posted.
+    fake.wait_for(lambda: (d := bot.store().latest_draft(meeting_of(bot.store()).id)) and d.message_ts)
+    assert "Godkendere: Helle Kyndesen og Lars Møller" in all_text(v2)
+    assert meeting_of(bot.store()).status is MeetingStatus.OPEN
+    # (Fresh clicks: the helper derives a click's action_ts from the message, as for v1's clicks.)
+    click_again(bot, ids.APPROVE, draft_id(v2), "UHELLE", top.ts)
+    click_again(bot, ids.APPROVE, draft_id(v2), "ULARS", top.ts)
     wait_locked(bot, fake, top)
     assert meeting_of(bot.store()).status is MeetingStatus.APPROVED
 
@@ -498,9 +513,9 @@ def test_every_change_is_refused_after_approval_and_nothing_is_stored(bot: Bot, 
         assert "godkendt 27. november 2026 kl. 14.00" in answer, (text, answer)
         assert table_rows(bot) == before, text
     # Approving again, commenting or asking for changes records nothing either.
-    click_again(bot, ids.APPROVE, draft_id(top), "UHELLE")
+    click_again(bot, ids.APPROVE, draft_id(top), "UHELLE", top.ts)
     assert "allerede godkendt" in ephemeral_to(fake, "UHELLE", "allerede godkendt")
-    click_again(bot, ids.REQUEST_CHANGES, draft_id(top), "UHELLE")
+    click_again(bot, ids.REQUEST_CHANGES, draft_id(top), "UHELLE", top.ts)
     fake.wait_for(
         lambda: len([e for e in fake.ephemerals("C1", "UHELLE") if "allerede godkendt" in e.text]) == 2
     )

@@ -76,12 +76,12 @@ def test_the_lock_is_stored_before_slack_and_a_repeated_click_finishes_the_rest(
     assert final.posted_utc is None
     assert final_posts(fake) == []
     # Not "already approved": a repeated click (by either approver) finishes the finalisation.
-    click_again(bot, ids.APPROVE, draft_id(top), "ULARS")
+    click_again(bot, ids.APPROVE, draft_id(top), "ULARS", top.ts)
     assert "Det endelige referat af v1 er nu lagt i tråden." in ephemeral_to(fake, "ULARS", "endelige")
     wait_locked(bot, fake, top)
     wait_posted(bot)
     # Done once: a further click is only told it was approved already, and nothing is posted again.
-    click_again(bot, ids.APPROVE, draft_id(top), "UHELLE")
+    click_again(bot, ids.APPROVE, draft_id(top), "UHELLE", top.ts)
     assert "allerede godkendt" in ephemeral_to(fake, "UHELLE", "allerede")
     assert len(final_posts(fake)) == 1
 
@@ -98,6 +98,6 @@ def test_a_reply_finishes_a_finalisation_cut_short_by_a_failed_post(bot: Bot, fa
     wait_locked(bot, fake, top)
     assert len(final_posts(fake)) == 1
     # Someone who is not an approver cannot trigger anything on the locked meeting.
-    click_again(bot, ids.APPROVE, draft_id(top), "UOTHER")
+    click_again(bot, ids.APPROVE, draft_id(top), "UOTHER", top.ts)
     assert "allerede godkendt" in ephemeral_to(fake, "UOTHER", "allerede")
     assert len(final_posts(fake)) == 1

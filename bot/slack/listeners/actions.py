@@ -7,6 +7,7 @@ its `action_ts` and the user) before anything is done, so a redelivered click ac
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +16,19 @@ from slack_sdk import WebClient
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.archive import access
 from bot.slack import blocks, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
+from bot.slack.replies import send_full_answer
 from storage.records import Draft, Meeting
 from storage.store import Store
 
+log = logging.getLogger(__name__)
+
+NOT_THIS_MESSAGE = "Knappen hører ikke til et udkast i denne samtale. Intet er ændret."
+NOT_ALLOWED = "Du har ikke adgang til dette møde. Intet er ændret."
 GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
 
@@ -30,6 +37,7 @@ def register(app: App) -> None:
     app.action(ids.REQUEST_CHANGES)(on_request_changes)
     app.action(ids.DOWNLOAD)(on_download)
     app.view(ids.CHANGES_MODAL)(on_changes_submitted)
+    app.action(ids.FULL_ANSWER)(on_full_answer)
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
@@ -53,6 +61,20 @@ def on_download(
     _on_click(ack, body, client, respond, context, _download)
 
 
+def on_full_answer(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """The offer under a thread answer: the clicker's own answer by DM, computed for the clicker."""
+    ack()
+    with after_ack(respond):
+        deps = deps_of(context)
+        action = body["actions"][0]
+        question = str(action.get("value") or "").strip()
+        if question:
+            send_full_answer(client, deps.open_store(), deps, body["user"]["id"], question)
+            respond(replace_original=True, text="Hele svaret er sendt til dig som direkte besked.")
+
+
 def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     view = body["view"]
@@ -64,6 +86,9 @@ def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, cont
     meeting = store.meeting(meeting_id)
     if meeting is None:
         ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
+        return
+    if not _may_act(store, deps, client, user, meeting.id):
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: NOT_ALLOWED})
         return
     if not store.claim_event(f"view:{view['id']}", deps.clock()):
         ack()
@@ -106,7 +131,40 @@ def _clicked(
     if draft is None or meeting is None:
         publishing.tell(client, user, _channel(body), GONE)
         return None
+    if not _belongs_to_message(draft, body):
+        log.warning("refused %s: draft %s is not on the clicked message", action["action_id"], draft.id)
+        publishing.tell(client, user, _channel(body), NOT_THIS_MESSAGE)
+        return None
+    if not _may_act(store, deps, client, user, meeting.id):
+        publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
+        return None
     return draft, meeting
+
+
+def _belongs_to_message(draft: Draft, body: dict[str, Any]) -> bool:
+    """Whether the draft id in the button is the draft of the message and channel clicked.
+
+    A button's value is typed by whoever builds the payload; the channel and message come from
+    Slack's own account of where the click happened. A draft's buttons sit on its top message and
+    on the versions posted in its thread.
+    """
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    clicked_ts = container.get("message_ts") or message.get("ts")
+    in_thread = message.get("thread_ts") or container.get("thread_ts")
+    return (
+        bool(draft.channel_id)
+        and draft.channel_id == _channel(body)
+        and bool(clicked_ts)
+        and (clicked_ts == draft.message_ts or (bool(in_thread) and in_thread == draft.thread_ts))
+    )
+
+
+def _may_act(store: Store, deps: Deps, client: WebClient, user_id: str, meeting_id: int) -> bool:
+    """Whether the clicker may read the meeting at all (bot/archive/access.py decides)."""
+    deps.adopt_meetings(store)
+    facts = access.meeting_facts(store, meeting_id)
+    return facts is not None and access.may_act(user_id, facts, deps.directory(client))
 
 
 def _names(store: Store, deps: Deps, meeting: Meeting, client: WebClient) -> rules.Names:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.archive.access import Audience, Edition, InChannel, Privately
 from bot.meeting.handle import (
     ApproversRequested,
     DraftRequested,
@@ -28,10 +29,16 @@ from bot.referat.export import ExportError, export_bytes
 from bot.slack import drafts as publishing
 from bot.slack import home, reminders
 from bot.slack.blocks import slack_safe, unescape_slack_input
-from bot.slack.context import deps_of
+from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
+from storage.store import Store
+
+NOT_READABLE = (
+    "Referatet kan ikke lægges her: Slack kunne ikke bekræfte, at alle i samtalen må læse det. "
+    "Prøv igen om lidt, eller eksportér det i mødets egen kanal."
+)
 
 
 def register(app: App) -> None:
@@ -47,6 +54,8 @@ def referat(
         channel_id=body["channel_id"],
         now=deps.clock(),
         user_name=deps.user_name(client),
+        team_id=deps.team_id or body.get("team_id"),
+        enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
     )
     store = deps.open_store()
     try:
@@ -86,32 +95,66 @@ def referat(
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):
-                answer_privately(client, store, deps, question, respond)
+                answer_privately(client, store, deps, sender.user_id, question, respond)
         case ApproversRequested(meeting=meeting, user_ids=user_ids):
             names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
             reply = approval.set_approvers(
                 store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
             )
-            ack(response_type="ephemeral", text=reply)
+            if store.latest_draft(meeting.id) is None:
+                ack(response_type="ephemeral", text=reply)
+                return
+            # The approver set is frozen per posted version: a new set is a new version.
+            ack(response_type="ephemeral", text=f"{reply} Et nyt udkast lægges i kanalen …")
             with after_ack(respond):
-                # A smaller set may leave nobody missing: then this completes the approval.
-                publishing.settle(client, store, meeting.id, now=sender.now, names=names)
+                try:
+                    version = publishing.publish(client, store, meeting, now=sender.now, names=names)
+                except publishing.PostFailed as failure:
+                    respond(
+                        response_type="ephemeral",
+                        text=f"Slack afviste det nye udkast ({failure}); prøv igen.",
+                    )
+                    return
+                respond(response_type="ephemeral", text=publishing.draft_summary(version.draft, version))
         case ExportRequested(meeting=meeting, format="pdf"):
             # Laying out a PDF can take longer than Slack waits for the acknowledgement.
+            edition = _export_edition(deps, client, store, sender, meeting.id)
+            if edition is None:
+                ack(response_type="ephemeral", text=NOT_READABLE)
+                return
             ack(response_type="ephemeral", text="Referatet sættes op som PDF/A og lægges i kanalen …")
             with after_ack(respond):
                 try:
-                    content, name = export_bytes(store, meeting.id, "pdf", now=sender.now)
+                    content, name = export_bytes(
+                        store, meeting.id, "pdf", now=sender.now, public=not edition.full
+                    )
                 except ExportError as error:
                     respond(response_type="ephemeral", text=slack_safe(str(error)))
                     return
                 client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
         case ExportRequested(meeting=meeting, format=fmt):
+            edition = _export_edition(deps, client, store, sender, meeting.id)
+            if edition is None:
+                ack(response_type="ephemeral", text=NOT_READABLE)
+                return
             try:
-                content, name = export_bytes(store, meeting.id, fmt or "docx", now=sender.now)
+                content, name = export_bytes(
+                    store, meeting.id, fmt or "docx", now=sender.now, public=not edition.full
+                )
             except ExportError as error:
                 ack(response_type="ephemeral", text=slack_safe(str(error)))
                 return
             ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
             with after_ack(respond):
                 client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
+
+
+def _export_edition(
+    deps: Deps, client: WebClient, store: Store, sender: Sender, meeting_id: int
+) -> Edition | None:
+    """The edition an export may hold: the file is posted where the command was typed, and only
+    a DM with the bot is private (the full protocol for a participant or the minute-taker)."""
+    audience: Audience = (
+        Privately(sender.user_id) if sender.channel_id.startswith("D") else InChannel(sender.channel_id)
+    )
+    return deps.edition(client, store, audience, meeting_id)

@@ -48,6 +48,13 @@ def draft_thread(store: Store, event: dict[str, Any]) -> Draft | None:
 def register(app: App) -> None:
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)
+    app.event("member_joined_channel")(on_membership_change)
+    app.event("member_left_channel")(on_membership_change)
+
+
+def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
+    """Someone joined or left: the channel's members are asked again at the next question."""
+    deps_of(context).membership.forget_conversation(str(event.get("channel") or ""))
 
 
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
