@@ -294,8 +294,7 @@ def link_mentions(text: str, users: Mapping[str, str], register: Callable[[str],
 
 
 class ListenerTracker(Executor):
-    """Bolt's listener executor (`App(listener_executor=…)`), counting what still runs so the
-    console can wait for it."""
+    """Bolt's `App(listener_executor=…)`, counting what still runs so the console can wait for it."""
 
     def __init__(self, inner: Executor) -> None:
         self._inner = inner

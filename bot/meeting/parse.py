@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from bot.referat.formats import CHOOSE_FORMAT
+from bot.text.clip import clip
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.deadlines import DEADLINE_WORDS
 from bot.text.hygiene import clean_input
@@ -453,18 +454,8 @@ _MENTION_RE = re.compile(_MENTION)
 _ECHO_LIMIT = 40
 
 
-def parse_mention(token: str) -> tuple[str, str | None] | None:
-    """`<@U123ABC>` or `<@U123ABC|helle>` → ("U123ABC", None | "helle"); anything else → None."""
-    m = re.fullmatch(_MENTION, token.strip())
-    if m is None:
-        return None
-    label = (m["label"] or "").strip()
-    return m["uid"], label or None
-
-
 def _echo(text: str) -> str:
-    shown = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return shown if len(shown) <= _ECHO_LIMIT else shown[: _ECHO_LIMIT - 1] + "…"
+    return clip("".join(ch if ch.isprintable() else " " for ch in text), _ECHO_LIMIT)
 
 
 def _collapse(text: str) -> str:

@@ -72,15 +72,6 @@ def unescape_slack_input(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-_ENTITY = re.compile(r"&(amp|lt|gt);")
-_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
-
-
-def unescape_mrkdwn(text: str) -> str:
-    """The inverse of `escape_mrkdwn`."""
-    return _ENTITY.sub(lambda m: _UNESCAPED[m.group(1)], text)
-
-
 def _cost(char: str) -> int:
     return slack_len(escape_mrkdwn(char))
 

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.text.numbers import NUMBER_WORDS_DA, NUMBER_WORDS_EN
 from storage.errors import ReferatError
 
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -461,8 +462,6 @@ def _week_atom(year: int, week: int, lang: str, year_given: bool) -> _Atom:
     return _Atom(start, start + timedelta(days=7), label, year, year_given)
 
 
-_NUMBER_WORDS_DA = {"en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "ti": 10, "tolv": 12}
-_NUMBER_WORDS_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "twelve": 12}
 _UNIT_WORDS = {
     "dag": "day",
     "dage": "day",
@@ -514,14 +513,14 @@ _LEXICONS = {
         _alternation(
             ["forår", "foråret", "sommer", "sommeren", "efterår", "efteråret", "vinter", "vinteren"]
         ),
-        _NUMBER_WORDS_DA,
+        NUMBER_WORDS_DA,
     ),
     "en": _Lexicon(
         "en",
         _alternation([m.lower() for m in MONTHS_EN]),
         _alternation([w.lower() for w in WEEKDAYS_EN]),
         _alternation(["spring", "summer", "autumn", "fall", "winter"]),
-        _NUMBER_WORDS_EN,
+        NUMBER_WORDS_EN,
     ),
 }
 

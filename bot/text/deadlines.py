@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.text import dates
 from bot.text.dates import DateError, format_long_da
+from bot.text.numbers import NUMBER_WORDS_DA, NUMBER_WORDS_EN
 
 # The words that introduce a deadline in an action (`frist fredag`, `senest 1. april`, `due Friday`).
 DEADLINE_WORDS = ("frist", "deadline", "senest", "inden", "due", "by")
@@ -30,35 +31,8 @@ HOW_TO_WRITE = (
     "Skriv fx frist 5. april, frist fredag, frist om 14 dage, frist ultimo marts eller frist uge 14."
 )
 
-_NUMBER_WORDS = {
-    "en": 1,
-    "et": 1,
-    "én": 1,
-    "ét": 1,
-    "one": 1,
-    "a": 1,
-    "an": 1,
-    "to": 2,
-    "two": 2,
-    "tre": 3,
-    "three": 3,
-    "fire": 4,
-    "four": 4,
-    "fem": 5,
-    "five": 5,
-    "seks": 6,
-    "six": 6,
-    "syv": 7,
-    "seven": 7,
-    "otte": 8,
-    "eight": 8,
-    "ni": 9,
-    "nine": 9,
-    "ti": 10,
-    "ten": 10,
-    "fjorten": 14,
-    "fourteen": 14,
-}
+# English "a week" and "an hour" count one too, after `om`/`in` only.
+_NUMBER_WORDS = {**NUMBER_WORDS_DA, **NUMBER_WORDS_EN, "a": 1, "an": 1}
 _UNITS = {
     "dag": "day",
     "dage": "day",

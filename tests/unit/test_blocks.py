@@ -24,7 +24,6 @@ from bot.slack.blocks import (
     split_text,
     split_text_blocks,
     top_message,
-    unescape_mrkdwn,
 )
 
 APPROVED_AT = dt.datetime(2026, 11, 27, 13, 3, tzinfo=dt.UTC)  # 14:03 in Copenhagen
@@ -46,6 +45,11 @@ APPROVED = DraftHeader(
     status=DraftStatus.APPROVED,
     approvers=(("Helle Kyndesen", APPROVED_AT), ("Lars Møller", APPROVED_AT)),
 )
+
+
+def unescape_mrkdwn(text: str) -> str:
+    """The inverse of `escape_mrkdwn`, to read back what a block says."""
+    return re.sub(r"&(amp|lt|gt);", lambda m: {"amp": "&", "lt": "<", "gt": ">"}[m.group(1)], text)
 
 
 def _texts(node: object) -> list[str]:

@@ -32,7 +32,6 @@ from bot.meeting.parse import (
     help_text,
     normalise_organisation,
     parse_command,
-    parse_mention,
     subcommand,
     unknown_item_message,
 )
@@ -414,22 +413,6 @@ def test_unknown_without_suggestion_lists_all_commands(text: str) -> None:
 
 def test_closest_subcommand_on_nothing_close() -> None:
     assert closest_subcommand("zzzzzzzz") is None
-
-
-@pytest.mark.parametrize(
-    ("token", "expected"),
-    [
-        ("<@U123ABC>", ("U123ABC", None)),
-        ("<@U123ABC|helle>", ("U123ABC", "helle")),
-        (" <@W0XYZ|> ", ("W0XYZ", None)),
-        ("@helle", None),
-        ("<#C123|general>", None),
-        ("<@U123ABC> Helle", None),
-        ("", None),
-    ],
-)
-def test_parse_mention(token: str, expected: tuple[str, str | None] | None) -> None:
-    assert parse_mention(token) == expected
 
 
 @pytest.mark.parametrize(

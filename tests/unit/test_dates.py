@@ -413,3 +413,13 @@ def test_parse_date_raises_only_date_error(text: str, lang: str) -> None:
     except DateError as error:
         outcome = error.message
     assert isinstance(outcome, dt.date) or outcome.strip()
+
+
+def test_periods_and_deadlines_count_with_the_same_number_words() -> None:
+    """One list of number words (bot.text.numbers): `syv` counts in a question as in a deadline."""
+    assert find_period("de sidste syv dage", now=NOW, lang="da") == find_period(
+        "de sidste 7 dage", now=NOW, lang="da"
+    )
+    assert find_period("the last seven days", now=NOW, lang="en") == find_period(
+        "the last 7 days", now=NOW, lang="en"
+    )
