@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.logs import configure as configure_logging
 from bot.referat.formats import FORMATS
+from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
 from storage.records import utc_clock
 
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    argparse_da.install()
     parser = argparse.ArgumentParser(prog="referat", description="Referater af møder i Slack.")
     sub = parser.add_subparsers(metavar="KOMMANDO")
 
@@ -66,9 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
-    export.add_argument("--meeting", type=int, default=None, help="mødets id (standard: det seneste)")
-    export.add_argument("--format", choices=FORMATS, default="md")
-    export.add_argument("--out", type=Path, required=True, help="filen der skrives")
+    export.add_argument(
+        "--meeting", type=int, default=None, metavar="ID", help="mødets id (standard: det seneste)"
+    )
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="md, txt, docx eller pdf (standard: filendelsen i --out, ellers md)",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FIL", help="filen der skrives")
     export.add_argument(
         "--public",
         action="store_true",
@@ -154,10 +163,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.referat.export import ExportError, export_meeting
     from storage.store import StoreOpener
 
+    # `--out referat.docx` says the format; `--format` wins when both are given.
+    suffix = args.out.suffix.lower().lstrip(".")
+    fmt = args.format or (suffix if suffix in FORMATS else "md")
     store = StoreOpener(settings.db_path)()
     try:
         path = export_meeting(
-            store, args.meeting, args.format, args.out, now=utc_clock(), force=args.force, public=args.public
+            store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force, public=args.public
         )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)

@@ -584,6 +584,51 @@ def m050_action_followup(db: Database) -> None:
 
 
 @migrations()
+def m051_reminders(db: Database) -> None:
+    """The reminders scheduled in Slack for each action (chat.scheduleMessage ids).
+
+    Kept so they can be withdrawn when the action is done, edited or deleted, and compared with
+    Slack's own list at start-up. One row per (action, kind): a changed deadline replaces it.
+    """
+    db.table("reminders").create(
+        {
+            "id": int,
+            "action_number": int,
+            "kind": str,  # "before" (REFERAT_REMINDER_DAYS ahead) or "morning" (the deadline's day)
+            "post_at_utc": str,
+            "user_id": str,  # the owner it was scheduled for
+            "channel_id": str,  # the owner's direct message with the bot
+            "text": str,  # as scheduled: an edited action needs a new reminder
+            "scheduled_message_id": str,
+            "created_utc": str,
+        },
+        pk="id",
+        not_null={
+            "action_number",
+            "kind",
+            "post_at_utc",
+            "channel_id",
+            "scheduled_message_id",
+            "created_utc",
+        },
+        foreign_keys=[("action_number", "actions", "number")],
+    )
+    db.table("reminders").create_index(["action_number", "kind"], unique=True)
+    db.table("reminders").create_index(["scheduled_message_id"], unique=True)
+
+
+@migrations()
+def m052_entry_sources(db: Database) -> None:
+    """The Slack message an entry was made from ("Tilføj til referat"), so it can be found again."""
+    db.table("entry_sources").create(
+        {"entry_id": int, "channel_id": str, "message_ts": str, "permalink": str},
+        pk="entry_id",
+        not_null={"channel_id", "message_ts"},
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+
+
+@migrations()
 def m060_chain(db: Database) -> None:
     """The hash chain over approved texts (storage.chain): tamper evidence for the archive.
 
@@ -659,45 +704,6 @@ def m060_chain(db: Database) -> None:
 
 
 @migrations()
-def m051_reminders(db: Database) -> None:
-    """The reminders scheduled in Slack for each action (chat.scheduleMessage ids).
-
-    Kept so they can be withdrawn when the action is done, edited or deleted, and compared with
-    Slack's own list at start-up. One row per (action, kind): a changed deadline replaces it.
-    """
-    db.table("reminders").create(
-        {
-            "id": int,
-            "action_number": int,
-            "kind": str,  # "before" (REFERAT_REMINDER_DAYS ahead) or "morning" (the deadline's day)
-            "post_at_utc": str,
-            "user_id": str,  # the owner it was scheduled for
-            "channel_id": str,  # the owner's direct message with the bot
-            "text": str,  # as scheduled: an edited action needs a new reminder
-            "scheduled_message_id": str,
-            "created_utc": str,
-        },
-        pk="id",
-        not_null={
-            "action_number",
-            "kind",
-            "post_at_utc",
-            "channel_id",
-            "scheduled_message_id",
-            "created_utc",
-        },
-        foreign_keys=[("action_number", "actions", "number")],
-    )
-    db.table("reminders").create_index(["action_number", "kind"], unique=True)
-    db.table("reminders").create_index(["scheduled_message_id"], unique=True)
-
-
-@migrations()
-def m052_entry_sources(db: Database) -> None:
-    """The Slack message an entry was made from ("Tilføj til referat"), so it can be found again."""
-    db.table("entry_sources").create(
-        {"entry_id": int, "channel_id": str, "message_ts": str, "permalink": str},
-        pk="entry_id",
-        not_null={"channel_id", "message_ts"},
-        foreign_keys=[("entry_id", "entries", "id")],
-    )
+def m061_reservations(db: Database) -> None:
+    """An approval may carry a reservation (`godkendt med forbehold: …`), printed in the approval line."""
+    db.execute("alter table approvals add column reservation text")

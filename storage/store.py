@@ -1332,12 +1332,27 @@ class Store:
                 meeting_id, None, user_id, "approvers", json.dumps(before), json.dumps(list(user_ids)), now
             )
 
-    def add_approval(self, draft_id: int, user_id: str, now: dt.datetime) -> bool:
-        """Record an approval of one exact draft version; False when it was already there."""
+    def add_approval(
+        self, draft_id: int, user_id: str, now: dt.datetime, *, reservation: str | None = None
+    ) -> bool:
+        """Record an approval of one exact draft version; False when it was already there as given.
+
+        A reservation given after a plain approval (or a new wording of it) replaces the one stored.
+        """
         with self._write():
             cursor = self.db.execute(
-                "insert or ignore into approvals (draft_id, user_id, approved_utc) values (?, ?, ?)",
-                [draft_id, user_id, iso(now)],
+                "insert or ignore into approvals (draft_id, user_id, approved_utc, reservation) "
+                "values (?, ?, ?, ?)",
+                [draft_id, user_id, iso(now), reservation],
+            )
+            if cursor.rowcount == 1:
+                return True
+            if reservation is None:
+                return False
+            cursor = self.db.execute(
+                "update approvals set reservation = ? where draft_id = ? and user_id = ? "
+                "and reservation is not ?",
+                [reservation, draft_id, user_id, reservation],
             )
             return cursor.rowcount == 1
 
@@ -1347,7 +1362,10 @@ class Store:
         )
         return [
             Approval(
-                draft_id=r["draft_id"], user_id=r["user_id"], approved_utc=required_dt(r["approved_utc"])
+                draft_id=r["draft_id"],
+                user_id=r["user_id"],
+                approved_utc=required_dt(r["approved_utc"]),
+                reservation=r.get("reservation"),
             )
             for r in rows
         ]

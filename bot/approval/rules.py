@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.text.clip import clip
+from bot.text.danish import and_list
 from bot.text.dates import TZ, format_long_da, format_stamp
 from storage.records import AuditRecord, Meeting, Participant
 
@@ -61,6 +62,28 @@ def approvers_from(
     return tuple(linked)
 
 
+_RESERVATION = re.compile(
+    r"^\s*(?:<@[^>]*>\s*)?(?:godkendt?|approved?)\s+"
+    r"(?:med\s+forbehold|with\s+(?:a\s+)?reservations?)\s*(?:[:\-–—]\s*)?(?P<text>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+RESERVATION_MISSING = (
+    "Skriv forbeholdet efter kolon, fx `godkendt med forbehold: Punkt 3 bør uddybes.` Intet er registreret."
+)
+
+
+def reservation_in(text: str) -> str | None:
+    """The reservation of `godkendt med forbehold: <tekst>` (stripped; "" when none was written),
+    or None when the reply is not an approval with a reservation."""
+    m = _RESERVATION.match(text)
+    return " ".join(m["text"].split()) if m else None
+
+
+def with_reservation(name: str, reservation: str | None) -> str:
+    """`Helle Kyndesen (med forbehold: Punkt 3 bør uddybes.)`: how the approval line names her."""
+    return f"{name} (med forbehold: {reservation})" if reservation else name
+
+
 # --------------------------------------------------------------------------------------------
 # The final text
 
@@ -75,9 +98,9 @@ def approval_line(approvals: Sequence[tuple[str, dt.datetime]]) -> str | None:
 
     days = [local_day(when) for _, when in approvals]
     if len(set(days)) == 1:
-        names = ", ".join(name for name, _ in approvals)
+        names = and_list([name for name, _ in approvals])
         return f"Godkendt {format_long_da(days[0])} af {names}"
-    each = ", ".join(f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True))
+    each = and_list([f"{name} {format_long_da(day)}" for (name, _), day in zip(approvals, days, strict=True)])
     return f"Godkendt af {each}"
 
 
@@ -174,13 +197,6 @@ def quote(text: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Wording
-
-
-def and_list(items: Sequence[str]) -> str:
-    """`A`, `A og B`, `A, B og C`."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def already_approved(meeting: Meeting) -> str:

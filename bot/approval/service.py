@@ -14,11 +14,11 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.approval import rules
 from bot.approval.rules import (
     NO_CHANGES,
     Names,
     already_approved,
-    and_list,
     approval_line,
     approvers_from,
     describe_changes,
@@ -29,6 +29,7 @@ from bot.approval.rules import (
     not_approver,
     quote,
 )
+from bot.text.danish import and_list
 from bot.text.dates import format_short_stamp, format_stamp
 from bot.text.hygiene import clean_input
 from storage.records import ApprovedReferat, Comment, Draft, Meeting, MeetingStatus
@@ -141,6 +142,7 @@ def approve(
     now: dt.datetime,
     names: Names,
     draft_id: int | None = None,
+    reservation: str | None = None,
 ) -> Approved | NotRecorded:
     """Approve the newest draft (a thread reply), or the clicked one (`draft_id`, a button).
 
@@ -148,7 +150,10 @@ def approve(
     that completes the set locks the meeting in the same transaction, before anything is said in
     Slack; an approver's click or reply on a locked meeting whose final referat never reached Slack
     hands it back (`final`), so the caller finishes what was cut short.
+    A `reservation` still counts as approval; the approval line carries it.
     """
+    if reservation is not None and not reservation.strip():
+        return NotRecorded(rules.RESERVATION_MISSING)
     if meeting.status is MeetingStatus.APPROVED:
         return _unfinished(store, meeting, user_id) or NotRecorded(already_approved(meeting))
     latest = store.latest_draft(meeting.id)
@@ -164,7 +169,9 @@ def approve(
     # Names first: a lookup may ask Slack, and no Slack call happens inside the write.
     named = {u: names(u) for u in required}
     with store.transaction():
-        new = store.add_approval(latest.id, user_id, now)
+        new = store.add_approval(
+            latest.id, user_id, now, reservation=reservation.strip() if reservation else None
+        )
         complete = is_complete(store, meeting, latest)
         final = finalize(store, meeting, latest, now=now, names=named.__getitem__) if complete else None
     at = next(a.approved_utc for a in store.approvals(latest.id) if a.user_id == user_id)
@@ -217,6 +224,9 @@ def thread_reply(
     store: Store, meeting: Meeting, user_id: str, text: str, *, ts: str, now: dt.datetime, names: Names
 ) -> ThreadOutcome:
     """A reply in a draft's thread: an approval word approves, anything else is a comment."""
+    reservation = rules.reservation_in(text)
+    if reservation is not None:
+        return approve(store, meeting, user_id, now=now, names=names, reservation=reservation)
     if is_approval(text):
         return approve(store, meeting, user_id, now=now, names=names)
     if meeting.status is MeetingStatus.APPROVED or not text.strip():
@@ -259,10 +269,12 @@ def finalize(
 ) -> ApprovedReferat | None:
     """Lock the meeting when every approver has approved `draft`; None when not (or already done)."""
     required = approver_ids(store, meeting, draft)
-    when = {a.user_id: a.approved_utc for a in store.approvals(draft.id)}
-    if not required or any(u not in when for u in required):
+    given = {a.user_id: a for a in store.approvals(draft.id)}
+    if not required or any(u not in given for u in required):
         return None
-    approvals = [(names(u), when[u]) for u in required]
+    approvals = [
+        (rules.with_reservation(names(u), given[u].reservation), given[u].approved_utc) for u in required
+    ]
     text = final_text(draft.text, approvals)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     line = approval_line(approvals)

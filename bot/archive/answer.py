@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.archive.question import Lang, Question, index_form
+from bot.text.danish import and_list, counted
 from bot.text.dates import Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
@@ -285,11 +286,11 @@ def _page(
         names = list(dict.fromkeys(p.name for p in speaker.people))
         if question.lang == "en":
             lines.append(
-                f"«{speaker.words}» may be {len(names)} people: {', '.join(names)}. The answer is grouped by person."
+                f"«{speaker.words}» may be {len(names)} people: {and_list(names, 'and')}. The answer is grouped by person."
             )
         else:
             lines.append(
-                f"«{speaker.words}» kan være {len(names)} personer: {', '.join(names)}. Svaret er delt efter person."
+                f"«{speaker.words}» kan være {len(names)} personer: {and_list(names)}. Svaret er delt efter person."
             )
         by_person: dict[str, list[Hit]] = {}
         for hit in hits:
@@ -575,5 +576,5 @@ def _without_filters(question: Question, count: int) -> str:
     if question.intent in ("decisions", "actions", "statements", "who"):
         dropped.append(("only " if lang == "en" else "kun ") + _NOTHING[lang][question.intent])
     if lang == "en":
-        return f"Without the limits ({', '.join(dropped)}) the topic comes up under {count} agenda item(s)."
-    return f"Uden afgrænsning ({', '.join(dropped)}) nævnes emnet under {count} dagsordenspunkt(er)."
+        return f"Without the limits ({and_list(dropped, 'and')}) the topic comes up under {counted(count, 'agenda item')}."
+    return f"Uden afgrænsning ({and_list(dropped)}) nævnes emnet under {counted(count, 'dagsordenspunkt')}."

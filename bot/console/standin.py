@@ -425,7 +425,8 @@ class SlackStandIn:
     # --- waiting ---------------------------------------------------------------------------------
 
     def wait_for(self, predicate: Callable[[], T], timeout: float = WAIT_TIMEOUT) -> T:
-        """Return the first truthy `predicate()`, re-evaluated whenever the state changes."""
+        """Return the first truthy `predicate()`, re-evaluated whenever the state changes (and every
+        50 ms, for a predicate that also reads what the bot stores after its last call to Slack)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -435,7 +436,7 @@ class SlackStandIn:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"condition not met within {timeout} s; {self.describe()}")
-                self._cond.wait(remaining)
+                self._cond.wait(min(remaining, 0.05))
 
     def wait_for_call(
         self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = WAIT_TIMEOUT

@@ -26,6 +26,7 @@ from typing import TextIO
 from bot.importing.imported import ImportedMeeting, NotAReferat
 from bot.importing.parse import parse_referat
 from bot.importing.read import read_document
+from bot.text.danish import counted
 from bot.text.dates import format_long_da
 from storage.records import EntryKind
 from storage.store import Store
@@ -149,9 +150,9 @@ def describe(meeting: ImportedMeeting) -> str:
     decisions = sum(1 for e in meeting.entries if e.kind is EntryKind.DECISION)
     actions = sum(1 for e in meeting.entries if e.kind is EntryKind.ACTION)
     return (
-        f"{meeting.title}, {format_long_da(meeting.date)}: {len(meeting.agenda)} punkter, "
-        f"{len(meeting.participants)} personer, {len(meeting.entries)} noteringer, "
-        f"{decisions} beslutninger, {actions} opgaver"
+        f"{meeting.title}, {format_long_da(meeting.date)}: {counted(len(meeting.agenda), 'punkt')}, "
+        f"{counted(len(meeting.participants), 'person')}, {counted(len(meeting.entries), 'notering')}, "
+        f"{counted(decisions, 'beslutning')} og {counted(actions, 'opgave')}"
     )
 
 

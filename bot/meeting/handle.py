@@ -19,6 +19,7 @@ from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
 from bot.referat.compile import CLOSED_DOORS
 from bot.text.clip import clip
+from bot.text.danish import and_list
 from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
@@ -550,13 +551,6 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
     )
 
 
-def and_list(items: list[str]) -> str:
-    """`a, b og c`: a Danish list."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
-
-
 def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
     """The meetings whose actions the sender may list here: those of the channel they write in.
 
@@ -699,9 +693,9 @@ def status_text(store: Store, meeting: Meeting, sender: Sender) -> str:
         lines.append(f"Referent: <@{meeting.starter_user_id}>")
     present = [display_name(p) for p in participants if not p.absent]
     absent = [display_name(p) for p in participants if p.absent]
-    lines.append("Deltagere: " + (", ".join(present) if present else "ingen endnu"))
+    lines.append("Deltagere: " + (and_list(present) if present else "ingen endnu"))
     if absent:
-        lines.append("Afbud: " + ", ".join(absent))
+        lines.append("Afbud: " + and_list(absent))
     if not agenda:
         lines.append("Dagsorden: ingen endnu")
     by_id = {p.id: p for p in participants}

@@ -17,7 +17,8 @@ from typing import Any
 
 from bot.slack import ids
 from bot.slack.limits import MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, MAX_TEXT
-from bot.text.dates import format_compact_stamp, format_long_da
+from bot.text.danish import and_list, counted
+from bot.text.dates import format_long_da, format_short_stamp
 
 # What the builders aim at, with room to spare below Slack's limits (bot.slack.limits).
 SECTION_LIMIT = MAX_SECTION_TEXT - 100
@@ -227,24 +228,24 @@ def _status_text(header: DraftHeader) -> str:
     lines = [f"*{escape_mrkdwn(header.meeting_title)}* – {format_long_da(header.meeting_date)}"]
     status = f"Status: {header.status}"
     if header.comments:
-        status += f" · {header.comments} {'kommentar' if header.comments == 1 else 'kommentarer'}"
+        status += f" · {counted(header.comments, 'kommentar')}"
     lines.append(status)
     if not header.approved:
         for name, when in header.approvers:
             if when is None:
                 lines.append(f"⏳ {escape_mrkdwn(name)}")
             else:
-                lines.append(f"✅ {escape_mrkdwn(name)} {format_compact_stamp(when)}")
+                lines.append(f"✅ {escape_mrkdwn(name)} {format_short_stamp(when)}")
     return _clip("\n".join(lines), _STATUS_LIMIT)
 
 
 def _approved_text(header: DraftHeader) -> str:
     names = [
-        escape_mrkdwn(name) + (f" ({format_compact_stamp(when)})" if when is not None else "")
+        escape_mrkdwn(name) + (f" ({format_short_stamp(when)})" if when is not None else "")
         for name, when in header.approvers
         if when is not None
     ]
-    return _clip("Godkendt af " + ", ".join(names) if names else "Godkendt", _STATUS_LIMIT)
+    return _clip("Godkendt af " + and_list(names) if names else "Godkendt", _STATUS_LIMIT)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -311,6 +312,7 @@ def _top(header: DraftHeader, text_blocks: list[dict[str, Any]], continued: bool
                 "block_id": ids.DRAFT_ACTIONS_BLOCK,
                 "elements": [
                     _button("Godkend", ids.APPROVE, value, "primary"),
+                    _button("Godkend med forbehold", ids.APPROVE_WITH_RESERVATION, value),
                     _button("Anmod om rettelser", ids.REQUEST_CHANGES, value),
                     _button("Hent som fil", ids.DOWNLOAD, value),
                 ],
@@ -367,6 +369,40 @@ def changes_modal(meeting_id: int, draft_version: int) -> dict[str, Any]:
             }
         ],
     }
+
+
+def reservation_modal(draft_id: int, draft_version: int) -> dict[str, Any]:
+    """A views.open view for approving a draft with a reservation, which the approval line carries."""
+    return {
+        "type": "modal",
+        "callback_id": ids.RESERVATION_MODAL,
+        "private_metadata": json.dumps({"draft_id": draft_id}),
+        "title": {"type": "plain_text", "text": "Godkend med forbehold"},
+        "submit": {"type": "plain_text", "text": "Godkend"},
+        "close": {"type": "plain_text", "text": "Annuller"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.RESERVATION_INPUT_BLOCK,
+                "label": {"type": "plain_text", "text": f"Dit forbehold til udkast v{draft_version}"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": "Det står i godkendelseslinjen: «… af <dit navn> (med forbehold: <tekst>)».",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.RESERVATION_INPUT_ACTION,
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            }
+        ],
+    }
+
+
+def reservation_modal_draft(private_metadata: str) -> int:
+    """The draft id back from a submitted `reservation_modal` view."""
+    return int(json.loads(private_metadata)["draft_id"])
 
 
 def changes_modal_ids(private_metadata: str) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 # Buttons on the draft's top message; each button's `value` is the draft id.
 DRAFT_ACTIONS_BLOCK = "referat_draft_actions"
 APPROVE = "referat_approve"
+APPROVE_WITH_RESERVATION = "referat_approve_reservation"
 REQUEST_CHANGES = "referat_request_changes"
 DOWNLOAD = "referat_download"
 
@@ -16,6 +17,10 @@ CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"
 CHANGES_INPUT_ACTION = "referat_changes_text"
 
+# The "Godkend med forbehold" modal.
+RESERVATION_MODAL = "referat_reservation_modal"
+RESERVATION_INPUT_BLOCK = "referat_reservation_input"
+RESERVATION_INPUT_ACTION = "referat_reservation_text"
 # The ephemeral offer of the whole answer by DM, under an answer in a channel thread. The button's
 # value is the question (Slack allows 2,000 characters); the answer is recomputed for the clicker.
 FULL_ANSWER_BLOCK = "referat_full_answer"

@@ -140,12 +140,6 @@ def format_short_stamp(when: datetime) -> str:
     return f"{local:%d.%m.} kl. {local:%H.%M}"
 
 
-def format_compact_stamp(when: datetime) -> str:
-    """`27.11. 14:05` in Danish time (a naive time is taken as local): beside a name in Block Kit."""
-    local = when.astimezone(TZ) if when.tzinfo else when
-    return f"{local:%d.%m.} {local:%H:%M}"
-
-
 def format_long_en(d: date) -> str:
     """`19 March 2024`."""
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"

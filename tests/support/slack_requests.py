@@ -414,8 +414,9 @@ class SlackSender:
         values: Mapping[str, Mapping[str, str | Json]],
         *,
         user: str = "U1",
+        view_id: str = "V0000001",
     ) -> Response:
-        body = view_submission_body(callback_id, private_metadata, values, user)
+        body = view_submission_body(callback_id, private_metadata, values, user, view_id=view_id)
         return self.post(self.path, body, "application/x-www-form-urlencoded")
 
     def post(

@@ -278,7 +278,7 @@ def test_no_match_with_everything_the_archive_knows_nearby() -> None:
     )
     assert format_answer(q, [], total=0, hints=hints).lines == (
         "Jeg fandt ingen beslutninger om «trekant blomkål» i 2023 i referaterne.",
-        "Uden afgrænsning (i 2023, kun beslutninger) nævnes emnet under 2 dagsordenspunkt(er).",
+        "Uden afgrænsning (i 2023 og kun beslutninger) nævnes emnet under 2 dagsordenspunkter.",
         "Intet dagsordenspunkt har alle ordene. Punkter med hvert ord: «trekant» 2, «blomkål» 0.",
         "Ord i arkivet, der ligner: trekanten, trekantsområdet.",
         "Beslægtede dagsordenspunkter:",

@@ -174,7 +174,7 @@ def test_draft_header_shows_status_approvers_and_changes() -> None:
     status = blocks[1]["text"]["text"]
     assert "*Kredsrådsmøde i Holstebro Kommune* – 24. november 2026" in status
     assert "Status: Udkast · 2 kommentarer" in status
-    assert "✅ Helle Kyndesen 27.11. 14:03" in status
+    assert "✅ Helle Kyndesen 27.11. kl. 14.03" in status
     assert "⏳ Lars Møller" in status
     assert blocks[2]["text"]["text"] == "*Ændringer siden v1:*\n+ 3 nye indlæg\n~ 1 rettet indlæg"
 
@@ -186,6 +186,7 @@ def test_draft_buttons() -> None:
     buttons = actions[0]["elements"]
     assert [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons] == [
         (ids.APPROVE, "Godkend", "17"),
+        (ids.APPROVE_WITH_RESERVATION, "Godkend med forbehold", "17"),
         (ids.REQUEST_CHANGES, "Anmod om rettelser", "17"),
         (ids.DOWNLOAD, "Hent som fil", "17"),
     ]
@@ -199,7 +200,7 @@ def test_approved_header_has_no_buttons() -> None:
     assert "button" not in json.dumps(message.blocks)
     assert message.blocks[0]["text"]["text"] == "Referat – godkendt v2"
     assert message.blocks[-1]["text"]["text"] == (
-        "Godkendt af Helle Kyndesen (27.11. 14:03), Lars Møller (27.11. 14:03)"
+        "Godkendt af Helle Kyndesen (27.11. kl. 14.03) og Lars Møller (27.11. kl. 14.03)"
     )
     assert "Status: Godkendt" in message.blocks[1]["text"]["text"]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from bot.cli import main
+from storage.store import StoreOpener
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
@@ -50,3 +54,40 @@ def test_no_command_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
 def test_ask_without_question_words_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "   "]) == 2
     assert "spørgsmål" in capsys.readouterr().err
+
+
+def test_help_and_argument_errors_are_danish(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+    assert shown.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("brug: referat")
+    assert "vis denne hjælp og afslut" in out
+    assert "usage" not in out
+    assert "show this help" not in out
+    with pytest.raises(SystemExit) as refused:
+        main(["export", "--format", "odt"])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "referat export: fejl:" in err
+    assert "ugyldigt valg: 'odt'" in err
+    assert "error" not in err
+
+
+def test_export_takes_the_format_from_the_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "referat.db"
+    store = StoreOpener(db)()
+    meeting = store.create_meeting(
+        title="Kredsrådsmøde", date=dt.date(2024, 3, 19), place=None, channel_id="C1",
+        starter_user_id="U1", now=dt.datetime(2024, 3, 19, 12, tzinfo=dt.UTC),
+    )  # fmt: skip
+    monkeypatch.setenv("REFERAT_DB", str(db))
+    for name, magic in (("referat.docx", b"PK"), ("referat.txt", b"UDKAST"), ("referat.md", b"**UDKAST")):
+        assert main(["export", "--meeting", str(meeting.id), "--out", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_bytes().startswith(magic), name
+    # A --format that contradicts the file name is refused rather than guessed.
+    assert main(["export", "--format", "txt", "--out", str(tmp_path / "x.docx")]) == 1
+    assert "Brug --format docx" in capsys.readouterr().err
+    assert not (tmp_path / "x.docx").exists()

@@ -136,14 +136,14 @@ def test_approved_txt_is_the_stored_approved_text_byte_for_byte(store: Store) ->
 def test_approved_markdown_has_the_approval_line_and_no_draft_marker(store: Store) -> None:
     meeting = log_meeting(store)
     stored = post_draft(store, meeting, approved=True)
-    assert stored.rstrip().endswith("Godkendt 21. marts 2024 af Helle Kyndesen, Lars Møller")
+    assert stored.rstrip().endswith("Godkendt 21. marts 2024 af Helle Kyndesen og Lars Møller")
 
     markdown = export_bytes(store, meeting.id, "md", now=NOW)[0].decode("utf-8")
 
     doc = store.document(meeting.id)
     approvals = (("Helle Kyndesen", APPROVED), ("Lars Møller", APPROVED))
     assert markdown == referat_markdown(doc, version=1, approved=approvals)
-    assert markdown.rstrip().endswith("Godkendt 21. marts 2024 af Helle Kyndesen, Lars Møller")
+    assert markdown.rstrip().endswith("Godkendt 21. marts 2024 af Helle Kyndesen og Lars Møller")
     assert "UDKAST" not in markdown
 
 
@@ -163,7 +163,7 @@ def test_finalised_referat_exports_the_final_text_and_what_was_approved(store: S
         author_user_id="UREF",
         now=NOW,
     )
-    line = "Godkendt 21. marts 2024 af Helle Kyndesen, Lars Møller"
+    line = "Godkendt 21. marts 2024 af Helle Kyndesen og Lars Møller"
     final = drafted.partition("\n\n")[2].rstrip("\n") + f"\n\n{line}\n"
     assert store.finalize(meeting.id, draft.id, text=final, text_sha256="y", approval_line=line, now=APPROVED)
 
@@ -191,7 +191,7 @@ def test_approved_without_a_line_in_the_text_names_approvers_from_the_store(stor
     prepared = prepare_export(store, meeting.id, now=NOW)
 
     assert prepared.text == text
-    assert prepared.status == "Godkendt 21. marts 2024 af Lars Møller, UNKNOWN"
+    assert prepared.status == "Godkendt 21. marts 2024 af Lars Møller og UNKNOWN"
     assert prepared.referat.draft_marker is None
 
 
@@ -306,7 +306,7 @@ def test_docx_has_headings_participant_tables_and_status_footer(store: Store, tm
     assert "Intet at bemærke." in texts
     assert not any("UDKAST" in t for t in texts)
     footer = word.sections[0].footer.paragraphs[0].text
-    assert footer == "Godkendt 21. marts 2024 af Helle Kyndesen, Lars Møller"
+    assert footer == "Godkendt 21. marts 2024 af Helle Kyndesen og Lars Møller"
     assert texts[-1] == footer
 
 

@@ -216,7 +216,7 @@ def test_approved_referat_has_no_marker_and_says_who_approved() -> None:
     assert text.startswith("Referat af styregruppemøde")
     assert text.endswith(
         "Referent: Juridisk konsulent Camilla Hermann Slumstrup\n\n"
-        "Godkendt 28. november 2026 af Helle Kyndesen, Lars Møller\n"
+        "Godkendt 28. november 2026 af Helle Kyndesen og Lars Møller\n"
     )
 
 
@@ -226,7 +226,7 @@ def test_approvals_on_different_days_are_dated_one_by_one() -> None:
         ("Lars Møller", dt.datetime(2026, 11, 28, 23, 30, tzinfo=dt.UTC)),  # 29 November locally
     )
     referat = compile_referat(SMALL, version=2, draft_date=None, approved=approvals)
-    assert referat.approval == "Godkendt af Helle Kyndesen 27. november 2026, Lars Møller 29. november 2026"
+    assert referat.approval == "Godkendt af Helle Kyndesen 27. november 2026 og Lars Møller 29. november 2026"
 
 
 def test_document_approvals_and_status_count_as_approved() -> None:

@@ -417,7 +417,7 @@ def test_empty_archive_answers_plainly(store: Store) -> None:
 def test_no_match_says_so_and_suggests_close_words(archive: Store) -> None:
     text = ask(archive, "hvad blev besluttet om trekantn i 2023")
     assert text.startswith("Jeg fandt ingen beslutninger om «trekantn» i 2023")
-    assert "Uden afgrænsning (i 2023, kun beslutninger) nævnes emnet under 2 dagsordenspunkt(er)." in text
+    assert "Uden afgrænsning (i 2023 og kun beslutninger) nævnes emnet under 2 dagsordenspunkter." in text
     text = ask(archive, "jubilæumsfest")
     assert text.startswith("Jeg fandt intet om «jubilæumsfest»")
     assert "jubilæum" in text.split("\n", 1)[1]

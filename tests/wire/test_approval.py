@@ -159,7 +159,7 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
 
     click(bot, ids.APPROVE, top, "UHELLE")
     assert "godkendt v1" in ephemeral_to(fake, "UHELLE", "Tak")
-    fake.wait_for(lambda: "✅ Helle Kyndesen 27.11. 14:00" in all_text(top_now(fake, top)))
+    fake.wait_for(lambda: "✅ Helle Kyndesen 27.11. kl. 14.00" in all_text(top_now(fake, top)))
     assert "⏳ Lars Møller" in all_text(top_now(fake, top))
     assert meeting_of(bot.store()).status is MeetingStatus.OPEN
 
@@ -169,7 +169,9 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
     locked = wait_locked(bot, fake, top)
 
     assert "Referat – godkendt v1" in header_text(locked)
-    assert "Godkendt af Helle Kyndesen (27.11. 14:00), Lars Møller (27.11. 14:05)" in all_text(locked)
+    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.05)" in all_text(
+        locked
+    )
     assert "UDKAST" not in all_text(locked)
     assert not [b for b in locked.blocks or [] if b.get("type") == "actions"]
 
@@ -186,7 +188,7 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
     assert hashlib.sha256(draft.text.encode()).hexdigest() == draft.text_sha256 == final.draft_sha256
     assert hashlib.sha256(final.text.encode()).hexdigest() == final.text_sha256
     assert final.text == draft.text.split("\n\n", 1)[1].rstrip("\n") + (
-        "\n\nGodkendt 27. november 2026 af Helle Kyndesen, Lars Møller\n"
+        "\n\nGodkendt 27. november 2026 af Helle Kyndesen og Lars Møller\n"
     )
     # The final referat is in the thread as text and as a file.
     final_posts = [m for m in fake.thread("C1", top.ts) if m.blocks and "godkendt v1" in header_text(m)]
@@ -561,7 +563,9 @@ def test_a_restart_between_approvals_loses_nothing(bot: Bot, fake: FakeSlack) ->
     # The button on the message posted before the restart still works.
     click(bot, ids.APPROVE, top, "ULARS")
     locked = wait_locked(bot, fake, top)
-    assert "Godkendt af Helle Kyndesen (27.11. 14:00), Lars Møller (27.11. 14:00)" in all_text(locked)
+    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.00)" in all_text(
+        locked
+    )
 
 
 def test_a_retried_event_and_a_double_delivery_act_once(bot: Bot, fake: FakeSlack) -> None:
@@ -713,5 +717,5 @@ def test_final_text_is_what_the_renderer_writes_for_the_approved_meeting() -> No
     assert draft.startswith("UDKAST – version 3 – 20. marts 2024\n\n")
     assert rules.final_text(draft, approvals) == referat_text(doc, approved=approvals)
     assert rules.final_text(draft, approvals).endswith(
-        "Godkendt af Helle Kyndesen 21. marts 2024, Lars Møller 22. marts 2024\n"
+        "Godkendt af Helle Kyndesen 21. marts 2024 og Lars Møller 22. marts 2024\n"
     )

@@ -538,7 +538,7 @@ def test_example_meeting_runs_from_start_to_an_answered_question(tmp_path: Path)
     assert "Camilla Slumstrup> /referat start Kredsrådsmøde i Holstebro Kommune" in output
     assert "referat (kun synlig for dig): Mødet er startet: Kredsrådsmøde i Holstebro Kommune" in output
     assert "referat: == Referat – udkast v1 ==" in output
-    assert "[Godkend] [Anmod om rettelser] [Hent som fil]" in output
+    assert "[Godkend] [Godkend med forbehold] [Anmod om rettelser] [Hent som fil]" in output
     assert "┌ Anmod om rettelser" in output
     assert "== Referat – udkast v2 ==" in output
     assert "== Referat – godkendt v2 ==" in output
@@ -563,7 +563,7 @@ def test_example_meeting_runs_from_start_to_an_answered_question(tmp_path: Path)
     final = store.approved_referat(meeting.id)
     assert final is not None
     assert export_bytes(store, None, "txt", now=NOW)[0] == final.text.encode("utf-8")
-    assert final.text.rstrip().endswith("Godkendt 19. marts 2024 af Helle Kyndesen, Lars Møller")
+    assert final.text.rstrip().endswith("Godkendt 19. marts 2024 af Helle Kyndesen og Lars Møller")
 
 
 def test_piped_output_is_the_same_every_time(tmp_path: Path) -> None:

@@ -259,14 +259,17 @@ def test_the_scripted_meeting_gives_a_referat_the_minute_taker_would_sign(bot: B
     assert _lines(final.text) == approved
     assert final.text.count("Godkendt") == 1
 
-    # Every export: text, Markdown and Word.
-    before = len(fake.wait_for(lambda: fake.files))  # the approval shares the final text first
+    # Every export: text, Markdown and Word, each uploaded under the name its acknowledgement gives.
+    names: dict[str, str] = {}
     for fmt in ("txt", "md", "docx"):
-        assert "lægges i kanalen" in bot.cmd(f"eksport {fmt}")
+        answer = bot.cmd(f"eksport {fmt}")
+        found = re.search(rf"som (\S+\.{fmt})", answer)
+        assert found is not None, answer
+        names[fmt] = found.group(1)
 
     def exported() -> dict[str, bytes] | None:
-        by_format = {f.name.rsplit(".", 1)[1]: f.content for f in fake.files[before:]}
-        return by_format if set(by_format) == {"txt", "md", "docx"} else None
+        by_name = {f.name: f.content for f in fake.files}
+        return {fmt: by_name[n] for fmt, n in names.items()} if set(names.values()) <= set(by_name) else None
 
     files = fake.wait_for(exported)
     assert _lines(files["txt"].decode("utf-8")) == approved

@@ -34,9 +34,11 @@ GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et n
 
 def register(app: App) -> None:
     app.action(ids.APPROVE)(on_approve)
+    app.action(ids.APPROVE_WITH_RESERVATION)(on_approve_with_reservation)
     app.action(ids.REQUEST_CHANGES)(on_request_changes)
     app.action(ids.DOWNLOAD)(on_download)
     app.view(ids.CHANGES_MODAL)(on_changes_submitted)
+    app.view(ids.RESERVATION_MODAL)(on_reservation_submitted)
     app.action(ids.FULL_ANSWER)(on_full_answer)
 
 
@@ -47,6 +49,12 @@ def on_approve(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     _on_click(ack, body, client, respond, context, _approve)
+
+
+def on_approve_with_reservation(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _on_click(ack, body, client, respond, context, _ask_reservation)
 
 
 def on_request_changes(
@@ -100,6 +108,48 @@ def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, cont
     ack()
     publishing.announce_change_request(
         client, store, meeting, outcome.comment, _names(store, deps, meeting, client)
+    )
+
+
+def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """**Godkend med forbehold** submitted: an approval carrying the reservation, or the reason not."""
+    deps = deps_of(context)
+    view = body["view"]
+    field = view["state"]["values"][ids.RESERVATION_INPUT_BLOCK][ids.RESERVATION_INPUT_ACTION]
+    user, now = body["user"]["id"], deps.clock()
+    store = deps.open_store()
+    draft = store.draft(blocks.reservation_modal_draft(view["private_metadata"]))
+    meeting = store.meeting(draft.meeting_id) if draft is not None else None
+    if draft is None or meeting is None:
+        ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: GONE})
+        return
+    reservation = str(field.get("value") or "")
+    if not reservation.strip():
+        # Before the claim below: the same view, corrected, may be submitted again.
+        ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: rules.RESERVATION_MISSING})
+        return
+    if not store.claim_event(f"view:{view['id']}", now):
+        ack()
+        return
+    named = _names(store, deps, meeting, client)
+    outcome = approval.approve(
+        store, meeting, user, now=now, names=named, draft_id=draft.id, reservation=reservation
+    )
+    if isinstance(outcome, approval.NotRecorded):
+        ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: outcome.message})
+        return
+    ack()
+    publishing.answer_approval(
+        client,
+        store,
+        meeting,
+        outcome,
+        user_id=user,
+        channel_id=draft.channel_id or meeting.channel_id or "",
+        thread_ts=draft.thread_ts,
+        reply_ts=None,
+        now=now,
+        names=named,
     )
 
 
@@ -199,6 +249,12 @@ def _request_changes(
         publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
         return
     client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
+
+
+def _ask_reservation(
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
+) -> None:
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.reservation_modal(draft.id, draft.version))
 
 
 def _download(
