@@ -234,4 +234,6 @@ class ApprovedReferat:
     approved_utc: dt.datetime
     approval_line: str | None  # the closing "Godkendt … af …" line of `text`, as written
     entries: tuple[Entry, ...]  # the entries as the approved version showed them
-    posted_utc: dt.datetime | None = None  # when it was posted in Slack; None while still to do
+    # When it was posted in Slack (None while still to do): bookkeeping, not part of the referat, so
+    # two reads of one approved referat compare equal before and after it reached Slack.
+    posted_utc: dt.datetime | None = field(default=None, compare=False)

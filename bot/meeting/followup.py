@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.meeting.parse import AgendaItemSpec
 from bot.text.dates import TZ, format_long_da
-from storage.records import Action, Meeting
+from storage.records import Action, Meeting, MeetingAccess
 
 
 def local_today(now: dt.datetime) -> dt.date:
@@ -31,6 +31,29 @@ def in_follow_up_order(actions: Iterable[Action], today: dt.date) -> list[Action
         return (a.done, not is_overdue(a, today), due, a.number)
 
     return sorted(actions, key=key)
+
+
+def without_closed(
+    actions: Iterable[Action], facts: Mapping[int, MeetingAccess], reader: str | None
+) -> list[Action]:
+    """Leave out actions on closed agenda items unless `reader` may read closed items there.
+
+    As for the archive (bot/archive/access.py): a closed item is for the meeting's minute-taker and
+    its linked participants, and only privately; `reader` None is a listing others read too (the
+    next meeting's agenda), which holds no closed item's action.
+    """
+    kept = []
+    for action in actions:
+        meeting = facts.get(action.meeting.id)
+        closed = meeting is not None and action.entry.item_number in meeting.closed_items
+        if closed and (
+            reader is None
+            or meeting is None
+            or not (reader == meeting.minute_taker or reader in meeting.participants)
+        ):
+            continue
+        kept.append(action)
+    return kept
 
 
 def owner_label(action: Action) -> str | None:

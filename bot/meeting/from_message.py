@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.meeting.handle import KIND_LABEL, Sender, display_name
+from bot.meeting.handle import Sender, describe_entry
+from bot.text.clip import clip
 from bot.text.dates import format_long_da
 from storage.records import EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
@@ -119,18 +120,5 @@ def add(store: Store, form: MessageEntry, sender: Sender) -> str:
         due=form.due if form.kind is EntryKind.ACTION else None,
     )
     item = agenda[form.item_number]
-    who = f" – {display_name(speaker)}" if speakers and speaker is not None else ""
-    extra = ""
-    if entry.kind is EntryKind.ACTION:
-        extra = "".join(
-            f" ({p})"
-            for p in (
-                f"ansvarlig: {owner}" if owner else "",
-                f"frist: {format_long_da(entry.due)}" if entry.due else "",
-            )
-            if p
-        )
-    return (
-        f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: {KIND_LABEL[entry.kind]}{who}{extra}: "
-        f"«{text if len(text) <= 200 else text[:199] + '…'}»"
-    )
+    described = describe_entry(entry, [speaker] if speakers and speaker is not None else [], owner, entry.due)
+    return f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: {described}: «{clip(text, 200)}»"

@@ -8,7 +8,7 @@ store, and returns the short Danish reply. Whatever it refuses, it refuses befor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.approval import service as approval
@@ -24,7 +24,7 @@ from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
 from storage.errors import ReferatError, StoreError
-from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import OPENING_ITEM, Action, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
 
 # How much of an entry a confirmation quotes.
@@ -511,13 +511,19 @@ def _participant_named(present: list[Participant], command: c.ItemNote) -> Parti
 
 
 def _describe(entry: Entry, read: _ReadEntry) -> str:
+    return describe_entry(entry, read.speakers, read.owner, read.due)
+
+
+def describe_entry(
+    entry: Entry, speakers: Sequence[Participant], owner: str | None, due: dt.date | None
+) -> str:
     """`Indlæg – Politidirektør Helle Kyndesen` / `Opgave (ansvarlig: …) (frist: …)` for a confirmation."""
-    who = f" – {and_list([display_name(p) for p in read.speakers])}" if read.speakers else ""
+    who = f" – {and_list([display_name(p) for p in speakers])}" if speakers else ""
     extra = ""
     if entry.kind is EntryKind.ACTION:
         parts = [
-            f"ansvarlig: {read.owner}" if read.owner else "",
-            f"frist: {format_long_da(read.due)}" if read.due else "",
+            f"ansvarlig: {owner}" if owner else "",
+            f"frist: {format_long_da(due)}" if due else "",
         ]
         extra = "".join(f" ({p})" for p in parts if p)
     if entry.public:
@@ -566,10 +572,16 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
 def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
     """The meetings whose actions the sender may list here: those of the channel they write in.
 
-    Anyone who can type in a channel can read what was logged there. The one place listings of
-    actions ask; the archive's access rules take over here once they cover channel membership.
+    The access rules (bot/archive/access.py) let a channel's members read its meetings, and only a
+    member can type in it; closed items are left out by `readable_actions`.
     """
     return store.channel_meetings(sender.channel_id)
+
+
+def readable_actions(store: Store, actions: list[Action], reader: str | None) -> list[Action]:
+    """`actions` without those on closed items `reader` may not read (None: a listing for all)."""
+    facts = {f.meeting_id: f for mid in {a.meeting.id for a in actions} for f in store.access_facts(mid)}
+    return followup.without_closed(actions, facts, reader)
 
 
 def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
@@ -584,13 +596,21 @@ def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
                 "Her er ingen møder. Skriv kommandoen i mødets kanal for at se andres opgaver, "
                 "eller skriv `/referat opgaver mine`."
             )
-        actions = store.actions(owner_user_id=sender.user_id, include_done=command.include_done)
+        actions = readable_actions(
+            store,
+            store.actions(owner_user_id=sender.user_id, include_done=command.include_done),
+            sender.user_id,
+        )
         return followup.actions_text(
             actions, today, heading=f"Dine {state}opgaver", empty=f"Du har ingen {state}opgaver."
         )
     owner = sender.user_id if command.mine else command.owner_user_id
-    actions = store.actions(
-        meeting_ids=[m.id for m in meetings], owner_user_id=owner, include_done=command.include_done
+    actions = readable_actions(
+        store,
+        store.actions(
+            meeting_ids=[m.id for m in meetings], owner_user_id=owner, include_done=command.include_done
+        ),
+        sender.user_id,
     )
     if owner == sender.user_id:
         heading, empty = f"Dine {state}opgaver", f"Du har ingen {state}opgaver fra kanalens møder."
@@ -639,8 +659,12 @@ def _next_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Reply
         )
     approved = previous.status is MeetingStatus.APPROVED
     today = followup.local_today(sender.now)
+    # The new agenda is read by everyone at the next meeting: no action on a closed item.
     open_actions = followup.in_follow_up_order(
-        store.actions(meeting_ids=[m.id for m in readable_meetings(store, sender)]), today
+        readable_actions(
+            store, store.actions(meeting_ids=[m.id for m in readable_meetings(store, sender)]), None
+        ),
+        today,
     )
     agenda = followup.next_agenda(previous, approved=approved, open_actions=open_actions)
     meeting = store.start_next_meeting(

@@ -14,8 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.approval.service import approver_ids
+from bot.archive.access import Privately
 from bot.meeting import followup
+from bot.meeting.handle import readable_actions
 from bot.slack import views
+from bot.slack.context import Deps
 from storage.records import Draft, Meeting
 from storage.store import Store
 
@@ -26,35 +29,10 @@ RECENT_CANDIDATES = 50
 RECENT_SHOWN = 10
 
 
-def channel_member_reader(client: WebClient, user_id: str) -> Callable[[Meeting], bool]:
-    """Whether `user_id` may read a meeting: a member of the channel it was held in (asked once per
-    channel). The one place App Home asks; Slack's refusal or silence means not readable."""
-    members: dict[str, bool] = {}
-
-    def may_read(meeting: Meeting) -> bool:
-        channel = meeting.channel_id
-        if channel is None:
-            return False
-        if channel not in members:
-            members[channel] = _is_member(client, channel, user_id)
-        return members[channel]
-
-    return may_read
-
-
-def _is_member(client: WebClient, channel: str, user_id: str) -> bool:
-    cursor: str | None = None
-    try:
-        for _ in range(100):
-            page = client.conversations_members(channel=channel, cursor=cursor, limit=1000)
-            if user_id in (page.get("members") or ()):
-                return True
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-            if not cursor:
-                return False
-    except SlackApiError as error:
-        log.warning("conversations.members %s: %s", channel, error.response.get("error"))
-    return False
+def reader(deps: Deps, client: WebClient, store: Store, user_id: str) -> Callable[[Meeting], bool]:
+    """Whether `user_id` may read a meeting, as the archive's access rules decide (privately)."""
+    readable = deps.scope(client, store, Privately(user_id)).meetings
+    return lambda meeting: readable is None or meeting.id in readable
 
 
 def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]:
@@ -75,7 +53,7 @@ def publish(
 ) -> None:
     today = followup.local_today(now)
     # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
-    mine = store.actions(owner_user_id=user_id)
+    mine = readable_actions(store, store.actions(owner_user_id=user_id), user_id)
     awaiting = []
     for meeting, draft in awaiting_approval(store, user_id):
         link = None
@@ -93,10 +71,12 @@ def publish(
     )
 
 
-def republish(client: WebClient, store: Store, user_ids: Iterable[str | None], *, now: dt.datetime) -> None:
+def republish(
+    client: WebClient, store: Store, deps: Deps, user_ids: Iterable[str | None], *, now: dt.datetime
+) -> None:
     """Publish again for everyone affected by a change; a failure for one is logged, not raised."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
-            publish(client, store, user_id, now=now, may_read=channel_member_reader(client, user_id))
+            publish(client, store, user_id, now=now, may_read=reader(deps, client, store, user_id))
         except SlackApiError as error:
             log.warning("could not publish App Home for %s: %s", user_id, error.response.get("error"))

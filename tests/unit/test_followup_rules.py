@@ -13,7 +13,7 @@ from bot.meeting.parse import CommandError, ListActions, MarkDone, NextMeeting, 
 from bot.text.dates import TZ
 from storage.connection import connect
 from storage.migrations import migrations
-from storage.records import Action, Entry, EntryKind, Meeting, MeetingStatus
+from storage.records import Action, Entry, EntryKind, Meeting, MeetingAccess, MeetingStatus
 from storage.store import Store
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=TZ)
@@ -176,3 +176,18 @@ def test_manifest_declares_app_home_the_shortcut_and_their_scopes() -> None:
     assert {"im:write", "channels:read", "groups:read", "chat:write"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
+
+
+def test_actions_on_closed_items_only_for_minute_taker_and_participants() -> None:
+    facts = {
+        1: MeetingAccess(
+            meeting_id=1, channel_id="C1", team_id="T1", enterprise_id=None, minute_taker="UMIN",
+            participants=frozenset({"ULARS"}), closed_items=frozenset({1}),
+        )
+    }  # fmt: skip
+    on_closed = action(1, dt.date(2026, 12, 1))  # item 1 is closed
+    assert followup.without_closed([on_closed], facts, "UMIN") == [on_closed]
+    assert followup.without_closed([on_closed], facts, "ULARS") == [on_closed]
+    assert followup.without_closed([on_closed], facts, "UOTHER") == []
+    assert followup.without_closed([on_closed], facts, None) == []  # a listing for everyone
+    assert followup.without_closed([on_closed], {}, "UOTHER") == [on_closed]  # no closed items known

@@ -220,3 +220,26 @@ def test_next_meeting_while_the_last_referat_awaits_approval(bot: Bot, fake: Fak
 def test_next_meeting_needs_a_previous_one(bot: Bot) -> None:
     assert "intet tidligere møde" in bot.cmd("næste")
     assert bot.store().channel_meetings("C1") == []
+
+
+def test_actions_on_a_closed_item_are_for_its_participants_only(bot: Bot, fake: FakeSlack) -> None:
+    with_actions(bot)  # item 3 holds actions #1 and #2
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    # Item 3 treated behind closed doors (stored as the access rules read it).
+    store.db.execute("update agenda_items set closed = 1 where meeting_id = ? and number = 3", [meeting.id])
+    store.db.conn.commit()
+
+    participant = bot.cmd("opgaver", user="UCLAUS")  # a linked participant
+    assert "#1" in participant
+    assert "#2" in participant
+    outsider = bot.cmd("opgaver", user="UOTHER")  # in the channel, not at the meeting
+    assert "#3" in outsider
+    assert "#1" not in outsider
+    assert "Trekanten" not in outsider
+
+    approve_meeting(bot, fake)
+    agenda = bot.cmd("næste")
+    assert "Trekanten" not in agenda  # the next agenda is read by everyone
+    assert "Finde ny mødedato" in agenda

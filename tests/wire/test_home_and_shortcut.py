@@ -49,7 +49,8 @@ def done_button(fake: FakeSlack, user: str, number: int) -> dict[str, Any] | Non
 
 
 def test_app_home_per_person(bot: Bot, fake: FakeSlack) -> None:
-    fake.add_channel("C1", "kredsraad", members=["UMINUTES", "UHELLE", "ULARS", "UCLAUS", "USTOVE"])
+    members = ["UMINUTES", "UHELLE", "ULARS", "UCLAUS", "USTOVE"]
+    fake.add_channel("C1", "kredsraad", private=True, members=members)
     log_meeting(bot)
     bot.cmd("ad 3 opgave: Indkald til møde om Trekanten <@ULARS> frist 15. april 2024")
     bot.cmd("ad 3 opgave: Udarbejde handleplan <@UHELLE> frist 1. februar 2027")
@@ -71,11 +72,23 @@ def test_app_home_per_person(bot: Bot, fake: FakeSlack) -> None:
     assert "udkast v1" in helle  # waiting for her approval, with a link to the thread
     assert "https://" in helle
 
-    # Someone outside the channel: no meetings, no actions, nothing to approve.
+    # Someone outside the private channel: no meetings, no actions, nothing to approve.
     other = open_home(bot, fake, "UOTHER")
     assert "Kredsrådsmøde" not in other
     assert "Trekanten" not in other
     assert "Ingen møder, du kan læse, endnu." in other
+
+
+def test_app_home_recent_meetings_of_a_public_channel(bot: Bot, fake: FakeSlack) -> None:
+    fake.add_user("UGUEST", "Gitte Gæst", guest=True)
+    fake.add_user("UEXT", "Ekstern Person", team_id="T2")
+    fake.add_channel("C1", "kredsraad", members=["UMINUTES", "UHELLE"])
+    log_meeting(bot)
+    # A full member of the workspace may read a public channel's meetings without joining it ...
+    assert "Kredsrådsmøde i Holstebro Kommune, 19. marts 2024" in open_home(bot, fake, "UOTHER")
+    # ... a guest or a user of another organisation may not.
+    assert "Kredsrådsmøde" not in open_home(bot, fake, "UGUEST")
+    assert "Kredsrådsmøde" not in open_home(bot, fake, "UEXT")
 
 
 def test_udfoert_on_app_home_marks_done_and_republishes(bot: Bot, fake: FakeSlack) -> None:

@@ -71,7 +71,7 @@ def referat(
                 owners = reminders.after_command(
                     client, store, command, sender.channel_id, now=sender.now, days_before=deps.reminder_days
                 )
-                home.republish(client, store, owners, now=sender.now)
+                home.republish(client, store, deps, owners, now=sender.now)
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
                 ack(response_type="ephemeral", text=rules.already_approved(meeting))
@@ -91,7 +91,7 @@ def referat(
                 note = approval.approvers_note(store, meeting, names)
                 respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
                 # A new version waits for every approver: their App Home says so.
-                home.republish(client, store, approval.approver_ids(store, meeting), now=sender.now)
+                home.republish(client, store, deps, approval.approver_ids(store, meeting), now=sender.now)
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):

@@ -28,9 +28,8 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContex
         return
     deps = deps_of(context)
     user = str(event["user"])
-    home.publish(
-        client, deps.open_store(), user, now=deps.clock(), may_read=home.channel_member_reader(client, user)
-    )
+    store = deps.open_store()
+    home.publish(client, store, user, now=deps.clock(), may_read=home.reader(deps, client, store, user))
 
 
 def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -49,4 +48,4 @@ def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
             pass  # done already (a second click), or no longer theirs: the new home shows how it stands
         else:
             reminders.after_command(client, store, command, "", now=now, days_before=deps.reminder_days)
-    home.republish(client, store, [user], now=now)
+    home.republish(client, store, deps, [user], now=now)

@@ -85,4 +85,4 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         meeting = store.meeting(form.meeting_id)
         numbers = store.meeting_action_numbers(meeting.id) if meeting else []
         owners = reminders.sync(client, store, numbers, now=now, days_before=deps.reminder_days)
-        home.republish(client, store, owners, now=now)
+        home.republish(client, store, deps, owners, now=now)
