@@ -60,7 +60,7 @@ def test_reservations_by_reply_and_by_modal_are_in_the_approval_line(bot: Bot, f
     assert final is not None
     line = final.text.rstrip("\n").rsplit("\n\n", 1)[1]
     assert line == (
-        "Godkendt 27. november 2026 af Helle Kyndesen (med forbehold: Punkt 3 bør uddybes.), "
+        "Godkendt 27. november 2026 af Helle Kyndesen (med forbehold: Punkt 3 bør uddybes.) og "
         "Lars Møller (med forbehold: Bilag 2 mangler.)"
     )
     assert final.approval_line == line
