@@ -218,3 +218,9 @@ def action_from(r: dict[str, Any]) -> Action:
         done_by=r["done_by"],
         done_note=r["done_note"],
     )
+
+
+def primary_key(value: Any) -> int:
+    """The id an insert returned."""
+    assert value is not None, "insert returned no primary key"
+    return int(value)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +19,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage import chain
-from storage.connection import BUSY_TIMEOUT_MS, connect, migrate
+from storage.approvals import ApprovalStore
+from storage.connection import connect, migrate
 from storage.errors import (
-    ActionNotOpen,
     AgendaInUse,
     AnotherMeetingStarted,
     EntryNotFound,
@@ -33,14 +30,9 @@ from storage.errors import (
     NoChannel,
     ParticipantNotFound,
 )
+from storage.followup import FollowUpStore
 from storage.records import (
-    Action,
     AgendaItem,
-    Approval,
-    ApprovedReferat,
-    AuditRecord,
-    Comment,
-    Draft,
     Entry,
     EntryKind,
     Meeting,
@@ -48,25 +40,18 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
-    Reminder,
     utc_clock,
 )
 from storage.rows import (
-    MEETING_COLUMNS,
-    action_from,
     agenda_item_from,
     agenda_rows,
-    draft_from,
-    entries_as_drafted,
     entry_from,
-    entry_row,
     iso,
     mapping_json,
     meeting_from,
-    parse_dt,
     participant_fields,
     participant_from,
-    required_dt,
+    primary_key,
 )
 from storage.search import ITEM_KEY_FACTOR
 
@@ -101,52 +86,9 @@ class StoreOpener:
         self._local = threading.local()
 
 
-class Store:
-    def __init__(self, db: Database, write_lock: threading.Lock | None = None) -> None:
-        self.db = db
-        # Shared by every Store of one StoreOpener: threads of this process queue for writing here,
-        # in order, rather than in SQLite's busy handler, whose growing sleeps make a slow tail.
-        self._write_lock = write_lock or threading.Lock()
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
-
-        A deferred transaction that reads first and then writes cannot wait for a concurrent
-        writer: SQLite fails it at once with "database is locked". Taking the lock at BEGIN lets
-        busy_timeout queue concurrent commands instead. Nested use becomes a savepoint.
-        """
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield
-            return
-        # One budget for both waits, the queue in this process and SQLite's busy handler (another
-        # process writing): a command answers within Slack's 3 s either stored or "try again".
-        started = time.monotonic()
-        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-            raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
-        try:
-            left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
-            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            finally:
-                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            try:
-                yield
-            except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                raise
-            self.db.execute("COMMIT")
-        finally:
-            self._write_lock.release()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Several verbs as one write: all of them are stored, or none (e.g. an approval and the lock)."""
-        with self._write():
-            yield
+class Store(ApprovalStore, FollowUpStore):
+    """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
+    storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
 
     @contextmanager
     def batch_durability(self) -> Iterator[None]:
@@ -207,7 +149,7 @@ class Store:
                 current = self.open_meeting(channel_id)
                 if current is not None:
                     raise MeetingAlreadyOpen(current)
-            meeting_id = _pk(
+            meeting_id = primary_key(
                 self.db.table("meetings")
                 .insert(
                     {
@@ -276,7 +218,7 @@ class Store:
             latest = self.current_meeting(channel_id)
             if latest is None or latest.id != previous.id:
                 raise AnotherMeetingStarted(channel_id)
-            meeting_id = _pk(
+            meeting_id = primary_key(
                 self.db.table("meetings")
                 .insert(
                     {
@@ -344,7 +286,7 @@ class Store:
                 return None
             # Search documents per agenda item are built once at the end, not per inserted row.
             conn.execute("update search_state set bulk = 1")
-            meeting_id = _pk(
+            meeting_id = primary_key(
                 conn.execute(
                     "insert into meetings (title, date, place, time_of_day, status, opening, source_name, "
                     "content_hash, created_utc, channel_id, team_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -614,7 +556,7 @@ class Store:
                 participant_id, created = existing.id, False
             else:
                 position = self._next_value("participants", "position", meeting_id)
-                participant_id = _pk(
+                participant_id = primary_key(
                     self.db.table("participants")
                     .insert({"meeting_id": meeting_id, "position": position, **values})
                     .last_pk
@@ -646,15 +588,6 @@ class Store:
                 None,
             )
         return next((p for p in people if " ".join(p.name.split()).casefold() == folded), None)
-
-    def _next_value(self, table: str, column: str, meeting_id: int) -> int:
-        row = next(
-            self.db.query(
-                f"select coalesce(max({column}), 0) + 1 as n from {table} where meeting_id = ?",
-                [meeting_id],
-            )
-        )
-        return int(row["n"])
 
     # --- agenda ---------------------------------------------------------------------------------
 
@@ -748,7 +681,7 @@ class Store:
             speaker_id = speakers[0]
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
-            entry_id = _pk(
+            entry_id = primary_key(
                 self.db.table("entries")
                 .insert(
                     {
@@ -791,12 +724,6 @@ class Store:
             )
         )
         return entry_from(rows[0]) if rows else None
-
-    def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
-        sql = "select * from entries where meeting_id = ?"
-        if not include_deleted:
-            sql += " and deleted_utc is null"
-        return [entry_from(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
 
     def last_entry_by(self, meeting_id: int, user_id: str) -> Entry | None:
         rows = self.db.query(
@@ -882,135 +809,7 @@ class Store:
             entries=tuple(self.entries(meeting_id)),
         )
 
-    # --- follow-up of actions --------------------------------------------------------------------
-
-    def _number_action(self, entry_id: int) -> None:
-        """Give an action logged in Slack its global number, once (imported ones are not followed up).
-
-        An entry edited from an action into a statement keeps its number but leaves the lists.
-        """
-        self.db.execute(
-            "insert or ignore into actions (entry_id) select e.id from entries e "
-            "join meetings m on m.id = e.meeting_id where e.id = ? and m.status != 'imported'",
-            [entry_id],
-        )
-
-    _ACTIONS_SQL = (
-        "select a.number, a.done_utc, a.done_by, a.done_note, e.*, "
-        + ", ".join(f"m.{c} as m_{c}" for c in MEETING_COLUMNS)
-        + " from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id"
-        " where e.deleted_utc is null and e.kind = 'action' and m.status != 'cancelled'"
-    )
-
-    def action(self, number: int) -> Action | None:
-        """The action with that number, unless its entry was deleted."""
-        rows = self.db.query(self._ACTIONS_SQL + " and a.number = ?", [number])
-        return next((action_from(r) for r in rows), None)
-
-    def actions(
-        self,
-        *,
-        meeting_ids: Sequence[int] | None = None,
-        owner_user_id: str | None = None,
-        include_done: bool = False,
-    ) -> list[Action]:
-        """Live actions of the given meetings (all when None), optionally one owner's, by number."""
-        sql, params = self._ACTIONS_SQL, list[Any]()
-        if meeting_ids is not None:
-            if not meeting_ids:
-                return []
-            sql += f" and e.meeting_id in ({', '.join('?' * len(meeting_ids))})"
-            params += list(meeting_ids)
-        if owner_user_id is not None:
-            sql += " and e.owner_user_id = ?"
-            params.append(owner_user_id)
-        if not include_done:
-            sql += " and a.done_utc is null"
-        return [action_from(r) for r in self.db.query(sql + " order by a.number", params)]
-
-    def mark_action_done(self, number: int, *, user_id: str, note: str | None, now: dt.datetime) -> Action:
-        """Record that an action is done (once); the entry itself, and so the referat, is untouched."""
-        with self._write():
-            cursor = self.db.execute(
-                "update actions set done_utc = ?, done_by = ?, done_note = ? "
-                "where number = ? and done_utc is null",
-                [iso(now), user_id, note, number],
-            )
-            action = self.action(number)
-            if cursor.rowcount != 1 or action is None:
-                raise ActionNotOpen(number)
-            self._audit(action.meeting.id, action.entry.id, user_id, "done", None, note or "", now)
-        return action
-
-    def reminders(self, *, action_number: int | None = None) -> list[Reminder]:
-        """Scheduled reminders, of one action or all, in the order they were scheduled."""
-        sql, params = "select * from reminders", list[Any]()
-        if action_number is not None:
-            sql += " where action_number = ?"
-            params.append(action_number)
-        return [
-            Reminder(
-                id=r["id"],
-                action_number=r["action_number"],
-                kind=r["kind"],
-                post_at=required_dt(r["post_at_utc"]),
-                user_id=r["user_id"],
-                channel_id=r["channel_id"],
-                text=r["text"],
-                scheduled_message_id=r["scheduled_message_id"],
-            )
-            for r in self.db.query(sql + " order by id", params)
-        ]
-
-    def add_reminder(
-        self,
-        action_number: int,
-        *,
-        kind: str,
-        post_at: dt.datetime,
-        user_id: str,
-        channel_id: str,
-        text: str,
-        scheduled_message_id: str,
-        now: dt.datetime,
-    ) -> None:
-        with self._write():
-            self.db.execute(
-                "insert into reminders (action_number, kind, post_at_utc, user_id, channel_id, text, "
-                "scheduled_message_id, created_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    action_number,
-                    kind,
-                    iso(post_at),
-                    user_id,
-                    channel_id,
-                    text,
-                    scheduled_message_id,
-                    iso(now),
-                ],
-            )
-
-    def remove_reminder(self, reminder_id: int) -> None:
-        with self._write():
-            self.db.execute("delete from reminders where id = ?", [reminder_id])
-
-    def reminded_actions(self) -> list[int]:
-        """Numbers of actions that have (or should lose) scheduled reminders, or may need some."""
-        rows = self.db.execute(
-            "select a.number from actions a join entries e on e.id = a.entry_id "
-            "where a.done_utc is null and e.deleted_utc is null and e.kind = 'action' and e.due is not null "
-            "and e.owner_user_id is not null union select action_number from reminders order by 1"
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    def meeting_action_numbers(self, meeting_id: int) -> list[int]:
-        """Every action number of the meeting, deleted entries included (their reminders must go)."""
-        rows = self.db.execute(
-            "select a.number from actions a join entries e on e.id = a.entry_id where e.meeting_id = ? "
-            "order by a.number",
-            [meeting_id],
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+    # --- entries from Slack messages, and lists of meetings ------------------------------------
 
     def add_entry_from_message(
         self,
@@ -1062,380 +861,6 @@ class Store:
         )
         return [meeting_from(r) for r in rows]
 
-    # --- audit ----------------------------------------------------------------------------------
-
-    def _audit(
-        self,
-        meeting_id: int,
-        entry_id: int | None,
-        user_id: str | None,
-        action: str,
-        before: str | None,
-        after: str | None,
-        now: dt.datetime,
-    ) -> None:
-        self.db.table("audit").insert(
-            {
-                "meeting_id": meeting_id,
-                "entry_id": entry_id,
-                "user_id": user_id,
-                "action": action,
-                "before": before,
-                "after": after,
-                "at_utc": iso(now),
-            }
-        )
-
-    def audit_trail(self, meeting_id: int) -> list[AuditRecord]:
-        rows = self.db.query("select * from audit where meeting_id = ? order by id", [meeting_id])
-        return [
-            AuditRecord(
-                id=r["id"],
-                meeting_id=r["meeting_id"],
-                entry_id=r["entry_id"],
-                user_id=r["user_id"],
-                action=r["action"],
-                before=r["before"],
-                after=r["after"],
-                at_utc=required_dt(r["at_utc"]),
-            )
-            for r in rows
-        ]
-
-    # --- drafts, approvals, comments ------------------------------------------------------------
-
-    def add_draft(
-        self,
-        meeting_id: int,
-        *,
-        text: str,
-        text_sha256: str,
-        snapshot: Any,
-        now: dt.datetime,
-        approvers: Sequence[str] | None = None,
-        public_text: str | None = None,
-    ) -> Draft:
-        with self._write():
-            version = self._next_value("drafts", "version", meeting_id)
-            draft_id = _pk(
-                self.db.table("drafts")
-                .insert(
-                    {
-                        "meeting_id": meeting_id,
-                        "version": version,
-                        "text": text,
-                        "text_sha256": text_sha256,
-                        "snapshot": json.dumps(snapshot, ensure_ascii=False),
-                        "created_utc": iso(now),
-                        **({"approvers": json.dumps(list(approvers))} if approvers is not None else {}),
-                        **({"public_text": public_text} if public_text is not None else {}),
-                    }
-                )
-                .last_pk
-            )
-            # Marks where this version stands in the audit trail: its change list covers what
-            # the minute-taker changed in the setup since the previous version's mark.
-            self._audit(meeting_id, None, None, "draft", None, str(version), now)
-        draft = self.draft(draft_id)
-        assert draft is not None
-        return draft
-
-    def discard_unposted_draft(self, draft_id: int) -> bool:
-        """Remove a version that never reached Slack, so the next attempt gets its number."""
-        with self._write():
-            cursor = self.db.execute("delete from drafts where id = ? and message_ts is null", [draft_id])
-            return cursor.rowcount == 1
-
-    def set_draft_message(self, draft_id: int, *, channel_id: str, message_ts: str, thread_ts: str) -> None:
-        self.db.execute(
-            "update drafts set channel_id = ?, message_ts = ?, thread_ts = ? where id = ?",
-            [channel_id, message_ts, thread_ts, draft_id],
-        )
-        self.db.conn.commit()
-
-    def draft(self, draft_id: int) -> Draft | None:
-        rows = list(self.db.query("select * from drafts where id = ?", [draft_id]))
-        return draft_from(rows[0]) if rows else None
-
-    def latest_draft(self, meeting_id: int) -> Draft | None:
-        rows = self.db.query(
-            "select * from drafts where meeting_id = ? order by version desc limit 1", [meeting_id]
-        )
-        return next((draft_from(r) for r in rows), None)
-
-    def draft_snapshot(self, draft_id: int) -> Any:
-        rows = list(self.db.query("select snapshot from drafts where id = ?", [draft_id]))
-        return json.loads(rows[0]["snapshot"]) if rows and rows[0]["snapshot"] else None
-
-    def draft_by_thread(self, channel_id: str, thread_ts: str) -> Draft | None:
-        rows = self.db.query(
-            "select * from drafts where channel_id = ? and thread_ts = ? order by version desc limit 1",
-            [channel_id, thread_ts],
-        )
-        return next((draft_from(r) for r in rows), None)
-
-    def draft_version(self, meeting_id: int, version: int) -> Draft | None:
-        rows = list(
-            self.db.query("select * from drafts where meeting_id = ? and version = ?", [meeting_id, version])
-        )
-        return draft_from(rows[0]) if rows else None
-
-    def drafted_entries(self, draft_id: int) -> tuple[Entry, ...] | None:
-        """The entries as draft `draft_id` showed them: its snapshot over the stored rows.
-
-        A snapshot records each entry's id, item, kind and text when the version was made; the rest
-        (speaker, owner, due date) comes from the entry's row, which those never change. None when
-        the draft has no usable snapshot or names an entry the table no longer has.
-        """
-        rows = self.db.query(
-            "select e.* from entries e join drafts d on d.meeting_id = e.meeting_id where d.id = ?",
-            [draft_id],
-        )
-        return entries_as_drafted(self.draft_snapshot(draft_id), {r["id"]: entry_from(r) for r in rows})
-
-    def finalize(
-        self,
-        meeting_id: int,
-        draft_id: int,
-        *,
-        text: str,
-        text_sha256: str,
-        approval_line: str | None,
-        now: dt.datetime,
-    ) -> bool:
-        """Lock the meeting with its final text; False (nothing written) unless this call did it.
-
-        Refused when the meeting is no longer open or `draft_id` is no longer its newest draft (a
-        new version voids the approvals the caller counted), so racing last approvals finalise once.
-        The entries as the approved version showed them are kept with the text, so an export renders
-        what was approved without guessing from the live meeting.
-        """
-        with self._write():
-            cursor = self.db.execute(
-                "update meetings set status = ?, approved_utc = ? where id = ? and status = ? "
-                "and (select id from drafts where meeting_id = ? order by version desc limit 1) = ?",
-                [
-                    str(MeetingStatus.APPROVED),
-                    iso(now),
-                    meeting_id,
-                    str(MeetingStatus.OPEN),
-                    meeting_id,
-                    draft_id,
-                ],
-            )
-            if cursor.rowcount != 1:
-                return False
-            draft = self.draft(draft_id)
-            assert draft is not None
-            entries = self.drafted_entries(draft_id)
-            if entries is None:
-                entries = tuple(self.entries(meeting_id))
-            self.db.table("approved_referats").insert(
-                {
-                    "meeting_id": meeting_id,
-                    "draft_id": draft_id,
-                    "draft_sha256": draft.text_sha256,
-                    "text": text,
-                    "text_sha256": text_sha256,
-                    "approved_utc": iso(now),
-                    "approval_line": approval_line,
-                    "entries": json.dumps([entry_row(e) for e in entries], ensure_ascii=False),
-                }
-            )
-            self._audit(meeting_id, None, None, "approved", draft.text_sha256, text_sha256, now)
-            self._chain(meeting_id, chain.KIND_REFERAT, meeting_id, text_sha256, now)
-        return True
-
-    # --- the hash chain (storage.chain) -----------------------------------------------------------
-
-    def _chain(self, meeting_id: int, kind: str, source_id: int, text_sha256: str, now: dt.datetime) -> None:
-        """Append a link for an approved text; the caller's write transaction makes it atomic."""
-        last = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()
-        mine = self.db.execute(
-            "select link_sha256 from chain where meeting_id = ? order by id desc limit 1", [meeting_id]
-        ).fetchone()
-        previous_archive = last[0] if last else chain.GENESIS
-        previous_meeting = mine[0] if mine else chain.GENESIS
-        link = chain.link_hash(
-            meeting_id=meeting_id,
-            kind=kind,
-            source_id=source_id,
-            text_sha256=text_sha256,
-            previous_meeting=previous_meeting,
-            previous_archive=previous_archive,
-        )
-        self.db.execute(
-            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, "
-            "previous_archive, link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, iso(now)],
-        )
-
-    def chain_links(self) -> list[chain.Link]:
-        """Every link, in the order the texts were approved."""
-        rows = self.db.query(
-            "select id, meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
-            "link_sha256 from chain order by id"
-        )
-        return [chain.Link(**r) for r in rows]
-
-    def chained_texts(self) -> list[chain.ChainedText]:
-        """Every approved text as its table holds it now, with the hash stored beside it."""
-        rows = self.db.query(
-            "select meeting_id, text, text_sha256 from approved_referats order by meeting_id"
-        )
-        return [
-            chain.ChainedText(
-                r["meeting_id"], chain.KIND_REFERAT, r["meeting_id"], r["text"], r["text_sha256"]
-            )
-            for r in rows
-        ]
-
-    def approved_referat(self, meeting_id: int) -> ApprovedReferat | None:
-        rows = list(self.db.query("select * from approved_referats where meeting_id = ?", [meeting_id]))
-        if not rows:
-            return None
-        r = rows[0]
-        return ApprovedReferat(
-            meeting_id=r["meeting_id"],
-            draft_id=r["draft_id"],
-            draft_sha256=r["draft_sha256"],
-            text=r["text"],
-            text_sha256=r["text_sha256"],
-            approved_utc=required_dt(r["approved_utc"]),
-            approval_line=r["approval_line"],
-            entries=tuple(entry_from(e) for e in json.loads(r["entries"])),
-            posted_utc=parse_dt(r["posted_utc"]),
-        )
-
-    def mark_final_posted(self, meeting_id: int, now: dt.datetime) -> None:
-        """The final referat is in Slack: a later click or reply has nothing left to finish."""
-        with self._write():
-            self.db.execute(
-                "update approved_referats set posted_utc = ? where meeting_id = ? and posted_utc is null",
-                [iso(now), meeting_id],
-            )
-
-    def approvers(self, meeting_id: int) -> list[str]:
-        rows = self.db.query(
-            "select user_id from approvers where meeting_id = ? order by rowid", [meeting_id]
-        )
-        return [r["user_id"] for r in rows]
-
-    def set_approvers(
-        self, meeting_id: int, user_ids: Sequence[str], *, user_id: str, now: dt.datetime
-    ) -> None:
-        with self._write():
-            before = self.approvers(meeting_id)
-            self.db.execute("delete from approvers where meeting_id = ?", [meeting_id])
-            self.db.table("approvers").insert_all({"meeting_id": meeting_id, "user_id": u} for u in user_ids)
-            self._audit(
-                meeting_id, None, user_id, "approvers", json.dumps(before), json.dumps(list(user_ids)), now
-            )
-
-    def add_approval(
-        self, draft_id: int, user_id: str, now: dt.datetime, *, reservation: str | None = None
-    ) -> bool:
-        """Record an approval of one exact draft version; False when it was already there as given.
-
-        A reservation given after a plain approval (or a new wording of it) replaces the one stored.
-        """
-        with self._write():
-            cursor = self.db.execute(
-                "insert or ignore into approvals (draft_id, user_id, approved_utc, reservation) "
-                "values (?, ?, ?, ?)",
-                [draft_id, user_id, iso(now), reservation],
-            )
-            if cursor.rowcount == 1:
-                return True
-            if reservation is None:
-                return False
-            cursor = self.db.execute(
-                "update approvals set reservation = ? where draft_id = ? and user_id = ? "
-                "and reservation is not ?",
-                [reservation, draft_id, user_id, reservation],
-            )
-            return cursor.rowcount == 1
-
-    def approvals(self, draft_id: int) -> list[Approval]:
-        rows = self.db.query(
-            "select * from approvals where draft_id = ? order by approved_utc, user_id", [draft_id]
-        )
-        return [
-            Approval(
-                draft_id=r["draft_id"],
-                user_id=r["user_id"],
-                approved_utc=required_dt(r["approved_utc"]),
-                reservation=r.get("reservation"),
-            )
-            for r in rows
-        ]
-
-    def add_comment(
-        self,
-        meeting_id: int,
-        *,
-        draft_version: int,
-        user_id: str,
-        text: str,
-        ts: str | None,
-        now: dt.datetime,
-    ) -> Comment:
-        with self._write():
-            comment_id = _pk(
-                self.db.table("comments")
-                .insert(
-                    {
-                        "meeting_id": meeting_id,
-                        "draft_version": draft_version,
-                        "user_id": user_id,
-                        "text": text,
-                        "ts": ts,
-                        "created_utc": iso(now),
-                    }
-                )
-                .last_pk
-            )
-        return Comment(
-            id=comment_id,
-            meeting_id=meeting_id,
-            draft_version=draft_version,
-            user_id=user_id,
-            text=text,
-            ts=ts,
-            created_utc=now,
-        )
-
-    def comments(self, meeting_id: int) -> list[Comment]:
-        rows = self.db.query("select * from comments where meeting_id = ? order by id", [meeting_id])
-        return [
-            Comment(
-                id=r["id"],
-                meeting_id=r["meeting_id"],
-                draft_version=r["draft_version"],
-                user_id=r["user_id"],
-                text=r["text"],
-                ts=r["ts"],
-                created_utc=required_dt(r["created_utc"]),
-                handled_utc=parse_dt(r.get("handled_utc")),
-            )
-            for r in rows
-        ]
-
-    def mark_comment_handled(
-        self, meeting_id: int, comment_id: int, *, user_id: str, now: dt.datetime
-    ) -> bool:
-        """Close a comment; False when it was already handled (nothing written)."""
-        with self._write():
-            cursor = self.db.execute(
-                "update comments set handled_utc = ?, handled_by = ? where id = ? and meeting_id = ? "
-                "and handled_utc is null",
-                [iso(now), user_id, comment_id, meeting_id],
-            )
-            if cursor.rowcount != 1:
-                return False
-            self._audit(meeting_id, None, user_id, "comment handled", None, str(comment_id), now)
-        return True
-
     # --- idempotency ----------------------------------------------------------------------------
 
     def claim_event(self, key: str, now: dt.datetime) -> bool:
@@ -1445,8 +870,3 @@ class Store:
                 "insert or ignore into processed_events (key, at_utc) values (?, ?)", [key, iso(now)]
             )
             return cursor.rowcount == 1
-
-
-def _pk(value: Any) -> int:
-    assert value is not None, "insert returned no primary key"
-    return int(value)

@@ -23,7 +23,8 @@ import pytest
 
 from bot.cli import main
 from bot.slack.errors import BUSY
-from storage.store import BUSY_TIMEOUT_MS, StoreOpener
+from storage.connection import BUSY_TIMEOUT_MS
+from storage.store import StoreOpener
 from support.app import Bot, answer_text
 from support.slack_fake import FakeSlack
 

@@ -1,0 +1,130 @@
+"""The machinery every part of the store shares: one connection, the write lock, the audit trail.
+
+`Store` (storage.store) is assembled from parts by topic (storage.approvals, storage.followup), so
+that no file holds every verb; they all write through `_write` and record through `_audit` here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+from storage.connection import BUSY_TIMEOUT_MS
+from storage.records import (
+    AuditRecord,
+    Entry,
+)
+from storage.rows import (
+    entry_from,
+    iso,
+    required_dt,
+)
+
+
+class StoreBase:
+    def __init__(self, db: Database, write_lock: threading.Lock | None = None) -> None:
+        self.db = db
+        # Shared by every Store of one StoreOpener: threads of this process queue for writing here,
+        # in order, rather than in SQLite's busy handler, whose growing sleeps make a slow tail.
+        self._write_lock = write_lock or threading.Lock()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first and then writes cannot wait for a concurrent
+        writer: SQLite fails it at once with "database is locked". Taking the lock at BEGIN lets
+        busy_timeout queue concurrent commands instead. Nested use becomes a savepoint.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        # One budget for both waits, the queue in this process and SQLite's busy handler (another
+        # process writing): a command answers within Slack's 3 s either stored or "try again".
+        started = time.monotonic()
+        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
+        try:
+            left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
+            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            try:
+                yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                raise
+            self.db.execute("COMMIT")
+        finally:
+            self._write_lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several verbs as one write: all of them are stored, or none (e.g. an approval and the lock)."""
+        with self._write():
+            yield
+
+    def _next_value(self, table: str, column: str, meeting_id: int) -> int:
+        row = next(
+            self.db.query(
+                f"select coalesce(max({column}), 0) + 1 as n from {table} where meeting_id = ?",
+                [meeting_id],
+            )
+        )
+        return int(row["n"])
+
+    def entries(self, meeting_id: int, *, include_deleted: bool = False) -> list[Entry]:
+        sql = "select * from entries where meeting_id = ?"
+        if not include_deleted:
+            sql += " and deleted_utc is null"
+        return [entry_from(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+
+    # --- audit ----------------------------------------------------------------------------------
+
+    def _audit(
+        self,
+        meeting_id: int,
+        entry_id: int | None,
+        user_id: str | None,
+        action: str,
+        before: str | None,
+        after: str | None,
+        now: dt.datetime,
+    ) -> None:
+        self.db.table("audit").insert(
+            {
+                "meeting_id": meeting_id,
+                "entry_id": entry_id,
+                "user_id": user_id,
+                "action": action,
+                "before": before,
+                "after": after,
+                "at_utc": iso(now),
+            }
+        )
+
+    def audit_trail(self, meeting_id: int) -> list[AuditRecord]:
+        rows = self.db.query("select * from audit where meeting_id = ? order by id", [meeting_id])
+        return [
+            AuditRecord(
+                id=r["id"],
+                meeting_id=r["meeting_id"],
+                entry_id=r["entry_id"],
+                user_id=r["user_id"],
+                action=r["action"],
+                before=r["before"],
+                after=r["after"],
+                at_utc=required_dt(r["at_utc"]),
+            )
+            for r in rows
+        ]
