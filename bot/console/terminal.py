@@ -49,18 +49,17 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
-from bot.console.standin import (
+from bot.console.records import Ephemeral, Message, SharedFile, View
+from bot.console.screen import (
     BOT_NAME,
     BOT_USER_ID,
     TEAM_ID,
     ConsoleSlack,
-    OpenView,
-    Posted,
     Printer,
-    UploadedFile,
     blocks_lines,
     buttons,
     console_note,
+    file_line,
     user_id_for,
 )
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
@@ -444,8 +443,8 @@ class Console:
         self._verifier = SignatureVerifier(secret)
         self.user_name = ""
         self.user_id = ""
-        self._modal: OpenView | None = None
-        self._submitted: OpenView | None = None
+        self._modal: View | None = None
+        self._submitted: View | None = None
         self._values: dict[str, dict[str, Json]] = {}
         self.switch_user(user)
 
@@ -453,7 +452,7 @@ class Console:
 
     def switch_user(self, name: str) -> None:
         self.user_name = self._known_name(" ".join(name.split()))
-        self.user_id = self.slack.add_user(self.user_name)
+        self.user_id = self.slack.add_person(self.user_name)
         self.slack.current_user = self.user_id
 
     def _known_name(self, name: str) -> str:
@@ -474,7 +473,7 @@ class Console:
         return "…> ".rjust(len(self.prompt))
 
     def _link(self, text: str) -> str:
-        return link_mentions(text, self.slack.users(), self.slack.add_user)
+        return link_mentions(text, self.slack.users(), self.slack.add_person)
 
     # --- one message ---------------------------------------------------------------------------
 
@@ -523,7 +522,7 @@ class Console:
             user_id=self.user_id,
             user_name=self.user_name.split()[0].casefold() if self.user_name else self.user_id.lower(),
             channel_id=self.slack.channel_id,
-            response_url=self.slack.new_response_url(self.user_id),
+            response_url=self.slack.new_response_url(self.slack.channel_id, self.user_id),
             trigger_id=self.slack.new_trigger(self.user_id),
         )
         self._dispatch(body, "application/x-www-form-urlencoded", self._show_command_ack)
@@ -545,7 +544,7 @@ class Console:
         posted = self.slack.record_human(self.user_id, self._link(text), thread_ts=thread)
         self._deliver_post(posted)
 
-    def _deliver_post(self, posted: Posted) -> None:
+    def _deliver_post(self, posted: Message) -> None:
         """A human message as Slack delivers it: `app_mention` when it names the bot, and `message`."""
         base: Json = {
             "user": posted.user,
@@ -606,6 +605,7 @@ class Console:
             "channel": {"id": message.channel, "name": self.slack.channel_name},
             "state": {"values": {}},
             "response_url": self.slack.new_response_url(
+                message.channel,
                 self.user_id,
                 message_ts=message.ts,
                 thread_ts=message.thread_ts if message.in_thread else None,
@@ -626,7 +626,7 @@ class Console:
         self._dispatch(payload_body(payload), "application/x-www-form-urlencoded", self._show_ack)
         self._after_trigger(extra)
 
-    def _find_button(self, label: str) -> tuple[Posted, str, Json] | None:
+    def _find_button(self, label: str) -> tuple[Message | Ephemeral, str, Json] | None:
         wanted = " ".join(label.split()).casefold()
         messages = self.slack.clickable(self.user_id)
         for exact in (True, False):
@@ -939,7 +939,7 @@ class Console:
             "channel": {"id": self.slack.channel_id, "name": self.slack.channel_name},
             "message": target.payload(),
             "message_ts": target.ts,
-            "response_url": self.slack.new_response_url(self.user_id),
+            "response_url": self.slack.new_response_url(self.slack.channel_id, self.user_id),
             "action_ts": self.slack.new_ts(),
             "api_app_id": API_APP_ID,
             "token": VERIFICATION_TOKEN,
@@ -957,12 +957,12 @@ class Console:
         self._note(f"Nu skriver {self.user_name}.")
 
     def _files(self, argument: str) -> None:
-        files = self.slack.files()
+        files = self.slack.files
         if not files:
             self._note("Botten har ikke delt nogen filer endnu.")
             return
         if not argument:
-            listed = "\n".join(f"{i}. {f.describe()}" for i, f in enumerate(files, start=1))
+            listed = "\n".join(f"{i}. {file_line(f)}" for i, f in enumerate(files, start=1))
             self._note("Filer, botten har delt:\n" + listed)
             return
         name, _, path = argument.partition(" ")
@@ -978,7 +978,7 @@ class Console:
         except UnicodeDecodeError:
             self._note(f"{chosen.name} er ikke tekst. Gem den med /fil {chosen.name} STI.")
 
-    def _save(self, chosen: UploadedFile, path: Path) -> None:
+    def _save(self, chosen: SharedFile, path: Path) -> None:
         from bot.referat.export import ExportError, write_file
 
         try:
@@ -989,7 +989,7 @@ class Console:
         self._note(f"Gemt: {path}")
 
 
-def _pick_file(files: list[UploadedFile], name: str) -> UploadedFile | None:
+def _pick_file(files: list[SharedFile], name: str) -> SharedFile | None:
     if name.isdigit() and 1 <= int(name) <= len(files):
         return files[int(name) - 1]
     matches = [f for f in files if f.name == name] or [

@@ -16,18 +16,14 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack import ids
+from bot.slack.limits import MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, MAX_TEXT
 from bot.text.danish import and_list, counted
 from bot.text.dates import format_long_da, format_short_stamp
 
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_HEADER_TEXT = 150
-MAX_TEXT = 4000
-
-# What the builders aim at, with room to spare below Slack's limits.
-SECTION_LIMIT = 2900
-MESSAGE_BLOCK_TEXT_LIMIT = 11000
-TEXT_LIMIT = 3900
+# What the builders aim at, with room to spare below Slack's limits (bot.slack.limits).
+SECTION_LIMIT = MAX_SECTION_TEXT - 100
+MESSAGE_BLOCK_TEXT_LIMIT = MAX_BLOCKS_TEXT - 1_000
+TEXT_LIMIT = MAX_TEXT - 100
 
 # The top message is rebuilt with chat.update whenever approvals change. Its share of the referat
 # text must not depend on the (growing) header, or the thread would no longer continue where the

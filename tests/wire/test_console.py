@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 
 from bot import cli
 from bot.config import Settings
-from bot.console.standin import (
+from bot.console.screen import (
     BOT_USER_ID,
     ConsoleSlack,
     Printer,

@@ -646,7 +646,8 @@ def test_failure_right_after_the_ack_keeps_the_acks_answer(
     response = bot.sender.command("udkast", user="UMINUTES", channel="C1")
     assert response.status == 200, (response.status, response.body)
     assert "samles" in answer_text(response)
-    assert [e.text for e in fake.ephemerals("C1", "UMINUTES")] == [DISK]
+    told = fake.wait_for(lambda: fake.ephemerals("C1", "UMINUTES"))  # the failure, told on the side
+    assert [e.text for e in told] == [DISK]
 
 
 @pytest.fixture

@@ -139,8 +139,10 @@ def test_done_after_approval_leaves_the_approved_referat_unchanged(bot: Bot, fak
     store = bot.store()
     action = store.action(2)
     assert action is not None
-    fake.wait_for(lambda: store.approved_referat(action.meeting.id))
-    final = store.approved_referat(action.meeting.id)
+    # Approved, and posted: the posting time is stored after the final referat reached Slack.
+    final = fake.wait_for(
+        lambda: (approved := store.approved_referat(action.meeting.id)) and approved.posted_utc and approved
+    )
 
     assert "er udført" in bot.cmd("udført 2", user="ULARS")
     assert store.approved_referat(action.meeting.id) == final
