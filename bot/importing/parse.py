@@ -53,6 +53,7 @@ from bot.importing.vocabulary import (
     heading,
     name_like,
 )
+from bot.text.hygiene import clean_input
 from storage.records import EntryKind
 
 _WEEKDAY_ALT: Final = "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag"
@@ -769,7 +770,8 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         raise NotAReferat("filen er tom")
     if looks_binary(text):
         raise NotAReferat("filen indeholder ikke læsbar tekst")
-    normalised = normalise(text)
+    # The same hygiene as typed input; a form feed stays, it marks a page break for `normalise`.
+    normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
     parser = _Parser(normalised.split("\n"), source_name)

@@ -28,10 +28,17 @@ from bot.importing.parse import parse_referat
 from bot.importing.read import read_document
 from bot.text.danish import counted
 from bot.text.dates import format_long_da
+from bot.text.hygiene import escape_controls
 from storage.records import EntryKind
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+
+def _say(line: str, *, file: TextIO) -> None:
+    """One line of the report: file names and imported titles come from outside, so no escapes pass."""
+    print(escape_controls(line, keep_layout=True), file=file)
+
 
 SUFFIXES = (".txt", ".docx")
 PROGRESS_EVERY = 50
@@ -168,7 +175,7 @@ def import_paths(
     """Import every document; prints what was recognised per file. Exit code 1 if any was refused."""
     files, refused = documents(list(paths))
     for path, reason in refused:
-        print(f"{path}: afvist – {reason}", file=err)
+        _say(f"{path}: afvist – {reason}", file=err)
     with store.batch_durability():
         return _import_files(store, files, refused, out=out, err=err, now=now, channel_id=channel_id)
 
@@ -189,33 +196,33 @@ def _import_files(
             meeting = parse_referat(read_document(path), source_name=path.name)
         except NotAReferat as error:
             refused.append((path, str(error)))
-            print(f"{path}: afvist – {error}", file=err)
+            _say(f"{path}: afvist – {error}", file=err)
             continue
         except Exception as error:
             # A malformed file the readers did not foresee: refuse it by name, and go on.
             log.debug("reading %s failed", path, exc_info=error)
             refused.append((path, type(error).__name__))
-            print(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+            _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
             continue
         try:
             stored = patiently(functools.partial(store_imported, store, meeting, path.name, now, channel_id))
         except sqlite3.OperationalError as error:
             refused.append((path, str(error)))
-            print(
+            _say(
                 f"{path}: afvist – databasen var optaget i over {LOCK_PATIENCE_S:.0f} s; prøv igen", file=err
             )
             continue
         if stored:
             imported += 1
-            print(f"{path}: importeret – {describe(meeting)}", file=out)
+            _say(f"{path}: importeret – {describe(meeting)}", file=out)
         else:
             already += 1
-            print(f"{path}: allerede importeret – intet ændret", file=out)
+            _say(f"{path}: allerede importeret – intet ændret", file=out)
         for warning in meeting.warnings:
-            print(f"{path}: advarsel – {warning}", file=out)
+            _say(f"{path}: advarsel – {warning}", file=out)
         if len(files) > PROGRESS_EVERY and number % PROGRESS_EVERY == 0:
-            print(f"… {number}/{len(files)} filer", file=err)
-    print(
+            _say(f"… {number}/{len(files)} filer", file=err)
+    _say(
         f"{imported} importeret, {already} allerede importeret, {len(refused)} afvist.",
         file=out,
     )

@@ -12,6 +12,8 @@ Two jobs, both pure:
 
 from __future__ import annotations
 
+import functools
+
 # Bidi embeddings, overrides and isolates, and the invisible direction marks.
 _BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 # Zero-width space, non-joiner, joiner, word joiner, and the byte-order mark used as a zero-width space.
@@ -33,10 +35,15 @@ _DROP.update({code: None for code in _BIDI | _ZERO_WIDTH})
 _DROP.update({code: "\n" for code in _SEPARATORS})
 
 
-def clean_input(text: str) -> str:
-    """Remove control characters (except line break and tab), bidi controls and zero-width characters."""
+def clean_input(text: str, *, keep: str = "") -> str:
+    """Remove control characters (except line break, tab and `keep`), bidi and zero-width characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_DROP)
+    return text.translate(_table_keeping(keep) if keep else _DROP)
+
+
+@functools.cache
+def _table_keeping(keep: str) -> dict[int, str | None]:
+    return {code: value for code, value in _DROP.items() if chr(code) not in keep}
 
 
 def _escape(char: str) -> str:

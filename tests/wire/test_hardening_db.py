@@ -285,3 +285,20 @@ def test_an_oversized_text_file_is_refused_before_it_is_read(
     code, _, err = _import_one(path, capsys)
     assert code == 1
     assert "kaempe.txt: afvist – filen er over 4 MB" in err
+
+
+def test_imported_text_and_file_names_carry_no_escapes_to_the_store_or_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    hostile = REFERAT_TEXT.replace("kredsråd", "kreds\x1b[2J\u202eråd", 1)
+    assert hostile != REFERAT_TEXT
+    path = tmp_path / "møde\x1b[31m.txt"
+    path.write_text(hostile, encoding="utf-8")
+    code, out, err = _import_one(path, capsys)
+    assert code == 0, err
+    assert "\x1b" not in out + err
+    assert "møde\\x1b[31m.txt: importeret" in out
+    [meeting] = StoreOpener(tmp_path / "referat.db")().meetings()
+    assert "\x1b" not in meeting.title
+    assert "\u202e" not in meeting.title
