@@ -344,6 +344,22 @@ class ApprovalStore(StoreBase):
                 text=r["text"],
                 ts=r["ts"],
                 created_utc=required_dt(r["created_utc"]),
+                handled_utc=parse_dt(r.get("handled_utc")),
             )
             for r in rows
         ]
+
+    def mark_comment_handled(
+        self, meeting_id: int, comment_id: int, *, user_id: str, now: dt.datetime
+    ) -> bool:
+        """Close a comment; False when it was already handled (nothing written)."""
+        with self._write():
+            cursor = self.db.execute(
+                "update comments set handled_utc = ?, handled_by = ? where id = ? and meeting_id = ? "
+                "and handled_utc is null",
+                [iso(now), user_id, comment_id, meeting_id],
+            )
+            if cursor.rowcount != 1:
+                return False
+            self._audit(meeting_id, None, user_id, "comment handled", None, str(comment_id), now)
+        return True

@@ -433,6 +433,17 @@ def m011_entry_mentions(db: Database) -> None:
 
 
 @migrations()
+def m012_comment_handled(db: Database) -> None:
+    """When the minute-taker marked a comment on a draft as handled (`/referat behandlet <nr>`).
+
+    A comment stays open until then, and each new version's change list names the open ones, so a
+    remark in the thread is not forgotten because a new version was posted.
+    """
+    db.execute("alter table comments add column handled_utc text")
+    db.execute("alter table comments add column handled_by text")
+
+
+@migrations()
 def m020_access(db: Database) -> None:
     """Who may read what: the workspace a meeting belongs to, closed agenda items, frozen approvers.
 

@@ -162,6 +162,7 @@ class Comment:
     text: str
     ts: str | None
     created_utc: dt.datetime
+    handled_utc: dt.datetime | None = None  # marked handled by the minute-taker; None while open
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,13 @@ def describe_changes(
     before: Sequence[Mapping[str, Any]],
     after: Sequence[Mapping[str, Any]],
     answered: Sequence[tuple[str, str]] = (),
+    still_open: Sequence[tuple[int, str, str]] = (),
 ) -> tuple[str, ...]:
-    """Danish lines on what changed between two versions' entry snapshots, and comments answered.
+    """Danish lines on what changed between two versions' entry snapshots, and the comments.
 
-    `answered` holds (author name, comment text) for comments made on the previous version.
+    `answered` holds (author name, comment text) for comments the minute-taker marked handled
+    since the previous version; `still_open` (number, author name, text) every comment not
+    yet handled, so a new version never buries one.
     """
     old = {int(e["id"]): e for e in before}
     new = {int(e["id"]): e for e in after}
@@ -157,7 +160,9 @@ def describe_changes(
     if not lines:
         lines.extend(NO_CHANGES)
     for author, text in answered:
-        lines.append(f"Kommentar besvaret – {author}: «{quote(text)}»")
+        lines.append(f"Kommentar behandlet – {author}: «{quote(text)}»")
+    for number, author, text in still_open:
+        lines.append(f"Åben kommentar nr. {number} – {author}: «{quote(text)}»")
     return tuple(lines)
 
 

@@ -292,11 +292,19 @@ def changes(store: Store, meeting: Meeting, draft: Draft, names: Names) -> tuple
     previous = store.draft_version(meeting.id, draft.version - 1)
     if previous is None:
         return ()
+    comments = store.comments(meeting.id)
     answered = [
-        (names(c.user_id), c.text) for c in store.comments(meeting.id) if c.draft_version == previous.version
+        (names(c.user_id), c.text)
+        for c in comments
+        if c.handled_utc is not None and c.handled_utc >= previous.created_utc
+    ]
+    still_open = [
+        (number, names(c.user_id), c.text)
+        for number, c in enumerate(comments, start=1)
+        if c.handled_utc is None and c.draft_version < draft.version
     ]
     entries = describe_changes(
-        store.draft_snapshot(previous.id) or [], store.draft_snapshot(draft.id) or [], answered
+        store.draft_snapshot(previous.id) or [], store.draft_snapshot(draft.id) or [], answered, still_open
     )
     trail = store.audit_trail(meeting.id)
     marks = {r.after: i for i, r in enumerate(trail) if r.action == "draft"}
@@ -335,8 +343,10 @@ def status_lines(store: Store, meeting: Meeting, names: Names) -> list[str]:
     comments = store.comments(meeting.id)
     if comments:
         lines.append("Kommentarer:")
-        for c in comments:
+        for number, c in enumerate(comments, start=1):
+            state = "behandlet" if c.handled_utc is not None else "åben"
             lines.append(
-                f"  v{c.draft_version} · {names(c.user_id)} · {format_short_stamp(c.created_utc)}: «{quote(c.text)}»"
+                f"  nr. {number} ({state}) · v{c.draft_version} · {names(c.user_id)} · "
+                f"{format_short_stamp(c.created_utc)}: «{quote(c.text)}»"
             )
     return lines

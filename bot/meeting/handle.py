@@ -19,7 +19,7 @@ from bot.meeting.refusals import worded
 from bot.meeting.speakers import resolve_speakers
 from bot.referat.compile import CLOSED_DOORS
 from bot.text.clip import clip
-from bot.text.danish import and_list
+from bot.text.danish import and_list, counted
 from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
 from bot.text.people import MENTION_RE, Person, people_of, render_mentions
@@ -184,6 +184,18 @@ def _handle(store: Store, command: c.Command, sender: Sender) -> Outcome:
             return _edit_meeting(store, meeting, frame, sender)
         case c.RemovePerson():
             return _remove(store, meeting, command, sender)
+        case c.MarkCommentHandled(number=number):
+            require_minute_taker(meeting, sender, "markere kommentarer som behandlet")
+            comments = store.comments(meeting.id)
+            if not 1 <= number <= len(comments):
+                raise Refusal(
+                    f"Der er ingen kommentar nr. {number}. Mødet har {counted(len(comments), 'kommentar')}; "
+                    "numrene står i `/referat status`."
+                )
+            chosen = comments[number - 1]
+            if not store.mark_comment_handled(meeting.id, chosen.id, user_id=sender.user_id, now=sender.now):
+                return Reply(f"Kommentar nr. {number} var allerede behandlet.")
+            return Reply(f"Kommentar nr. {number} er behandlet: «{clip(chosen.text, 120)}»")
         case c.CancelMeeting():
             require_minute_taker(meeting, sender, "aflyse mødet")
             store.cancel_meeting(meeting.id, user_id=sender.user_id, now=sender.now)

@@ -124,6 +124,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} aflys",
     ),
     Subcommand(
+        "behandlet",
+        ("handled",),
+        f"{COMMAND} behandlet <nr>",
+        "Markér en kommentar i udkastets tråd som behandlet. Kommentarernes numre står i status.",
+        f"{COMMAND} behandlet 1",
+    ),
+    Subcommand(
         "lukket",
         ("closed", "luk"),
         f"{COMMAND} lukket <punkt>",
@@ -333,6 +340,11 @@ class CancelMeeting:
 
 
 @dataclass(frozen=True)
+class MarkCommentHandled:
+    number: int  # the comment's number in status (1 = the meeting's first comment)
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     pass
 
@@ -421,6 +433,7 @@ Command: TypeAlias = (
     | EditMeeting
     | RemovePerson
     | CancelMeeting
+    | MarkCommentHandled
     | ShowStatus
     | CloseItem
     | HandOver
@@ -907,6 +920,13 @@ def _parse_delete(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     return DeleteEntry(seq)
 
 
+def _parse_handled(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    number, after = _parse_seq(sub, rest)
+    if after.strip().strip("."):
+        raise _fail(sub, f'Skriv kun kommentarens nummer, ikke "{_echo(after.strip())}".')
+    return MarkCommentHandled(number)
+
+
 def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if "|" in rest:
         raise _fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
@@ -1024,6 +1044,7 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "slet": _parse_delete,
     "fjern": _parse_remove,
     "aflys": _no_arguments(CancelMeeting()),
+    "behandlet": _parse_handled,
     "lukket": _parse_close,
     "åben": _parse_open,
     "referent": _parse_hand_over,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.approval.service import approver_ids
+from bot.approval.service import pending
 from bot.archive.access import Privately
 from bot.meeting import followup
 from bot.meeting.handle import readable_actions
@@ -40,17 +40,15 @@ def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]
     waiting = []
     for meeting in store.open_meetings():
         draft = store.latest_draft(meeting.id)
-        if draft is None or not draft.thread_ts or user_id not in approver_ids(store, meeting):
-            continue
-        if any(a.user_id == user_id for a in store.approvals(draft.id)):
-            continue
-        waiting.append((meeting, draft))
+        if draft is not None and draft.thread_ts and user_id in pending(store, meeting, draft):
+            waiting.append((meeting, draft))
     return waiting
 
 
 def publish(
     client: WebClient, store: Store, user_id: str, *, now: dt.datetime, may_read: Callable[[Meeting], bool]
 ) -> None:
+    """views.publish of the person's home: their actions, drafts waiting for them, readable meetings."""
     today = followup.local_today(now)
     # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
     mine = readable_actions(store, store.actions(owner_user_id=user_id), user_id)

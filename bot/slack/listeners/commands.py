@@ -91,7 +91,9 @@ def referat(
                 note = approval.approvers_note(store, meeting, names)
                 respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
                 # A new version waits for every approver: their App Home says so.
-                home.republish(client, store, deps, approval.approver_ids(store, meeting), now=sender.now)
+                home.republish(
+                    client, store, deps, approval.approver_ids(store, meeting, posted.draft), now=sender.now
+                )
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):
