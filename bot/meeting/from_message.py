@@ -78,8 +78,6 @@ def add(store: Store, form: MessageEntry, sender: Sender) -> str:
         raise FormInvalid({"text": "Mødet er ikke længere åbent; intet er gemt."})
     errors: dict[str, str] = {}
     agenda = {a.number: a for a in store.agenda(meeting.id)}
-    if form.item_number not in agenda:
-        errors["item"] = "Vælg et punkt på dagsordenen." if agenda else "Mødet har ingen dagsorden endnu."
     if form.kind is None:
         errors["kind"] = "Vælg om det er et indlæg, en beslutning eller en opgave."
     text = form.text.strip()
@@ -87,6 +85,13 @@ def add(store: Store, form: MessageEntry, sender: Sender) -> str:
         errors["text"] = "Skriv teksten, der skal stå i referatet."
     elif len(text) > MAX_TEXT:
         errors["text"] = f"Teksten er for lang ({len(text)} tegn); højst {MAX_TEXT}."
+    if not agenda:
+        # The form then has no item field, and Slack shows errors only beside fields it has.
+        errors["text"] = " ".join(
+            (errors.get("text", ""), "Mødet har ingen dagsorden endnu: sæt den med /referat dagsorden.")
+        ).strip()
+    elif form.item_number not in agenda:
+        errors["item"] = "Vælg et punkt på dagsordenen."
     present = {p.id: p for p in store.participants(meeting.id) if not p.absent}
     speaker = present.get(form.speaker_id) if form.speaker_id is not None else None
     if form.speaker_id is not None and speaker is None:

@@ -90,7 +90,8 @@ def add_entry_modal(
                 "type": "plain_text_input",
                 "multiline": True,
                 "max_length": MAX_TEXT,
-                "initial_value": text[:MAX_TEXT],
+                # A message of only a file has no text: the field starts empty, not prefilled.
+                **({"initial_value": text[:MAX_TEXT]} if text.strip() else {}),
             },
         )
     )

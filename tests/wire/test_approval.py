@@ -262,6 +262,8 @@ def test_no_draft_is_approved_before_an_approver_set_exists(bot: Bot, fake: Fake
     bot.cmd("start Tomt møde", channel="C2")
     bot.cmd("dagsorden\n1. Punkt", channel="C2")
     bot.cmd("udkast", channel="C2")
+    # The bot's report comes after it stored where the draft was posted (see post_draft).
+    fake.wait_for(lambda: [r for r in fake.responses if "Udkast v1 " in r.text])
     top = fake.wait_for(lambda: [m for m in fake.messages("C2") if m.blocks])[0]
     response = bot.sender.action(
         ids.APPROVE,

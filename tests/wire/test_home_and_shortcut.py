@@ -234,3 +234,26 @@ def test_shortcut_where_no_meeting_is_open_says_so(bot: Bot, fake: FakeSlack) ->
     said = fake.wait_for(lambda: [r for r in fake.responses if "intet åbent møde" in r.text])
     assert said[0].response_type == "ephemeral"
     assert not fake.views
+
+
+def test_shortcut_in_a_meeting_without_agenda_shows_why_beside_the_text(bot: Bot, fake: FakeSlack) -> None:
+    bot.cmd("start Kredsrådsmøde | 19. marts 2024")
+    assert shortcut(bot, user="UMINUTES", channel="C1", text="", author="UHELLE") == 200
+    view = fake.wait_for(lambda: fake.views)[-1].view
+    blocks = {b.get("block_id") for b in view["blocks"]}
+    assert ids.add_field("item") not in blocks
+    assert (
+        "initial_value"
+        not in next(b for b in view["blocks"] if b.get("block_id") == ids.add_field("text"))["element"]
+    )
+    refused = submit(
+        bot,
+        view["private_metadata"],
+        "UMINUTES",
+        kind={"type": "radio_buttons", "selected_option": {"value": "statement"}},
+        text={"type": "plain_text_input", "value": "Noget"},
+    )
+    errors = refused.json()["errors"]
+    # Only blocks the view has: Slack refuses errors for any other.
+    assert set(errors) == {ids.add_field("text")}
+    assert "ingen dagsorden" in errors[ids.add_field("text")]
