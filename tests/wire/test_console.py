@@ -44,7 +44,7 @@ from bot.console.terminal import (
     link_mentions,
     run_console,
 )
-from bot.referat.export import export_bytes
+from bot.meeting.export import export_bytes
 from storage.records import MeetingStatus
 from storage.store import StoreOpener
 from support.paths import EXAMPLES
