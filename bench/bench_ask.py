@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import ALL_TOPICS, PEOPLE, PLACES, TOPIC_WEIGHTS, generate
 from bot.archive.ask import answer_question, archive_state
 from bot.text.dates import warm_up
+from storage.search import EVERYTHING
 from storage.store import Store, StoreOpener
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -167,7 +168,7 @@ def _measure(store: Store, label: str, asked: list[str], slowest: list[tuple[flo
     wall, cpu = [], []
     for question in asked:
         started, started_cpu = time.perf_counter(), time.process_time()
-        answer = answer_question(store, question, now=NOW)
+        answer = answer_question(store, question, now=NOW, scope=EVERYTHING)
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
         slowest.append((wall[-1], question))

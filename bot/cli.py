@@ -147,6 +147,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.ask import answer_question
+    from storage.search import EVERYTHING
     from storage.store import StoreOpener
 
     question = " ".join(args.question).strip()
@@ -154,7 +155,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
     store = StoreOpener(settings.db_path)()
-    answer = answer_question(store, question, now=utc_clock(), page=args.page)
+    # The operator at the machine reads the whole archive, and says so.
+    answer = answer_question(store, question, now=utc_clock(), page=args.page, scope=EVERYTHING)
     print(escape_controls(answer.text, keep_layout=True))
     return 0
 

@@ -198,7 +198,7 @@ def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 
 
-def live_terms(db: Database, terms: Iterable[str], scope: Scope = EVERYTHING) -> list[str]:
+def live_terms(db: Database, terms: Iterable[str], *, scope: Scope) -> list[str]:
     """The terms that occur in a live entry or an agenda item the reader may see.
 
     Deleted text must not be suggested, nor a word only an unreadable meeting or item holds.
@@ -218,7 +218,7 @@ def live_terms(db: Database, terms: Iterable[str], scope: Scope = EVERYTHING) ->
     return found
 
 
-def count_items(db: Database, terms: Sequence[Sequence[str]], scope: Scope = EVERYTHING) -> int:
+def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -> int:
     """How many readable agenda items (with their live entries) mention every term (any alternative)."""
     matches = _matches(terms)
     if not matches or not all(matches):
@@ -234,7 +234,7 @@ def count_items(db: Database, terms: Sequence[Sequence[str]], scope: Scope = EVE
 
 
 def related_items(
-    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, scope: Scope = EVERYTHING
+    db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, scope: Scope
 ) -> list[ItemRef]:
     """Readable agenda items mentioning any alternative of any term: best match first, then newest."""
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
@@ -266,7 +266,7 @@ def search_entries(
     offset: int = 0,
     context_kinds: Sequence[str] = CONTEXT_KINDS,
     relevance: bool = True,
-    scope: Scope = EVERYTHING,
+    scope: Scope,
     due_from: dt.date | None = None,
     meetings: Sequence[int] | None = None,
 ) -> SearchResult:
@@ -673,7 +673,7 @@ def find_meetings(
     start: dt.date | None = None,
     end: dt.date | None = None,
     item_number: int | None = None,
-    scope: Scope = EVERYTHING,
+    scope: Scope,
     limit: int | None = 3,
 ) -> tuple[list[int], int]:
     """Meetings matching a question, newest first (at most `limit`), and how many there are in all.
@@ -738,7 +738,7 @@ def find_meetings(
     return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
 
 
-def meeting_facts(db: Database, ids: Sequence[int], scope: Scope = EVERYTHING) -> list[MeetingFacts]:
+def meeting_facts(db: Database, ids: Sequence[int], *, scope: Scope) -> list[MeetingFacts]:
     """The frame of each meeting, in the order of `ids`; agenda items the scope hides are left out."""
     if not ids:
         return []
@@ -780,7 +780,7 @@ def meeting_facts(db: Database, ids: Sequence[int], scope: Scope = EVERYTHING) -
 
 
 def item_hits(
-    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = (), scope: Scope = EVERYTHING
+    db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = (), scope: Scope
 ) -> tuple[Hit, ...]:
     """The live entries of one agenda item, in the order they were logged (none if the scope hides it)."""
     if (meeting_id, item_number) in scope.hidden_items or (
@@ -800,7 +800,7 @@ def item_hits(
 
 
 def entries_saying(
-    db: Database, phrases: Sequence[str], meeting_ids: Sequence[int], *, scope: Scope = EVERYTHING
+    db: Database, phrases: Sequence[str], meeting_ids: Sequence[int], *, scope: Scope
 ) -> tuple[Hit, ...]:
     """Live entries of the given meetings whose text holds one of the phrases (as written, or with
     a capital first letter), newest meeting first: a plain scan of a few meetings' entries, cheaper

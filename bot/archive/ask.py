@@ -144,13 +144,14 @@ def answer_question(
     now: datetime,
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
-    scope: search.Scope = search.EVERYTHING,
+    scope: search.Scope,
 ) -> Answer:
     """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
 
     `scope` is what the reader may see (bot/archive/access.py); everything the answer says, hits,
     counts, suggested words, related items, meetings, people and agenda items, stays inside it.
-    The default is the whole archive, for the operator on the command line.
+    There is no default: a caller that forgot it would show private minutes, so even the whole
+    archive (`search.EVERYTHING`, for the operator on the command line) is asked for by name.
     """
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
@@ -250,7 +251,7 @@ class _Asking:
             ids, total = self._meetings(about=False)
         if not ids and self.topic:
             return no_meeting(self.question)
-        facts = search.meeting_facts(self.db, ids, self.scope)
+        facts = search.meeting_facts(self.db, ids, scope=self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
 
     def _items(self) -> Answer:
@@ -269,7 +270,7 @@ class _Asking:
                 number,
                 search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds, scope=self.scope),
             )
-            for meeting in search.meeting_facts(self.db, ids, self.scope)
+            for meeting in search.meeting_facts(self.db, ids, scope=self.scope)
         ]
         return format_items(q, sections, total=total, links=self._links(ids))
 
@@ -280,7 +281,7 @@ class _Asking:
         rows = []
         for name in names:
             ids, _ = search.find_meetings(self.db, people=[name], scope=self.scope, limit=1)
-            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids, self.scope)]
+            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids, scope=self.scope)]
         return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
 
     def _next_meeting(self) -> Answer:
@@ -385,17 +386,17 @@ def _hints(
         for word in term.replace("-", " ").split():
             if not state.vocabulary.knows(word):
                 close += [w for w in state.vocabulary.nearest(word, limit=8) if w not in close]
-    close = search.live_terms(db, close, scope)[:5]
+    close = search.live_terms(db, close, scope=scope)[:5]
     counts: tuple[tuple[str, int], ...] = ()
     if len(terms) > 1:
         counts = tuple(
-            (term, search.count_items(db, [alts], scope))
+            (term, search.count_items(db, [alts], scope=scope))
             for term, alts in zip(question.topic_terms, terms, strict=True)
         )
     without = 0
     filtered = question.period is not None or question.speaker is not None or question.intent != "search"
     if filtered and terms and all(terms):
-        without = search.count_items(db, terms, scope)
+        without = search.count_items(db, terms, scope=scope)
     related: tuple[search.ItemRef, ...] = ()
     if not without and any(terms):
         related = tuple(search.related_items(db, terms, limit=3, scope=scope))

@@ -20,7 +20,7 @@ from bot.archive.ask import answer_question
 from bot.importing.run import import_paths
 from bot.meeting.handle import Sender, handle_command
 from bot.meeting.parse import parse_command
-from storage.search import Scope
+from storage.search import EVERYTHING, Scope
 from storage.store import Store, StoreOpener
 from support.paths import FIXTURES, REFERENCE
 
@@ -59,7 +59,7 @@ def build(path: Path) -> Store:
 
 
 def ask(store: Store, text: str) -> str:
-    return answer_question(store, text, now=NOW).text
+    return answer_question(store, text, now=NOW, scope=EVERYTHING).text
 
 
 # (question, must appear, must not appear)
@@ -362,6 +362,8 @@ def test_an_action_marked_done_is_no_longer_open_though_its_deadline_is_ahead(tm
     assert "Bestille to fartvisere" in open_now
     assert "Informere butikkerne" not in open_now
     assert "Informere butikkerne" in ask(store, "hvilke opgaver har Ole Brix?")  # done, still his
-    late = answer_question(store, "which action items are open?", now=NOW + dt.timedelta(days=60)).text
+    late = answer_question(
+        store, "which action items are open?", now=NOW + dt.timedelta(days=60), scope=EVERYTHING
+    ).text
     assert "Bestille to fartvisere" in late  # overdue but not done: still open
     assert "HB indkalder" not in late  # imported, past its deadline: nobody follows it up here

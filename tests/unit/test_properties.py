@@ -27,6 +27,7 @@ from bot.meeting.handle import Refusal, Reply, Sender, handle_command
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
 from bot.text.hygiene import clean_input
 from storage.records import EntryKind
+from storage.search import EVERYTHING
 from storage.store import Store, StoreOpener
 from support.paths import IMPORT_FIXTURES as FIXTURES
 
@@ -503,7 +504,7 @@ def test_logged_statements_are_stored_as_parsed(store: Store, text: str) -> None
 @given(text=st.one_of(hostile, st.sampled_from(SQL_AND_FTS)), page=st.integers(min_value=1, max_value=50))
 def test_archive_questions_never_fail(archive: Store, text: str, page: int) -> None:
     asking = optional_module("bot.archive.ask")
-    answer = asking.answer_question(archive, text, now=NOW, page=page)
+    answer = asking.answer_question(archive, text, now=NOW, page=page, scope=EVERYTHING)
     assert isinstance(answer.text, str)
     assert answer.text.strip()
 
@@ -512,4 +513,4 @@ def test_archive_questions_never_fail(archive: Store, text: str, page: int) -> N
 @given(text=huge())
 def test_archive_questions_cope_with_100_kb(archive: Store, text: str) -> None:
     asking = optional_module("bot.archive.ask")
-    assert asking.answer_question(archive, text, now=NOW).text.strip()
+    assert asking.answer_question(archive, text, now=NOW, scope=EVERYTHING).text.strip()

@@ -253,7 +253,7 @@ def archive(store: Store) -> Store:
 
 
 def ask(store: Store, text: str) -> str:
-    return answer_question(store, text, now=NOW).text
+    return answer_question(store, text, now=NOW, scope=search.EVERYTHING).text
 
 
 # ------------------------------------------------------------------------------- the questions
@@ -394,7 +394,7 @@ def test_inflection_compounds_spelling_and_typos(archive: Store, question: str, 
     ],
 )
 def test_search_syntax_never_raises(archive: Store, question: str) -> None:
-    answer = answer_question(archive, question, now=NOW)
+    answer = answer_question(archive, question, now=NOW, scope=search.EVERYTHING)
     assert answer.text
     assert len(answer.text) <= 3500
     assert archive.entries(1)  # nothing was dropped
@@ -480,27 +480,31 @@ def test_paging_with_side_n_and_page_parameter(store: Store) -> None:
             now=LOGGED,
             attributed=True,
         )
-    first = answer_question(store, "parkering", now=NOW)
+    first = answer_question(store, "parkering", now=NOW, scope=search.EVERYTHING)
     assert (first.total, first.pages, first.page) == (20, 3, 1)
     assert first.text.count("• ") == 8
     assert "Side 1 af 3. 12 flere – se dem med `/referat spørg parkering side 2`" in first.text
-    second = answer_question(store, "parkering side 2", now=NOW)
+    second = answer_question(store, "parkering side 2", now=NOW, scope=search.EVERYTHING)
     assert second.text.count("• ") == 8
     assert "4 flere" in second.text
-    third = answer_question(store, "parkering", now=NOW, page=3)
+    third = answer_question(store, "parkering", now=NOW, page=3, scope=search.EVERYTHING)
     assert third.text.count("• ") == 4
     assert "flere" not in third.text
     shown = [re.findall(r"nummer (\d+)", a.text) for a in (first, second, third)]
     assert sorted(int(n) for page in shown for n in page) == list(range(1, 21))
-    beyond = answer_question(store, "parkering side 4", now=NOW)
+    beyond = answer_question(store, "parkering side 4", now=NOW, scope=search.EVERYTHING)
     assert beyond.text == "Side 4 findes ikke: svaret har 3 sider. Start med `/referat spørg parkering`."
-    english = answer_question(store, "parking parkering page 2", now=NOW)
+    english = answer_question(store, "parking parkering page 2", now=NOW, scope=search.EVERYTHING)
     assert english.lang == "da"  # no English function words: Danish labels
 
 
 def test_links_per_meeting(archive: Store) -> None:
     answer = answer_question(
-        archive, "hvad blev besluttet om Trekanten?", now=NOW, links=lambda mid: f"https://x.slack.com/p{mid}"
+        archive,
+        "hvad blev besluttet om Trekanten?",
+        now=NOW,
+        links=lambda mid: f"https://x.slack.com/p{mid}",
+        scope=search.EVERYTHING,
     )
     assert len(answer.meeting_ids) == 2
     for meeting_id in answer.meeting_ids:
@@ -518,11 +522,16 @@ def test_quote_and_match_any() -> None:
 
 def test_search_entries_filters(archive: Store) -> None:
     db = archive.db
-    decisions = search.search_entries(db, [["trekanten"]], kinds=["decision"])
+    decisions = search.search_entries(db, [["trekanten"]], kinds=["decision"], scope=search.EVERYTHING)
     assert [h.text for h in decisions.hits] == [TREKANTEN_2025, TREKANTEN_DECISION]
     assert [h.terms_in_text for h in decisions.hits] == [1, 0]
     in_2024 = search.search_entries(
-        db, [["trekanten"]], kinds=["decision"], start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1)
+        db,
+        [["trekanten"]],
+        kinds=["decision"],
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2025, 1, 1),
+        scope=search.EVERYTHING,
     )
     assert [h.text for h in in_2024.hits] == [TREKANTEN_DECISION]
     hit = in_2024.hits[0]
@@ -538,20 +547,28 @@ def test_search_entries_filters(archive: Store) -> None:
             search.SpeakerFilter("Helle Kyndesen", "Politidirektør"),
             search.SpeakerFilter("Jens Hansen", "Politidirektør"),
         ],
+        scope=search.EVERYTHING,
     )
     assert {h.speaker_name for h in by_role.hits} == {"Helle Kyndesen", "Jens Hansen"}
     named = search.search_entries(
-        db, [["narkotikakriminalitet"]], speakers=[search.SpeakerFilter("Frederik Sundtoft")]
+        db,
+        [["narkotikakriminalitet"]],
+        speakers=[search.SpeakerFilter("Frederik Sundtoft")],
+        scope=search.EVERYTHING,
     )
     assert named.total == 1
     assert named.hits[0].people[:2] == (
         ("Claus Hilborg", "Chefpolitiinspektør"),
         ("Frederik Sundtoft", "Vicepolitiinspektør, fg., Holstebro-Thisted Lokalpoliti"),
     )
-    owners = search.search_entries(db, [], kinds=["action"], speakers=[search.SpeakerFilter("Mette Jensen")])
+    owners = search.search_entries(
+        db, [], kinds=["action"], speakers=[search.SpeakerFilter("Mette Jensen")], scope=search.EVERYTHING
+    )
     assert [h.owner for h in owners.hits] == ["Mette Jensen"]
-    assert search.search_entries(db, [["trekanten"], []]).total == 0  # a term nothing can match
-    everything = search.search_entries(db, [], limit=100)
+    assert (
+        search.search_entries(db, [["trekanten"], []], scope=search.EVERYTHING).total == 0
+    )  # a term nothing can match
+    everything = search.search_entries(db, [], limit=100, scope=search.EVERYTHING)
     assert everything.total == len(everything.hits) == 18  # 19 logged, one deleted
 
 
@@ -576,6 +593,6 @@ def test_vocabulary_and_people(archive: Store) -> None:
 
 def test_terms_must_not_be_a_bare_string(archive: Store) -> None:
     with pytest.raises(TypeError):
-        search.search_entries(archive.db, "trekanten")
+        search.search_entries(archive.db, "trekanten", scope=search.EVERYTHING)
     with pytest.raises(TypeError):
-        search.count_items(archive.db, ["trekanten"])
+        search.count_items(archive.db, ["trekanten"], scope=search.EVERYTHING)
