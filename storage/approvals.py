@@ -103,6 +103,15 @@ class ApprovalStore(StoreBase):
         )
         return next((draft_from(r) for r in rows), None)
 
+    def unposted_draft_in_channel(self, channel_id: str) -> Draft | None:
+        """A draft of a meeting logged in `channel_id` that is stored but not yet recorded as posted."""
+        rows = self.db.query(
+            "select d.* from drafts d join meetings m on m.id = d.meeting_id "
+            "where m.channel_id = ? and d.message_ts is null order by d.id desc limit 1",
+            [channel_id],
+        )
+        return next((draft_from(r) for r in rows), None)
+
     def draft_version(self, meeting_id: int, version: int) -> Draft | None:
         rows = list(
             self.db.query("select * from drafts where meeting_id = ? and version = ?", [meeting_id, version])

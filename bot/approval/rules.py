@@ -220,6 +220,15 @@ def already_approved(meeting: Meeting) -> str:
     return f"Referatet af {meeting.title} er allerede godkendt{when}. Intet er ændret."
 
 
+# A draft is stored before it is posted, and where it was posted is stored only once Slack has
+# answered; in that moment its message can already be clicked or replied to. Nothing is recorded
+# then: what is approved must be the version whose message the approver can see in its thread.
+STILL_POSTING = (
+    "Udkastet er ved at blive lagt i kanalen. Prøv igen om et øjeblik – intet er ændret. "
+    "Varer det ved, så bed referenten lave et nyt med `/referat udkast`."
+)
+
+
 def newer_version(version: int) -> str:
     return f"Der er kommet en nyere version (v{version}) – godkend den i tråden."
 

@@ -172,6 +172,10 @@ def approve(
         )
     if draft_id is not None and draft_id != latest.id:
         return NotRecorded(newer_version(latest.version))
+    if latest.message_ts is None or latest.thread_ts is None:
+        # A reply in the thread of the version before would otherwise approve this one unseen,
+        # and its final referat would have no thread to go to.
+        return NotRecorded(rules.STILL_POSTING)
     required = approver_ids(store, meeting, latest)
     if user_id not in required:
         return NotRecorded(not_approver(required, names))

@@ -21,37 +21,43 @@ wraps that executor to count running listeners, and waits (bounded) until none i
 it reads the next line. Every Web API call a listener makes is printed before the call returns,
 so once the listeners are done, everything they said is on the screen, in order, and piped
 output is the same every time.
+
+This module is the loop and the forms (modals, buttons, console commands); joining typed lines into
+messages is `bot.console.typed`, the request bodies and the listener count are `bot.console.delivery`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import json
 import logging
-import re
 import secrets
 import sqlite3
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, ParamSpec, TextIO, TypeVar
-from urllib.parse import urlencode
+from typing import Any, TextIO, TypeVar
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.console.delivery import (
+    API_APP_ID,
+    VERIFICATION_TOKEN,
+    Json,
+    ListenerTracker,
+    command_body,
+    event_body,
+    payload_body,
+)
 from bot.console.records import Ephemeral, Message, SharedFile, View
 from bot.console.screen import (
-    BOT_NAME,
     BOT_USER_ID,
     TEAM_ID,
     ConsoleSlack,
@@ -62,19 +68,15 @@ from bot.console.screen import (
     file_line,
     user_id_for,
 )
+from bot.console.typed import COMMAND, Assembler, Kind, Typed, link_mentions
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
 from bot.text.dates import DateError, parse_date
 from storage.store import Store, StoreOpener
 
-P = ParamSpec("P")
 T = TypeVar("T")
-Json = dict[str, Any]
 
 DEFAULT_USER = "Referent"
 WAIT_SECONDS = 30.0  # how long one input may keep the bot busy before the console moves on
-API_APP_ID = "AKONSOL"
-VERIFICATION_TOKEN = "konsol"
-COMMAND = "/referat"
 
 HELP = """\
 referat console: botten, som den kører i Slack, men i terminalen.
@@ -124,268 +126,6 @@ _CONSOLE_WORDS = {
     "exit": "afslut",
     "quit": "afslut",
 }
-
-
-# --------------------------------------------------------------------------------------------
-# What was typed
-
-
-class Kind(StrEnum):
-    COMMAND = "command"  # /referat …
-    MENTION = "mention"  # @referat … in the channel
-    REPLY = "reply"  # > … in the thread of the latest draft
-    CONSOLE = "console"  # /som, /klik, …
-    TEXT = "text"  # lines that continue nothing (a modal's field, or a mistake)
-    COMMENT = "comment"  # # …
-
-
-@dataclass(frozen=True)
-class Typed:
-    """One message as typed: its first line carries the prefix that decided its kind."""
-
-    kind: Kind
-    lines: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    def body(self) -> str:
-        """The text without the prefix (`/referat`, `>`, the console command word)."""
-        first = self.lines[0]
-        if self.kind is Kind.COMMAND:
-            first = first[len(COMMAND) :]
-        elif self.kind is Kind.REPLY:
-            first = first[1:]
-        elif self.kind is Kind.CONSOLE:
-            first = first.split(None, 1)[1] if len(first.split(None, 1)) > 1 else ""
-        return "\n".join((first.strip(), *self.lines[1:])).strip()
-
-
-_MENTION_BOT = re.compile(rf"@{BOT_NAME}(?![\w-])", re.IGNORECASE)
-
-
-def classify(line: str) -> Kind | None:
-    """The kind of message a line starts, or None when it continues the message above."""
-    if line.startswith("#"):
-        return Kind.COMMENT
-    if line.startswith("/"):
-        word = line[1:].split(None, 1)[0].casefold() if line[1:].strip() else ""
-        return Kind.COMMAND if word == COMMAND[1:] else Kind.CONSOLE
-    if _MENTION_BOT.match(line):
-        return Kind.MENTION
-    if line.startswith(">"):
-        return Kind.REPLY
-    return None
-
-
-class Assembler:
-    """Joins lines into messages: a message ends where the next one starts (or at the end)."""
-
-    def __init__(self) -> None:
-        self._kind: Kind | None = None
-        self._lines: list[str] = []
-
-    @property
-    def pending(self) -> bool:
-        return self._kind is not None
-
-    def feed(self, line: str) -> list[Typed]:
-        kind = classify(line)
-        if kind is None:
-            if self._kind is not None:
-                self._lines.append(line)
-            elif line.strip():
-                self._kind, self._lines = Kind.TEXT, [line]
-            return []
-        done = self.flush()
-        if kind is Kind.COMMENT:
-            return [*done, Typed(kind, (line,))]
-        self._kind, self._lines = kind, [line]
-        return done
-
-    def flush(self) -> list[Typed]:
-        if self._kind is None:
-            return []
-        lines = list(self._lines)
-        while lines and not lines[-1].strip():
-            lines.pop()
-        typed = Typed(self._kind, tuple(lines))
-        self._kind, self._lines = None, []
-        return [typed]
-
-
-# --------------------------------------------------------------------------------------------
-# Mentions
-
-_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’.-](?=[^\W\d_]))*")
-_AT = re.compile(r"(?<![\w@<])@")
-MAX_NEW_NAME_WORDS = 3
-
-
-def _name_at(text: str, name: str) -> bool:
-    """Whether `text` starts with `name` (any case) followed by no further letter of a word."""
-    if text[: len(name)].casefold() != name.casefold():
-        return False
-    after = text[len(name) : len(name) + 1]
-    return not after or not (after.isalnum() or after == "_")
-
-
-def _capitalised_run(text: str) -> str | None:
-    """`Helle Kyndesen` from `Helle Kyndesen | Politidirektør`: up to three capitalised words."""
-    words: list[str] = []
-    position = 0
-    while len(words) < MAX_NEW_NAME_WORDS:
-        gap = 0 if not words else 1
-        if words and text[position : position + 1] != " ":
-            break
-        match = _NAME_WORD.match(text, position + gap)
-        if match is None or not match.group(0)[0].isupper():
-            break
-        words.append(match.group(0))
-        position = match.end()
-    return " ".join(words) or None
-
-
-def link_mentions(text: str, users: Mapping[str, str], register: Callable[[str], str]) -> str:
-    """Turn `@Navn Efternavn` into Slack's `<@U…>`, as Slack does when a user is picked.
-
-    `users` maps console user ids to names; `@referat` is the bot. The longest known name wins,
-    then a unique first name; otherwise up to three capitalised words are a new user (made by
-    `register`, which returns the id). Anything else after `@` stays as typed.
-    """
-    known = sorted(
-        [(name, uid) for uid, name in users.items()] + [(BOT_NAME, BOT_USER_ID)], key=lambda p: -len(p[0])
-    )
-    first_names: dict[str, list[str]] = {}
-    for uid, name in users.items():
-        if name.split():
-            first_names.setdefault(name.split()[0].casefold(), []).append(uid)
-    out: list[str] = []
-    position = 0
-    for at in _AT.finditer(text):
-        if at.start() < position:
-            continue
-        rest = text[at.end() :]
-        found: tuple[str, int] | None = None
-        for name, uid in known:
-            if _name_at(rest, name):
-                found = (uid, len(name))
-                break
-        if found is None:
-            word = _NAME_WORD.match(rest)
-            owners = first_names.get(word.group(0).casefold(), []) if word else []
-            if word and len(owners) == 1:
-                found = (owners[0], word.end())
-        if found is None:
-            new_name = _capitalised_run(rest)
-            if new_name:
-                found = (register(new_name), len(new_name))
-        if found is None:
-            continue
-        out += [text[position : at.start()], f"<@{found[0]}>"]
-        position = at.end() + found[1]
-    out.append(text[position:])
-    return "".join(out)
-
-
-# --------------------------------------------------------------------------------------------
-# Waiting for listeners
-
-
-class ListenerTracker(Executor):
-    """Bolt's `App(listener_executor=…)`, counting what still runs so the console can wait for it."""
-
-    def __init__(self, inner: Executor) -> None:
-        self._inner = inner
-        self._idle = threading.Condition()
-        self._running = 0
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._idle:
-            self._running += 1
-
-        def run() -> T:
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                with self._idle:
-                    self._running -= 1
-                    self._idle.notify_all()
-
-        try:
-            return self._inner.submit(run)
-        except BaseException:
-            with self._idle:
-                self._running -= 1
-                self._idle.notify_all()
-            raise
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-    def wait_idle(self, timeout: float) -> bool:
-        """True once no listener runs; False if some still do after `timeout` seconds."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
-
-
-# --------------------------------------------------------------------------------------------
-# Requests as Slack sends them
-
-_counter = itertools.count(1)
-
-
-def _next(prefix: str) -> str:
-    return f"{prefix}{next(_counter):06d}"
-
-
-def command_body(
-    text: str, *, user_id: str, user_name: str, channel_id: str, response_url: str, trigger_id: str
-) -> bytes:
-    fields = {
-        "token": VERIFICATION_TOKEN,
-        "team_id": TEAM_ID,
-        "team_domain": "konsol",
-        "channel_id": channel_id,
-        "channel_name": "referat-konsol",
-        "user_id": user_id,
-        "user_name": user_name,
-        "command": COMMAND,
-        "text": text,
-        "api_app_id": API_APP_ID,
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": trigger_id,
-    }
-    return urlencode(fields).encode("utf-8")
-
-
-def event_body(event: Json) -> bytes:
-    envelope = {
-        "token": VERIFICATION_TOKEN,
-        "team_id": TEAM_ID,
-        "api_app_id": API_APP_ID,
-        "event": event,
-        "type": "event_callback",
-        "event_id": _next("EvKONSOL"),
-        "event_time": int(float(str(event.get("event_ts") or "0"))),
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
-        "is_ext_shared_channel": False,
-    }
-    return json.dumps(envelope).encode("utf-8")
-
-
-def payload_body(payload: Json) -> bytes:
-    return urlencode({"payload": json.dumps(payload)}).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------

@@ -341,6 +341,10 @@ def finish(client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime
             return
         draft = store.draft(final.draft_id)
         assert draft is not None
+        if not (draft.channel_id and draft.thread_ts):
+            # Not marked posted: the next approver's click or reply finishes it (`approval.approve`).
+            log.warning("final referat of meeting %s waits: its draft has no thread yet", meeting_id)
+            return
         refresh_top(client, store, meeting_id, names)
         post_final(client, store, meeting, draft, final, names)
         store.mark_final_posted(meeting_id, now)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
-from bot.console.terminal import ListenerTracker
+from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
 from storage.store import Store, StoreOpener
 from support.slack_fake import FakeSlack

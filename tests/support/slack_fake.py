@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,6 +56,7 @@ class FakeSlack(SlackStandIn):
         self._ts_numbers = itertools.count(100, 100)
         self._faults: dict[str, list[_Fault]] = {}
         self._delayed: dict[str, int] = {}
+        self._released: dict[str, threading.Event] = {}
 
     def new_ts(self) -> str:
         """`1700000000.000100`, `….000200`, …: the same in every run, so failures read alike."""
@@ -95,9 +98,17 @@ class FakeSlack(SlackStandIn):
         )
         with self._cond:
             self._faults.setdefault(method, []).extend([fault] * times)
+            self._released[method] = threading.Event()
 
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         self.fail_next(method, status=200, delay=seconds, times=times)
+
+    def release(self, method: str) -> None:
+        """Let the calls to `method` an injected delay is holding go on now (a test's window closes)."""
+        with self._cond:
+            released = self._released.get(method)
+        if released is not None:
+            released.set()
 
     def delayed(self, method: str) -> int:
         """How many calls to `method` an injected delay is holding right now."""
@@ -114,8 +125,14 @@ class FakeSlack(SlackStandIn):
             with self._cond:
                 self._delayed[key] = self._delayed.get(key, 0) + 1
                 self._cond.notify_all()
+                released = self._released.setdefault(key, threading.Event())
             try:
-                self._stopping.wait(fault.delay)
+                deadline = time.monotonic() + fault.delay
+                while not (released.is_set() or self._stopping.is_set()):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    released.wait(min(left, 0.05))
             finally:
                 with self._cond:
                     self._delayed[key] = max(self._delayed.get(key, 0) - 1, 0)

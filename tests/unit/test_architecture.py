@@ -14,6 +14,11 @@ from bot.meeting.parse import SUBCOMMANDS
 ROOT = Path(__file__).resolve().parents[2]
 PURE = [
     "meeting/parse",
+    "meeting/parse_frame",
+    "meeting/parse_entries",
+    "meeting/subcommands",
+    "meeting/commands",
+    "meeting/fields",
     "text/dates",
     "referat/compile",
     "slack/blocks",
@@ -167,3 +172,16 @@ def test_pure_parts_reach_neither_the_store_nor_slack(package: str) -> None:
     for module in modules:
         bad = sorted(n for n in reachable(module) if n.startswith(("storage.store", *SLACK_SDKS)))
         assert not bad, f"{module} reaches {bad}"
+
+
+MAX_MODULE_LINES = 1000
+
+
+def test_no_module_in_bot_or_storage_is_over_a_thousand_lines() -> None:
+    # A module that long does more than one job; split it by job before it grows further.
+    too_long = {
+        name: lines
+        for name, path in MODULES.items()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not too_long, too_long

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.meeting import commands
 from bot.meeting import parse as c
 from bot.meeting.handle import Refusal, Reply, Sender, handle_command
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
@@ -162,8 +163,8 @@ def assert_refusal(message: str, *, usage: str | None = None, english: bool = Fa
 
 COMMAND_TYPES = tuple(
     t
-    for t in vars(c).values()
-    if isinstance(t, type) and t.__module__ == c.__name__ and hasattr(t, "__dataclass_fields__")
+    for t in vars(commands).values()
+    if isinstance(t, type) and t.__module__ == commands.__name__ and hasattr(t, "__dataclass_fields__")
 )
 
 

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 
 from bot import cli
 from bot.config import Settings
+from bot.console.delivery import ListenerTracker
 from bot.console.screen import (
     BOT_USER_ID,
     ConsoleSlack,
@@ -32,18 +33,8 @@ from bot.console.screen import (
     post_lines,
     user_id_for,
 )
-from bot.console.terminal import (
-    HELP,
-    Assembler,
-    Console,
-    Kind,
-    ListenerTracker,
-    Typed,
-    _terminal_messages,
-    classify,
-    link_mentions,
-    run_console,
-)
+from bot.console.terminal import HELP, Console, _terminal_messages, run_console
+from bot.console.typed import Assembler, Kind, Typed, classify, link_mentions
 from bot.referat.export import export_bytes
 from storage.records import MeetingStatus
 from storage.store import StoreOpener

@@ -181,6 +181,10 @@ def _clicked(
     if draft is None or meeting is None:
         publishing.tell(client, user, _channel(body), GONE)
         return None
+    if draft.message_ts is None:
+        # Posted but not yet recorded where: the click cannot be checked against its message yet.
+        publishing.tell(client, user, _channel(body), rules.STILL_POSTING)
+        return None
     if not _belongs_to_message(draft, body):
         log.warning("refused %s: draft %s is not on the clicked message", action["action_id"], draft.id)
         publishing.tell(client, user, _channel(body), NOT_THIS_MESSAGE)

@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.approval import rules
 from bot.approval import service as approval
 from bot.slack import drafts as publishing
 from bot.slack.blocks import unescape_slack_input
@@ -85,6 +86,8 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
     deps = deps_of(context)
     store = deps.open_store()
     draft = draft_thread(store, event) if in_thread else None
+    if draft is None and in_thread and _approval_too_early(client, store, deps, event):
+        return
     if draft is None and (subtype is not None or not (is_dm or mentions_bot)):
         return  # an ordinary thread the bot has nothing to do with
     if not _claim(store, deps, event):
@@ -93,6 +96,22 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
         _on_draft_reply(client, store, deps, draft, event, bot_user)
         return
     answer_in_thread(client, store, deps, event, question_text(text))
+
+
+def _approval_too_early(client: WebClient, store: Store, deps: Deps, event: dict[str, Any]) -> bool:
+    """`godkendt` in a thread the bot does not know yet, while a draft in this channel is being posted.
+
+    The draft's thread is recorded only once Slack has answered the post; a reply in that moment
+    finds no draft. The approver is told to try again rather than hear nothing.
+    """
+    if not event.get("user") or not rules.is_approval(event.get("text") or ""):
+        return False
+    if store.unposted_draft_in_channel(event["channel"]) is None or not _claim(store, deps, event):
+        return False
+    publishing.tell(
+        client, event["user"], event["channel"], rules.STILL_POSTING, thread_ts=event.get("thread_ts")
+    )
+    return True
 
 
 def _claim(store: Store, deps: Deps, event: dict[str, Any]) -> bool:
