@@ -257,7 +257,8 @@ def test_existing_meetings_are_adopted_by_the_installation(store: Store) -> None
 def test_an_approved_addition_is_answered_only_where_the_whole_referat_is_readable(store: Store) -> None:
     _board_and_public(store)
     board, public = store.current_meeting("CBOARD"), store.current_meeting("CPUB")
-    assert board is not None and public is not None
+    assert board is not None
+    assert public is not None
     for meeting, text in (
         (board, "Vikardækningen i Trekanten fortsætter året ud."),
         (public, "Vikardækningen i Trekanten aftales med kommunen."),
