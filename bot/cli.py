@@ -162,7 +162,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.referat.export import ExportError, export_meeting
+    from bot.meeting.export import export_meeting
+    from bot.referat.export import ExportError
     from storage.store import StoreOpener
 
     # `--out referat.docx` says the format; `--format` wins when both are given.
@@ -181,7 +182,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.referat.export import meetings_table
+    from bot.meeting.export import meetings_table
     from storage.store import StoreOpener
 
     print(escape_controls(meetings_table(StoreOpener(settings.db_path)()), keep_layout=True))

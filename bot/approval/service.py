@@ -245,23 +245,34 @@ def comment(
     version: int | None = None,
 ) -> Commented | NotRecorded:
     """Keep a comment on the newest draft (or on `version`, the one a change request was made on)."""
-    if meeting.status is MeetingStatus.APPROVED:
-        return NotRecorded(already_approved(meeting))
+    refusal = comment_refusal(store, meeting, text)
     latest = store.latest_draft(meeting.id)
-    if latest is None:
-        return NotRecorded("Der er intet udkast at kommentere endnu.")
-    text = clean_input(text).strip()
-    if not text:
-        return NotRecorded("Skriv hvad der skal rettes.")
+    if refusal is not None or latest is None:
+        return NotRecorded(refusal or NO_DRAFT_TO_COMMENT)
     kept = store.add_comment(
         meeting.id,
         draft_version=version if version is not None else latest.version,
         user_id=user_id,
-        text=text,
+        text=clean_input(text).strip(),
         ts=ts,
         now=now,
     )
     return Commented(kept)
+
+
+NO_DRAFT_TO_COMMENT = "Der er intet udkast at kommentere endnu."
+
+
+def comment_refusal(store: Store, meeting: Meeting, text: str) -> str | None:
+    """Why `text` cannot be kept as a comment now, or None: checked before a submission is claimed,
+    so a corrected resubmission of the same modal is still handled."""
+    if meeting.status is MeetingStatus.APPROVED:
+        return already_approved(meeting)
+    if store.latest_draft(meeting.id) is None:
+        return NO_DRAFT_TO_COMMENT
+    if not clean_input(text).strip():
+        return "Skriv hvad der skal rettes."
+    return None
 
 
 def thread_reply(

@@ -25,8 +25,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.approval import rules
 from bot.approval import service as approval
-from bot.referat import export as exporting
+from bot.meeting import export as exporting
 from bot.referat.compile import referat_text
+from bot.referat.export import render
 from bot.slack import blocks
 from bot.text.danish import and_list
 from bot.text.dates import TZ, format_short, format_short_stamp
@@ -584,7 +585,7 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
         for fmt in ("docx", "md"):
             files.append(
                 {
-                    "content": exporting.render(prepared, fmt),
+                    "content": render(prepared, fmt),
                     "filename": f"{stem}.{fmt}",
                     "title": f"{stem}.{fmt}",
                 }

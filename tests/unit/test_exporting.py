@@ -16,8 +16,9 @@ import pytest
 from docx import Document
 
 from bot import cli
+from bot.meeting.export import export_bytes, export_meeting, meetings_table, prepare_export
 from bot.referat.compile import compile_referat, referat_markdown, referat_text, render_markdown
-from bot.referat.export import ExportError, export_bytes, export_meeting, meetings_table, prepare_export
+from bot.referat.export import ExportError
 from bot.slack.drafts import entries_snapshot
 from storage.records import EntryKind, Meeting, MeetingStatus
 from storage.store import Store, StoreOpener

@@ -7,8 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from bot.meeting.export import export_bytes
 from bot.referat.compile import referat_text
-from bot.referat.export import export_bytes
 from bot.slack.drafts import entries_snapshot
 from storage.connection import connect
 from storage.migrations import migrations

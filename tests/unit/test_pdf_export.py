@@ -20,8 +20,9 @@ from pypdf.generic import DictionaryObject
 
 from bot import cli
 from bot.approval.rules import approval_line, final_text
+from bot.meeting.export import export_bytes
 from bot.referat.compile import referat_text
-from bot.referat.export import ExportError, export_bytes
+from bot.referat.export import ExportError
 from bot.slack.drafts import entries_snapshot
 from storage.records import EntryKind, Meeting
 from storage.store import Store, StoreOpener

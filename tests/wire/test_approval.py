@@ -421,6 +421,43 @@ def test_request_changes_opens_a_modal_and_keeps_the_request(bot: Bot, fake: Fak
     )
 
 
+def test_a_refused_change_request_can_be_corrected_and_sent_again(bot: Bot, fake: FakeSlack) -> None:
+    logged(bot, "UHELLE", "ULARS")
+    top = post_draft(bot, fake)
+    click(bot, ids.REQUEST_CHANGES, top, "ULARS")
+    [view] = fake.wait_for(lambda: fake.views)
+
+    def submit(text: str) -> Any:
+        response = bot.sender.view_submission(
+            ids.CHANGES_MODAL,
+            view.view["private_metadata"],
+            {ids.CHANGES_INPUT_BLOCK: {ids.CHANGES_INPUT_ACTION: text}},
+            user="ULARS",
+            view_id="VCHANGES",
+        )
+        assert response.status == 200
+        return response.json() if response.body else None
+
+    # Only blanks: the modal stays open with the reason under the field, nothing is kept.
+    refused = submit("  \n ")
+    assert refused["response_action"] == "errors"
+    assert refused["errors"][ids.CHANGES_INPUT_BLOCK] == "Skriv hvad der skal rettes."
+    assert bot.store().comments(meeting_of(bot.store()).id) == []
+
+    # The same view, corrected, is handled (it used to be taken for a redelivery and dropped).
+    assert not submit("Ad 1: navnet staves Kyndesen.")
+    posted = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if "Anmodning om rettelser" in m.text]
+    )
+    assert "navnet staves Kyndesen" in posted[0].text
+    # A redelivery of the accepted submission is still handled once.
+    assert not submit("Ad 1: navnet staves Kyndesen.")
+    bot.settle()
+    comments = bot.store().comments(meeting_of(bot.store()).id)
+    assert [c.text for c in comments] == ["Ad 1: navnet staves Kyndesen."]
+    assert len([m for m in fake.thread("C1", top.ts) if "Anmodning om rettelser" in m.text]) == 1
+
+
 def test_download_gives_the_exact_version_then_the_final_text(bot: Bot, fake: FakeSlack) -> None:
     logged(bot, "UHELLE")
     top = post_draft(bot, fake)

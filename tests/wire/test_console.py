@@ -35,7 +35,7 @@ from bot.console.screen import (
 )
 from bot.console.terminal import HELP, Console, _terminal_messages, run_console
 from bot.console.typed import Assembler, Kind, Typed, classify, link_mentions
-from bot.referat.export import export_bytes
+from bot.meeting.export import export_bytes
 from storage.records import MeetingStatus
 from storage.store import StoreOpener
 from support.paths import EXAMPLES

@@ -98,6 +98,11 @@ def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, cont
     if not _may_act(store, deps, client, user, meeting.id):
         ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: NOT_ALLOWED})
         return
+    refusal = approval.comment_refusal(store, meeting, text)
+    if refusal is not None:
+        # Before the claim below: the same view, corrected, may be submitted again.
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: refusal})
+        return
     if not store.claim_event(f"view:{view['id']}", deps.clock()):
         ack()
         return

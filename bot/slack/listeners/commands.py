@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive.access import Audience, Edition, InChannel, Privately
+from bot.meeting.export import export_bytes
 from bot.meeting.handle import (
     AdditionRequested,
     ApproversRequested,
@@ -26,7 +27,7 @@ from bot.meeting.handle import (
     handle_command,
 )
 from bot.meeting.parse import CommandError, parse_command
-from bot.referat.export import ExportError, export_bytes
+from bot.referat.export import ExportError
 from bot.slack import drafts as publishing
 from bot.slack import home, reminders
 from bot.slack.blocks import slack_safe, unescape_slack_input
