@@ -749,3 +749,35 @@ def m062_additions(db: Database) -> None:
         not_null={"approved_utc"},
         foreign_keys=[("addition_id", "additions", "id")],
     )
+
+
+@migrations()
+def m063_addition_search(db: Database) -> None:
+    """Approved additions become searchable: "Ask the archive" answers from them too.
+
+    `addition_fts` holds the text of every approved addition (rowid = the addition's id); a pending
+    one is never in it, so its words cannot be found before the approvers have approved them.
+    Approval (setting `approved_utc`) puts an addition in, through a trigger; its vocabulary
+    (`addition_vocab`) joins the words questions are expanded against, so the `search_state`
+    generation moves too.
+    """
+    db.execute("create virtual table addition_fts using fts5(text, tokenize = '" + FTS_TOKENIZE + "')")
+    db.execute("create virtual table addition_vocab using fts5vocab(addition_fts, 'row')")
+    db.execute(
+        "insert into addition_fts (rowid, text) select id, text from additions where approved_utc is not null"
+    )
+    bump = "update search_state set generation = generation + 1 where id = 1;"
+    db.execute(
+        "create trigger additions_search_ai after insert on additions when new.approved_utc is not null begin "
+        f"insert into addition_fts (rowid, text) values (new.id, new.text); {bump} end"
+    )
+    db.execute(
+        "create trigger additions_search_au after update of text, approved_utc on additions begin "
+        "delete from addition_fts where rowid = old.id; "
+        "insert into addition_fts (rowid, text) select new.id, new.text where new.approved_utc is not null; "
+        f"{bump} end"
+    )
+    db.execute(
+        "create trigger additions_search_ad after delete on additions begin "
+        f"delete from addition_fts where rowid = old.id; {bump} end"
+    )

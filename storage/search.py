@@ -160,10 +160,11 @@ def change_marker(db: Database) -> tuple[str, int]:
 
 def vocabulary(db: Database) -> list[tuple[str, int]]:
     """Every term of the live archive (entries not deleted, agenda items, meetings' titles, places
-    and people), with the number of documents holding it."""
+    and people, approved additions), with the number of documents holding it."""
     rows = db.execute(
         "select term, sum(doc) from (select term, doc from item_context_vocab "
-        "union all select term, doc from meeting_vocab) group by term"
+        "union all select term, doc from meeting_vocab union all select term, doc from addition_vocab) "
+        "group by term"
     )
     return [(str(term), int(docs)) for term, docs in rows]
 
@@ -314,6 +315,78 @@ def search_entries(
         return SearchResult((), total)
     ranking = {int(r[0]): (int(r[1]), float(r[2])) for r in rows}
     return SearchResult(_details(db, ranking), total)
+
+
+@dataclass(frozen=True)
+class AdditionHit:
+    """An approved addition found: cited as an addition to its meeting's referat, with its dates."""
+
+    addition_id: int
+    meeting_id: int
+    meeting_title: str
+    meeting_date: dt.date
+    meeting_status: str
+    channel_id: str | None
+    text: str
+    created_utc: dt.datetime
+    approved_utc: dt.datetime
+
+
+def search_additions(
+    db: Database,
+    terms: Sequence[Sequence[str]],
+    *,
+    scope: Scope,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    meetings: Sequence[int] | None = None,
+    limit: int = 3,
+) -> tuple[AdditionHit, ...]:
+    """Approved additions holding every topic term (any alternative of each), newest meeting first.
+
+    A pending addition is never found (only approved ones are indexed, and approval is checked
+    again here). An addition belongs to its meeting's whole referat, so it is in scope only where
+    the reader gets the whole referat: a readable meeting none of whose items the scope hides (the
+    public extract of a meeting with closed items leaves additions out, as its export does).
+    `end` is exclusive; `meetings` narrows to the meetings a question names.
+    """
+    matches = _matches(terms)
+    if not matches or not all(matches) or (meetings is not None and not meetings):
+        return ()
+    if scope.meetings is not None and not scope.meetings:
+        return ()
+    sql = _Sql().add(
+        "select d.id, d.meeting_id, m.title, m.date, m.status, m.channel_id, d.text, d.created_utc, "
+        "d.approved_utc from addition_fts f join additions d on d.id = f.rowid "
+        "join meetings m on m.id = d.meeting_id where addition_fts match ? and d.approved_utc is not null",
+        " AND ".join(f"({m})" for m in matches),
+    )
+    if scope.meetings is not None:
+        sql.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
+    if scope.hidden_items:
+        hidden = sorted({meeting for meeting, _ in scope.hidden_items})
+        sql.add("and m.id not in (select value from json_each(?))", json.dumps(hidden))
+    if meetings is not None:
+        sql.add("and m.id in (select value from json_each(?))", json.dumps(sorted(meetings)))
+    if start is not None and start > dt.date.min:
+        sql.add("and m.date >= ?", start.isoformat())
+    if end is not None and end < dt.date.max:
+        sql.add("and m.date < ?", end.isoformat())
+    sql.add("order by m.date desc, m.id desc, d.id limit ?", limit)
+    return tuple(
+        AdditionHit(
+            addition_id=int(r[0]),
+            meeting_id=int(r[1]),
+            meeting_title=str(r[2]),
+            meeting_date=dt.date.fromisoformat(r[3]),
+            meeting_status=str(r[4]),
+            channel_id=r[5],
+            text=str(r[6]),
+            created_utc=dt.datetime.fromisoformat(r[7]),
+            approved_utc=dt.datetime.fromisoformat(r[8]),
+        )
+        for r in db.execute(sql.text, sql.params)
+    )
 
 
 class _Sql:

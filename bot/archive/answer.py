@@ -20,7 +20,7 @@ from typing import Protocol
 
 from bot.archive.question import Lang, Question, index_form
 from bot.text.danish import and_list, counted
-from bot.text.dates import Period, format_long_da, format_long_en
+from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
 
@@ -59,6 +59,38 @@ class Hit(Protocol):
     def people(self) -> tuple[tuple[str, str | None], ...]: ...
     @property
     def slack_people(self) -> tuple[tuple[str, str, str | None], ...]: ...
+
+
+class Addition(Protocol):
+    """An approved addition found (storage.search.AdditionHit has exactly this)."""
+
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def meeting_title(self) -> str: ...
+    @property
+    def meeting_date(self) -> dt.date: ...
+    @property
+    def meeting_status(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def created_utc(self) -> dt.datetime: ...
+    @property
+    def approved_utc(self) -> dt.datetime: ...
+
+
+class _Meeting(Protocol):
+    """What a meeting's heading in an answer needs (hits and additions both have it)."""
+
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def meeting_title(self) -> str: ...
+    @property
+    def meeting_date(self) -> dt.date: ...
+    @property
+    def meeting_status(self) -> str: ...
 
 
 class ItemRef(Protocol):
@@ -133,6 +165,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "more": "flere",
         "more_cmd": "/referat spørg",
         "see_more": "se dem med",
+        "addition": "Tilføjelse til referatet",
+        "approved": "godkendt",
     },
     "en": {
         "decisions": "Decisions",
@@ -163,6 +197,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "more": "more",
         "more_cmd": "/referat ask",
         "see_more": "see them with",
+        "addition": "Addition to the minutes",
+        "approved": "approved",
     },
 }
 
@@ -202,19 +238,24 @@ def format_answer(
     links: Mapping[int, str] | None = None,
     hints: NoMatchHelp | None = None,
     page_size: int = PAGE_SIZE,
+    additions: Sequence[Addition] = (),
 ) -> Answer:
-    """The answer to one page of a question; `links` maps meeting id → permalink of its referat."""
+    """The answer to one page of a question; `links` maps meeting id → permalink of its referat.
+
+    `additions`: approved additions found besides the hits (the caller passes them on the first
+    page only); each is shown under its meeting, cited with its dates, and counted in the headline.
+    """
     lang = question.lang
     pages = pages_for(total, page_size)
-    if not hits:
+    if not hits and not additions:
         if total > 0:
             lines = _beyond_last_page(question, pages)
         else:
             lines = _no_match(question, hints or NoMatchHelp())
         return _answer(lines, lang, (), total, question.page, pages)
-    meeting_ids = tuple(dict.fromkeys(h.meeting_id for h in hits))
+    meeting_ids = tuple(dict.fromkeys([*(h.meeting_id for h in hits), *(a.meeting_id for a in additions)]))
     for limit in _EXCERPT_LIMITS:
-        lines = _page(question, hits, total=total, pages=pages, links=links or {}, limit=limit)
+        lines = _page(question, hits, additions, total=total, pages=pages, links=links or {}, limit=limit)
         if len("\n".join(lines)) <= MAX_CHARS:
             break
     return _answer(lines, lang, meeting_ids, total, question.page, pages)
@@ -268,6 +309,7 @@ def _speaker_words(question: Question) -> str:
 def _page(
     question: Question,
     hits: Sequence[Hit],
+    additions: Sequence[Addition],
     *,
     total: int,
     pages: int,
@@ -275,7 +317,7 @@ def _page(
     limit: int,
 ) -> list[str]:
     labels = _LABELS[question.lang]
-    lines = [_headline(question, total)]
+    lines = [_headline(question, total + len(additions))]
     if question.intent == "who":
         people = _people(hits)
         if people:
@@ -302,7 +344,7 @@ def _page(
                 lines.append(f"*{name}*" + (f" ({title})" if title else "") if name else "*…*")
                 lines.extend(_by_meeting(by_person[name], question, links, limit, spaced=False))
     else:
-        lines.extend(_by_meeting(hits, question, links, limit, spaced=True))
+        lines.extend(_by_meeting(hits, question, links, limit, spaced=True, additions=additions))
     lines.extend(_footer(question, hits, total=total, pages=pages))
     return lines
 
@@ -316,23 +358,52 @@ def _whose(hit: Hit, names: Sequence[str]) -> str:
 
 
 def _by_meeting(
-    hits: Sequence[Hit], question: Question, links: Mapping[int, str], limit: int, *, spaced: bool
+    hits: Sequence[Hit],
+    question: Question,
+    links: Mapping[int, str],
+    limit: int,
+    *,
+    spaced: bool,
+    additions: Sequence[Addition] = (),
 ) -> list[str]:
     lines: list[str] = []
     groups: dict[int, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.meeting_id, []).append(hit)
-    for group in groups.values():
+    added: dict[int, list[Addition]] = {}
+    for addition in additions:
+        added.setdefault(addition.meeting_id, []).append(addition)
+    heads: dict[int, _Meeting] = {
+        **{a.meeting_id: a for a in additions},
+        **{m: g[0] for m, g in groups.items()},
+    }
+    # Meetings in rank order of their hits; meetings found only through an addition after them.
+    for meeting_id in dict.fromkeys([*groups, *added]):
         if spaced:
             lines.append("")
-        lines.append(_meeting_line(group[0], question.lang, links))
+        lines.append(_meeting_line(heads[meeting_id], question.lang, links))
         item: int | None = None
-        for hit in sorted(group, key=lambda h: (h.item_number, h.seq)):
+        for hit in sorted(groups.get(meeting_id, ()), key=lambda h: (h.item_number, h.seq)):
             if hit.item_number != item:
                 item = hit.item_number
                 lines.append(_item_line(hit, question.lang))
             lines.append(entry_line(hit, question, limit))
+        lines.extend(addition_line(a, question, limit) for a in added.get(meeting_id, ()))
     return lines
+
+
+def addition_line(addition: Addition, question: Question, limit: int) -> str:
+    """An approved addition, cited as such: `Tilføjelse til referatet, <dato>, godkendt <dato>: «…»`."""
+    labels = _LABELS[question.lang]
+
+    def day(when: dt.datetime) -> str:
+        return format_date(when.astimezone(TZ).date(), question.lang)
+
+    shown = passage(addition.text, question.topic_terms, limit)
+    return (
+        f"• _{labels['addition']}, {day(addition.created_utc)}, "
+        f"{labels['approved']} {day(addition.approved_utc)}:_ «{shown}»"
+    )
 
 
 def _people(hits: Sequence[Hit]) -> list[str]:
@@ -344,7 +415,7 @@ def _people(hits: Sequence[Hit]) -> list[str]:
     return [f"*{name}* ({title})" if title else f"*{name}*" for name, title in seen.items()]
 
 
-def _meeting_line(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
+def _meeting_line(hit: _Meeting, lang: Lang, links: Mapping[int, str]) -> str:
     labels = _LABELS[lang]
     line = f"*{hit.meeting_title}*, {format_date(hit.meeting_date, lang)}"
     if hit.meeting_status == "open":

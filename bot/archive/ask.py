@@ -42,6 +42,7 @@ from bot.archive.question import (
 from bot.text.dates import TZ
 from storage import search
 from storage.connection import connect
+from storage.search import AdditionHit
 from storage.store import Store
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "when": (),
     "search": (),
 }
+# Questions an approved addition answers (it has no speaker, owner or deadline).
+_ADDITION_INTENTS = ("search", "decisions")
 # Phrases a referat states its next meeting with (matched as the index stores words).
 _NEXT_MEETING = ("næste møde", "next meeting")
 _NEXT_MEETING_LOOKBACK = 20  # newest meetings read for a "next meeting" sentence
@@ -337,11 +340,51 @@ class _Asking:
             result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
             result = self._entries(kinds, self.terms, latest, offset=offset)
+        additions = self._additions(latest)
         hints = (
-            None if result.total else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
+            None
+            if result.total or additions
+            else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
         )
-        links = self._links(h.meeting_id for h in result.hits)
-        return format_answer(q, result.hits, total=result.total, links=links, hints=hints)
+        links = self._links([*(h.meeting_id for h in result.hits), *(a.meeting_id for a in additions)])
+        return format_answer(
+            q, result.hits, total=result.total, links=links, hints=hints, additions=additions
+        )
+
+    def _additions(self, latest: list[int] | None) -> tuple[AdditionHit, ...]:
+        """Approved additions on the topic, for the first page of a topic question.
+
+        An addition is the referat's own text, so a plain search or a question for decisions
+        finds it; it has no speaker and no task, so a question about a person or tasks does not.
+        """
+        q = self.question
+        if q.page != 1 or not self.terms or q.intent not in _ADDITION_INTENTS or q.speaker is not None:
+            return ()
+        if q.open_only:
+            return ()
+        meetings = latest
+        if self.named:
+            meetings, _ = self._meetings(about=False, limit=None)
+            if latest is not None:
+                meetings = [m for m in meetings if m in latest]
+        found = search.search_additions(
+            self.db,
+            self.topic if self.named else self.terms,
+            scope=self.scope,
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            meetings=meetings,
+        )
+        if not found and self.named:
+            found = search.search_additions(
+                self.db,
+                self.terms,
+                scope=self.scope,
+                start=q.period.start if q.period else None,
+                end=q.period.end if q.period else None,
+                meetings=latest,
+            )
+        return found
 
     def _links(self, meeting_ids: Iterable[int]) -> dict[int, str]:
         link_map: dict[int, str] = {}

@@ -252,3 +252,37 @@ def test_existing_meetings_are_adopted_by_the_installation(store: Store) -> None
     assert adopted is not None
     assert (adopted.team_id, adopted.enterprise_id) == ("T1", "E1")
     assert store.adopt_meetings("T9", None) == 0
+
+
+def test_an_approved_addition_is_answered_only_where_the_whole_referat_is_readable(store: Store) -> None:
+    _board_and_public(store)
+    board, public = store.current_meeting("CBOARD"), store.current_meeting("CPUB")
+    assert board is not None
+    assert public is not None
+    for meeting, text in (
+        (board, "Vikardækningen i Trekanten fortsætter året ud."),
+        (public, "Vikardækningen i Trekanten aftales med kommunen."),
+    ):
+        addition = store.add_addition(meeting.id, text, user_id="UCHAIR", now=NOW)
+        store.approve_addition(addition.id, f"Tilføjelse: {text}", NOW + dt.timedelta(days=2))
+    store.add_addition(public.id, "Vikardækningen gælder også weekender.", user_id="UCLERK", now=NOW)
+    directory = Directory()
+
+    def ask(user: str, question: str = "vikardækningen") -> str:
+        return answer_question(
+            store, question, now=NOW, scope=reader_scope(store, Privately(user), directory)
+        ).text
+
+    chair = ask("UCHAIR")
+    assert "fortsætter året ud" in chair
+    assert "aftales med kommunen" in chair
+    assert "Tilføjelse til referatet" in chair
+    assert "weekender" not in chair  # pending: never found
+    assert "Addition to the minutes" in ask("UCHAIR", "what was decided on vikardækningen?")
+    # The outsider reads the public meeting's extract only (it has a closed item), which leaves
+    # additions out, and not the board's meeting at all.
+    outsider = ask("UOUT")
+    assert "fortsætter året ud" not in outsider
+    assert "aftales med kommunen" not in outsider
+    assert "Tilføjelse" not in outsider
+    assert "Vikardækningen" not in ask("UNOBODY")

@@ -2,7 +2,8 @@
 
 Over signed HTTP: a meeting is approved, the minute-taker adds an addition, the approver approves it
 with a reply, and the approved bytes and hash are the same before and after, while exports and
-`referat verify` include the addition.
+`referat verify` include the addition. Questions to the archive find an approved addition (cited as
+an addition, with its approval date) for those who may read the meeting, and never a pending one.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from test_access_slack import dm_answer
 from test_approval import reply
 from test_verify import WAIT, approve_meeting, verify
 
@@ -69,3 +71,51 @@ def test_an_addition_is_approved_after_the_final_approval_and_the_approved_text_
     assert code == 1
     assert f"Kredsrådsmøde i Holstebro Kommune (19.03.2024, id {meeting.id})" in out
     assert "tilføjelse nr. 1 er ændret" in out
+
+
+APPROVED_WORDS = "Fartviserne flyttes til Lemvigvej efter aftale med vejmyndigheden."
+PENDING_WORDS = "Cykelstien ved skolen udskydes til næste år."
+
+
+def test_the_archive_answers_from_an_approved_addition_only_for_its_readers(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    # A private channel: Helle and the minute-taker may read its referat; Ole may not.
+    fake.add_channel("C1", "kredsraad", private=True, members=["UMINUTES", "UHELLE"])
+    for user in ("UHELLE", "UOTHER"):
+        fake.add_dm(f"D{user}", user)
+    approve_meeting(bot, fake, "C1", "Kredsrådsmøde i Holstebro Kommune")
+    top = next(m for m in fake.messages("C1") if not m.is_reply and m.blocks)
+
+    assert "lægges i referatets tråd" in bot.cmd(f"tilføjelse {APPROVED_WORDS}")
+    fake.wait_for(lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelse til det godkendte" in m.text])
+    # Before approval its words are nowhere in the archive's answers.
+    before = dm_answer(bot, fake, "UHELLE", "fartviserne Lemvigvej")
+    assert "flyttes" not in before
+    assert "Tilføjelse til referatet" not in before
+    reply(bot, fake, top, "godkendt", "UHELLE")
+    fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelsen er godkendt" in m.text], timeout=WAIT
+    )
+
+    # A second addition, still waiting for approval.
+    assert "lægges i referatets tråd" in bot.cmd(f"tilføjelse {PENDING_WORDS}")
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    assert [a.text for a in store.additions(meeting.id) if a.approved_utc is None] == [PENDING_WORDS]
+
+    answer = dm_answer(bot, fake, "UHELLE", "fartviserne Lemvigvej")
+    assert "*Kredsrådsmøde i Holstebro Kommune*, 19. marts 2024" in answer
+    assert "Tilføjelse til referatet, 27. november 2026, godkendt 27. november 2026:" in answer
+    assert APPROVED_WORDS in answer
+    assert "cykelstien" not in answer.casefold()
+
+    pending = dm_answer(bot, fake, "UHELLE", "cykelstien skolen")
+    assert PENDING_WORDS not in pending
+    assert "Tilføjelse til referatet" not in pending
+
+    outsider = dm_answer(bot, fake, "UOTHER", "fartviserne Lemvigvej")
+    assert "flyttes" not in outsider
+    assert "Tilføjelse" not in outsider
+    assert "Kredsrådsmøde" not in outsider

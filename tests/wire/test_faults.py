@@ -652,14 +652,18 @@ def test_failure_right_after_the_ack_keeps_the_acks_answer(
 
 @pytest.fixture
 def tiny_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MB tmpfs of its own, where writing can really run out of space (root only)."""
+    """A 2 MB tmpfs of its own, where writing can really run out of space (root only).
+
+    Big enough for a fresh database while its migrations run (their write-ahead log peaks near
+    1 MB), since the test fills whatever room is left anyway.
+    """
     mount = shutil.which("mount")
     if mount is None or os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root and mount(8)")
     point = tmp_path / "tiny"
     point.mkdir()
     done = subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "size=1m", "referat-test", str(point)], capture_output=True, check=False
+        [mount, "-t", "tmpfs", "-o", "size=2m", "referat-test", str(point)], capture_output=True, check=False
     )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
