@@ -370,6 +370,26 @@ def comment_handled(number: int, author: str, by: str) -> SlackMessage:
     return SlackMessage(text=text, blocks=[section(text)])
 
 
+def addition_message(text: str, approvers: str, addition_id: int) -> SlackMessage:
+    """An addition in the approved referat's thread, approved by button or by a `godkendt` reply."""
+    body = (
+        f"Tilføjelse til det godkendte referat, til godkendelse af {escape_mrkdwn(approvers)}:\n>>> "
+        f"{escape_mrkdwn(text)}\n\nKlik Godkend tilføjelse, eller svar `godkendt` her i tråden."
+    )
+    return SlackMessage(
+        text=body,
+        blocks=[
+            *split_text_blocks(body),
+            {
+                "type": "actions",
+                "elements": [
+                    _button("Godkend tilføjelse", ids.APPROVE_ADDITION, str(addition_id), "primary")
+                ],
+            },
+        ],
+    )
+
+
 def changes_modal(meeting_id: int, draft_version: int) -> dict[str, Any]:
     """A views.open view asking what should be changed in a draft."""
     return {

@@ -482,11 +482,28 @@ def post_addition(
     if draft is None or not (draft.channel_id and draft.thread_ts):
         return
     who = and_list([names(u) for u in approval.addition_approvers(store, meeting)])
+    message = blocks.addition_message(addition.text, who, addition.id)
     client.chat_postMessage(
-        channel=draft.channel_id,
-        thread_ts=draft.thread_ts,
-        text=f"Tilføjelse til det godkendte referat, til godkendelse af {who}:\n>>> "
-        f"{blocks.escape_mrkdwn(addition.text)}\n\nSvar `godkendt` her i tråden for at godkende den.",
+        channel=draft.channel_id, thread_ts=draft.thread_ts, text=message.text, blocks=message.blocks
+    )
+
+
+def addition_thread(store: Store, meeting: Meeting) -> Draft | None:
+    """The approved version's draft, whose thread carries the meeting's additions."""
+    final = store.approved_referat(meeting.id)
+    return store.draft(final.draft_id) if final is not None else None
+
+
+def announce_addition_approved(
+    client: WebClient, channel_id: str, thread_ts: str, addition: Addition
+) -> None:
+    """The approved addition, as it now stands after the approval line, with its hash."""
+    client.chat_postMessage(
+        channel=channel_id,
+        thread_ts=thread_ts,
+        text=f"Tilføjelsen er godkendt og står nu efter godkendelseslinjen:\n>>> "
+        f"{blocks.escape_mrkdwn(addition.paragraph or addition.text)}\n\nSHA-256 af tilføjelsens tekst: "
+        f"{addition.text_sha256}",
     )
 
 
@@ -520,13 +537,7 @@ def answer_thread_reply(
         case approval.AdditionApproved(addition=addition, new=new, complete=complete):
             react(client, channel_id, reply_ts, APPROVED_REACTION)
             if complete and new and addition.paragraph:
-                client.chat_postMessage(
-                    channel=channel_id,
-                    thread_ts=thread_ts,
-                    text=f"Tilføjelsen er godkendt og står nu efter godkendelseslinjen:\n>>> "
-                    f"{blocks.escape_mrkdwn(addition.paragraph)}\n\nSHA-256 af tilføjelsens tekst: "
-                    f"{addition.text_sha256}",
-                )
+                announce_addition_approved(client, channel_id, thread_ts, addition)
         case approval.Commented(comment=comment):
             react(client, channel_id, reply_ts, COMMENT_REACTION)
             acknowledge_comment(client, store, comment, names, channel_id=channel_id, thread_ts=thread_ts)

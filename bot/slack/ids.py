@@ -15,6 +15,9 @@ DOWNLOAD = "referat_download"
 # "Markér behandlet" on the acknowledgement of a comment in the draft's thread; value: comment id.
 COMMENT_HANDLED = "referat_comment_handled"
 
+# "Godkend tilføjelse" on an addition to an approved referat, in its thread; value: addition id.
+APPROVE_ADDITION = "referat_approve_addition"
+
 # The "Anmod om rettelser" modal.
 CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"

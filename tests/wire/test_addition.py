@@ -15,6 +15,7 @@ from test_access_slack import dm_answer
 from test_approval import reply
 from test_verify import WAIT, approve_meeting, verify
 
+from bot.slack import ids
 from support.app import Bot
 from support.slack_fake import FakeSlack
 
@@ -119,3 +120,53 @@ def test_the_archive_answers_from_an_approved_addition_only_for_its_readers(
     assert "flyttes" not in outsider
     assert "Tilføjelse" not in outsider
     assert "Kredsrådsmøde" not in outsider
+
+
+def test_the_addition_s_button_approves_it_for_its_approvers_only(bot: Bot, fake: FakeSlack) -> None:
+    approve_meeting(bot, fake, "C1", "Kredsrådsmøde i Holstebro Kommune")
+    store = bot.store()
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    top = next(m for m in fake.messages("C1") if not m.is_reply and m.blocks)
+    bot.cmd(f"tilføjelse {ADDITION}")
+    [posted] = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelse til det godkendte" in m.text]
+    )
+    [addition] = store.additions(meeting.id)
+    button = next(b for b in posted.blocks or [] if b.get("type") == "actions")["elements"][0]
+    assert (button["action_id"], button["value"]) == (ids.APPROVE_ADDITION, str(addition.id))
+
+    def press(user: str, message_ts: str, thread_ts: str | None, channel: str = "C1") -> None:
+        response = bot.sender.action(
+            ids.APPROVE_ADDITION,
+            str(addition.id),
+            user=user,
+            channel=channel,
+            message_ts=message_ts,
+            thread_ts=thread_ts,
+        )
+        assert response.status == 200
+
+    # Not an approver of the referat: the minute-taker who wrote it, or someone else.
+    press("UMINUTES", posted.ts, top.ts)
+    press("ULARS", posted.ts, top.ts)
+    refusal = "Kun godkenderne kan godkende referatet: Helle Kyndesen."
+    fake.wait_for(lambda: [e for e in fake.ephemerals("C1", "UMINUTES") if e.text.startswith(refusal)])
+    fake.wait_for(lambda: [e for e in fake.ephemerals("C1", "ULARS") if e.text.startswith(refusal)])
+    # The approver, but the id pasted onto a message outside the referat's thread.
+    other = fake.seed_message("C1", "Noget andet", user="UHELLE")
+    press("UHELLE", other.ts, None)
+    fake.wait_for(lambda: [e for e in fake.ephemerals("C1", "UHELLE") if "hører ikke til" in e.text])
+    bot.settle()
+    assert store.addition_approvals(addition.id) == {}
+    assert store.additions(meeting.id, approved_only=True) == []
+    assert not [m for m in fake.thread("C1", top.ts) if "Tilføjelsen er godkendt" in m.text]
+
+    # The approver's click on the addition does what `godkendt` in the thread does.
+    press("UHELLE", posted.ts, top.ts)
+    approved = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if "Tilføjelsen er godkendt" in m.text], timeout=WAIT
+    )[0]
+    assert PARAGRAPH in approved.text.replace("&gt;", ">")
+    assert "Tak – du har godkendt tilføjelsen." in [e.text for e in fake.ephemerals("C1", "UHELLE")]
+    assert [a.paragraph for a in store.additions(meeting.id, approved_only=True)] == [PARAGRAPH]

@@ -43,6 +43,7 @@ def register(app: App) -> None:
     app.view(ids.RESERVATION_MODAL)(on_reservation_submitted)
     app.action(ids.FULL_ANSWER)(on_full_answer)
     app.action(ids.COMMENT_HANDLED)(on_comment_handled)
+    app.action(ids.APPROVE_ADDITION)(on_approve_addition)
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
@@ -125,6 +126,66 @@ def on_comment_handled(
         handled = blocks.comment_handled(number, named(comment.user_id), named(user))
         client.chat_update(channel=channel, ts=message_ts, text=handled.text, blocks=handled.blocks)
         publishing.refresh_top(client, store, meeting.id, named)
+
+
+def on_approve_addition(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """The "Godkend tilføjelse" button: what a `godkendt` reply in the thread does, by the same rules.
+
+    The addition id in the button counts only when the clicked message sits in the thread of that
+    meeting's approved referat, in its channel; only the referat's approvers approve it.
+    """
+    ack()
+    with after_ack(respond):
+        deps = deps_of(context)
+        store = deps.open_store()
+        action, user, channel = body["actions"][0], body["user"]["id"], _channel(body)
+        container = body.get("container") or {}
+        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
+        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+        if not store.claim_event(key, deps.clock()):
+            return
+        value = str(action.get("value") or "")
+        addition = store.addition(int(value)) if value.isdigit() else None
+        meeting = store.meeting(addition.meeting_id) if addition is not None else None
+        thread = publishing.addition_thread(store, meeting) if meeting is not None else None
+        clicked_thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        if (
+            addition is None
+            or meeting is None
+            or thread is None
+            or not thread.thread_ts
+            or thread.channel_id != channel
+            or clicked_thread != thread.thread_ts
+        ):
+            log.warning("refused %s: addition %r is not in the clicked thread", action["action_id"], value)
+            publishing.tell(client, user, channel, NOT_THIS_MESSAGE, thread_ts=clicked_thread)
+            return
+        named = _names(store, deps, meeting, client)
+        outcome = approval.approve_addition(store, meeting, user, addition, now=deps.clock(), names=named)
+        match outcome:
+            case approval.NotRecorded(message=message):
+                publishing.tell(client, user, channel, message, thread_ts=thread.thread_ts)
+            case approval.AdditionApproved(addition=approved, new=False):
+                publishing.tell(
+                    client,
+                    user,
+                    channel,
+                    "Du har allerede godkendt tilføjelsen. Intet er ændret.",
+                    thread_ts=thread.thread_ts,
+                )
+            case approval.AdditionApproved(addition=approved, complete=complete):
+                rest = "" if complete else " Den står i referatet, når alle godkendere har godkendt."
+                publishing.tell(
+                    client,
+                    user,
+                    channel,
+                    f"Tak – du har godkendt tilføjelsen.{rest}",
+                    thread_ts=thread.thread_ts,
+                )
+                if complete and approved.paragraph:
+                    publishing.announce_addition_approved(client, channel, thread.thread_ts, approved)
 
 
 def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
