@@ -419,6 +419,12 @@ class ApprovalStore(StoreBase):
             for r in rows
         ]
 
+    def comment(self, comment_id: int) -> Comment | None:
+        rows = list(self.db.query("select meeting_id from comments where id = ?", [comment_id]))
+        if not rows:
+            return None
+        return next((c for c in self.comments(rows[0]["meeting_id"]) if c.id == comment_id), None)
+
     def mark_comment_handled(
         self, meeting_id: int, comment_id: int, *, user_id: str, now: dt.datetime
     ) -> bool:

@@ -346,6 +346,30 @@ def draft_messages(referat_text: str, header: DraftHeader) -> list[SlackMessage]
 # The "Anmod om rettelser" modal
 
 
+def comment_acknowledgement(number: int, author: str, comment_id: int) -> SlackMessage:
+    """The thread's receipt for a comment, with the minute-taker's "Markér behandlet" button."""
+    text = (
+        f"💬 Kommentar nr. {number} fra {escape_mrkdwn(author)} er noteret. Den står åben, indtil "
+        f"referenten markerer den behandlet (knappen, eller `/referat behandlet {number}`)."
+    )
+    return SlackMessage(
+        text=text,
+        blocks=[
+            section(text),
+            {
+                "type": "actions",
+                "elements": [_button("Markér behandlet", ids.COMMENT_HANDLED, str(comment_id))],
+            },
+        ],
+    )
+
+
+def comment_handled(number: int, author: str, by: str) -> SlackMessage:
+    """The receipt once the comment is handled: the button is gone."""
+    text = f"✅ Kommentar nr. {number} fra {escape_mrkdwn(author)} er behandlet af {escape_mrkdwn(by)}."
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
 def changes_modal(meeting_id: int, draft_version: int) -> dict[str, Any]:
     """A views.open view asking what should be changed in a draft."""
     return {

@@ -527,11 +527,28 @@ def answer_thread_reply(
                     f"{blocks.escape_mrkdwn(addition.paragraph)}\n\nSHA-256 af tilføjelsens tekst: "
                     f"{addition.text_sha256}",
                 )
-        case approval.Commented():
+        case approval.Commented(comment=comment):
             react(client, channel_id, reply_ts, COMMENT_REACTION)
+            acknowledge_comment(client, store, comment, names, channel_id=channel_id, thread_ts=thread_ts)
             refresh_top(client, store, meeting.id, names)
         case approval.Ignored():
             pass
+
+
+def comment_number(store: Store, comment: Comment) -> int:
+    """The comment's number as `/referat status` and `/referat behandlet <nr>` count them."""
+    order = [c.id for c in store.comments(comment.meeting_id)]
+    return order.index(comment.id) + 1
+
+
+def acknowledge_comment(
+    client: WebClient, store: Store, comment: Comment, names: rules.Names, *, channel_id: str, thread_ts: str
+) -> None:
+    """The comment's receipt in the thread, where the minute-taker marks it handled."""
+    message = blocks.comment_acknowledgement(
+        comment_number(store, comment), names(comment.user_id), comment.id
+    )
+    client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=message.text, blocks=message.blocks)
 
 
 def react(client: WebClient, channel_id: str, ts: str, name: str) -> None:
@@ -557,6 +574,7 @@ def announce_change_request(
         client.chat_postMessage(
             channel=draft.channel_id, thread_ts=draft.thread_ts, text=f"{heading}\n>>> {quoted}"
         )
+    acknowledge_comment(client, store, comment, names, channel_id=draft.channel_id, thread_ts=draft.thread_ts)
     refresh_top(client, store, meeting.id, names)
 
 

@@ -12,6 +12,9 @@ APPROVE_WITH_RESERVATION = "referat_approve_reservation"
 REQUEST_CHANGES = "referat_request_changes"
 DOWNLOAD = "referat_download"
 
+# "Markér behandlet" on the acknowledgement of a comment in the draft's thread; value: comment id.
+COMMENT_HANDLED = "referat_comment_handled"
+
 # The "Anmod om rettelser" modal.
 CHANGES_MODAL = "referat_changes_modal"
 CHANGES_INPUT_BLOCK = "referat_changes_input"

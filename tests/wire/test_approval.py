@@ -421,6 +421,43 @@ def test_request_changes_opens_a_modal_and_keeps_the_request(bot: Bot, fake: Fak
     )
 
 
+def test_only_the_minute_taker_marks_a_comment_handled_from_its_receipt(bot: Bot, fake: FakeSlack) -> None:
+    logged(bot, "UHELLE", "ULARS")
+    top = post_draft(bot, fake)
+    reply(bot, fake, top, "Punkt 1: navnet staves Kyndesen.", "ULARS")
+    [receipt] = fake.wait_for(
+        lambda: [m for m in fake.thread("C1", top.ts) if m.text.startswith("💬 Kommentar nr. 1")]
+    )
+    assert "Lars Møller" in receipt.text
+    [comment] = bot.store().comments(meeting_of(bot.store()).id)
+    assert draft_id(receipt) == str(comment.id)
+
+    # An approver (the comment's own author, even) may not close it.
+    click(bot, ids.COMMENT_HANDLED, receipt, "ULARS")
+    assert ephemeral_to(fake, "ULARS", "Kun referenten") == (
+        "Kun referenten kan markere kommentarer som behandlet. Intet er ændret."
+    )
+    # The minute-taker's click on a button carrying the id, but outside the draft's thread.
+    elsewhere = fake.seed_message("C1", "Andet emne", user="UHELLE")
+    response = bot.sender.action(
+        ids.COMMENT_HANDLED, str(comment.id), user="UMINUTES", channel="C1", message_ts=elsewhere.ts
+    )
+    assert response.status == 200
+    assert "hører ikke til en kommentar" in ephemeral_to(fake, "UMINUTES", "hører ikke")
+    assert [c.handled_utc for c in bot.store().comments(comment.meeting_id)] == [None]
+    assert "Markér behandlet" in all_text(fake.message("C1", receipt.ts))
+
+    # The minute-taker closes it on its receipt; the button goes, `status` agrees.
+    click(bot, ids.COMMENT_HANDLED, receipt, "UMINUTES")
+    fake.wait_for(lambda: "er behandlet af" in (fake.message("C1", receipt.ts) or receipt).text)
+    closed = fake.message("C1", receipt.ts)
+    assert closed is not None
+    assert "Markér behandlet" not in all_text(closed)
+    [handled] = bot.store().comments(comment.meeting_id)
+    assert handled.handled_utc is not None
+    assert "nr. 1 (behandlet)" in bot.cmd("status")
+
+
 def test_a_refused_change_request_can_be_corrected_and_sent_again(bot: Bot, fake: FakeSlack) -> None:
     logged(bot, "UHELLE", "ULARS")
     top = post_draft(bot, fake)

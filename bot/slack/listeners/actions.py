@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 NOT_THIS_MESSAGE = "Knappen hører ikke til et udkast i denne samtale. Intet er ændret."
 NOT_ALLOWED = "Du har ikke adgang til dette møde. Intet er ændret."
+ONLY_MINUTE_TAKER = "Kun referenten kan markere kommentarer som behandlet. Intet er ændret."
+NOT_THIS_COMMENT = "Knappen hører ikke til en kommentar i denne tråd. Intet er ændret."
 GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
 
@@ -40,6 +42,7 @@ def register(app: App) -> None:
     app.view(ids.CHANGES_MODAL)(on_changes_submitted)
     app.view(ids.RESERVATION_MODAL)(on_reservation_submitted)
     app.action(ids.FULL_ANSWER)(on_full_answer)
+    app.action(ids.COMMENT_HANDLED)(on_comment_handled)
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
@@ -81,6 +84,47 @@ def on_full_answer(
         if question:
             send_full_answer(client, deps.open_store(), deps, body["user"]["id"], question)
             respond(replace_original=True, text="Hele svaret er sendt til dig som direkte besked.")
+
+
+def on_comment_handled(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """ "Markér behandlet" on a comment's receipt: only the minute-taker, only in that meeting's thread.
+
+    The comment id in the button is checked against Slack's account of the click: the message must
+    sit in the thread of a draft of the comment's meeting, in that meeting's channel.
+    """
+    ack()
+    with after_ack(respond):
+        deps = deps_of(context)
+        store = deps.open_store()
+        action, user, channel = body["actions"][0], body["user"]["id"], _channel(body)
+        container = body.get("container") or {}
+        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
+        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+        if not store.claim_event(key, deps.clock()):
+            return
+        value = str(action.get("value") or "")
+        comment = store.comment(int(value)) if value.isdigit() else None
+        thread_ts = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        draft = store.draft_by_thread(channel, str(thread_ts)) if thread_ts else None
+        meeting = store.meeting(comment.meeting_id) if comment is not None else None
+        if comment is None or meeting is None or draft is None or draft.meeting_id != meeting.id:
+            log.warning("refused %s: comment %r is not in the clicked thread", action["action_id"], value)
+            publishing.tell(client, user, channel, NOT_THIS_COMMENT, thread_ts=thread_ts)
+            return
+        if user != meeting.starter_user_id:
+            publishing.tell(client, user, channel, ONLY_MINUTE_TAKER, thread_ts=thread_ts)
+            return
+        named = _names(store, deps, meeting, client)
+        number = publishing.comment_number(store, comment)
+        if not store.mark_comment_handled(meeting.id, comment.id, user_id=user, now=deps.clock()):
+            publishing.tell(
+                client, user, channel, f"Kommentar nr. {number} var allerede behandlet.", thread_ts=thread_ts
+            )
+        handled = blocks.comment_handled(number, named(comment.user_id), named(user))
+        client.chat_update(channel=channel, ts=message_ts, text=handled.text, blocks=handled.blocks)
+        publishing.refresh_top(client, store, meeting.id, named)
 
 
 def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
