@@ -24,8 +24,8 @@ from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
 
-class Hit(Protocol):
-    """What an answer shows of one entry found (storage.search.Hit has exactly this)."""
+class _Meeting(Protocol):
+    """What a meeting's heading in an answer needs (hits and additions both have it)."""
 
     @property
     def meeting_id(self) -> int: ...
@@ -35,6 +35,11 @@ class Hit(Protocol):
     def meeting_date(self) -> dt.date: ...
     @property
     def meeting_status(self) -> str: ...
+
+
+class Hit(_Meeting, Protocol):
+    """What an answer shows of one entry found (storage.search.Hit has exactly this)."""
+
     @property
     def item_number(self) -> int: ...
     @property
@@ -61,36 +66,15 @@ class Hit(Protocol):
     def slack_people(self) -> tuple[tuple[str, str, str | None], ...]: ...
 
 
-class Addition(Protocol):
+class Addition(_Meeting, Protocol):
     """An approved addition found (storage.search.AdditionHit has exactly this)."""
 
-    @property
-    def meeting_id(self) -> int: ...
-    @property
-    def meeting_title(self) -> str: ...
-    @property
-    def meeting_date(self) -> dt.date: ...
-    @property
-    def meeting_status(self) -> str: ...
     @property
     def text(self) -> str: ...
     @property
     def created_utc(self) -> dt.datetime: ...
     @property
     def approved_utc(self) -> dt.datetime: ...
-
-
-class _Meeting(Protocol):
-    """What a meeting's heading in an answer needs (hits and additions both have it)."""
-
-    @property
-    def meeting_id(self) -> int: ...
-    @property
-    def meeting_title(self) -> str: ...
-    @property
-    def meeting_date(self) -> dt.date: ...
-    @property
-    def meeting_status(self) -> str: ...
 
 
 class ItemRef(Protocol):

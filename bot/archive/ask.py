@@ -358,33 +358,27 @@ class _Asking:
         finds it; it has no speaker and no task, so a question about a person or tasks does not.
         """
         q = self.question
-        if q.page != 1 or not self.terms or q.intent not in _ADDITION_INTENTS or q.speaker is not None:
+        if q.page != 1 or not self.terms or q.intent not in _ADDITION_INTENTS:
             return ()
-        if q.open_only:
+        if q.speaker is not None or q.open_only:
             return ()
-        meetings = latest
-        if self.named:
-            meetings, _ = self._meetings(about=False, limit=None)
-            if latest is not None:
-                meetings = [m for m in meetings if m in latest]
-        found = search.search_additions(
-            self.db,
-            self.topic if self.named else self.terms,
-            scope=self.scope,
-            start=q.period.start if q.period else None,
-            end=q.period.end if q.period else None,
-            meetings=meetings,
-        )
-        if not found and self.named:
-            found = search.search_additions(
+
+        def find(terms: Sequence[Sequence[str]], meetings: list[int] | None) -> tuple[AdditionHit, ...]:
+            return search.search_additions(
                 self.db,
-                self.terms,
+                terms,
                 scope=self.scope,
                 start=q.period.start if q.period else None,
                 end=q.period.end if q.period else None,
-                meetings=latest,
+                meetings=meetings,
             )
-        return found
+
+        found: tuple[AdditionHit, ...] = ()
+        if self.named:
+            # As for entries: the meetings named by title or place filter, the other words are the topic.
+            named, _ = self._meetings(about=False, limit=None)
+            found = find(self.topic, [m for m in named if latest is None or m in latest])
+        return found or find(self.terms, latest)
 
     def _links(self, meeting_ids: Iterable[int]) -> dict[int, str]:
         link_map: dict[int, str] = {}
