@@ -364,9 +364,10 @@ def comment_acknowledgement(number: int, author: str, comment_id: int) -> SlackM
     )
 
 
-def comment_handled(number: int, author: str, by: str) -> SlackMessage:
-    """The receipt once the comment is handled: the button is gone."""
-    text = f"✅ Kommentar nr. {number} fra {escape_mrkdwn(author)} er behandlet af {escape_mrkdwn(by)}."
+def comment_handled(number: int, author: str, by: str | None) -> SlackMessage:
+    """The receipt once the comment is handled (`by` whom, when known): the button is gone."""
+    who = f" af {escape_mrkdwn(by)}" if by else ""
+    text = f"✅ Kommentar nr. {number} fra {escape_mrkdwn(author)} er behandlet{who}."
     return SlackMessage(text=text, blocks=[section(text)])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -90,7 +91,7 @@ def on_full_answer(
 def on_comment_handled(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    """ "Markér behandlet" on a comment's receipt: only the minute-taker, only in that meeting's thread.
+    """The button "Markér behandlet" on a receipt: only the minute-taker, only in its meeting's thread.
 
     The comment id in the button is checked against Slack's account of the click: the message must
     sit in the thread of a draft of the comment's meeting, in that meeting's channel.
@@ -99,15 +100,12 @@ def on_comment_handled(
     with after_ack(respond):
         deps = deps_of(context)
         store = deps.open_store()
-        action, user, channel = body["actions"][0], body["user"]["id"], _channel(body)
-        container = body.get("container") or {}
-        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
-        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
-        if not store.claim_event(key, deps.clock()):
+        click = _claim(store, deps, body)
+        if click is None:
             return
-        value = str(action.get("value") or "")
+        action, value, user, channel = body["actions"][0], click.value, click.user, click.channel
         comment = store.comment(int(value)) if value.isdigit() else None
-        thread_ts = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        thread_ts = click.thread_ts
         draft = store.draft_by_thread(channel, str(thread_ts)) if thread_ts else None
         meeting = store.meeting(comment.meeting_id) if comment is not None else None
         if comment is None or meeting is None or draft is None or draft.meeting_id != meeting.id:
@@ -119,12 +117,13 @@ def on_comment_handled(
             return
         named = _names(store, deps, meeting, client)
         number = publishing.comment_number(store, comment)
-        if not store.mark_comment_handled(meeting.id, comment.id, user_id=user, now=deps.clock()):
+        marked = store.mark_comment_handled(meeting.id, comment.id, user_id=user, now=deps.clock())
+        if not marked:
             publishing.tell(
                 client, user, channel, f"Kommentar nr. {number} var allerede behandlet.", thread_ts=thread_ts
             )
-        handled = blocks.comment_handled(number, named(comment.user_id), named(user))
-        client.chat_update(channel=channel, ts=message_ts, text=handled.text, blocks=handled.blocks)
+        handled = blocks.comment_handled(number, named(comment.user_id), named(user) if marked else None)
+        client.chat_update(channel=channel, ts=click.message_ts, text=handled.text, blocks=handled.blocks)
         publishing.refresh_top(client, store, meeting.id, named)
 
 
@@ -140,17 +139,14 @@ def on_approve_addition(
     with after_ack(respond):
         deps = deps_of(context)
         store = deps.open_store()
-        action, user, channel = body["actions"][0], body["user"]["id"], _channel(body)
-        container = body.get("container") or {}
-        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts") or ""
-        key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
-        if not store.claim_event(key, deps.clock()):
+        click = _claim(store, deps, body)
+        if click is None:
             return
-        value = str(action.get("value") or "")
+        action, value, user, channel = body["actions"][0], click.value, click.user, click.channel
         addition = store.addition(int(value)) if value.isdigit() else None
         meeting = store.meeting(addition.meeting_id) if addition is not None else None
         thread = publishing.addition_thread(store, meeting) if meeting is not None else None
-        clicked_thread = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+        clicked_thread = click.thread_ts
         if (
             addition is None
             or meeting is None
@@ -280,12 +276,10 @@ def _clicked(
 ) -> tuple[Draft, Meeting] | None:
     """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
     action = body["actions"][0]
-    user = body["user"]["id"]
-    message_ts = (body.get("container") or {}).get("message_ts", "")
-    key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
-    if not store.claim_event(key, deps.clock()):
+    click = _claim(store, deps, body)
+    if click is None:
         return None
-    value = str(action.get("value") or "")
+    user, value = click.user, click.value
     draft = store.draft(int(value)) if value.isdigit() else None
     meeting = store.meeting(draft.meeting_id) if draft is not None else None
     if draft is None or meeting is None:
@@ -303,6 +297,36 @@ def _clicked(
         publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
+
+
+@dataclass(frozen=True)
+class _Click:
+    """Where a click happened by Slack's account, and the button's (untrusted) value."""
+
+    user: str
+    channel: str
+    message_ts: str
+    thread_ts: str | None
+    value: str
+
+
+def _claim(store: Store, deps: Deps, body: dict[str, Any]) -> _Click | None:
+    """The click, the first time it is seen (keyed on action, message, `action_ts` and user)."""
+    action, user = body["actions"][0], body["user"]["id"]
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    message_ts = str(container.get("message_ts") or message.get("ts") or "")
+    key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+    if not store.claim_event(key, deps.clock()):
+        return None
+    thread_ts = message.get("thread_ts") or container.get("thread_ts")
+    return _Click(
+        user=user,
+        channel=_channel(body),
+        message_ts=message_ts,
+        thread_ts=str(thread_ts) if thread_ts else None,
+        value=str(action.get("value") or ""),
+    )
 
 
 def _belongs_to_message(draft: Draft, body: dict[str, Any]) -> bool:
