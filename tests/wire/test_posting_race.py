@@ -26,8 +26,8 @@ from bot.approval import rules
 from bot.slack import ids
 from storage.records import MeetingStatus
 from support.app import Bot
-from support.slack_fake import FakeSlack
-from support.slack_requests import message_event
+from support.slack_fake import BOT_USER_ID, FakeSlack
+from support.slack_requests import mention_event, message_event
 
 STILL = "ved at blive lagt i kanalen"
 
@@ -86,13 +86,19 @@ def test_godkendt_in_a_thread_not_yet_recorded_is_answered(bot: Bot, fake: FakeS
         message_event("Godkendt", user="UHELLE", channel="C1", ts=answer.ts, thread_ts=thread.ts)
     )
     still_posting_to(fake, "UHELLE", 1)
-    # Chatter in another thread meanwhile is none of the bot's business.
-    chat = fake.seed_message("C1", "Fint, tak", user="ULARS", thread_ts=thread.ts)
-    bot.sender.event(message_event("Fint, tak", user="ULARS", channel="C1", ts=chat.ts, thread_ts=thread.ts))
+    # The same addressed to the bot arrives as a mention too.
+    named = fake.seed_message("C1", f"<@{BOT_USER_ID}> godkendt", user="ULARS", thread_ts=thread.ts)
+    bot.sender.event(mention_event("godkendt", user="ULARS", channel="C1", ts=named.ts, thread_ts=thread.ts))
+    told = fake.wait_for(lambda: fake.ephemerals("C1", "ULARS"))
+    assert [e.text for e in told] == [rules.STILL_POSTING]
+    # Chatter in that thread meanwhile is no approval: no answer.
+    chat = fake.seed_message("C1", "Fint, tak", user="UOTHER", thread_ts=thread.ts)
+    bot.sender.event(message_event("Fint, tak", user="UOTHER", channel="C1", ts=chat.ts, thread_ts=thread.ts))
 
     fake.release("chat.postMessage")
     fake.wait_for(lambda: [r for r in fake.responses if "Udkast v1 " in r.text])
     bot.settle()
-    assert not fake.ephemerals("C1", "ULARS")
+    assert [e.text for e in fake.ephemerals("C1", "ULARS")] == [rules.STILL_POSTING]
+    assert not fake.ephemerals("C1", "UOTHER")
     assert approvals_of_latest(bot.store()) == []
     assert meeting_of(bot.store()).status is MeetingStatus.OPEN

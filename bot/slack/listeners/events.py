@@ -61,9 +61,11 @@ def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     store = deps.open_store()
+    draft = draft_thread(store, event)
+    if draft is None and _approval_too_early(client, store, deps, event):
+        return
     if not _claim(store, deps, event):
         return
-    draft = draft_thread(store, event)
     if draft is not None:
         _on_draft_reply(client, store, deps, draft, event, context.get("bot_user_id"))
         return
@@ -104,7 +106,8 @@ def _approval_too_early(client: WebClient, store: Store, deps: Deps, event: dict
     The draft's thread is recorded only once Slack has answered the post; a reply in that moment
     finds no draft. The approver is told to try again rather than hear nothing.
     """
-    if not event.get("user") or not rules.is_approval(event.get("text") or ""):
+    in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
+    if not (in_thread and event.get("user") and rules.is_approval(event.get("text") or "")):
         return False
     if store.unposted_draft_in_channel(event["channel"]) is None or not _claim(store, deps, event):
         return False
