@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.slack import ids
 from bot.slack.limits import MAX_BLOCKS, MAX_BLOCKS_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, MAX_TEXT
-from bot.text.danish import and_list, counted
+from bot.text.danish import counted
 from bot.text.dates import format_long_da, format_short_stamp
 
 # What the builders aim at, with room to spare below Slack's limits (bot.slack.limits).
@@ -230,22 +230,15 @@ def _status_text(header: DraftHeader) -> str:
     if header.comments:
         status += f" · {counted(header.comments, 'kommentar')}"
     lines.append(status)
-    if not header.approved:
-        for name, when in header.approvers:
-            if when is None:
+    # Once approved, the referat's own closing line says who approved on which day; the status
+    # keeps each approver's time beside it, so the message never shows a second approval line.
+    for name, when in header.approvers:
+        if when is None:
+            if not header.approved:
                 lines.append(f"⏳ {escape_mrkdwn(name)}")
-            else:
-                lines.append(f"✅ {escape_mrkdwn(name)} {format_short_stamp(when)}")
+        else:
+            lines.append(f"✅ {escape_mrkdwn(name)} {format_short_stamp(when)}")
     return _clip("\n".join(lines), _STATUS_LIMIT)
-
-
-def _approved_text(header: DraftHeader) -> str:
-    names = [
-        escape_mrkdwn(name) + (f" ({format_short_stamp(when)})" if when is not None else "")
-        for name, when in header.approvers
-        if when is not None
-    ]
-    return _clip("Godkendt af " + and_list(names) if names else "Godkendt", _STATUS_LIMIT)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -302,9 +295,7 @@ def _top(header: DraftHeader, text_blocks: list[dict[str, Any]], continued: bool
     if continued:
         note = "Resten af referatet følger i tråden, og hele teksten er vedhæftet som fil."
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-    if header.approved:
-        blocks.append(section(_approved_text(header)))
-    else:
+    if not header.approved:
         value = str(header.draft_id)
         blocks.append(
             {

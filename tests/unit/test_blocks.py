@@ -199,10 +199,12 @@ def test_approved_header_has_no_buttons() -> None:
     assert "actions" not in [block["type"] for block in message.blocks]
     assert "button" not in json.dumps(message.blocks)
     assert message.blocks[0]["text"]["text"] == "Referat – godkendt v2"
-    assert message.blocks[-1]["text"]["text"] == (
-        "Godkendt af Helle Kyndesen (27.11. kl. 14.03) og Lars Møller (27.11. kl. 14.03)"
-    )
-    assert "Status: Godkendt" in message.blocks[1]["text"]["text"]
+    status = message.blocks[1]["text"]["text"]
+    assert "Status: Godkendt" in status
+    # Each approver's time sits in the status; the text's own closing line is the only approval line.
+    assert "✅ Helle Kyndesen 27.11. kl. 14.03\n✅ Lars Møller 27.11. kl. 14.03" in status
+    assert "⏳" not in status
+    assert "Godkendt af" not in json.dumps(message.blocks, ensure_ascii=False)
 
 
 def test_changes_modal() -> None:

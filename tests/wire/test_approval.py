@@ -169,9 +169,10 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
     locked = wait_locked(bot, fake, top)
 
     assert "Referat – godkendt v1" in header_text(locked)
-    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.05)" in all_text(
-        locked
-    )
+    assert "✅ Helle Kyndesen 27.11. kl. 14.00" in all_text(locked)
+    assert "✅ Lars Møller 27.11. kl. 14.05" in all_text(locked)
+    # One approval line: the referat's own, never a second one under it.
+    assert all_text(locked).count("Godkendt ") == 1
     assert "UDKAST" not in all_text(locked)
     assert not [b for b in locked.blocks or [] if b.get("type") == "actions"]
 
@@ -193,7 +194,7 @@ def test_button_and_thread_reply_approve_and_the_last_one_locks(
     # The final referat is in the thread as text and as a file.
     final_posts = [m for m in fake.thread("C1", top.ts) if m.blocks and "godkendt v1" in header_text(m)]
     assert len(final_posts) == 1
-    assert "Godkendt af Helle Kyndesen" in all_text(final_posts[0])
+    assert "Godkendt 27. november 2026 af Helle Kyndesen og Lars Møller" in all_text(final_posts[0])
     files = [f for f in fake.files if f.name == "referat-2024-03-19-godkendt.txt"]
     assert [f.text for f in files] == [final.text]
     assert files[0].thread_ts == top.ts
@@ -653,9 +654,8 @@ def test_a_restart_between_approvals_loses_nothing(bot: Bot, fake: FakeSlack) ->
     # The button on the message posted before the restart still works.
     click(bot, ids.APPROVE, top, "ULARS")
     locked = wait_locked(bot, fake, top)
-    assert "Godkendt af Helle Kyndesen (27.11. kl. 14.00) og Lars Møller (27.11. kl. 14.00)" in all_text(
-        locked
-    )
+    assert "✅ Helle Kyndesen 27.11. kl. 14.00" in all_text(locked)
+    assert "✅ Lars Møller 27.11. kl. 14.00" in all_text(locked)
 
 
 def test_a_retried_event_and_a_double_delivery_act_once(bot: Bot, fake: FakeSlack) -> None:
