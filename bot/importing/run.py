@@ -28,6 +28,7 @@ from bot.importing.parse import parse_referat
 from bot.importing.read import read_document
 from bot.text.danish import counted
 from bot.text.dates import format_long_da
+from bot.text.files import file_kind
 from bot.text.hygiene import escape_controls
 from storage.records import EntryKind
 from storage.store import Store
@@ -45,13 +46,6 @@ PROGRESS_EVERY = 50
 # How long one document waits for a database that other writers hold, retrying, before it is refused.
 LOCK_PATIENCE_S = 60.0
 
-_KINDS = {
-    stat.S_IFIFO: "en FIFO (et navngivet rør)",
-    stat.S_IFCHR: "en enhed",
-    stat.S_IFBLK: "en enhed",
-    stat.S_IFSOCK: "en socket",
-}
-
 
 def _not_regular(path: Path) -> str | None:
     """Why `path` cannot be imported as a file or searched as a folder, or None when it can."""
@@ -65,7 +59,7 @@ def _not_regular(path: Path) -> str | None:
         return f"filen kunne ikke læses ({error.strerror or error})"
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return f"{_KINDS.get(stat.S_IFMT(mode), 'ikke en almindelig fil')}, ikke en almindelig fil"
+    return f"{file_kind(mode)}, ikke en almindelig fil"
 
 
 def documents(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:

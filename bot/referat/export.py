@@ -27,6 +27,7 @@ from bot.referat.formats import CHOOSE_FORMAT, FORMATS
 from bot.referat.pdf import PdfUnavailable, referat_pdf
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ
+from bot.text.files import file_kind
 from storage.errors import ReferatError
 from storage.records import Meeting, MeetingDocument
 
@@ -96,13 +97,6 @@ def check_format(fmt: str) -> None:
 # The longest file name (in bytes) Linux, macOS and Windows file systems accept.
 NAME_MAX = 255
 FORCE_HINT = "Brug --force for at erstatte den."
-_KINDS = {
-    stat.S_IFIFO: "en FIFO (et navngivet rør)",
-    stat.S_IFCHR: "en enhed",
-    stat.S_IFBLK: "en enhed",
-    stat.S_IFSOCK: "en socket",
-    stat.S_IFLNK: "et symbolsk link",
-}
 
 
 def check_target(target: Path, *, force: bool, example: str = "referat.md", hint: str = FORCE_HINT) -> None:
@@ -123,7 +117,7 @@ def check_target(target: Path, *, force: bool, example: str = "referat.md", hint
     if stat.S_ISDIR(mode):
         raise ExportError(f"{target} er en mappe. Angiv et filnavn, fx {target / example}.")
     if not stat.S_ISREG(mode):
-        kind = _KINDS.get(stat.S_IFMT(mode), "ikke en almindelig fil")
+        kind = file_kind(mode)
         raise ExportError(
             f"{target} er {kind}, ikke en almindelig fil, så den erstattes ikke. Intet blev skrevet."
         )
