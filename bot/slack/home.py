@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.approval.service import pending
+from bot.approval.service import Approved, pending
 from bot.archive.access import Privately
 from bot.meeting import followup
 from bot.meeting.handle import readable_actions
@@ -78,3 +78,11 @@ def republish(
             publish(client, store, user_id, now=now, may_read=reader(deps, client, store, user_id))
         except SlackApiError as error:
             log.warning("could not publish App Home for %s: %s", user_id, error.response.get("error"))
+
+
+def after_approval(
+    client: WebClient, store: Store, deps: Deps, outcome: object, user_id: str, *, now: dt.datetime
+) -> None:
+    """A newly recorded approval takes the draft off the approver's "Venter på din godkendelse"."""
+    if isinstance(outcome, Approved) and outcome.new:
+        republish(client, store, deps, [user_id], now=now)

@@ -10,7 +10,7 @@ import json
 import time
 from typing import Any
 
-from test_approval import post_draft
+from test_approval import click, post_draft, reply
 from test_capture import log_meeting
 
 from bot.slack import ids
@@ -77,6 +77,31 @@ def test_app_home_per_person(bot: Bot, fake: FakeSlack) -> None:
     assert "Kredsrådsmøde" not in other
     assert "Trekanten" not in other
     assert "Ingen møder, du kan læse, endnu." in other
+
+
+def test_an_approval_takes_the_draft_off_the_approvers_home_at_once(bot: Bot, fake: FakeSlack) -> None:
+    fake.add_channel("C1", "kredsraad", private=True, members=["UMINUTES", "UHELLE", "ULARS"])
+    log_meeting(bot)
+    bot.cmd("godkendere <@UHELLE> <@ULARS>")
+    top = post_draft(bot, fake)
+    bot.settle()
+    assert "udkast v1" in open_home(bot, fake, "UHELLE")
+    assert "udkast v1" in open_home(bot, fake, "ULARS")
+
+    # Helle approves on the button: her home is published again without her opening it ...
+    before = fake.homes.publishes
+    click(bot, ids.APPROVE, top, "UHELLE")
+    fake.wait_for(
+        lambda: fake.homes.publishes > before and "Ingen udkast venter på dig." in home_text(fake, "UHELLE")
+    )
+    assert "udkast v1" not in home_text(fake, "UHELLE")
+    # ... while Lars, who has not approved, still has it waiting.
+    assert "udkast v1" in home_text(fake, "ULARS")
+
+    # Lars approves by a reply in the thread: the same for him.
+    reply(bot, fake, top, "godkendt", "ULARS")
+    fake.wait_for(lambda: "Ingen udkast venter på dig." in home_text(fake, "ULARS"))
+    assert "udkast v1" not in home_text(fake, "ULARS")
 
 
 def test_app_home_recent_meetings_of_a_public_channel(bot: Bot, fake: FakeSlack) -> None:

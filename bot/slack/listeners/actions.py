@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive import access
-from bot.slack import blocks, ids
+from bot.slack import blocks, home, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
@@ -257,6 +257,7 @@ def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, 
         now=now,
         names=named,
     )
+    home.after_approval(client, store, deps, outcome, user, now=now)
 
 
 def _on_click(
@@ -377,6 +378,7 @@ def _approve(
         now=now,
         names=named,
     )
+    home.after_approval(client, store, deps, outcome, user, now=now)
 
 
 def _request_changes(

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.slack import drafts as publishing
+from bot.slack import home
 from bot.slack.blocks import unescape_slack_input
 from bot.slack.context import Deps, deps_of
 from bot.slack.replies import answer_in_thread
@@ -146,3 +147,4 @@ def _on_draft_reply(
         now=now,
         names=names,
     )
+    home.after_approval(client, store, deps, outcome, event["user"], now=now)
