@@ -95,6 +95,20 @@ def test_edited_and_deleted_actions_change_their_reminders(bot: Bot, fake: FakeS
     scheduled_for(bot, fake, 0)
 
 
+def test_cancelling_the_meeting_withdraws_its_reminders(bot: Bot, fake: FakeSlack, clock: Clock) -> None:
+    log_meeting(bot)
+    bot.cmd("ad 3 opgave: Indkald til møde <@ULARS> frist 1. december 2026")
+    bot.cmd("ad 3 opgave: Udarbejde handleplan <@UHELLE> frist 4. december 2026")
+    scheduled = {m.id for m in scheduled_for(bot, fake, 4)}
+
+    assert "aflyst" in bot.cmd("aflys")
+    scheduled_for(bot, fake, 0)
+    assert scheduled <= {m.id for m in fake.scheduled.deleted}
+    # Past every deadline: nothing was posted to the owners for a meeting that did not take place.
+    clock.advance(days=10)
+    assert not [m for m in fake.scheduled.posted() if m.id in scheduled]
+
+
 def test_far_deadlines_are_scheduled_by_the_sweep_once_in_range(
     bot: Bot, fake: FakeSlack, clock: Clock
 ) -> None:
