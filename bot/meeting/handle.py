@@ -386,6 +386,7 @@ class _ReadEntry:
     speakers: tuple[Participant, ...]
     owner: str | None
     due: dt.date | None
+    participants: tuple[Participant, ...]  # the list it was resolved against, read once per command
 
 
 def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) -> _ReadEntry:
@@ -408,12 +409,12 @@ def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sen
             (p for p in participants if p.slack_user_id == command.owner_user_id and not p.absent), None
         )
         owner = linked.name if linked else (owner or sender.user_name(command.owner_user_id))
-    return _ReadEntry(command, speakers, owner, due)
+    return _ReadEntry(command, speakers, owner, due, tuple(participants))
 
 
-def _mentioned(store: Store, meeting: Meeting, text: str, sender: Sender) -> dict[str, str]:
+def _mentioned(participants: Sequence[Participant], text: str, sender: Sender) -> dict[str, str]:
     """Names of the Slack users `text` mentions who are not participants, kept with the entry."""
-    linked = {p.slack_user_id for p in store.participants(meeting.id) if p.slack_user_id}
+    linked = {p.slack_user_id for p in participants if p.slack_user_id}
     names: dict[str, str] = {}
     for m in MENTION_RE.finditer(text):
         uid = m["uid"]
@@ -456,7 +457,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         owner=read.owner,
         owner_user_id=command.owner_user_id,
         due=read.due,
-        mentioned=_mentioned(store, meeting, command.text, sender),
+        mentioned=_mentioned(read.participants, command.text, sender),
         public=command.public,
     )
     return Reply(
@@ -509,7 +510,7 @@ def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -
         author_user_id=sender.user_id,
         now=sender.now,
         speaker_ids=[person.id],
-        mentioned=_mentioned(store, meeting, command.text, sender),
+        mentioned=_mentioned(store.participants(meeting.id), command.text, sender),
     )
     said = f": «{clip(entry.text, _QUOTE)}»" if command.kind is EntryKind.DISSENT else ""
     return Reply(
@@ -594,7 +595,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
         owner=read.owner,
         owner_user_id=command.owner_user_id,
         due=read.due,
-        mentioned=_mentioned(store, meeting, command.text, sender),
+        mentioned=_mentioned(read.participants, command.text, sender),
     )
     return Reply(
         f"Nr. {seq} er rettet: {_describe(edited, read)}. Før: «{clip(entry.text, _QUOTE)}» Nu: «{clip(edited.text, _QUOTE)}»"
