@@ -1,6 +1,6 @@
 """The one subcommand registry, and what a user is told about subcommands.
 
-`SUBCOMMANDS` feeds the parser, the help text and the test that README and the Slack manifest list the
+`SUBCOMMANDS` feeds the parser, the help text and the test that the manual (docs/manual.md) and the Slack manifest list the
 same subcommands. A refusal (`CommandError`) carries the subcommand's usage from here; a mistyped word is
 answered with the subcommand it most likely meant.
 """

@@ -60,8 +60,8 @@ def test_storage_never_imports_bot() -> None:
         assert not any(name == "bot" or name.startswith("bot.") for name in imports_of(path)), path
 
 
-def test_readme_lists_every_subcommand_and_cli_command() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_manual_lists_every_subcommand_and_cli_command() -> None:
+    readme = (ROOT / "docs" / "manual.md").read_text(encoding="utf-8")
     for sub in SUBCOMMANDS:
         assert f"/referat {sub.name}" in readme, sub.name
     choices = _parser()._subparsers._group_actions[0].choices
@@ -84,8 +84,8 @@ def test_manifest_declares_the_command_and_what_the_bot_listens_to() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is True
 
 
-def test_the_readme_shows_the_example_file_word_for_word() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_manual_shows_the_example_file_word_for_word() -> None:
+    readme = (ROOT / "docs" / "manual.md").read_text(encoding="utf-8")
     example = (ROOT / "examples" / "moede.txt").read_text(encoding="utf-8")
     assert f"```text\n{example.rstrip()}\n```" in readme
 
@@ -183,3 +183,12 @@ def test_no_module_in_bot_or_storage_is_over_a_thousand_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not too_long, too_long
+
+
+def test_the_readme_is_a_front_door_that_links_every_document_in_docs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme) <= 20_000
+    documents = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    assert documents, "docs/ holds the manual, configuration, operations, architecture, glossary, benchmarks"
+    for name in documents:
+        assert f"(docs/{name})" in readme, name
