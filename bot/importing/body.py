@@ -23,12 +23,15 @@ from bot.importing.labels import (
     NOTHING,
     OWNER_INITIALS,
     OWNER_LABEL,
+    reads_as_sentence,
+    similar_titles,
+    split_heading,
     split_sentences,
     titles_match,
 )
 from bot.importing.people import People, name_at, speakers, unknown_speaker
 from bot.importing.vocabulary import BULLET, INITIALS_START, Heading, heading
-from storage.records import EntryKind
+from storage.records import OPENING_ITEM, EntryKind
 
 if TYPE_CHECKING:
     from bot.importing.parse import Parser
@@ -59,7 +62,7 @@ class Body:
         self.with_opening = with_opening
         self.opening: list[str] = []
         self.entries: list[ImportedEntry] = []
-        self.item: int | None = None
+        self.item = OPENING_ITEM  # text before the first heading is the opening remarks (`ad 0`)
         self.last_number = 0
         self.seen_items: set[int] = set()
         self.collapsed = False
@@ -100,7 +103,8 @@ class Body:
             if h is not None and (number := self.accept(h)) is not None:
                 flush()
                 any_heading = True
-                self.start_item(number, h)
+                if rest := self.start_item(number, h):
+                    paragraph.append(rest)
                 continue
             if m := DECISION_LABEL.match(line):
                 flush()
@@ -156,7 +160,8 @@ class Body:
             return h.number
         return None
 
-    def start_item(self, number: int, h: Heading) -> None:
+    def start_item(self, number: int, h: Heading) -> str | None:
+        """Open item `number`; what the heading line says beyond the item's title is returned as text."""
         self.item = number
         self.last_number = number
         self.reset()
@@ -165,17 +170,26 @@ class Body:
                 f"Punkt {number} står flere gange i referatet; teksten er samlet under ét."
             )
         self.seen_items.add(number)
-        if number in self.by_number:
-            return
-        title = h.title or f"Punkt {number}"
+        title, rest = split_heading(h.raw or h.title)
+        if rest is None:
+            title = h.title  # without a `(B)` code or a trailing colon
+        if (known := self.by_number.get(number)) is not None:
+            if not h.title or titles_match(known.title, h.title) or similar_titles(known.title, h.title):
+                return None
+            if rest is not None and (titles_match(known.title, title) or similar_titles(known.title, title)):
+                return rest
+            return h.raw or h.title  # `1. Bestyrelsen har godkendt regnskabet.` under a `Referat:` label
+        if rest is None and reads_as_sentence(title):
+            title, rest = "", title
+        title = title or f"Punkt {number}"
         item = DraftItem(number, title, [], [])
         self.by_number[number] = item
         self.extra_items.append(item)
         if self.agenda:
             self.p.warnings.append(f"Punkt {number} ({title}) i referatet står ikke på dagsordenen.")
+        return rest
 
     def emit(self, kind: EntryKind, text: str, speaker: str | None = None, co: tuple[str, ...] = ()) -> None:
-        assert self.item is not None
         owner: str | None = None
         due: dt.date | None = None
         if kind is EntryKind.ACTION:
@@ -184,10 +198,6 @@ class Body:
         self.entries.append(ImportedEntry(self.item, kind, text, speaker, owner, due, co if speaker else ()))
 
     def paragraph(self, text: str) -> None:
-        if self.item is None:
-            if self.with_opening:
-                self.opening.append(text)
-            return
         if NOTHING.match(text):
             return
         if self.prefix:

@@ -31,7 +31,7 @@ NUM_DAY_MONTH = re.compile(
     re.IGNORECASE,
 )
 _CLOCK: Final = r"(?:\d{1,2}[.:]\d{2}|\d{3,4}|\d{1,2})"
-TIME = re.compile(rf"\bkl\.?\s*{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?{_CLOCK})?(?!\d)", re.IGNORECASE)
+TIME = re.compile(rf"(?<![^\W\d])kl\.?\s*{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?{_CLOCK})?(?!\d)", re.IGNORECASE)
 _TIME_RANGE = re.compile(r"(?<![\d.])\d{1,2}[.:]\d{2}\s*[-–—]\s*\d{1,2}[.:]\d{2}(?!\d)")
 _DUE = re.compile(r"\b(?:inden|senest|frist|deadline|til)\b\s*:?\s*(?:den\s+|d\.\s*)?", re.IGNORECASE)
 

@@ -34,7 +34,8 @@ FIELD = re.compile(
 )
 
 ATTEND_LABEL = re.compile(
-    r"^(?:deltagere|mødedeltagere|til\s*stede(?:\s+var)?|fremmødte|tilstedeværende)"
+    r"^(?:deltagere|mødedeltagere|deltagende|deltog|til\s*stede(?:\s+var)?|fremmødt[e]?|mødt|"
+    r"tilstedeværende|til\s+stede\s+fra\s+\S+(?:\s+\S+)?)"
     r"(?:\s*:\s*(?P<value>.*)|\s*)$",
     re.IGNORECASE,
 )
@@ -43,10 +44,24 @@ ABSENT_LABEL = re.compile(
     r"(?:\s*:\s*(?P<value>.*)|\s*)$",
     re.IGNORECASE,
 )
-REFERENT_LABEL = re.compile(r"^(?:referent|ref\.)(?:\s*:\s*(?P<value>.*)|\s*)$", re.IGNORECASE)
+REFERENT_LABEL = re.compile(
+    r"^(?:referent|ref\.?|referat(?=\s*:\s*\S)|referent\s+var|valg\s+af\s+referent)"
+    r"(?:\s*:\s*(?P<value>.*)|\s*)$",
+    re.IGNORECASE,
+)
+CHAIR_LABEL = re.compile(
+    r"^(?:valg\s+af\s+)?(?P<role>dirigent|ordstyrer|mødeleder)(?:\s+var)?\s*:\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+# `Forældrevalgte: A, B og C`, `Suppleanter: D`: a group of the attendance list, never a title.
+GROUP_LINE = re.compile(r"^(?P<group>[A-ZÆØÅ][\wæøå-]{2,30}(?:\s+[\wæøå-]+){0,2})\s*:\s*(?P<value>\S.*)?$")
 ORG_LINE = re.compile(r"^Fra\s+(?P<org>[^:]{1,60}):$")
-AGENDA_LABEL = re.compile(r"^(?:dagsorden|dagsordenspunkter|dagsorden\s+og\s+referat)\s*:?$", re.IGNORECASE)
-BODY_LABEL = re.compile(r"^(?:referat|beslutningsreferat|referat\s+af\s+mødet)\s*:?$", re.IGNORECASE)
+AGENDA_LABEL = re.compile(
+    r"^(?:dagsorden(?:\s+var)?|dagsordenspunkter|dagsorden\s+og\s+referat)\s*:?$", re.IGNORECASE
+)
+BODY_LABEL = re.compile(
+    r"^(?:referat|beslutningsreferat|referat\s+af\s+(?:mødet|dagsorden(?:en)?))\s*:?$", re.IGNORECASE
+)
 
 DECISION_LABEL = re.compile(
     r"^(?:beslutning(?:er)?|konklusion|afgørelse)(?:\s+i\s+\S.*?\s+den\s+\S.*?)?\s*(?::\s*(?P<text>.*))?$",
@@ -106,3 +121,33 @@ def split_sentences(text: str) -> list[str]:
         start = m.end()
     parts.append(text[start:].strip())
     return [p for p in parts if p]
+
+
+_HEADING_SPLIT = re.compile(r"^(?P<title>[^:.!?]{2,60}?)\s*:\s+(?P<rest>\S.*)$")
+_INNER_SENTENCE_END = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
+_TITLE_WORDS = re.compile(r"\w{3,}")
+
+
+def split_heading(raw: str) -> tuple[str, str | None]:
+    """`Økonomi: Regnskab og budget er klar.` → ("Økonomi", "Regnskab og budget er klar.")."""
+    if (m := _HEADING_SPLIT.match(raw)) and len(m.group("title").split()) <= 8:
+        return m.group("title").strip(), m.group("rest")
+    return raw.rstrip(" :"), None
+
+
+def reads_as_sentence(text: str) -> bool:
+    """Text after an item number that is the item's minutes rather than its title."""
+    words = len(text.split())
+    return (
+        bool(_INNER_SENTENCE_END.search(text))
+        or len(text) > 90
+        or (text.endswith((".", "!", "?")) and words > 5)
+    )
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """Two wordings of one item's title: they share at least half the longer one's words."""
+    wa, wb = set(_TITLE_WORDS.findall(a.casefold())), set(_TITLE_WORDS.findall(b.casefold()))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / max(len(wa), len(wb)) >= 0.5 and not reads_as_sentence(b)

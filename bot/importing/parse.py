@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import Final
 
 from bot.importing.body import Body, DraftItem
 from bot.importing.clean import normalise
 from bot.importing.dates import TIME, find_date, find_time
+from bot.importing.debris import drop_debris
 from bot.importing.imported import (
     ImportedEntry,
     ImportedItem,
@@ -39,9 +42,11 @@ from bot.importing.labels import (
     AGENDA_LABEL,
     ATTEND_LABEL,
     BODY_LABEL,
+    CHAIR_LABEL,
     DECISION_LABEL,
     DOC_LABEL,
     FIELD,
+    GROUP_LINE,
     ORG_LINE,
     PLACE_CUT,
     PLACE_SENTENCE,
@@ -51,19 +56,63 @@ from bot.importing.labels import (
     title_key,
 )
 from bot.importing.people import (
+    LIST_SEPARATORS,
     People,
     participant_of,
     persons_block_group,
     persons_inline,
+    role_of,
 )
 from bot.importing.read import looks_binary
 from bot.importing.vocabulary import (
     BULLET,
+    PAREN,
+    PARTICLES,
+    TITLE_WORD,
     Heading,
     heading,
+    is_name_token,
     name_like,
 )
 from bot.text.hygiene import clean_input
+
+MEETING_ROLES: Final = frozenset({"referent", "dirigent", "ordstyrer", "mødeleder"})
+
+
+_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
+_MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
+# `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
+_PLACE_AFTER = re.compile(
+    r"(?:\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?|\b(?:19|20)\d{2})"
+    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>[^.;]{3,80}?)\s*(?:[.;]|$)",
+    re.IGNORECASE,
+)
+
+
+def _person_named(value: str) -> str | None:
+    """The one person a label's value names (`Helle Thagesen`, `Birte (BH)`), else None."""
+    value = value.strip().rstrip(".")
+    if not value or len(value.split()) > 6:
+        return None
+    person = participant_of(value, None, False)
+    return value if person is not None and person.name[:1].isupper() else None
+
+
+def _names_only(value: str) -> bool:
+    """`A, B og C`, `Formand X, kasserer Y, Z (ZZ)`: every part of the list is a person, titled at most
+    by a role word before the name (a longer title such as `Direktør for Børn og Unge` is no list)."""
+    parts = [p for p in LIST_SEPARATORS.split(value.strip().rstrip(".")) if p.strip()]
+    return bool(parts) and all(map(_one_person, parts))
+
+
+def _one_person(part: str) -> bool:
+    tokens = PAREN.sub("", part).split()
+    while tokens and (TITLE_WORD.search(tokens[0]) or role_of(tokens[0])):
+        tokens.pop(0)
+    return 1 <= len(tokens) <= 4 and all(
+        is_name_token(t) or (t in PARTICLES and 0 < k < len(tokens) - 1) for k, t in enumerate(tokens)
+    )
+
 
 # --------------------------------------------------------------------------------------------------
 # The parser
@@ -85,6 +134,7 @@ class Parser:
         self.warnings: list[str] = []
         self.participants: list[ImportedParticipant] = []
         self.referent: str | None = None
+        self.chairs: list[tuple[str, str]] = []  # ("dirigent", "Helle Thagesen")
 
     # -- attendance, anywhere in the document ------------------------------------------------------
 
@@ -102,16 +152,22 @@ class Parser:
                     self.participants.extend(persons_inline(value, None, absent))
                 i = self._attendance_section(i + 1, absent)
                 continue
-            if line and (m := REFERENT_LABEL.match(line)):
+            if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
+                self.chairs.append((m.group("role").lower(), who))
+            elif line and (m := REFERENT_LABEL.match(line)):
                 value = (m.group("value") or "").strip()
+                if line[:7].casefold() == "referat" and not _person_named(value):
+                    i += 1
+                    continue  # `Referat: Bestyrelsesmøde 5. maj` is a title, not a minute-taker
+                self.used[i] = True
                 if not value and i + 2 < len(lines) and not lines[i + 1] and name_like(lines[i + 2]):
                     value = lines[i + 2]
                     self.used[i + 2] = True
                 elif not value and i + 1 < len(lines) and name_like(lines[i + 1]):
                     value = lines[i + 1]
                     self.used[i + 1] = True
-                self.referent = value or None
+                self.referent = value or self.referent
             i += 1
 
     def _attendance_section(self, start: int, absent: bool) -> int:
@@ -127,11 +183,21 @@ class Parser:
                     groups[-1][1].append([])
                 j += 1
                 continue
+            group = GROUP_LINE.match(line)
             if m := ORG_LINE.match(line):
                 organisation = m.group("org").strip()
                 groups.append((organisation, []))
+            elif self._ends_attendance(line, words=False):
+                break
+            elif group and group.group("value") and _names_only(group.group("value")):
+                self.participants.extend(persons_inline(group.group("value"), group.group("group"), absent))
+            elif group and not group.group("value") and len(group.group("group").split()) <= 2:
+                organisation = group.group("group")
+                groups.append((organisation, []))
             elif self._ends_attendance(line):
                 break
+            elif ("," in line or " og " in line) and _names_only(line):
+                self.participants.extend(persons_inline(line, organisation, absent))
             else:
                 blocks = groups[-1][1]
                 if not blocks:
@@ -145,11 +211,12 @@ class Parser:
         return last_used + 1
 
     @staticmethod
-    def _ends_attendance(line: str) -> bool:
+    def _ends_attendance(line: str, *, words: bool = True) -> bool:
         if (
             ATTEND_LABEL.match(line)
             or ABSENT_LABEL.match(line)
             or REFERENT_LABEL.match(line)
+            or CHAIR_LABEL.match(line)
             or AGENDA_LABEL.match(line)
             or BODY_LABEL.match(line)
             or FIELD.match(line)
@@ -161,22 +228,29 @@ class Parser:
             or ACTION_LABEL.match(line)
         ):
             return True
-        words = len(line.split())
-        return words > 12 or (words > 5 and line.endswith("."))
+        if not words:
+            return False
+        count = len(line.split())
+        return count > 12 or (count > 5 and line.endswith("."))
 
     def attach_referent(self) -> None:
-        if not self.referent:
-            return
-        person = participant_of(self.referent, None, False)
-        wanted = person.name if person else self.referent
+        if self.referent:
+            self.attach_role("referent", self.referent)
+        for role, who in self.chairs:
+            self.attach_role(role, who)
+
+    def attach_role(self, role: str, who: str) -> None:
+        """Give `who` the meeting role; someone not on the list is added to it as present."""
+        person = participant_of(who, None, False)
+        wanted = person.name if person else who
         name = People(self.participants).by_name(wanted) if self.participants else None
         for k, p in enumerate(self.participants):
             if p.name == name:
-                if p.role is None:
-                    self.participants[k] = replace(p, role="referent")
+                if p.role not in MEETING_ROLES or p.role == role:
+                    self.participants[k] = replace(p, role=role)
                 return
         if person is not None:
-            self.participants.append(replace(person, role="referent"))
+            self.participants.append(replace(person, role=role))
 
     # -- where the header, agenda and body are -------------------------------------------------------
 
@@ -236,44 +310,62 @@ class Parser:
     # -- header ------------------------------------------------------------------------------------
 
     def header(self, end: int) -> tuple[str, dt.date, str | None, str | None]:
-        lines = [line for i, line in enumerate(self.lines[:end]) if line and not self.used[i]]
+        """Title, date, place and time from the lines before the agenda; the lines it reads are used."""
+        numbered = [(i, line) for i, line in enumerate(self.lines[:end]) if line and not self.used[i]]
         fields: dict[str, str] = {}
-        plain: list[str] = []
+        plain: list[tuple[int, str]] = []
         place: str | None = None
         time_of_day: str | None = None
-        for line in lines:
+        for i, line in numbered:
             if m := FIELD.match(line):
                 fields.setdefault(" ".join(m.group("key").lower().split()), m.group("value").strip())
+                self.used[i] = True
             elif m := PLACE_SENTENCE.match(line):
                 raw = m.group("place")
                 cut = PLACE_CUT.search(raw)
                 place = place or (raw[: cut.start()] if cut else raw).strip(" ,.")
                 time_of_day = time_of_day or find_time(raw)
+                self.used[i] = True
             else:
-                plain.append(line)
+                plain.append((i, line))
 
+        title_at: int | None = None
         title_line: str | None = None
-        for k, line in enumerate(plain):
+        for k, (i, line) in enumerate(plain):
             if m := TITLE_LINE.match(line):
-                title_line = m.group("rest")
+                title_at, title_line = i, m.group("rest")
                 break
-            if DOC_LABEL.match(line) and k + 1 < len(plain):
-                title_line = plain[k + 1]
+            if DOC_LABEL.match(line) and k + 1 < len(plain) and _MEETING_WORD.search(plain[k + 1][1]):
+                self.used[i] = True
+                title_at, title_line = plain[k + 1]
                 break
         if title_line is None:
-            dated = (line for line in plain if len(line) < 120 and find_date(line) is not None)
-            title_line = next(dated, plain[0] if plain else "")
+            # The meeting's own heading, not a web page's posting date above it.
+            dated = [(i, line) for i, line in plain if len(line) < 160 and find_date(line) is not None]
+            meeting = [(i, line) for i, line in dated if _MEETING_WORD.search(line)]
+            candidates = meeting or dated or plain
+            if candidates:
+                title_at, title_line = candidates[0]
+            else:
+                title_line = ""
+        if title_at is not None:
+            self.used[title_at] = True
 
         date_found = find_date(title_line)
+        date_line = title_line
         date_sources = [
             fields[k] for k in ("dato", "dato og tid", "dato og tidspunkt", "dato og sted") if k in fields
         ]
         date_sources += [fields[k] for k in ("tid", "tidspunkt", "mødetid", "tid og sted") if k in fields]
-        for source in [*date_sources, *plain]:
+        for source in [*date_sources, *(line for _, line in plain)]:
             if date_found is not None:
                 break
             if (found := find_date(source)) is not None:
                 date_found = (found[0], -1)
+                date_line = source
+                for i, line in plain:
+                    if line is source and len(line) < 160:
+                        self.used[i] = True  # `Tirsdag den 3. marts 2020 kl. 13.00 i mødelokale 2`
         if date_found is None:
             raise NotAReferat("ingen dato fundet")
 
@@ -298,8 +390,14 @@ class Parser:
                 time_of_day = found_time or time_of_day
                 if found_time:
                     break
-        if time_of_day is None:
-            time_of_day = find_time(title_line)
+        for line in (title_line, date_line):
+            time_of_day = time_of_day or find_time(line)
+        for i, line in plain:
+            if time_of_day is None and len(line) <= 40 and (found_time := find_time(line)) is not None:
+                time_of_day = found_time  # `Kl. 18.00 – 20.30` on a line of its own
+                self.used[i] = True
+            if place is None and (m := _PLACE_AFTER.search(line)):
+                place = m.group("place").strip(" ,.")
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------
@@ -348,9 +446,17 @@ class Parser:
     # -- body --------------------------------------------------------------------------------------
 
     def body(
-        self, span: tuple[int, int], agenda: list[DraftItem], with_opening: bool, meeting_date: dt.date
+        self,
+        span: tuple[int, int],
+        agenda: list[DraftItem],
+        with_opening: bool,
+        meeting_date: dt.date,
+        opening: list[str],
     ) -> tuple[str | None, list[DraftItem], list[ImportedEntry]]:
-        return Body(self, agenda, with_opening, meeting_date).run(span)
+        body = Body(self, agenda, with_opening, meeting_date)
+        for paragraph in opening:
+            body.paragraph(paragraph)
+        return body.run(span)
 
 
 def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
@@ -365,16 +471,24 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         raise NotAReferat("filen er tom")
     parser = Parser(normalised.split("\n"), source_name)
     parser.scan_attendance()
+    dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
     if layout.agenda is None and layout.body is None:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
     agenda = parser.agenda(layout.agenda) if layout.agenda else []
-    opening: str | None = None
+    # Sentences above the agenda that are no title, date, place or list: the opening remarks.
+    leftovers = [
+        (i, line) for i, line in enumerate(parser.lines[: layout.header_end]) if line and not parser.used[i]
+    ]
+    opening_lines = [line for _, line in leftovers if _SENTENCE_LIKE.match(line)]
+    unplaced = [line for _, line in leftovers if not _SENTENCE_LIKE.match(line) and not DOC_LABEL.match(line)]
+    for i, _ in leftovers:
+        parser.used[i] = True
     entries: list[ImportedEntry] = []
     if layout.body is not None:
-        opening, extra, entries = parser.body(layout.body, agenda, layout.body_label, date)
+        _, extra, entries = parser.body(layout.body, agenda, layout.body_label, date, opening_lines)
         agenda = sorted([*agenda, *extra], key=lambda item: item.number)
     if not agenda:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
@@ -385,7 +499,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         date=date,
         place=place,
         time_of_day=time_of_day,
-        opening=opening,
+        opening=None,
         participants=tuple(parser.participants),
         agenda=tuple(
             ImportedItem(item.number, item.title, tuple(item.bullets), tuple(item.background))
@@ -394,4 +508,6 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         entries=tuple(entries),
         warnings=tuple(dict.fromkeys(parser.warnings)),
         content_hash=hashlib.sha256(normalised.encode("utf-8")).hexdigest(),
+        unplaced=tuple(unplaced),
+        dropped=tuple(dropped),
     )
