@@ -113,18 +113,27 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack import reminders
     from bot.text.dates import warm_up
 
-    if args.http:
+    if settings.many_workspaces:
+        if not args.http:
+            raise ConfigError(
+                "Med SLACK_CLIENT_ID og SLACK_CLIENT_SECRET installeres appen i mange arbejdsområder "
+                "via /slack/install, som kræver HTTP-tilstand: kør referat serve --http."
+            )
+        settings.require("SLACK_SIGNING_SECRET")
+    elif args.http:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
     # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
     opener = open_database(settings.db_path)
-    check_slack(settings)
+    if not settings.many_workspaces:
+        check_slack(settings)
     warm_up()
     app = create_app(settings, opener)
-    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
-    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
+    if not settings.many_workspaces:
+        # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+        reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)
