@@ -168,10 +168,10 @@ class Parser:
             if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
                 self.chairs.append((m.group("role").lower(), who))
-            elif line and DOC_LABEL.match(line) and i > self._top_end() and (who := self._name_below(i)):
+            elif line and DOC_LABEL.match(line) and i > self._top_end() and (below := self._name_below(i)):
                 # `Referat` / `Jan Mindegaard` at the bottom: the minute-taker signs the minutes.
-                self.used[i] = self.used[who] = True
-                self.referent = self.lines[who]
+                self.used[i] = self.used[below] = True
+                self.referent = self.lines[below]
             elif line and (m := REFERENT_LABEL.match(line)):
                 value = (m.group("value") or "").strip()
                 if line[:7].casefold() == "referat" and not _person_named(value):
