@@ -106,9 +106,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
+    seal = settings.seal()  # a bad seal stops the bot before it answers anyone
     check_slack(settings)
     warm_up()
-    opener = StoreOpener(settings.db_path)
+    opener = StoreOpener(settings.db_path, seal)
     app = create_app(settings, opener)
     # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
     reminders.start(app.client, opener, utc_clock, settings.reminder_days)
@@ -169,7 +170,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
     fmt = args.format or (suffix if suffix in FORMATS else "md")
-    store = StoreOpener(settings.db_path)()
+    store = StoreOpener(settings.db_path, settings.seal())()
     try:
         path = export_meeting(
             store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force, public=args.public
@@ -193,7 +194,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
     from storage.store import StoreOpener
 
-    result = verify_archive(StoreOpener(settings.db_path)())
+    result = verify_archive(StoreOpener(settings.db_path)(), settings.trusted_certificates())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
 

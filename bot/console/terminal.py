@@ -809,7 +809,7 @@ def run_console(
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:
-        opener = StoreOpener(settings.db_path)
+        opener = StoreOpener(settings.db_path, settings.seal())
     except (sqlite3.Error, OSError) as error:
         folder = settings.db_path.parent
         why = f"mappen {folder} findes ikke" if not folder.is_dir() else str(error)
