@@ -34,6 +34,8 @@ _WHERE = {
     "SLACK_BOT_TOKEN": "Bot User OAuth Token (xoxb-…) under OAuth & Permissions",
     "SLACK_APP_TOKEN": "App-Level Token (xapp-…, scope connections:write) under Basic Information",
     "SLACK_SIGNING_SECRET": "Signing Secret under Basic Information",
+    "SLACK_CLIENT_ID": "Client ID under Basic Information",
+    "SLACK_CLIENT_SECRET": "Client Secret under Basic Information",
 }
 
 
@@ -66,6 +68,14 @@ class Settings:
     seal_cert: str | None = None
     # Certificates of earlier seals (rotation): links they signed keep verifying.
     seal_previous: str | None = None
+    # Slack's OAuth flow: with both and no bot token, every workspace that installs the app is served.
+    client_id: str | None = None
+    client_secret: str | None = None
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed by OAuth in any number of workspaces, rather than one workspace's bot token."""
+        return bool(self.client_id and self.client_secret and not self.bot_token)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +94,8 @@ class Settings:
             seal_key=env.get(SEAL_KEY) or None,
             seal_cert=env.get(SEAL_CERT) or None,
             seal_previous=env.get(SEAL_PREVIOUS) or None,
+            client_id=env.get("SLACK_CLIENT_ID") or None,
+            client_secret=env.get("SLACK_CLIENT_SECRET") or None,
         )
 
     def seal(self) -> Seal | None:
@@ -130,6 +142,8 @@ class Settings:
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_APP_TOKEN": self.app_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
         }
         missing = [n for n in names if not values.get(n)]
         if missing:
