@@ -131,8 +131,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
+    seal = settings.seal()  # a bad seal stops the bot before anything is opened or asked
     # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
-    opener = open_database(settings.db_path)
+    opener = open_database(settings.db_path, seal)
     if not settings.many_workspaces:
         check_slack(settings)
     warm_up()
@@ -217,7 +218,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if refused := _aktindsigt_refusal(args):
         print(refused, file=sys.stderr)
         return 2
-    store = open_database(settings.db_path)()
+    store = open_database(settings.db_path, settings.seal())()
     try:
         path = export_meeting(
             store,
@@ -259,7 +260,7 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
 
-    result = verify_archive(open_database(settings.db_path)())
+    result = verify_archive(open_database(settings.db_path)(), settings.trusted_certificates())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
 
