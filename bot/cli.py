@@ -54,13 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="as_name", default="Referent", help="hvem der skriver (navn)")
     console.set_defaults(func=cmd_console)
 
-    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
+    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, .pdf, mapper)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
     imp.add_argument(
         "--channel",
         default=None,
         metavar="KANAL-ID",
         help="læg referaterne i en Slack-kanal (fx C0123ABCD): kun dem, der må læse kanalen, kan læse dem",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="vis hvordan filerne blev læst (møde, personer, punkter, beslutninger, opgaver) uden at gemme",
     )
     imp.set_defaults(func=cmd_import)
 
@@ -136,8 +141,10 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.importing.run import import_paths
+    from bot.importing.run import dry_run_paths, import_paths
 
+    if args.dry_run:
+        return dry_run_paths(args.paths, out=sys.stdout, err=sys.stderr)
     channel = args.channel.strip().upper() if args.channel else None
     if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
         print(
