@@ -64,6 +64,7 @@ from bot.importing.people import (
     role_of,
 )
 from bot.importing.read import looks_binary
+from bot.importing.record import read_record
 from bot.importing.vocabulary import (
     BULLET,
     PAREN,
@@ -557,7 +558,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
             ImportedItem(item.number, item.title, tuple(item.bullets), tuple(item.background))
             for item in agenda
         ),
-        entries=tuple(entries),
+        entries=tuple(read_record(entries, parser.participants)),
         warnings=tuple(dict.fromkeys(parser.warnings)),
         content_hash=hashlib.sha256(normalised.encode("utf-8")).hexdigest(),
         unplaced=tuple(unplaced),
