@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="vis hvordan filerne blev læst (møde, personer, punkter, beslutninger, opgaver) uden at gemme",
     )
+    imp.add_argument(
+        "--team",
+        default=None,
+        metavar="ARBEJDSOMRÅDE-ID",
+        help="arbejdsområdet (fx T0123ABCD), som referaterne hører til; skal angives, når databasen har flere",
+    )
     imp.set_defaults(func=cmd_import)
 
     ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
@@ -168,9 +174,24 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    team = args.team.strip().upper() if args.team else None
+    if team is not None and not re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
+        print(
+            f'"{args.team}" er ikke et arbejdsområde-id. Brug id\'et (fx T0123ABCD; i Slack under '
+            "arbejdsområdets indstillinger), ikke navnet. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     store = open_database(settings.db_path)()
+    if team is None and len(teams := store.workspaces()) > 1:
+        print(
+            f"Databasen har referater fra {len(teams)} arbejdsområder ({', '.join(teams)}): angiv med --team, "
+            "hvilket de importerede referater hører til. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return import_paths(
-        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel
+        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel, team_id=team
     )
 
 

@@ -260,6 +260,13 @@ class Store(ApprovalStore, FollowUpStore):
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
         return next((meeting_from(r) for r in rows), None)
 
+    def workspaces(self) -> list[str]:
+        """The workspaces (team ids) the archive's meetings belong to, in order."""
+        rows = self.db.execute(
+            "select distinct team_id from meetings where team_id is not null order by team_id"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def import_meeting(
         self,
         *,
