@@ -28,6 +28,7 @@ class AddParticipant:
     user_id: str | None
     title: str | None
     organisation: str | None
+    initials: str | None = None  # `IH` from `Ida Holm (IH)`, never part of the name
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class AddAbsent:
     user_id: str | None
     title: str | None
     organisation: str | None = None
+    initials: str | None = None
 
 
 @dataclass(frozen=True)

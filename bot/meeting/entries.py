@@ -25,7 +25,7 @@ from bot.text.clip import clip
 from bot.text.danish import and_list
 from bot.text.dates import DateError, format_long_da
 from bot.text.deadlines import read_deadline
-from bot.text.people import MENTION_RE
+from bot.text.people import MENTION_RE, by_initials
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
 
@@ -54,6 +54,7 @@ class _ReadEntry:
     command: c.LogEntry
     speakers: tuple[Participant, ...]
     owner: str | None
+    owner_user_id: str | None  # the mention's, or the Slack user of the participant whose initials name them
     due: dt.date | None
     participants: tuple[Participant, ...]  # the list it was resolved against, read once per command
 
@@ -72,13 +73,13 @@ def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sen
         speakers = resolve_speakers(
             command.text, participants, sender.user_id, meeting.starter_user_id
         ).participants
-    owner = command.owner_name
-    if command.owner_user_id:
-        linked = next(
-            (p for p in participants if p.slack_user_id == command.owner_user_id and not p.absent), None
-        )
-        owner = linked.name if linked else (owner or sender.user_name(command.owner_user_id))
-    return _ReadEntry(command, speakers, owner, due, tuple(participants))
+    owner, owner_user_id = command.owner_name, command.owner_user_id
+    if owner_user_id:
+        linked = next((p for p in participants if p.slack_user_id == owner_user_id and not p.absent), None)
+        owner = linked.name if linked else (owner or sender.user_name(owner_user_id))
+    elif owner and (known := by_initials(owner, participants)):
+        owner, owner_user_id = known.name, known.slack_user_id
+    return _ReadEntry(command, speakers, owner, owner_user_id, due, tuple(participants))
 
 
 def _mentioned(participants: Sequence[Participant], text: str, sender: Sender) -> dict[str, str]:
@@ -124,7 +125,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         now=sender.now,
         speaker_ids=[p.id for p in read.speakers],
         owner=read.owner,
-        owner_user_id=command.owner_user_id,
+        owner_user_id=read.owner_user_id,
         due=read.due,
         mentioned=_mentioned(read.participants, command.text, sender),
         public=command.public,
@@ -190,6 +191,8 @@ def _participant_named(present: list[Participant], command: c.ItemNote) -> Parti
         linked = next((p for p in present if p.slack_user_id == command.user_id), None)
         if linked is not None:
             return linked
+    if command.name and (known := by_initials(command.name.strip(), present)):
+        return known
     typed = " ".join((command.name or "").casefold().split())
     if typed:
         exact = [p for p in present if p.name.casefold() == typed]
@@ -259,7 +262,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
         kind=command.kind,
         speaker_ids=[p.id for p in read.speakers],
         owner=read.owner,
-        owner_user_id=command.owner_user_id,
+        owner_user_id=read.owner_user_id,
         due=read.due,
         mentioned=_mentioned(read.participants, command.text, sender),
     )

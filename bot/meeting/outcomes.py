@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.archive.access import Directory
+from bot.text.people import with_initials
 from storage.errors import ReferatError
 from storage.records import Addition, Meeting, Participant
 
@@ -114,4 +115,5 @@ NO_MEETING = (
 
 
 def display_name(p: Participant) -> str:
-    return f"{p.title} {p.name}" if p.title else p.name
+    """`Formand Ida Holm (IH)`: title, name and the initials entries may use for them."""
+    return with_initials(f"{p.title} {p.name}" if p.title else p.name, p.initials)

@@ -117,6 +117,7 @@ def _participant(
         organisation=command.organisation,
         absent=absent,
         slack_user_id=command.user_id,
+        initials=command.initials,
         user_id=sender.user_id,
         now=sender.now,
     )

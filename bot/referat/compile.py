@@ -24,6 +24,7 @@ from bot.text.people import (
     people_of,
     render_mentions,
     sentence_title,
+    with_initials,
     with_referent,
 )
 from storage.records import (
@@ -212,7 +213,8 @@ def person_label(person: Participant) -> str:
 
 
 def _person_line(person: Participant) -> str:
-    label = person_label(person)
+    """A line of `Deltagere:`/`Afbud:`: the label with the initials the text may use (`Ida Holm (IH)`)."""
+    label = with_initials(person_label(person), person.initials)
     if (person.role or "").casefold() == "referent":
         return f"{label} (referent)"
     return label
@@ -322,7 +324,7 @@ def _titled_subject(text: str, subject: Subject, people: Mapping[str, Person]) -
         written = text[ref.start : ref.end]
         name = person.name if ref.how == "mention" else written
         title = sentence_title(person.title)
-        if ref.how in ("titled", "title") or not title:
+        if ref.how in ("titled", "title", "initials") or not title:
             out.append(name)
         elif single and is_long_title(title) and _opens_with_verb(text[ref.end :].lstrip()):
             out.append(f"{title}, {name},")
