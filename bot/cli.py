@@ -85,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
     )
+    export.add_argument(
+        "--aktindsigt",
+        action="store_true",
+        help="uddrag til aktindsigt: kun punktets beslutninger og afstemninger (kræver --item)",
+    )
+    export.add_argument("--item", type=int, default=None, metavar="N", help="punktet til --aktindsigt")
     export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
@@ -171,16 +177,39 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
     fmt = args.format or (suffix if suffix in FORMATS else "md")
+    if refused := _aktindsigt_refusal(args):
+        print(refused, file=sys.stderr)
+        return 2
     store = open_database(settings.db_path)()
     try:
         path = export_meeting(
-            store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force, public=args.public
+            store,
+            args.meeting,
+            fmt,
+            args.out,
+            now=utc_clock(),
+            force=args.force,
+            public=args.public,
+            aktindsigt=args.item if args.aktindsigt else None,
         )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
     print(escape_controls(f"Skrev {path}"))
     return 0
+
+
+def _aktindsigt_refusal(args: argparse.Namespace) -> str | None:
+    """What is wrong with the combination of --aktindsigt, --item and --public, if anything."""
+    if args.aktindsigt and args.item is None:
+        return "referat export: --aktindsigt kræver --item N: det punkt, uddraget gælder."
+    if args.item is not None and not args.aktindsigt:
+        return "referat export: --item bruges kun med --aktindsigt."
+    if args.aktindsigt and args.public:
+        return "referat export: vælg --aktindsigt eller --public, ikke begge."
+    if args.item is not None and args.item < 1:
+        return "referat export: --item skal være et punktnummer fra 1."
+    return None
 
 
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:

@@ -40,6 +40,9 @@ KIND_LABEL = {
     EntryKind.DISSENT: "Protokollat",
     EntryKind.CONFLICT: "Inhabil",
     EntryKind.AWAY: "Fravær",
+    EntryKind.VOTE: "Afstemning",
+    EntryKind.ARRIVED: "Ankommet",
+    EntryKind.LEFT: "Gået",
 }
 
 

@@ -61,7 +61,9 @@ NAMES = {"UIDA": "Ida Holm", "UOLE": "Ole Brix", "UREF": "Rie Referent"}
 
 
 def run(store: Store, text: str, user: str = "UREF") -> str:
-    outcome = handle_command(store, parse_command(text, now=NOW), Sender(user, "CMEET", NOW, NAMES.get))
+    outcome = handle_command(
+        store, parse_command(text, now=NOW), Sender(user, "CMEET", NOW, NAMES.get, vouched=True)
+    )
     assert isinstance(outcome, Reply)
     return outcome.text
 
