@@ -3,16 +3,16 @@ and the manual's table of who may do what is the one generated from the declarat
 
 from __future__ import annotations
 
-import typing
+import datetime as dt
 from pathlib import Path
 
-from bot.meeting import commands
-from bot.meeting.parse import SUBCOMMANDS
+from bot.meeting.parse import SUBCOMMANDS, CommandError, parse_command
 from bot.rulebook import table
-from bot.rulebook.book import RULES
+from bot.rulebook.book import RULES, rule_for
 from bot.rulebook.declare import Needs, Role, Surface
 
 ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)
 
 
 def test_rule_names_are_unique() -> None:
@@ -26,11 +26,16 @@ def test_every_subcommand_has_a_rule_on_the_slash_command() -> None:
     assert not missing, f"subcommands without a rule in bot/rulebook/book.py: {missing}"
 
 
-def test_every_command_type_is_handled_by_a_rule() -> None:
-    handled = {r.command for r in RULES if r.command is not None}
-    missing = [t.__name__ for t in typing.get_args(commands.Command) if t not in handled]
-    assert not missing, missing
-    assert all(r.handler is not None for r in RULES if r.command is not None)
+def test_every_subcommand_example_parses_to_a_command_with_exactly_one_rule() -> None:
+    for sub in SUBCOMMANDS:
+        for example in (sub.example, *sub.usage.splitlines()[:1]):
+            try:
+                command = parse_command(example.removeprefix("/referat"), now=NOW)
+            except CommandError:
+                continue  # a usage line with <placeholders>
+            rule = rule_for(command)  # asserts exactly one
+            assert rule.handler is not None, rule.name
+            assert sub.name in (rule.name.split()[0], *rule.also), (sub.name, rule.name)
 
 
 def test_a_rule_that_names_roles_works_on_a_meeting() -> None:
