@@ -805,3 +805,16 @@ def m100_initials_out_of_names(db: Database) -> None:
         db.execute(
             "update participants set name = ?, initials = ? where id = ?", [m["name"], m["ini"], row["id"]]
         )
+
+
+@migrations()
+def m110_entry_votes(db: Database) -> None:
+    """Votes, arrivals and departures (`afstemning`, `ankommet`, `gået`) are entries of their own kinds.
+
+    An arrival or a departure is an entry about a person (its `speaker_id`) on an item, like an
+    inhabilitet; a vote is an entry whose text is the proposal, and `vote` (JSON: the counts for,
+    against and abstaining, the participant ids of named voters, an outcome as stated) says how it
+    went. Being entries, they have a number in status, are undone and deleted like any other, and
+    are in the snapshot of the version approvers approve.
+    """
+    db.execute("alter table entries add column vote text")

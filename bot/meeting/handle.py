@@ -52,6 +52,9 @@ KIND_LABEL = {
     EntryKind.DISSENT: "Protokollat",
     EntryKind.CONFLICT: "Inhabil",
     EntryKind.AWAY: "Fravær",
+    EntryKind.VOTE: "Afstemning",
+    EntryKind.ARRIVED: "Ankommet",
+    EntryKind.LEFT: "Gået",
 }
 # Notes about a person on an item, not words anyone said: changed by deleting and noting again.
 _PERSON_NOTES = (EntryKind.CONFLICT, EntryKind.AWAY)
