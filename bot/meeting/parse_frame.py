@@ -174,8 +174,8 @@ def _participant_reading(sub: Subcommand, rest: str) -> str | None:
     if at is None and org is None:
         return None
     who, title = (words[:at], words[at:]) if at is not None else (words, [])
-    if not who:
-        return None
+    if not any(ch.isalpha() for ch in "".join(who)):
+        return None  # `0 DIREKTØR`: no name to propose
     fields = [echo(" ".join(who)), echo(" ".join(title).strip(","))] + ([org] if org else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
