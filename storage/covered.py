@@ -7,8 +7,10 @@ a record of all of them, read here at approval (inside the approving transaction
 `referat verify`: any difference is a changed column.
 
 To cover something new (votes, attendance), add it to `referat_record` or `addition_record`: links
-made from then on cover it. A record is compared only with the digest its own link stored, and the
-record's `version` says which fields it holds, so older links keep verifying.
+made from then on cover it, and raise RECORD_VERSION. Mind that a link is compared with the record
+as read today: a field added here must be read the same way for links made before it (leave it out
+of records whose link is older, e.g. by the record's version), and a later migration that rewrites a
+covered column of an approved meeting is reported by `referat verify` as a change, because it is one.
 """
 
 from __future__ import annotations

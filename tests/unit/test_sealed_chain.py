@@ -222,3 +222,16 @@ def test_the_seal_pair_is_checked_before_serve_starts(
         assert expected in lines[0]
         assert "Traceback" not in captured.err
         assert not (tmp_path / "referat.db").exists()  # stopped before anything was opened
+
+
+def test_verify_says_when_slack_cannot_be_read_as_witness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    approve_meeting(sealed_store(tmp_path / "referat.db", OURS))
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:1/")  # nothing listens on port 1
+    assert cli.main(["verify"]) == 1
+    err = capsys.readouterr().err
+    assert "Slack kunne ikke læses som vidne" in err
+    assert "fejl i arkivets kæde" not in err  # the archive itself is whole
