@@ -12,7 +12,7 @@ import pytest
 
 from bot import cli
 from bot.archive.verify import report, verify_archive
-from storage import chain
+from storage import chain, covered
 from storage.connection import connect
 from storage.store import Store, StoreOpener
 from support.seals import APPROVED, MadeSeal, approve_meeting, make_seal
@@ -235,3 +235,15 @@ def test_verify_says_when_slack_cannot_be_read_as_witness(
     err = capsys.readouterr().err
     assert "Slack kunne ikke læses som vidne" in err
     assert "fejl i arkivets kæde" not in err  # the archive itself is whole
+
+
+def test_a_link_keeps_verifying_after_the_covered_record_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sealed_store(tmp_path / "referat.db", OURS)
+    approve_meeting(store, "Kredsrådsmøde 2026")
+    # What a later field (votes, say) does: the record's version is raised for links made after.
+    monkeypatch.setattr(covered, "RECORD_VERSION", 2)
+    approve_meeting(store, "Kredsrådsmøde 2027")
+    assert [link.covered_sha256[:2] for link in store.chain_links() if link.covered_sha256] == ["1:", "2:"]
+    assert verify_archive(store, OURS.seal.chain).whole
