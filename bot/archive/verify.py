@@ -79,11 +79,6 @@ def named(store: Store, meeting_id: int, reason: str) -> str:
 
 def report(result: Verification) -> str:
     """What `referat verify` prints."""
-    if result.witness_error is not None:
-        return (
-            f"Slack kunne ikke læses som vidne ({result.witness_error}), så kontrollen er ikke gennemført. "
-            "Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
-        )
     if result.whole:
         if not result.links:
             return "Der er ingen godkendte referater at kontrollere endnu. " + witness_note(result)
@@ -96,9 +91,16 @@ def report(result: Verification) -> str:
             + witness_note(result)
             + purge_note(result)
         )
-    lines = [f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:"]
-    lines += [f"- {problem}" for problem in result.problems]
-    lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
+    lines: list[str] = []
+    if result.problems:
+        lines.append(f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:")
+        lines += [f"- {problem}" for problem in result.problems]
+        lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
+    if result.witness_error is not None:
+        lines.append(
+            f"Slack kunne ikke læses som vidne ({result.witness_error}), så den del af kontrollen er ikke "
+            "gennemført. Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
+        )
     return "\n".join(lines)
 
 
