@@ -183,12 +183,19 @@ def _pick_meeting(store: Store, meeting_id: int | None) -> Meeting:
 
 
 def export_bytes(
-    store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime, public: bool = False
+    store: Store,
+    meeting_id: int | None,
+    fmt: str,
+    *,
+    now: dt.datetime,
+    public: bool = False,
+    isolated: bool = False,
 ) -> tuple[bytes, str]:
-    """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil)."""
+    """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (`isolated`: a PDF
+    is laid out in a child process, bounded in time and memory)."""
     check_format(fmt)
     prepared = _prepare(store, meeting_id, now=now, public=public)
-    return render(prepared, fmt), f"{prepared.stem}.{fmt}"
+    return render(prepared, fmt, isolated=isolated), f"{prepared.stem}.{fmt}"
 
 
 def export_meeting(

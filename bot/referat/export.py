@@ -24,7 +24,8 @@ from pathlib import Path
 
 from bot.referat.compile import Referat, render_markdown
 from bot.referat.formats import CHOOSE_FORMAT, FORMATS
-from bot.referat.pdf import PdfUnavailable, referat_pdf
+from bot.referat.isolated import PdfNotFinished, pdf_in_child
+from bot.referat.pdf import PdfUnavailable, html_to_pdf, referat_html
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ
 from bot.text.files import file_kind
@@ -58,8 +59,12 @@ class PreparedExport:
     sha256: str | None = None  # of the stored approved text, printed in the PDF so a copy can be checked
 
 
-def render(prepared: PreparedExport, fmt: str) -> bytes:
-    """The file content in one of FORMATS (text formats in UTF-8)."""
+def render(prepared: PreparedExport, fmt: str, *, isolated: bool = False) -> bytes:
+    """The file content in one of FORMATS (text formats in UTF-8).
+
+    `isolated`: a PDF is laid out in a child process, bounded in time and memory (the server's
+    Slack paths; bot/referat/isolated.py says why).
+    """
     if fmt == "txt":
         return prepared.text.encode("utf-8")
     if fmt == "md":
@@ -67,25 +72,26 @@ def render(prepared: PreparedExport, fmt: str) -> bytes:
     if fmt == "docx":
         return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
     if fmt == "pdf":
-        return _pdf(prepared)
+        return _pdf(prepared, isolated=isolated)
     raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
-def _pdf(prepared: PreparedExport) -> bytes:
+def _pdf(prepared: PreparedExport, *, isolated: bool) -> bytes:
     meeting = prepared.meeting
     referent = next(
         (p.name for p in prepared.document.participants if (p.role or "").casefold() == "referent"), None
     )
+    document = referat_html(
+        prepared.referat,
+        status=prepared.status,
+        author=referent or "referat",
+        created=meeting.date,
+        modified=local_day(meeting.approved_utc) if meeting.approved_utc else None,
+        sha256=prepared.sha256,
+    )
     try:
-        return referat_pdf(
-            prepared.referat,
-            status=prepared.status,
-            author=referent or "referat",
-            created=meeting.date,
-            modified=local_day(meeting.approved_utc) if meeting.approved_utc else None,
-            sha256=prepared.sha256,
-        )
-    except PdfUnavailable as error:
+        return pdf_in_child(document) if isolated else html_to_pdf(document)
+    except (PdfUnavailable, PdfNotFinished) as error:
         raise ExportError(str(error)) from error
 
 

@@ -180,18 +180,3 @@ def html_to_pdf(document: str) -> bytes:
     rendered = weasyprint.HTML(string=document, base_url=str(FONTS) + "/")
     pdf: bytes = rendered.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=show_title)
     return pdf
-
-
-def referat_pdf(
-    referat: Referat,
-    *,
-    status: str,
-    author: str,
-    created: dt.date,
-    modified: dt.date | None = None,
-    sha256: str | None = None,
-) -> bytes:
-    """The referat as PDF/A bytes; raises PdfUnavailable when the renderer cannot run here."""
-    return html_to_pdf(
-        referat_html(referat, status=status, author=author, created=created, modified=modified, sha256=sha256)
-    )
