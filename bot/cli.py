@@ -54,13 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="as_name", default="Referent", help="hvem der skriver (navn)")
     console.set_defaults(func=cmd_console)
 
-    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
+    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, .pdf, mapper)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
     imp.add_argument(
         "--channel",
         default=None,
         metavar="KANAL-ID",
         help="læg referaterne i en Slack-kanal (fx C0123ABCD): kun dem, der må læse kanalen, kan læse dem",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="vis hvordan filerne blev læst (møde, personer, punkter, beslutninger, opgaver) uden at gemme",
     )
     imp.set_defaults(func=cmd_import)
 
@@ -85,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
     )
+    export.add_argument(
+        "--aktindsigt",
+        action="store_true",
+        help="uddrag til aktindsigt: kun punktets beslutninger og afstemninger (kræver --item)",
+    )
+    export.add_argument("--item", type=int, default=None, metavar="N", help="punktet til --aktindsigt")
     export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
@@ -102,18 +113,27 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack import reminders
     from bot.text.dates import warm_up
 
-    if args.http:
+    if settings.many_workspaces:
+        if not args.http:
+            raise ConfigError(
+                "Med SLACK_CLIENT_ID og SLACK_CLIENT_SECRET installeres appen i mange arbejdsområder "
+                "via /slack/install, som kræver HTTP-tilstand: kør referat serve --http."
+            )
+        settings.require("SLACK_SIGNING_SECRET")
+    elif args.http:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
     # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
     opener = open_database(settings.db_path)
-    check_slack(settings)
+    if not settings.many_workspaces:
+        check_slack(settings)
     warm_up()
     app = create_app(settings, opener)
-    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
-    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
+    if not settings.many_workspaces:
+        # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+        reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)
@@ -130,8 +150,10 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.importing.run import import_paths
+    from bot.importing.run import dry_run_paths, import_paths
 
+    if args.dry_run:
+        return dry_run_paths(args.paths, out=sys.stdout, err=sys.stderr)
     channel = args.channel.strip().upper() if args.channel else None
     if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
         print(
@@ -171,16 +193,39 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
     fmt = args.format or (suffix if suffix in FORMATS else "md")
+    if refused := _aktindsigt_refusal(args):
+        print(refused, file=sys.stderr)
+        return 2
     store = open_database(settings.db_path)()
     try:
         path = export_meeting(
-            store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force, public=args.public
+            store,
+            args.meeting,
+            fmt,
+            args.out,
+            now=utc_clock(),
+            force=args.force,
+            public=args.public,
+            aktindsigt=args.item if args.aktindsigt else None,
         )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return 1
     print(escape_controls(f"Skrev {path}"))
     return 0
+
+
+def _aktindsigt_refusal(args: argparse.Namespace) -> str | None:
+    """What is wrong with the combination of --aktindsigt, --item and --public, if anything."""
+    if args.aktindsigt and args.item is None:
+        return "referat export: --aktindsigt kræver --item N: det punkt, uddraget gælder."
+    if args.item is not None and not args.aktindsigt:
+        return "referat export: --item bruges kun med --aktindsigt."
+    if args.aktindsigt and args.public:
+        return "referat export: vælg --aktindsigt eller --public, ikke begge."
+    if args.item is not None and args.item < 1:
+        return "referat export: --item skal være et punktnummer fra 1."
+    return None
 
 
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:

@@ -196,7 +196,7 @@ def _parse_handled(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if "|" in rest:
         raise fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
-    name, user_id, _, _ = person_fields(sub, rest)
+    name, user_id, _, _, _ = person_fields(sub, rest)
     return RemovePerson(None if user_id else name, user_id)
 
 

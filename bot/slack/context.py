@@ -46,13 +46,15 @@ class Deps:
     heavy: HeavyWork = field(default_factory=HeavyWork)  # exports and long drafts, off Bolt's threads
     team_id: str | None = None  # the installation's workspace, learned from the first request
     enterprise_id: str | None = None
+    # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
+    many_workspaces: bool = False
 
     def directory(self, client: WebClient) -> SlackDirectory:
         """Slack's facts for the access rules, through the brief shared cache."""
         return SlackDirectory(client, self.membership)
 
     def learn_installation(self, team_id: str | None, enterprise_id: str | None) -> None:
-        if self.team_id is None and team_id:
+        if self.team_id is None and team_id and not self.many_workspaces:
             self.team_id, self.enterprise_id = team_id, enterprise_id
 
     def adopt_meetings(self, store: Store) -> None:
