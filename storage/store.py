@@ -55,14 +55,16 @@ from storage.rows import (
     primary_key,
     vote_json,
 )
+from storage.seal import Seal
 from storage.search import ITEM_KEY_FACTOR
 
 
 class StoreOpener:
     """Gives each thread its own `Store` on one database file (migrated once, at construction)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, seal: Seal | None = None) -> None:
         self.path = Path(path)
+        self.seal = seal
         migrate(self.path)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -74,6 +76,7 @@ class StoreOpener:
         if store is None:
             db = connect(self.path)
             store = Store(db, self._write_lock)
+            store.seal = self.seal
             self._local.store = store
             with self._lock:
                 self._all.append(db)
@@ -256,6 +259,13 @@ class Store(ApprovalStore, FollowUpStore):
     def meeting_by_hash(self, content_hash: str) -> Meeting | None:
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
         return next((meeting_from(r) for r in rows), None)
+
+    def workspaces(self) -> list[str]:
+        """The workspaces (team ids) the archive's meetings belong to, in order."""
+        rows = self.db.execute(
+            "select distinct team_id from meetings where team_id is not null order by team_id"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def import_meeting(
         self,
