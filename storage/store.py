@@ -9,6 +9,7 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -353,10 +354,31 @@ class Store(ApprovalStore, FollowUpStore):
                 found = [ids[n.casefold()] for n in named if n and n.casefold() in ids]
                 return json.dumps(list(dict.fromkeys(found))) if len(found) > 1 else None
 
+            # A vote's voters come by name (`voters`: for, against, abstaining); kept by participant id.
+            def vote_of(entry: dict[str, Any]) -> str | None:
+                vote: Vote | None = entry.get("vote")
+                if vote is None:
+                    return None
+                named = [
+                    [ids[n.casefold()] for n in side if n.casefold() in ids]
+                    for side in entry.get("voters", ())
+                ]
+                named += [[] for _ in range(3 - len(named))]
+                return vote_json(
+                    dataclasses.replace(
+                        vote,
+                        in_favour_ids=tuple(named[0]),
+                        against_ids=tuple(named[1]),
+                        abstained_ids=tuple(named[2]),
+                    )
+                )
+
             together = ", speakers" if any(entry.get("co_speakers") for entry in entries) else ""
+            voted = ", vote" if any(entry.get("vote") for entry in entries) else ""
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
-                f"attributed, created_utc{together}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?{', ?' if together else ''})",
+                f"attributed, created_utc{together}{voted}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?"
+                f"{', ?' if together else ''}{', ?' if voted else ''})",
                 [
                     (
                         meeting_id,
@@ -369,6 +391,7 @@ class Store(ApprovalStore, FollowUpStore):
                         entry["due"].isoformat() if entry.get("due") else None,
                         created,
                         *([speakers_json(entry)] if together else []),
+                        *([vote_of(entry)] if voted else []),
                     )
                     for seq, entry in enumerate(entries, start=1)
                 ],

@@ -148,6 +148,7 @@ def store_imported(
                 "co_speakers": e.co_speakers,
                 "owner": e.owner,
                 "due": e.due,
+                **({"vote": e.vote, "voters": e.voters} if e.vote else {}),
             }
             for e in meeting.entries
         ],
