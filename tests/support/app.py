@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
 from bot.slack.heavy import HEAVY_WORKERS
+from storage.seal import Seal
 from storage.store import Store, StoreOpener
 from support.slack_fake import FakeSlack
 from support.slack_requests import Response, SlackSender
@@ -56,6 +57,7 @@ class Bot:
     server: ServerThread | None = None
     opener: StoreOpener | None = None
     listeners: ListenerTracker | None = None
+    seal: Seal | None = None  # the organisation's seal, as REFERAT_SEAL_KEY/CERT give it to `serve`
     sender: SlackSender = field(init=False)
 
     def start(self) -> Bot:
@@ -66,7 +68,7 @@ class Bot:
             slack_api_url=self.fake.api_url,
             db_path=self.db_path,
         )
-        self.opener = StoreOpener(self.db_path)
+        self.opener = StoreOpener(self.db_path, self.seal)
         listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
         # Exports and long drafts run on their own pool; settle() waits for them as well.
         heavy = listeners.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
