@@ -121,14 +121,24 @@ def referat(
             with after_ack(respond):
                 names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
                 publishing.post_addition(client, store, meeting, addition, names)
-        case ExportRequested(meeting=meeting, format=fmt):
+        case ExportRequested(meeting=meeting, format=fmt, aktindsigt=item):
+            if item is not None:
+                # An item that may not go out is refused before the acknowledgement (the text is quick).
+                try:
+                    export_bytes(store, meeting.id, "txt", now=sender.now, aktindsigt=item)
+                except ExportError as error:
+                    ack(response_type="ephemeral", text=slack_safe(str(error)))
+                    return
             if not deps.heavy.reserve():
                 ack(response_type="ephemeral", text=HEAVY_BUSY)
                 return
+            what = "Referatet" if item is None else f"Uddraget til aktindsigt af punkt {item}"
             label = "PDF/A" if fmt == "pdf" else (fmt or "docx")
-            ack(response_type="ephemeral", text=f"Referatet sættes op som {label} og lægges i kanalen …")
+            ack(response_type="ephemeral", text=f"{what} sættes op som {label} og lægges i kanalen …")
             # Who may read here, and the layout, after the ack and off Bolt's threads.
-            deps.heavy.run(lambda: _export(client, deps, sender, meeting.id, fmt or "docx", respond), respond)
+            deps.heavy.run(
+                lambda: _export(client, deps, sender, meeting.id, fmt or "docx", item, respond), respond
+            )
 
 
 def _post_draft(client: WebClient, deps: Deps, sender: Sender, meeting: Meeting, respond: Respond) -> None:
@@ -150,7 +160,13 @@ def _post_draft(client: WebClient, deps: Deps, sender: Sender, meeting: Meeting,
 
 
 def _export(
-    client: WebClient, deps: Deps, sender: Sender, meeting_id: int, fmt: str, respond: Respond
+    client: WebClient,
+    deps: Deps,
+    sender: Sender,
+    meeting_id: int,
+    fmt: str,
+    aktindsigt: int | None,
+    respond: Respond,
 ) -> None:
     store = deps.open_store()
     edition = _export_edition(deps, client, store, sender, meeting_id)
@@ -159,7 +175,13 @@ def _export(
         return
     try:
         content, name = export_bytes(
-            store, meeting_id, fmt, now=sender.now, public=not edition.full, isolated=True
+            store,
+            meeting_id,
+            fmt,
+            now=sender.now,
+            public=not edition.full,
+            aktindsigt=aktindsigt,
+            isolated=True,
         )
     except ExportError as error:
         respond(response_type="ephemeral", text=slack_safe(str(error)))
