@@ -877,11 +877,8 @@ def run_console(
             # Listeners still running finish (their Slack is still up) before the database closes.
             tracker.wait_idle(wait_seconds)
             tracker.shutdown(wait=True)
-<<<<<<< HEAD
             heavy.shutdown(wait=True)
-=======
             sitting.keep()
->>>>>>> main
     finally:
         bolt_logger.setLevel(level)
         opener.close()

@@ -250,11 +250,8 @@ def export_bytes(
     """
     check_format(fmt)
     prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
-<<<<<<< HEAD
-    return render(prepared, fmt, isolated=isolated), f"{prepared.stem}.{fmt}"
-=======
     # An approved referat's PDF is sealed when the store carries the organisation's seal.
-    return render(prepared, fmt, store.seal), f"{prepared.stem}.{fmt}"
+    return render(prepared, fmt, store.seal, isolated=isolated), f"{prepared.stem}.{fmt}"
 
 
 def export_proof(
@@ -263,7 +260,6 @@ def export_proof(
     """What a sealed PDF of this edition would state and carry now: `(proof, text)`."""
     prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
     return prepared.proof, prepared.text
->>>>>>> main
 
 
 def export_meeting(

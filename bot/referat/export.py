@@ -26,13 +26,9 @@ from pathlib import Path
 
 from bot.referat.compile import Referat, render_markdown
 from bot.referat.formats import CHOOSE_FORMAT, FORMATS
-<<<<<<< HEAD
 from bot.referat.isolated import PdfNotFinished, pdf_in_child
-from bot.referat.pdf import PdfUnavailable, html_to_pdf, referat_html
-=======
-from bot.referat.pdf import Annex, Attached, PdfUnavailable, referat_pdf
+from bot.referat.pdf import Annex, Attached, PdfUnavailable, html_to_pdf, referat_pdf
 from bot.referat.sealing import PROOF_NAME, seal_pdf
->>>>>>> main
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_stamp
 from bot.text.files import file_kind
@@ -87,18 +83,13 @@ class PreparedExport:
     proof: Proof | None = None  # an approved referat's: what its sealed PDF states
 
 
-<<<<<<< HEAD
-def render(prepared: PreparedExport, fmt: str, *, isolated: bool = False) -> bytes:
-    """The file content in one of FORMATS (text formats in UTF-8).
+def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None, *, isolated: bool = False) -> bytes:
+    """The file content in one of FORMATS (text formats in UTF-8); an approved referat's PDF is
+    sealed with `seal` when given.
 
     `isolated`: a PDF is laid out in a child process, bounded in time and memory (the server's
     Slack paths; bot/referat/isolated.py says why).
     """
-=======
-def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None) -> bytes:
-    """The file content in one of FORMATS (text formats in UTF-8); an approved referat's PDF is
-    sealed with `seal` when given."""
->>>>>>> main
     if fmt == "txt":
         return prepared.text.encode("utf-8")
     if fmt == "md":
@@ -106,36 +97,15 @@ def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None) -> byte
     if fmt == "docx":
         return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
     if fmt == "pdf":
-<<<<<<< HEAD
-        return _pdf(prepared, isolated=isolated)
+        return _pdf(prepared, seal, isolated=isolated)
     raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
-def _pdf(prepared: PreparedExport, *, isolated: bool) -> bytes:
-=======
-        return _pdf(prepared, seal)
-    raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
-
-
-def _pdf(prepared: PreparedExport, seal: Seal | None) -> bytes:
->>>>>>> main
+def _pdf(prepared: PreparedExport, seal: Seal | None, *, isolated: bool) -> bytes:
     meeting = prepared.meeting
     referent = next(
         (p.name for p in prepared.document.participants if (p.role or "").casefold() == "referent"), None
     )
-<<<<<<< HEAD
-    document = referat_html(
-        prepared.referat,
-        status=prepared.status,
-        author=referent or "referat",
-        created=meeting.date,
-        modified=local_day(meeting.approved_utc) if meeting.approved_utc else None,
-        sha256=prepared.sha256,
-    )
-    try:
-        return pdf_in_child(document) if isolated else html_to_pdf(document)
-    except (PdfUnavailable, PdfNotFinished) as error:
-=======
     proof = prepared.proof
     sealed = seal is not None and proof is not None
     try:
@@ -149,9 +119,9 @@ def _pdf(prepared: PreparedExport, seal: Seal | None) -> bytes:
             annex=annex(proof, seal) if seal is not None and proof is not None else None,
             unsealed=proof is not None and not sealed,
             attachments=[_attached(prepared, proof, meeting)] if sealed and proof is not None else [],
+            layout=pdf_in_child if isolated else html_to_pdf,
         )
-    except PdfUnavailable as error:
->>>>>>> main
+    except (PdfUnavailable, PdfNotFinished) as error:
         raise ExportError(str(error)) from error
     if seal is None or proof is None:
         return pdf

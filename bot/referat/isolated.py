@@ -4,7 +4,7 @@ WeasyPrint lays out a long referat in pure Python for seconds to tens of seconds
 megabytes or more while it does. In the server's own process that holds the interpreter lock against
 the threads that must acknowledge commands within Slack's 3 seconds, and the memory stays with the
 process afterwards. So the Slack paths lay out in a child, `python -m bot.referat.isolated`: the
-HTML (built in the server, cheap and pure) goes in on stdin, the PDF comes back on stdout, the
+HTML (built in the server, cheap and pure) and any attachments go in on stdin, the PDF comes back on stdout, the
 child caps its own address space before it imports WeasyPrint, and it is killed at the deadline.
 A fresh interpreter rather than a fork: forking a process with running threads is unsafe, and the
 import it costs (about a second) is small beside the layout.
@@ -12,11 +12,13 @@ import it costs (about a second) is small beside the layout.
 
 from __future__ import annotations
 
+import pickle
 import resource
 import subprocess
 import sys
+from collections.abc import Sequence
 
-from bot.referat.pdf import PdfUnavailable
+from bot.referat.pdf import Attached, PdfUnavailable
 
 PDF_SECONDS = 90.0
 PDF_MEMORY_BYTES = 1024 * 1024 * 1024  # address space, which counts the libraries mapped too
@@ -28,15 +30,22 @@ class PdfNotFinished(Exception):
     """The layout did not finish within its time or memory; the message (Danish) says which."""
 
 
-def pdf_in_child(document: str, *, seconds: float | None = None, memory: int | None = None) -> bytes:
-    """`html_to_pdf(document)` laid out in a child; PdfNotFinished past `seconds` or `memory` bytes
-    (by default PDF_SECONDS and PDF_MEMORY_BYTES, read at each call)."""
+def pdf_in_child(
+    document: str,
+    attachments: Sequence[Attached] = (),
+    *,
+    seconds: float | None = None,
+    memory: int | None = None,
+) -> bytes:
+    """`html_to_pdf(document, attachments)` laid out in a child; PdfNotFinished past `seconds` or
+    `memory` bytes (by default PDF_SECONDS and PDF_MEMORY_BYTES, read at each call)."""
     seconds = PDF_SECONDS if seconds is None else seconds
     memory = PDF_MEMORY_BYTES if memory is None else memory
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bot.referat.isolated", str(memory)],
-            input=document.encode("utf-8"),
+            # Our own child reads what only this process wrote: pickle carries the attachments as they are.
+            input=pickle.dumps((document, tuple(attachments))),
             capture_output=True,
             timeout=seconds,
             check=False,
@@ -65,9 +74,9 @@ def _child(argv: list[str]) -> int:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from bot.referat.pdf import html_to_pdf
 
-    document = sys.stdin.buffer.read().decode("utf-8")
+    document, attachments = pickle.loads(sys.stdin.buffer.read())
     try:
-        pdf = html_to_pdf(document)
+        pdf = html_to_pdf(document, attachments)
     except MemoryError:
         return _OUT_OF_MEMORY
     except PdfUnavailable as error:
