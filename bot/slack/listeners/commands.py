@@ -60,7 +60,7 @@ def referat(
         # Before the ack only the cache or one quick users.info: a rate-limited Slack must not make
         # the ack late for a statement already stored.
         user_name=deps.quick_name(client),
-        team_id=deps.team_id or body.get("team_id"),
+        team_id=deps.workspace(context) or body.get("team_id"),
         enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
         directory=deps.directory(client),
         # Slack sends a slash command only from a conversation its user can write in.
