@@ -87,16 +87,18 @@ class Deps:
         within a share of Slack's 3 seconds; None when Slack does not answer at once (rate limited,
         slow), so the ack is never late. A name found is cached for the slower lookups too."""
         quick = WebClient(
-            token=client.token, base_url=client.base_url, timeout=QUICK_LOOKUP_SECONDS, retry_handlers=[]
+            token=client.token,
+            base_url=client.base_url,
+            timeout=QUICK_LOOKUP_SECONDS,
+            retry_handlers=[],
+            team_id=client.default_params.get("team_id"),
         )
         deadline = time.monotonic() + QUICK_LOOKUP_SECONDS
-        slow = self.user_name(quick)
+        cached, slow = self.user_name(quick, cached_only=True), self.user_name(quick)
 
         def lookup(user_id: str) -> str | None:
-            if user_id in self._names:
-                return self._names[user_id]
             if time.monotonic() >= deadline:
-                return None
+                return cached(user_id)
             try:
                 return slow(user_id)
             except (SlackApiError, SlackClientError, OSError) as error:
@@ -105,16 +107,17 @@ class Deps:
 
         return lookup
 
-    def user_name(self, client: WebClient) -> Callable[[str], str | None]:
-        """A users.info lookup (cached per process: names rarely change within a meeting)."""
+    def user_name(self, client: WebClient, *, cached_only: bool = False) -> Callable[[str], str | None]:
+        """A users.info lookup (cached per process: names rarely change within a meeting);
+        `cached_only`: the cache alone, None for a name not in it."""
 
         # With many workspaces a user id names a person only within the client's own workspace.
         workspace = client.default_params.get("team_id") if self.many_workspaces else None
 
         def lookup(user_id: str) -> str | None:
             key = f"{workspace}:{user_id}" if workspace else user_id
-            if key in self._names:
-                return self._names[key]
+            if key in self._names or cached_only:
+                return self._names.get(key)
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}

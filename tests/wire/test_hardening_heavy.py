@@ -62,3 +62,28 @@ def test_a_pdf_that_cannot_finish_in_time_says_so_and_posts_nothing(
 def test_a_pdf_over_its_memory_cap_says_so() -> None:
     with pytest.raises(isolated.PdfNotFinished, match="for stor"):
         isolated.pdf_in_child("<p>hej</p>", memory=64 * 1024 * 1024)
+
+
+def test_a_rate_limited_users_info_never_holds_the_ack_and_the_ack_says_what_was_stored(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    open_meeting(bot)
+    fake.fail_next("users.info", status=429, retry_after=1, times=2)
+    # The owner is no participant: her name would be looked up; Slack answers 429 at once, and the
+    # ack does not wait out Retry-After (a retried lookup used to take the ack past 3 s): each of the
+    # entry's two look-ups (owner, mention) is tried once.
+    answer = bot.cmd("ad 1 opgave: Bestil telt ansvarlig <@UOTHER> frist 1. april 2024")
+    assert "Bestil telt" in answer
+    assert len(fake.calls_to("users.info")) <= 2
+    # A participant named only by a mention cannot be stored without a name: refused, nothing kept.
+    bot.settle()
+    fake.fail_next("users.info", status=429, retry_after=3, times=1)
+    refused = bot.cmd("deltager <@ULARS>")
+    assert "Kunne ikke slå navnet op" in refused
+    assert all(p.slack_user_id != "ULARS" for p in bot.store().participants(meeting_id(bot)))
+
+
+def meeting_id(bot: Bot) -> int:
+    meeting = bot.store().open_meeting("C1")
+    assert meeting is not None
+    return meeting.id
