@@ -55,8 +55,8 @@ def register(app: App) -> None:
 
 
 def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
-    """Someone joined or left: the channel's members are asked again at the next question."""
-    deps_of(context).membership.forget_conversation(str(event.get("channel") or ""))
+    """Someone joined or left: who may read the channel's meetings is asked again at the next question."""
+    deps_of(context).membership_changed(str(event.get("channel") or ""), str(event.get("user") or ""))
 
 
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
