@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.database import DatabaseUnusable, open_database
 from bot.logs import configure as configure_logging
 from bot.referat.formats import FORMATS
 from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
+from bot.text.sizes import question_too_long
 from storage.records import utc_clock
 
 EXIT_USAGE = 2
@@ -31,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         code: int = args.func(args, settings)
-    except ConfigError as error:
+    except (ConfigError, DatabaseUnusable) as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
         return EXIT_USAGE
     return code
@@ -83,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="det offentlige uddrag: lukkede punkter vises kun med overskrift og offentlige beslutninger",
     )
+    export.add_argument(
+        "--aktindsigt",
+        action="store_true",
+        help="uddrag til aktindsigt: kun punktets beslutninger og afstemninger (kræver --item)",
+    )
+    export.add_argument("--item", type=int, default=None, metavar="N", help="punktet til --aktindsigt")
     export.add_argument("--force", action="store_true", help="erstat en eksisterende fil")
     export.set_defaults(func=cmd_export)
 
@@ -99,16 +107,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serve import serve_http, serve_socket_mode
     from bot.slack import reminders
     from bot.text.dates import warm_up
-    from storage.store import StoreOpener
 
     if args.http:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
+    # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
+    opener = open_database(settings.db_path)
     check_slack(settings)
     warm_up()
-    opener = StoreOpener(settings.db_path)
     app = create_app(settings, opener)
     # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
     reminders.start(app.client, opener, utc_clock, settings.reminder_days)
@@ -129,7 +137,6 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.importing.run import import_paths
-    from storage.store import StoreOpener
 
     channel = args.channel.strip().upper() if args.channel else None
     if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
@@ -139,7 +146,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    store = StoreOpener(settings.db_path)()
+    store = open_database(settings.db_path)()
     return import_paths(
         store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel
     )
@@ -148,13 +155,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.ask import answer_question
     from storage.search import EVERYTHING
-    from storage.store import StoreOpener
 
     question = " ".join(args.question).strip()
     if not question:
         print('Skriv et spørgsmål, fx: referat ask "hvad blev besluttet om Trekanten?"', file=sys.stderr)
         return EXIT_USAGE
-    store = StoreOpener(settings.db_path)()
+    if refusal := question_too_long(question):
+        print(refusal, file=sys.stderr)
+        return EXIT_USAGE
+    store = open_database(settings.db_path)()
     # The operator at the machine reads the whole archive, and says so.
     answer = answer_question(store, question, now=utc_clock(), page=args.page, scope=EVERYTHING)
     print(escape_controls(answer.text, keep_layout=True))
@@ -164,15 +173,24 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.meeting.export import export_meeting
     from bot.referat.export import ExportError
-    from storage.store import StoreOpener
 
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
     fmt = args.format or (suffix if suffix in FORMATS else "md")
-    store = StoreOpener(settings.db_path)()
+    if refused := _aktindsigt_refusal(args):
+        print(refused, file=sys.stderr)
+        return 2
+    store = open_database(settings.db_path)()
     try:
         path = export_meeting(
-            store, args.meeting, fmt, args.out, now=utc_clock(), force=args.force, public=args.public
+            store,
+            args.meeting,
+            fmt,
+            args.out,
+            now=utc_clock(),
+            force=args.force,
+            public=args.public,
+            aktindsigt=args.item if args.aktindsigt else None,
         )
     except ExportError as error:
         print(escape_controls(str(error), keep_layout=True), file=sys.stderr)
@@ -181,19 +199,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _aktindsigt_refusal(args: argparse.Namespace) -> str | None:
+    """What is wrong with the combination of --aktindsigt, --item and --public, if anything."""
+    if args.aktindsigt and args.item is None:
+        return "referat export: --aktindsigt kræver --item N: det punkt, uddraget gælder."
+    if args.item is not None and not args.aktindsigt:
+        return "referat export: --item bruges kun med --aktindsigt."
+    if args.aktindsigt and args.public:
+        return "referat export: vælg --aktindsigt eller --public, ikke begge."
+    if args.item is not None and args.item < 1:
+        return "referat export: --item skal være et punktnummer fra 1."
+    return None
+
+
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.meeting.export import meetings_table
-    from storage.store import StoreOpener
 
-    print(escape_controls(meetings_table(StoreOpener(settings.db_path)()), keep_layout=True))
+    print(escape_controls(meetings_table(open_database(settings.db_path)()), keep_layout=True))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
-    from storage.store import StoreOpener
 
-    result = verify_archive(StoreOpener(settings.db_path)())
+    result = verify_archive(open_database(settings.db_path)())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
 

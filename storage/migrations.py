@@ -7,6 +7,7 @@ existing referat.db upgrades the same way a fresh one is created.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlite_utils import Database
@@ -781,6 +782,42 @@ def m063_addition_search(db: Database) -> None:
         "create trigger additions_search_ad after delete on additions begin "
         f"delete from addition_fts where rowid = old.id; {bump} end"
     )
+
+
+# `Ida Holm (IH)`: initials in parentheses, as bot.text.people.split_initials reads them.
+_INITIALS_IN_NAME = re.compile(r"^(?P<name>.*?\S)\s*\(\s*(?P<ini>[A-ZÆØÅ]{2,4})\s*\)$")
+
+
+@migrations()
+def m100_initials_out_of_names(db: Database) -> None:
+    """Initials typed after a name (`deltager Ida Holm (IH) | Formand`) were kept as part of the name.
+
+    They are a field of their own: the name the referat, the status and the approval line show is
+    `Ida Holm`, and the participant list adds `(IH)`. A name that was nothing but the initials (typed
+    after a Slack mention) is left as it is, because the person's real name is not in the database:
+    adding the person again with `deltager @bruger` corrects it.
+    """
+    rows = list(db.query("select id, name, initials from participants where name like '%(%)'"))
+    for row in rows:
+        m = _INITIALS_IN_NAME.match(row["name"].strip())
+        if m is None or row["initials"] not in (None, "", m["ini"]):
+            continue
+        db.execute(
+            "update participants set name = ?, initials = ? where id = ?", [m["name"], m["ini"], row["id"]]
+        )
+
+
+@migrations()
+def m110_entry_votes(db: Database) -> None:
+    """Votes, arrivals and departures (`afstemning`, `ankommet`, `gået`) are entries of their own kinds.
+
+    An arrival or a departure is an entry about a person (its `speaker_id`) on an item, like an
+    inhabilitet; a vote is an entry whose text is the proposal, and `vote` (JSON: the counts for,
+    against and abstaining, the participant ids of named voters, an outcome as stated) says how it
+    went. Being entries, they have a number in status, are undone and deleted like any other, and
+    are in the snapshot of the version approvers approve.
+    """
+    db.execute("alter table entries add column vote text")
 
 
 @migrations()

@@ -27,6 +27,31 @@ class EntryKind(StrEnum):
     DISSENT = "dissent"  # a participant's own dissent on the item, entered in the record (protokollat)
     CONFLICT = "conflict"  # the person (speaker_id) was inhabil and took no part in the item
     AWAY = "away"  # the person (speaker_id) was not present during the item
+    VOTE = "vote"  # a vote on a proposal (the text); how it went is in `Entry.vote`
+    ARRIVED = "arrived"  # the person (speaker_id) took part from this item on
+    LEFT = "left"  # the person (speaker_id) left the meeting during this item
+
+
+@dataclass(frozen=True)
+class Vote:
+    """How a vote went: the votes cast for, against, and abstentions, with the voters when named.
+
+    A count given as a number has no voters; a count given as people is theirs (participant ids).
+    `stated` is an outcome the minute-taker wrote (`vedtaget`, `forkastet`, `bortfaldt`), for the
+    cases simple majority does not decide (a qualified majority, the chair's casting vote).
+    """
+
+    in_favour: int
+    against: int
+    abstained: int = 0
+    in_favour_ids: tuple[int, ...] = ()
+    against_ids: tuple[int, ...] = ()
+    abstained_ids: tuple[int, ...] = ()
+    stated: str | None = None
+
+    @property
+    def voter_ids(self) -> tuple[int, ...]:
+        return (*self.in_favour_ids, *self.against_ids, *self.abstained_ids)
 
 
 class MeetingStatus(StrEnum):
@@ -107,6 +132,7 @@ class Entry:
     speaker_ids: tuple[int, ...] = ()
     # Slack users the text mentions who are not participants, with the name Slack gave: (id, name).
     mentioned: tuple[tuple[str, str], ...] = ()
+    vote: Vote | None = None  # a VOTE entry: how it went
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,17 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from storage.records import Action, AgendaItem, Draft, Entry, EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import (
+    Action,
+    AgendaItem,
+    Draft,
+    Entry,
+    EntryKind,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    Vote,
+)
 
 # The meetings columns, for queries that read a meeting beside another table's row.
 MEETING_COLUMNS = (
@@ -136,6 +146,38 @@ def entry_from(r: dict[str, Any]) -> Entry:
         public=bool(r.get("public")),
         speaker_ids=speaker_ids_of(r),
         mentioned=tuple(sorted(json.loads(r["mentions"]).items())) if r.get("mentions") else (),
+        vote=vote_from(r.get("vote")),
+    )
+
+
+def vote_json(vote: Vote) -> str:
+    """A vote as the entries table keeps it (m110): counts, voters, and an outcome as stated."""
+    return json.dumps(
+        {
+            "for": vote.in_favour,
+            "against": vote.against,
+            "abstained": vote.abstained,
+            "for_ids": list(vote.in_favour_ids),
+            "against_ids": list(vote.against_ids),
+            "abstained_ids": list(vote.abstained_ids),
+            "stated": vote.stated,
+        },
+        ensure_ascii=False,
+    )
+
+
+def vote_from(value: str | None) -> Vote | None:
+    if not value:
+        return None
+    v = json.loads(value)
+    return Vote(
+        in_favour=int(v["for"]),
+        against=int(v["against"]),
+        abstained=int(v.get("abstained", 0)),
+        in_favour_ids=tuple(int(i) for i in v.get("for_ids", ())),
+        against_ids=tuple(int(i) for i in v.get("against_ids", ())),
+        abstained_ids=tuple(int(i) for i in v.get("abstained_ids", ())),
+        stated=v.get("stated"),
     )
 
 
@@ -160,6 +202,7 @@ def entry_row(e: Entry) -> dict[str, Any]:
         "public": int(e.public),
         "speakers": json.dumps(list(e.speaker_ids)) if e.speaker_ids else None,
         "mentions": mapping_json(dict(e.mentioned)) if e.mentioned else None,
+        "vote": vote_json(e.vote) if e.vote else None,
     }
 
 

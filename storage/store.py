@@ -41,6 +41,7 @@ from storage.records import (
     MeetingDocument,
     MeetingStatus,
     Participant,
+    Vote,
     utc_clock,
 )
 from storage.rows import (
@@ -53,6 +54,7 @@ from storage.rows import (
     participant_fields,
     participant_from,
     primary_key,
+    vote_json,
 )
 from storage.search import ITEM_KEY_FACTOR
 
@@ -681,6 +683,7 @@ class Store(ApprovalStore, FollowUpStore):
         public: bool = False,
         speaker_ids: Sequence[int] = (),
         mentioned: Mapping[str, str] | None = None,
+        vote: Vote | None = None,
     ) -> Entry:
         """Store one entry; `speaker_ids` lists every speaker (`speaker_id` defaults to the first),
         `mentioned` the names of Slack users it mentions who are not participants."""
@@ -709,6 +712,7 @@ class Store(ApprovalStore, FollowUpStore):
                         # Only when there is a speaker: an entry without one needs no m010 column.
                         **({"speakers": json.dumps(speakers)} if speakers else {}),
                         **({"mentions": mapping_json(mentioned)} if mentioned else {}),
+                        **({"vote": vote_json(vote)} if vote else {}),
                     }
                 )
                 .last_pk

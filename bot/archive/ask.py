@@ -39,6 +39,7 @@ from bot.archive.question import (
     term_alternatives,
 )
 from bot.text.dates import TZ
+from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
@@ -147,6 +148,9 @@ def answer_question(
     There is no default: a caller that forgot it would show private minutes, so even the whole
     archive (`search.EVERYTHING`, for the operator on the command line) is asked for by name.
     """
+    if refusal := question_too_long(text):
+        # Refused before it is read: understanding and searching cost grows with the text.
+        return Answer(text=refusal, lines=(refusal,), lang="da")
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
     if state.meetings == 0:

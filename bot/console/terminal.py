@@ -33,7 +33,6 @@ import datetime as dt
 import json
 import logging
 import secrets
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -69,9 +68,10 @@ from bot.console.screen import (
     user_id_for,
 )
 from bot.console.typed import COMMAND, Assembler, Kind, Typed, link_mentions
+from bot.database import DatabaseUnusable, open_database
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
 from bot.text.dates import DateError, parse_date
-from storage.store import Store, StoreOpener
+from storage.store import Store
 
 T = TypeVar("T")
 
@@ -809,15 +809,10 @@ def run_console(
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:
-        opener = StoreOpener(settings.db_path)
-    except (sqlite3.Error, OSError) as error:
-        folder = settings.db_path.parent
-        why = f"mappen {folder} findes ikke" if not folder.is_dir() else str(error)
-        print(
-            f"Kan ikke åbne databasen {settings.db_path}: {why}. Sæt REFERAT_DB til en anden fil.",
-            file=sys.stderr,
-        )
-        return 1
+        opener = open_database(settings.db_path)
+    except DatabaseUnusable as error:
+        print(error, file=sys.stderr)
+        return 2
     bolt_logger = logging.getLogger("slack_bolt")
     level = bolt_logger.level
     # Bolt warns about unhandled requests with a code sample; the console says it in one line.

@@ -30,6 +30,7 @@ from bot.text.danish import counted
 from bot.text.dates import format_long_da
 from bot.text.files import file_kind
 from bot.text.hygiene import escape_controls
+from bot.text.sizes import oversized_paragraph
 from storage.records import EntryKind
 from storage.store import Store
 
@@ -197,6 +198,10 @@ def _import_files(
             log.debug("reading %s failed", path, exc_info=error)
             refused.append((path, type(error).__name__))
             _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+            continue
+        if too_long := oversized_paragraph((e.item_number, e.text) for e in meeting.entries):
+            refused.append((path, too_long))
+            _say(f"{path}: afvist – {too_long}", file=err)
             continue
         try:
             stored = patiently(functools.partial(store_imported, store, meeting, path.name, now, channel_id))

@@ -28,6 +28,7 @@ class AddParticipant:
     user_id: str | None
     title: str | None
     organisation: str | None
+    initials: str | None = None  # `IH` from `Ida Holm (IH)`, never part of the name
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class AddAbsent:
     user_id: str | None
     title: str | None
     organisation: str | None = None
+    initials: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,13 +173,40 @@ class NextMeeting:
 
 @dataclass(frozen=True)
 class ItemNote:
-    """`protokollat`, `inhabil`, `fravær`: a dissent on an item, or who took no part in it."""
+    """`protokollat`, `inhabil`, `fravær`: a dissent on an item, or who took no part in it;
+    `ankommet`, `gået`: who took part from an item, or left during it."""
 
-    kind: EntryKind  # DISSENT, CONFLICT or AWAY
+    kind: EntryKind  # DISSENT, CONFLICT, AWAY, ARRIVED or LEFT
     item_number: int
     text: str  # the dissent as typed; for inhabil and fravær the person as typed
     user_id: str | None = None  # inhabil/fravær: the person's mention
     name: str | None = None  # inhabil/fravær: the person's name as typed (without the mention)
+
+
+@dataclass(frozen=True)
+class VotePart:
+    """One side of a vote as typed: a number, people (mentions or names), or everyone taking part."""
+
+    count: int | None  # the number typed; None when only people were named
+    user_ids: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # names as typed, to be found on the participant list
+    everyone: bool = False  # `alle`: everyone who took part in the item
+
+    @property
+    def named(self) -> int:
+        return len(self.user_ids) + len(self.names)
+
+
+@dataclass(frozen=True)
+class RecordVote:
+    """`afstemning <n> <forslag> | for: … | imod: … | undlod: …`, with an outcome if stated."""
+
+    item_number: int
+    proposal: str
+    in_favour: VotePart
+    against: VotePart
+    abstained: VotePart | None = None
+    stated: str | None = None  # `vedtaget`, `forkastet`, `bortfaldt` when typed
 
 
 @dataclass(frozen=True)
@@ -189,6 +218,7 @@ Command: TypeAlias = (
     StartMeeting
     | AddAddition
     | ItemNote
+    | RecordVote
     | AddParticipant
     | AddAbsent
     | SetAgenda

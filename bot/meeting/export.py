@@ -23,6 +23,7 @@ import datetime as dt
 from pathlib import Path
 
 from bot.meeting.refusals import worded
+from bot.referat.aktindsigt import NotReleasable, aktindsigt_extract, marker
 from bot.referat.compile import compile_referat, render_text
 from bot.referat.export import (
     ExportError,
@@ -61,6 +62,35 @@ def prepare_export(
     )
     return dataclasses.replace(
         prepared, referat=extract, text=render_text(extract), stem=f"{prepared.stem}-offentlig"
+    )
+
+
+def prepare_aktindsigt(
+    store: Store, meeting_id: int | None, item: int, *, now: dt.datetime
+) -> PreparedExport:
+    """The extract for a request for access to documents: item `item`'s decisions and votes only.
+
+    Made from the same edition as the full protocol (the approved entries once approved), and
+    marked as a draft where that edition is one. Refused (ExportError) when the item is not on the
+    agenda, or is closed without a public decision.
+    """
+    prepared = _full_protocol(store, meeting_id, now=now)
+    try:
+        extract = aktindsigt_extract(
+            prepared.document,
+            item,
+            draft_marker=prepared.referat.draft_marker,
+            approval=prepared.referat.approval,
+        )
+    except NotReleasable as error:
+        raise ExportError(str(error)) from error
+    return dataclasses.replace(
+        prepared,
+        referat=extract,
+        text=render_text(extract),
+        status=f"{marker(item)} – {prepared.status}",
+        stem=f"{prepared.stem}-aktindsigt-punkt-{item}",
+        sha256=None,
     )
 
 
@@ -183,11 +213,20 @@ def _pick_meeting(store: Store, meeting_id: int | None) -> Meeting:
 
 
 def export_bytes(
-    store: Store, meeting_id: int | None, fmt: str, *, now: dt.datetime, public: bool = False
+    store: Store,
+    meeting_id: int | None,
+    fmt: str,
+    *,
+    now: dt.datetime,
+    public: bool = False,
+    aktindsigt: int | None = None,
 ) -> tuple[bytes, str]:
-    """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil)."""
+    """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil).
+
+    `aktindsigt`: the extract of that item for a request for access to documents instead.
+    """
     check_format(fmt)
-    prepared = _prepare(store, meeting_id, now=now, public=public)
+    prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
     return render(prepared, fmt), f"{prepared.stem}.{fmt}"
 
 
@@ -200,6 +239,7 @@ def export_meeting(
     now: dt.datetime,
     force: bool = False,
     public: bool = False,
+    aktindsigt: int | None = None,
 ) -> Path:
     """Write the referat of `meeting_id` (default: the latest meeting) to `out`; returns the path.
 
@@ -216,15 +256,22 @@ def export_meeting(
         )
     check_target(target, force=force, example=f"referat.{fmt}")
     # Render first: a meeting that cannot be exported must not cost the user an existing file.
-    content, _ = export_bytes(store, meeting_id, fmt, now=now, public=public)
+    content, _ = export_bytes(store, meeting_id, fmt, now=now, public=public, aktindsigt=aktindsigt)
     write_file(target, content, force=force)
     return target
 
 
 def _prepare(
-    store: Store, meeting_id: int | None, *, now: dt.datetime, public: bool = False
+    store: Store,
+    meeting_id: int | None,
+    *,
+    now: dt.datetime,
+    public: bool = False,
+    aktindsigt: int | None = None,
 ) -> PreparedExport:
     try:
+        if aktindsigt is not None:
+            return prepare_aktindsigt(store, meeting_id, aktindsigt, now=now)
         return prepare_export(store, meeting_id, now=now, public=public)
     except StoreError as error:
         raise ExportError(worded(error)) from error

@@ -22,7 +22,7 @@ from bot.text.clip import clip
 from bot.text.danish import and_list, counted
 from bot.text.dates import DateError, format_long_da, format_stamp
 from bot.text.deadlines import read_deadline
-from bot.text.people import MENTION_RE, Person, people_of, render_mentions
+from bot.text.people import MENTION_RE, Person, by_initials, people_of, render_mentions, with_initials
 from storage.errors import ReferatError, StoreError
 from storage.records import (
     OPENING_ITEM,
@@ -52,6 +52,9 @@ KIND_LABEL = {
     EntryKind.DISSENT: "Protokollat",
     EntryKind.CONFLICT: "Inhabil",
     EntryKind.AWAY: "Fravær",
+    EntryKind.VOTE: "Afstemning",
+    EntryKind.ARRIVED: "Ankommet",
+    EntryKind.LEFT: "Gået",
 }
 # Notes about a person on an item, not words anyone said: changed by deleting and noting again.
 _PERSON_NOTES = (EntryKind.CONFLICT, EntryKind.AWAY)
@@ -366,6 +369,7 @@ def _participant(
         organisation=command.organisation,
         absent=absent,
         slack_user_id=command.user_id,
+        initials=command.initials,
         user_id=sender.user_id,
         now=sender.now,
     )
@@ -385,6 +389,7 @@ class _ReadEntry:
     command: c.LogEntry
     speakers: tuple[Participant, ...]
     owner: str | None
+    owner_user_id: str | None  # the mention's, or the Slack user of the participant whose initials name them
     due: dt.date | None
     participants: tuple[Participant, ...]  # the list it was resolved against, read once per command
 
@@ -403,13 +408,13 @@ def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sen
         speakers = resolve_speakers(
             command.text, participants, sender.user_id, meeting.starter_user_id
         ).participants
-    owner = command.owner_name
-    if command.owner_user_id:
-        linked = next(
-            (p for p in participants if p.slack_user_id == command.owner_user_id and not p.absent), None
-        )
-        owner = linked.name if linked else (owner or sender.user_name(command.owner_user_id))
-    return _ReadEntry(command, speakers, owner, due, tuple(participants))
+    owner, owner_user_id = command.owner_name, command.owner_user_id
+    if owner_user_id:
+        linked = next((p for p in participants if p.slack_user_id == owner_user_id and not p.absent), None)
+        owner = linked.name if linked else (owner or sender.user_name(owner_user_id))
+    elif owner and (known := by_initials(owner, participants)):
+        owner, owner_user_id = known.name, known.slack_user_id
+    return _ReadEntry(command, speakers, owner, owner_user_id, due, tuple(participants))
 
 
 def _mentioned(participants: Sequence[Participant], text: str, sender: Sender) -> dict[str, str]:
@@ -455,7 +460,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         now=sender.now,
         speaker_ids=[p.id for p in read.speakers],
         owner=read.owner,
-        owner_user_id=command.owner_user_id,
+        owner_user_id=read.owner_user_id,
         due=read.due,
         mentioned=_mentioned(read.participants, command.text, sender),
         public=command.public,
@@ -524,6 +529,8 @@ def _participant_named(present: list[Participant], command: c.ItemNote) -> Parti
         linked = next((p for p in present if p.slack_user_id == command.user_id), None)
         if linked is not None:
             return linked
+    if command.name and (known := by_initials(command.name.strip(), present)):
+        return known
     typed = " ".join((command.name or "").casefold().split())
     if typed:
         exact = [p for p in present if p.name.casefold() == typed]
@@ -593,7 +600,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
         kind=command.kind,
         speaker_ids=[p.id for p in read.speakers],
         owner=read.owner,
-        owner_user_id=command.owner_user_id,
+        owner_user_id=read.owner_user_id,
         due=read.due,
         mentioned=_mentioned(read.participants, command.text, sender),
     )
@@ -809,4 +816,5 @@ def _status_line(e: Entry, by_id: dict[int, Participant], people: Mapping[str, P
 
 
 def display_name(p: Participant) -> str:
-    return f"{p.title} {p.name}" if p.title else p.name
+    """`Formand Ida Holm (IH)`: title, name and the initials entries may use for them."""
+    return with_initials(f"{p.title} {p.name}" if p.title else p.name, p.initials)

@@ -79,6 +79,7 @@ from bot.meeting.subcommands import (
 )
 from bot.referat.formats import CHOOSE_FORMAT
 from bot.text.hygiene import clean_input
+from bot.text.sizes import command_too_long, entry_too_long, question_too_long
 from storage.records import EntryKind
 
 # Callers name commands, the registry and the helpers through this module, the parser's one front door.
@@ -195,7 +196,7 @@ def _parse_handled(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 def _parse_remove(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if "|" in rest:
         raise fail(sub, "Skriv kun navnet eller @bruger på den, der skal fjernes.")
-    name, user_id, _, _ = person_fields(sub, rest)
+    name, user_id, _, _, _ = person_fields(sub, rest)
     return RemovePerson(None if user_id else name, user_id)
 
 
@@ -324,6 +325,9 @@ _FIRST_WORD = re.compile(r"\s*(?P<word>\?|[^\W\d_]+)")
 
 def parse_command(text: str, *, now: dt.datetime) -> Command:
     """Turn everything after `/referat` into a Command; raise CommandError with a Danish message."""
+    if too_long := command_too_long(text):
+        # Refused before any parsing: its cost would grow with the text.
+        raise CommandError(too_long)
     # Control, bidi and zero-width characters never reach a title, a name or an entry.
     text = clean_input(unicodedata.normalize("NFC", text)).replace("\u00a0", " ")
     if not text.strip():
@@ -336,7 +340,21 @@ def parse_command(text: str, *, now: dt.datetime) -> Command:
     sub = subcommand(m["word"])
     if sub is None:
         raise unknown_subcommand(m["word"])
-    return _PARSERS[sub.name](sub, text[m.end() :], now)
+    return _within_sizes(sub, _PARSERS[sub.name](sub, text[m.end() :], now))
+
+
+def _within_sizes(sub: Subcommand, command: Command) -> Command:
+    """The command, unless an entry or question in it is longer than bot/text/sizes.py allows."""
+    match command:
+        case LogEntry(text=text) | EditEntry(text=text) | ItemNote(text=text) | AddAddition(text=text):
+            refusal = entry_too_long(text)
+        case Ask(question=question):
+            refusal = question_too_long(question)
+        case _:
+            refusal = None
+    if refusal is not None:
+        raise fail(sub, refusal)
+    return command
 
 
 _ITEM_FIRST = re.compile(

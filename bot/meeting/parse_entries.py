@@ -34,7 +34,7 @@ _OWNER_RE = re.compile(r"(?<![\w-])(?:ansvarlig|owner|responsible)(?:\s*:\s*|\s+
 _MAX_NUMBER = 9999
 
 
-def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
+def parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
     """The agenda item number at the start of `ad` text and what follows it."""
     body = re.sub(r"^\s*[.:]?\s*", "", text, count=1)
     if not body:
@@ -53,7 +53,7 @@ def _parse_item_number(sub: Subcommand, text: str) -> tuple[int, str]:
 
 
 def parse_dissent(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
-    number, body = _parse_item_number(sub, rest)
+    number, body = parse_item_number(sub, rest)
     if not body:
         raise fail(sub, f"Skriv hvad du ønsker ført til protokol under punkt {number}.")
     return ItemNote(EntryKind.DISSENT, number, body)
@@ -61,7 +61,7 @@ def parse_dissent(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 
 def note_on_person(kind: EntryKind) -> Callable[[Subcommand, str, dt.datetime], Command]:
     def parse(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
-        number, who = _parse_item_number(sub, rest)
+        number, who = parse_item_number(sub, rest)
         mentions = list(MENTION_RE.finditer(who))
         if len(mentions) > 1:
             raise fail(sub, "Skriv én person ad gangen.")
@@ -82,7 +82,7 @@ def parse_addition(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 
 
 def parse_ad(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
-    number, body = _parse_item_number(sub, rest)
+    number, body = parse_item_number(sub, rest)
     if not body:
         raise fail(sub, f"Mangler teksten til punkt {number}.")
     return parse_entry(number, body)

@@ -22,6 +22,7 @@ from bot.meeting.commands import (
 from bot.meeting.fields import MENTION_RE, check_field_count, collapse, split_fields
 from bot.meeting.subcommands import COMMAND, CommandError, Subcommand, echo, fail
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
+from bot.text.people import split_initials
 
 _DEFINITE_ENDINGS = ("en", "et", "erne", "ene")
 
@@ -123,10 +124,17 @@ def impossible_time(text: str) -> str | None:
     return None
 
 
-def person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, str | None, str | None]:
+def person_fields(
+    sub: Subcommand, rest: str
+) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """Name, Slack user, title, organisation and initials of a `deltager`/`afbud` line.
+
+    Initials in parentheses after the name (`@Ida Holm (IH)`, `Ida Holm (IH)`) or the title are a field
+    of their own: never part of the name the referat and the approval line show.
+    """
     fields = split_fields(rest)
     check_field_count(sub, fields, 3)
-    who = fields[0]
+    who, initials = split_initials(fields[0])
     mentions = list(MENTION_RE.finditer(who))
     if len(mentions) > 1:
         raise fail(sub, "Skriv én person ad gangen.")
@@ -135,8 +143,11 @@ def person_fields(sub: Subcommand, rest: str) -> tuple[str | None, str | None, s
     if name is None and user_id is None:
         raise fail(sub, "Skriv personens navn eller @bruger.")
     title = fields[1] if len(fields) > 1 and fields[1] else None
+    if title is not None and initials is None:
+        title, initials = split_initials(title)
+        title = title or None
     organisation = normalise_organisation(fields[2]) if len(fields) > 2 else None
-    return name, user_id, title, organisation
+    return name, user_id, title, organisation, initials
 
 
 # Words that end a `deltager` line typed without `|`: an organisation, or a word that is a title.

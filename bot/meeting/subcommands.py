@@ -45,8 +45,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "deltager",
         ("participant", "deltagere"),
         f"{COMMAND} deltager <navn eller @bruger> | <titel> | <organisation>",
-        "Tilføj en deltager. Titel og organisation kan udelades.",
-        f"{COMMAND} deltager @helle Helle Kyndesen | Politidirektør | politiet",
+        "Tilføj en deltager. Titel og organisation kan udelades. Initialer i parentes efter navnet, fx (HK), "
+        "kan bruges for personen i indlæg og som ansvarlig.",
+        f"{COMMAND} deltager @helle Helle Kyndesen (HK) | Politidirektør | politiet",
     ),
     Subcommand(
         "afbud",

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.approval.rules import approval_line
+from bot.referat.attendance import attendance_lines, sentence_subject
+from bot.referat.votes import vote_paragraph
 from bot.text.dates import format_long_da
 from bot.text.people import (
     Person,
@@ -24,6 +26,7 @@ from bot.text.people import (
     people_of,
     render_mentions,
     sentence_title,
+    with_initials,
     with_referent,
 )
 from storage.records import (
@@ -139,6 +142,8 @@ class Referat:
     approval: str | None  # the whole closing line, "Godkendt … af …"
     # Approved additions after the approval line: "Tilføjelse <dato>, godkendt <dato> af …: <tekst>"
     additions: tuple[str, ...] = ()
+    # After the participant groups: "<Titel> <Navn> deltog fra punkt 3." / "… forlod mødet under punkt 5."
+    attendance: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,7 +217,8 @@ def person_label(person: Participant) -> str:
 
 
 def _person_line(person: Participant) -> str:
-    label = person_label(person)
+    """A line of `Deltagere:`/`Afbud:`: the label with the initials the text may use (`Ida Holm (IH)`)."""
+    label = with_initials(person_label(person), person.initials)
     if (person.role or "").casefold() == "referent":
         return f"{label} (referent)"
     return label
@@ -322,7 +328,7 @@ def _titled_subject(text: str, subject: Subject, people: Mapping[str, Person]) -
         written = text[ref.start : ref.end]
         name = person.name if ref.how == "mention" else written
         title = sentence_title(person.title)
-        if ref.how in ("titled", "title") or not title:
+        if ref.how in ("titled", "title", "initials") or not title:
             out.append(name)
         elif single and is_long_title(title) and _opens_with_verb(text[ref.end :].lstrip()):
             out.append(f"{title}, {name},")
@@ -380,14 +386,6 @@ def mentioned_names(entries: Iterable[Entry]) -> dict[str, str]:
     return {uid: name for e in entries for uid, name in e.mentioned}
 
 
-def _sentence_subject(person: Participant) -> str:
-    """A person opening a sentence: `Politidirektør Helle Kyndesen`, `Direktør for …, Helle Støve,`."""
-    title = sentence_title(person.title)
-    if title and is_long_title(title):
-        return f"{title}, {person.name},"
-    return in_sentence(person.name, person.title)
-
-
 def note_paragraph(
     entry: Entry, participants: Sequence[Participant], people: Mapping[str, Person] | None = None
 ) -> str:
@@ -399,7 +397,7 @@ def note_paragraph(
     words are the member's own, unchanged.
     """
     person = next((p for p in participants if p.id == entry.speaker_id), None)
-    subject = _sentence_subject(person) if person else render_mentions(entry.text, people or {})
+    subject = sentence_subject(person) if person else render_mentions(entry.text, people or {})
     if entry.kind is EntryKind.DISSENT:
         return f"{subject} ønskede følgende ført til protokol: «{render_mentions(entry.text, people or {})}»"
     if entry.kind is EntryKind.CONFLICT:
@@ -410,7 +408,10 @@ def note_paragraph(
 def _item_paragraphs(
     entries: Iterable[Entry], participants: Sequence[Participant], people: Mapping[str, Person]
 ) -> tuple[str, ...]:
-    """Who took no part first, then what was said, decided, entered as dissent, and followed up."""
+    """Who took no part first, then what was said, decided, voted, entered as dissent, and followed up.
+
+    Arrivals and departures are not the item's: they are in the attendance section.
+    """
     items = list(entries)
 
     def notes(kind: EntryKind) -> list[str]:
@@ -420,12 +421,15 @@ def _item_paragraphs(
         statement_paragraph(e, participants, people) for e in items if e.kind == EntryKind.STATEMENT
     ]
     decisions = [decision_paragraph(e, people) for e in items if e.kind == EntryKind.DECISION]
+    by_id = {p.id: p for p in participants}
+    votes = [vote_paragraph(e.text, e.vote, by_id) for e in items if e.kind == EntryKind.VOTE and e.vote]
     actions = [action_paragraph(e, participants, people) for e in items if e.kind == EntryKind.ACTION]
     paragraphs = (
         *notes(EntryKind.CONFLICT),
         *notes(EntryKind.AWAY),
         *statements,
         *decisions,
+        *votes,
         *notes(EntryKind.DISSENT),
         *actions,
     )
@@ -533,6 +537,7 @@ def compile_referat(
         title=title_line(meeting.title, meeting.date),
         place=place_sentence(meeting.place, meeting.time_of_day),
         participants=_groups(present),
+        attendance=attendance_lines(participants, doc.entries),
         # The conventional form lists apologies as one plain list, without organisation headings.
         absent=(PersonGroup(None, tuple(_person_line(p) for p in sorted(absent, key=lambda p: p.position))),)
         if absent
@@ -573,6 +578,8 @@ def render_text(referat: Referat) -> str:
             if group.heading:
                 blocks.append(group.heading)
             blocks.append("\n".join(group.people))
+        if label == "Deltagere:":
+            blocks.extend(referat.attendance)
     if referat.agenda:
         blocks.append("Dagsorden:")
         for item in referat.agenda:
@@ -637,6 +644,8 @@ def render_markdown(referat: Referat) -> str:
             if group.heading:
                 blocks.append(f"**{_md_inline(group.heading)}**")
             blocks.append("\n".join(f"- {_md_indented(person, '  ')}" for person in group.people))
+        if label == "Deltagere":
+            blocks.extend(escape_markdown(line) for line in referat.attendance)
     if referat.agenda:
         blocks.append("## Dagsorden")
         for item in referat.agenda:

@@ -108,6 +108,8 @@ def referat_html(
         if groups:
             body.append(f"<h2>{label}</h2>")
             body.extend(_group(group) for group in groups)
+            if label == "Deltagere":
+                body.extend(_paragraph(line) for line in referat.attendance)
     if referat.agenda:
         body.append("<h2>Dagsorden</h2>")
         items = []

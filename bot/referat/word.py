@@ -55,6 +55,9 @@ def referat_docx(referat: Referat, participants: Sequence[Participant], *, statu
     present = [p for p in participants if not p.absent]
     absent = [p for p in participants if p.absent]
     _people(document, "Deltagere", referat.participants, present)
+    if referat.participants:
+        for sentence in referat.attendance:
+            document.add_paragraph(_clean(sentence))
     _people(document, "Afbud", referat.absent, absent)
 
     if referat.agenda:

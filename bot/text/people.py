@@ -35,6 +35,9 @@ _DEFINITE = r"(?:en|n|et|t|ene|ne)?"
 _ROLES = {"referent": "referent", "formand": "formand", "forperson": "formand", "chairman": "formand"}
 # Between two people in one subject: `,`, `og`, `and`, `&`, `samt`.
 _JOIN = re.compile(r",?\s+(?:og|and|samt|&)\s+|,\s*", re.IGNORECASE)
+# A person's initials as Danish minutes write them after the name: `Ida Holm (IH)`.
+INITIALS = re.compile(r"[A-ZÆØÅ]{2,4}")
+_INITIALS_TAG = re.compile(r"\(\s*(?P<ini>[A-ZÆØÅ]{2,4})\s*\)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,32 @@ def people_of(
         if p.slack_user_id:
             people[p.slack_user_id] = Person(p.name, plain_title(p.title) or None)
     return people
+
+
+def split_initials(text: str) -> tuple[str, str | None]:
+    """`Ida Holm (IH)` → (`Ida Holm`, `IH`): the initials in parentheses taken out of a name or title.
+
+    Initials are a field of their own, so they never become part of the name a referat or an approval
+    line shows. Text without them comes back unchanged, with None.
+    """
+    m = _INITIALS_TAG.search(text)
+    if m is None:
+        return text, None
+    rest = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    return rest, m["ini"]
+
+
+def with_initials(name: str, initials: str | None) -> str:
+    """`Ida Holm (IH)`: a name as the participant list writes it."""
+    return f"{name} ({initials})" if initials else name
+
+
+def by_initials(text: str, participants: Iterable[Participant]) -> Participant | None:
+    """The one present participant whose initials `text` is (`IH`), else None."""
+    if INITIALS.fullmatch(text) is None:
+        return None
+    found = [p for p in participants if p.initials == text and not p.absent]
+    return found[0] if len(found) == 1 else None
 
 
 def plain_title(title: str | None) -> str:
@@ -127,7 +156,8 @@ def render_mentions(
 
 @dataclass(frozen=True)
 class Ref:
-    """One person named in a sentence's subject, and how: `mention`, `name`, `titled` or `title`."""
+    """One person named in a sentence's subject, and how: `mention`, `name`, `titled`, `title` or
+    `initials` (`IH orienterede …`: the participant list says who IH is)."""
 
     participant: Participant
     start: int
@@ -201,10 +231,15 @@ def _short_titles(person: Participant) -> list[str]:
     return [t for t in dict.fromkeys(titles) if t]
 
 
+_INITIALS_WORD = re.compile(r"[A-ZÆØÅ]{2,4}(?![\w-])")
+
+
 def _ref_at(text: str, pos: int, present: Sequence[Participant]) -> Ref | None:
     if m := MENTION_RE.match(text, pos):
         linked = next((p for p in present if p.slack_user_id == m["uid"]), None)
         return Ref(linked, pos, m.end(), "mention") if linked else None
+    if (m := _INITIALS_WORD.match(text, pos)) and (person := by_initials(m.group(0), present)):
+        return Ref(person, pos, m.end(), "initials")
     window = text[pos : pos + 120]
     best: tuple[int, int, Ref] | None = None
     for person in present:

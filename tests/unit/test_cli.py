@@ -91,3 +91,44 @@ def test_export_takes_the_format_from_the_file_name(
     assert main(["export", "--format", "txt", "--out", str(tmp_path / "x.docx")]) == 1
     assert "Brug --format docx" in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists()
+
+
+BROKEN_DATABASES = {
+    "not sqlite": ("notes.txt", "ikke en SQLite-database"),
+    "missing folder": ("missing/referat.db", "findes ikke"),
+    "a directory": ("folder", "er en mappe"),
+    "/dev/null": ("/dev/null", "er en enhed"),
+}
+EVERY_DATABASE_COMMAND = [
+    ["serve", "--http"],
+    ["serve"],
+    ["ask", "budget"],
+    ["verify"],
+    ["meetings"],
+    ["export", "--out", "{tmp}/out.md"],
+    ["import", "{tmp}/notes.txt"],
+    ["console"],
+]
+
+
+@pytest.mark.parametrize("broken", BROKEN_DATABASES, ids=list(BROKEN_DATABASES))
+def test_a_database_that_cannot_serve_is_one_danish_line_and_exit_2_for_every_command(
+    broken: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, reason = BROKEN_DATABASES[broken]
+    (tmp_path / "notes.txt").write_text("Referat af et møde\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    db = name if name.startswith("/") else str(tmp_path / name)
+    monkeypatch.setenv("REFERAT_DB", db)
+    for variable in SLACK_VARIABLES:
+        monkeypatch.setenv(variable, "xoxb-1" if variable == "SLACK_BOT_TOKEN" else "x")
+    # An unreachable Slack: the database must be told before Slack would be asked.
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    for argv in EVERY_DATABASE_COMMAND:
+        assert main([arg.format(tmp=tmp_path) for arg in argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert reason in err, (argv, err)
+        assert "REFERAT_DB" in err, (argv, err)
+        assert err.count("\n") == 1, (argv, err)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "Referat af et møde\n"
+    assert not (tmp_path / "out.md").exists()

@@ -115,3 +115,20 @@ def test_every_speaker_named_together_is_stored_with_the_entry(db: Path) -> None
     assert [people[i] for i in together.speaker_ids] == ["Claus Hilborg", "Frederik Sundtoft"]
     alone = next(e for e in store.entries(meeting.id) if e.text.startswith("Borgmester H.C. Østerby"))
     assert [people[i] for i in alone.speaker_ids] == ["H.C. Østerby"]
+
+
+def test_a_paragraph_longer_than_an_entry_may_be_refuses_its_file_by_name_and_item(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (FIXTURES / "kredsraad-udtraek.txt").read_text(encoding="utf-8")
+    marker = "Politidirektør Helle Kyndesen orienterede om udviklingen"
+    long_paragraph = marker + " i antallet af anmeldte indbrud" + " og tryghed" * 1_000
+    broken = tmp_path / "kæmpeafsnit.txt"
+    broken.write_text(source.replace(marker, long_paragraph, 1), encoding="utf-8")
+    assert main(["import", str(broken), str(FIXTURES / "skolebestyrelse-pkt.txt")]) == 1
+    captured = capsys.readouterr()
+    assert "kæmpeafsnit.txt: afvist – punkt 1" in captured.err
+    assert '"Politidirektør Helle Kyndesen' in captured.err
+    assert "højst være 10.000 tegn" in captured.err
+    assert "skolebestyrelse-pkt.txt: importeret" in captured.out
+    assert len(StoreOpener(db)().meetings()) == 1

@@ -592,6 +592,6 @@ def test_a_database_that_cannot_be_opened_ends_with_a_danish_message(
 ) -> None:
     out = io.StringIO()
     db = tmp_path / "findes-ikke" / "referat.db"
-    assert run_console(console_settings(db), io.StringIO("/referat hjælp\n"), out) == 1
+    assert run_console(console_settings(db), io.StringIO("/referat hjælp\n"), out) == 2
     assert out.getvalue() == ""
     assert f"mappen {db.parent} findes ikke" in capsys.readouterr().err

@@ -30,6 +30,7 @@ from test_capture import log_meeting, start_meeting
 
 import storage.store
 from bot.slack.errors import APOLOGY, BUSY, DISK
+from bot.text.sizes import MAX_ENTRY_CHARS
 from storage.connection import BUSY_TIMEOUT_MS
 from support.app import SECRET, Bot, Clock, answer_text
 from support.paths import REPO
@@ -584,8 +585,11 @@ def test_full_database_refuses_clearly_and_stores_nothing(
     pages, page_size, free = page_count(bot.db_path)
     restart_with_connections(bot, monkeypatch, page_limited(pages))
     before = row_counts(bot.db_path)
-    # More text than the free pages hold: the insert needs pages the file may not grow to.
-    long_text = "Politiet orienterede om kriminalitetsudviklingen. " * ((free + 4) * page_size // 40)
+    # More text than the free pages hold (within the longest entry allowed): the insert needs pages
+    # the file may not grow to.
+    words = " ".join(f"kriminalitetsudvikling{n}" for n in range(MAX_ENTRY_CHARS // 20))
+    long_text = words[:MAX_ENTRY_CHARS]
+    assert len(long_text) > (free + 1) * page_size
     with caplog.at_level(logging.ERROR):
         answer = bot.cmd(f"ad 1 {long_text}")
         assert_told_and_logged(answer, caplog, "full")
