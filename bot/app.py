@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import ConfigError, Settings
 from bot.logs import bolt_logger
+from bot.slack import install
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.listeners import actions, commands, events, home, shortcuts
@@ -89,9 +90,23 @@ def create_app(
         # Slash commands are answered by ack() itself; events are acked before the listener runs.
         process_before_response=False,
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        # Many workspaces: Bolt finds each request's workspace token in the installations.
+        oauth_settings=(
+            install.oauth_settings(settings.db_path, settings.client_id or "", settings.client_secret or "")
+            if settings.many_workspaces
+            else None
+        ),
     )
+    if settings.many_workspaces:
+        # app_uninstalled and tokens_revoked delete the workspace's tokens at once; its minutes stay.
+        app.enable_token_revocation_listeners()
     # Every listener finds the store opener, the clock and the name cache in its context.
-    deps = Deps(open_store=open_store, clock=clock, reminder_days=settings.reminder_days)
+    deps = Deps(
+        open_store=open_store,
+        clock=clock,
+        reminder_days=settings.reminder_days,
+        many_workspaces=settings.many_workspaces,
+    )
     app.use(provide(deps))
     # Listeners post through a client that turns broadcasts and mentions in stored text into words.
     app.use(quieten(deps.user_name))

@@ -54,13 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="as_name", default="Referent", help="hvem der skriver (navn)")
     console.set_defaults(func=cmd_console)
 
-    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, mapper)")
+    imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, .pdf, mapper)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
     imp.add_argument(
         "--channel",
         default=None,
         metavar="KANAL-ID",
         help="læg referaterne i en Slack-kanal (fx C0123ABCD): kun dem, der må læse kanalen, kan læse dem",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="vis hvordan filerne blev læst (møde, personer, punkter, beslutninger, opgaver) uden at gemme",
     )
     imp.set_defaults(func=cmd_import)
 
@@ -108,18 +113,27 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack import reminders
     from bot.text.dates import warm_up
 
-    if args.http:
+    if settings.many_workspaces:
+        if not args.http:
+            raise ConfigError(
+                "Med SLACK_CLIENT_ID og SLACK_CLIENT_SECRET installeres appen i mange arbejdsområder "
+                "via /slack/install, som kræver HTTP-tilstand: kør referat serve --http."
+            )
+        settings.require("SLACK_SIGNING_SECRET")
+    elif args.http:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
     # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
     opener = open_database(settings.db_path)
-    check_slack(settings)
+    if not settings.many_workspaces:
+        check_slack(settings)
     warm_up()
     app = create_app(settings, opener)
-    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
-    reminders.start(app.client, opener, utc_clock, settings.reminder_days)
+    if not settings.many_workspaces:
+        # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+        reminders.start(app.client, opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)
@@ -136,8 +150,10 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.importing.run import import_paths
+    from bot.importing.run import dry_run_paths, import_paths
 
+    if args.dry_run:
+        return dry_run_paths(args.paths, out=sys.stdout, err=sys.stderr)
     channel = args.channel.strip().upper() if args.channel else None
     if channel is not None and not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel):
         print(

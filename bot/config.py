@@ -24,6 +24,8 @@ _WHERE = {
     "SLACK_BOT_TOKEN": "Bot User OAuth Token (xoxb-…) under OAuth & Permissions",
     "SLACK_APP_TOKEN": "App-Level Token (xapp-…, scope connections:write) under Basic Information",
     "SLACK_SIGNING_SECRET": "Signing Secret under Basic Information",
+    "SLACK_CLIENT_ID": "Client ID under Basic Information",
+    "SLACK_CLIENT_SECRET": "Client Secret under Basic Information",
 }
 
 
@@ -50,6 +52,14 @@ class Settings:
     db_path: Path
     # Days before an action's deadline that its owner is reminded (and again on the morning).
     reminder_days: int = DEFAULT_REMINDER_DAYS
+    # Slack's OAuth flow: with both and no bot token, every workspace that installs the app is served.
+    client_id: str | None = None
+    client_secret: str | None = None
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed by OAuth in any number of workspaces, rather than one workspace's bot token."""
+        return bool(self.client_id and self.client_secret and not self.bot_token)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +75,8 @@ class Settings:
             slack_api_url=api_url,
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
             reminder_days=_reminder_days(env.get("REFERAT_REMINDER_DAYS")),
+            client_id=env.get("SLACK_CLIENT_ID") or None,
+            client_secret=env.get("SLACK_CLIENT_SECRET") or None,
         )
 
     def require_safe_api_url(self) -> None:
@@ -84,6 +96,8 @@ class Settings:
             "SLACK_BOT_TOKEN": self.bot_token,
             "SLACK_APP_TOKEN": self.app_token,
             "SLACK_SIGNING_SECRET": self.signing_secret,
+            "SLACK_CLIENT_ID": self.client_id,
+            "SLACK_CLIENT_SECRET": self.client_secret,
         }
         missing = [n for n in names if not values.get(n)]
         if missing:

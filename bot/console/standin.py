@@ -111,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         auth = self.headers.get("Authorization") or ""
-        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else None
+        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else (auth or None)
         self._send(self.server.slack.route(self.path, self.headers.get_content_type(), body, token))
 
     def _send(self, reply: Reply) -> None:
@@ -546,7 +546,7 @@ class SlackStandIn:
                 result: Json = {"ok": False, "error": parse_error}
             elif handler is None:
                 result = {"ok": False, "error": "unknown_method", "req_method": method}
-            elif not token:
+            elif not token or token.startswith("Basic "):
                 result = {"ok": False, "error": "not_authed"}
             else:
                 result = handler(params)

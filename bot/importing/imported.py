@@ -58,3 +58,5 @@ class ImportedMeeting:
     entries: tuple[ImportedEntry, ...]
     warnings: tuple[str, ...]  # Danish, for the person importing
     content_hash: str  # sha256 hex of the normalised text: the same document imports once
+    unplaced: tuple[str, ...] = ()  # lines above the agenda that are neither header nor sentence
+    dropped: tuple[str, ...] = ()  # the web page's furniture around the minutes (comment forms, …)

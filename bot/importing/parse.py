@@ -25,7 +25,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Final
 
+from bot.importing.body import Body, DraftItem
 from bot.importing.clean import normalise
+from bot.importing.dates import TIME, find_date, find_time
+from bot.importing.debris import drop_debris
 from bot.importing.imported import (
     ImportedEntry,
     ImportedItem,
@@ -33,227 +36,86 @@ from bot.importing.imported import (
     ImportedParticipant,
     NotAReferat,
 )
+from bot.importing.labels import (
+    ABSENT_LABEL,
+    ACTION_LABEL,
+    AGENDA_LABEL,
+    ATTEND_LABEL,
+    BODY_LABEL,
+    CHAIR_LABEL,
+    DECISION_LABEL,
+    DOC_LABEL,
+    FIELD,
+    GROUP_LINE,
+    ORG_LINE,
+    PLACE_CUT,
+    PLACE_SENTENCE,
+    REFERENT_LABEL,
+    TITLE_LINE,
+    TITLE_TAIL,
+    title_key,
+)
 from bot.importing.people import (
+    LIST_SEPARATORS,
     People,
-    name_at,
     participant_of,
     persons_block_group,
     persons_inline,
-    speakers,
-    unknown_speaker,
+    role_of,
 )
 from bot.importing.read import looks_binary
 from bot.importing.vocabulary import (
-    ABBREVIATION,
     BULLET,
-    INITIALS_START,
-    MONTH_ALT,
-    MONTHS,
+    PAREN,
+    PARTICLES,
+    TITLE_WORD,
     Heading,
     heading,
+    is_name_token,
     name_like,
 )
 from bot.text.hygiene import clean_input
-from storage.records import EntryKind
 
-_WEEKDAY_ALT: Final = "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag"
+MEETING_ROLES: Final = frozenset({"referent", "dirigent", "ordstyrer", "mødeleder"})
 
-_LONG_DATE = re.compile(
-    rf"(?<![\w.])(?:(?:{_WEEKDAY_ALT})\s+)?(?:(?:den|d\.)\s+)?(?P<day>\d{{1,2}})\.?\s*"
-    rf"(?P<month>{MONTH_ALT})\.?(?:\s+(?P<year>\d{{4}}))?(?!\w)",
-    re.IGNORECASE,
-)
-_NUM_DATE = re.compile(
-    rf"(?<![\w.,/-])(?:(?:{_WEEKDAY_ALT})\s+)?(?:(?:den|d\.)\s+)?"
-    r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4}|\d{2})(?!\d|[.,:/-]\d)",
-    re.IGNORECASE,
-)
-_NUM_DAY_MONTH = re.compile(
-    rf"(?<![\w.,/-])(?:(?:{_WEEKDAY_ALT})\s+)?(?:(?:den|d\.)\s+)?"
-    r"(?P<day>\d{1,2})[./](?P<month>\d{1,2})(?!\d|[./-]\d)",
-    re.IGNORECASE,
-)
-_CLOCK: Final = r"(?:\d{1,2}[.:]\d{2}|\d{3,4}|\d{1,2})"
-_TIME = re.compile(rf"\bkl\.?\s*{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?{_CLOCK})?(?!\d)", re.IGNORECASE)
-_TIME_RANGE = re.compile(r"(?<![\d.])\d{1,2}[.:]\d{2}\s*[-–—]\s*\d{1,2}[.:]\d{2}(?!\d)")
-_DUE = re.compile(r"\b(?:inden|senest|frist|deadline)\b\s*:?\s*", re.IGNORECASE)
 
-_TITLE_LINE = re.compile(
-    r"^(?:møde)?referat(?:\s+(?:af|fra|for|over|vedrørende|vedr\.)\s+|\s*[-–—:]\s*)(?P<rest>\S.*)$",
-    re.IGNORECASE,
-)
-_DOC_LABEL = re.compile(r"^(?:møde)?referat$", re.IGNORECASE)
-_TITLE_TAIL = re.compile(
-    rf"(?:[\s,;:–—-]+|\s+(?:den|d\.|afholdt|holdt|{_WEEKDAY_ALT})|\s+kl\.?.*)+$", re.IGNORECASE
-)
-_PLACE_SENTENCE = re.compile(
-    r"^Mødet\s+(?:blev\s+)?(?:(?:af)?holdt(?:es)?|fandt\s+sted)\s+(?:på|i|hos)\s+(?P<place>.+?)\.?$",
-    re.IGNORECASE,
-)
-_PLACE_CUT = re.compile(
-    rf",?\s+(?:den\s+\d|d\.\s*\d|kl\.|\d{{1,2}}[./-]\d|(?:{_WEEKDAY_ALT})\b)", re.IGNORECASE
-)
-_FIELD = re.compile(
-    r"^(?P<key>dato\s+og\s+(?:tid|tidspunkt|sted)|tid\s+og\s+sted|dato|tidspunkt|mødetid|tid|"
-    r"sted|mødested|lokale)\s*:\s*(?P<value>\S.*)$",
+_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
+_MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
+# `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
+_PLACE_AFTER = re.compile(
+    r"(?:\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?|\b(?:19|20)\d{2})"
+    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>[^.;]{3,80}?)\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
 
-_ATTEND_LABEL = re.compile(
-    r"^(?:deltagere|mødedeltagere|til\s*stede(?:\s+var)?|fremmødte|tilstedeværende)"
-    r"(?:\s*:\s*(?P<value>.*)|\s*)$",
-    re.IGNORECASE,
-)
-_ABSENT_LABEL = re.compile(
-    r"^(?:afbud(?:\s+fra)?|fraværende(?:\s+med\s+afbud|\s+uden\s+afbud)?|ikke\s+til\s+stede)"
-    r"(?:\s*:\s*(?P<value>.*)|\s*)$",
-    re.IGNORECASE,
-)
-_REFERENT_LABEL = re.compile(r"^(?:referent|ref\.)(?:\s*:\s*(?P<value>.*)|\s*)$", re.IGNORECASE)
-_ORG_LINE = re.compile(r"^Fra\s+(?P<org>[^:]{1,60}):$")
-_AGENDA_LABEL = re.compile(r"^(?:dagsorden|dagsordenspunkter|dagsorden\s+og\s+referat)\s*:?$", re.IGNORECASE)
-_BODY_LABEL = re.compile(r"^(?:referat|beslutningsreferat|referat\s+af\s+mødet)\s*:?$", re.IGNORECASE)
 
-_DECISION_LABEL = re.compile(
-    r"^(?:beslutning(?:er)?|konklusion|afgørelse)(?:\s+i\s+\S.*?\s+den\s+\S.*?)?\s*(?::\s*(?P<text>.*))?$",
-    re.IGNORECASE,
-)
-_ACTION_LABEL = re.compile(
-    r"^(?:opfølgning|to\s*-?\s*do|handlingspunkt(?:er)?|opgaver)\s*(?::\s*(?P<text>.*))?$", re.IGNORECASE
-)
-_BACKGROUND_LABEL = re.compile(
-    r"^(?P<label>indstilling(?:er)?|sagsfremstilling|sagsbeskrivelse|baggrund)\s*(?::\s*(?P<text>.*))?$",
-    re.IGNORECASE,
-)
-_NOTHING = re.compile(
-    r"^(?:intet(?:\s+(?:at\s+bemærke|nyt|til\s+referat))?|ingen(?:\s+bemærkninger)?|-)\s*[.!]?$",
-    re.IGNORECASE,
-)
-
-_DECISION_SENTENCE = re.compile(
-    r"^Der\s+var\s+(?:\w+\s+){0,2}?enighed\b|\bvar\s+enige\s+om\b|"
-    r"\bblev\s+(?:\w+\s+){0,3}?(?:godkendt|vedtaget|besluttet|taget\s+til\s+efterretning)\b|"
-    r"\bbesluttede\b|\bbesluttet\b|\bvedtog\b|\bgodkendte\b|\btil\s+efterretning\b",
-    re.IGNORECASE,
-)
-_IMPERSONAL = re.compile(
-    r"^(?:Der\s+(?:var|blev)\b|Det\s+blev\b|Næste\s+møde\b|Mødet\b|Deltagerne\b|Alle\b|Forsamlingen\b|"
-    r"\w*(?:bestyrelsen|udvalget|rådet)\b|[A-ZÆØÅ][\w ]{0,30}:\s)|"
-    r"\bblev\s+(?:\w+\s+){0,2}?(?:drøftet|diskuteret|debatteret|gennemgået|behandlet|præsenteret|"
-    r"aftalt|noteret|godkendt|vedtaget|besluttet)\b"
-)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"„«(]?[A-ZÆØÅ])")
-_OWNER_INITIALS = re.compile(r"\((?P<ini>[A-ZÆØÅ]{2,4})\)")
-_OWNER_LABEL = re.compile(r"\bansvarlig\s*:\s*(?P<who>[^,.;()]+)", re.IGNORECASE)
-_FIRST_NAME_START = re.compile(r"^(?P<first>[A-ZÆØÅ][a-zæøåé]+(?:-[A-ZÆØÅ][a-zæøåé]+)?)\s+[a-zæøå]")
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-# --------------------------------------------------------------------------------------------------
-# Dates and times
-
-
-def _valid_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
+def _person_named(value: str) -> str | None:
+    """The one person a label's value names (`Helle Thagesen`, `Birte (BH)`), else None."""
+    value = value.strip().rstrip(".")
+    if not value or len(value.split()) > 6:
         return None
+    person = participant_of(value, None, False)
+    return value if person is not None and person.name[:1].isupper() else None
 
 
-def _year(raw: str) -> int:
-    return int(raw) + 2000 if len(raw) == 2 else int(raw)
+def _names_only(value: str) -> bool:
+    """`A, B og C`, `Formand X, kasserer Y, Z (ZZ)`: every part of the list is a person, titled at most
+    by a role word before the name (a longer title such as `Direktør for Børn og Unge` is no list)."""
+    parts = [p for p in LIST_SEPARATORS.split(value.strip().rstrip(".")) if p.strip()]
+    return bool(parts) and all(map(_one_person, parts))
 
 
-def _find_date(text: str) -> tuple[dt.date, int] | None:
-    """The first complete date (with year) in `text`, and where it starts."""
-    best: tuple[dt.date, int] | None = None
-    for m in _LONG_DATE.finditer(text):
-        if m.group("year") is None:
-            continue
-        found = _valid_date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
-        if found is not None:
-            best = (found, m.start())
-            break
-    for m in _NUM_DATE.finditer(text):
-        found = _valid_date(_year(m.group("year")), int(m.group("month")), int(m.group("day")))
-        if found is not None:
-            if best is None or m.start() < best[1]:
-                best = (found, m.start())
-            break
-    return best
-
-
-def _date_at(text: str, pos: int, meeting: dt.date) -> dt.date | None:
-    """A deadline date starting at `pos`; a missing year is the meeting's, or the next if already past."""
-    if m := _NUM_DATE.match(text, pos):
-        return _valid_date(_year(m.group("year")), int(m.group("month")), int(m.group("day")))
-    if m := _LONG_DATE.match(text, pos):
-        month, day = MONTHS[m.group("month").lower()], int(m.group("day"))
-        if m.group("year"):
-            return _valid_date(int(m.group("year")), month, day)
-        return _roll(meeting, month, day)
-    if m := _NUM_DAY_MONTH.match(text, pos):
-        return _roll(meeting, int(m.group("month")), int(m.group("day")))
-    return None
-
-
-def _roll(meeting: dt.date, month: int, day: int) -> dt.date | None:
-    found = _valid_date(meeting.year, month, day)
-    if found is not None and found < meeting:
-        found = _valid_date(meeting.year + 1, month, day)
-    return found
-
-
-def _find_due(text: str, meeting: dt.date) -> dt.date | None:
-    for m in _DUE.finditer(text):
-        if (found := _date_at(text, m.end(), meeting)) is not None:
-            return found
-    return None
-
-
-def _find_time(text: str) -> str | None:
-    if m := _TIME.search(text):
-        return m.group(0)
-    if m := _TIME_RANGE.search(text):
-        return m.group(0)
-    return None
-
-
-def _title_key(title: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", title.casefold()).split())
-
-
-def _titles_match(a: str, b: str) -> bool:
-    ka, kb = _title_key(a), _title_key(b)
-    if not ka or not kb:
-        return False
-    return ka == kb or (min(len(ka), len(kb)) >= 5 and (ka.startswith(kb) or kb.startswith(ka)))
-
-
-def _sentences(text: str) -> list[str]:
-    """Split at sentence ends, but not after abbreviations (`f.eks.`, `bl.a.`, `kl.`) or ordinals."""
-    parts: list[str] = []
-    start = 0
-    for m in _SENTENCE_BREAK.finditer(text):
-        last = text[max(start, text.rfind(" ", start, m.start()) + 1) : m.start()]
-        if ABBREVIATION.match(last.rstrip('"”»)')):
-            continue
-        parts.append(text[start : m.start()].strip())
-        start = m.end()
-    parts.append(text[start:].strip())
-    return [p for p in parts if p]
+def _one_person(part: str) -> bool:
+    tokens = PAREN.sub("", part).split()
+    while tokens and (TITLE_WORD.search(tokens[0]) or role_of(tokens[0])):
+        tokens.pop(0)
+    return 1 <= len(tokens) <= 4 and all(
+        is_name_token(t) or (t in PARTICLES and 0 < k < len(tokens) - 1) for k, t in enumerate(tokens)
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # The parser
-
-
-@dataclass
-class _Item:
-    number: int
-    title: str
-    bullets: list[str]
-    background: list[str]
 
 
 @dataclass
@@ -264,7 +126,7 @@ class _Layout:
     body_label: bool
 
 
-class _Parser:
+class Parser:
     def __init__(self, lines: list[str], source_name: str) -> None:
         self.lines = lines
         self.source_name = source_name
@@ -272,6 +134,7 @@ class _Parser:
         self.warnings: list[str] = []
         self.participants: list[ImportedParticipant] = []
         self.referent: str | None = None
+        self.chairs: list[tuple[str, str]] = []  # ("dirigent", "Helle Thagesen")
 
     # -- attendance, anywhere in the document ------------------------------------------------------
 
@@ -280,25 +143,31 @@ class _Parser:
         i = 0
         while i < len(lines):
             line = lines[i]
-            m = _ABSENT_LABEL.match(line) or _ATTEND_LABEL.match(line) if line else None
+            m = ABSENT_LABEL.match(line) or ATTEND_LABEL.match(line) if line else None
             if m is not None:
-                absent = m.re is _ABSENT_LABEL
+                absent = m.re is ABSENT_LABEL
                 self.used[i] = True
                 value = (m.group("value") or "").strip()
                 if value:
                     self.participants.extend(persons_inline(value, None, absent))
                 i = self._attendance_section(i + 1, absent)
                 continue
-            if line and (m := _REFERENT_LABEL.match(line)):
+            if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
+                self.chairs.append((m.group("role").lower(), who))
+            elif line and (m := REFERENT_LABEL.match(line)):
                 value = (m.group("value") or "").strip()
+                if line[:7].casefold() == "referat" and not _person_named(value):
+                    i += 1
+                    continue  # `Referat: Bestyrelsesmøde 5. maj` is a title, not a minute-taker
+                self.used[i] = True
                 if not value and i + 2 < len(lines) and not lines[i + 1] and name_like(lines[i + 2]):
                     value = lines[i + 2]
                     self.used[i + 2] = True
                 elif not value and i + 1 < len(lines) and name_like(lines[i + 1]):
                     value = lines[i + 1]
                     self.used[i + 1] = True
-                self.referent = value or None
+                self.referent = value or self.referent
             i += 1
 
     def _attendance_section(self, start: int, absent: bool) -> int:
@@ -314,11 +183,21 @@ class _Parser:
                     groups[-1][1].append([])
                 j += 1
                 continue
-            if m := _ORG_LINE.match(line):
+            group = GROUP_LINE.match(line)
+            if m := ORG_LINE.match(line):
                 organisation = m.group("org").strip()
+                groups.append((organisation, []))
+            elif self._ends_attendance(line, words=False):
+                break
+            elif group and group.group("value") and _names_only(group.group("value")):
+                self.participants.extend(persons_inline(group.group("value"), group.group("group"), absent))
+            elif group and not group.group("value") and len(group.group("group").split()) <= 2:
+                organisation = group.group("group")
                 groups.append((organisation, []))
             elif self._ends_attendance(line):
                 break
+            elif ("," in line or " og " in line) and _names_only(line):
+                self.participants.extend(persons_inline(line, organisation, absent))
             else:
                 blocks = groups[-1][1]
                 if not blocks:
@@ -332,38 +211,46 @@ class _Parser:
         return last_used + 1
 
     @staticmethod
-    def _ends_attendance(line: str) -> bool:
+    def _ends_attendance(line: str, *, words: bool = True) -> bool:
         if (
-            _ATTEND_LABEL.match(line)
-            or _ABSENT_LABEL.match(line)
-            or _REFERENT_LABEL.match(line)
-            or _AGENDA_LABEL.match(line)
-            or _BODY_LABEL.match(line)
-            or _FIELD.match(line)
-            or _PLACE_SENTENCE.match(line)
-            or _TITLE_LINE.match(line)
+            ATTEND_LABEL.match(line)
+            or ABSENT_LABEL.match(line)
+            or REFERENT_LABEL.match(line)
+            or CHAIR_LABEL.match(line)
+            or AGENDA_LABEL.match(line)
+            or BODY_LABEL.match(line)
+            or FIELD.match(line)
+            or PLACE_SENTENCE.match(line)
+            or TITLE_LINE.match(line)
             or heading(line)
             or BULLET.match(line)
-            or _DECISION_LABEL.match(line)
-            or _ACTION_LABEL.match(line)
+            or DECISION_LABEL.match(line)
+            or ACTION_LABEL.match(line)
         ):
             return True
-        words = len(line.split())
-        return words > 12 or (words > 5 and line.endswith("."))
+        if not words:
+            return False
+        count = len(line.split())
+        return count > 12 or (count > 5 and line.endswith("."))
 
     def attach_referent(self) -> None:
-        if not self.referent:
-            return
-        person = participant_of(self.referent, None, False)
-        wanted = person.name if person else self.referent
+        if self.referent:
+            self.attach_role("referent", self.referent)
+        for role, who in self.chairs:
+            self.attach_role(role, who)
+
+    def attach_role(self, role: str, who: str) -> None:
+        """Give `who` the meeting role; someone not on the list is added to it as present."""
+        person = participant_of(who, None, False)
+        wanted = person.name if person else who
         name = People(self.participants).by_name(wanted) if self.participants else None
         for k, p in enumerate(self.participants):
             if p.name == name:
-                if p.role is None:
-                    self.participants[k] = replace(p, role="referent")
+                if p.role not in MEETING_ROLES or p.role == role:
+                    self.participants[k] = replace(p, role=role)
                 return
         if person is not None:
-            self.participants.append(replace(person, role="referent"))
+            self.participants.append(replace(person, role=role))
 
     # -- where the header, agenda and body are -------------------------------------------------------
 
@@ -379,13 +266,13 @@ class _Parser:
         for i, line in enumerate(lines):
             if not line or used[i]:
                 continue
-            if _TITLE_LINE.match(line):
+            if TITLE_LINE.match(line):
                 title_seen = True
             if (h := heading(line)) is not None:
                 heads.append((i, h))
-            elif agenda_label is None and _AGENDA_LABEL.match(line):
+            elif agenda_label is None and AGENDA_LABEL.match(line):
                 agenda_label = i
-            elif _BODY_LABEL.match(line) and not (_DOC_LABEL.match(line) and not title_seen and i in top):
+            elif BODY_LABEL.match(line) and not (DOC_LABEL.match(line) and not title_seen and i in top):
                 body_labels.append(i)
         # Several `Referat:` lines are per-item sub-labels, not the start of the body.
         body_label = body_labels[0] if len(body_labels) == 1 else None
@@ -413,7 +300,7 @@ class _Parser:
         for i, h in heads:
             if i < agenda_start:
                 continue
-            key = _title_key(h.title)
+            key = title_key(h.title)
             if key and key in seen:
                 return _Layout(header_end, (agenda_start, i), (i, n), False)
             seen.add(key)
@@ -423,53 +310,71 @@ class _Parser:
     # -- header ------------------------------------------------------------------------------------
 
     def header(self, end: int) -> tuple[str, dt.date, str | None, str | None]:
-        lines = [line for i, line in enumerate(self.lines[:end]) if line and not self.used[i]]
+        """Title, date, place and time from the lines before the agenda; the lines it reads are used."""
+        numbered = [(i, line) for i, line in enumerate(self.lines[:end]) if line and not self.used[i]]
         fields: dict[str, str] = {}
-        plain: list[str] = []
+        plain: list[tuple[int, str]] = []
         place: str | None = None
         time_of_day: str | None = None
-        for line in lines:
-            if m := _FIELD.match(line):
+        for i, line in numbered:
+            if m := FIELD.match(line):
                 fields.setdefault(" ".join(m.group("key").lower().split()), m.group("value").strip())
-            elif m := _PLACE_SENTENCE.match(line):
+                self.used[i] = True
+            elif m := PLACE_SENTENCE.match(line):
                 raw = m.group("place")
-                cut = _PLACE_CUT.search(raw)
+                cut = PLACE_CUT.search(raw)
                 place = place or (raw[: cut.start()] if cut else raw).strip(" ,.")
-                time_of_day = time_of_day or _find_time(raw)
+                time_of_day = time_of_day or find_time(raw)
+                self.used[i] = True
             else:
-                plain.append(line)
+                plain.append((i, line))
 
+        title_at: int | None = None
         title_line: str | None = None
-        for k, line in enumerate(plain):
-            if m := _TITLE_LINE.match(line):
-                title_line = m.group("rest")
+        for k, (i, line) in enumerate(plain):
+            if m := TITLE_LINE.match(line):
+                title_at, title_line = i, m.group("rest")
                 break
-            if _DOC_LABEL.match(line) and k + 1 < len(plain):
-                title_line = plain[k + 1]
+            if DOC_LABEL.match(line) and k + 1 < len(plain) and _MEETING_WORD.search(plain[k + 1][1]):
+                self.used[i] = True
+                title_at, title_line = plain[k + 1]
                 break
         if title_line is None:
-            dated = (line for line in plain if len(line) < 120 and _find_date(line) is not None)
-            title_line = next(dated, plain[0] if plain else "")
+            # The meeting's own heading, not a web page's posting date above it.
+            dated = [(i, line) for i, line in plain if len(line) < 160 and find_date(line) is not None]
+            meeting = [(i, line) for i, line in dated if _MEETING_WORD.search(line)]
+            candidates = meeting or dated or plain
+            if candidates:
+                title_at, title_line = candidates[0]
+            else:
+                title_line = ""
+        if title_at is not None:
+            self.used[title_at] = True
 
-        date_found = _find_date(title_line)
+        date_found = find_date(title_line)
+        date_line = title_line
         date_sources = [
             fields[k] for k in ("dato", "dato og tid", "dato og tidspunkt", "dato og sted") if k in fields
         ]
         date_sources += [fields[k] for k in ("tid", "tidspunkt", "mødetid", "tid og sted") if k in fields]
-        for source in [*date_sources, *plain]:
+        for source in [*date_sources, *(line for _, line in plain)]:
             if date_found is not None:
                 break
-            if (found := _find_date(source)) is not None:
+            if (found := find_date(source)) is not None:
                 date_found = (found[0], -1)
+                date_line = source
+                for i, line in plain:
+                    if line is source and len(line) < 160:
+                        self.used[i] = True  # `Tirsdag den 3. marts 2020 kl. 13.00 i mødelokale 2`
         if date_found is None:
             raise NotAReferat("ingen dato fundet")
 
         if date_found[1] >= 0:
             title = title_line[: date_found[1]]
         else:
-            cut = _TIME.search(title_line)
+            cut = TIME.search(title_line)
             title = title_line[: cut.start()] if cut else title_line
-        title = _TITLE_TAIL.sub("", title).strip(" .,:;–-")
+        title = TITLE_TAIL.sub("", title).strip(" .,:;–-")
         if not title:
             title = Path(self.source_name).stem if self.source_name else "møde"
 
@@ -479,20 +384,26 @@ class _Parser:
         for key in ("tidspunkt", "tid", "mødetid", "dato og tid", "dato og tidspunkt", "tid og sted"):
             if key in fields:
                 value = fields[key]
-                found_time = _find_time(value)
-                if found_time is None and _find_date(value) is None and any(c.isdigit() for c in value):
+                found_time = find_time(value)
+                if found_time is None and find_date(value) is None and any(c.isdigit() for c in value):
                     found_time = value.rstrip(".")
                 time_of_day = found_time or time_of_day
                 if found_time:
                     break
-        if time_of_day is None:
-            time_of_day = _find_time(title_line)
+        for line in (title_line, date_line):
+            time_of_day = time_of_day or find_time(line)
+        for i, line in plain:
+            if time_of_day is None and len(line) <= 40 and (found_time := find_time(line)) is not None:
+                time_of_day = found_time  # `Kl. 18.00 – 20.30` on a line of its own
+                self.used[i] = True
+            if place is None and (m := _PLACE_AFTER.search(line)):
+                place = m.group("place").strip(" ,.")
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------
 
-    def agenda(self, span: tuple[int, int]) -> list[_Item]:
-        items: list[_Item] = []
+    def agenda(self, span: tuple[int, int]) -> list[DraftItem]:
+        items: list[DraftItem] = []
         paragraph: list[str] = []
 
         def flush() -> None:
@@ -513,7 +424,7 @@ class _Parser:
                 items[-1].title = f"{items[-1].title} {line}".rstrip(" :.")
             elif (h := heading(line)) is not None:
                 flush()
-                items.append(_Item(h.number, h.title, [], []))
+                items.append(DraftItem(h.number, h.title, [], []))
                 after_heading = True
             elif (b := BULLET.match(line)) and items:
                 flush()
@@ -535,233 +446,17 @@ class _Parser:
     # -- body --------------------------------------------------------------------------------------
 
     def body(
-        self, span: tuple[int, int], agenda: list[_Item], with_opening: bool, meeting_date: dt.date
-    ) -> tuple[str | None, list[_Item], list[ImportedEntry]]:
-        return _Body(self, agenda, with_opening, meeting_date).run(span)
-
-
-class _Body:
-    """Walks the referat part line by line: headings, labels, paragraphs, and who said what."""
-
-    def __init__(
-        self, parser: _Parser, agenda: list[_Item], with_opening: bool, meeting_date: dt.date
-    ) -> None:
-        self.p = parser
-        self.agenda = agenda
-        self.by_number = {item.number: item for item in agenda}
-        self.extra_items: list[_Item] = []
-        self.people = People(parser.participants)
-        self.meeting_date = meeting_date
-        self.with_opening = with_opening
-        self.opening: list[str] = []
-        self.entries: list[ImportedEntry] = []
-        self.item: int | None = None
-        self.last_number = 0
-        self.seen_items: set[int] = set()
-        self.collapsed = False
-        self.reset()
-
-    def reset(self) -> None:
-        self.mode = "normal"  # "decision", "action", "background"
-        self.prefix: str | None = None
-        self.speaker: str | None = None
-        self.co: tuple[str, ...] = ()
-        self.actions_in_block = 0
-
-    def run(self, span: tuple[int, int]) -> tuple[str | None, list[_Item], list[ImportedEntry]]:
-        lines = self.p.lines
-        used = self.p.used
-        candidates = [h for i in range(*span) if lines[i] and not used[i] and (h := heading(lines[i]))]
-        self.collapsed = len(candidates) > 1 and all(h.number == 1 for h in candidates)
-        paragraph: list[str] = []
-        any_heading = False
-
-        def flush() -> None:
-            if paragraph:
-                self.paragraph(" ".join(paragraph))
-                paragraph.clear()
-
-        for i in range(*span):
-            line = lines[i]
-            if used[i]:
-                continue
-            if not line:
-                flush()
-                if self.mode == "action" and self.actions_in_block:
-                    nxt = next((lines[k] for k in range(i + 1, span[1]) if lines[k]), "")
-                    if not BULLET.match(nxt):
-                        self.mode = "normal"
-                continue
-            h = heading(line)
-            if h is not None and (number := self.accept(h)) is not None:
-                flush()
-                any_heading = True
-                self.start_item(number, h)
-                continue
-            if m := _DECISION_LABEL.match(line):
-                flush()
-                self.mode, self.prefix = "decision", None
-                if m.group("text"):
-                    self.paragraph(m.group("text").strip())
-                continue
-            if m := _ACTION_LABEL.match(line):
-                flush()
-                self.mode, self.prefix, self.actions_in_block = "action", None, 0
-                if m.group("text"):
-                    self.paragraph(m.group("text").strip())
-                continue
-            if m := _BACKGROUND_LABEL.match(line):
-                flush()
-                self.mode = "background"
-                self.speaker, self.co = None, ()
-                if m.group("text"):
-                    self.prefix = None
-                    self.paragraph(line)
-                else:
-                    self.prefix = m.group("label")
-                continue
-            if _BODY_LABEL.match(line):
-                flush()
-                self.mode, self.prefix = "normal", None
-                continue
-            if b := BULLET.match(line):
-                flush()
-                self.paragraph(b.group("text"))
-                continue
-            if paragraph and paragraph[-1][-1] in ".!?" and (line[0].isupper() or line[0].isdigit()):
-                flush()  # one paragraph per line in sources that never leave a blank line
-            paragraph.append(line)
-        flush()
-        if not any_heading and self.agenda:
-            self.p.warnings.append(
-                "Referatet har ingen overskrifter for punkterne; teksten er gemt som indledning."
-            )
-        opening = "\n\n".join(self.opening) or None
-        return opening, self.extra_items, self.entries
-
-    def accept(self, h: Heading) -> int | None:
-        """The item number a heading opens, or None when the line is content (a numbered list)."""
-        for item in self.agenda:
-            if _titles_match(item.title, h.title) and (h.style == "bare" or self.collapsed):
-                return item.number
-        if self.collapsed:
-            return self.last_number + 1
-        if h.style != "bare":
-            return h.number
-        if h.number == self.last_number + 1 or (self.last_number == 0 and not self.agenda):
-            return h.number
-        return None
-
-    def start_item(self, number: int, h: Heading) -> None:
-        self.item = number
-        self.last_number = number
-        self.reset()
-        if number in self.seen_items:
-            self.p.warnings.append(
-                f"Punkt {number} står flere gange i referatet; teksten er samlet under ét."
-            )
-        self.seen_items.add(number)
-        if number in self.by_number:
-            return
-        title = h.title or f"Punkt {number}"
-        item = _Item(number, title, [], [])
-        self.by_number[number] = item
-        self.extra_items.append(item)
-        if self.agenda:
-            self.p.warnings.append(f"Punkt {number} ({title}) i referatet står ikke på dagsordenen.")
-
-    def emit(self, kind: EntryKind, text: str, speaker: str | None = None, co: tuple[str, ...] = ()) -> None:
-        assert self.item is not None
-        owner: str | None = None
-        due: dt.date | None = None
-        if kind is EntryKind.ACTION:
-            owner = self.owner(text)
-            due = _find_due(text, self.meeting_date)
-        self.entries.append(ImportedEntry(self.item, kind, text, speaker, owner, due, co if speaker else ()))
-
-    def paragraph(self, text: str) -> None:
-        if self.item is None:
-            if self.with_opening:
-                self.opening.append(text)
-            return
-        if _NOTHING.match(text):
-            return
-        if self.prefix:
-            text = f"{self.prefix}: {text}"
-            self.prefix = None
-        if self.mode == "action":
-            self.actions_in_block += 1
-            self.emit(EntryKind.ACTION, text)
-            return
-        speaker, co = speakers(text, self.people)
-        if speaker is None and self.mode in ("decision", "background"):
-            kind = EntryKind.DECISION if self.mode == "decision" else EntryKind.STATEMENT
-            self.emit(kind, text)
-            return
-        self.mode = "normal"
-        self.statement(text, speaker, co)
-
-    def statement(self, text: str, speaker: str | None, co: tuple[str, ...]) -> None:
-        """One paragraph in reported speech; decision sentences inside it become their own entries."""
-        sentences = _sentences(text)
-        if speaker is not None:
-            self.speaker, self.co = speaker, co
-        elif _IMPERSONAL.search(sentences[0]):
-            self.speaker, self.co = None, ()
-        else:
-            unknown = unknown_speaker(text)
-            if unknown is not None:
-                self.p.warnings.append(
-                    f"Punkt {self.item}: taleren »{unknown}« findes ikke på deltagerlisten."
-                )
-                self.speaker, self.co = None, ()
-        pending: list[str] = []
-        for k, sentence in enumerate(sentences):
-            is_decision = (
-                not (k == 0 and speaker is not None)
-                and _DECISION_SENTENCE.search(sentence) is not None
-                and (k == 0 or speakers(sentence, self.people)[0] is None)
-            )
-            if is_decision:
-                self.flush_statement(pending)
-                self.emit(EntryKind.DECISION, sentence)
-                self.speaker, self.co = None, ()
-                continue
-            if k > 0 and not pending:  # the paragraph goes on after a decision sentence
-                own, own_co = speakers(sentence, self.people)
-                if own is not None:
-                    self.speaker, self.co = own, own_co
-                elif _IMPERSONAL.search(sentence):
-                    self.speaker, self.co = None, ()
-            pending.append(sentence)
-        self.flush_statement(pending)
-
-    def flush_statement(self, pending: list[str]) -> None:
-        if pending:
-            self.emit(EntryKind.STATEMENT, " ".join(pending), self.speaker, self.co)
-            pending.clear()
-
-    def owner(self, text: str) -> str | None:
-        if m := _OWNER_INITIALS.search(text):
-            initials = m.group("ini")
-            if initials in self.people.initials:
-                return self.people.initials[initials]
-        if m := _OWNER_LABEL.search(text):
-            who = m.group("who").strip()
-            return self.people.by_name(who) or who
-        found = name_at(text[:120], self.people)
-        if found is not None and found[1] == 0:
-            return found[0]
-        if (m := INITIALS_START.match(text)) and m.group("ini") in self.people.initials:
-            return self.people.initials[m.group("ini")]
-        if (m := _FIRST_NAME_START.match(text)) and m.group("first") in self.people.first_names:
-            return self.people.first_names[m.group("first")]
-        if m := _OWNER_INITIALS.search(text):
-            self.p.warnings.append(
-                f"Punkt {self.item}: initialerne ({m.group('ini')}) passer ikke til nogen deltager."
-            )
-            return m.group("ini")
-        return None
+        self,
+        span: tuple[int, int],
+        agenda: list[DraftItem],
+        with_opening: bool,
+        meeting_date: dt.date,
+        opening: list[str],
+    ) -> tuple[str | None, list[DraftItem], list[ImportedEntry]]:
+        body = Body(self, agenda, with_opening, meeting_date)
+        for paragraph in opening:
+            body.paragraph(paragraph)
+        return body.run(span)
 
 
 def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
@@ -774,18 +469,26 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    parser = _Parser(normalised.split("\n"), source_name)
+    parser = Parser(normalised.split("\n"), source_name)
     parser.scan_attendance()
+    dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
     if layout.agenda is None and layout.body is None:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
     agenda = parser.agenda(layout.agenda) if layout.agenda else []
-    opening: str | None = None
+    # Sentences above the agenda that are no title, date, place or list: the opening remarks.
+    leftovers = [
+        (i, line) for i, line in enumerate(parser.lines[: layout.header_end]) if line and not parser.used[i]
+    ]
+    opening_lines = [line for _, line in leftovers if _SENTENCE_LIKE.match(line)]
+    unplaced = [line for _, line in leftovers if not _SENTENCE_LIKE.match(line) and not DOC_LABEL.match(line)]
+    for i, _ in leftovers:
+        parser.used[i] = True
     entries: list[ImportedEntry] = []
     if layout.body is not None:
-        opening, extra, entries = parser.body(layout.body, agenda, layout.body_label, date)
+        _, extra, entries = parser.body(layout.body, agenda, layout.body_label, date, opening_lines)
         agenda = sorted([*agenda, *extra], key=lambda item: item.number)
     if not agenda:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
@@ -796,7 +499,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         date=date,
         place=place,
         time_of_day=time_of_day,
-        opening=opening,
+        opening=None,
         participants=tuple(parser.participants),
         agenda=tuple(
             ImportedItem(item.number, item.title, tuple(item.bullets), tuple(item.background))
@@ -805,4 +508,6 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         entries=tuple(entries),
         warnings=tuple(dict.fromkeys(parser.warnings)),
         content_hash=hashlib.sha256(normalised.encode("utf-8")).hexdigest(),
+        unplaced=tuple(unplaced),
+        dropped=tuple(dropped),
     )

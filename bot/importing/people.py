@@ -26,7 +26,7 @@ _TITLE_CONNECTORS: Final = frozenset({"og", "for", "i", "af", "ved", "på", "med
 _NOT_NAMES: Final = frozenset({"ingen", "intet", "alle", "nn", "n.n."})
 _ROLES: Final = frozenset(
     {"formand", "næstformand", "referent", "sekretær", "kasserer", "ordstyrer", "mødeleder", "dirigent",
-     "tovholder", "suppleant", "observatør", "gæst", "ordfører"}
+     "tovholder", "suppleant", "observatør", "gæst", "ordfører", "forkvinde", "næstforkvinde"}
 )  # fmt: skip
 _INITIALS = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 
@@ -43,7 +43,7 @@ _SPEAKER_SUFFIX = re.compile(r"(?:\s*\([A-ZÆØÅ]{2,4}\))?(?:\s*[,:]|\s+(?:og\s
 _CO_SPEAKER = re.compile(r"(?:\s*\([A-ZÆØÅ]{2,4}\))?,?\s+og\s+")
 _PREFIX_VERB = re.compile(rf"\s(?:{_SPEECH_VERBS}|[a-zæøå]+ede)\b")
 _PREFIX_STOP = re.compile(r"\s(?:og|at|som|men|da|når|hvor|eller|hvis|mens)\s*$")
-_LIST_SEPARATORS = re.compile(r",\s*|;\s*|\s+og\s+")
+LIST_SEPARATORS = re.compile(r",\s*|;\s*|\s+og\s+")
 
 
 def _split_title_name(text: str) -> tuple[str | None, str]:
@@ -114,20 +114,34 @@ def participant_of(line: str, organisation: str | None, absent: bool) -> Importe
         return None
     if tags.extra:
         title = f"{title} ({tags.extra})" if title else tags.extra
-    return ImportedParticipant(name, title or None, organisation, absent, tags.role, tags.initials)
+    return ImportedParticipant(
+        name, title or None, organisation, absent, tags.role or role_of(title), tags.initials
+    )
+
+
+def role_of(title: str | None) -> str | None:
+    """`Formand`, `kasserer`, `formand, referent`: the role a title names, if it is one."""
+    if not title:
+        return None
+    for word in re.split(r"[\s,/]+", title.casefold()):
+        if word in _ROLES:
+            return word
+    return None
 
 
 def persons_inline(value: str, organisation: str | None, absent: bool) -> list[ImportedParticipant]:
     """`Kirsten Mølgaard (formand), Bent Hvid og Mie Thygesen.`; a part without a name is a title."""
     people: list[ImportedParticipant] = []
-    for part in _LIST_SEPARATORS.split(value.strip().rstrip(".")):
+    for part in LIST_SEPARATORS.split(value.strip().rstrip(".")):
         if not part.strip():
             continue
         person = participant_of(part, organisation, absent)
         if person is None and people and people[-1].title is None:
-            people[-1] = replace(people[-1], title=part.strip())
+            people[-1] = replace(people[-1], title=part.strip(), role=people[-1].role or role_of(part))
         elif person is None and people:
-            people[-1] = replace(people[-1], title=f"{people[-1].title}, {part.strip()}")
+            people[-1] = replace(
+                people[-1], title=f"{people[-1].title}, {part.strip()}", role=people[-1].role or role_of(part)
+            )
         elif person is not None:
             people.append(person)
     return people

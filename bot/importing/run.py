@@ -26,6 +26,7 @@ from typing import TextIO
 from bot.importing.imported import ImportedMeeting, NotAReferat
 from bot.importing.parse import parse_referat
 from bot.importing.read import read_document
+from bot.importing.report import dry_run_lines
 from bot.text.danish import counted
 from bot.text.dates import format_long_da
 from bot.text.files import file_kind
@@ -158,6 +159,29 @@ def describe(meeting: ImportedMeeting) -> str:
     )
 
 
+def dry_run_paths(paths: Iterable[Path], *, out: TextIO, err: TextIO) -> int:
+    """Read and parse every document and print how it was read; store nothing. Exit 1 if any is refused."""
+    files, refused = documents(list(paths))
+    for path, reason in refused:
+        _say(f"{path}: afvist – {reason}", file=err)
+    for path in files:
+        try:
+            meeting = parse_referat(read_document(path), source_name=path.name)
+        except NotAReferat as error:
+            refused.append((path, str(error)))
+            _say(f"{path}: afvist – {error}", file=err)
+            continue
+        except Exception as error:
+            log.debug("reading %s failed", path, exc_info=error)
+            refused.append((path, type(error).__name__))
+            _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+            continue
+        _say(f"== {path}", file=out)
+        for line in dry_run_lines(meeting):
+            _say(line, file=out)
+    return 1 if refused else 0
+
+
 def import_paths(
     store: Store,
     paths: Iterable[Path],
@@ -219,6 +243,9 @@ def _import_files(
             _say(f"{path}: allerede importeret – intet ændret", file=out)
         for warning in meeting.warnings:
             _say(f"{path}: advarsel – {warning}", file=out)
+        if meeting.unplaced:
+            shown = "; ".join(f"«{line[:60]}»" for line in meeting.unplaced[:3])
+            _say(f"{path}: note – {counted(len(meeting.unplaced), 'linje')} ikke placeret: {shown}", file=out)
         if len(files) > PROGRESS_EVERY and number % PROGRESS_EVERY == 0:
             _say(f"… {number}/{len(files)} filer", file=err)
     _say(

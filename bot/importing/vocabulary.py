@@ -22,7 +22,7 @@ _HEAD_AD = re.compile(
     r"(?P<title>.*)$"
 )
 _HEAD_PKT = re.compile(
-    r"^(?i:pkt|punkt)\.?\s*(?P<num>\d{1,2})(?!\d|[.,]\d)\s*[.):]?\s*(?:[-–—]\s*)?(?P<title>.*)$"
+    r"^(?i:pkt|punkt)\.?\s*(?P<num>\d{1,2})(?!\d|[.,]\d)\s*(?P<punct>[.):])?\s*(?:[-–—]\s*)?(?P<title>.*)$"
 )
 _HEAD_BARE = re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?:[-–—]\s*)?(?P<title>[A-ZÆØÅÉ\"«„].*)$")
 _HEAD_CODE = re.compile(
@@ -94,18 +94,19 @@ class Heading:
     style: str  # "ad", "pkt" or "bare"
     number: int
     title: str
+    raw: str = ""  # the words after the number exactly as written (a one-line item's text too)
 
 
 def heading(line: str) -> Heading | None:
     for style, pattern in (("ad", _HEAD_AD), ("pkt", _HEAD_PKT), ("bare", _HEAD_BARE)):
         if m := pattern.match(line):
-            title = m.group("title").strip()
-            if style == "bare" and (len(title) > 150 or _MONTH_START.match(title)):
+            raw = title = m.group("title").strip()
+            if style == "bare" and (len(title) > 400 or _MONTH_START.match(title)):
                 return None
-            if style == "pkt" and title[:1].islower():
+            if style == "pkt" and title[:1].islower() and not m.group("punct"):
                 return None  # `Pkt. 3 blev udsat.` is a sentence, not a heading
-            if len(title) > 200:
+            if len(title) > 400:
                 return None
             title = _HEAD_CODE.sub("", title).rstrip(" :.").strip()
-            return Heading(style, int(m.group("num")), title)
+            return Heading(style, int(m.group("num")), title, raw)
     return None

@@ -38,6 +38,8 @@ class Deps:
     _names: dict[str, str] = field(default_factory=dict)
     team_id: str | None = None  # the installation's workspace, learned from the first request
     enterprise_id: str | None = None
+    # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
+    many_workspaces: bool = False
     bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
 
     def directory(self, client: WebClient) -> SlackDirectory:
@@ -52,6 +54,8 @@ class Deps:
     def learn_installation(
         self, team_id: str | None, enterprise_id: str | None, bot_user_id: str | None = None
     ) -> None:
+        if self.many_workspaces:
+            return
         if self.team_id is None and team_id:
             self.team_id, self.enterprise_id = team_id, enterprise_id
         if self.bot_user_id is None and bot_user_id:

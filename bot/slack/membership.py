@@ -13,6 +13,7 @@ bot is not in the channel, an error), the answer is None and the rules read noth
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 TTL_SECONDS = 60.0
 PAGE_SIZE = 1000  # the largest page Slack serves for these lists
 MAX_PAGES = 100  # 100,000 channels or members: far beyond any workspace this serves
-_PUBLIC = "public"  # the one key of the public channel list
 
 T = TypeVar("T")
 
@@ -76,9 +76,10 @@ class MembershipCache:
         return self._get(self._channels_of, user_id, load)
 
     def public_channels(
-        self, load: Callable[[], tuple[frozenset[str] | None, bool]]
+        self, workspace: str, load: Callable[[], tuple[frozenset[str] | None, bool]]
     ) -> frozenset[str] | None:
-        return self._get(self._public, _PUBLIC, load)
+        """The public channels of one workspace (its token's)."""
+        return self._get(self._public, workspace, load)
 
     def _get(self, table: dict[str, tuple[float, T]], key: str, load: Callable[[], tuple[T, bool]]) -> T:
         now = self.clock()
@@ -113,7 +114,9 @@ class SlackDirectory:
         return self.cache.channels_of(user_id, lambda: self._load_channels_of(user_id))
 
     def public_channels(self) -> frozenset[str] | None:
-        return self.cache.public_channels(self._load_public)
+        # Installed in many workspaces, each token lists its own workspace's channels.
+        workspace = hashlib.sha256((self.client.token or "").encode()).hexdigest()[:16]
+        return self.cache.public_channels(workspace, self._load_public)
 
     def _load_person(self, user_id: str) -> tuple[Person | None, bool]:
         try:

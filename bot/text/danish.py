@@ -13,6 +13,7 @@ PLURALS = {
     "beslutning": "beslutninger",
     "opgave": "opgaver",
     "notering": "noteringer",
+    "linje": "linjer",
     "punkt": "punkter",
     "person": "personer",
     "kommentar": "kommentarer",

@@ -26,6 +26,9 @@ PURE = [
     "archive/answer",
     "archive/facts",
     "importing/parse",
+    "importing/body",
+    "importing/labels",
+    "importing/dates",
     "slack/ids",
 ]
 

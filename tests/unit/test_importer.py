@@ -67,9 +67,16 @@ def test_reference_header(reference: ImportedMeeting) -> None:
     assert reference.date == dt.date(2024, 3, 19)
     assert reference.place == "rådhuset i Holstebro"
     assert reference.time_of_day is None
-    assert (
-        reference.opening == "Politidirektør Helle Kyndesen takkede indledningsvist for det gode samarbejde."
-    )
+    # The opening remark is an entry of item 0 (`ad 0`): searchable and credited like any statement.
+    assert reference.opening is None
+    opening = [e for e in reference.entries if e.item_number == 0]
+    assert [(e.kind, e.speaker, e.text) for e in opening] == [
+        (
+            S,
+            "Helle Kyndesen",
+            "Politidirektør Helle Kyndesen takkede indledningsvist for det gode samarbejde.",
+        )
+    ]
     assert reference.warnings == ()
     assert re.fullmatch(r"[0-9a-f]{64}", reference.content_hash)
 
@@ -176,7 +183,7 @@ def test_reference_speakers_are_participants(reference: ImportedMeeting) -> None
     names = {p.name for p in reference.participants}
     spoken = {e.speaker for e in reference.entries} | {c for e in reference.entries for c in e.co_speakers}
     assert spoken - {None} <= names
-    assert len(reference.entries) == 19
+    assert len(reference.entries) == 20
 
 
 def test_reference_no_text_lost(reference: ImportedMeeting, reference_text: str) -> None:
@@ -519,14 +526,14 @@ def test_header_fields(header: str, title: str, date: dt.date, place: str | None
 @pytest.mark.parametrize(
     ("line", "name", "title", "role", "initials"),
     [
-        ("Formand Mette Lund Jensen (MLJ)", "Mette Lund Jensen", "Formand", None, "MLJ"),
-        ("Mette Lund Jensen, formand", "Mette Lund Jensen", "formand", None, None),
+        ("Formand Mette Lund Jensen (MLJ)", "Mette Lund Jensen", "Formand", "formand", "MLJ"),
+        ("Mette Lund Jensen, formand", "Mette Lund Jensen", "formand", "formand", None),
         ("Direktør for Børn og Unge, Helle Støve", "Helle Støve", "Direktør for Børn og Unge", None, None),
         ("Borgmester H.C. Østerby", "H.C. Østerby", "Borgmester", None, None),
         ("Juridisk konsulent Camilla Hermann Slumstrup (referent)", "Camilla Hermann Slumstrup",
          "Juridisk konsulent", "referent", None),
         ("Bo Hansen (formand)", "Bo Hansen", None, "formand", None),
-        ("Kasserer Anne-Marie Kjær", "Anne-Marie Kjær", "Kasserer", None, None),
+        ("Kasserer Anne-Marie Kjær", "Anne-Marie Kjær", "Kasserer", "kasserer", None),
     ],
 )  # fmt: skip
 def test_participant_lines(

@@ -52,7 +52,6 @@ aeldreraad-middelfart-2014-12-18::q4
 aeldreraad-middelfart-2014-12-18::q5
 aeldreraad-middelfart-2014-12-18::sentences
 bestyrelse-det-kolde-gys-2012-08-16::actions
-bestyrelse-det-kolde-gys-2012-08-16::frame
 bestyrelse-det-kolde-gys-2012-08-16::q4
 generalforsamling-hf-groendal-2021-06-13::decisions
 generalforsamling-hf-groendal-2021-06-13::people
@@ -104,7 +103,6 @@ skolebestyrelse-skovboskolen-2004-09-07::sentences
 skolebestyrelse-skovboskolen-2008-04-16::actions
 skolebestyrelse-skovboskolen-2008-04-16::debris
 skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-04-16::people
 skolebestyrelse-skovboskolen-2008-04-16::q2
 skolebestyrelse-skovboskolen-2008-04-16::q4
 skolebestyrelse-skovboskolen-2008-04-16::sentences

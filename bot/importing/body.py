@@ -1,0 +1,278 @@
+"""The body of a referat, walked line by line: item headings, labels, paragraphs, and who said what.
+
+Every paragraph lands in an item, in the opening remarks (item 0) or, when it cannot be placed,
+in the list of unplaced sentences the import report names; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.importing.dates import find_due
+from bot.importing.imported import ImportedEntry
+from bot.importing.labels import (
+    ACTION_LABEL,
+    BACKGROUND_LABEL,
+    BODY_LABEL,
+    DECISION_LABEL,
+    DECISION_SENTENCE,
+    FIRST_NAME_START,
+    IMPERSONAL,
+    NOTHING,
+    OWNER_INITIALS,
+    OWNER_LABEL,
+    reads_as_sentence,
+    similar_titles,
+    split_heading,
+    split_sentences,
+    titles_match,
+)
+from bot.importing.people import People, name_at, speakers, unknown_speaker
+from bot.importing.vocabulary import BULLET, INITIALS_START, Heading, heading
+from storage.records import OPENING_ITEM, EntryKind
+
+if TYPE_CHECKING:
+    from bot.importing.parse import Parser
+
+
+@dataclass
+class DraftItem:
+    """An agenda item while the document is read: numbers and titles may still change."""
+
+    number: int
+    title: str
+    bullets: list[str]
+    background: list[str]
+
+
+class Body:
+    """Walks the referat part line by line: headings, labels, paragraphs, and who said what."""
+
+    def __init__(
+        self, parser: Parser, agenda: list[DraftItem], with_opening: bool, meeting_date: dt.date
+    ) -> None:
+        self.p = parser
+        self.agenda = agenda
+        self.by_number = {item.number: item for item in agenda}
+        self.extra_items: list[DraftItem] = []
+        self.people = People(parser.participants)
+        self.meeting_date = meeting_date
+        self.with_opening = with_opening
+        self.opening: list[str] = []
+        self.entries: list[ImportedEntry] = []
+        self.item = OPENING_ITEM  # text before the first heading is the opening remarks (`ad 0`)
+        self.last_number = 0
+        self.seen_items: set[int] = set()
+        self.collapsed = False
+        self.reset()
+
+    def reset(self) -> None:
+        self.mode = "normal"  # "decision", "action", "background"
+        self.prefix: str | None = None
+        self.speaker: str | None = None
+        self.co: tuple[str, ...] = ()
+        self.actions_in_block = 0
+
+    def run(self, span: tuple[int, int]) -> tuple[str | None, list[DraftItem], list[ImportedEntry]]:
+        lines = self.p.lines
+        used = self.p.used
+        candidates = [h for i in range(*span) if lines[i] and not used[i] and (h := heading(lines[i]))]
+        self.collapsed = len(candidates) > 1 and all(h.number == 1 for h in candidates)
+        paragraph: list[str] = []
+        any_heading = False
+
+        def flush() -> None:
+            if paragraph:
+                self.paragraph(" ".join(paragraph))
+                paragraph.clear()
+
+        for i in range(*span):
+            line = lines[i]
+            if used[i]:
+                continue
+            if not line:
+                flush()
+                if self.mode == "action" and self.actions_in_block:
+                    nxt = next((lines[k] for k in range(i + 1, span[1]) if lines[k]), "")
+                    if not BULLET.match(nxt):
+                        self.mode = "normal"
+                continue
+            h = heading(line)
+            if h is not None and (number := self.accept(h)) is not None:
+                flush()
+                any_heading = True
+                if rest := self.start_item(number, h):
+                    paragraph.append(rest)
+                continue
+            if m := DECISION_LABEL.match(line):
+                flush()
+                self.mode, self.prefix = "decision", None
+                if m.group("text"):
+                    self.paragraph(m.group("text").strip())
+                continue
+            if m := ACTION_LABEL.match(line):
+                flush()
+                self.mode, self.prefix, self.actions_in_block = "action", None, 0
+                if m.group("text"):
+                    self.paragraph(m.group("text").strip())
+                continue
+            if m := BACKGROUND_LABEL.match(line):
+                flush()
+                self.mode = "background"
+                self.speaker, self.co = None, ()
+                if m.group("text"):
+                    self.prefix = None
+                    self.paragraph(line)
+                else:
+                    self.prefix = m.group("label")
+                continue
+            if BODY_LABEL.match(line):
+                flush()
+                self.mode, self.prefix = "normal", None
+                continue
+            if b := BULLET.match(line):
+                flush()
+                self.paragraph(b.group("text"))
+                continue
+            if paragraph and paragraph[-1][-1] in ".!?" and (line[0].isupper() or line[0].isdigit()):
+                flush()  # one paragraph per line in sources that never leave a blank line
+            paragraph.append(line)
+        flush()
+        if not any_heading and self.agenda:
+            self.p.warnings.append(
+                "Referatet har ingen overskrifter for punkterne; teksten er gemt som indledning."
+            )
+        opening = "\n\n".join(self.opening) or None
+        return opening, self.extra_items, self.entries
+
+    def accept(self, h: Heading) -> int | None:
+        """The item number a heading opens, or None when the line is content (a numbered list)."""
+        for item in self.agenda:
+            if titles_match(item.title, h.title) and (h.style == "bare" or self.collapsed):
+                return item.number
+        if self.collapsed:
+            return self.last_number + 1
+        if h.style != "bare":
+            return h.number
+        if h.number == self.last_number + 1 or (self.last_number == 0 and not self.agenda):
+            return h.number
+        return None
+
+    def start_item(self, number: int, h: Heading) -> str | None:
+        """Open item `number`; what the heading line says beyond the item's title is returned as text."""
+        self.item = number
+        self.last_number = number
+        self.reset()
+        if number in self.seen_items:
+            self.p.warnings.append(
+                f"Punkt {number} står flere gange i referatet; teksten er samlet under ét."
+            )
+        self.seen_items.add(number)
+        title, rest = split_heading(h.raw or h.title)
+        if rest is None:
+            title = h.title  # without a `(B)` code or a trailing colon
+        if (known := self.by_number.get(number)) is not None:
+            if not h.title or titles_match(known.title, h.title) or similar_titles(known.title, h.title):
+                return None
+            if rest is not None and (titles_match(known.title, title) or similar_titles(known.title, title)):
+                return rest
+            return h.raw or h.title  # `1. Bestyrelsen har godkendt regnskabet.` under a `Referat:` label
+        if rest is None and reads_as_sentence(title):
+            title, rest = "", title
+        title = title or f"Punkt {number}"
+        item = DraftItem(number, title, [], [])
+        self.by_number[number] = item
+        self.extra_items.append(item)
+        if self.agenda:
+            self.p.warnings.append(f"Punkt {number} ({title}) i referatet står ikke på dagsordenen.")
+        return rest
+
+    def emit(self, kind: EntryKind, text: str, speaker: str | None = None, co: tuple[str, ...] = ()) -> None:
+        owner: str | None = None
+        due: dt.date | None = None
+        if kind is EntryKind.ACTION:
+            owner = self.owner(text)
+            due = find_due(text, self.meeting_date)
+        self.entries.append(ImportedEntry(self.item, kind, text, speaker, owner, due, co if speaker else ()))
+
+    def paragraph(self, text: str) -> None:
+        if NOTHING.match(text):
+            return
+        if self.prefix:
+            text = f"{self.prefix}: {text}"
+            self.prefix = None
+        if self.mode == "action":
+            self.actions_in_block += 1
+            self.emit(EntryKind.ACTION, text)
+            return
+        speaker, co = speakers(text, self.people)
+        if speaker is None and self.mode in ("decision", "background"):
+            kind = EntryKind.DECISION if self.mode == "decision" else EntryKind.STATEMENT
+            self.emit(kind, text)
+            return
+        self.mode = "normal"
+        self.statement(text, speaker, co)
+
+    def statement(self, text: str, speaker: str | None, co: tuple[str, ...]) -> None:
+        """One paragraph in reported speech; decision sentences inside it become their own entries."""
+        sentences = split_sentences(text)
+        if speaker is not None:
+            self.speaker, self.co = speaker, co
+        elif IMPERSONAL.search(sentences[0]):
+            self.speaker, self.co = None, ()
+        else:
+            unknown = unknown_speaker(text)
+            if unknown is not None:
+                self.p.warnings.append(
+                    f"Punkt {self.item}: taleren »{unknown}« findes ikke på deltagerlisten."
+                )
+                self.speaker, self.co = None, ()
+        pending: list[str] = []
+        for k, sentence in enumerate(sentences):
+            is_decision = (
+                not (k == 0 and speaker is not None)
+                and DECISION_SENTENCE.search(sentence) is not None
+                and (k == 0 or speakers(sentence, self.people)[0] is None)
+            )
+            if is_decision:
+                self.flush_statement(pending)
+                self.emit(EntryKind.DECISION, sentence)
+                self.speaker, self.co = None, ()
+                continue
+            if k > 0 and not pending:  # the paragraph goes on after a decision sentence
+                own, own_co = speakers(sentence, self.people)
+                if own is not None:
+                    self.speaker, self.co = own, own_co
+                elif IMPERSONAL.search(sentence):
+                    self.speaker, self.co = None, ()
+            pending.append(sentence)
+        self.flush_statement(pending)
+
+    def flush_statement(self, pending: list[str]) -> None:
+        if pending:
+            self.emit(EntryKind.STATEMENT, " ".join(pending), self.speaker, self.co)
+            pending.clear()
+
+    def owner(self, text: str) -> str | None:
+        if m := OWNER_INITIALS.search(text):
+            initials = m.group("ini")
+            if initials in self.people.initials:
+                return self.people.initials[initials]
+        if m := OWNER_LABEL.search(text):
+            who = m.group("who").strip()
+            return self.people.by_name(who) or who
+        found = name_at(text[:120], self.people)
+        if found is not None and found[1] == 0:
+            return found[0]
+        if (m := INITIALS_START.match(text)) and m.group("ini") in self.people.initials:
+            return self.people.initials[m.group("ini")]
+        if (m := FIRST_NAME_START.match(text)) and m.group("first") in self.people.first_names:
+            return self.people.first_names[m.group("first")]
+        if m := OWNER_INITIALS.search(text):
+            self.p.warnings.append(
+                f"Punkt {self.item}: initialerne ({m.group('ini')}) passer ikke til nogen deltager."
+            )
+            return m.group("ini")
+        return None

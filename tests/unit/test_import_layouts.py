@@ -1,0 +1,211 @@
+"""Layouts of real published minutes (issue 20): prose participant lists, one-line items, an agenda
+followed by a numbered `Referat:` list, Danish date forms, roles, web debris, opening remarks.
+
+The documents here are written for the tests in the shapes real minutes take; the corpus of real
+minutes itself lives under tests/fixtures/real/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.importing.imported import ImportedMeeting
+from bot.importing.parse import parse_referat
+from storage.records import EntryKind
+
+S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
+
+ONE_LINE_ITEMS = """\
+• den 14. februar 2023
+
+Bestyrelsesmøde den 13. februar, 2023
+
+Referat
+
+Deltagende: Formand Anna Holm, kasserer Jens Berg, Lise Dam, Ole Friis Lund, Per Vang
+
+Suppleanter: Kim R. Sørensen
+
+Referent: Ole Friis Lund
+
+Referat af dagsorden:
+
+Punkt 1. Økonomi: Regnskabet er færdigt og sendes ud med indkaldelsen.
+
+Punkt 2. planlægning af generalforsamling: Den holdes den 10.marts i klubhuset. Indkaldelsen kommer snart.
+
+Punkt 3. Evt: Tre medlemmer er på valg.
+
+Med venlig hilsen
+Bestyrelsen
+"""
+
+AGENDA_THEN_LIST = """\
+Bestyrelsesmøde 23/5 2017
+
+Formanden havde indkaldt til bestyrelsesmøde tirsdag den 23/5 2017 kl 19.
+
+Tilstede var: Karin, Ditte, Lis og Jens.
+
+Dagsorden var:
+
+1. Regnskab og budget
+2. Ændring i bestyrelsen
+3. Næste møde
+
+Referat:
+
+1. Bestyrelsen har godkendt regnskab og budget. Regnskabet sendes nu til revisor.
+2. Ditte har valgt at udtræde af bestyrelsen.
+3. Næste bestyrelsesmøde bliver efter generalforsamlingen
+
+Skriv en kommentar
+
+Din e-mailadresse vil ikke blive publiceret. Krævede felter er markeret med *
+"""
+
+
+@pytest.fixture(scope="module")
+def one_line() -> ImportedMeeting:
+    return parse_referat(ONE_LINE_ITEMS)
+
+
+@pytest.fixture(scope="module")
+def listed() -> ImportedMeeting:
+    return parse_referat(AGENDA_THEN_LIST)
+
+
+def test_meeting_date_from_its_heading_not_the_posting_date(one_line: ImportedMeeting) -> None:
+    assert (one_line.title, one_line.date) == ("Bestyrelsesmøde", dt.date(2023, 2, 13))
+
+
+def test_prose_participants_with_roles_and_groups(one_line: ImportedMeeting) -> None:
+    got = [(p.name, p.title, p.role, p.organisation) for p in one_line.participants]
+    assert got == [
+        ("Anna Holm", "Formand", "formand", None),
+        ("Jens Berg", "kasserer", "kasserer", None),
+        ("Lise Dam", None, None, None),
+        ("Ole Friis Lund", None, "referent", None),
+        ("Per Vang", None, None, None),
+        ("Kim R. Sørensen", None, None, "Suppleanter"),
+    ]
+
+
+def test_one_line_items_split_title_from_text(one_line: ImportedMeeting) -> None:
+    assert [(i.number, i.title) for i in one_line.agenda] == [
+        (1, "Økonomi"),
+        (2, "planlægning af generalforsamling"),
+        (3, "Evt"),
+    ]
+    assert [(e.item_number, e.text) for e in one_line.entries] == [
+        (1, "Regnskabet er færdigt og sendes ud med indkaldelsen."),
+        (2, "Den holdes den 10.marts i klubhuset. Indkaldelsen kommer snart."),
+        (3, "Tre medlemmer er på valg."),
+    ]
+
+
+def test_sign_off_is_dropped_not_stored(one_line: ImportedMeeting) -> None:
+    assert one_line.dropped == ("Med venlig hilsen", "Bestyrelsen")
+    assert not any("hilsen" in e.text for e in one_line.entries)
+
+
+def test_agenda_then_numbered_referat_keeps_every_line(listed: ImportedMeeting) -> None:
+    assert listed.date == dt.date(2017, 5, 23)
+    assert [p.name for p in listed.participants] == ["Karin", "Ditte", "Lis", "Jens"]
+    assert [i.title for i in listed.agenda] == ["Regnskab og budget", "Ændring i bestyrelsen", "Næste møde"]
+    texts = [(e.item_number, e.text) for e in listed.entries]
+    assert texts[0] == (0, "Formanden havde indkaldt til bestyrelsesmøde tirsdag den 23/5 2017 kl 19.")
+    assert (1, "Bestyrelsen har godkendt regnskab og budget. Regnskabet sendes nu til revisor.") in [
+        (n, t) for n, t in texts
+    ] or any(n == 1 and t.startswith("Bestyrelsen har godkendt") for n, t in texts)
+    assert (3, "Næste bestyrelsesmøde bliver efter generalforsamlingen") in texts
+    assert listed.dropped == (
+        "Skriv en kommentar",
+        "Din e-mailadresse vil ikke blive publiceret. Krævede felter er markeret med *",
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "date", "time", "place"),
+    [
+        ("Bestyrelsesmøde den 12. januar, 2022", dt.date(2022, 1, 12), None, None),
+        ("Bestyrelsesmøde 23/5 2016", dt.date(2016, 5, 23), None, None),
+        ("Referat af bestyrelsesmøde 16.08.2012", dt.date(2012, 8, 16), None, None),
+        (
+            "Møde i Ældrerådet\n\nTirsdag den 3.marts 2020 Kl. 13.00 i mødelokale 2, Rådhuset",
+            dt.date(2020, 3, 3),
+            "Kl. 13.00",
+            "mødelokale 2, Rådhuset",
+        ),
+        (
+            "Referat af bestyrelsesmøde\n\nMandag, den 4.november 2019Kl. 17.00",
+            dt.date(2019, 11, 4),
+            "Kl. 17.00",
+            None,
+        ),
+    ],
+)
+def test_danish_date_forms(heading: str, date: dt.date, time: str | None, place: str | None) -> None:
+    m = parse_referat(f"{heading}\n\nDeltagere: Bo Hansen\n\nAd 1 - Orientering\n\nIntet.")
+    assert (m.date, m.time_of_day, m.place) == (date, time, place)
+
+
+@pytest.mark.parametrize(
+    ("lines", "role", "who"),
+    [
+        ("Referat: Bo Hansen", "referent", "Bo Hansen"),
+        ("Dirigent: Ida Kromann", "dirigent", "Ida Kromann"),
+        ("Valg af dirigent: Ida Kromann", "dirigent", "Ida Kromann"),
+        ("Ordstyrer: Bo Hansen", "ordstyrer", "Bo Hansen"),
+    ],
+)
+def test_roles_from_labels(lines: str, role: str, who: str) -> None:
+    text = f"Referat af bestyrelsesmøde 5. juni 2024\n\nDeltagere: Bo Hansen, Ida Kromann\n\nAd 1 - Orientering\n\nIntet.\n\n{lines}"
+    m = parse_referat(text)
+    assert {p.name: p.role for p in m.participants}[who] == role
+
+
+def test_referat_label_with_a_title_is_no_referent() -> None:
+    m = parse_referat(
+        "Referat: Bestyrelsesmøde 5. juni 2024\n\nDeltagere: Bo Hansen\n\nAd 1 - Orientering\n\nIntet."
+    )
+    assert m.date == dt.date(2024, 6, 5)
+    assert [p.role for p in m.participants] == [None]
+
+
+def test_dry_run_prints_the_reading_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "archive.db"
+    monkeypatch.setenv("REFERAT_DB", str(db))
+    source = tmp_path / "bestyrelse.txt"
+    source.write_text(ONE_LINE_ITEMS, encoding="utf-8")
+    assert main(["import", "--dry-run", str(source)]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "Møde: Bestyrelsesmøde",
+        "Dato: 13. februar 2023",
+        "Anna Holm – Formand",
+        "Ole Friis Lund – referent",
+        "Kim R. Sørensen [Suppleanter]",
+        "Punkt 1: Økonomi",
+        "Udeladt som websidens rester (2):",
+        "Intet er gemt (--dry-run).",
+    ):
+        assert expected in out, expected
+    assert not db.exists()
+
+
+def test_dry_run_refuses_what_is_not_minutes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "archive.db"))
+    source = tmp_path / "liste.txt"
+    source.write_text("Indkøbsliste\n\nmælk\nbrød\n", encoding="utf-8")
+    assert main(["import", "--dry-run", str(source)]) == 1
+    assert "afvist – ingen dato fundet" in capsys.readouterr().err
+    assert not (tmp_path / "archive.db").exists()

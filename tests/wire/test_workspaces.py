@@ -1,0 +1,177 @@
+"""Many workspaces, one service: Slack's OAuth install, each workspace served with its own token.
+
+Two workspaces (T1: a municipality, T2: an association) install the app through `/slack/install` and
+`/slack/oauth_redirect` against the stand-in's `oauth.v2.access`; both have a channel `C1` and a user
+`U1`. Every call the bot makes for one carries that workspace's token and reaches only it; a meeting
+in one is never seen from the other; an uninstall stops every use of the workspace's token.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.app import LISTENER_THREADS, create_app
+from bot.config import Settings
+from bot.console.delivery import ListenerTracker
+from bot.console.workspaces import Workspaces
+from bot.serve import ServerThread
+from bot.slack.install import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH
+from storage.store import StoreOpener
+from support.app import SECRET, Clock, answer_text
+from support.slack_fake import FakeSlack
+from support.slack_requests import SlackSender, event_body, message_event, slash_command_body
+
+CLIENT_ID = "1234.5678"
+CLIENT_SECRET = "app-client-secret"
+
+
+class Installed:
+    """The bot in many-workspace mode, behind the workspace front, with two workspaces to install."""
+
+    def __init__(self, tmp_path: Path, *, expires_in: int | None = None) -> None:
+        self.front = Workspaces(CLIENT_ID, CLIENT_SECRET, expires_in=expires_in).start()
+        self.slack: dict[str, FakeSlack] = {}
+        for team, name in (("T1", "Kommunen"), ("T2", "Foreningen")):
+            slack = FakeSlack()
+            slack.team_id, slack.team_name = team, name
+            slack.add_user("U1", f"Formand i {name}")
+            slack.add_channel("C1", "moeder", members=["U1", slack.bot_user_id])
+            slack.add_dm("D1", "U1")
+            self.front.add(slack.start(), code=f"code-{team}")
+            self.slack[team] = slack
+        settings = Settings(
+            bot_token=None,
+            app_token=None,
+            signing_secret=SECRET,
+            slack_api_url=self.front.api_url,
+            db_path=tmp_path / "referat.db",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+        )
+        self.opener = StoreOpener(settings.db_path)
+        self.listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+        app = create_app(settings, self.opener, clock=Clock(), listener_executor=self.listeners)
+        self.server = ServerThread(app, SECRET, listeners=self.listeners).start()
+        self.sender = SlackSender(self.server.url, SECRET)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.opener.close()
+        for slack in self.slack.values():
+            slack.stop()
+        self.front.stop()
+
+    def get(self, path: str, cookie: str | None = None) -> tuple[int, str, str]:
+        """GET on the bot: status, body and the Set-Cookie header."""
+        request = urllib.request.Request(self.server.url + path, headers={"Cookie": cookie} if cookie else {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.read().decode(), answer.headers.get("Set-Cookie") or ""
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), error.headers.get("Set-Cookie") or ""
+
+    def install(self, team: str) -> str:
+        """The browser's way through Slack's OAuth flow; returns the success page."""
+        status, page, cookie = self.get(INSTALL_PATH)
+        assert status == 200, page
+        state = re.search(r"state=([^&\"']+)", page)
+        assert state is not None, page
+        status, page, _ = self.get(
+            f"{REDIRECT_PATH}?code=code-{team}&state={state.group(1)}", cookie.split(";")[0]
+        )
+        assert status == 200, page
+        return page
+
+    def command(self, team: str, text: str, *, user: str = "U1", channel: str = "C1") -> str:
+        slack = self.slack[team]
+        body = slash_command_body(
+            text,
+            user_id=user,
+            channel_id=channel,
+            response_url=slack.new_response_url(channel, user),
+            team_id=team,
+        )
+        response = self.sender.post("/slack/events", body, "application/x-www-form-urlencoded")
+        assert response.status == 200, response.body
+        return answer_text(response)
+
+    def dm(self, team: str, text: str) -> None:
+        slack = self.slack[team]
+        posted = slack.seed_message("D1", text, user="U1")
+        event = message_event(text, user="U1", channel="D1", ts=posted.ts, channel_type="im", team_id=team)
+        response = self.sender.post(
+            "/slack/events",
+            event_body(event, event_id=f"Ev{team}{posted.ts}", team_id=team),
+            "application/json",
+        )
+        assert response.status == 200, response.body
+
+    def settle(self) -> None:
+        assert self.listeners.wait_idle(30), "listeners still running"
+
+
+@pytest.fixture
+def installed(tmp_path: Path) -> Iterator[Installed]:
+    world = Installed(tmp_path)
+    yield world
+    world.stop()
+
+
+def test_the_app_asks_for_the_scopes_the_manifest_declares() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "app.manifest.yml").read_text("utf-8"))
+    assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"]), (
+        "bot/slack/install.py BOT_SCOPES must list exactly the manifest's bot scopes"
+    )
+
+
+def test_two_workspaces_install_and_each_is_served_with_its_own_token(installed: Installed) -> None:
+    assert "ingen installation" not in installed.install("T1").lower()
+    installed.install("T2")
+    t1_tokens, t2_tokens = installed.front.tokens_of("T1"), installed.front.tokens_of("T2")
+    assert len(t1_tokens) == len(t2_tokens) == 1
+    assert t1_tokens != t2_tokens
+    assert [c.error for c in installed.front.exchanges] == [None, None]
+
+    assert "startet" in installed.command("T1", "start Byrådsmøde | 19. marts 2024 | rådhuset").lower()
+    installed.command("T1", "deltager <@U1> | Borgmester | kommunen")
+    installed.dm("T2", "hvad er referat?")
+    installed.settle()
+
+    # Each workspace saw only its own token, and the front refused none of the bot's calls.
+    for team, own in (("T1", t1_tokens), ("T2", t2_tokens)):
+        used = {c.token for c in installed.slack[team].calls}
+        assert used, team
+        assert used <= own, (team, used)
+    assert not [c for c in installed.front.calls if c.failed]
+
+
+def test_an_uninstalled_workspace_is_never_called_again(installed: Installed) -> None:
+    installed.install("T1")
+    installed.install("T2")
+    installed.dm("T2", "hvem deltog?")
+    installed.settle()
+    assert installed.slack["T2"].calls, "the DM was answered in T2"
+
+    uninstall = {"type": "app_uninstalled", "event_ts": "1700000100.000100"}
+    response = installed.sender.post(
+        "/slack/events", event_body(uninstall, event_id="EvUNINSTALL", team_id="T2"), "application/json"
+    )
+    assert response.status == 200
+    installed.settle()
+    installed.front.revoke("T2")
+    before = len(installed.slack["T2"].calls)
+    refused_before = len(installed.front.calls)
+
+    installed.dm("T2", "hvem deltog?")
+    installed.settle()
+    # No call reached the workspace, and none was even tried with its old token.
+    assert len(installed.slack["T2"].calls) == before
+    assert len(installed.front.calls) == refused_before
