@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="vis hvordan filerne blev læst (møde, personer, punkter, beslutninger, opgaver) uden at gemme",
     )
+    imp.add_argument(
+        "--team",
+        default=None,
+        metavar="ARBEJDSOMRÅDE-ID",
+        help="arbejdsområdet (fx T0123ABCD), som referaterne hører til; skal angives, når databasen har flere",
+    )
     imp.set_defaults(func=cmd_import)
 
     ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
@@ -125,8 +131,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     settings.require_safe_api_url()
+    seal = settings.seal()  # a bad seal stops the bot before anything is opened or asked
     # The database first: a REFERAT_DB that cannot serve is told before Slack is asked anything.
-    opener = open_database(settings.db_path)
+    opener = open_database(settings.db_path, seal)
     if not settings.many_workspaces:
         check_slack(settings)
     warm_up()
@@ -162,9 +169,24 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    team = args.team.strip().upper() if args.team else None
+    if team is not None and not re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
+        print(
+            f'"{args.team}" er ikke et arbejdsområde-id. Brug id\'et (fx T0123ABCD; i Slack under '
+            "arbejdsområdets indstillinger), ikke navnet. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     store = open_database(settings.db_path)()
+    if team is None and len(teams := store.workspaces()) > 1:
+        print(
+            f"Databasen har referater fra {len(teams)} arbejdsområder ({', '.join(teams)}): angiv med --team, "
+            "hvilket de importerede referater hører til. Intet blev importeret.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return import_paths(
-        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel
+        store, args.paths, out=sys.stdout, err=sys.stderr, now=utc_clock(), channel_id=channel, team_id=team
     )
 
 
@@ -196,7 +218,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if refused := _aktindsigt_refusal(args):
         print(refused, file=sys.stderr)
         return 2
-    store = open_database(settings.db_path)()
+    store = open_database(settings.db_path, settings.seal())()
     try:
         path = export_meeting(
             store,
@@ -238,7 +260,7 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
 
-    result = verify_archive(open_database(settings.db_path)())
+    result = verify_archive(open_database(settings.db_path)(), settings.trusted_certificates())
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
 

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+from cryptography import x509
+
 from storage.errors import ReferatError
+from storage.seal import Seal, SealError, load_certificates, load_key, matches
+
+T = TypeVar("T")
+
+SEAL_KEY = "REFERAT_SEAL_KEY"
+SEAL_CERT = "REFERAT_SEAL_CERT"
+SEAL_PREVIOUS = "REFERAT_SEAL_PREVIOUS_CERTS"
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./referat.db"
@@ -52,6 +62,12 @@ class Settings:
     db_path: Path
     # Days before an action's deadline that its owner is reminded (and again on the morning).
     reminder_days: int = DEFAULT_REMINDER_DAYS
+    # The organisation's seal (storage.seal): a PEM file each, or the PEM itself. Loaded on demand
+    # (`seal`, `trusted_certificates`), so a command that does not seal is not stopped by them.
+    seal_key: str | None = None
+    seal_cert: str | None = None
+    # Certificates of earlier seals (rotation): links they signed keep verifying.
+    seal_previous: str | None = None
     # Slack's OAuth flow: with both and no bot token, every workspace that installs the app is served.
     client_id: str | None = None
     client_secret: str | None = None
@@ -75,9 +91,39 @@ class Settings:
             slack_api_url=api_url,
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
             reminder_days=_reminder_days(env.get("REFERAT_REMINDER_DAYS")),
+            seal_key=env.get(SEAL_KEY) or None,
+            seal_cert=env.get(SEAL_CERT) or None,
+            seal_previous=env.get(SEAL_PREVIOUS) or None,
             client_id=env.get("SLACK_CLIENT_ID") or None,
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
         )
+
+    def seal(self) -> Seal | None:
+        """The seal, or None when neither variable is set; ConfigError (one line naming the
+        variable) when one is missing, cannot be read, is not PEM, or key and certificate differ."""
+        if self.seal_key is None and self.seal_cert is None:
+            return None
+        if self.seal_key is None or self.seal_cert is None:
+            missing, given = (SEAL_KEY, SEAL_CERT) if self.seal_key is None else (SEAL_CERT, SEAL_KEY)
+            raise ConfigError(
+                f"Mangler miljøvariablen {missing}: {given} er sat, og seglet kræver både nøgle og certifikat."
+            )
+        key = _sealed(SEAL_KEY, self.seal_key, load_key)
+        chain = _sealed(SEAL_CERT, self.seal_cert, load_certificates)
+        if not matches(key, chain[0]):
+            raise ConfigError(
+                f"{SEAL_CERT}: certifikatet ({_where(self.seal_cert)}) hører ikke til nøglen i {SEAL_KEY}."
+            )
+        return Seal(key, chain)
+
+    def trusted_certificates(self) -> tuple[x509.Certificate, ...]:
+        """The certificates `referat verify` accepts signatures from: the seal's and earlier seals'."""
+        found: list[x509.Certificate] = []
+        if self.seal_cert is not None:
+            found += _sealed(SEAL_CERT, self.seal_cert, load_certificates)
+        if self.seal_previous is not None:
+            found += _sealed(SEAL_PREVIOUS, self.seal_previous, load_certificates)
+        return tuple(found)
 
     def require_safe_api_url(self) -> None:
         """The bot token travels to SLACK_API_URL with every call: only https, or http on this machine."""
@@ -107,6 +153,31 @@ class Settings:
                 "Vil du prøve uden Slack: referat console."
             )
             raise ConfigError("\n".join(lines))
+
+
+def _where(value: str) -> str:
+    return "PEM i variablen" if _is_pem(value) else value
+
+
+def _is_pem(value: str) -> bool:
+    return value.lstrip().startswith("-----BEGIN")
+
+
+def _sealed(name: str, value: str, load: Callable[[bytes], T]) -> T:
+    """Load what variable `name` gives (a PEM file's path, or the PEM itself) with `load`."""
+    if _is_pem(value):
+        pem = value.encode("utf-8")
+    else:
+        try:
+            pem = Path(value).expanduser().read_bytes()
+        except FileNotFoundError:
+            raise ConfigError(f"{name}: filen {value} findes ikke.") from None
+        except OSError as error:
+            raise ConfigError(f"{name}: kan ikke læse {value}: {error.strerror or error}.") from None
+    try:
+        return load(pem)
+    except SealError as error:
+        raise ConfigError(f"{name}: {_where(value)} {error}.") from None
 
 
 def _is_loopback(host: str | None) -> bool:

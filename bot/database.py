@@ -18,6 +18,7 @@ from bot.text.files import file_kind
 from storage.errors import ReferatError
 
 if TYPE_CHECKING:
+    from storage.seal import Seal
     from storage.store import StoreOpener
 
 FIX = "Sæt REFERAT_DB til en SQLite-fil i en mappe, der findes (filen oprettes, hvis den mangler)."
@@ -27,14 +28,14 @@ class DatabaseUnusable(ReferatError):
     """REFERAT_DB cannot be opened as the bot's database; the message is one Danish line."""
 
 
-def open_database(path: Path) -> StoreOpener:
+def open_database(path: Path, seal: Seal | None = None) -> StoreOpener:
     """A `StoreOpener` on `path`, migrated; `DatabaseUnusable` when the file cannot serve."""
     from storage.store import StoreOpener
 
     why = _why_not(path)
     if why is None:
         try:
-            return StoreOpener(path)
+            return StoreOpener(path, seal)
         except sqlite3.DatabaseError as error:
             why = "filen er ikke en SQLite-database" if "not a database" in str(error) else str(error)
         except OSError as error:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from storage import chain
+from storage import chain, covered
 from storage.base import StoreBase
 from storage.records import (
     Addition,
@@ -187,13 +187,18 @@ class ApprovalStore(StoreBase):
     # --- the hash chain (storage.chain) -----------------------------------------------------------
 
     def _chain(self, meeting_id: int, kind: str, source_id: int, text_sha256: str, now: dt.datetime) -> None:
-        """Append a link for an approved text; the caller's write transaction makes it atomic."""
+        """Append a link for an approved text; the caller's write transaction makes it atomic.
+
+        The link covers everything a reader sees of the text (storage.covered), and is signed with
+        the organisation's seal when one is configured.
+        """
         last = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()
         mine = self.db.execute(
             "select link_sha256 from chain where meeting_id = ? order by id desc limit 1", [meeting_id]
         ).fetchone()
         previous_archive = last[0] if last else chain.GENESIS
         previous_meeting = mine[0] if mine else chain.GENESIS
+        digest = covered.covered_digest(self.db, kind, source_id)
         link = chain.link_hash(
             meeting_id=meeting_id,
             kind=kind,
@@ -201,11 +206,26 @@ class ApprovalStore(StoreBase):
             text_sha256=text_sha256,
             previous_meeting=previous_meeting,
             previous_archive=previous_archive,
+            covered_sha256=digest,
         )
+        signature = self.seal.sign(chain.signed_bytes(link)).hex() if self.seal is not None else None
         self.db.execute(
-            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, "
-            "previous_archive, link_sha256, linked_utc) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, link, iso(now)],
+            "insert into chain (meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
+            "link_sha256, linked_utc, covered_sha256, signature, certificate_sha256) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                meeting_id,
+                kind,
+                source_id,
+                text_sha256,
+                previous_meeting,
+                previous_archive,
+                link,
+                iso(now),
+                digest,
+                signature,
+                self.seal.fingerprint if self.seal is not None else None,
+            ],
         )
 
     # --- additions to an approved referat -----------------------------------------------------
@@ -265,9 +285,22 @@ class ApprovalStore(StoreBase):
         """Every link, in the order the texts were approved."""
         rows = self.db.query(
             "select id, meeting_id, kind, source_id, text_sha256, previous_meeting, previous_archive, "
-            "link_sha256 from chain order by id"
+            "link_sha256, covered_sha256, signature, certificate_sha256 from chain order by id"
         )
         return [chain.Link(**r) for r in rows]
+
+    def covered_now(self, links: Sequence[chain.Link]) -> dict[tuple[str, int], str | None]:
+        """What each link's text shows a reader today, as the digest a sealed link stored."""
+        return {
+            (link.kind, link.source_id): covered.covered_digest(self.db, link.kind, link.source_id)
+            for link in links
+            if link.covered_sha256 is not None
+        }
+
+    def chain_head(self) -> str:
+        """The newest link's hash: what the bot states in Slack as witness after each approval."""
+        row = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()
+        return str(row[0]) if row else chain.GENESIS
 
     def chained_texts(self) -> list[chain.ChainedText]:
         """Every approved text as its table holds it now, with the hash stored beside it."""

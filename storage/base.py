@@ -25,6 +25,7 @@ from storage.rows import (
     iso,
     required_dt,
 )
+from storage.seal import Seal
 
 
 class StoreBase:
@@ -33,6 +34,8 @@ class StoreBase:
         # Shared by every Store of one StoreOpener: threads of this process queue for writing here,
         # in order, rather than in SQLite's busy handler, whose growing sleeps make a slow tail.
         self._write_lock = write_lock or threading.Lock()
+        # The organisation's seal (storage.seal): signs each new link of the hash chain when set.
+        self.seal: Seal | None = None
 
     @contextmanager
     def _write(self) -> Iterator[None]:

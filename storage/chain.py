@@ -6,7 +6,12 @@ link that stores the text's SHA-256, the hash of the meeting's previous link and
 archive's previous link (in order of approval). Changing a text, a stored hash, or removing a link
 therefore breaks the chain where it happened, and `referat verify` names the meeting.
 
-Pure: the store appends links and reads them back; this module only hashes and compares.
+Links made since the organisation's seal (storage.seal) also carry the SHA-256 of everything a
+reader sees of the approved text (storage.covered) inside the link's hash, and a signature of the
+link's hash by the seal: a chain recomputed without the seal's key no longer verifies.
+
+Pure: the store appends links and reads them back; this module only hashes, checks signatures and
+compares.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from cryptography import x509
+
+from storage.seal import signature_holds
 
 GENESIS = "0" * 64  # the "previous link" of a chain's first link
 
@@ -34,20 +43,21 @@ def link_hash(
     text_sha256: str,
     previous_meeting: str,
     previous_archive: str,
+    covered_sha256: str | None = None,
 ) -> str:
-    """The hash of one link: what it chains (meeting, kind, text hash) and the two links before it."""
-    material = "\n".join(
-        (
-            "referat-chain-v1",
-            str(meeting_id),
-            kind,
-            str(source_id),
-            text_sha256,
-            previous_meeting,
-            previous_archive,
-        )
-    )
+    """The hash of one link: what it chains (meeting, kind, text hash, and since the seal the digest
+    of everything a reader sees) and the two links before it."""
+    fields = [str(meeting_id), kind, str(source_id), text_sha256, previous_meeting, previous_archive]
+    if covered_sha256 is None:
+        material = "\n".join(("referat-chain-v1", *fields))
+    else:
+        material = "\n".join(("referat-chain-v2", *fields, covered_sha256))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def signed_bytes(link_sha256: str) -> bytes:
+    """What the seal signs for a link: its hash, which covers the links before it too."""
+    return f"referat-seal-v1\n{link_sha256}".encode()
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,9 @@ class Link:
     previous_meeting: str
     previous_archive: str
     link_sha256: str
+    covered_sha256: str | None = None  # links from before the seal's migration have none
+    signature: str | None = None  # hex, by the seal, over `signed_bytes(link_sha256)`
+    certificate_sha256: str | None = None  # the fingerprint of the certificate it was signed with
 
 
 @dataclass(frozen=True)
@@ -107,21 +120,27 @@ def _named(kind: str, source_id: int) -> str:
     return "den godkendte tekst" if kind == KIND_REFERAT else f"tilføjelse nr. {source_id}"
 
 
-def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]:
+def verify(
+    links: Iterable[Link],
+    texts: Iterable[ChainedText],
+    covered: Mapping[tuple[str, int], str | None] | None = None,
+) -> list[Problem]:
     """Every way the stored texts and links disagree, in archive order; empty when all is whole.
 
     Recomputes each text's hash, each link's hash and both chains, and finds approved texts that no
-    link covers (a link removed, or a text added behind the bot's back).
+    link covers (a link removed, or a text added behind the bot's back). `covered`: the digest of
+    what a reader sees of each text now (storage.covered), compared with the one a link stored.
     """
+    covered = covered or {}
     by_source: Mapping[tuple[str, int], ChainedText] = {(t.kind, t.source_id): t for t in texts}
     problems: list[Problem] = []
-    covered: set[tuple[str, int]] = set()
+    linked: set[tuple[str, int]] = set()
     previous_archive = GENESIS
     previous_in: dict[int, str] = {}
     for link in links:
         what = _named(link.kind, link.source_id)
         key = (link.kind, link.source_id)
-        covered.add(key)
+        linked.add(key)
         text = by_source.get(key)
         if text is None:
             problems.append(Problem(link.meeting_id, f"{what} findes ikke længere, men står i kæden"))
@@ -133,6 +152,14 @@ def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]
                 )
             elif actual != text.stored_sha256:
                 problems.append(Problem(link.meeting_id, f"den gemte SHA-256 for {what} er ændret"))
+            elif link.covered_sha256 is not None and covered.get(key) != link.covered_sha256:
+                problems.append(
+                    Problem(
+                        link.meeting_id,
+                        f"det læseren ser af {what} (godkendelseslinje, godkendere og tidspunkter, "
+                        "forbehold, punkter eller deltagere) er ændret",
+                    )
+                )
         expected_meeting = previous_in.get(link.meeting_id, GENESIS)
         if link.previous_meeting != expected_meeting or link.previous_archive != previous_archive:
             problems.append(
@@ -145,6 +172,7 @@ def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]
             text_sha256=link.text_sha256,
             previous_meeting=link.previous_meeting,
             previous_archive=link.previous_archive,
+            covered_sha256=link.covered_sha256,
         )
         if recomputed != link.link_sha256:
             problems.append(Problem(link.meeting_id, f"leddet for {what} er ændret"))
@@ -152,8 +180,57 @@ def verify(links: Iterable[Link], texts: Iterable[ChainedText]) -> list[Problem]
         previous_archive = link.link_sha256
         previous_in[link.meeting_id] = link.link_sha256
     for key, text in by_source.items():
-        if key not in covered:
+        if key not in linked:
             problems.append(
                 Problem(text.meeting_id, f"{_named(text.kind, text.source_id)} står ikke i kæden")
             )
     return problems
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    """What checking the links' signatures found."""
+
+    problems: list[Problem]
+    signed: int  # links whose signature holds under a trusted certificate
+    unsealed: int  # links from before the seal was taken into use (no signature, nothing signed before)
+
+
+def verify_seals(links: Iterable[Link], trusted: Mapping[str, x509.Certificate]) -> SealCheck:
+    """Check each link's signature against the trusted certificate it names.
+
+    A link without a signature counts as from before the seal only while no earlier link was
+    signed: once the archive is sealed, an unsigned link means one was made or rewritten without
+    the key.
+    """
+    problems: list[Problem] = []
+    signed = unsealed = 0
+    sealed_since = False
+    for link in links:
+        what = _named(link.kind, link.source_id)
+        if not link.signature:
+            if sealed_since:
+                problems.append(Problem(link.meeting_id, f"leddet for {what} er ikke forseglet med seglet"))
+            else:
+                unsealed += 1
+            continue
+        sealed_since = True
+        certificate = trusted.get(link.certificate_sha256 or "")
+        if certificate is None:
+            problems.append(
+                Problem(
+                    link.meeting_id,
+                    f"leddet for {what} er forseglet med et ukendt certifikat "
+                    f"(SHA-256 {(link.certificate_sha256 or '')[:16]}…)",
+                )
+            )
+            continue
+        try:
+            signature = bytes.fromhex(link.signature)
+        except ValueError:
+            signature = b""
+        if not signature_holds(certificate, signed_bytes(link.link_sha256), signature):
+            problems.append(Problem(link.meeting_id, f"seglet på leddet for {what} passer ikke"))
+            continue
+        signed += 1
+    return SealCheck(problems, signed, unsealed)

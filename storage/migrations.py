@@ -821,6 +821,19 @@ def m110_entry_votes(db: Database) -> None:
 
 
 @migrations()
+def m095_sealed_chain(db: Database) -> None:
+    """The organisation's seal on the hash chain (storage.seal, storage.covered).
+
+    A link made from now on stores the digest of everything a reader sees of its text
+    (`covered_sha256`, inside the link's hash) and, when a seal is configured, the seal's signature
+    of the link's hash with the fingerprint of the certificate it was made with. Links made before
+    stay as they were: they verify by hash as before and are reported as made before the seal.
+    """
+    db.execute("alter table chain add column covered_sha256 text")
+    db.execute("alter table chain add column signature text")
+    db.execute("alter table chain add column certificate_sha256 text")
+
+
 def m070_archive_channels(db: Database) -> None:
     """The archive's conversations, kept by triggers: who may read what is decided per channel.
 

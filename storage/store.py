@@ -9,6 +9,7 @@ each thread its own connection to the same file. Writes that touch several rows 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -56,14 +57,16 @@ from storage.rows import (
     primary_key,
     vote_json,
 )
+from storage.seal import Seal
 from storage.search import ITEM_KEY_FACTOR
 
 
 class StoreOpener:
     """Gives each thread its own `Store` on one database file (migrated once, at construction)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, seal: Seal | None = None) -> None:
         self.path = Path(path)
+        self.seal = seal
         migrate(self.path)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -75,6 +78,7 @@ class StoreOpener:
         if store is None:
             db = connect(self.path)
             store = Store(db, self._write_lock)
+            store.seal = self.seal
             self._local.store = store
             with self._lock:
                 self._all.append(db)
@@ -263,6 +267,13 @@ class Store(ApprovalStore, FollowUpStore):
         rows = self.db.query("select * from meetings where content_hash = ?", [content_hash])
         return next((meeting_from(r) for r in rows), None)
 
+    def workspaces(self) -> list[str]:
+        """The workspaces (team ids) the archive's meetings belong to, in order."""
+        rows = self.db.execute(
+            "select distinct team_id from meetings where team_id is not null order by team_id"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def import_meeting(
         self,
         *,
@@ -349,10 +360,31 @@ class Store(ApprovalStore, FollowUpStore):
                 found = [ids[n.casefold()] for n in named if n and n.casefold() in ids]
                 return json.dumps(list(dict.fromkeys(found))) if len(found) > 1 else None
 
+            # A vote's voters come by name (`voters`: for, against, abstaining); kept by participant id.
+            def vote_of(entry: dict[str, Any]) -> str | None:
+                vote: Vote | None = entry.get("vote")
+                if vote is None:
+                    return None
+                named = [
+                    [ids[n.casefold()] for n in side if n.casefold() in ids]
+                    for side in entry.get("voters", ())
+                ]
+                named += [[] for _ in range(3 - len(named))]
+                return vote_json(
+                    dataclasses.replace(
+                        vote,
+                        in_favour_ids=tuple(named[0]),
+                        against_ids=tuple(named[1]),
+                        abstained_ids=tuple(named[2]),
+                    )
+                )
+
             together = ", speakers" if any(entry.get("co_speakers") for entry in entries) else ""
+            voted = ", vote" if any(entry.get("vote") for entry in entries) else ""
             conn.executemany(
                 "insert into entries (meeting_id, seq, item_number, kind, text, speaker_id, owner, due, "
-                f"attributed, created_utc{together}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?{', ?' if together else ''})",
+                f"attributed, created_utc{together}{voted}) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?"
+                f"{', ?' if together else ''}{', ?' if voted else ''})",
                 [
                     (
                         meeting_id,
@@ -365,6 +397,7 @@ class Store(ApprovalStore, FollowUpStore):
                         entry["due"].isoformat() if entry.get("due") else None,
                         created,
                         *([speakers_json(entry)] if together else []),
+                        *([vote_of(entry)] if voted else []),
                     )
                     for seq, entry in enumerate(entries, start=1)
                 ],

@@ -141,6 +141,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "dissent": "ønskede ført til protokol",
         "conflict": "erklærede sig inhabil og deltog ikke i behandlingen af punktet",
         "away": "deltog ikke under punktet",
+        "arrived": "deltog fra dette punkt",
+        "left": "forlod mødet under dette punkt",
+        "vote": "Afstemning om",
         "due": "frist",
         "no_owner": "ingen ansvarlig",
         "people": "Personer",
@@ -173,6 +176,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "dissent": "asked to have entered in the minutes",
         "conflict": "declared a conflict of interest and took no part in the item",
         "away": "was not present for the item",
+        "arrived": "took part from this item on",
+        "left": "left the meeting during this item",
+        "vote": "Vote on",
         "due": "due",
         "no_owner": "no owner",
         "people": "People",
@@ -448,7 +454,9 @@ def entry_line(hit: Hit, question: Question, limit: int, *, text: str | None = N
     if hit.kind == "decision":
         shown = passage(body, question.topic_terms, max(limit, _DECISION_LIMIT))
         return f"• {shown}" if question.intent == "decisions" else f"• *{labels['decision']}:* {shown}"
-    if hit.kind in ("dissent", "conflict", "away"):
+    if hit.kind == "vote":
+        return f"• *{labels['vote']}* {passage(body, question.topic_terms, limit)}"
+    if hit.kind in ("dissent", "conflict", "away", "arrived", "left"):
         # The record's fixed sentences: the person, what the note says, and a dissent's own words.
         who = f"*{hit.speaker_name}* " if hit.speaker_name else ""
         if hit.kind == "dissent":

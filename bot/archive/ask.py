@@ -38,12 +38,24 @@ from bot.archive.question import (
     parse_question,
     term_alternatives,
 )
+from bot.archive.record_answers import (
+    SHOWN,
+    FoundVote,
+    RecordAsk,
+    format_how_voted,
+    format_took_part,
+    format_vote_outcome,
+    record_ask,
+    vote_topic,
+)
+from bot.referat import attendance
 from bot.text.dates import TZ
 from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
 from storage.search import AdditionHit
+from storage.search import Hit as EntryHit
 from storage.store import Store
 
 # A reload slower than this happens in the background; faster ones (small archives, tests) inline.
@@ -177,6 +189,7 @@ class _Asking:
         now: datetime,
     ) -> None:
         self.archive = store.archive
+        self.store = store
         self.state = state
         self.scope = scope
         self.links = links
@@ -202,6 +215,8 @@ class _Asking:
 
     def route(self) -> Answer | None:
         q = self.question
+        if (asked := record_ask(q, q.text)) is not None and (recorded := self._record(asked)) is not None:
+            return recorded
         if q.fact == "next_meeting":
             return self._next_meeting()
         if q.fact == "title":
@@ -371,6 +386,73 @@ class _Asking:
             named, _ = self._meetings(about=False, limit=None)
             found = find(self.topic, [m for m in named if latest is None or m in latest])
         return found or find(self.terms, latest)
+
+    # --- the council's record: votes and who took part ---------------------------------------
+
+    def _record(self, asked: RecordAsk) -> Answer | None:
+        """A question the votes and attendance entries answer; None sends it on to the search."""
+        q = self.question
+        if asked == "took_part":
+            assert q.item_number is not None
+            ids, _ = self._meetings(item_number=q.item_number, about=False, limit=1)
+            facts = self.archive.meeting_facts(ids, scope=self.scope)
+            if not facts:
+                return None
+            meeting, number = facts[0], q.item_number
+            title = next((a.title for a in meeting.agenda if a.number == number), "")
+            people = [p for p in self.store.participants(meeting.meeting_id) if not p.absent]
+            known = attendance.presence(self.store.entries(meeting.meeting_id))
+            took = [p for p in people if attendance.absence_reason(p, number, known) is None]
+            missing = [(p, why) for p in people if (why := attendance.absence_reason(p, number, known))]
+            item = ("punkt" if q.lang == "da" else "item") + f" {number}" + (f" – {title}" if title else "")
+            return format_took_part(q, meeting, item, took, missing, self._links([meeting.meeting_id]))
+        topic = set(vote_topic(q))
+        terms = [alts for term, alts in zip(q.topic_terms, self.terms, strict=True) if term in topic]
+        # Votes have no speaker: the person asked about is found among the voters, not as a speaker.
+        found = self.archive.search_entries(
+            terms,
+            kinds=("vote",),
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            limit=SHOWN * 4,
+            relevance=False,
+            scope=self.scope,
+            meetings=self._latest(),
+            context_kinds=("vote",),
+        )
+        votes = self._votes(found.hits)
+        if asked == "vote_outcome":
+            return (
+                format_vote_outcome(q, votes, self._links(v.meeting.meeting_id for v in votes))
+                if votes
+                else None
+            )
+        names = [p.name for p in q.speaker.people] if q.speaker else []
+        return format_how_voted(q, names, votes, self._links(v.meeting.meeting_id for v in votes))
+
+    def _votes(self, hits: Sequence[EntryHit]) -> list[FoundVote]:
+        facts = {
+            m.meeting_id: m
+            for m in self.archive.meeting_facts([h.meeting_id for h in hits], scope=self.scope)
+        }
+        found = []
+        for hit in hits:
+            entry = self.store.entry_by_id(hit.entry_id)
+            if entry is None or entry.vote is None or hit.meeting_id not in facts:
+                continue
+            people = self.store.participants(hit.meeting_id)
+            known = attendance.presence(self.store.entries(hit.meeting_id))
+            reasons = {
+                p.id: why for p in people if (why := attendance.absence_reason(p, hit.item_number, known))
+            }
+            title = (hit.item_title or "").strip()
+            item = f"Ad {hit.item_number}" + (f" – {title}" if title else "")
+            found.append(
+                FoundVote(
+                    facts[hit.meeting_id], item, entry.text, entry.vote, {p.id: p for p in people}, reasons
+                )
+            )
+        return found
 
     def _links(self, meeting_ids: Iterable[int]) -> dict[int, str]:
         link_map: dict[int, str] = {}

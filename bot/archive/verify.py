@@ -1,15 +1,20 @@
 """`referat verify`: check that no approved text in the archive has changed since it was approved.
 
-The store keeps a hash chain over every approved text (storage.chain); this module recomputes it and
-says, in Danish, either how much it checked or which meetings (title, date, id) do not match.
+The store keeps a hash chain over every approved text (storage.chain); this module recomputes it,
+checks each link's seal against the certificates the operator trusts (storage.seal), and says, in
+Danish, either how much it checked or which meetings (title, date, id) do not match.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from cryptography import x509
 
 from bot.text.dates import format_short
 from storage import chain
+from storage.seal import trusted
 from storage.store import Store
 
 
@@ -19,30 +24,43 @@ class Verification:
     meetings: int  # meetings with at least one approved text
     additions: int  # approved additions among the links
     problems: tuple[str, ...]  # one Danish line per finding, naming the meeting
+    sealed: int = 0  # links whose seal holds
+    unsealed: int = 0  # links from before the seal
+    seals_checked: bool = False  # False: no certificate configured, signatures not checked
 
     @property
     def whole(self) -> bool:
         return not self.problems
 
 
-def verify_archive(store: Store) -> Verification:
+def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) -> Verification:
+    """Check the chain, and with `certificates` (the seal's and earlier seals') every link's seal."""
     links = store.chain_links()
     texts = store.chained_texts()
-    problems = []
-    for problem in chain.verify(links, texts):
-        meeting = store.meeting(problem.meeting_id)
-        who = (
-            f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id})"
-            if meeting is not None
-            else f"møde id {problem.meeting_id} (findes ikke længere)"
-        )
-        problems.append(f"{who}: {problem.reason}.")
+    found = chain.verify(links, texts, store.covered_now(links))
+    seals = chain.verify_seals(links, trusted(certificates)) if certificates else None
+    if seals is not None:
+        found += seals.problems
     return Verification(
         links=len(links),
         meetings=len({t.meeting_id for t in texts} | {link.meeting_id for link in links}),
         additions=sum(1 for link in links if link.kind == chain.KIND_ADDITION),
-        problems=tuple(problems),
+        problems=tuple(named(store, p.meeting_id, p.reason) for p in found),
+        sealed=seals.signed if seals is not None else 0,
+        unsealed=seals.unsealed if seals is not None else 0,
+        seals_checked=seals is not None,
     )
+
+
+def named(store: Store, meeting_id: int, reason: str) -> str:
+    """One finding as a line naming its meeting by title, date and id."""
+    meeting = store.meeting(meeting_id)
+    who = (
+        f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id})"
+        if meeting is not None
+        else f"møde id {meeting_id} (findes ikke længere)"
+    )
+    return f"{who}: {reason}."
 
 
 def report(result: Verification) -> str:
@@ -53,9 +71,21 @@ def report(result: Verification) -> str:
         added = f" og {result.additions} tilføjelser" if result.additions else ""
         return (
             f"Alt stemmer: {result.links - result.additions} godkendte referater{added} "
-            f"i {result.meetings} møder er uændrede, og kæden er hel ({result.links} led)."
+            f"i {result.meetings} møder er uændrede, og kæden er hel ({result.links} led). "
+            + seal_note(result)
         )
     lines = [f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:"]
     lines += [f"- {problem}" for problem in result.problems]
     lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
     return "\n".join(lines)
+
+
+def seal_note(result: Verification) -> str:
+    """What the check of the seals covered, in one sentence."""
+    if not result.seals_checked:
+        return (
+            "Seglet blev ikke kontrolleret: sæt REFERAT_SEAL_CERT (og REFERAT_SEAL_PREVIOUS_CERTS for "
+            "tidligere segl) for at kontrollere signaturerne."
+        )
+    before = f" {result.unsealed} led er fra før seglet og kun beskyttet af kæden." if result.unsealed else ""
+    return f"Seglet holder på {result.sealed} led.{before}"

@@ -809,7 +809,7 @@ def run_console(
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
     try:
-        opener = open_database(settings.db_path)
+        opener = open_database(settings.db_path, settings.seal())
     except DatabaseUnusable as error:
         print(error, file=sys.stderr)
         return 2

@@ -26,7 +26,13 @@ _DEBRIS = re.compile(
     r"få\s+besked\s+om\s+(?:opfølgende\s+kommentarer|nye\s+indlæg).*|"
     r"læs\s+mere|læs\s+hele\s+(?:referatet|artiklen)|tilbage\s+til\s+(?:oversigten|forsiden|toppen)|"
     r"kategori(?:er)?\s*:.{0,80}|tags?\s*:.{0,80}|arkiv(?:er)?|søg(?:\s+efter)?\s*:?|"
-    r"cookie.*|accepter(?:\s+alle)?(?:\s+cookies)?|©.*"
+    r"skriv\s+et\s+svar|svar|besvar|annuller\s+svar|"
+    r"sidst\s+(?:opdateret|ændret|redigeret)\b.*|senest\s+(?:opdateret|ændret)\b.*|"
+    r"(?:hoved\s*)?menu\s*:?|.*\btilbage\s+til\s+indhold\b.*|retur\s+til\s+.{0,40}|"
+    r"(?:spring|gå)\s+til\s+(?:hoved)?indhold(?:et)?|"
+    r"(?:dette|denne|vores)\s+(?:site|websted|hjemmeside|side)\s+(?:bruger|anvender)\s+cookies.*|"
+    r".{0,60}\blogo|"
+    r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*"
     r")\s*$",
     re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from storage.errors import ReferatError
-from storage.records import EntryKind
+from storage.records import EntryKind, Vote
 
 
 class NotAReferat(ReferatError):
@@ -44,6 +44,8 @@ class ImportedEntry:
     owner: str | None = None  # actions: participant name (or the raw initials/name when unknown)
     due: dt.date | None = None
     co_speakers: tuple[str, ...] = ()  # `A og B orienterede ...`: B (and further names) here
+    vote: Vote | None = None  # a VOTE (bot.importing.record): the counts; the voters are named below
+    voters: tuple[tuple[str, ...], ...] = ()  # participant names voting for, against, abstaining
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ from bot.importing.people import (
     role_of,
 )
 from bot.importing.read import looks_binary
+from bot.importing.record import read_record
 from bot.importing.vocabulary import (
     BULLET,
     PAREN,
@@ -87,6 +88,17 @@ _PLACE_AFTER = re.compile(
     r"\s*,?\s+(?:i|på|hos)\s+(?P<place>[^.;]{3,80}?)\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
+
+
+_LONE_NUMBER = re.compile(r"^(?:(?i:ad|pkt\.?|punkt)\s*)?\d{1,2}[.):]?$")
+
+
+def _join_lone_numbers(lines: list[str]) -> list[str]:
+    """`1.` on a line of its own and the item's title on the next: one heading line, as a reader sees it."""
+    for i in range(len(lines) - 1):
+        if _LONE_NUMBER.match(lines[i]) and lines[i + 1] and not _LONE_NUMBER.match(lines[i + 1]):
+            lines[i], lines[i + 1] = f"{lines[i]} {lines[i + 1]}", ""
+    return lines
 
 
 def _person_named(value: str) -> str | None:
@@ -135,6 +147,8 @@ class Parser:
         self.participants: list[ImportedParticipant] = []
         self.referent: str | None = None
         self.chairs: list[tuple[str, str]] = []  # ("dirigent", "Helle Thagesen")
+        self.title_at: int | None = None  # the line the meeting's title and date were read from
+        self.minutes_like = False  # a meeting heading or a participant list: minutes, numbered or not
 
     # -- attendance, anywhere in the document ------------------------------------------------------
 
@@ -155,6 +169,10 @@ class Parser:
             if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
                 self.chairs.append((m.group("role").lower(), who))
+            elif line and DOC_LABEL.match(line) and i > self._top_end() and (below := self._name_below(i)):
+                # `Referat` / `Jan Mindegaard` at the bottom: the minute-taker signs the minutes.
+                self.used[i] = self.used[below] = True
+                self.referent = self.lines[below]
             elif line and (m := REFERENT_LABEL.match(line)):
                 value = (m.group("value") or "").strip()
                 if line[:7].casefold() == "referat" and not _person_named(value):
@@ -169,6 +187,18 @@ class Parser:
                     self.used[i + 1] = True
                 self.referent = value or self.referent
             i += 1
+
+    def _top_end(self) -> int:
+        """The index of the document's third non-blank line: labels above it head the document."""
+        nonblank = [i for i, line in enumerate(self.lines) if line]
+        return nonblank[min(2, len(nonblank) - 1)] if nonblank else 0
+
+    def _name_below(self, i: int) -> int | None:
+        """The line right under line `i` (a blank line between allowed) when it is only a name."""
+        for j in (i + 1, i + 2):
+            if j < len(self.lines) and self.lines[j]:
+                return j if name_like(self.lines[j]) and not self.used[j] else None
+        return None
 
     def _attendance_section(self, start: int, absent: bool) -> int:
         lines = self.lines
@@ -350,6 +380,14 @@ class Parser:
                 title_line = ""
         if title_at is not None:
             self.used[title_at] = True
+        self.title_at = title_at
+        self.minutes_like = bool(self.participants) or bool(
+            title_line
+            and (
+                _MEETING_WORD.search(title_line)
+                or (title_at is not None and TITLE_LINE.match(self.lines[title_at]))
+            )
+        )
 
         date_found = find_date(title_line)
         date_line = title_line
@@ -469,28 +507,43 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    parser = Parser(normalised.split("\n"), source_name)
+    parser = Parser(_join_lone_numbers(normalised.split("\n")), source_name)
     parser.scan_attendance()
     dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
-    if layout.agenda is None and layout.body is None:
-        raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
+    unnumbered = layout.agenda is None and layout.body is None
+    if unnumbered and not parser.minutes_like:
+        raise NotAReferat(
+            "ingen dagsordenspunkter eller Ad-afsnit fundet, og teksten ligner ikke et referat "
+            "(ingen mødeoverskrift og ingen deltagerliste)"
+        )
     agenda = parser.agenda(layout.agenda) if layout.agenda else []
-    # Sentences above the agenda that are no title, date, place or list: the opening remarks.
+    # Sentences above the agenda that are no title, date, place or list: the opening remarks. Minutes
+    # without numbered items are all opening remarks, line by line, from the heading on.
     leftovers = [
         (i, line) for i, line in enumerate(parser.lines[: layout.header_end]) if line and not parser.used[i]
     ]
-    opening_lines = [line for _, line in leftovers if _SENTENCE_LIKE.match(line)]
-    unplaced = [line for _, line in leftovers if not _SENTENCE_LIKE.match(line) and not DOC_LABEL.match(line)]
+    after_title = parser.title_at if parser.title_at is not None else -1
+
+    def opens(i: int, line: str) -> bool:
+        return bool(_SENTENCE_LIKE.match(line)) or (unnumbered and i > after_title)
+
+    opening_lines = [line for i, line in leftovers if opens(i, line)]
+    unplaced = [line for i, line in leftovers if not opens(i, line) and not DOC_LABEL.match(line)]
     for i, _ in leftovers:
         parser.used[i] = True
     entries: list[ImportedEntry] = []
     if layout.body is not None:
         _, extra, entries = parser.body(layout.body, agenda, layout.body_label, date, opening_lines)
         agenda = sorted([*agenda, *extra], key=lambda item: item.number)
-    if not agenda:
+    if unnumbered:
+        _, _, entries = parser.body((0, 0), [], False, date, opening_lines)
+        parser.warnings.append(
+            "Referatet har ingen nummererede punkter; teksten er gemt som indledning (ad 0)."
+        )
+    if not agenda and not entries:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
     if not parser.participants:
         parser.warnings.append("Ingen deltagerliste fundet.")
@@ -505,7 +558,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
             ImportedItem(item.number, item.title, tuple(item.bullets), tuple(item.background))
             for item in agenda
         ),
-        entries=tuple(entries),
+        entries=tuple(read_record(entries, parser.participants)),
         warnings=tuple(dict.fromkeys(parser.warnings)),
         content_hash=hashlib.sha256(normalised.encode("utf-8")).hexdigest(),
         unplaced=tuple(unplaced),

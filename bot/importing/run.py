@@ -102,15 +102,22 @@ def patiently(write: Callable[[], bool], *, patience: float = LOCK_PATIENCE_S) -
 
 
 def store_imported(
-    store: Store, meeting: ImportedMeeting, source_name: str, now: dt.datetime, channel_id: str | None = None
+    store: Store,
+    meeting: ImportedMeeting,
+    source_name: str,
+    now: dt.datetime,
+    channel_id: str | None = None,
+    team_id: str | None = None,
 ) -> bool:
     """Store one parsed document; False when the same document was imported before.
 
     `channel_id` puts the meeting in a Slack channel: only those who may read that channel read it.
     Without one it is readable by every full member of the workspace, like a public channel's.
+    `team_id` names that workspace; without it the meeting joins the installation's workspace.
     """
     stored = store.import_meeting(
         channel_id=channel_id,
+        team_id=team_id,
         # Titles read from "Referat af kredsrådsmøde i …" start in lower case; meetings started in
         # Slack are typed "Kredsrådsmøde i …". One form keeps lists and answers consistent.
         title=meeting.title[:1].upper() + meeting.title[1:],
@@ -141,6 +148,7 @@ def store_imported(
                 "co_speakers": e.co_speakers,
                 "owner": e.owner,
                 "due": e.due,
+                **({"vote": e.vote, "voters": e.voters} if e.vote else {}),
             }
             for e in meeting.entries
         ],
@@ -190,13 +198,16 @@ def import_paths(
     err: TextIO,
     now: dt.datetime,
     channel_id: str | None = None,
+    team_id: str | None = None,
 ) -> int:
     """Import every document; prints what was recognised per file. Exit code 1 if any was refused."""
     files, refused = documents(list(paths))
     for path, reason in refused:
         _say(f"{path}: afvist – {reason}", file=err)
     with store.batch_durability():
-        return _import_files(store, files, refused, out=out, err=err, now=now, channel_id=channel_id)
+        return _import_files(
+            store, files, refused, out=out, err=err, now=now, channel_id=channel_id, team_id=team_id
+        )
 
 
 def _import_files(
@@ -208,6 +219,7 @@ def _import_files(
     err: TextIO,
     now: dt.datetime,
     channel_id: str | None,
+    team_id: str | None,
 ) -> int:
     imported = already = 0
     for number, path in enumerate(files, start=1):
@@ -228,7 +240,9 @@ def _import_files(
             _say(f"{path}: afvist – {too_long}", file=err)
             continue
         try:
-            stored = patiently(functools.partial(store_imported, store, meeting, path.name, now, channel_id))
+            stored = patiently(
+                functools.partial(store_imported, store, meeting, path.name, now, channel_id, team_id)
+            )
         except sqlite3.OperationalError as error:
             refused.append((path, str(error)))
             _say(

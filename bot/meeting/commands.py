@@ -1,6 +1,6 @@
 """What a `/referat` command can say: one frozen dataclass per subcommand, and their union `Command`.
 
-Pure data: the parser (`bot.meeting.parse`) builds these and the handler (`bot.meeting.handle`) applies
+Pure data: the parser (`bot.meeting.parse`) builds these and the rule book (`bot.rulebook.book`) names the handler that applies
 them; both name a command through here.
 """
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.meeting.handle import Sender, describe_entry
+from bot.meeting.entries import describe_entry
+from bot.meeting.outcomes import Sender
 from bot.text.clip import clip
 from bot.text.dates import format_long_da
 from storage.records import EntryKind, Meeting, MeetingStatus, Participant

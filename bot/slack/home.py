@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.approval.service import Approved, pending
 from bot.archive.access import Privately
 from bot.meeting import followup
-from bot.meeting.handle import readable_actions
+from bot.meeting.actions import readable_actions
 from bot.slack import views
 from bot.slack.context import Deps
 from storage.records import Draft, Meeting

@@ -18,9 +18,8 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.meeting import parse as c
 from bot.meeting import reminders as rules
-from storage.records import EntryKind, Reminder
+from storage.records import Reminder
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -103,29 +102,6 @@ def withdraw(client: WebClient, store: Store, reminder: Reminder) -> None:
             log.warning("could not withdraw reminder %s: %s", reminder.scheduled_message_id, error)
             return
     store.remove_reminder(reminder.id)
-
-
-def after_command(
-    client: WebClient,
-    store: Store,
-    command: c.Command,
-    channel_id: str,
-    *,
-    now: dt.datetime,
-    days_before: int,
-) -> set[str]:
-    """Bring reminders up to date after a command that may have changed an action; the owners concerned."""
-    match command:
-        case c.MarkDone(number=number):
-            numbers = [number]
-        case (
-            c.LogEntry(kind=EntryKind.ACTION) | c.EditEntry() | c.DeleteEntry() | c.Undo() | c.CancelMeeting()
-        ):
-            meeting = store.current_meeting(channel_id)
-            numbers = store.meeting_action_numbers(meeting.id) if meeting is not None else []
-        case _:
-            return set()
-    return sync(client, store, numbers, now=now, days_before=days_before)
 
 
 def sweep(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:

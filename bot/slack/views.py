@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.meeting import followup
+from bot.meeting.entries import KIND_LABEL
 from bot.meeting.from_message import KINDS, MAX_TEXT, FormDefaults
-from bot.meeting.handle import KIND_LABEL, display_name
+from bot.meeting.outcomes import display_name
 from bot.slack import ids
 from bot.slack.blocks import escape_mrkdwn, slack_safe
 from bot.text.dates import format_long_da

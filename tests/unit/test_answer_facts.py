@@ -18,7 +18,8 @@ import pytest
 
 from bot.archive.ask import answer_question
 from bot.importing.run import import_paths
-from bot.meeting.handle import Sender, handle_command
+from bot.meeting.dispatch import handle_command
+from bot.meeting.outcomes import Sender
 from bot.meeting.parse import parse_command
 from storage.search import EVERYTHING, Scope
 from storage.store import Store, StoreOpener

@@ -15,12 +15,14 @@ import pytest
 from docx import Document
 
 from bot import cli
+from bot.archive.ask import answer_question
 from bot.meeting.export import export_bytes, prepare_export
 from bot.referat.aktindsigt import NO_DECISION
 from bot.referat.attendance import attendance_lines, presence, took_part
 from bot.referat.compile import referat_text
 from bot.referat.export import ExportError
 from bot.slack.drafts import entries_snapshot
+from storage import search
 from storage.records import EntryKind, Meeting, Vote
 from storage.store import Store, StoreOpener
 
@@ -235,3 +237,51 @@ def test_the_pdf_extract_holds_the_item_and_not_the_debate(store: Store) -> None
     assert "Uddrag til aktindsigt: punkt 3" in flat
     assert "Forslaget blev vedtaget." in flat
     assert "fandt stien for dyr" not in flat
+
+
+# --------------------------------------------------------------------------------------------
+# Answers from the record
+
+
+def ask(store: Store, text: str, scope: search.Scope = search.EVERYTHING) -> str:
+    return answer_question(store, text, now=NOW, scope=scope).text
+
+
+def test_how_someone_voted_is_answered_from_the_vote(store: Store) -> None:
+    council(store)
+    answer = ask(store, "hvordan stemte Erik Juhl om cykelstien?")
+    assert answer.startswith("*Medlem Erik Juhl* stemte imod forslag om cykelsti langs Storåen.")
+    assert VOTE_SENTENCE in answer
+    assert "Ad 3 – Cykelsti langs Storåen" in answer
+    assert "stemte for forslag om cykelsti" in ask(store, "hvordan stemte Bo Lund om cykelstien?")
+    assert "undlod at stemme om forslag" in ask(store, "hvordan stemte Fie Bach?")
+    english = ask(store, "how did Erik Juhl vote on the cycle path?")
+    assert "voted against" in english or "I found no vote" in english
+
+
+def test_whether_a_proposal_was_adopted(store: Store) -> None:
+    council(store)
+    answer = ask(store, "blev forslaget om cykelstien vedtaget?")
+    assert answer.startswith("*Ja, vedtaget.*")
+    assert VOTE_SENTENCE in answer
+    # No vote on benches: the question goes on to the archive's search, which knows no decision either.
+    assert "Ja, vedtaget" not in ask(store, "blev forslaget om bænke vedtaget?")
+
+
+def test_who_took_part_in_an_item_follows_arrivals_and_departures(store: Store) -> None:
+    council(store)
+    item1 = ask(store, "hvem deltog i behandlingen af punkt 1?")
+    assert item1.startswith("*Deltog i behandlingen af punkt 1 – Godkendelse af dagsorden (3):*")
+    assert "Medlem Bo Lund (deltog først fra punkt 2)" in item1
+    item4 = ask(store, "hvem deltog i behandlingen af punkt 4?")
+    assert "Medlem Bo Lund" in item4.split("\n")[0]
+    assert "Medlem Fie Bach (forlod mødet under punkt 4)" in item4
+
+
+def test_a_vote_on_an_item_the_reader_may_not_read_is_not_found(store: Store) -> None:
+    meeting = council(store)
+    hidden = search.Scope(meetings=frozenset({meeting.id}), hidden_items=frozenset({(meeting.id, 3)}))
+    assert "Afstemning" not in ask(store, "blev forslaget om cykelstien vedtaget?", hidden)
+    assert "stemte imod" not in ask(
+        store, "hvordan stemte Erik Juhl om cykelstien?", search.Scope(frozenset())
+    )

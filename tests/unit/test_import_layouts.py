@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.importing.imported import ImportedMeeting
+from bot.importing.imported import ImportedMeeting, NotAReferat
 from bot.importing.parse import parse_referat
 from storage.records import EntryKind
 
@@ -209,3 +209,61 @@ def test_dry_run_refuses_what_is_not_minutes(
     assert main(["import", "--dry-run", str(source)]) == 1
     assert "afvist – ingen dato fundet" in capsys.readouterr().err
     assert not (tmp_path / "archive.db").exists()
+
+
+def test_item_number_alone_on_its_line() -> None:
+    text = "Referat fra møde i Ældrerådet den 18. december 2014\n\n1.\nGodkendelse af dagsordenen\n\nGodkendt.\n\n2.\nSiden sidst\n\nIntet."
+    m = parse_referat(text)
+    assert [(i.number, i.title) for i in m.agenda] == [(1, "Godkendelse af dagsordenen"), (2, "Siden sidst")]
+
+
+UNNUMBERED = """\
+Referat fra Skolebestyrelsesmødet
+7. september 2004
+
+Elevrådet ønsker bænke ved busstoppestedet.
+7. klasserne fik tilladelse til at forlade skolen i pauserne.
+Principper til næste møde:
+Princip for mobiltelefoner
+
+Referat
+Jens Mikkelsen
+
+Sidst opdateret den 22. september 2004
+"""
+
+
+def test_minutes_without_numbers_are_kept_as_opening_remarks() -> None:
+    m = parse_referat(UNNUMBERED)
+    assert m.agenda == ()
+    assert [(e.item_number, e.text) for e in m.entries] == [
+        (0, "Elevrådet ønsker bænke ved busstoppestedet."),
+        (0, "7. klasserne fik tilladelse til at forlade skolen i pauserne."),
+        (0, "Principper til næste møde:"),
+        (0, "Princip for mobiltelefoner"),
+    ]
+    assert [(p.name, p.role) for p in m.participants] == [("Jens Mikkelsen", "referent")]
+    assert m.dropped == ("Sidst opdateret den 22. september 2004",)
+
+
+def test_text_that_is_no_meeting_is_still_refused_with_the_reason() -> None:
+    with pytest.raises(NotAReferat, match="ligner ikke et referat"):
+        parse_referat("Holstebro, 12. marts 2024\n\nNy cykelsti\n\nKommunen åbnede i dag en ny cykelsti.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Skriv et svar",
+        "Dette site bruger cookies. Hvis du fortsætter, accepterer du dette.",
+        "Tilbage til indhold | Retur til hoved menu",
+        "Middelfart Kommune Logo",
+        "Posted By : admin",
+    ],
+)
+def test_page_furniture_is_dropped(line: str) -> None:
+    m = parse_referat(
+        f"Referat af bestyrelsesmøde 5. juni 2024\n\nAd 1 - Orientering\n\nBo orienterede.\n\n{line}"
+    )
+    assert m.dropped == (line,)
+    assert [e.text for e in m.entries] == ["Bo orienterede."]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.approval.service import names_for
-from bot.meeting.handle import Refusal, Reply, Sender, handle_command
+from bot.meeting.dispatch import handle_command
+from bot.meeting.outcomes import Refusal, Reply, Sender
 from bot.meeting.parse import AddAbsent, AddParticipant, Command, parse_command
 from bot.referat.compile import referat_text
 from bot.text.people import by_initials, split_initials
@@ -60,7 +61,9 @@ NAMES = {"UIDA": "Ida Holm", "UOLE": "Ole Brix", "UREF": "Rie Referent"}
 
 
 def run(store: Store, text: str, user: str = "UREF") -> str:
-    outcome = handle_command(store, parse_command(text, now=NOW), Sender(user, "CMEET", NOW, NAMES.get))
+    outcome = handle_command(
+        store, parse_command(text, now=NOW), Sender(user, "CMEET", NOW, NAMES.get, vouched=True)
+    )
     assert isinstance(outcome, Reply)
     return outcome.text
 

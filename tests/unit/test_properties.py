@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from bot.meeting import commands
 from bot.meeting import parse as c
-from bot.meeting.handle import Refusal, Reply, Sender, handle_command
+from bot.meeting.dispatch import handle_command
+from bot.meeting.outcomes import Refusal, Reply, Sender
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
 from bot.text.hygiene import clean_input
 from storage.records import EntryKind

@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive.access import Audience, Edition, InChannel, Privately
+from bot.meeting.dispatch import handle_command
 from bot.meeting.export import export_bytes
-from bot.meeting.handle import (
+from bot.meeting.outcomes import (
     AdditionRequested,
     ApproversRequested,
     DraftRequested,
@@ -24,14 +25,14 @@ from bot.meeting.handle import (
     Refusal,
     Reply,
     Sender,
-    handle_command,
 )
 from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError
 from bot.slack import drafts as publishing
-from bot.slack import home, reminders
+from bot.slack import home
 from bot.slack.blocks import slack_safe, unescape_slack_input
 from bot.slack.context import Deps, deps_of
+from bot.slack.effects import perform
 from bot.slack.errors import after_ack
 from bot.slack.replies import answer_privately
 from storage.records import MeetingStatus
@@ -58,6 +59,9 @@ def referat(
         user_name=deps.user_name(client),
         team_id=deps.team_id or body.get("team_id"),
         enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
+        directory=deps.directory(client),
+        # Slack sends a slash command only from a conversation its user can write in.
+        vouched=True,
     )
     store = deps.open_store()
     try:
@@ -67,13 +71,10 @@ def referat(
         ack(response_type="ephemeral", text=slack_safe(str(refusal)))
         return
     match outcome:
-        case Reply(text=text):
+        case Reply(text=text, effects=effects):
             ack(response_type="ephemeral", text=slack_safe(text))
             with after_ack(respond):
-                owners = reminders.after_command(
-                    client, store, command, sender.channel_id, now=sender.now, days_before=deps.reminder_days
-                )
-                home.republish(client, store, deps, owners, now=sender.now)
+                perform(client, store, deps, effects, now=sender.now)
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
                 ack(response_type="ephemeral", text=rules.already_approved(meeting))

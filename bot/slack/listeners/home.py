@@ -12,9 +12,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.meeting import parse as c
-from bot.meeting.handle import Refusal, Sender, handle_command
-from bot.slack import home, ids, reminders
+from bot.meeting.dispatch import handle_command
+from bot.meeting.outcomes import Refusal, Sender
+from bot.slack import home, ids
 from bot.slack.context import deps_of
+from bot.slack.effects import perform
 from storage.errors import StoreError
 
 
@@ -41,11 +43,18 @@ def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
     now = deps.clock()
     if value.isdigit():
         command = c.MarkDone(int(value))
-        sender = Sender(user_id=user, channel_id="", now=now, user_name=deps.user_name(client))
+        sender = Sender(
+            user_id=user,
+            channel_id="",
+            now=now,
+            user_name=deps.user_name(client),
+            directory=deps.directory(client),
+        )
         try:
-            handle_command(store, command, sender)
+            outcome = handle_command(store, command, sender)
         except (Refusal, StoreError):
             pass  # done already (a second click), or no longer theirs: the new home shows how it stands
         else:
-            reminders.after_command(client, store, command, "", now=now, days_before=deps.reminder_days)
+            perform(client, store, deps, outcome.effects, now=now)
+            return
     home.republish(client, store, deps, [user], now=now)

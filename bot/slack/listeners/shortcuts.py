@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.meeting import from_message
-from bot.meeting.handle import Sender
+from bot.meeting.outcomes import Sender
 from bot.slack import home, ids, reminders, views
 from bot.slack.blocks import unescape_slack_input
 from bot.slack.context import deps_of

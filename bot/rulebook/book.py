@@ -1,0 +1,359 @@
+"""Every action a person can take, declared once: the rule book.
+
+Each `Rule` says where the action is offered, what state of meeting it needs, who may take it,
+which handler does it and what it touches. The gate (bot/rulebook/gate.py) admits by these
+declarations and nothing else; the manual's table (docs/manual.md) is generated from them
+(bot/rulebook/table.py), and tests/unit/test_rulebook_matrix.py tries every rule with every kind of
+person. To add an action, add a `Rule` here (docs/architecture.md, "How to add an action").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.meeting import actions, entries, people, status
+from bot.meeting import parse as c
+from bot.rulebook.declare import Effect, Needs, Role, Rule, Surface
+from storage.records import EntryKind
+
+S = Surface
+SLASH = frozenset({S.SLASH})
+MINUTE_TAKER = (Role.MINUTE_TAKER,)
+IN_MEETING = (Role.PARTICIPANT, Role.MINUTE_TAKER)
+
+
+def _kind(kind: EntryKind) -> Any:
+    return lambda command: command.kind is kind
+
+
+# --------------------------------------------------------------------------------------------
+# `/referat` subcommands (the help text's usage and examples are in bot/meeting/subcommands.py)
+
+SUBCOMMAND_RULES: tuple[Rule, ...] = (
+    Rule(
+        "start",
+        "Start et møde i kanalen.",
+        SLASH,
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "starte et møde",
+        people.start,
+        c.StartMeeting,
+    ),
+    Rule(
+        "deltager",
+        "Tilføj en deltager.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "tilføje deltagere og afbud",
+        people.add_person,
+        c.AddParticipant,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "afbud",
+        "Notér et afbud.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "tilføje deltagere og afbud",
+        people.add_person,
+        c.AddAbsent,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "dagsorden",
+        "Sæt dagsordenen.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "sætte dagsordenen",
+        people.set_agenda,
+        c.SetAgenda,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "ad",
+        "Notér et indlæg, en beslutning eller en opgave.",
+        SLASH,
+        Needs.OPEN,
+        IN_MEETING,
+        "notere",
+        entries.log_entry,
+        c.LogEntry,
+        frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+    ),
+    Rule(
+        "fortryd",
+        "Fortryd din seneste notering.",
+        SLASH,
+        Needs.OPEN,
+        (Role.AUTHOR,),
+        "fortryde sine egne noteringer",
+        entries.undo,
+        c.Undo,
+        frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+        subject=lambda store, meeting, command, sender: (
+            entries.last_own_entry(store, meeting, sender).author_user_id,
+            "dig",
+        ),
+    ),
+    Rule(
+        "ret",
+        "Ret teksten i en notering.",
+        SLASH,
+        Needs.OPEN,
+        (Role.AUTHOR, Role.MINUTE_TAKER),
+        "rette det",
+        entries.edit_entry,
+        c.EditEntry,
+        frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+        subject=lambda store, meeting, command, sender: entries.entry_author(store, meeting, command.seq),
+        note="et protokollat kun af den, der skrev det",
+    ),
+    Rule(
+        "ret møde",
+        "Ret mødets titel, dato og sted.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "rette mødet",
+        people.edit_meeting,
+        c.EditMeeting,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "slet",
+        "Slet en notering.",
+        SLASH,
+        Needs.OPEN,
+        (Role.AUTHOR, Role.MINUTE_TAKER),
+        "slette det",
+        entries.delete_entry,
+        c.DeleteEntry,
+        frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+        subject=lambda store, meeting, command, sender: entries.entry_author(store, meeting, command.seq),
+        note="et protokollat kun af den, der skrev det",
+    ),
+    Rule(
+        "fjern",
+        "Fjern en deltager eller et afbud.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "fjerne personer fra listen",
+        people.remove_person,
+        c.RemovePerson,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "aflys",
+        "Aflys mødet.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "aflyse mødet",
+        people.cancel,
+        c.CancelMeeting,
+        frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+    ),
+    Rule(
+        "behandlet",
+        "Markér en kommentar som behandlet.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "markere kommentarer som behandlet",
+        people.mark_comment_handled,
+        c.MarkCommentHandled,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "lukket",
+        "Markér et punkt som lukket, eller åbent igen (`åben`).",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "lukke og åbne punkter",
+        people.close_item,
+        c.CloseItem,
+        frozenset({Effect.THREAD}),
+        also=("åben",),
+    ),
+    Rule(
+        "referent",
+        "Giv rollen som referent videre.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "give rollen som referent videre",
+        people.hand_over,
+        c.HandOver,
+    ),
+    Rule(
+        "status",
+        "Vis mødet med numre.",
+        SLASH,
+        Needs.MEETING,
+        (Role.READER,),
+        "se mødet",
+        status.show_status,
+        c.ShowStatus,
+    ),
+    Rule(
+        "udkast",
+        "Saml et udkast og læg det til godkendelse.",
+        SLASH,
+        Needs.MEETING,
+        IN_MEETING,
+        "lave et udkast",
+        status.compile_draft,
+        c.CompileDraft,
+        frozenset({Effect.DRAFT, Effect.HOMES, Effect.THREAD}),
+    ),
+    Rule(
+        "protokollat",
+        "Få din egen afvigende mening ført til protokol.",
+        SLASH,
+        Needs.OPEN,
+        (Role.PARTICIPANT,),
+        "få noget ført til protokol, og kun for sig selv",
+        entries.note_on_item,
+        c.ItemNote,
+        frozenset({Effect.THREAD}),
+        match=_kind(EntryKind.DISSENT),
+    ),
+    Rule(
+        "inhabil",
+        "Notér at en deltager var inhabil under et punkt.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "notere inhabilitet",
+        entries.note_on_item,
+        c.ItemNote,
+        frozenset({Effect.THREAD}),
+        match=_kind(EntryKind.CONFLICT),
+    ),
+    Rule(
+        "fravær",
+        "Notér at en deltager ikke deltog under et punkt.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "notere fravær under et punkt",
+        entries.note_on_item,
+        c.ItemNote,
+        frozenset({Effect.THREAD}),
+        match=_kind(EntryKind.AWAY),
+    ),
+    Rule(
+        "tilføjelse",
+        "Tilføj til et godkendt referat.",
+        SLASH,
+        Needs.APPROVED,
+        MINUTE_TAKER,
+        "lave tilføjelser",
+        entries.addition,
+        c.AddAddition,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "godkendere",
+        "Vælg hvem der godkender referatet.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "ændre godkenderne",
+        people.set_approvers,
+        c.SetApprovers,
+        frozenset({Effect.DRAFT}),
+    ),
+    Rule(
+        "eksport",
+        "Hent referatet som fil.",
+        SLASH | {S.EXPORT},
+        Needs.MEETING,
+        (Role.READER,),
+        "hente referatet",
+        status.export,
+        c.Export,
+        frozenset({Effect.FILE}),
+        note="lukkede punkter kun til deres læsere, privat",
+    ),
+    Rule(
+        "opgaver",
+        "Vis opgaverne fra kanalens møder.",
+        SLASH,
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "se opgaver",
+        actions.list_actions,
+        c.ListActions,
+        note="kanalens møder; lukkede punkter kun til deres læsere",
+    ),
+    Rule(
+        "udført",
+        "Markér en opgave som udført.",
+        SLASH | {S.HOME},
+        Needs.MEETING,
+        (Role.OWNER, Role.MINUTE_TAKER),
+        "markere opgaven udført",
+        actions.mark_done,
+        c.MarkDone,
+        frozenset({Effect.ACTIONS, Effect.HOMES}),
+        locate=actions.action_meeting,
+        subject=actions.action_owner,
+    ),
+    Rule(
+        "næste",
+        "Start kanalens næste møde ud fra det seneste.",
+        SLASH,
+        Needs.MEETING,
+        IN_MEETING,
+        "starte det næste møde",
+        actions.next_meeting,
+        c.NextMeeting,
+        locate=actions.previous_meeting,
+        note="det seneste mødes deltagere og referent",
+    ),
+    Rule(
+        "spørg",
+        "Spørg i arkivet.",
+        SLASH | {S.MENTION, S.DM},
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "spørge",
+        status.ask,
+        c.Ask,
+        note="svaret holder kun det, spørgeren må læse",
+    ),
+    Rule(
+        "hjælp",
+        "Vis hjælpen.",
+        SLASH,
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "se hjælpen",
+        status.show_help,
+        c.ShowHelp,
+    ),
+)
+
+RULES: tuple[Rule, ...] = SUBCOMMAND_RULES
+
+
+def rule_named(name: str) -> Rule:
+    """The rule called `name` (KeyError names a rule that is not declared)."""
+    for rule in RULES:
+        if rule.name == name:
+            return rule
+    raise KeyError(name)
+
+
+def rule_for(command: object) -> Rule:
+    """The one rule that handles a parsed command."""
+    found = [r for r in RULES if r.command is type(command) and (r.match is None or r.match(command))]
+    assert len(found) == 1, f"{type(command).__name__} has {len(found)} rules"
+    return found[0]

@@ -1,0 +1,156 @@
+"""The one gate every surface calls before an action: the rule's meeting, its state, and who may.
+
+`admit` reads only the rule's declaration (bot/rulebook/declare.py): it finds the meeting (the
+sender's channel's, or as the rule locates it), checks that the sender holds one of the rule's
+roles, then that the meeting is in the state the rule needs, and returns the meeting. A refusal
+says who may, in Danish, and nothing has been stored. Roles that Slack decides (channel member,
+reader) are asked of the `Directory` in the sender only when no cheaper role admits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.approval import service as approval
+from bot.approval.rules import not_approver
+from bot.archive import access
+from bot.meeting.outcomes import NO_MEETING, Refusal, Sender
+from bot.rulebook.declare import Needs, Role, Rule
+from bot.text.danish import and_list
+from bot.text.dates import format_long_da, format_stamp
+from storage.records import Meeting, MeetingStatus
+from storage.store import Store
+
+
+def admit(
+    store: Store, rule: Rule, sender: Sender, command: Any = None, *, meeting: Meeting | None = None
+) -> Meeting | None:
+    """The meeting the action is on (None for rules that need none); Refusal when refused.
+
+    `meeting`: the meeting the caller found from Slack's own account (the clicked message's draft);
+    otherwise the rule locates it, by default as the current meeting of the sender's channel.
+    """
+    if meeting is None and rule.needs is not Needs.NOTHING:
+        if rule.locate is not None:
+            meeting = rule.locate(store, command, sender)
+        else:
+            meeting = store.current_meeting(sender.channel_id)
+        if meeting is None:
+            raise Refusal(NO_MEETING)
+    if Role.ANYONE not in rule.who:
+        assert meeting is not None, f"rule {rule.name} names roles but needs no meeting"
+        subject = rule.subject(store, meeting, command, sender) if rule.subject else None
+        if not any(holds(store, role, meeting, sender, subject) for role in rule.who):
+            raise Refusal(refusal(store, rule, meeting, sender, subject))
+    if meeting is not None:
+        _check_state(rule, meeting)
+    return meeting
+
+
+def holds(
+    store: Store, role: Role, meeting: Meeting, sender: Sender, subject: tuple[str | None, str] | None = None
+) -> bool:
+    """Whether the sender holds `role` for `meeting` (`subject`: the AUTHOR/OWNER of the thing)."""
+    user = sender.user_id
+    match role:
+        case Role.ANYONE:
+            return True
+        case Role.MINUTE_TAKER:
+            return bool(meeting.starter_user_id) and user == meeting.starter_user_id
+        case Role.PARTICIPANT:
+            return any(p.slack_user_id == user and not p.absent for p in store.participants(meeting.id))
+        case Role.APPROVER:
+            return user in approvers(store, meeting)
+        case Role.AUTHOR | Role.OWNER:
+            return subject is not None and subject[0] is not None and subject[0] == user
+        case Role.CHANNEL_MEMBER:
+            return _channel_member(meeting, sender)
+        case Role.READER:
+            if _channel_member(meeting, sender):
+                return True
+            facts = access.meeting_facts(store, meeting.id)
+            return (
+                sender.directory is not None
+                and facts is not None
+                and access.may_act(user, facts, sender.directory)
+            )
+    return False
+
+
+def approvers(store: Store, meeting: Meeting) -> tuple[str, ...]:
+    """Who approves now: the approved referat's approvers (its additions), else the newest version's."""
+    if meeting.status is MeetingStatus.APPROVED:
+        return approval.addition_approvers(store, meeting)
+    return approval.approver_ids(store, meeting, store.latest_draft(meeting.id))
+
+
+def _channel_member(meeting: Meeting, sender: Sender) -> bool:
+    if not meeting.channel_id:
+        return False
+    if sender.vouched and sender.channel_id == meeting.channel_id:
+        return True
+    if sender.directory is None:
+        return False
+    members = sender.directory.members(meeting.channel_id)
+    return members is not None and sender.user_id in members
+
+
+def _check_state(rule: Rule, meeting: Meeting) -> None:
+    match rule.needs:
+        case Needs.OPEN:
+            if meeting.status is MeetingStatus.CANCELLED:
+                raise Refusal(
+                    f"Mødet {meeting.title} ({format_long_da(meeting.date)}) er aflyst og kan ikke ændres. "
+                    "Start et nyt møde med `/referat start`."
+                )
+            if meeting.status is MeetingStatus.APPROVED:
+                at = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
+                raise Refusal(
+                    f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
+                    "Start et nyt møde med `/referat start`."
+                )
+        case Needs.APPROVED:
+            if meeting.status is not MeetingStatus.APPROVED:
+                raise Refusal(
+                    "Referatet er ikke godkendt endnu, så ret indlæggene direkte (`/referat ret`) og lav et "
+                    "nyt udkast. Tilføjelser er til et godkendt referat. Intet er gemt."
+                )
+
+
+# What a refusal calls each role: (a group, or a person named when known).
+_LABEL = {
+    Role.MINUTE_TAKER: "referenten",
+    Role.PARTICIPANT: "mødets deltagere",
+    Role.APPROVER: "godkenderne",
+    Role.AUTHOR: "den, der skrev indlægget",
+    Role.OWNER: "den ansvarlige",
+    Role.CHANNEL_MEMBER: "medlemmer af mødets kanal",
+    Role.READER: "de, der må læse mødet",
+    Role.ANYONE: "alle",
+}
+
+
+def refusal(
+    store: Store, rule: Rule, meeting: Meeting, sender: Sender, subject: tuple[str | None, str] | None
+) -> str:
+    """`Kun referenten (<@U>) kan sætte dagsordenen. …`: who may, and whom to ask."""
+    if rule.who == (Role.APPROVER,):
+        names = approval.names_for(store, meeting, sender.user_name)
+        return not_approver(approvers(store, meeting), names)
+    one_person = any(r in (Role.AUTHOR, Role.OWNER) for r in rule.who)
+    labels = []
+    for role in rule.who:
+        label = _LABEL[role]
+        if role is Role.MINUTE_TAKER and meeting.starter_user_id and (one_person or len(rule.who) == 1):
+            label += f" (<@{meeting.starter_user_id}>)"
+        elif role in (Role.AUTHOR, Role.OWNER) and subject is not None:
+            label += f" ({subject[1]})"
+        labels.append(label)
+    joined = and_list(labels, "eller" if one_person else "og")
+    text = f"Kun {joined} kan {rule.what}."
+    first = rule.who[0]
+    if first is Role.MINUTE_TAKER:
+        text += " Bed referenten om det, eller om at give dig rollen med `/referat referent @dig`."
+    elif first is Role.PARTICIPANT:
+        text += " Bed referenten tilføje dig med `/referat deltager @dig`."
+    return text + " Intet er ændret."
