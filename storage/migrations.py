@@ -834,6 +834,7 @@ def m095_sealed_chain(db: Database) -> None:
     db.execute("alter table chain add column certificate_sha256 text")
 
 
+@migrations()
 def m070_archive_channels(db: Database) -> None:
     """The archive's conversations, kept by triggers: who may read what is decided per channel.
 
