@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bot.console import conversations
+
 Json = dict[str, Any]
 
 PUBLIC, PRIVATE, IM, MPIM = "public", "private", "im", "mpim"
@@ -66,27 +68,11 @@ class Rooms:
     def _known(self) -> list[str]:
         return sorted({*self.names, *self._rooms})
 
-    def _describe(self, channel: str) -> Json:
+    def describe(self, channel: str) -> Json:
+        """The channel object conversations.info and the list methods carry."""
         kind, members = self.room(channel)
-        return {
-            "id": channel,
-            "name": self.names.get(channel, channel.lower()),
-            "is_channel": kind in (PUBLIC, PRIVATE) and not channel.startswith("G"),
-            "is_group": channel.startswith("G"),
-            "is_im": kind == IM,
-            "is_mpim": kind == MPIM,
-            "is_private": kind in (PRIVATE, MPIM, IM),
-            "is_member": self.bot_user_id in members,
-            "is_archived": False,
-        }
-
-    def info(self, channel: str) -> Json | None:
-        """`conversations.info`'s channel; None: channel_not_found."""
-        return None if not channel or self.hidden(channel) else self._describe(channel)
-
-    def members(self, channel: str) -> list[str] | None:
-        """`conversations.members`; None: channel_not_found."""
-        return None if not channel or self.hidden(channel) else sorted(self.room(channel)[1])
+        name = self.names.get(channel, channel.lower())
+        return dict(conversations.info(channel, kind, members, name, self.bot_user_id)["channel"])
 
     def listed(self, params: Json, user: str | None = None) -> list[Json]:
         """`conversations.list` (user None) or `users.conversations` for `user`, of the types asked."""
@@ -98,5 +84,5 @@ class Rooms:
                 continue
             if user is not None and user not in members:
                 continue
-            found.append(self._describe(channel))
+            found.append(self.describe(channel))
         return found

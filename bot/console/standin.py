@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.conversations import history, replies
 from bot.console.home_tab import HomeTabs
 from bot.console.records import (
     ApiCall,
@@ -172,7 +173,7 @@ class SlackStandIn:
             "chat.getPermalink": self._chat_get_permalink,
             "reactions.add": self._reactions_add,
             "users.info": self._users_info,
-            "conversations.info": self._conversations_info,
+            "conversations.info": self._in_channel(self._conversations_info),
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_update,
@@ -184,7 +185,9 @@ class SlackStandIn:
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
             "views.publish": self.homes.publish,
-            "conversations.members": self._conversations_members,
+            "conversations.members": self._in_channel(self._conversations_members),
+            "conversations.history": self._in_channel(lambda c, p: history(self.messages(c), p)),
+            "conversations.replies": self._in_channel(lambda c, p: replies(self.messages(c), p)),
             "users.conversations": self._users_conversations,
             "conversations.list": self._conversations_list,
         }
@@ -675,6 +678,7 @@ class SlackStandIn:
         origin: str,
         reply_broadcast: bool = False,
         files: tuple[str, ...] = (),
+        metadata: Json | None = None,
     ) -> Message:
         msg = Message(
             channel=channel,
@@ -688,6 +692,7 @@ class SlackStandIn:
             files=files,
             bot_id=self.bot_id,
             seq=next(self._seq),
+            metadata=metadata,
         )
         self._state.messages.append(msg)
         if not files:
@@ -746,6 +751,7 @@ class SlackStandIn:
             thread_ts=_str(params.get("thread_ts")) or None,
             origin="chat.postMessage",
             reply_broadcast=truthy(params.get("reply_broadcast")),
+            metadata=params.get("metadata") or None,
         )
         return {"ok": True, "channel": channel, "ts": msg.ts, "message": msg.payload()}
 
@@ -854,14 +860,22 @@ class SlackStandIn:
             return self._error("user_not_found")
         return {"ok": True, "user": json.loads(json.dumps(user))}
 
-    def _conversations_info(self, params: Json) -> Json:
-        channel = self.rooms.info(_str(params.get("channel")))
-        return self._error("channel_not_found") if channel is None else {"ok": True, "channel": channel}
+    def _in_channel(self, answer: Callable[[str, Json], Json]) -> Callable[[Json], Json]:
+        """A conversations.* method on a channel the bot may see (`channel_not_found` otherwise)."""
 
-    def _conversations_members(self, params: Json) -> Json:
-        members = self.rooms.members(_str(params.get("channel")))
-        if members is None:
-            return self._error("channel_not_found")
+        def handler(params: Json) -> Json:
+            channel = _str(params.get("channel"))
+            if not channel or self.rooms.hidden(channel):
+                return self._error("channel_not_found")
+            return answer(channel, params)
+
+        return handler
+
+    def _conversations_info(self, channel: str, params: Json) -> Json:
+        return {"ok": True, "channel": self.rooms.describe(channel)}
+
+    def _conversations_members(self, channel: str, params: Json) -> Json:
+        members = sorted(self.rooms.room(channel)[1])
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
     def _users_conversations(self, params: Json) -> Json:
@@ -872,8 +886,7 @@ class SlackStandIn:
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def _conversations_list(self, params: Json) -> Json:
-        channels = self.rooms.listed(params)
-        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+        return {"ok": True, "channels": self.rooms.listed(params), "response_metadata": {"next_cursor": ""}}
 
     def view_payload(self, view: View) -> Json:
         return {
