@@ -54,6 +54,16 @@ class Rooms:
         if channel_id[:1] in ("C", "G", "D") and not known:
             self.names[channel_id] = channel_id.lower()
 
+    def kept(self) -> tuple[dict[str, str], dict[str, tuple[str, list[str]]]]:
+        """Names and set-up conversations, to keep between the console's sittings."""
+        return dict(self.names), {
+            cid: (kind, sorted(members)) for cid, (kind, members) in self._rooms.items()
+        }
+
+    def restore(self, names: dict[str, str], rooms: dict[str, tuple[str, list[str]]]) -> None:
+        self.names.update(names)
+        self._rooms.update({cid: (kind, set(members)) for cid, (kind, members) in rooms.items()})
+
     def room(self, channel: str) -> tuple[str, set[str]]:
         if channel in self._rooms:
             return self._rooms[channel]
