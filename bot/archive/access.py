@@ -67,7 +67,13 @@ class Person:
 
 
 class Directory(Protocol):
-    """Slack's facts; None wherever Slack cannot say."""
+    """Slack's facts; None wherever Slack cannot say.
+
+    `workspace`: the one workspace whose facts these are, when the bot serves many; None when it
+    serves one (its facts then cover every meeting it holds).
+    """
+
+    workspace: str | None
 
     def person(self, user_id: str) -> Person | None: ...
 
@@ -101,10 +107,15 @@ class InChannel:
 Audience = Privately | InChannel
 
 
+def in_workspace(key: ChannelKey, directory: Directory) -> bool:
+    """Whether the directory's facts can speak for a conversation: another workspace's never do."""
+    return directory.workspace is None or key[0] in (None, directory.workspace)
+
+
 def reads_channel(person: Person | None, key: ChannelKey, directory: Directory) -> bool:
     """Whether the person may read the open parts of the meetings of conversation `key`."""
     team_id, channel_id = key
-    if person is None:
+    if person is None or not in_workspace(key, directory):
         return False
     if channel_id is None:
         # Imported without a channel: like a public channel of its workspace.
@@ -117,6 +128,8 @@ def reads_channel(person: Person | None, key: ChannelKey, directory: Directory) 
 def channel_reads_channel(channel_id: str, key: ChannelKey, directory: Directory) -> bool:
     """Whether every member of `channel_id` may read the open parts of conversation `key`'s meetings."""
     team_id, home = key
+    if not in_workspace(key, directory):
+        return False
     if home == channel_id:
         return True  # its own members read it, by definition
     if home is not None and home not in (directory.public_channels() or ()):
@@ -181,17 +194,21 @@ class ScopeCache:
     def __init__(self, ttl: float = SCOPE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.clock = clock
-        self._kept: dict[tuple[Audience, frozenset[ChannelKey]], tuple[float, frozenset[ChannelKey]]] = {}
+        self._kept: dict[
+            tuple[str | None, Audience, frozenset[ChannelKey]], tuple[float, frozenset[ChannelKey]]
+        ] = {}
         self._lock = threading.Lock()
 
     def readable(
         self,
+        workspace: str | None,
         audience: Audience,
         channels: frozenset[ChannelKey],
         decide: Callable[[], frozenset[ChannelKey]],
     ) -> frozenset[ChannelKey]:
+        """`audience`'s readable conversations (ids name a user or channel only within `workspace`)."""
         now = self.clock()
-        key = (audience, channels)
+        key = (workspace, audience, channels)
         with self._lock:
             kept = self._kept.get(key)
         if kept is not None and kept[0] > now:
@@ -217,7 +234,9 @@ def reader_scope(
     def decide() -> frozenset[ChannelKey]:
         return readable_channels(audience, channels, directory)
 
-    readable = cache.readable(audience, channels, decide) if cache is not None else decide()
+    readable = (
+        cache.readable(directory.workspace, audience, channels, decide) if cache is not None else decide()
+    )
     reader = audience.user_id if isinstance(audience, Privately) else None
     return Scope(
         channels=readable,

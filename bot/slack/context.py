@@ -42,13 +42,22 @@ class Deps:
     many_workspaces: bool = False
     bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
 
+    def workspace(self, context: BoltContext) -> str | None:
+        """The workspace a request is served for: the installation's, or (many workspaces) the request's own.
+
+        Slack's ids are unique only within a workspace, so every lookup by channel, thread or user and
+        every cache and claim is kept apart by it.
+        """
+        return self.team_id or context.team_id
+
     def directory(self, client: WebClient) -> SlackDirectory:
         """Slack's facts for the access rules, through the brief shared cache."""
-        return SlackDirectory(client, self.membership, self.bot_user_id)
+        workspace = client.default_params.get("team_id") if self.many_workspaces else None
+        return SlackDirectory(client, self.membership, workspace, self.bot_user_id)
 
-    def membership_changed(self, channel_id: str, user_id: str) -> None:
+    def membership_changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
         """`member_joined_channel`/`member_left_channel`: who may read what is decided again."""
-        self.membership.changed(channel_id, user_id)
+        self.membership.changed(channel_id, user_id, workspace)
         self.scopes.forget()
 
     def learn_installation(
@@ -80,9 +89,13 @@ class Deps:
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
         """A users.info lookup (cached per process: names rarely change within a meeting)."""
 
+        # With many workspaces a user id names a person only within the client's own workspace.
+        workspace = client.default_params.get("team_id") if self.many_workspaces else None
+
         def lookup(user_id: str) -> str | None:
-            if user_id in self._names:
-                return self._names[user_id]
+            key = f"{workspace}:{user_id}" if workspace else user_id
+            if key in self._names:
+                return self._names[key]
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}
@@ -90,7 +103,7 @@ class Deps:
             # A display name is typed by its owner: it gets the same hygiene as any other input.
             name = " ".join(clean_input(str(raw or "")).split())
             if name:
-                self._names[user_id] = name
+                self._names[key] = name
             return name or None
 
         return lookup

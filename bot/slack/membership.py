@@ -13,7 +13,6 @@ bot is not in the channel, an error), the answer is None and the rules read noth
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -48,18 +47,18 @@ class MembershipCache:
         self._public: dict[str, tuple[float, frozenset[str] | None]] = {}
         self._lock = threading.Lock()
 
-    def changed(self, channel_id: str, user_id: str) -> None:
+    def changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
         """Someone joined or left a channel: its members, their channels and the list (a channel
         the bot itself joined or left appears or disappears from it) are asked again."""
         with self._lock:
-            self._members.pop(channel_id, None)
-            self._channels_of.pop(user_id, None)
-            self._public.clear()
+            self._members.pop(_key(workspace, channel_id), None)
+            self._channels_of.pop(_key(workspace, user_id), None)
+            self._public.pop(_key(workspace, ""), None)
 
-    def forget_person(self, user_id: str) -> None:
+    def forget_person(self, user_id: str, workspace: str | None = None) -> None:
         with self._lock:
-            self._people.pop(user_id, None)
-            self._channels_of.pop(user_id, None)
+            self._people.pop(_key(workspace, user_id), None)
+            self._channels_of.pop(_key(workspace, user_id), None)
 
     def person(self, user_id: str, load: Callable[[], tuple[Person | None, bool]]) -> Person | None:
         """The kept answer about a person, or `load()`'s (kept when its flag says so)."""
@@ -94,29 +93,43 @@ class MembershipCache:
         return value
 
 
-class SlackDirectory:
-    """The access rules' `Directory`, answered by the Slack Web API through `client`."""
+def _key(workspace: str | None, slack_id: str) -> str:
+    """Slack's ids are unique within a workspace: with many workspaces, kept answers are kept apart."""
+    return f"{workspace}:{slack_id}" if workspace else slack_id
 
-    def __init__(self, client: WebClient, cache: MembershipCache, bot_user_id: str | None = None) -> None:
+
+class SlackDirectory:
+    """The access rules' `Directory`, answered by the Slack Web API through `client`.
+
+    `workspace`: serving many workspaces, the one `client`'s token belongs to; its answers describe
+    that workspace only, so it never vouches for a meeting of another (access.in_workspace).
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        cache: MembershipCache,
+        workspace: str | None = None,
+        bot_user_id: str | None = None,
+    ) -> None:
         self.client = client
         self.cache = cache
+        self.workspace = workspace
         self.bot_user_id = bot_user_id
 
     def person(self, user_id: str) -> Person | None:
         if user_id == self.bot_user_id:
             return Person(user_id=user_id, team_id=None, bot=True)  # itself: no need to ask
-        return self.cache.person(user_id, lambda: self._load_person(user_id))
+        return self.cache.person(_key(self.workspace, user_id), lambda: self._load_person(user_id))
 
     def members(self, channel_id: str) -> frozenset[str] | None:
-        return self.cache.members(channel_id, lambda: self._load_members(channel_id))
+        return self.cache.members(_key(self.workspace, channel_id), lambda: self._load_members(channel_id))
 
     def channels_of(self, user_id: str) -> frozenset[str] | None:
-        return self.cache.channels_of(user_id, lambda: self._load_channels_of(user_id))
+        return self.cache.channels_of(_key(self.workspace, user_id), lambda: self._load_channels_of(user_id))
 
     def public_channels(self) -> frozenset[str] | None:
-        # Installed in many workspaces, each token lists its own workspace's channels.
-        workspace = hashlib.sha256((self.client.token or "").encode()).hexdigest()[:16]
-        return self.cache.public_channels(workspace, self._load_public)
+        return self.cache.public_channels(_key(self.workspace, ""), self._load_public)
 
     def _load_person(self, user_id: str) -> tuple[Person | None, bool]:
         try:

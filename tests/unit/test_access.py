@@ -49,8 +49,9 @@ PUBLIC_CHANNELS = frozenset({"CPUB", "CFULL"})
 class Directory:
     """Slack's facts as plain dicts; a channel missing here is one Slack cannot describe."""
 
-    def __init__(self, unknown: frozenset[str] = frozenset()) -> None:
+    def __init__(self, unknown: frozenset[str] = frozenset(), workspace: str | None = None) -> None:
         self.unknown = unknown
+        self.workspace = workspace
         self.asked: list[str] = []
 
     def person(self, user_id: str) -> Person | None:
@@ -107,6 +108,16 @@ def test_a_channel_slack_cannot_describe_is_not_readable() -> None:
     assert not may_read(PEOPLE["UCHAIR"], BOARD, directory)
     assert not may_read(PEOPLE["UCLERK"], PUBLIC, directory)
     assert may_read(PEOPLE["UCHAIR"], IMPORTED, directory)
+
+
+def test_facts_of_another_workspace_never_open_a_meeting() -> None:
+    # Serving many workspaces, the directory speaks for one: T2's own "CBOARD" and "UCHAIR" are
+    # other people and channels than T1's, whatever their ids.
+    own, other = Directory(workspace="T1"), Directory(workspace="T2")
+    assert may_read(PEOPLE["UCHAIR"], BOARD, own)
+    assert not any(may_read(PEOPLE["UCHAIR"], m, other) for m in ALL)
+    assert readable_meetings(Privately("UCHAIR"), other) == set()
+    assert readable_meetings(InChannel("CBOARD"), other) == set()
 
 
 def test_closed_items_only_for_participants_and_minute_taker_privately() -> None:
