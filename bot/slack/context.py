@@ -18,7 +18,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.archive.access import Audience, Edition, edition_for, meeting_facts, reader_scope
+from bot.archive.access import Audience, Edition, ScopeCache, edition_for, meeting_facts, reader_scope
 from bot.config import DEFAULT_REMINDER_DAYS
 from bot.slack.heavy import HeavyWork
 from bot.slack.membership import MembershipCache, SlackDirectory
@@ -41,6 +41,7 @@ class Deps:
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
     membership: MembershipCache = field(default_factory=MembershipCache)
+    scopes: ScopeCache = field(default_factory=ScopeCache)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
     heavy: HeavyWork = field(default_factory=HeavyWork)  # exports and long drafts, off Bolt's threads
@@ -48,6 +49,7 @@ class Deps:
     enterprise_id: str | None = None
     # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
     many_workspaces: bool = False
+    bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
 
     def workspace(self, context: BoltContext) -> str | None:
         """The workspace a request is served for: the installation's, or (many workspaces) the request's own.
@@ -60,11 +62,22 @@ class Deps:
     def directory(self, client: WebClient) -> SlackDirectory:
         """Slack's facts for the access rules, through the brief shared cache."""
         workspace = client.default_params.get("team_id") if self.many_workspaces else None
-        return SlackDirectory(client, self.membership, workspace)
+        return SlackDirectory(client, self.membership, workspace, self.bot_user_id)
 
-    def learn_installation(self, team_id: str | None, enterprise_id: str | None) -> None:
-        if self.team_id is None and team_id and not self.many_workspaces:
+    def membership_changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
+        """`member_joined_channel`/`member_left_channel`: who may read what is decided again."""
+        self.membership.changed(channel_id, user_id, workspace)
+        self.scopes.forget()
+
+    def learn_installation(
+        self, team_id: str | None, enterprise_id: str | None, bot_user_id: str | None = None
+    ) -> None:
+        if self.many_workspaces:
+            return
+        if self.team_id is None and team_id:
             self.team_id, self.enterprise_id = team_id, enterprise_id
+        if self.bot_user_id is None and bot_user_id:
+            self.bot_user_id = bot_user_id
 
     def adopt_meetings(self, store: Store) -> None:
         """Meetings stored without a workspace (before m020, or imported) join the installation's."""
@@ -74,7 +87,7 @@ class Deps:
     def scope(self, client: WebClient, store: Store, audience: Audience) -> Scope:
         """What an answer for `audience` may draw on (bot/archive/access.py decides)."""
         self.adopt_meetings(store)
-        return reader_scope(store, audience, self.directory(client))
+        return reader_scope(store, audience, self.directory(client), self.scopes)
 
     def edition(self, client: WebClient, store: Store, audience: Audience, meeting_id: int) -> Edition | None:
         """Which edition of one meeting `audience` may receive; None: none at all."""
@@ -140,6 +153,7 @@ def provide(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
         deps.learn_installation(
             (installation.team_id if installation else None) or context.team_id,
             (installation.enterprise_id if installation else None) or context.enterprise_id,
+            (installation.bot_user_id if installation else None) or context.bot_user_id,
         )
         next()
 

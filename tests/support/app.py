@@ -94,6 +94,7 @@ class Bot:
 
     def cmd(self, text: str, *, user: str = "UMINUTES", channel: str = "C1") -> str:
         """Send `/referat <text>` and return the ephemeral answer carried by the HTTP response."""
+        self.fake.heard_of(channel)  # in Slack the channel exists before a command is sent in it
         response = self.sender.command(text, user=user, channel=channel)
         assert response.status == 200, (response.status, response.body)
         return answer_text(response)
