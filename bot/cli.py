@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings
 from bot.database import DatabaseUnusable, open_database
@@ -19,6 +20,10 @@ from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
 from bot.text.sizes import question_too_long
 from storage.records import utc_clock
+
+if TYPE_CHECKING:
+    from bot.archive.verify import Verification
+    from storage.store import Store
 
 EXIT_USAGE = 2
 
@@ -260,9 +265,33 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
 
-    result = verify_archive(open_database(settings.db_path)(), settings.trusted_certificates())
+    store = open_database(settings.db_path)()
+    result = verify_archive(store, settings.trusted_certificates())
+    if settings.bot_token:
+        result = _with_slack(settings, store, result)
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
+
+
+def _with_slack(settings: Settings, store: Store, result: Verification) -> Verification:
+    """Read back what the bot stated in Slack as witness, and compare it with the archive."""
+    import dataclasses
+
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from bot.archive.verify import with_witnesses
+    from bot.slack.witness import read_back
+
+    settings.require_safe_api_url()
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=30)
+    try:
+        seen = read_back(client, store.witness_channels())
+    except SlackApiError as error:
+        return dataclasses.replace(result, witness_error=f"Slack svarede {error.response.get('error')}")
+    except OSError as error:
+        return dataclasses.replace(result, witness_error=f"Slack kunne ikke nås: {error}")
+    return with_witnesses(store, result, seen)
 
 
 if __name__ == "__main__":

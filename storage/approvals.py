@@ -297,6 +297,14 @@ class ApprovalStore(StoreBase):
             if link.covered_sha256 is not None
         }
 
+    def witness_channels(self) -> list[str]:
+        """Every channel the archive names, where the bot may have stated approvals as witness."""
+        rows = self.db.execute(
+            "select channel_id from drafts where channel_id is not null and thread_ts is not null "
+            "union select channel_id from meetings where channel_id is not null order by 1"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def chain_head(self) -> str:
         """The newest link's hash: what the bot states in Slack as witness after each approval."""
         row = self.db.execute("select link_sha256 from chain order by id desc limit 1").fetchone()

@@ -8,10 +8,11 @@ Danish, either how much it checked or which meetings (title, date, id) do not ma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography import x509
 
+from bot.archive.witness import Witness, compare
 from bot.text.dates import format_short
 from storage import chain
 from storage.seal import trusted
@@ -27,10 +28,12 @@ class Verification:
     sealed: int = 0  # links whose seal holds
     unsealed: int = 0  # links from before the seal
     seals_checked: bool = False  # False: no certificate configured, signatures not checked
+    witnessed: int | None = None  # approvals the bot stated in Slack, compared; None: Slack not read
+    witness_error: str | None = None  # why Slack could not be read back
 
     @property
     def whole(self) -> bool:
-        return not self.problems
+        return not self.problems and self.witness_error is None
 
 
 def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) -> Verification:
@@ -52,6 +55,14 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     )
 
 
+def with_witnesses(store: Store, result: Verification, seen: Sequence[Witness]) -> Verification:
+    """`result` with what Slack saw compared with the chain (bot.archive.witness)."""
+    problems = tuple(named(store, p.meeting_id, p.reason) for p in compare(seen, store.chain_links()))
+    return replace(
+        result, problems=result.problems + problems, witnessed=len({(w.kind, w.source_id) for w in seen})
+    )
+
+
 def named(store: Store, meeting_id: int, reason: str) -> str:
     """One finding as a line naming its meeting by title, date and id."""
     meeting = store.meeting(meeting_id)
@@ -65,14 +76,21 @@ def named(store: Store, meeting_id: int, reason: str) -> str:
 
 def report(result: Verification) -> str:
     """What `referat verify` prints."""
+    if result.witness_error is not None:
+        return (
+            f"Slack kunne ikke læses som vidne ({result.witness_error}), så kontrollen er ikke gennemført. "
+            "Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
+        )
     if result.whole:
         if not result.links:
-            return "Der er ingen godkendte referater at kontrollere endnu."
+            return "Der er ingen godkendte referater at kontrollere endnu. " + witness_note(result)
         added = f" og {result.additions} tilføjelser" if result.additions else ""
         return (
             f"Alt stemmer: {result.links - result.additions} godkendte referater{added} "
             f"i {result.meetings} møder er uændrede, og kæden er hel ({result.links} led). "
             + seal_note(result)
+            + " "
+            + witness_note(result)
         )
     lines = [f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:"]
     lines += [f"- {problem}" for problem in result.problems]
@@ -89,3 +107,10 @@ def seal_note(result: Verification) -> str:
         )
     before = f" {result.unsealed} led er fra før seglet og kun beskyttet af kæden." if result.unsealed else ""
     return f"Seglet holder på {result.sealed} led.{before}"
+
+
+def witness_note(result: Verification) -> str:
+    """What the comparison with Slack covered, in one sentence."""
+    if result.witnessed is None:
+        return "Slack som vidne blev sprunget over (ingen SLACK_BOT_TOKEN)."
+    return f"Slack som vidne: {result.witnessed} godkendelser, som botten kvitterede for i Slack, stemmer med arkivet."

@@ -46,6 +46,7 @@ class Message:
     files: tuple[str, ...] = ()
     bot_id: str | None = None
     seq: int = 0  # order of arrival among messages and ephemeral messages
+    metadata: Json | None = None  # chat.postMessage's `metadata` (event_type, event_payload)
 
     @property
     def ephemeral_to(self) -> None:

@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console import conversations
+from bot.console.conversations import history, replies
 from bot.console.home_tab import HomeTabs
 from bot.console.records import (
     ApiCall,
@@ -174,7 +176,7 @@ class SlackStandIn:
             "chat.getPermalink": self._chat_get_permalink,
             "reactions.add": self._reactions_add,
             "users.info": self._users_info,
-            "conversations.info": self._conversations_info,
+            "conversations.info": self._in_channel(self._conversations_info),
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_update,
@@ -186,7 +188,9 @@ class SlackStandIn:
             "chat.scheduledMessages.list": self.scheduled.list,
             "conversations.open": open_conversation,
             "views.publish": self.homes.publish,
-            "conversations.members": self._conversations_members,
+            "conversations.members": self._in_channel(self._conversations_members),
+            "conversations.history": self._in_channel(lambda c, p: history(self.messages(c), p)),
+            "conversations.replies": self._in_channel(lambda c, p: replies(self.messages(c), p)),
         }
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -682,6 +686,7 @@ class SlackStandIn:
         origin: str,
         reply_broadcast: bool = False,
         files: tuple[str, ...] = (),
+        metadata: Json | None = None,
     ) -> Message:
         msg = Message(
             channel=channel,
@@ -695,6 +700,7 @@ class SlackStandIn:
             files=files,
             bot_id=self.bot_id,
             seq=next(self._seq),
+            metadata=metadata,
         )
         self._state.messages.append(msg)
         if not files:
@@ -753,6 +759,7 @@ class SlackStandIn:
             thread_ts=_str(params.get("thread_ts")) or None,
             origin="chat.postMessage",
             reply_broadcast=truthy(params.get("reply_broadcast")),
+            metadata=params.get("metadata") or None,
         )
         return {"ok": True, "channel": channel, "ts": msg.ts, "message": msg.payload()}
 
@@ -861,32 +868,25 @@ class SlackStandIn:
             return self._error("user_not_found")
         return {"ok": True, "user": json.loads(json.dumps(user))}
 
-    def _conversations_info(self, params: Json) -> Json:
-        channel = _str(params.get("channel"))
-        if not channel or self._hidden(channel):
-            return self._error("channel_not_found")
-        kind, members = self._room(channel)
-        return {
-            "ok": True,
-            "channel": {
-                "id": channel,
-                "name": self._channels.get(channel, channel.lower()),
-                "is_channel": kind in ("public", "private") and not channel.startswith("G"),
-                "is_group": channel.startswith("G"),
-                "is_im": kind == "im",
-                "is_mpim": kind == "mpim",
-                "is_private": kind in ("private", "mpim", "im"),
-                "is_member": self.bot_user_id in members,
-                "is_archived": False,
-            },
-        }
+    def _in_channel(self, answer: Callable[[str, Json], Json]) -> Callable[[Json], Json]:
+        """A conversations.* method on a channel the bot may see (`channel_not_found` otherwise)."""
 
-    def _conversations_members(self, params: Json) -> Json:
-        channel = _str(params.get("channel"))
-        if not channel or self._hidden(channel):
-            return self._error("channel_not_found")
-        _, members = self._room(channel)
-        return {"ok": True, "members": sorted(members), "response_metadata": {"next_cursor": ""}}
+        def handler(params: Json) -> Json:
+            channel = _str(params.get("channel"))
+            if not channel or self._hidden(channel):
+                return self._error("channel_not_found")
+            return answer(channel, params)
+
+        return handler
+
+    def _conversations_info(self, channel: str, params: Json) -> Json:
+        kind, members = self._room(channel)
+        name = self._channels.get(channel, channel.lower())
+        return conversations.info(channel, kind, members, name, self.bot_user_id)
+
+    def _conversations_members(self, channel: str, params: Json) -> Json:
+        members = sorted(self._room(channel)[1])
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
     def view_payload(self, view: View) -> Json:
         return {

@@ -152,6 +152,14 @@ class Export:
 
 
 @dataclass(frozen=True)
+class ExportAktindsigt:
+    """`eksport aktindsigt <punkt> [format]`: one item's decisions and votes, for access to documents."""
+
+    item_number: int
+    format: str | None
+
+
+@dataclass(frozen=True)
 class ListActions:
     owner_user_id: str | None = None  # one person's actions; None: everyone's (or `mine`)
     mine: bool = False  # the sender's own actions
@@ -238,6 +246,7 @@ Command: TypeAlias = (
     | SetApprovers
     | Ask
     | Export
+    | ExportAktindsigt
     | ListActions
     | MarkDone
     | NextMeeting

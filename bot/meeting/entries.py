@@ -242,7 +242,7 @@ def describe_entry(
 def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -> Reply:
     """`ret <nr>`: the new text is read as a new entry would be: kind, speakers, owner, deadline."""
     entry = _entry_for_change(store, meeting, seq, sender, "rette")
-    if entry.kind in _PERSON_NOTES:
+    if entry.kind in (*_PERSON_NOTES, EntryKind.VOTE, EntryKind.ARRIVED, EntryKind.LEFT):
         raise Refusal(
             f"Nr. {seq} er en notering af {KIND_LABEL[entry.kind].lower()}. Slet den med `/referat slet {seq}` "
             "og notér igen."

@@ -92,6 +92,7 @@ class ApproversRequested:
 class ExportRequested:
     meeting: Meeting
     format: str | None
+    aktindsigt: int | None = None  # the item of an aktindsigt extract, instead of the referat
     effects: Effects = field(default=NO_EFFECTS)
 
 

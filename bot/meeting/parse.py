@@ -31,6 +31,7 @@ from bot.meeting.commands import (
     EditEntry,
     EditMeeting,
     Export,
+    ExportAktindsigt,
     HandOver,
     ItemNote,
     ListActions,
@@ -38,6 +39,7 @@ from bot.meeting.commands import (
     MarkCommentHandled,
     MarkDone,
     NextMeeting,
+    RecordVote,
     RemovePerson,
     SetAgenda,
     SetApprovers,
@@ -45,6 +47,7 @@ from bot.meeting.commands import (
     ShowStatus,
     StartMeeting,
     Undo,
+    VotePart,
 )
 from bot.meeting.fields import MENTION_RE, collapse
 from bot.meeting.parse_entries import (
@@ -65,6 +68,7 @@ from bot.meeting.parse_frame import (
     parse_start,
     person_fields,
 )
+from bot.meeting.parse_votes import parse_vote
 from bot.meeting.subcommands import (
     COMMAND,
     SUBCOMMANDS,
@@ -100,6 +104,7 @@ __all__ = [
     "EditEntry",
     "EditMeeting",
     "Export",
+    "ExportAktindsigt",
     "HandOver",
     "ItemNote",
     "ListActions",
@@ -107,6 +112,7 @@ __all__ = [
     "MarkCommentHandled",
     "MarkDone",
     "NextMeeting",
+    "RecordVote",
     "RemovePerson",
     "SetAgenda",
     "SetApprovers",
@@ -115,6 +121,7 @@ __all__ = [
     "StartMeeting",
     "Subcommand",
     "Undo",
+    "VotePart",
     "closed_title",
     "closest_subcommand",
     "help_text",
@@ -242,12 +249,26 @@ def _parse_ask(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
 
 
 def _parse_export(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
+    if m := re.match(r"\s*(?:aktindsigt|akt-?indsigt|foi)(?![\w-])", rest, re.IGNORECASE):
+        return _parse_aktindsigt(sub, rest[m.end() :])
     word = rest.strip().strip(".").lstrip(".").casefold()
     if not word:
         return Export(None)
     if word in _FORMAT_WORDS:
         return Export(_FORMAT_WORDS[word])
     raise fail(sub, f'Kan ikke eksportere som "{echo(word)}". {CHOOSE_FORMAT}')
+
+
+def _parse_aktindsigt(sub: Subcommand, rest: str) -> Command:
+    """`eksport aktindsigt 3 [pdf]`: the item, then the format if given."""
+    words = rest.split()
+    fmt: str | None = None
+    if words and words[-1].strip(".").lstrip(".").casefold() in _FORMAT_WORDS:
+        fmt = _FORMAT_WORDS[words.pop().strip(".").lstrip(".").casefold()]
+    m = re.fullmatch(r"(?:(?:pkt|punkt)\.?\s*)?#?(?P<num>[0-9]{1,4})\.?", " ".join(words), re.IGNORECASE)
+    if m is None or int(m["num"]) < 1:
+        raise fail(sub, "Skriv punktets nummer efter aktindsigt, fx eksport aktindsigt 3 pdf.")
+    return ExportAktindsigt(int(m["num"]), fmt)
 
 
 _MINE_WORDS = frozenset({"mine", "min", "mig", "my", "mine.", "me"})
@@ -303,6 +324,9 @@ _PARSERS: dict[str, Callable[[Subcommand, str, dt.datetime], Command]] = {
     "status": _no_arguments(ShowStatus()),
     "udkast": _no_arguments(CompileDraft()),
     "protokollat": parse_dissent,
+    "afstemning": parse_vote,
+    "ankommet": note_on_person(EntryKind.ARRIVED),
+    "gået": note_on_person(EntryKind.LEFT),
     "inhabil": note_on_person(EntryKind.CONFLICT),
     "fravær": note_on_person(EntryKind.AWAY),
     "tilføjelse": parse_addition,

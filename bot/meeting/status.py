@@ -115,6 +115,13 @@ def export(store: Store, meeting: Meeting | None, command: c.Export, sender: Sen
     return ExportRequested(meeting, command.format)
 
 
+def export_aktindsigt(
+    store: Store, meeting: Meeting | None, command: c.ExportAktindsigt, sender: Sender
+) -> ExportRequested:
+    assert meeting is not None
+    return ExportRequested(meeting, command.format, aktindsigt=command.item_number)
+
+
 def ask(store: Store, meeting: Meeting | None, command: c.Ask, sender: Sender) -> QuestionAsked:
     return QuestionAsked(command.question)
 

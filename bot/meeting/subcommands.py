@@ -175,6 +175,29 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} fravær 2 Helle Støve",
     ),
     Subcommand(
+        "afstemning",
+        ("vote", "afstem"),
+        f"{COMMAND} afstemning <punkt> <forslag> | for: … | imod: … | undlod: …",
+        "Notér en afstemning under et punkt (referenten): hver side som et tal eller navnene (@bruger eller "
+        "navn; så er antallet deres), alle eller ingen. Udfaldet er simpelt flertal af de afgivne stemmer; "
+        "skriv vedtaget, forkastet eller bortfaldt til sidst, hvis andet gælder.",
+        f"{COMMAND} afstemning 3 Forslag om cykelsti langs Storåen | for: 3 | imod: @erik | undlod: Fie Bach",
+    ),
+    Subcommand(
+        "ankommet",
+        ("arrived", "ankom"),
+        f"{COMMAND} ankommet <punkt> <navn eller @bruger>",
+        "Notér at en deltager kom under mødet og deltog fra punktet (referenten).",
+        f"{COMMAND} ankommet 2 Bo Lund",
+    ),
+    Subcommand(
+        "gået",
+        ("left", "gaaet", "gaet", "gik"),
+        f"{COMMAND} gået <punkt> <navn eller @bruger>",
+        "Notér at en deltager forlod mødet under punktet (referenten).",
+        f"{COMMAND} gået 4 @fie",
+    ),
+    Subcommand(
         "tilføjelse",
         ("addition", "tilfoejelse", "tilfojelse"),
         f"{COMMAND} tilføjelse <tekst>",
@@ -191,8 +214,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "eksport",
         ("export",),
-        f"{COMMAND} eksport [md|txt|docx|pdf]",
-        "Hent referatet som fil (pdf: PDF/A til arkivering).",
+        f"{COMMAND} eksport [md|txt|docx|pdf]\n{COMMAND} eksport aktindsigt <punkt> [md|txt|docx|pdf]",
+        "Hent referatet som fil (pdf: PDF/A til arkivering), eller uddraget til aktindsigt af ét punkt: "
+        "mødets titel, dato og sted, punktets beslutninger og afstemninger.",
         f"{COMMAND} eksport docx",
     ),
     Subcommand(

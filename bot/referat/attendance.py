@@ -103,3 +103,33 @@ def attendance_lines(participants: Sequence[Participant], entries: Iterable[Entr
         verb = "deltog fra" if e.kind is EntryKind.ARRIVED else "forlod mødet under"
         lines.append(f"{subject} {verb} punkt {e.item_number}.")
     return tuple(lines)
+
+
+def vote_problem(
+    vote_ids: Sequence[int],
+    total: int,
+    item: int,
+    participants: Sequence[Participant],
+    entries: Iterable[Entry],
+) -> str | None:
+    """Why a vote on `item` cannot stand as recorded (Danish, naming people), or None.
+
+    A person who took no part in the item cannot vote, and the votes cast and abstentions together
+    cannot outnumber those who took part.
+    """
+    facts = presence(entries)
+    by_id = {p.id: p for p in participants}
+    barred = [
+        f"{in_sentence(by_id[i].name, by_id[i].title)} {reason}"
+        for i in vote_ids
+        if i in by_id and (reason := absence_reason(by_id[i], item, facts)) is not None
+    ]
+    if barred:
+        return f"{'; '.join(barred)}, og kan ikke stemme om punkt {item}"
+    present = [p for p in participants if absence_reason(p, item, facts) is None]
+    if total > len(present):
+        return (
+            f"der er {total} stemmer, men kun {len(present)} deltog i behandlingen af punkt {item}"
+            f" ({', '.join(in_sentence(p.name, p.title) for p in present) or 'ingen'})"
+        )
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.meeting import actions, entries, people, status
+from bot.meeting import actions, council, entries, people, status
 from bot.meeting import parse as c
 from bot.rulebook.declare import Effect, Needs, Role, Rule, Surface
 from storage.records import EntryKind
@@ -249,6 +249,41 @@ SUBCOMMAND_RULES: tuple[Rule, ...] = (
         match=_kind(EntryKind.AWAY),
     ),
     Rule(
+        "afstemning",
+        "Notér en afstemning under et punkt.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "notere afstemninger",
+        council.record_vote,
+        c.RecordVote,
+        frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        "ankommet",
+        "Notér at en deltager deltog fra et punkt.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "notere ankomst",
+        council.note_presence,
+        c.ItemNote,
+        frozenset({Effect.THREAD}),
+        match=_kind(EntryKind.ARRIVED),
+    ),
+    Rule(
+        "gået",
+        "Notér at en deltager forlod mødet under et punkt.",
+        SLASH,
+        Needs.OPEN,
+        MINUTE_TAKER,
+        "notere at en deltager gik",
+        council.note_presence,
+        c.ItemNote,
+        frozenset({Effect.THREAD}),
+        match=_kind(EntryKind.LEFT),
+    ),
+    Rule(
         "tilføjelse",
         "Tilføj til et godkendt referat.",
         SLASH,
@@ -281,6 +316,18 @@ SUBCOMMAND_RULES: tuple[Rule, ...] = (
         c.Export,
         frozenset({Effect.FILE}),
         note="lukkede punkter kun til deres læsere, privat",
+    ),
+    Rule(
+        "eksport aktindsigt",
+        "Hent uddraget til aktindsigt af ét punkt: beslutninger og afstemninger.",
+        SLASH,
+        Needs.MEETING,
+        (Role.READER,),
+        "hente uddrag til aktindsigt",
+        status.export_aktindsigt,
+        c.ExportAktindsigt,
+        frozenset({Effect.FILE}),
+        note="et lukket punkt kun med en offentlig beslutning",
     ),
     Rule(
         "opgaver",

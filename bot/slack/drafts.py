@@ -28,9 +28,10 @@ from bot.approval import service as approval
 from bot.meeting import export as exporting
 from bot.referat.compile import referat_text
 from bot.referat.export import render
-from bot.slack import blocks
+from bot.slack import blocks, witness
 from bot.text.danish import and_list
 from bot.text.dates import TZ, format_short, format_short_stamp
+from storage.chain import KIND_ADDITION, KIND_REFERAT
 from storage.records import (
     Addition,
     ApprovedReferat,
@@ -348,6 +349,15 @@ def finish(client: WebClient, store: Store, meeting_id: int, *, now: dt.datetime
             return
         refresh_top(client, store, meeting_id, names)
         post_final(client, store, meeting, draft, final, names)
+        witness.state(
+            client,
+            store,
+            channel_id=draft.channel_id,
+            thread_ts=draft.thread_ts,
+            meeting_id=meeting_id,
+            kind=KIND_REFERAT,
+            source_id=meeting_id,
+        )
         store.mark_final_posted(meeting_id, now)
     warn_unapproved_changes(client, store, meeting, draft)
 
@@ -495,15 +505,25 @@ def addition_thread(store: Store, meeting: Meeting) -> Draft | None:
 
 
 def announce_addition_approved(
-    client: WebClient, channel_id: str, thread_ts: str, addition: Addition
+    client: WebClient, store: Store, channel_id: str, thread_ts: str, addition: Addition
 ) -> None:
-    """The approved addition, as it now stands after the approval line, with its hash."""
+    """The approved addition, as it now stands after the approval line, with its hash; then the
+    witness of its approval (bot.slack.witness)."""
     client.chat_postMessage(
         channel=channel_id,
         thread_ts=thread_ts,
         text=f"Tilføjelsen er godkendt og står nu efter godkendelseslinjen:\n>>> "
         f"{blocks.escape_mrkdwn(addition.paragraph or addition.text)}\n\nSHA-256 af tilføjelsens tekst: "
         f"{addition.text_sha256}",
+    )
+    witness.state(
+        client,
+        store,
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        meeting_id=addition.meeting_id,
+        kind=KIND_ADDITION,
+        source_id=addition.id,
     )
 
 
@@ -537,7 +557,7 @@ def answer_thread_reply(
         case approval.AdditionApproved(addition=addition, new=new, complete=complete):
             react(client, channel_id, reply_ts, APPROVED_REACTION)
             if complete and new and addition.paragraph:
-                announce_addition_approved(client, channel_id, thread_ts, addition)
+                announce_addition_approved(client, store, channel_id, thread_ts, addition)
         case approval.Commented(comment=comment):
             react(client, channel_id, reply_ts, COMMENT_REACTION)
             acknowledge_comment(client, store, comment, names, channel_id=channel_id, thread_ts=thread_ts)

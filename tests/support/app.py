@@ -16,6 +16,7 @@ from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
 from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
+from storage.seal import Seal
 from storage.store import Store, StoreOpener
 from support.slack_fake import FakeSlack
 from support.slack_requests import Response, SlackSender
@@ -55,6 +56,7 @@ class Bot:
     server: ServerThread | None = None
     opener: StoreOpener | None = None
     listeners: ListenerTracker | None = None
+    seal: Seal | None = None  # the organisation's seal, as REFERAT_SEAL_KEY/CERT give it to `serve`
     sender: SlackSender = field(init=False)
 
     def start(self) -> Bot:
@@ -65,7 +67,7 @@ class Bot:
             slack_api_url=self.fake.api_url,
             db_path=self.db_path,
         )
-        self.opener = StoreOpener(self.db_path)
+        self.opener = StoreOpener(self.db_path, self.seal)
         listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
         self.listeners = listeners
         app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)

@@ -28,7 +28,7 @@ from bot.meeting.dispatch import handle_command
 from bot.meeting.outcomes import Refusal, Reply, Sender
 from bot.text.dates import TZ, DateError, Period, Prefer, find_period, parse_date
 from bot.text.hygiene import clean_input
-from storage.records import EntryKind
+from storage.records import OPENING_ITEM, EntryKind
 from storage.search import EVERYTHING
 from storage.store import Store, StoreOpener
 from support.paths import IMPORT_FIXTURES as FIXTURES
@@ -362,7 +362,8 @@ def _import(text: str) -> None:
     assert meeting.agenda
     numbers = [item.number for item in meeting.agenda]
     assert numbers == sorted(set(numbers))
-    assert {e.item_number for e in meeting.entries} <= set(numbers)
+    # Every entry sits on an item of the agenda, or is the opening remarks (`ad 0`) before the first.
+    assert {e.item_number for e in meeting.entries} <= {*numbers, OPENING_ITEM}
 
 
 @settings(max_examples=150, deadline=None)

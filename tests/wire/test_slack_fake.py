@@ -82,6 +82,45 @@ def test_post_update_thread_ephemeral_permalink(fake: FakeSlack, client: WebClie
     assert [c.method for c in fake.calls].count("chat.postMessage") == 3
 
 
+def test_history_and_replies_as_slack_documents_them(fake: FakeSlack, client: WebClient) -> None:
+    witness = {"event_type": "referat_witness", "event_payload": {"meeting_id": 1}}
+    first = client.chat_postMessage(channel="C1", text="Udkast 1")
+    second = client.chat_postMessage(channel="C1", text="Udkast 2")
+    client.chat_postMessage(channel="C1", text="kvittering", thread_ts=first["ts"], metadata=witness)
+    person = fake.seed_message("C1", "tak", user="UHELLE", thread_ts=first["ts"])
+    client.chat_postMessage(channel="C2", text="andet sted")
+
+    history = client.conversations_history(channel="C1")
+    # Newest first, top level only; the parent says how many replies it has and the latest one.
+    assert [m["text"] for m in history["messages"]] == ["Udkast 2", "Udkast 1"]
+    parent = history["messages"][1]
+    assert (parent["reply_count"], parent["latest_reply"], parent["thread_ts"]) == (2, person.ts, first["ts"])
+    assert "reply_count" not in history["messages"][0]
+    paged = client.conversations_history(channel="C1", limit=1)
+    assert [m["ts"] for m in paged["messages"]] == [second["ts"]]
+    assert paged["has_more"]
+    cursor = paged["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel="C1", limit=1, cursor=cursor)
+    assert [m["ts"] for m in rest["messages"]] == [first["ts"]]
+    assert rest["response_metadata"]["next_cursor"] == ""
+
+    # Parent first, then replies oldest first; metadata only when asked for.
+    replies = client.conversations_replies(channel="C1", ts=first["ts"])
+    assert [m["text"] for m in replies["messages"]] == ["Udkast 1", "kvittering", "tak"]
+    assert all("metadata" not in m for m in replies["messages"])
+    with_metadata = client.conversations_replies(channel="C1", ts=first["ts"], include_all_metadata=True)
+    assert with_metadata["messages"][1]["metadata"] == witness
+    assert with_metadata["messages"][1]["user"] == fake.bot_user_id
+
+    with pytest.raises(SlackApiError) as missing:
+        client.conversations_replies(channel="C1", ts="1.000001")
+    assert missing.value.response["error"] == "thread_not_found"
+    fake.add_channel("G9", "hemmelig", private=True, members=["UHELLE"], bot_member=False)
+    with pytest.raises(SlackApiError) as hidden:
+        client.conversations_history(channel="G9")
+    assert hidden.value.response["error"] == "channel_not_found"
+
+
 def test_form_encoded_blocks_are_parsed(fake: FakeSlack, client: WebClient) -> None:
     # slack_sdk sends chat.* as JSON; a form body with blocks as a JSON string must work too.
     client.api_call(

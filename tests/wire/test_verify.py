@@ -31,7 +31,8 @@ from storage.chain import (
 from storage.connection import connect
 from storage.migrations import migrations
 from storage.store import Store
-from support.app import Bot
+from support.app import BOT_TOKEN, Bot, Clock
+from support.seals import make_seal
 from support.slack_fake import FakeSlack
 
 NOW = dt.datetime(2024, 3, 19, 15, 0, tzinfo=dt.UTC)
@@ -130,6 +131,76 @@ def test_verify_is_clean_then_names_the_meeting_whose_row_was_changed(
     assert code == 1
     assert f"id {first.id})" in out
     assert f"id {second.id})" not in out
+
+
+def test_slack_as_witness_finds_a_deleted_last_approval_and_stripped_seals(
+    fake: FakeSlack,
+    tmp_path: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    made = make_seal()
+    bot = Bot(fake=fake, db_path=tmp_path / "referat.db", clock=clock, seal=made.seal).start()
+    try:
+        approve_meeting(bot, fake, "C1", "Kredsrådsmøde i Holstebro Kommune")
+        approve_meeting(bot, fake, "C2", "Bestyrelsesmøde i Foreningen")
+        store = bot.store()
+        first, last = (store.current_meeting(c) for c in ("C1", "C2"))
+        assert first is not None
+        assert last is not None
+        # In each thread, for everyone to read: the text's hash and the archive's chain head then.
+        final = store.approved_referat(last.id)
+        assert final is not None
+        stated = fake.wait_for(
+            lambda: [m for m in fake.messages("C2") if m.is_reply and "kædehoved" in m.text], timeout=WAIT
+        )[0]
+        assert final.text_sha256 in stated.text
+        assert store.chain_head() in stated.text
+        assert "forseglet" in stated.text
+    finally:
+        bot.stop()
+    _, cert = made.write(tmp_path, "segl")
+    monkeypatch.setenv("REFERAT_SEAL_CERT", str(cert))
+
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 0, out
+    assert "Seglet holder på 2 led" in out
+    assert "Slack som vidne blev sprunget over" in out
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 0, out
+    assert "Slack som vidne: 2 godkendelser" in out
+    assert fake.calls_to("conversations.history")
+    assert fake.calls_to("conversations.replies")
+
+    # Someone with the database file deletes the last approval and reopens the meeting: what is left
+    # is a whole, shorter, sealed chain.
+    with sqlite3.connect(bot.db_path) as db:
+        db.execute("delete from chain where meeting_id = ?", [last.id])
+        db.execute("delete from approved_referats where meeting_id = ?", [last.id])
+        db.execute("update meetings set status = 'open', approved_utc = null where id = ?", [last.id])
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 0  # the database alone cannot tell
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 1
+    assert f"Bestyrelsesmøde i Foreningen (19.03.2024, id {last.id}): Slack så godkendelsen" in out
+    assert "arkivet har den ikke længere" in out
+    assert f"id {first.id})" not in out
+
+    # ... and strips the seal from the remaining link: the database calls it older than the seal,
+    # Slack remembers it was sealed.
+    with sqlite3.connect(bot.db_path) as db:
+        db.execute("update chain set signature = null, certificate_sha256 = null")
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 1
+    assert (
+        f"Kredsrådsmøde i Holstebro Kommune (19.03.2024, id {first.id}): Slack så godkendelsen forseglet"
+        in out
+    )
 
 
 def test_verify_on_an_empty_archive_says_so(

@@ -187,7 +187,7 @@ def on_approve_addition(
                     thread_ts=thread.thread_ts,
                 )
                 if complete and approved.paragraph:
-                    publishing.announce_addition_approved(client, channel, thread.thread_ts, approved)
+                    publishing.announce_addition_approved(client, store, channel, thread.thread_ts, approved)
 
 
 def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -130,35 +130,44 @@ def referat(
             with after_ack(respond):
                 names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
                 publishing.post_addition(client, store, meeting, addition, names)
-        case ExportRequested(meeting=meeting, format="pdf"):
+        case ExportRequested(meeting=meeting, format="pdf", aktindsigt=item):
             # Laying out a PDF can take longer than Slack waits for the acknowledgement.
             edition = _export_edition(deps, client, store, sender, meeting.id)
             if edition is None:
                 ack(response_type="ephemeral", text=NOT_READABLE)
                 return
-            ack(response_type="ephemeral", text="Referatet sættes op som PDF/A og lægges i kanalen …")
+            if item is not None:
+                # An item that may not go out is refused before the acknowledgement (the text is quick).
+                try:
+                    export_bytes(store, meeting.id, "txt", now=sender.now, aktindsigt=item)
+                except ExportError as error:
+                    ack(response_type="ephemeral", text=slack_safe(str(error)))
+                    return
+            what = "Referatet" if item is None else f"Uddraget til aktindsigt af punkt {item}"
+            ack(response_type="ephemeral", text=f"{what} sættes op som PDF/A og lægges i kanalen …")
             with after_ack(respond):
                 try:
                     content, name = export_bytes(
-                        store, meeting.id, "pdf", now=sender.now, public=not edition.full
+                        store, meeting.id, "pdf", now=sender.now, public=not edition.full, aktindsigt=item
                     )
                 except ExportError as error:
                     respond(response_type="ephemeral", text=slack_safe(str(error)))
                     return
                 client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
-        case ExportRequested(meeting=meeting, format=fmt):
+        case ExportRequested(meeting=meeting, format=fmt, aktindsigt=item):
             edition = _export_edition(deps, client, store, sender, meeting.id)
             if edition is None:
                 ack(response_type="ephemeral", text=NOT_READABLE)
                 return
             try:
                 content, name = export_bytes(
-                    store, meeting.id, fmt or "docx", now=sender.now, public=not edition.full
+                    store, meeting.id, fmt or "docx", now=sender.now, public=not edition.full, aktindsigt=item
                 )
             except ExportError as error:
                 ack(response_type="ephemeral", text=slack_safe(str(error)))
                 return
-            ack(response_type="ephemeral", text=f"Referatet lægges i kanalen som {name} …")
+            what = "Referatet" if item is None else f"Uddraget til aktindsigt af punkt {item}"
+            ack(response_type="ephemeral", text=f"{what} lægges i kanalen som {name} …")
             with after_ack(respond):
                 client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
 
