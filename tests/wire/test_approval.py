@@ -628,7 +628,7 @@ def test_every_change_is_refused_after_approval_and_nothing_is_stored(bot: Bot, 
     )
     chatter = reply(bot, fake, top, "Tak for et godt møde", "ULARS")
     reply(bot, fake, top, "godkendt", "UOTHER")
-    ephemeral_to(fake, "UOTHER", "allerede godkendt")
+    ephemeral_to(fake, "UOTHER", "Kun godkenderne")
     assert fake.reactions("C1", chatter) == []
     assert table_rows(bot) == before
     assert fake.views == []
