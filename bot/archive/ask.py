@@ -69,7 +69,9 @@ RANKING_LIMIT = 5000
 _KINDS: dict[str, tuple[str, ...]] = {
     "decisions": ("decision",),
     "statements": ("statement",),
-    "who": ("statement",),
+    # Who did or decided something is asked the same way as who said it ("hvem bestiller værdibokse?",
+    # "hvem kan leje teltet?"): imported minutes record much of it as actions and decisions.
+    "who": ("statement", "action", "decision"),
     "actions": ("action",),
     "when": (),
     "search": (),

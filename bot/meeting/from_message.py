@@ -37,7 +37,7 @@ def admitted(
 ) -> FormDefaults | None:
     """The form's defaults when the sender may add to the channel's open meeting (the rule book's
     "Tilføj til referat"); None when there is no open meeting; Refusal when they may not."""
-    form = defaults(store, channel_id, author_user_id)
+    form = defaults(store, channel_id, author_user_id, sender.team_id)
     if form is not None:
         gate.admit(store, rule_named(ADD_FROM_MESSAGE), sender, meeting=form.meeting)
     return form
@@ -74,9 +74,11 @@ class FormDefaults:
     speaker: Participant | None  # the message's author when a present participant
 
 
-def defaults(store: Store, channel_id: str, author_user_id: str | None) -> FormDefaults | None:
-    """None when the channel has no open meeting (the shortcut then says so)."""
-    meeting = store.open_meeting(channel_id)
+def defaults(
+    store: Store, channel_id: str, author_user_id: str | None, team_id: str | None = None
+) -> FormDefaults | None:
+    """None when the channel has no open meeting in that workspace (the shortcut then says so)."""
+    meeting = store.open_meeting(channel_id, team_id)
     if meeting is None:
         return None
     agenda = store.agenda(meeting.id)

@@ -36,7 +36,14 @@ def on_shortcut(
     message: dict[str, Any] = body.get("message") or {}
     user = str((body.get("user") or {}).get("id") or "")
     # Not vouched: a public channel can be read, and its messages' menu used, without joining it.
-    sender = Sender(user, channel, deps.clock(), deps.user_name(client), directory=deps.directory(client))
+    sender = Sender(
+        user,
+        channel,
+        deps.clock(),
+        deps.user_name(client),
+        team_id=deps.workspace(context),
+        directory=deps.directory(client),
+    )
     try:
         form = from_message.admitted(store, channel, message.get("user"), sender)
     except Refusal as refusal:
@@ -85,6 +92,7 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         channel_id=form.channel_id,
         now=now,
         user_name=deps.user_name(client),
+        team_id=deps.workspace(context),
         directory=deps.directory(client),
     )
     try:
