@@ -71,6 +71,8 @@ HOLDS: dict[str, set[Role]] = {
 class Directory:
     """Slack's facts for the matrix: who is who, and who is in the meeting's private channel."""
 
+    workspace: str | None = None  # the bot serves one workspace
+
     def person(self, user_id: str) -> Person | None:
         return PEOPLE.get(user_id)
 
