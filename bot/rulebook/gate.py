@@ -99,8 +99,7 @@ def _channel_member(meeting: Meeting, sender: Sender) -> bool:
         return True
     if sender.directory is None:
         return False
-    conversation = sender.directory.conversation(meeting.channel_id)
-    return conversation is not None and sender.user_id in conversation.members
+    return sender.user_id in (sender.directory.members(meeting.channel_id) or ())
 
 
 def _check_state(rule: Rule, meeting: Meeting) -> None:
@@ -177,8 +176,7 @@ def may_own(store: Store, meeting: Meeting, user_id: str, sender: Sender) -> boo
         return True
     if sender.directory is None or not meeting.channel_id:
         return False
-    conversation = sender.directory.conversation(meeting.channel_id)
-    return conversation is not None and user_id in conversation.members
+    return user_id in (sender.directory.members(meeting.channel_id) or ())
 
 
 def not_an_owner(user_id: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from bot.approval import service as approval
-from bot.archive.access import Conversation, Kind, Person
+from bot.archive.access import Person
 from bot.meeting.dispatch import handle_command
 from bot.meeting.outcomes import Refusal, Sender
 from bot.meeting.parse import parse_command
@@ -76,10 +76,14 @@ class Directory:
     def person(self, user_id: str) -> Person | None:
         return PEOPLE.get(user_id)
 
-    def conversation(self, channel_id: str) -> Conversation | None:
-        if channel_id != CHANNEL:
-            return None
-        return Conversation(CHANNEL, Kind.PRIVATE, IN_CHANNEL)
+    def members(self, channel_id: str) -> frozenset[str] | None:
+        return IN_CHANNEL if channel_id == CHANNEL else None
+
+    def channels_of(self, user_id: str) -> frozenset[str] | None:
+        return frozenset({CHANNEL}) if user_id in IN_CHANNEL else frozenset()
+
+    def public_channels(self) -> frozenset[str] | None:
+        return frozenset()  # the meeting's channel is private
 
 
 DIRECTORY = Directory()
