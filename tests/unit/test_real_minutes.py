@@ -55,6 +55,11 @@ aeldreraad-middelfart-2014-12-18::decisions
 aeldreraad-middelfart-2014-12-18::q2
 aeldreraad-middelfart-2014-12-18::q4
 aeldreraad-middelfart-2014-12-18::sentences
+bestyrelse-blegdammen-2016-05-23::decisions
+bestyrelse-blegdammen-2016-05-23::frame
+bestyrelse-blegdammen-2016-05-23::q3
+bestyrelse-blegdammen-2016-05-23::q4
+bestyrelse-blegdammen-2016-05-23::sentences
 bestyrelse-det-kolde-gys-2012-08-16::actions
 bestyrelse-det-kolde-gys-2012-08-16::q4
 generalforsamling-blegdammen-2012-05-26::decisions
