@@ -9,7 +9,10 @@ forge a line such as `INFO bot.approval: meeting 7 approved`. Tracebacks stay as
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from bot.text.hygiene import escape_controls
 
@@ -59,3 +62,35 @@ def configure(level: int = logging.INFO) -> None:
     handler.setFormatter(SafeFormatter(FORMAT))
     handler.addFilter(LeaveOutBodies())
     logging.basicConfig(level=level, handlers=[handler])
+
+
+class _OneLine(logging.Handler):
+    """An error as one line for a person at a terminal; the traceback stays in the log file."""
+
+    def __init__(self, note: Callable[[str], None], log_path: Path) -> None:
+        super().__init__(logging.ERROR)
+        self._note, self._path = note, log_path
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            message = escape_controls(record.getMessage())
+            self._note(f"Botten loggede en fejl: {message}. Detaljer i {self._path}.")
+
+
+@contextlib.contextmanager
+def to_file(log_path: Path, note: Callable[[str], None]) -> Iterator[None]:
+    """While the console runs: every record goes to `log_path` (tracebacks and all), and an error
+    also reaches `note` as one line, so a traceback never lands between the console's messages."""
+    root = logging.getLogger()
+    saved, level = list(root.handlers), root.level
+    to_disk = logging.FileHandler(log_path, encoding="utf-8", delay=True)
+    to_disk.setFormatter(SafeFormatter(FORMAT))
+    to_disk.addFilter(LeaveOutBodies())
+    root.handlers = [to_disk, _OneLine(note, log_path)]
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.handlers = saved
+        root.setLevel(level)
+        to_disk.close()

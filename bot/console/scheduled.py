@@ -9,9 +9,11 @@ clock, so a test can move past a reminder's time and see it posted. Callers hold
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +115,16 @@ class ScheduledMessages:
             ],
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    def kept(self) -> builtins.list[Json]:
+        """Every scheduled message, as the console keeps them between sittings (bot.console.kept)."""
+        return [dataclasses.asdict(m) for m in self._messages.values()]
+
+    def restore(self, kept: Sequence[Json]) -> None:
+        """Put back what `kept` returned; new ids continue after the highest one."""
+        self._messages = {str(m["id"]): ScheduledMessage(**m) for m in kept}
+        highest = max((int(i[1:]) for i in self._messages if i[1:].isdigit()), default=0)
+        self._ids = itertools.count(highest + 1)
 
     def forget(self, message_id: str) -> None:
         """Lose a message as if withdrawn outside the bot (tests of reconciliation)."""

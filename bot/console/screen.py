@@ -15,12 +15,14 @@ import datetime as dt
 import difflib
 import hashlib
 import itertools
+import json
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TextIO
 
+from bot.console.kept import KeptState
 from bot.console.records import Ephemeral, Json, Message, SharedFile, View
 from bot.console.standin import SlackStandIn
 from bot.text.hygiene import escape_controls
@@ -40,6 +42,12 @@ def user_id_for(name: str) -> str:
     """A stable fake Slack user id for a console name, so the same name is the same user next time."""
     digest = hashlib.sha1(" ".join(name.split()).casefold().encode("utf-8")).hexdigest()
     return "U" + digest[:10].upper()
+
+
+def _micros(ts: str) -> int:
+    """A Slack ts (`1710856800.000123`) as microseconds; 0 for one that is not a ts."""
+    head, _, tail = ts.partition(".")
+    return int(head) * 1_000_000 + int(tail[:6].ljust(6, "0")) if head.isdigit() and tail.isdigit() else 0
 
 
 def danish_count(number: int) -> str:
@@ -389,6 +397,42 @@ class ConsoleSlack(SlackStandIn):
             self._view = view
         if show:
             self.printer.emit(self._render_view(view, updated=True))
+
+    # --- kept between sittings (bot.console.kept) ------------------------------------------------
+
+    def kept_state(self) -> KeptState:
+        """What Slack would still hold at the next sitting: people, channels, messages, files."""
+        with self._cond:
+            return KeptState(
+                users=json.loads(json.dumps(self._users)),
+                channels=dict(self._channels),
+                rooms={cid: (kind, sorted(members)) for cid, (kind, members) in self._rooms.items()},
+                messages=list(self._state.messages),
+                files=list(self._state.files),
+                reactions={key: list(names) for key, names in self._state.reactions.items()},
+                scheduled=self.scheduled.kept(),
+            )
+
+    def restore(self, kept: KeptState) -> None:
+        """Continue from an earlier sitting: its state back, new ids and ts after the kept ones."""
+        with self._cond:
+            self._users.update(kept.users)
+            self._channels.update(kept.channels)
+            self._rooms.update({cid: (kind, set(members)) for cid, (kind, members) in kept.rooms.items()})
+            self._state.messages = list(kept.messages)
+            self._state.files = list(kept.files)
+            self._state.reactions = {key: list(names) for key, names in kept.reactions.items()}
+            self.scheduled.restore(kept.scheduled)
+            self._seq = itertools.count(max((m.seq for m in kept.messages), default=0) + 1)
+            ids = [f.id[1:] for f in kept.files if f.id[1:].isdigit()]
+            self._ids = itertools.count(max((int(i) for i in ids), default=0) + 1)
+            # Message ts must stay unique and later than every kept one, whatever the clock says.
+            last = max((_micros(m.ts) for m in kept.messages), default=0)
+            self._ts_base = max(self._ts_base, last + 1)
+            self._ts_counter = itertools.count(0)
+
+    def has_message(self, channel: str, ts: str) -> bool:
+        return self.message(channel, ts) is not None
 
     # --- rendering -----------------------------------------------------------------------------
 

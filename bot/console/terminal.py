@@ -45,7 +45,9 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot import logs
 from bot.config import Settings
+from bot.console import kept
 from bot.console.delivery import (
     API_APP_ID,
     VERIFICATION_TOKEN,
@@ -71,6 +73,7 @@ from bot.console.typed import COMMAND, Assembler, Kind, Typed, link_mentions
 from bot.database import DatabaseUnusable, open_database
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
 from bot.text.dates import DateError, parse_date
+from storage.records import Draft, MeetingStatus
 from storage.store import Store
 
 T = TypeVar("T")
@@ -274,6 +277,12 @@ class Console:
         self._deliver_post(posted)
 
     def _reply(self, text: str) -> None:
+        if lost := lost_draft(self.open_store(), self.slack):
+            self._note(
+                f"Tråden til udkast v{lost.version} findes ikke i konsollens Slack (den er fra en tidligere "
+                "kørsel, hvis Slack ikke blev gemt). Skriv /referat udkast for at lægge et nyt udkast frem."
+            )
+            return
         thread = self._draft_thread()
         if thread is None:
             self._note(
@@ -819,8 +828,13 @@ def run_console(
     bolt_logger.setLevel(logging.ERROR)
     printer = Printer(stdout)
     secret = secrets.token_hex(32)
+    # What the bot logs goes to a file beside the database; an error is also one line on the screen.
+    log_path = settings.db_path.with_name(settings.db_path.name + ".console.log")
     try:
-        with ConsoleSlack(printer) as slack:
+        with (
+            logs.to_file(log_path, lambda text: printer.emit(console_note(text))),
+            ConsoleSlack(printer) as slack,
+        ):
             slack.scheduled.clock = clock or utc_clock
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
@@ -849,14 +863,75 @@ def run_console(
                     f"referat console – databasen er {settings.db_path}, du skriver som {console.user_name}.\n"
                     "Skriv /hjælp-konsol for hjælp og Ctrl-D for at afslutte."
                 )
+            sitting = Sitting(slack, kept.path_for(settings.db_path), console._note)
+            sitting.begin(opener())
             messages = _terminal_messages(console) if interactive else _piped_messages(stdin)
             for typed in messages:
-                if not console.handle(typed):
+                going_on = console.handle(typed)
+                sitting.keep()
+                if not going_on:
                     break
             # Listeners still running finish (their Slack is still up) before the database closes.
             tracker.wait_idle(wait_seconds)
             tracker.shutdown(wait=True)
+            sitting.keep()
     finally:
         bolt_logger.setLevel(level)
         opener.close()
     return 0
+
+
+class Sitting:
+    """One run of the console, continuing the last: Slack's state read at the start, kept after
+    every message (bot.console.kept). What cannot be continued is said, with what to do instead."""
+
+    def __init__(self, slack: ConsoleSlack, path: Path, note: Callable[[str], None]) -> None:
+        self.slack, self.path, self.note = slack, path, note
+
+    def begin(self, store: Store) -> None:
+        try:
+            state = kept.read(self.path)
+        except kept.KeptStateUnusable as error:
+            aside = self.path.with_name(self.path.name + ".ulæselig")
+            with contextlib.suppress(OSError):
+                self.path.replace(aside)
+            self.note(
+                f"Konsollens Slack fra sidst ({self.path}) kunne ikke læses: {error}. Den er lagt til side som "
+                f"{aside.name}, og konsollen begynder med en tom Slack; møderne i databasen er urørte."
+            )
+            state = None
+        if state is not None:
+            self.slack.restore(state)
+        else:
+            self._known_people(store)
+        if lost := lost_draft(store, self.slack):
+            self.note(
+                f"Udkast v{lost.version} blev lagt frem i en tidligere kørsel, men konsollens Slack fra dengang "
+                f"findes ikke her ({self.path}), så tråden og knapperne mangler. Skriv /referat udkast for "
+                "at lægge et nyt udkast frem i en ny tråd; alt logget er gemt i databasen."
+            )
+
+    def _known_people(self, store: Store) -> None:
+        """Without the kept Slack, the open meeting's people linked to Slack are its users again."""
+        meeting = store.current_meeting(self.slack.channel_id)
+        for person in store.participants(meeting.id) if meeting is not None else []:
+            if person.slack_user_id and self.slack.name_of(person.slack_user_id) is None:
+                handle = person.name.split()[0].casefold()
+                self.slack.add_user(person.slack_user_id, person.name, display_name=handle, name=handle)
+
+    def keep(self) -> None:
+        try:
+            kept.write(self.path, self.slack.kept_state())
+        except OSError as error:
+            self.note(f"Konsollens Slack kunne ikke gemmes i {self.path}: {error.strerror or error}.")
+
+
+def lost_draft(store: Store, slack: ConsoleSlack) -> Draft | None:
+    """The open meeting's newest draft when its message is not in the console's Slack."""
+    meeting = store.current_meeting(slack.channel_id)
+    if meeting is None or meeting.status is not MeetingStatus.OPEN:
+        return None
+    draft = store.latest_draft(meeting.id)
+    if draft is None or not draft.message_ts or draft.channel_id != slack.channel_id:
+        return None
+    return None if slack.has_message(slack.channel_id, draft.message_ts) else draft

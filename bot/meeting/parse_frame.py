@@ -20,7 +20,7 @@ from bot.meeting.commands import (
     StartMeeting,
 )
 from bot.meeting.fields import MENTION_RE, check_field_count, collapse, split_fields
-from bot.meeting.subcommands import COMMAND, CommandError, Subcommand, echo, fail
+from bot.meeting.subcommands import COMMAND, Subcommand, echo, fail
 from bot.text.dates import MONTHS_DA, TZ, DateError, parse_date
 from bot.text.people import split_initials
 
@@ -95,7 +95,7 @@ def parse_start(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if not title:
         raise fail(sub, "Mødet mangler en titel.")
     if len(fields) == 1 and (proposal := _date_in_title(sub, title, now)):
-        raise CommandError(proposal)
+        raise fail(sub, proposal)
     date_text, time_of_day = split_time_of_day(sub, fields[1] if len(fields) > 1 else "")
     if date_text:
         try:
@@ -174,8 +174,8 @@ def _participant_reading(sub: Subcommand, rest: str) -> str | None:
     if at is None and org is None:
         return None
     who, title = (words[:at], words[at:]) if at is not None else (words, [])
-    if not who:
-        return None
+    if not any(ch.isalpha() for ch in "".join(who)):
+        return None  # `0 DIREKTØR`: no name to propose
     fields = [echo(" ".join(who)), echo(" ".join(title).strip(","))] + ([org] if org else [])
     return (
         f"Mente du: {COMMAND} {sub.name} {' | '.join(fields)}?\n"
@@ -185,7 +185,7 @@ def _participant_reading(sub: Subcommand, rest: str) -> str | None:
 
 def parse_participant(sub: Subcommand, rest: str, now: dt.datetime) -> Command:
     if proposal := _participant_reading(sub, rest):
-        raise CommandError(proposal)
+        raise fail(sub, proposal)
     return AddParticipant(*person_fields(sub, rest))
 
 

@@ -126,6 +126,15 @@ def post_draft(
     """
     messages = blocks.draft_messages(draft.channel_text, header)
     try:
+        if (
+            thread_ts is not None
+            and previous_top_ts
+            and not _top_updated(client, channel_id, previous_top_ts, messages[0])
+        ):
+            # The earlier versions' message is gone (deleted in Slack, or a console whose Slack
+            # was not kept): this version starts a new thread rather than failing every time.
+            log.warning("the top message of draft v%s's thread is gone; posting a new thread", draft.version)
+            thread_ts = None
         if thread_ts is None:
             top = client.chat_postMessage(
                 channel=channel_id, text=messages[0].text, blocks=messages[0].blocks
@@ -135,10 +144,6 @@ def post_draft(
         else:
             # The thread's first message always shows the newest version and its status.
             thread = thread_ts
-            if previous_top_ts:
-                client.chat_update(
-                    channel=channel_id, ts=previous_top_ts, text=messages[0].text, blocks=messages[0].blocks
-                )
             posted = client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=messages[0].text, blocks=messages[0].blocks
             )
@@ -154,6 +159,17 @@ def post_draft(
         log.error("posting draft v%s failed: %s", draft.version, error.response.get("error"))
         raise PostFailed(str(error.response.get("error"))) from error
     return PostedDraft(draft=draft, messages=len(messages))
+
+
+def _top_updated(client: WebClient, channel_id: str, ts: str, message: blocks.SlackMessage) -> bool:
+    """Update the thread's top message to `message`; False when Slack no longer has it."""
+    try:
+        client.chat_update(channel=channel_id, ts=ts, text=message.text, blocks=message.blocks)
+    except SlackApiError as error:
+        if error.response.get("error") == "message_not_found":
+            return False
+        raise
+    return True
 
 
 def upload_text(
