@@ -107,8 +107,9 @@ def create_app(
     Pass an executor you keep (and shut down when the app stops) to wait for listeners still at
     work; without one Bolt makes its own.
     """
+    client = make_client(settings)
     app = App(
-        client=make_client(settings),
+        client=client,
         logger=bolt_logger(),
         signing_secret=settings.signing_secret or "",
         token_verification_enabled=token_verification,
@@ -117,7 +118,9 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
         # Many workspaces: Bolt finds each request's workspace token in the installations.
         oauth_settings=(
-            install.oauth_settings(settings.db_path, settings.client_id or "", settings.client_secret or "")
+            install.oauth_settings(
+                settings.db_path, settings.client_id or "", settings.client_secret or "", client
+            )
             if settings.many_workspaces
             else None
         ),
