@@ -30,6 +30,7 @@ class Verification:
     seals_checked: bool = False  # False: no certificate configured, signatures not checked
     witnessed: int | None = None  # approvals the bot stated in Slack, compared; None: Slack not read
     witness_error: str | None = None  # why Slack could not be read back
+    purged: int = 0  # links whose meeting `referat purge` deleted: checked as links, without texts
 
     @property
     def whole(self) -> bool:
@@ -40,7 +41,8 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     """Check the chain, and with `certificates` (the seal's and earlier seals') every link's seal."""
     links = store.chain_links()
     texts = store.chained_texts()
-    found = chain.verify(links, texts, store.covered_now(links)) + _remembered(store)
+    purged = store.purged_meetings()
+    found = chain.verify(links, texts, store.covered_now(links), purged) + _remembered(store)
     seals = chain.verify_seals(links, trusted(certificates)) if certificates else None
     if seals is not None:
         found += seals.problems
@@ -52,6 +54,7 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
         sealed=seals.signed if seals is not None else 0,
         unsealed=seals.unsealed if seals is not None else 0,
         seals_checked=seals is not None,
+        purged=sum(1 for link in links if link.meeting_id in purged),
     )
 
 
@@ -101,6 +104,7 @@ def report(result: Verification) -> str:
             + seal_note(result)
             + " "
             + witness_note(result)
+            + purge_note(result)
         )
     lines: list[str] = []
     if result.problems:
@@ -113,6 +117,16 @@ def report(result: Verification) -> str:
             "gennemført. Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
         )
     return "\n".join(lines)
+
+
+def purge_note(result: Verification) -> str:
+    """Links standing without their texts because an operator purged a workspace's minutes."""
+    if not result.purged:
+        return ""
+    return (
+        f" {result.purged} af leddene står uden tekst, fordi deres møder er slettet med referat purge "
+        "efter opbevaringsperioden; leddene selv er kontrolleret."
+    )
 
 
 def seal_note(result: Verification) -> str:
