@@ -84,8 +84,14 @@ def with_witnesses(store: Store, result: Verification, seen: Sequence[Witness]) 
 def named(store: Store, meeting_id: int, reason: str) -> str:
     """One finding as a line naming its meeting by title, date and id."""
     meeting = store.meeting(meeting_id)
+    # With several workspaces in the archive, a finding names the meeting's workspace too.
+    where = (
+        f", {meeting.team_id}"
+        if meeting is not None and meeting.team_id and len(store.workspaces()) > 1
+        else ""
+    )
     who = (
-        f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id})"
+        f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id}{where})"
         if meeting is not None
         else f"møde id {meeting_id} (findes ikke længere)"
     )
