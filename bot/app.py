@@ -27,6 +27,7 @@ from bot.logs import bolt_logger
 from bot.slack import install
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
+from bot.slack.heavy import HeavyWork
 from bot.slack.listeners import actions, commands, events, home, shortcuts
 from bot.slack.quiet import QuietClient, quieten
 from storage.records import utc_clock
@@ -101,11 +102,13 @@ def create_app(
     clock: Callable[[], dt.datetime] = utc_clock,
     token_verification: bool = True,
     listener_executor: Executor | None = None,
+    heavy_executor: Executor | None = None,
 ) -> App:
-    """The Bolt app with every listener; `listener_executor` runs listeners after their ack.
+    """The Bolt app with every listener; `listener_executor` runs listeners after their ack, and
+    `heavy_executor` exports and long drafts (bot/slack/heavy.py), with HEAVY_WORKERS threads.
 
-    Pass an executor you keep (and shut down when the app stops) to wait for listeners still at
-    work; without one Bolt makes its own.
+    Pass executors you keep (and shut down when the app stops) to wait for work still going on;
+    without them the app makes its own.
     """
     client = make_client(settings)
     app = App(
@@ -133,6 +136,7 @@ def create_app(
         open_store=open_store,
         clock=clock,
         reminder_days=settings.reminder_days,
+        heavy=HeavyWork(heavy_executor),
         many_workspaces=settings.many_workspaces,
     )
     app.use(provide(deps))

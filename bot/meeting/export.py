@@ -241,15 +241,17 @@ def export_bytes(
     now: dt.datetime,
     public: bool = False,
     aktindsigt: int | None = None,
+    isolated: bool = False,
 ) -> tuple[bytes, str]:
     """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil).
 
     `aktindsigt`: the extract of that item for a request for access to documents instead.
+    `isolated`: a PDF is laid out in a child process, bounded in time and memory.
     """
     check_format(fmt)
     prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
     # An approved referat's PDF is sealed when the store carries the organisation's seal.
-    return render(prepared, fmt, store.seal), f"{prepared.stem}.{fmt}"
+    return render(prepared, fmt, store.seal, isolated=isolated), f"{prepared.stem}.{fmt}"
 
 
 def export_proof(
