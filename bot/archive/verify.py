@@ -42,7 +42,7 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     links = store.chain_links()
     texts = store.chained_texts()
     purged = store.purged_meetings()
-    found = chain.verify(links, texts, store.covered_now(links), purged)
+    found = chain.verify(links, texts, store.covered_now(links), purged) + _remembered(store)
     seals = chain.verify_seals(links, trusted(certificates)) if certificates else None
     if seals is not None:
         found += seals.problems
@@ -56,6 +56,21 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
         seals_checked=seals is not None,
         purged=sum(1 for link in links if link.meeting_id in purged),
     )
+
+
+def _remembered(store: Store) -> list[chain.Problem]:
+    """Approvals the audit trail records that the chain no longer holds (a deleted approval whose
+    trail was left behind; one deleted with its trail is found by Slack's receipts)."""
+    found = []
+    for meeting_id, kind, source_id, digest in store.approvals_the_trail_remembers():
+        what = "godkendelsen" if kind == chain.KIND_REFERAT else f"godkendelsen af tilføjelse nr. {source_id}"
+        found.append(
+            chain.Problem(
+                meeting_id,
+                f"revisionssporet viser {what} (SHA-256 {digest[:16]}…), men kæden har den ikke længere",
+            )
+        )
+    return found
 
 
 def with_witnesses(store: Store, result: Verification, seen: Sequence[Witness]) -> Verification:
