@@ -136,23 +136,24 @@ def check_pdf(pdf: bytes, certificates: Sequence[x509.Certificate]) -> PdfSeal:
             for c in embedded.signed_data["certificates"] or []
         ]
         canonical = _canonical_contents(pdf, [int(n) for n in embedded.byte_range])
+        # The certificates inside the signature are not signed by it: a byte changed there leaves
+        # the signature valid, so each must be one of the configured certificates, byte for byte.
+        ours = {fingerprint(c) for c in certificates}
+        altered = any(fingerprint(c) not in ours for c in embedded_certs) and any(
+            c.public_key() == signer.public_key() for c in certificates
+        )
+        # So is the head of the CMS before them: it must say what the signed part says.
+        altered = altered or not _head_agrees(embedded.signed_data, embedded.signer_cert)
+        name, signer_sha256 = subject(signer), fingerprint(signer)
     except Exception as error:
         raise PdfUnreadable(f"signaturen kan ikke læses ({error})") from error
-    # The certificates inside the signature are not signed by it: a byte changed there leaves the
-    # signature valid, so each must be one of the configured certificates, byte for byte.
-    ours = {fingerprint(c) for c in certificates}
-    altered = any(fingerprint(c) not in ours for c in embedded_certs) and any(
-        c.public_key() == signer.public_key() for c in certificates
-    )
-    # So is the list of digest algorithms before them: it must name the one the signature used.
-    altered = altered or not _head_agrees(embedded.signed_data, embedded.signer_cert)
     return PdfSeal(
         signed=True,
         intact=bool(status.intact and status.valid and canonical and not altered),
-        trusted=bool(status.trusted) and fingerprint(signer) in ours,
+        trusted=bool(status.trusted) and signer_sha256 in ours,
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signer=subject(signer),
-        signer_sha256=fingerprint(signer),
+        signer=name,
+        signer_sha256=signer_sha256,
         proof=proof,
     )
 
