@@ -358,7 +358,13 @@ class _Asking:
         )
         links = self._links([*(h.meeting_id for h in result.hits), *(a.meeting_id for a in additions)])
         return format_answer(
-            q, result.hits, total=result.total, links=links, hints=hints, additions=additions
+            q,
+            result.hits,
+            total=result.total,
+            links=links,
+            hints=hints,
+            additions=additions,
+            more=result.more,
         )
 
     def _additions(self, latest: list[int] | None) -> tuple[AdditionHit, ...]:
