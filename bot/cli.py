@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.database import DatabaseUnusable, open_database
 from bot.logs import configure as configure_logging
-from bot.referat.formats import FORMATS
+from bot.referat.formats import CHOOSE_FORMAT, FORMATS
 from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
 from bot.text.sizes import question_too_long
@@ -214,6 +214,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
+    if args.format is None and suffix and suffix not in FORMATS:
+        # Markdown in a file named .rtf would open as garbage (or not at all) in the program the
+        # name promises: an unknown ending is refused by name rather than guessed.
+        print(
+            escape_controls(
+                f'Kan ikke eksportere som ".{suffix}" (filendelsen i --out). {CHOOSE_FORMAT} '
+                "Giv filen en af de endelser, eller angiv formatet med --format. Intet blev skrevet."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     fmt = args.format or (suffix if suffix in FORMATS else "md")
     if refused := _aktindsigt_refusal(args):
         print(refused, file=sys.stderr)
