@@ -56,12 +56,24 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
+# Libraries that narrate their work at INFO and WARNING (WeasyPrint's layout, fontTools' font
+# subsetting: some ninety lines per PDF). What they report is not the operator's business; their
+# errors still are.
+QUIET_LIBRARIES = ("weasyprint", "fontTools", "pydyf")
+
+
+def quiet_libraries() -> None:
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def configure(level: int = logging.INFO) -> None:
     """The command line's logging: one stream handler on stderr with the safe formatter."""
     handler = logging.StreamHandler()
     handler.setFormatter(SafeFormatter(FORMAT))
     handler.addFilter(LeaveOutBodies())
     logging.basicConfig(level=level, handlers=[handler])
+    quiet_libraries()
 
 
 class _OneLine(logging.Handler):
@@ -88,6 +100,7 @@ def to_file(log_path: Path, note: Callable[[str], None]) -> Iterator[None]:
     to_disk.addFilter(LeaveOutBodies())
     root.handlers = [to_disk, _OneLine(note, log_path)]
     root.setLevel(logging.INFO)
+    quiet_libraries()
     try:
         yield
     finally:

@@ -533,15 +533,24 @@ def _footer(question: Question, hits: Sequence[Hit], *, total: int, pages: int) 
         lines.append("")
         page_note = f"{labels['page'].capitalize()} {question.page} {labels['of']} {pages}."
         if remaining > 0:
-            command = f"{labels['more_cmd']} {question.text} {labels['page']} {question.page + 1}"
+            command = _ask_again(question, question.page + 1)
             page_note += f" {remaining} {labels['more']} – {labels['see_more']} `{command}`"
         lines.append(page_note)
     return lines
 
 
-def _beyond_last_page(question: Question, pages: int) -> list[str]:
+def _ask_again(question: Question, page: int | None = None) -> str:
+    """The question asked again (on `page`): `/referat spørg … side 2` in Slack, on the command line
+    `referat ask "…" --page 2`, as each is typed there."""
     labels = _LABELS[question.lang]
-    command = f"{labels['more_cmd']} {question.text}"
+    if question.command_line:
+        quoted = '"' + question.text.replace('"', "'") + '"'
+        return f"referat ask {quoted}" + (f" --page {page}" if page else "")
+    return f"{labels['more_cmd']} {question.text}" + (f" {labels['page']} {page}" if page else "")
+
+
+def _beyond_last_page(question: Question, pages: int) -> list[str]:
+    command = _ask_again(question)
     if question.lang == "en":
         return [
             f"Page {question.page} does not exist: the answer has {pages} page(s). Start with `{command}`."

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from cryptography import x509
 
 from bot.archive.witness import Witness, compare
+from bot.text.danish import agreeing, counted
 from bot.text.dates import format_short
 from storage import chain
 from storage.seal import trusted
@@ -84,15 +85,16 @@ def report(result: Verification) -> str:
     if result.whole:
         if not result.links:
             return "Der er ingen godkendte referater at kontrollere endnu. " + witness_note(result)
-        added = f" og {result.additions} tilføjelser" if result.additions else ""
+        texts = result.links - result.additions
+        added = f" og {counted(result.additions, 'tilføjelse')}" if result.additions else ""
         return (
-            f"Alt stemmer: {result.links - result.additions} godkendte referater{added} "
-            f"i {result.meetings} møder er uændrede, og kæden er hel ({result.links} led). "
+            f"Alt stemmer: {counted(texts, 'referat', 'godkendt')}{added} i {counted(result.meetings, 'møde')} "
+            f"er {agreeing(result.links, 'uændret')}, og kæden er hel ({counted(result.links, 'led')}). "
             + seal_note(result)
             + " "
             + witness_note(result)
         )
-    lines = [f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:"]
+    lines = [f"{counted(len(result.problems), 'fejl')} i arkivets kæde af godkendte tekster:"]
     lines += [f"- {problem}" for problem in result.problems]
     lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
     return "\n".join(lines)
