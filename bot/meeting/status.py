@@ -22,6 +22,7 @@ from bot.meeting.outcomes import (
 )
 from bot.meeting.people import CLOSED_MARK
 from bot.referat.compile import CLOSED_DOORS
+from bot.referat.votes import outcome
 from bot.text.clip import clip
 from bot.text.danish import and_list
 from bot.text.dates import format_long_da, format_stamp
@@ -90,6 +91,12 @@ def _status_line(e: Entry, by_id: dict[int, Participant], people: Mapping[str, P
         owner = e.owner or (linked.name if linked else None)
         parts = [f"ansvarlig: {owner or 'ingen'}", f"frist: {format_long_da(e.due) if e.due else 'ingen'}"]
         extra = f" ({', '.join(parts)})"
+    if e.kind is EntryKind.VOTE and e.vote is not None:
+        v = e.vote
+        extra = f" (for {v.in_favour}, imod {v.against}, undlod {v.abstained}: {outcome(v)})"
+    if e.kind in (EntryKind.ARRIVED, EntryKind.LEFT) and names:
+        # The person is the note: `#3 [Ankommet] Helle Støve (punkt 2)`.
+        return f"  #{e.seq}{kind} {and_list(names)} (punkt {e.item_number}){edited}"
     return f"  #{e.seq}{kind}{who} {clip(render_mentions(e.text, people), 140)}{extra}{edited}"
 
 

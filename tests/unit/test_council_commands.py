@@ -161,3 +161,11 @@ def test_eksport_aktindsigt_asks_for_one_item(store: Store) -> None:
         parse_command("eksport aktindsigt", now=NOW)
     with pytest.raises(Refusal, match="intet møde"):  # from a channel without a meeting
         handle_command(store, ExportAktindsigt(2, "md"), Sender("UANNE", "C9", NOW, NAMES.get, vouched=True))
+
+
+def test_status_shows_votes_with_their_counts_and_who_came_and_went(store: Store) -> None:
+    run(store, "ankommet 2 Bo Lund")
+    run(store, "afstemning 3 Bænke | for: 2 | imod: 2")
+    status = run(store, "status")
+    assert "#1 [Ankommet] Bo Lund (punkt 2)" in status
+    assert "#2 [Afstemning] Bænke (for 2, imod 2, undlod 0: stemmelighed)" in status
