@@ -115,4 +115,7 @@ def witness_note(result: Verification) -> str:
     """What the comparison with Slack covered, in one sentence."""
     if result.witnessed is None:
         return "Slack som vidne blev sprunget over (ingen SLACK_BOT_TOKEN)."
-    return f"Slack som vidne: {result.witnessed} godkendelser, som botten kvitterede for i Slack, stemmer med arkivet."
+    return (
+        f"Slack som vidne: {counted(result.witnessed, 'godkendelse')}, som botten kvitterede for i Slack, "
+        "stemmer med arkivet."
+    )

@@ -30,6 +30,7 @@ PLURALS = {
     "side": "sider",
     "stemme": "stemmer",
     "navn": "navne",
+    "godkendelse": "godkendelser",
 }
 
 # Singular → plural of the adjectives counted nouns take (`1 godkendt referat`, `2 godkendte
