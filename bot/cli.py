@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,7 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     meetings = sub.add_parser("meetings", help="vis møderne i databasen")
     meetings.set_defaults(func=cmd_meetings)
 
-    verify = sub.add_parser("verify", help="kontrollér at ingen godkendt tekst er ændret (hash-kæden)")
+    verify = sub.add_parser(
+        "verify", help="kontrollér at ingen godkendt tekst er ændret (kæden, seglet og Slack som vidne)"
+    )
+    verify.add_argument(
+        "--pdf",
+        type=Path,
+        default=None,
+        metavar="FIL",
+        help="kontrollér en PDF i stedet: seglet, og at teksten er det godkendte referat i arkivet",
+    )
     verify.set_defaults(func=cmd_verify)
     return parser
 
@@ -294,12 +304,40 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from bot.archive.verify import report, verify_archive
 
+    if args.pdf is not None:
+        return _verify_pdf(args.pdf, settings)
     store = open_database(settings.db_path)()
     result = verify_archive(store, settings.trusted_certificates())
     if settings.bot_token:
         result = _with_slack(settings, store, result)
     print(report(result), file=sys.stdout if result.whole else sys.stderr)
     return 0 if result.whole else 1
+
+
+def _verify_pdf(path: Path, settings: Settings) -> int:
+    from bot.archive.verify_pdf import verify_pdf
+    from bot.text.files import file_kind
+
+    certificates = settings.trusted_certificates()
+    if not certificates:
+        print(
+            "Kan ikke kontrollere en PDF's segl uden organisationens certifikat: sæt REFERAT_SEAL_CERT "
+            "(og REFERAT_SEAL_PREVIOUS_CERTS for tidligere segl).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        mode = path.stat().st_mode
+        content = path.read_bytes() if stat.S_ISREG(mode) else None
+    except OSError as error:
+        print(escape_controls(f"Kan ikke læse {path}: {error.strerror or error}."), file=sys.stderr)
+        return EXIT_USAGE
+    if content is None:
+        print(escape_controls(f"{path} er {file_kind(mode)}, ikke en PDF-fil."), file=sys.stderr)
+        return EXIT_USAGE
+    verdict = verify_pdf(open_database(settings.db_path)(), content, certificates, now=utc_clock())
+    print(escape_controls(verdict.message), file=sys.stdout if verdict.genuine else sys.stderr)
+    return 0 if verdict.genuine else 1
 
 
 def _with_slack(settings: Settings, store: Store, result: Verification) -> Verification:

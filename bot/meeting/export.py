@@ -22,12 +22,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from bot.approval.rules import with_reservation
 from bot.meeting.refusals import worded
 from bot.referat.aktindsigt import NotReleasable, aktindsigt_extract, marker
 from bot.referat.compile import compile_referat, render_text
 from bot.referat.export import (
     ExportError,
     PreparedExport,
+    Proof,
     check_format,
     check_target,
     local_day,
@@ -38,7 +40,7 @@ from bot.referat.formats import FORMATS
 from bot.text.clip import clip
 from bot.text.dates import format_long_da, format_short
 from storage.errors import StoreError
-from storage.records import Meeting, MeetingDocument, MeetingStatus
+from storage.records import ApprovedReferat, Meeting, MeetingDocument, MeetingStatus
 from storage.store import Store
 
 _TITLE_WIDTH = 60
@@ -162,6 +164,7 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
             line or "Godkendt",
             f"referat-{day}-godkendt",
             final.text_sha256,
+            _proof(store, document, final),
         )
     draft = store.latest_draft(meeting.id)
     if draft is None:
@@ -179,6 +182,24 @@ def _approved(store: Store, meeting: Meeting, document: MeetingDocument) -> Prep
     return PreparedExport(
         meeting, drafted, referat, draft.text, line or "Godkendt", f"referat-{day}-godkendt"
     )
+
+
+def _proof(store: Store, document: MeetingDocument, final: ApprovedReferat) -> Proof:
+    """Who approved the final text and its additions, and when: the sealed PDF's annex."""
+    names = {p.slack_user_id: p.name for p in document.participants if p.slack_user_id}
+    approvals = tuple(
+        (with_reservation(names.get(a.user_id, a.user_id), a.reservation), a.approved_utc)
+        for a in store.approvals(final.draft_id)
+    )
+    additions = tuple(
+        (
+            a.id,
+            a.text_sha256,
+            tuple((names.get(u, u), when) for u, when in store.addition_approvals(a.id).items()),
+        )
+        for a in store.additions(final.meeting_id, approved_only=True)
+    )
+    return Proof(final.meeting_id, final.text_sha256, approvals, additions)
 
 
 def _approval_line_in(text: str) -> str | None:
@@ -227,7 +248,16 @@ def export_bytes(
     """
     check_format(fmt)
     prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
-    return render(prepared, fmt), f"{prepared.stem}.{fmt}"
+    # An approved referat's PDF is sealed when the store carries the organisation's seal.
+    return render(prepared, fmt, store.seal), f"{prepared.stem}.{fmt}"
+
+
+def export_proof(
+    store: Store, meeting_id: int, *, public: bool, aktindsigt: int | None, now: dt.datetime
+) -> tuple[Proof | None, str]:
+    """What a sealed PDF of this edition would state and carry now: `(proof, text)`."""
+    prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
+    return prepared.proof, prepared.text
 
 
 def export_meeting(
@@ -271,10 +301,16 @@ def _prepare(
 ) -> PreparedExport:
     try:
         if aktindsigt is not None:
-            return prepare_aktindsigt(store, meeting_id, aktindsigt, now=now)
-        return prepare_export(store, meeting_id, now=now, public=public)
+            prepared = prepare_aktindsigt(store, meeting_id, aktindsigt, now=now)
+        else:
+            prepared = prepare_export(store, meeting_id, now=now, public=public)
     except StoreError as error:
         raise ExportError(worded(error)) from error
+    if prepared.proof is None:
+        return prepared
+    # A sealed PDF says which edition it is, so `referat verify --pdf` can make the same one again.
+    edition = dataclasses.replace(prepared.proof, public=public and aktindsigt is None, aktindsigt=aktindsigt)
+    return dataclasses.replace(prepared, proof=edition)
 
 
 # --------------------------------------------------------------------------------------------

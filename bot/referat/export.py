@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
+import json
 import os
 import stat
 import tempfile
@@ -24,12 +26,14 @@ from pathlib import Path
 
 from bot.referat.compile import Referat, render_markdown
 from bot.referat.formats import CHOOSE_FORMAT, FORMATS
-from bot.referat.pdf import PdfUnavailable, referat_pdf
+from bot.referat.pdf import Annex, Attached, PdfUnavailable, referat_pdf
+from bot.referat.sealing import PROOF_NAME, seal_pdf
 from bot.referat.word import referat_docx
-from bot.text.dates import TZ
+from bot.text.dates import TZ, format_stamp
 from bot.text.files import file_kind
 from storage.errors import ReferatError
 from storage.records import Meeting, MeetingDocument
+from storage.seal import Seal, subject
 
 _OS_REASONS = {
     errno.EACCES: "ingen skriveadgang",
@@ -45,6 +49,25 @@ class ExportError(ReferatError):
     """The export cannot be made; the message (Danish) says why. Nothing was written."""
 
 
+Approvals = tuple[tuple[str, dt.datetime], ...]  # (approver, with any reservation; when)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a sealed PDF states about the approved referat it shows, and what it was made as.
+
+    Embedded in the PDF as `godkendt-referat.json` with the text, so `referat verify --pdf` can
+    prepare the same export from the archive and compare.
+    """
+
+    meeting_id: int
+    text_sha256: str  # of the stored approved text
+    approvals: Approvals
+    additions: tuple[tuple[int, str, Approvals], ...] = ()  # approved additions: (id, SHA-256, approvals)
+    public: bool = False  # the public extract
+    aktindsigt: int | None = None  # the extract of this item for a request for access
+
+
 @dataclass(frozen=True)
 class PreparedExport:
     """Everything the three formats are made from, decided once."""
@@ -56,10 +79,12 @@ class PreparedExport:
     status: str  # "Udkast, version 2", "Godkendt 21. marts 2024 af …": the Word footer
     stem: str  # file name without suffix, e.g. "referat-2024-03-19-v2"
     sha256: str | None = None  # of the stored approved text, printed in the PDF so a copy can be checked
+    proof: Proof | None = None  # an approved referat's: what its sealed PDF states
 
 
-def render(prepared: PreparedExport, fmt: str) -> bytes:
-    """The file content in one of FORMATS (text formats in UTF-8)."""
+def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None) -> bytes:
+    """The file content in one of FORMATS (text formats in UTF-8); an approved referat's PDF is
+    sealed with `seal` when given."""
     if fmt == "txt":
         return prepared.text.encode("utf-8")
     if fmt == "md":
@@ -74,7 +99,7 @@ def render(prepared: PreparedExport, fmt: str) -> bytes:
             modified=_approved_day(prepared.meeting),
         )
     if fmt == "pdf":
-        return _pdf(prepared)
+        return _pdf(prepared, seal)
     raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
@@ -92,18 +117,66 @@ def _approved_day(meeting: Meeting) -> dt.date | None:
     return local_day(meeting.approved_utc) if meeting.approved_utc else None
 
 
-def _pdf(prepared: PreparedExport) -> bytes:
+def _pdf(prepared: PreparedExport, seal: Seal | None) -> bytes:
+    meeting = prepared.meeting
+    proof = prepared.proof
+    sealed = seal is not None and proof is not None
     try:
-        return referat_pdf(
+        pdf = referat_pdf(
             prepared.referat,
             status=prepared.status,
             author=minute_taker(prepared),
             created=prepared.meeting.date,
             modified=_approved_day(prepared.meeting),
             sha256=prepared.sha256,
+            annex=annex(proof, seal) if seal is not None and proof is not None else None,
+            unsealed=proof is not None and not sealed,
+            attachments=[_attached(prepared, proof, meeting)] if sealed and proof is not None else [],
         )
     except PdfUnavailable as error:
         raise ExportError(str(error)) from error
+    if seal is None or proof is None:
+        return pdf
+    return seal_pdf(pdf, seal, reason=f"Godkendt referat af {meeting.title}, {meeting.date.isoformat()}")
+
+
+def annex(proof: Proof, seal: Seal) -> Annex:
+    """The sealed PDF's last page: each approver and when, the hashes, and the seal."""
+
+    def rows(approvals: Approvals) -> tuple[tuple[str, str], ...]:
+        return tuple((who, format_stamp(when)) for who, when in approvals)
+
+    return Annex(
+        approvals=rows(proof.approvals),
+        text_sha256=proof.text_sha256,
+        additions=tuple((f"Tilføjelse nr. {i}", digest, rows(a)) for i, digest, a in proof.additions),
+        seal=subject(seal.certificate),
+        seal_sha256=seal.fingerprint,
+    )
+
+
+def proof_document(prepared: PreparedExport, proof: Proof) -> dict[str, object]:
+    """What `godkendt-referat.json` holds: the export's text and what it was made from."""
+    return {
+        "meeting_id": proof.meeting_id,
+        "text_sha256": proof.text_sha256,
+        "additions": [{"id": i, "text_sha256": digest} for i, digest, _ in proof.additions],
+        "public": proof.public,
+        "aktindsigt": proof.aktindsigt,
+        "document_sha256": hashlib.sha256(prepared.text.encode("utf-8")).hexdigest(),
+        "text": prepared.text,
+    }
+
+
+def _attached(prepared: PreparedExport, proof: Proof, meeting: Meeting) -> Attached:
+    content = json.dumps(proof_document(prepared, proof), ensure_ascii=False, indent=1).encode("utf-8")
+    return Attached(
+        name=PROOF_NAME,
+        content=content,
+        description="Den godkendte tekst og hvad PDF'en er lavet af (referat verify --pdf)",
+        when=meeting.approved_utc
+        or dt.datetime(meeting.date.year, meeting.date.month, meeting.date.day, tzinfo=dt.UTC),
+    )
 
 
 def check_format(fmt: str) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,33 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 class PdfUnavailable(Exception):
     """The PDF renderer cannot run on this machine; the message (Danish) says how to fix it."""
+
+
+UNSEALED = (
+    "Ikke forseglet: denne PDF er ikke signeret med organisationens segl. "
+    "Kontrollér teksten mod arkivet med referat verify."
+)
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The annex page of a sealed PDF: who approved and when, the text's hash, and the seal."""
+
+    approvals: tuple[tuple[str, str], ...]  # (approver, with any reservation; when, as printed)
+    text_sha256: str
+    additions: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()  # (label, SHA-256, approvals)
+    seal: str = ""  # the seal certificate's name
+    seal_sha256: str = ""  # and its fingerprint
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file embedded in the PDF (PDF/A-3 associated file, relationship Source)."""
+
+    name: str
+    content: bytes
+    description: str
+    when: dt.datetime
 
 
 def _e(text: str) -> str:
@@ -66,6 +95,7 @@ ul.people { list-style: none; padding-left: 0; }
 .group { font-weight: bold; margin-top: 6pt; }
 .closing { margin-top: 14pt; }
 .hash { font-size: 8pt; color: #444; word-break: break-all; }
+.annex { break-before: page; }
 """
 
 
@@ -77,11 +107,14 @@ def referat_html(
     created: dt.date,
     modified: dt.date | None = None,
     sha256: str | None = None,
+    annex: Annex | None = None,
+    unsealed: bool = False,
 ) -> str:
     """The referat as an HTML document for the PDF renderer (pure; also readable in a browser).
 
     `status` ("Udkast, version 2", "Godkendt … af …") is printed in the footer of every page;
     `sha256`, when given, is printed under the closing lines so a printout can be checked.
+    `annex`: the sealed PDF's last page; `unsealed`: say under the hash that no seal is on it.
     """
     head = [
         "<!DOCTYPE html>",
@@ -134,7 +167,35 @@ def referat_html(
     body.extend(_paragraph(addition) for addition in referat.additions)
     if sha256:
         body.append(f'<p class="hash">SHA-256 af den godkendte tekst: {_e(sha256)}</p>')
+    if unsealed:
+        body.append(f'<p class="hash">{_e(UNSEALED)}</p>')
+    if annex is not None:
+        body.extend(_annex(annex))
     return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+
+
+def _annex(annex: Annex) -> list[str]:
+    def approvals(rows: tuple[tuple[str, str], ...]) -> str:
+        return "<ul>" + "".join(f"<li>{_e(who)}: {_e(when)}</li>" for who, when in rows) + "</ul>"
+
+    lines = [
+        '<section class="annex">',
+        "<h2>Bilag: Godkendelse og segl</h2>",
+        "<p>Referatet er godkendt af:</p>",
+        approvals(annex.approvals),
+        f'<p class="hash">SHA-256 af den godkendte tekst: {_e(annex.text_sha256)}</p>',
+    ]
+    for label, digest, rows in annex.additions:
+        lines += [f"<p>{_e(label)} er godkendt af:</p>", approvals(rows)]
+        lines.append(f'<p class="hash">SHA-256 af tilføjelsens tekst: {_e(digest)}</p>')
+    lines.append(
+        f"<p>Dokumentet er forseglet med {_e(annex.seal)} over hele filen "
+        f'(certifikatets SHA-256: <span class="hash">{_e(annex.seal_sha256)}</span>). '
+        "Den godkendte tekst er lagt ved filen (godkendt-referat.json). Seglet kontrolleres i en "
+        "PDF-læser, der viser signaturer, eller med referat verify --pdf.</p>"
+    )
+    lines.append("</section>")
+    return lines
 
 
 def _css_string(text: str) -> str:
@@ -169,7 +230,7 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def html_to_pdf(document: str) -> bytes:
+def html_to_pdf(document: str, attachments: Sequence[Attached] = ()) -> bytes:
     """Render `referat_html` output as PDF/A-3b with tags, the language and the metadata."""
     weasyprint = _weasyprint()
 
@@ -180,7 +241,20 @@ def html_to_pdf(document: str) -> bytes:
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
     rendered = weasyprint.HTML(string=document, base_url=str(FONTS) + "/")
-    pdf: bytes = rendered.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=show_title)
+    attached = [
+        weasyprint.Attachment(
+            string=a.content,
+            name=a.name,
+            description=a.description,
+            created=a.when,
+            modified=a.when,
+            relationship="Source",
+        )
+        for a in attachments
+    ]
+    pdf: bytes = rendered.write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=show_title, attachments=attached or None
+    )
     return pdf
 
 
@@ -192,8 +266,19 @@ def referat_pdf(
     created: dt.date,
     modified: dt.date | None = None,
     sha256: str | None = None,
+    annex: Annex | None = None,
+    unsealed: bool = False,
+    attachments: Sequence[Attached] = (),
 ) -> bytes:
     """The referat as PDF/A bytes; raises PdfUnavailable when the renderer cannot run here."""
-    return html_to_pdf(
-        referat_html(referat, status=status, author=author, created=created, modified=modified, sha256=sha256)
+    document = referat_html(
+        referat,
+        status=status,
+        author=author,
+        created=created,
+        modified=modified,
+        sha256=sha256,
+        annex=annex,
+        unsealed=unsealed,
     )
+    return html_to_pdf(document, attachments)
