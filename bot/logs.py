@@ -57,9 +57,9 @@ def bolt_logger() -> logging.Logger:
 
 
 # Libraries that narrate their work at INFO and WARNING (WeasyPrint's layout, fontTools' font
-# subsetting: some ninety lines per PDF). What they report is not the operator's business; their
-# errors still are.
-QUIET_LIBRARIES = ("weasyprint", "fontTools", "pydyf")
+# subsetting: some ninety lines per PDF; pyHanko's signing of a sealed one). What they report is not
+# the operator's business; their errors still are.
+QUIET_LIBRARIES = ("weasyprint", "fontTools", "pydyf", "pyhanko", "pyhanko_certvalidator")
 
 
 def quiet_libraries() -> None:
