@@ -23,6 +23,7 @@ from storage.rows import (
     entries_as_drafted,
     entry_from,
     entry_row,
+    in_workspace,
     iso,
     parse_dt,
     primary_key,
@@ -96,19 +97,23 @@ class ApprovalStore(StoreBase):
         rows = list(self.db.query("select snapshot from drafts where id = ?", [draft_id]))
         return json.loads(rows[0]["snapshot"]) if rows and rows[0]["snapshot"] else None
 
-    def draft_by_thread(self, channel_id: str, thread_ts: str) -> Draft | None:
+    def draft_by_thread(self, channel_id: str, thread_ts: str, team_id: str | None = None) -> Draft | None:
+        """The newest draft posted in that thread; `team_id`: only of that workspace's meetings."""
+        where, team = in_workspace(team_id)
         rows = self.db.query(
-            "select * from drafts where channel_id = ? and thread_ts = ? order by version desc limit 1",
-            [channel_id, thread_ts],
+            "select d.* from drafts d join meetings m on m.id = d.meeting_id "
+            f"where d.channel_id = ? and d.thread_ts = ?{where} order by d.version desc limit 1",
+            [channel_id, thread_ts, *team],
         )
         return next((draft_from(r) for r in rows), None)
 
-    def unposted_draft_in_channel(self, channel_id: str) -> Draft | None:
+    def unposted_draft_in_channel(self, channel_id: str, team_id: str | None = None) -> Draft | None:
         """A draft of a meeting logged in `channel_id` that is stored but not yet recorded as posted."""
+        where, team = in_workspace(team_id)
         rows = self.db.query(
             "select d.* from drafts d join meetings m on m.id = d.meeting_id "
-            "where m.channel_id = ? and d.message_ts is null order by d.id desc limit 1",
-            [channel_id],
+            f"where m.channel_id = ?{where} and d.message_ts is null order by d.id desc limit 1",
+            [channel_id, *team],
         )
         return next((draft_from(r) for r in rows), None)
 

@@ -24,7 +24,19 @@ from storage.records import (
     Vote,
 )
 
+
 # The meetings columns, for queries that read a meeting beside another table's row.
+def in_workspace(team_id: str | None) -> tuple[str, list[str]]:
+    """The condition (and its parameter) that keeps a channel lookup inside one workspace.
+
+    Meetings are aliased `m`. None means any workspace (the console, the command line); meetings
+    stored before workspaces were recorded belong to whichever asks, as they did.
+    """
+    if team_id is None:
+        return "", []
+    return " and (m.team_id = ? or m.team_id is null)", [team_id]
+
+
 MEETING_COLUMNS = (
     "id",
     "title",

@@ -48,6 +48,7 @@ from storage.rows import (
     agenda_item_from,
     agenda_rows,
     entry_from,
+    in_workspace,
     iso,
     mapping_json,
     meeting_from,
@@ -152,7 +153,7 @@ class Store(ApprovalStore, FollowUpStore):
     ) -> Meeting:
         with self._write():
             if channel_id is not None and status is MeetingStatus.OPEN:
-                current = self.open_meeting(channel_id)
+                current = self.open_meeting(channel_id, team_id)
                 if current is not None:
                     raise MeetingAlreadyOpen(current)
             meeting_id = primary_key(
@@ -184,18 +185,25 @@ class Store(ApprovalStore, FollowUpStore):
         rows = list(self.db.query("select * from meetings where id = ?", [meeting_id]))
         return meeting_from(rows[0]) if rows else None
 
-    def open_meeting(self, channel_id: str) -> Meeting | None:
-        """The channel's meeting that is still being logged, if any."""
+    def open_meeting(self, channel_id: str, team_id: str | None = None) -> Meeting | None:
+        """The channel's meeting that is still being logged, if any (`team_id`: in that workspace)."""
+        where, team = in_workspace(team_id)
         rows = self.db.query(
-            "select * from meetings where channel_id = ? and status = ? order by id desc limit 1",
-            [channel_id, str(MeetingStatus.OPEN)],
+            f"select * from meetings m where channel_id = ? and status = ?{where} order by id desc limit 1",
+            [channel_id, str(MeetingStatus.OPEN), *team],
         )
         return next((meeting_from(r) for r in rows), None)
 
-    def current_meeting(self, channel_id: str) -> Meeting | None:
-        """The channel's latest meeting, open or approved (approved ones refuse changes)."""
+    def current_meeting(self, channel_id: str, team_id: str | None = None) -> Meeting | None:
+        """The channel's latest meeting, open or approved (approved ones refuse changes).
+
+        Channel ids are Slack's per workspace: two workspaces served by one installation of the bot
+        may both have a `C1`, so callers name the workspace the request came from.
+        """
+        where, team = in_workspace(team_id)
         rows = self.db.query(
-            "select * from meetings where channel_id = ? order by id desc limit 1", [channel_id]
+            f"select * from meetings m where channel_id = ?{where} order by id desc limit 1",
+            [channel_id, *team],
         )
         return next((meeting_from(r) for r in rows), None)
 
@@ -221,7 +229,7 @@ class Store(ApprovalStore, FollowUpStore):
         if channel_id is None:
             raise NoChannel(previous.id)
         with self._write():
-            latest = self.current_meeting(channel_id)
+            latest = self.current_meeting(channel_id, previous.team_id)
             if latest is None or latest.id != previous.id:
                 raise AnotherMeetingStarted(channel_id)
             meeting_id = primary_key(
@@ -891,10 +899,12 @@ class Store(ApprovalStore, FollowUpStore):
         rows = self.db.query("select * from meetings order by date desc, id desc limit ?", [limit])
         return [meeting_from(r) for r in rows]
 
-    def channel_meetings(self, channel_id: str) -> list[Meeting]:
-        """Every meeting logged in the channel, newest first."""
+    def channel_meetings(self, channel_id: str, team_id: str | None = None) -> list[Meeting]:
+        """Every meeting logged in the channel, newest first (`team_id`: in that workspace)."""
+        where, team = in_workspace(team_id)
         rows = self.db.query(
-            "select * from meetings where channel_id = ? order by date desc, id desc", [channel_id]
+            f"select * from meetings m where channel_id = ?{where} order by date desc, id desc",
+            [channel_id, *team],
         )
         return [meeting_from(r) for r in rows]
 

@@ -66,7 +66,13 @@ class Conversation:
 
 
 class Directory(Protocol):
-    """Slack's facts; None wherever Slack cannot say."""
+    """Slack's facts; None wherever Slack cannot say.
+
+    `workspace`: the one workspace whose facts these are, when the bot serves many; None when it
+    serves one (its facts then cover every meeting it holds).
+    """
+
+    workspace: str | None
 
     def person(self, user_id: str) -> Person | None: ...
 
@@ -92,7 +98,7 @@ Audience = Privately | InChannel
 
 def may_read(person: Person | None, meeting: MeetingAccess, directory: Directory) -> bool:
     """Whether the person may read the meeting's open parts."""
-    if person is None:
+    if person is None or not in_workspace(meeting, directory):
         return False
     if meeting.channel_id is None:
         # Imported without a channel: like a public channel of its workspace.
@@ -103,6 +109,11 @@ def may_read(person: Person | None, meeting: MeetingAccess, directory: Directory
     if person.user_id in conversation.members:
         return True
     return conversation.kind is Kind.PUBLIC and person.full_member_of(meeting.team_id)
+
+
+def in_workspace(meeting: MeetingAccess, directory: Directory) -> bool:
+    """Whether the directory's facts can speak for the meeting: another workspace's never do."""
+    return directory.workspace is None or meeting.team_id in (None, directory.workspace)
 
 
 def sees_closed_items(user_id: str, meeting: MeetingAccess) -> bool:
@@ -127,6 +138,8 @@ def may_act(user_id: str, meeting: MeetingAccess, directory: Directory) -> bool:
 
 def channel_may_read(channel: Conversation, meeting: MeetingAccess, directory: Directory) -> bool:
     """Whether every member of `channel` may read the meeting's open parts."""
+    if not in_workspace(meeting, directory):
+        return False
     if meeting.channel_id == channel.channel_id:
         return True
     if meeting.channel_id is not None:
@@ -154,7 +167,7 @@ def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: 
         case InChannel(channel_id=channel_id):
             channel = directory.conversation(channel_id)
             for meeting in meetings:
-                own = meeting.channel_id == channel_id
+                own = meeting.channel_id == channel_id and in_workspace(meeting, directory)
                 if own or (channel is not None and channel_may_read(channel, meeting, directory)):
                     readable.add(meeting.meeting_id)
                     hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}

@@ -22,7 +22,7 @@ def readable_meetings(store: Store, sender: Sender) -> list[Meeting]:
     The access rules (bot/archive/access.py) let a channel's members read its meetings, and only a
     member can type in it; closed items are left out by `readable_actions`.
     """
-    return store.channel_meetings(sender.channel_id)
+    return store.channel_meetings(sender.channel_id, sender.team_id)
 
 
 def readable_actions(store: Store, actions: list[Action], reader: str | None) -> list[Action]:
@@ -87,7 +87,7 @@ def _mark_done(store: Store, number: int, note: str | None, sender: Sender) -> R
 
 
 def _next_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Reply:
-    previous = store.current_meeting(sender.channel_id)
+    previous = store.current_meeting(sender.channel_id, sender.team_id)
     if previous is None:
         raise Refusal(
             "Der er intet tidligere møde i kanalen at fortsætte fra. Start et med "
@@ -172,7 +172,7 @@ def action_owner(
 
 def previous_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Meeting:
     """`næste`: the channel's latest meeting, which the next one continues."""
-    previous = store.current_meeting(sender.channel_id)
+    previous = store.current_meeting(sender.channel_id, sender.team_id)
     if previous is None:
         raise Refusal(
             "Der er intet tidligere møde i kanalen at fortsætte fra. Start et med "

@@ -58,9 +58,11 @@ class FormDefaults:
     speaker: Participant | None  # the message's author when a present participant
 
 
-def defaults(store: Store, channel_id: str, author_user_id: str | None) -> FormDefaults | None:
-    """None when the channel has no open meeting (the shortcut then says so)."""
-    meeting = store.open_meeting(channel_id)
+def defaults(
+    store: Store, channel_id: str, author_user_id: str | None, team_id: str | None = None
+) -> FormDefaults | None:
+    """None when the channel has no open meeting in that workspace (the shortcut then says so)."""
+    meeting = store.open_meeting(channel_id, team_id)
     if meeting is None:
         return None
     agenda = store.agenda(meeting.id)

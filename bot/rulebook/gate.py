@@ -34,9 +34,12 @@ def admit(
         if rule.locate is not None:
             meeting = rule.locate(store, command, sender)
         else:
-            meeting = store.current_meeting(sender.channel_id)
+            meeting = store.current_meeting(sender.channel_id, sender.team_id)
         if meeting is None:
             raise Refusal(NO_MEETING)
+    if meeting is not None and not _same_workspace(meeting, sender):
+        # A meeting of another workspace (a forged id, an equal channel id elsewhere) is no meeting here.
+        raise Refusal(NO_MEETING)
     if Role.ANYONE not in rule.who:
         assert meeting is not None, f"rule {rule.name} names roles but needs no meeting"
         subject = rule.subject(store, meeting, command, sender) if rule.subject else None
@@ -45,6 +48,11 @@ def admit(
     if meeting is not None:
         _check_state(rule, meeting)
     return meeting
+
+
+def _same_workspace(meeting: Meeting, sender: Sender) -> bool:
+    """Whether the sender acts in the meeting's workspace; unknown on either side decides nothing."""
+    return not (meeting.team_id and sender.team_id) or meeting.team_id == sender.team_id
 
 
 def holds(

@@ -40,9 +40,18 @@ class Deps:
     # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
     many_workspaces: bool = False
 
+    def workspace(self, context: BoltContext) -> str | None:
+        """The workspace a request is served for: the installation's, or (many workspaces) the request's own.
+
+        Slack's ids are unique only within a workspace, so every lookup by channel, thread or user and
+        every cache and claim is kept apart by it.
+        """
+        return self.team_id or context.team_id
+
     def directory(self, client: WebClient) -> SlackDirectory:
         """Slack's facts for the access rules, through the brief shared cache."""
-        return SlackDirectory(client, self.membership)
+        workspace = client.default_params.get("team_id") if self.many_workspaces else None
+        return SlackDirectory(client, self.membership, workspace)
 
     def learn_installation(self, team_id: str | None, enterprise_id: str | None) -> None:
         if self.team_id is None and team_id and not self.many_workspaces:
@@ -67,9 +76,13 @@ class Deps:
     def user_name(self, client: WebClient) -> Callable[[str], str | None]:
         """A users.info lookup (cached per process: names rarely change within a meeting)."""
 
+        # With many workspaces a user id names a person only within the client's own workspace.
+        workspace = client.default_params.get("team_id") if self.many_workspaces else None
+
         def lookup(user_id: str) -> str | None:
-            if user_id in self._names:
-                return self._names[user_id]
+            key = f"{workspace}:{user_id}" if workspace else user_id
+            if key in self._names:
+                return self._names[key]
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}
@@ -77,7 +90,7 @@ class Deps:
             # A display name is typed by its owner: it gets the same hygiene as any other input.
             name = " ".join(clean_input(str(raw or "")).split())
             if name:
-                self._names[user_id] = name
+                self._names[key] = name
             return name or None
 
         return lookup

@@ -41,13 +41,13 @@ class MembershipCache:
         self._conversations: dict[str, tuple[float, Conversation | None]] = {}
         self._lock = threading.Lock()
 
-    def forget_conversation(self, channel_id: str) -> None:
+    def forget_conversation(self, channel_id: str, workspace: str | None = None) -> None:
         with self._lock:
-            self._conversations.pop(channel_id, None)
+            self._conversations.pop(_key(workspace, channel_id), None)
 
-    def forget_person(self, user_id: str) -> None:
+    def forget_person(self, user_id: str, workspace: str | None = None) -> None:
         with self._lock:
-            self._people.pop(user_id, None)
+            self._people.pop(_key(workspace, user_id), None)
 
     def person(self, user_id: str, load: Callable[[], tuple[Person | None, bool]]) -> Person | None:
         """The kept answer about a person, or `load()`'s (kept when its flag says so)."""
@@ -71,18 +71,30 @@ class MembershipCache:
         return value
 
 
-class SlackDirectory:
-    """The access rules' `Directory`, answered by the Slack Web API through `client`."""
+def _key(workspace: str | None, slack_id: str) -> str:
+    """Slack's ids are unique within a workspace: with many workspaces, kept answers are kept apart."""
+    return f"{workspace}:{slack_id}" if workspace else slack_id
 
-    def __init__(self, client: WebClient, cache: MembershipCache) -> None:
+
+class SlackDirectory:
+    """The access rules' `Directory`, answered by the Slack Web API through `client`.
+
+    `workspace`: serving many workspaces, the one `client`'s token belongs to; its answers describe
+    that workspace only, so it never vouches for a meeting of another (access.may_read).
+    """
+
+    def __init__(self, client: WebClient, cache: MembershipCache, workspace: str | None = None) -> None:
         self.client = client
         self.cache = cache
+        self.workspace = workspace
 
     def person(self, user_id: str) -> Person | None:
-        return self.cache.person(user_id, lambda: self._load_person(user_id))
+        return self.cache.person(_key(self.workspace, user_id), lambda: self._load_person(user_id))
 
     def conversation(self, channel_id: str) -> Conversation | None:
-        return self.cache.conversation(channel_id, lambda: self._load_conversation(channel_id))
+        return self.cache.conversation(
+            _key(self.workspace, channel_id), lambda: self._load_conversation(channel_id)
+        )
 
     def _load_person(self, user_id: str) -> tuple[Person | None, bool]:
         try:

@@ -50,8 +50,9 @@ CONVERSATIONS = {
 class Directory:
     """Slack's facts as plain dicts; a channel missing here is one Slack cannot describe."""
 
-    def __init__(self, unknown: frozenset[str] = frozenset()) -> None:
+    def __init__(self, unknown: frozenset[str] = frozenset(), workspace: str | None = None) -> None:
         self.unknown = unknown
+        self.workspace = workspace
 
     def person(self, user_id: str) -> Person | None:
         return PEOPLE.get(user_id)
@@ -91,6 +92,16 @@ def test_a_channel_slack_cannot_describe_is_not_readable() -> None:
     assert not may_read(PEOPLE["UCHAIR"], BOARD, directory)
     assert not may_read(PEOPLE["UCLERK"], PUBLIC, directory)
     assert may_read(PEOPLE["UCHAIR"], IMPORTED, directory)
+
+
+def test_facts_of_another_workspace_never_open_a_meeting() -> None:
+    # Serving many workspaces, the directory speaks for one: T2's own "CBOARD" and "UCHAIR" are
+    # other people and channels than T1's, whatever their ids.
+    own, other = Directory(workspace="T1"), Directory(workspace="T2")
+    assert may_read(PEOPLE["UCHAIR"], BOARD, own)
+    assert not any(may_read(PEOPLE["UCHAIR"], m, other) for m in ALL)
+    assert scope_for(Privately("UCHAIR"), ALL, other).meetings == frozenset()
+    assert scope_for(InChannel("CBOARD"), ALL, other).meetings == frozenset()
 
 
 def test_closed_items_only_for_participants_and_minute_taker_privately() -> None:

@@ -175,3 +175,40 @@ def test_an_uninstalled_workspace_is_never_called_again(installed: Installed) ->
     # No call reached the workspace, and none was even tried with its old token.
     assert len(installed.slack["T2"].calls) == before
     assert len(installed.front.calls) == refused_before
+
+
+def test_equal_channel_and_user_ids_in_two_workspaces_never_leak(installed: Installed) -> None:
+    installed.install("T1")
+    installed.install("T2")
+    secret = "Byrådet besluttede at sælge grunden ved havnen."
+    installed.command("T1", "start Byrådsmøde | 19. marts 2024 | rådhuset")
+    installed.command("T1", "deltager <@U1> | Borgmester | kommunen")
+    installed.command("T1", "dagsorden\n1. Grunden ved havnen")
+    assert "Nr. " in installed.command("T1", f"ad 1 beslutning: {secret}")
+
+    # T2 has a channel C1 and a user U1 too: it sees no meeting there and can change nothing.
+    assert "intet møde" in installed.command("T2", "status").lower()
+    assert "intet møde" in installed.command("T2", "ad 1 Vi er enige.").lower()
+    installed.dm("T2", "hvad blev besluttet om grunden ved havnen?")
+    installed.settle()
+    answers = " ".join(str(c.params.get("text")) for c in installed.slack["T2"].calls_to("chat.postMessage"))
+    assert "ingen" in answers
+    assert "sælge" not in answers
+
+    # T2 starts its own meeting in its C1; each workspace keeps seeing its own.
+    installed.command("T2", "start Bestyrelsesmøde | 2. april 2024 | klubhuset")
+    installed.command("T2", "deltager <@U1> | Formand")
+    assert "Byrådsmøde" in installed.command("T1", "status")
+    t2_status = installed.command("T2", "status")
+    assert "Bestyrelsesmøde" in t2_status
+    assert "Byrådsmøde" not in t2_status
+    # U1 of each workspace is named as that workspace's Slack says.
+    assert "Formand i Foreningen" in t2_status
+    assert "Formand i Kommunen" not in t2_status
+
+    installed.dm("T1", "hvad blev besluttet om grunden ved havnen?")
+    installed.settle()
+    t1_answers = " ".join(
+        str(c.params.get("text")) for c in installed.slack["T1"].calls_to("chat.postMessage")
+    )
+    assert secret in t1_answers

@@ -106,7 +106,7 @@ def on_comment_handled(
         action, value, user, channel = body["actions"][0], click.value, click.user, click.channel
         comment = store.comment(int(value)) if value.isdigit() else None
         thread_ts = click.thread_ts
-        draft = store.draft_by_thread(channel, str(thread_ts)) if thread_ts else None
+        draft = store.draft_by_thread(channel, str(thread_ts), deps.workspace(context)) if thread_ts else None
         meeting = store.meeting(comment.meeting_id) if comment is not None else None
         if comment is None or meeting is None or draft is None or draft.meeting_id != meeting.id:
             log.warning("refused %s: comment %r is not in the clicked thread", action["action_id"], value)
@@ -317,7 +317,8 @@ def _claim(store: Store, deps: Deps, body: dict[str, Any]) -> _Click | None:
     container = body.get("container") or {}
     message = body.get("message") or {}
     message_ts = str(container.get("message_ts") or message.get("ts") or "")
-    key = f"action:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
+    team = (body.get("team") or {}).get("id") or ""
+    key = f"action:{team}:{action['action_id']}:{message_ts}:{action.get('action_ts', '')}:{user}"
     if not store.claim_event(key, deps.clock()):
         return None
     thread_ts = message.get("thread_ts") or container.get("thread_ts")

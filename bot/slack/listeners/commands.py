@@ -57,7 +57,7 @@ def referat(
         channel_id=body["channel_id"],
         now=deps.clock(),
         user_name=deps.user_name(client),
-        team_id=deps.team_id or body.get("team_id"),
+        team_id=deps.workspace(context) or body.get("team_id"),
         enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
         directory=deps.directory(client),
         # Slack sends a slash command only from a conversation its user can write in.

@@ -39,12 +39,12 @@ def question_text(text: str) -> str:
     return unescape_slack_input(_MENTION.sub(" ", text)).strip()
 
 
-def draft_thread(store: Store, event: dict[str, Any]) -> Draft | None:
-    """The newest draft whose thread this post replies in, if any."""
+def draft_thread(store: Store, event: dict[str, Any], team: str | None = None) -> Draft | None:
+    """The newest draft whose thread this post replies in, if any (of `team`'s meetings)."""
     thread_ts = event.get("thread_ts")
     if not thread_ts or thread_ts == event.get("ts"):
         return None
-    return store.draft_by_thread(event["channel"], thread_ts)
+    return store.draft_by_thread(event["channel"], thread_ts, team)
 
 
 def register(app: App) -> None:
@@ -56,16 +56,19 @@ def register(app: App) -> None:
 
 def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
     """Someone joined or left: the channel's members are asked again at the next question."""
-    deps_of(context).membership.forget_conversation(str(event.get("channel") or ""))
+    deps = deps_of(context)
+    workspace = deps.workspace(context) if deps.many_workspaces else None
+    deps.membership.forget_conversation(str(event.get("channel") or ""), workspace)
 
 
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     store = deps.open_store()
-    draft = draft_thread(store, event)
-    if draft is None and _approval_too_early(client, store, deps, event):
+    team = deps.workspace(context)
+    draft = draft_thread(store, event, team)
+    if draft is None and _approval_too_early(client, store, deps, event, team):
         return
-    if not _claim(store, deps, event):
+    if not _claim(store, deps, event, team):
         return
     if draft is not None:
         _on_draft_reply(client, store, deps, draft, event, context.get("bot_user_id"))
@@ -88,12 +91,13 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
         return
     deps = deps_of(context)
     store = deps.open_store()
-    draft = draft_thread(store, event) if in_thread else None
-    if draft is None and in_thread and _approval_too_early(client, store, deps, event):
+    team = deps.workspace(context)
+    draft = draft_thread(store, event, team) if in_thread else None
+    if draft is None and in_thread and _approval_too_early(client, store, deps, event, team):
         return
     if draft is None and (subtype is not None or not (is_dm or mentions_bot)):
         return  # an ordinary thread the bot has nothing to do with
-    if not _claim(store, deps, event):
+    if not _claim(store, deps, event, team):
         return
     if draft is not None:
         _on_draft_reply(client, store, deps, draft, event, bot_user)
@@ -101,7 +105,9 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
     answer_in_thread(client, store, deps, event, question_text(text))
 
 
-def _approval_too_early(client: WebClient, store: Store, deps: Deps, event: dict[str, Any]) -> bool:
+def _approval_too_early(
+    client: WebClient, store: Store, deps: Deps, event: dict[str, Any], team: str | None
+) -> bool:
     """`godkendt` in a thread the bot does not know yet, while a draft in this channel is being posted.
 
     The draft's thread is recorded only once Slack has answered the post; a reply in that moment
@@ -110,7 +116,9 @@ def _approval_too_early(client: WebClient, store: Store, deps: Deps, event: dict
     in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
     if not (in_thread and event.get("user") and rules.is_approval(event.get("text") or "")):
         return False
-    if store.unposted_draft_in_channel(event["channel"]) is None or not _claim(store, deps, event):
+    if store.unposted_draft_in_channel(event["channel"], team) is None or not _claim(
+        store, deps, event, team
+    ):
         return False
     publishing.tell(
         client, event["user"], event["channel"], rules.STILL_POSTING, thread_ts=event.get("thread_ts")
@@ -118,8 +126,9 @@ def _approval_too_early(client: WebClient, store: Store, deps: Deps, event: dict
     return True
 
 
-def _claim(store: Store, deps: Deps, event: dict[str, Any]) -> bool:
-    return store.claim_event(f"post:{event['channel']}:{event['ts']}", deps.clock())
+def _claim(store: Store, deps: Deps, event: dict[str, Any], team: str | None) -> bool:
+    """The post, the first time it is seen; a post is known by its workspace, channel and ts."""
+    return store.claim_event(f"post:{team or ''}:{event['channel']}:{event['ts']}", deps.clock())
 
 
 def _on_draft_reply(

@@ -48,6 +48,7 @@ def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
             channel_id="",
             now=now,
             user_name=deps.user_name(client),
+            team_id=deps.workspace(context),
             directory=deps.directory(client),
         )
         try:

@@ -34,7 +34,7 @@ def on_shortcut(
     store = deps.open_store()
     channel = str((body.get("channel") or {}).get("id") or "")
     message: dict[str, Any] = body.get("message") or {}
-    form = from_message.defaults(store, channel, message.get("user"))
+    form = from_message.defaults(store, channel, message.get("user"), deps.workspace(context))
     if form is None:
         respond(response_type="ephemeral", text=from_message.NO_OPEN_MEETING)
         return
@@ -73,7 +73,13 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         message_ts=str(read["message_ts"]),
         permalink=read.get("permalink"),
     )
-    sender = Sender(user_id=user, channel_id=form.channel_id, now=now, user_name=deps.user_name(client))
+    sender = Sender(
+        user_id=user,
+        channel_id=form.channel_id,
+        now=now,
+        user_name=deps.user_name(client),
+        team_id=deps.workspace(context),
+    )
     try:
         confirmation = from_message.add(store, form, sender)
     except from_message.FormInvalid as invalid:
