@@ -399,6 +399,8 @@ def addition_line(addition: Addition, question: Question, limit: int) -> str:
 def _people(hits: Sequence[Hit]) -> list[str]:
     seen: dict[str, str | None] = {}
     for hit in hits:
+        if hit.kind == "action" and hit.owner and hit.owner not in seen:
+            seen[hit.owner] = None  # who does it is the answer to "hvem …?"
         for name, title in hit.people:
             if name not in seen or (seen[name] is None and title):
                 seen[name] = title

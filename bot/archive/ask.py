@@ -69,7 +69,9 @@ RANKING_LIMIT = 5000
 _KINDS: dict[str, tuple[str, ...]] = {
     "decisions": ("decision",),
     "statements": ("statement",),
-    "who": ("statement",),
+    # Who did or decided something is asked the same way as who said it ("hvem bestiller værdibokse?",
+    # "hvem kan leje teltet?"): imported minutes record much of it as actions and decisions.
+    "who": ("statement", "action", "decision"),
     "actions": ("action",),
     "when": (),
     "search": (),
@@ -417,8 +419,12 @@ class _Asking:
             title = next((a.title for a in meeting.agenda if a.number == number), "")
             people = [p for p in self.store.participants(meeting.meeting_id) if not p.absent]
             known = attendance.presence(self.store.entries(meeting.meeting_id))
-            took = [p for p in people if attendance.absence_reason(p, number, known) is None]
-            missing = [(p, why) for p in people if (why := attendance.absence_reason(p, number, known))]
+            took = [p for p in people if attendance.absence(p, number, known) is None]
+            missing = [
+                (p, attendance.worded(why, q.lang))
+                for p in people
+                if (why := attendance.absence(p, number, known))
+            ]
             item = ("punkt" if q.lang == "da" else "item") + f" {number}" + (f" – {title}" if title else "")
             return format_took_part(q, meeting, item, took, missing, self._links([meeting.meeting_id]))
         topic = set(vote_topic(q))
@@ -459,7 +465,9 @@ class _Asking:
             people = self.store.participants(hit.meeting_id)
             known = attendance.presence(self.store.entries(hit.meeting_id))
             reasons = {
-                p.id: why for p in people if (why := attendance.absence_reason(p, hit.item_number, known))
+                p.id: attendance.worded(why, self.question.lang)
+                for p in people
+                if (why := attendance.absence(p, hit.item_number, known))
             }
             title = (hit.item_title or "").strip()
             item = f"Ad {hit.item_number}" + (f" – {title}" if title else "")

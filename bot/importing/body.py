@@ -30,6 +30,7 @@ from bot.importing.labels import (
     titles_match,
 )
 from bot.importing.people import People, name_at, speakers, unknown_speaker
+from bot.importing.prose import action_in, is_prose_decision, is_strong_decision
 from bot.importing.vocabulary import BULLET, INITIALS_START, Heading, heading
 from storage.records import OPENING_ITEM, EntryKind
 
@@ -189,16 +190,25 @@ class Body:
             self.p.warnings.append(f"Punkt {number} ({title}) i referatet står ikke på dagsordenen.")
         return rest
 
-    def emit(self, kind: EntryKind, text: str, speaker: str | None = None, co: tuple[str, ...] = ()) -> None:
-        owner: str | None = None
+    def emit(
+        self,
+        kind: EntryKind,
+        text: str,
+        speaker: str | None = None,
+        co: tuple[str, ...] = (),
+        owner: str | None = None,
+    ) -> None:
         due: dt.date | None = None
         if kind is EntryKind.ACTION:
-            owner = self.owner(text)
+            owner = owner or self.owner(text)
             due = find_due(text, self.meeting_date)
         self.entries.append(ImportedEntry(self.item, kind, text, speaker, owner, due, co if speaker else ()))
 
     def paragraph(self, text: str) -> None:
         if NOTHING.match(text):
+            # `Intet.` is what the minutes say of the item: kept as written, credited to no one.
+            self.emit(EntryKind.STATEMENT, text)
+            self.speaker, self.co = None, ()
             return
         if self.prefix:
             text = f"{self.prefix}: {text}"
@@ -231,15 +241,19 @@ class Body:
                 self.speaker, self.co = None, ()
         pending: list[str] = []
         for k, sentence in enumerate(sentences):
-            is_decision = (
+            is_decision = is_strong_decision(sentence) or (
                 not (k == 0 and speaker is not None)
-                and DECISION_SENTENCE.search(sentence) is not None
+                and (DECISION_SENTENCE.search(sentence) is not None or is_prose_decision(sentence))
                 and (k == 0 or speakers(sentence, self.people)[0] is None)
             )
             if is_decision:
                 self.flush_statement(pending)
                 self.emit(EntryKind.DECISION, sentence)
                 self.speaker, self.co = None, ()
+                continue
+            if (action := action_in(sentence)) is not None:
+                self.flush_statement(pending)
+                self.emit(EntryKind.ACTION, sentence, owner=self.resolve_owner(action.owner))
                 continue
             if k > 0 and not pending:  # the paragraph goes on after a decision sentence
                 own, own_co = speakers(sentence, self.people)
@@ -254,6 +268,15 @@ class Body:
         if pending:
             self.emit(EntryKind.STATEMENT, " ".join(pending), self.speaker, self.co)
             pending.clear()
+
+    def resolve_owner(self, who: str) -> str:
+        """`Kirsten Vej Petersen`, `BH`, `Mette`, `Formanden` → the participant meant, else as written."""
+        who = who.strip().rstrip(".,")
+        if (name := self.people.by_name(who)) is not None:
+            return name
+        role = who.casefold().removesuffix("en").removesuffix("n")
+        holders = [p.name for p in self.p.participants if p.role and p.role.casefold() == role]
+        return holders[0] if len(holders) == 1 else who
 
     def owner(self, text: str) -> str | None:
         if m := OWNER_INITIALS.search(text):

@@ -18,6 +18,7 @@ from bot.referat.attendance import presence, sentence_subject, took_part, vote_p
 from bot.referat.votes import vote_paragraph
 from bot.text.clip import clip
 from bot.text.danish import and_list
+from bot.text.people import by_initials
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, Participant, Vote
 from storage.store import Store
 
@@ -35,11 +36,17 @@ def _item_heading(store: Store, meeting: Meeting, number: int) -> str:
 
 
 def _named(people: Sequence[Participant], user_id: str | None, name: str | None, typed: str) -> Participant:
-    """The participant a mention or a (part of a) name is; a person who sent apologies is found too."""
+    """The participant a mention, initials or a (part of a) name is.
+
+    Unlike `inhabil`'s lookup, a person who sent apologies is found too, so that the refusal can say
+    they did (rather than that they are not on the list).
+    """
     if user_id:
         linked = next((p for p in people if p.slack_user_id == user_id), None)
         if linked is not None:
             return linked
+    if name and (known := by_initials(name.strip(), people)):
+        return known
     wanted = " ".join((name or "").casefold().split())
     if wanted:
         exact = [p for p in people if " ".join(p.name.casefold().split()) == wanted]

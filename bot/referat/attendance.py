@@ -62,21 +62,52 @@ def presence(entries: Iterable[Entry]) -> Presence:
     return Presence(arrived, left, frozenset(conflicts), frozenset(away))
 
 
-def absence_reason(person: Participant, item: int, facts: Presence) -> str | None:
-    """Why `person` took no part in item `item` (a Danish clause after the name), or None if they did."""
+Absence = tuple[str, int]  # ("afbud" | "inhabil" | "away" | "arrived" | "left", the item it names)
+
+_REASONS = {
+    "da": {
+        "afbud": "havde meldt afbud",
+        "inhabil": "var inhabil under punkt {n}",
+        "away": "deltog ikke under punkt {n}",
+        "arrived": "deltog først fra punkt {n}",
+        "left": "forlod mødet under punkt {n}",
+    },
+    "en": {
+        "afbud": "had sent apologies",
+        "inhabil": "had a conflict of interest in item {n}",
+        "away": "was not present for item {n}",
+        "arrived": "took part only from item {n}",
+        "left": "left the meeting during item {n}",
+    },
+}
+
+
+def absence(person: Participant, item: int, facts: Presence) -> Absence | None:
+    """Why `person` took no part in item `item`, or None if they did."""
     if person.absent:
-        return "havde meldt afbud"
+        return ("afbud", item)
     if (person.id, item) in facts.conflicts:
-        return f"var inhabil under punkt {item}"
+        return ("inhabil", item)
     if (person.id, item) in facts.away:
-        return f"deltog ikke under punkt {item}"
+        return ("away", item)
     arrived = facts.arrived.get(person.id)
     if arrived is not None and item < arrived:
-        return f"deltog først fra punkt {arrived}"
+        return ("arrived", arrived)
     left = facts.left.get(person.id)
     if left is not None and item >= left:
-        return f"forlod mødet under punkt {left}"
+        return ("left", left)
     return None
+
+
+def worded(reason: Absence, lang: str = "da") -> str:
+    """The reason as a clause after the person's name (`var inhabil under punkt 3`)."""
+    return _REASONS[lang][reason[0]].format(n=reason[1])
+
+
+def absence_reason(person: Participant, item: int, facts: Presence) -> str | None:
+    """Why `person` took no part in item `item` (a Danish clause after the name), or None if they did."""
+    reason = absence(person, item, facts)
+    return worded(reason) if reason else None
 
 
 def took_part(participants: Sequence[Participant], entries: Iterable[Entry], item: int) -> list[Participant]:

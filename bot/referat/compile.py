@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.approval.rules import approval_line
 from bot.referat.attendance import attendance_lines, sentence_subject
 from bot.referat.votes import vote_paragraph
-from bot.text.dates import format_long_da
+from bot.text.dates import MONTHS_DA, format_long_da
 from bot.text.people import (
     Person,
     Subject,
@@ -368,9 +368,19 @@ def action_paragraph(
     owner = owner_name(entry, people)
     if owner:
         parts.append(f"ansvarlig: {owner}")
-    if entry.due is not None:
-        parts.append(f"frist: {format_long_da(entry.due)}")
+    if entry.due is not None and not mentions_date(text, entry.due):
+        parts.append(f"frist: {format_long_da(entry.due)}")  # once: not when the text already says it
     return " – ".join(parts)
+
+
+def mentions_date(text: str, day: dt.date) -> bool:
+    """Whether `text` names the day (`1. april`, `1.4.`, `01/04`), so a deadline need not be repeated."""
+    month = MONTHS_DA[day.month - 1]
+    pattern = (
+        rf"(?<!\d)0?{day.day}\.?\s*(?:{month}|{month[:3]}\.?)(?![a-zæøå])"
+        rf"|(?<!\d)0?{day.day}[./-]0?{day.month}(?!\d)"
+    )
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def owner_name(entry: Entry, people: Mapping[str, Person]) -> str | None:

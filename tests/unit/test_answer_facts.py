@@ -209,7 +209,7 @@ ITEMS: list[Row] = [
         ("fartvisere",),
     ),
     ("hvad skete under punkt 9 i Lemvig?", ("Jeg fandt intet punkt 9",), ("Tryghed",)),
-    ("Ad 5 kredsrådsmødet", ("Ad 5 – Eventuelt", "Intet noteret"), ("Trekanten",)),
+    ("Ad 5 kredsrådsmødet", ("Ad 5 – Eventuelt", "Intet at bemærke."), ("Trekanten",)),
 ]
 
 WHEN: list[Row] = [

@@ -4,6 +4,7 @@ handlers, over a real database: what is stored and answered, and that a refusal 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,11 @@ def meeting_id(store: Store) -> int:
     return meeting.id
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = StoreOpener(tmp_path / "referat.db")()
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One meeting set up once per module; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("council") / "referat.db"
+    store = StoreOpener(path)()
     run(store, "start Teknik- og miljøudvalget | 19. marts 2024 | rådhuset")
     run(store, "deltager <@UANNE> | Formand")
     run(store, "deltager <@UERIK> | Medlem")
@@ -51,7 +54,16 @@ def store(tmp_path: Path) -> Store:
     run(store, "deltager Bo Lund | Medlem")
     run(store, "afbud Ole Hansen | Medlem")
     run(store, "dagsorden\n1. Dagsorden\n2. Cykelsti langs Storåen\n3. Bænke på torvet\n4. Eventuelt")
-    return store
+    store.db.execute("pragma wal_checkpoint(truncate)")
+    store.db.close()
+    return path
+
+
+@pytest.fixture
+def store(template: Path, tmp_path: Path) -> Store:
+    copy = tmp_path / "referat.db"
+    shutil.copyfile(template, copy)
+    return StoreOpener(copy)()
 
 
 def last_vote(store: Store) -> Vote:

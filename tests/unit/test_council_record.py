@@ -285,3 +285,10 @@ def test_a_vote_on_an_item_the_reader_may_not_read_is_not_found(store: Store) ->
     assert "stemte imod" not in ask(
         store, "hvordan stemte Erik Juhl om cykelstien?", search.Scope(frozenset())
     )
+
+
+def test_an_english_question_gets_english_reasons(store: Store) -> None:
+    council(store)
+    answer = ask(store, "who took part in item 4?")
+    assert answer.startswith("*Took part in item 4 – Bænke på torvet (3):*")
+    assert "Medlem Fie Bach (left the meeting during item 4)" in answer

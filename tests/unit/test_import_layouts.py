@@ -101,10 +101,11 @@ def test_one_line_items_split_title_from_text(one_line: ImportedMeeting) -> None
         (2, "planlægning af generalforsamling"),
         (3, "Evt"),
     ]
-    assert [(e.item_number, e.text) for e in one_line.entries] == [
-        (1, "Regnskabet er færdigt og sendes ud med indkaldelsen."),
-        (2, "Den holdes den 10.marts i klubhuset. Indkaldelsen kommer snart."),
-        (3, "Tre medlemmer er på valg."),
+    assert [(e.item_number, e.kind, e.text) for e in one_line.entries] == [
+        (1, S, "Regnskabet er færdigt og sendes ud med indkaldelsen."),
+        (2, D, "Den holdes den 10.marts i klubhuset."),
+        (2, S, "Indkaldelsen kommer snart."),
+        (3, S, "Tre medlemmer er på valg."),
     ]
 
 
@@ -267,3 +268,46 @@ def test_page_furniture_is_dropped(line: str) -> None:
     )
     assert m.dropped == (line,)
     assert [e.text for e in m.entries] == ["Bo orienterede."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "owner"),
+    [
+        ("Godkendt uden anmærkninger.", D, None),
+        ("Hans Jensen blev konstitueret som formand.", D, None),
+        ("Steen Berg blev valgt som dirigent.", D, None),
+        ("Udskudt til næste møde.", D, None),
+        ("Frekvensen af møder fastsættes til 4 møder per år.", D, None),
+        ("Bestyrelsen aftalte at mødes igen i januar.", D, None),
+        ("HJ følger op.", A, "Hans Jensen"),
+        ("BH indkalder til temamøde inden 1. april 2020.", A, "Birte Hansen"),
+        ("Ny oversigt bliver udarbejdet af Birte Hansen.", A, "Birte Hansen"),
+        ("Kirstine bestiller.", A, "Kirstine"),
+        ("Formanden sender en påmindelse til borgmesteren.", A, "Hans Jensen"),
+        ("Planerne lægges på hjemmesiden, Ole laver en præsentation.", A, "Ole Madsen"),
+        ("Hans Jensen orienterede om budgettet.", S, None),
+    ],
+)
+def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:
+    text = (
+        "Referat fra møde i Ældrerådet den 3. marts 2020\n\n"
+        "Fremmødt: Formand Hans Jensen (HJ), Birte Hansen (BH) og Ole Madsen.\n\n"
+        f"Punkt 1. Orientering\n\n{sentence}"
+    )
+    [entry] = parse_referat(text).entries
+    assert (entry.kind, entry.owner, entry.text) == (kind, owner, sentence)
+
+
+def test_an_actions_deadline_is_read_once() -> None:
+    text = "Referat fra møde den 3. marts 2020\n\nFremmødt: Birte Hansen (BH).\n\nPunkt 1. Temamøde\n\nBH indkalder til temamøde inden 1. april 2020."
+    [entry] = parse_referat(text).entries
+    assert (entry.owner, entry.due) == ("Birte Hansen", dt.date(2020, 4, 1))
+
+
+def test_a_deadline_the_text_states_is_not_printed_again() -> None:
+    from bot.referat.compile import mentions_date
+
+    assert mentions_date("BH indkalder til temamøde inden 1. april 2020.", dt.date(2020, 4, 1))
+    assert mentions_date("Udkast senest 20/6.", dt.date(2024, 6, 20))
+    assert not mentions_date("BH indkalder til temamøde snarest.", dt.date(2020, 4, 1))
+    assert not mentions_date("inden 11. april", dt.date(2020, 4, 1))

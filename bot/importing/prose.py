@@ -1,0 +1,80 @@
+"""Decisions and actions written as prose, the way real minutes record them.
+
+Minutes seldom label a decision or an action. They write "Godkendt uden anmærkninger.", "Hans Jensen
+blev konstitueret som formand.", "Udskudt til næste møde.", "Kirstine bestiller.", "BH indkalder til
+temamøde inden 1. april." or "Ny oversigt bliver udarbejdet af Kirsten Vej Petersen." These patterns
+find them in one sentence at a time, and for an action name who does it (the subject, or the agent
+after `af`) as written; the body walker resolves that to a participant. Pure and compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A decision even when the sentence opens with a person's name: the name is its subject, not a speaker
+# (`Hans Jensen blev konstitueret som formand.`).
+STRONG_DECISION = re.compile(
+    r"\b(?:blev|er|var|bliver)\s+(?:\w+\s+){0,3}?(?:valgt|genvalgt|nyvalgt|konstitueret|udpeget|"
+    r"indvalgt|godkendt|vedtaget)\b|\bkonstituerede\s+sig\b|\bvalgt\s+som\b|"
+    r"^(?:Godkendt|Vedtaget|Udskudt|Udsat|Taget\s+til\s+efterretning)\b|\bgodkendt\s+uden\b|"
+    r"\bblev\s+enige\b|\benige\s+om\b|\bfik\s+tilladelse\b",
+    re.IGNORECASE,
+)
+# A decision when no participant is the sentence's speaker.
+PROSE_DECISION = re.compile(
+    r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\bblev\s+aftalt\b|"
+    r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b",
+    re.IGNORECASE,
+)
+
+_VERBS = (
+    r"sender|udsender|rundsender|fremsender|videresender|laver|udarbejder|skriver|bestiller|undersøger|"
+    r"kontakter|tager\s+kontakt|indkalder|følger\s+op|sørger\s+for|står\s+for|arrangerer|booker|indhenter|"
+    r"opdaterer|tjekker|ringer|melder|koordinerer|forbereder|inviterer|formulerer|køber|afklarer|retter|"
+    r"giver\s+besked|henvender\s+sig|tager\s+sig\s+af|påtager\s+sig|planlægger|afleverer|reviderer|"
+    r"udfylder|indsender|indkøber|rydder|bestiller|reserverer|gennemgår|samler|finder"
+)
+_INFINITIVES = r"stå\s+for|\w+e\b(?:\s+op)?"
+_SUBJECT = (
+    r"(?P<who>(?:[A-ZÆØÅ][\w.'’-]*)(?:\s+[A-ZÆØÅ][\w.'’-]*){0,3}"
+    r"(?:\s*\([A-ZÆØÅ]{2,4}\))?(?:(?:,\s*|\s+og\s+)[A-ZÆØÅ][\w.'’-]*(?:\s+[A-ZÆØÅ][\w.'’-]*){0,2})*)"
+)
+_ACTIVE = re.compile(
+    rf"(?:^|[,;:]\s+)(?:så\s+)?{_SUBJECT}\s+(?:(?:{_VERBS})\b|(?:vil|skal)\s+(?:gerne\s+)?(?:{_INFINITIVES}))"
+)
+_PASSIVE = re.compile(
+    r"\b(?:bliver|vil\s+blive|skal)\s+(?:\w+\s+){0,2}?\w+(?:et|es|t)\s+af\s+"
+    r"(?P<who>[A-ZÆØÅ][\w.'’-]*(?:\s+[A-ZÆØÅ][\w.'’-]*){0,3})"
+)
+# Capitalised words that start sentences but never name who does something.
+_NOT_SUBJECTS = frozenset(
+    {"Der", "Det", "Den", "De", "Vi", "Man", "Han", "Hun", "Som", "Hvis", "Når", "Og", "Men", "Så", "Alle",
+     "Her", "Nu", "Dette", "Denne", "Disse", "Ingen", "Hver", "Evt", "Eventuelt"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Action:
+    owner: str  # as written: a name, initials, `Formanden`, `Ældrerådet`
+
+
+def action_in(sentence: str) -> Action | None:
+    """The action a sentence records, with who does it as written; None when it records none."""
+    if m := _PASSIVE.search(sentence):
+        return Action(m.group("who"))
+    for m in _ACTIVE.finditer(sentence):
+        who = m.group("who")
+        first = who.split()[0].rstrip(",")
+        if first in _NOT_SUBJECTS:
+            continue
+        return Action(who)
+    return None
+
+
+def is_strong_decision(sentence: str) -> bool:
+    return STRONG_DECISION.search(sentence) is not None
+
+
+def is_prose_decision(sentence: str) -> bool:
+    return STRONG_DECISION.search(sentence) is not None or PROSE_DECISION.search(sentence) is not None
