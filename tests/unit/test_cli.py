@@ -100,7 +100,7 @@ def test_the_command_lines_next_page_hint_is_the_command_line(tmp_path: Path) ->
 
     now = dt.datetime(2024, 3, 20, tzinfo=dt.UTC)
     question = parse_question("hvad blev besluttet om Trekanten?", now=now)
-    assert _ask_again(question, 2) == "/referat spørg hvad blev besluttet om Trekanten? side 2"
+    assert _ask_again(question, 2) == "`/referat spørg hvad blev besluttet om Trekanten? side 2`"
     on_cli = dataclasses.replace(question, command_line=True)
     assert _ask_again(on_cli, 2) == 'referat ask "hvad blev besluttet om Trekanten?" --page 2'
 
