@@ -141,6 +141,17 @@ def _parser() -> argparse.ArgumentParser:
         help="kontrollér en PDF i stedet: seglet, og at teksten er det godkendte referat i arkivet",
     )
     verify.set_defaults(func=cmd_verify)
+
+    purge = sub.add_parser(
+        "purge", help="slet et arbejdsområdes referater efter opbevaringsperioden (efter afinstallation)"
+    )
+    purge.add_argument(
+        "--team", required=True, metavar="ARBEJDSOMRÅDE-ID", help="arbejdsområdet, fx T0123ABCD"
+    )
+    purge.add_argument(
+        "--force", action="store_true", help="slet også godkendte referater (de er officielle dokumenter)"
+    )
+    purge.set_defaults(func=cmd_purge)
     return parser
 
 
@@ -298,6 +309,41 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.meeting.export import meetings_table
 
     print(escape_controls(meetings_table(open_database(settings.db_path)()), keep_layout=True))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from bot.text.danish import counted
+    from storage.purge import ApprovedRecords
+
+    team = args.team.strip().upper()
+    if not re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
+        print(
+            f'"{args.team}" er ikke et arbejdsområde-id (fx T0123ABCD). Intet blev slettet.', file=sys.stderr
+        )
+        return EXIT_USAGE
+    store = open_database(settings.db_path)()
+    if team not in store.workspaces():
+        print(
+            f"Databasen har ingen referater fra arbejdsområdet {team}. Intet blev slettet.", file=sys.stderr
+        )
+        return EXIT_USAGE
+    try:
+        purged = store.purge_workspace(team, force=args.force, by=getpass.getuser(), now=utc_clock())
+    except ApprovedRecords as refused:
+        print(
+            f"{team} har {counted(refused.approved, 'godkendt referat')}, som er officielle dokumenter. Slet dem kun, "
+            "når opbevaringsperioden er udløbet, med --force. Intet blev slettet.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"Slettet: {counted(purged.meetings, 'møde')} fra {team} (heraf "
+        f"{counted(purged.approved, 'godkendt referat')}), {counted(purged.rows, 'række')} i alt. Sletningen er noteret i databasen; kædens led for de godkendte "
+        "referater står tilbage, så referat verify fortsat kan kontrollere resten af arkivet."
+    )
     return 0
 
 

@@ -297,7 +297,9 @@ class ApprovalStore(StoreBase):
     def covered_now(self, links: Sequence[chain.Link]) -> dict[tuple[str, int], str | None]:
         """What each link's text shows a reader today, as the digest a sealed link stored."""
         return {
-            (link.kind, link.source_id): covered.covered_digest(self.db, link.kind, link.source_id)
+            (link.kind, link.source_id): covered.covered_digest(
+                self.db, link.kind, link.source_id, covered.version_of(link.covered_sha256)
+            )
             for link in links
             if link.covered_sha256 is not None
         }

@@ -124,12 +124,14 @@ def verify(
     links: Iterable[Link],
     texts: Iterable[ChainedText],
     covered: Mapping[tuple[str, int], str | None] | None = None,
+    purged: frozenset[int] = frozenset(),
 ) -> list[Problem]:
     """Every way the stored texts and links disagree, in archive order; empty when all is whole.
 
     Recomputes each text's hash, each link's hash and both chains, and finds approved texts that no
     link covers (a link removed, or a text added behind the bot's back). `covered`: the digest of
     what a reader sees of each text now (storage.covered), compared with the one a link stored.
+    `purged`: meetings deleted by `referat purge`, whose links stand without their texts.
     """
     covered = covered or {}
     by_source: Mapping[tuple[str, int], ChainedText] = {(t.kind, t.source_id): t for t in texts}
@@ -143,7 +145,8 @@ def verify(
         linked.add(key)
         text = by_source.get(key)
         if text is None:
-            problems.append(Problem(link.meeting_id, f"{what} findes ikke længere, men står i kæden"))
+            if link.meeting_id not in purged:
+                problems.append(Problem(link.meeting_id, f"{what} findes ikke længere, men står i kæden"))
         else:
             actual = text_hash(text.text)
             if actual != link.text_sha256:

@@ -6,9 +6,11 @@ printed paragraph could be changed without the chain noticing. Each link now car
 a record of all of them, read here at approval (inside the approving transaction) and read again by
 `referat verify`: any difference is a changed column.
 
-To cover something new (votes, attendance), add it to `referat_record` or `addition_record`: links
-made from then on cover it. A record is compared only with the digest its own link stored, and the
-record's `version` says which fields it holds, so older links keep verifying.
+To cover something new, raise RECORD_VERSION and add the field to `referat_record` or
+`addition_record` under `if version >= N`: a link stores the version its digest was made with
+(`"2:<sha256>"`), and is checked against a record of that version, so links made before keep
+verifying. A later migration that rewrites a covered column of an approved meeting is reported by
+`referat verify` as a change, because it is one.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query(sql, params)]
 
 
-def referat_record(db: Database, meeting_id: int) -> dict[str, Any] | None:
+def referat_record(db: Database, meeting_id: int, version: int = RECORD_VERSION) -> dict[str, Any] | None:
     """The approved referat of `meeting_id` as a reader sees it; None when there is none."""
     final = _rows(
         db,
@@ -51,8 +53,9 @@ def referat_record(db: Database, meeting_id: int) -> dict[str, Any] | None:
     approved = final[0]
     approved["text"] = hashlib.sha256(str(approved["text"]).encode("utf-8")).hexdigest()
     draft_id = approved["draft_id"]
+    # The approved entries (with their votes, arrivals and departures) are in `approved.entries`.
     return {
-        "version": RECORD_VERSION,
+        "version": version,
         "approved": approved,
         "meeting": _rows(db, f"select {_MEETING} from meetings where id = ?", [meeting_id]),
         "agenda": _rows(
@@ -73,7 +76,7 @@ def referat_record(db: Database, meeting_id: int) -> dict[str, Any] | None:
     }
 
 
-def addition_record(db: Database, addition_id: int) -> dict[str, Any] | None:
+def addition_record(db: Database, addition_id: int, version: int = RECORD_VERSION) -> dict[str, Any] | None:
     """An approved addition as a reader sees it: its text, printed paragraph, and who approved when."""
     rows = _rows(
         db,
@@ -84,7 +87,7 @@ def addition_record(db: Database, addition_id: int) -> dict[str, Any] | None:
     if not rows:
         return None
     return {
-        "version": RECORD_VERSION,
+        "version": version,
         "addition": rows[0],
         "approvals": _rows(
             db,
@@ -94,7 +97,18 @@ def addition_record(db: Database, addition_id: int) -> dict[str, Any] | None:
     }
 
 
-def covered_digest(db: Database, kind: str, source_id: int) -> str | None:
-    """The digest of what a link of `kind` for `source_id` covers now; None when the text is gone."""
-    record = referat_record(db, source_id) if kind == KIND_REFERAT else addition_record(db, source_id)
-    return digest(record) if record is not None else None
+def covered_digest(db: Database, kind: str, source_id: int, version: int | None = None) -> str | None:
+    """`"<version>:<sha256>"` of what a link of `kind` for `source_id` covers now, as a record of
+    `version` (default: the current one); None when the text is gone."""
+    version = version or RECORD_VERSION
+    if kind == KIND_REFERAT:
+        record = referat_record(db, source_id, version)
+    else:
+        record = addition_record(db, source_id, version)
+    return f"{version}:{digest(record)}" if record is not None else None
+
+
+def version_of(stored: str) -> int:
+    """The record version a stored digest was made with (see `covered_digest`)."""
+    head, _, _ = stored.partition(":")
+    return int(head) if head.isdigit() else RECORD_VERSION

@@ -832,3 +832,25 @@ def m095_sealed_chain(db: Database) -> None:
     db.execute("alter table chain add column covered_sha256 text")
     db.execute("alter table chain add column signature text")
     db.execute("alter table chain add column certificate_sha256 text")
+
+
+@migrations()
+def m120_purges(db: Database) -> None:
+    """The record of each `referat purge`: which workspace's meetings were deleted, when, by whom.
+
+    The deleted meetings' chain links stay (storage.purge); this is how `referat verify` knows that
+    their texts are gone by the operator's decision, not by tampering.
+    """
+    db.table("purges").create(
+        {
+            "id": int,
+            "team_id": str,
+            "meeting_ids": str,
+            "approved": int,
+            "rows": int,
+            "purged_by": str,
+            "purged_utc": str,
+        },
+        pk="id",
+        not_null={"team_id", "meeting_ids", "approved", "rows", "purged_by", "purged_utc"},
+    )

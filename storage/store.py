@@ -32,6 +32,7 @@ from storage.errors import (
     ParticipantNotFound,
 )
 from storage.followup import FollowUpStore
+from storage.purge import PurgeStore
 from storage.records import (
     AgendaItem,
     Entry,
@@ -93,7 +94,7 @@ class StoreOpener:
         self._local = threading.local()
 
 
-class Store(ApprovalStore, FollowUpStore):
+class Store(ApprovalStore, FollowUpStore, PurgeStore):
     """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
     storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
 

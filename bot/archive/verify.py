@@ -31,6 +31,7 @@ class Verification:
     seals_checked: bool = False  # False: no certificate configured, signatures not checked
     witnessed: int | None = None  # approvals the bot stated in Slack, compared; None: Slack not read
     witness_error: str | None = None  # why Slack could not be read back
+    purged: int = 0  # links whose meeting `referat purge` deleted: checked as links, without texts
 
     @property
     def whole(self) -> bool:
@@ -41,7 +42,8 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     """Check the chain, and with `certificates` (the seal's and earlier seals') every link's seal."""
     links = store.chain_links()
     texts = store.chained_texts()
-    found = chain.verify(links, texts, store.covered_now(links))
+    purged = store.purged_meetings()
+    found = chain.verify(links, texts, store.covered_now(links), purged)
     seals = chain.verify_seals(links, trusted(certificates)) if certificates else None
     if seals is not None:
         found += seals.problems
@@ -53,6 +55,7 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
         sealed=seals.signed if seals is not None else 0,
         unsealed=seals.unsealed if seals is not None else 0,
         seals_checked=seals is not None,
+        purged=sum(1 for link in links if link.meeting_id in purged),
     )
 
 
@@ -77,11 +80,6 @@ def named(store: Store, meeting_id: int, reason: str) -> str:
 
 def report(result: Verification) -> str:
     """What `referat verify` prints."""
-    if result.witness_error is not None:
-        return (
-            f"Slack kunne ikke læses som vidne ({result.witness_error}), så kontrollen er ikke gennemført. "
-            "Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
-        )
     if result.whole:
         if not result.links:
             return "Der er ingen godkendte referater at kontrollere endnu. " + witness_note(result)
@@ -93,11 +91,29 @@ def report(result: Verification) -> str:
             + seal_note(result)
             + " "
             + witness_note(result)
+            + purge_note(result)
         )
-    lines = [f"{counted(len(result.problems), 'fejl')} i arkivets kæde af godkendte tekster:"]
-    lines += [f"- {problem}" for problem in result.problems]
-    lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
+    lines: list[str] = []
+    if result.problems:
+        lines.append(f"{counted(len(result.problems), 'fejl')} i arkivets kæde af godkendte tekster:")
+        lines += [f"- {problem}" for problem in result.problems]
+        lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
+    if result.witness_error is not None:
+        lines.append(
+            f"Slack kunne ikke læses som vidne ({result.witness_error}), så den del af kontrollen er ikke "
+            "gennemført. Prøv igen, eller kør uden SLACK_BOT_TOKEN for kun at kontrollere databasen."
+        )
     return "\n".join(lines)
+
+
+def purge_note(result: Verification) -> str:
+    """Links standing without their texts because an operator purged a workspace's minutes."""
+    if not result.purged:
+        return ""
+    return (
+        f" {result.purged} af leddene står uden tekst, fordi deres møder er slettet med referat purge "
+        "efter opbevaringsperioden; leddene selv er kontrolleret."
+    )
 
 
 def seal_note(result: Verification) -> str:

@@ -131,18 +131,28 @@ def record_vote(store: Store, meeting: Meeting | None, command: c.RecordVote, se
 # ankommet, gået
 
 
-def _votes_broken(
-    people: Sequence[Participant], entries: Sequence[Entry], added: Entry
-) -> list[tuple[Entry, str]]:
-    """The votes that the new presence entry would make impossible, and why."""
-    after = [*entries, added]
+def refuse_contradicted_votes(
+    store: Store, meeting: Meeting, kind: EntryKind, item: int, person: Participant
+) -> None:
+    """Refuse a presence note (arrival, departure, inhabil, away) that a recorded vote contradicts.
+
+    A vote naming the person on an item they would then have taken no part in, or whose count would
+    outnumber those left, cannot stand beside it: the minute-taker corrects the vote first.
+    """
+    people = store.participants(meeting.id)
+    entries = store.entries(meeting.id)
+    after = [*entries, Entry(0, meeting.id, 0, item, kind, person.name, None, person.id)]
     broken = []
     for e in entries:
         if e.kind is EntryKind.VOTE and e.vote is not None:
             total = e.vote.in_favour + e.vote.against + e.vote.abstained
             if (problem := vote_problem(e.vote.voter_ids, total, e.item_number, people, after)) is not None:
-                broken.append((e, problem))
-    return broken
+                broken.append(f"nr. {e.seq} (punkt {e.item_number}): {problem}")
+    if broken:
+        raise Refusal(
+            f"Det passer ikke med afstemningerne: {'; '.join(broken)}. Ret afstemningen først (slet og "
+            f"notér igen). {NOTHING_STORED}"
+        )
 
 
 def note_presence(store: Store, meeting: Meeting | None, command: c.ItemNote, sender: Sender) -> Reply:
@@ -176,15 +186,7 @@ def note_presence(store: Store, meeting: Meeting | None, command: c.ItemNote, se
             f"{display_name(person)} deltog først fra punkt {arrived} og kan ikke have forladt mødet under punkt "
             f"{command.item_number}. {NOTHING_STORED}"
         )
-    trial = Entry(
-        0, meeting.id, 0, command.item_number, command.kind, command.text, sender.user_id, person.id
-    )
-    if broken := _votes_broken(people, entries, trial):
-        listed = "; ".join(f"nr. {e.seq} (punkt {e.item_number}): {why}" for e, why in broken)
-        raise Refusal(
-            f"Det passer ikke med afstemningerne: {listed}. Ret afstemningen først (slet og notér igen). "
-            f"{NOTHING_STORED}"
-        )
+    refuse_contradicted_votes(store, meeting, command.kind, command.item_number, person)
     entry = store.add_entry(
         meeting.id,
         item_number=command.item_number,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.meeting import council
 from bot.meeting import parse as c
 from bot.meeting.followup import missing_note
 from bot.meeting.outcomes import (
@@ -176,6 +177,8 @@ def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -
         raise Refusal(
             f"{display_name(person)} er allerede noteret som {KIND_LABEL[command.kind].lower()} under {heading}."
         )
+    if command.kind in _PERSON_NOTES:
+        council.refuse_contradicted_votes(store, meeting, command.kind, command.item_number, person)
     entry = store.add_entry(
         meeting.id,
         item_number=command.item_number,

@@ -62,6 +62,7 @@ def _remove(store: Store, meeting: Meeting, command: c.RemovePerson, sender: Sen
         if person.id in (e.speaker_ids or (e.speaker_id,))
         or (person.slack_user_id and e.owner_user_id == person.slack_user_id)
         or (not e.owner_user_id and e.owner == person.name)
+        or (e.vote is not None and person.id in e.vote.voter_ids)  # named in a vote
     ]
     if used:
         numbers = and_list([f"nr. {n}" for n in used])

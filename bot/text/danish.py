@@ -19,6 +19,8 @@ PLURALS = {
     "kommentar": "kommentarer",
     "dagsordenspunkt": "dagsordenspunkter",
     "møde": "møder",
+    "godkendt referat": "godkendte referater",
+    "række": "rækker",
     "indlæg": "indlæg",
     "godkender": "godkendere",
     "agenda item": "agenda items",

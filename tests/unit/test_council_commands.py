@@ -181,3 +181,16 @@ def test_status_shows_votes_with_their_counts_and_who_came_and_went(store: Store
     status = run(store, "status")
     assert "#1 [Ankommet] Bo Lund (punkt 2)" in status
     assert "#2 [Afstemning] Bænke (for 2, imod 2, undlod 0: stemmelighed)" in status
+
+
+def test_a_voter_named_in_a_vote_cannot_be_removed_from_the_list(store: Store) -> None:
+    run(store, "afstemning 3 Bænke | for: Bo Lund | imod: 0")
+    with pytest.raises(Refusal, match=r"Bo Lund har noteringer \(nr. 1\)"):
+        run(store, "fjern Bo Lund")
+    assert "Bo Lund" in [p.name for p in store.participants(meeting_id(store))]
+
+
+def test_inhabil_after_a_vote_naming_the_person_is_refused(store: Store) -> None:
+    run(store, "afstemning 2 Cykelsti | for: <@UERIK> | imod: 0")
+    assert "Medlem Erik Juhl var inhabil under punkt 2" in refused(store, "inhabil 2 <@UERIK>")
+    assert "Inhabil" in run(store, "inhabil 3 <@UERIK>")  # another item is fine

@@ -12,7 +12,7 @@ import pytest
 
 from bot import cli
 from bot.archive.verify import report, verify_archive
-from storage import chain
+from storage import chain, covered
 from storage.connection import connect
 from storage.store import Store, StoreOpener
 from support.seals import APPROVED, MadeSeal, approve_meeting, make_seal
@@ -222,3 +222,28 @@ def test_the_seal_pair_is_checked_before_serve_starts(
         assert expected in lines[0]
         assert "Traceback" not in captured.err
         assert not (tmp_path / "referat.db").exists()  # stopped before anything was opened
+
+
+def test_verify_says_when_slack_cannot_be_read_as_witness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    approve_meeting(sealed_store(tmp_path / "referat.db", OURS))
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:1/")  # nothing listens on port 1
+    assert cli.main(["verify"]) == 1
+    err = capsys.readouterr().err
+    assert "Slack kunne ikke læses som vidne" in err
+    assert "fejl i arkivets kæde" not in err  # the archive itself is whole
+
+
+def test_a_link_keeps_verifying_after_the_covered_record_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sealed_store(tmp_path / "referat.db", OURS)
+    approve_meeting(store, "Kredsrådsmøde 2026")
+    # What a later field (votes, say) does: the record's version is raised for links made after.
+    monkeypatch.setattr(covered, "RECORD_VERSION", 2)
+    approve_meeting(store, "Kredsrådsmøde 2027")
+    assert [link.covered_sha256[:2] for link in store.chain_links() if link.covered_sha256] == ["1:", "2:"]
+    assert verify_archive(store, OURS.seal.chain).whole

@@ -140,8 +140,10 @@ def top_now(fake: FakeSlack, top: FakeMessage) -> FakeMessage:
 
 
 def wait_locked(bot: Bot, fake: FakeSlack, top: FakeMessage) -> FakeMessage:
-    """Wait for the final referat's file in the thread; returns the top message as it is then."""
+    """Wait for the final referat's file and the receipt after it (the last thing the bot posts on
+    approval); returns the top message as it is then."""
     fake.wait_for(lambda: [f for f in fake.files if f.name.endswith("-godkendt.txt")])
+    fake.wait_for(lambda: [m for m in fake.thread(top.channel, top.ts) if m.text.startswith("Kvittering")])
     return top_now(fake, top)
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from bot import cli
 from bot.archive.verify import verify_archive
+from bot.referat.sealing import check_pdf
 from bot.slack import ids
 from storage import chain
 from storage.chain import (
@@ -158,6 +159,13 @@ def test_slack_as_witness_finds_a_deleted_last_approval_and_stripped_seals(
         assert final.text_sha256 in stated.text
         assert store.chain_head() in stated.text
         assert "forseglet" in stated.text
+        # `/referat eksport pdf` of an approved referat is the sealed PDF.
+        bot.cmd("eksport pdf", channel="C1")
+        uploaded = fake.wait_for(lambda: [f for f in fake.files if f.name.endswith(".pdf")], timeout=WAIT)[0]
+        sealed = check_pdf(uploaded.content, made.seal.chain)
+        assert (sealed.signed, sealed.intact, sealed.trusted, sealed.whole_file) == (True, True, True, True)
+        assert sealed.proof is not None
+        assert sealed.proof["meeting_id"] == first.id
     finally:
         bot.stop()
     _, cert = made.write(tmp_path, "segl")
