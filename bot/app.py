@@ -27,6 +27,7 @@ from bot.logs import bolt_logger
 from bot.slack import install
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
+from bot.slack.heavy import HeavyWork
 from bot.slack.listeners import actions, commands, events, home, shortcuts
 from bot.slack.quiet import QuietClient, quieten
 from storage.records import utc_clock
@@ -38,9 +39,10 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 5
 
 
-def make_client(settings: Settings) -> WebClient:
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    """The client the bot posts with: `token`, or SLACK_BOT_TOKEN."""
     return QuietClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
@@ -49,6 +51,30 @@ def make_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def workspace_clients(
+    settings: Settings, app: App, open_store: Callable[[], Store]
+) -> Callable[[], list[tuple[WebClient, str | None]]]:
+    """Each workspace's client for work no request carries (the reminder sweep), asked anew each time.
+
+    One workspace: the app's own client. Many: one client per installed workspace, with the token
+    its installation stored, so nothing of one workspace is ever scheduled with another's token.
+    """
+    if not settings.many_workspaces:
+        return lambda: [(app.client, None)]
+    assert settings.client_id is not None
+    store_of_installations = install.installation_store(settings.db_path, settings.client_id)
+
+    def clients() -> list[tuple[WebClient, str | None]]:
+        found: list[tuple[WebClient, str | None]] = []
+        for enterprise, team in open_store().installed_workspaces():
+            bot = store_of_installations.find_bot(enterprise_id=enterprise, team_id=team)
+            if bot is not None and bot.bot_token and team:
+                found.append((make_client(settings, bot.bot_token), team))
+        return found
+
+    return clients
 
 
 def check_slack(settings: Settings) -> None:
@@ -76,11 +102,13 @@ def create_app(
     clock: Callable[[], dt.datetime] = utc_clock,
     token_verification: bool = True,
     listener_executor: Executor | None = None,
+    heavy_executor: Executor | None = None,
 ) -> App:
-    """The Bolt app with every listener; `listener_executor` runs listeners after their ack.
+    """The Bolt app with every listener; `listener_executor` runs listeners after their ack, and
+    `heavy_executor` exports and long drafts (bot/slack/heavy.py), with HEAVY_WORKERS threads.
 
-    Pass an executor you keep (and shut down when the app stops) to wait for listeners still at
-    work; without one Bolt makes its own.
+    Pass executors you keep (and shut down when the app stops) to wait for work still going on;
+    without them the app makes its own.
     """
     app = App(
         client=make_client(settings),
@@ -105,6 +133,7 @@ def create_app(
         open_store=open_store,
         clock=clock,
         reminder_days=settings.reminder_days,
+        heavy=HeavyWork(heavy_executor),
         many_workspaces=settings.many_workspaces,
     )
     app.use(provide(deps))

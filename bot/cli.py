@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import check_slack, create_app
+    from bot.app import check_slack, create_app, workspace_clients
     from bot.serve import serve_http, serve_socket_mode
     from bot.slack import reminders
     from bot.text.dates import warm_up
@@ -180,9 +180,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         check_slack(settings)
     warm_up()
     app = create_app(settings, opener)
-    if not settings.many_workspaces:
-        # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
-        reminders.start(app.client, opener, utc_clock, settings.reminder_days)
+    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+    reminders.start(workspace_clients(settings, app, opener), opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)

@@ -99,11 +99,13 @@ class ServerThread:
         threads: int = 8,
         *,
         listeners: Executor | None = None,
+        heavy: Executor | None = None,
     ) -> None:
-        """`listeners` is the executor given to the app as `App(listener_executor=…)`; `stop()`
-        waits for it, so nothing still runs when the caller closes the database."""
+        """`listeners` and `heavy` are the executors given to `create_app`; `stop()` waits for
+        them, so nothing still runs when the caller closes the database."""
         self.app = app
         self._listeners = listeners
+        self._heavy = heavy
         # waitress types create_server as a union; only the TCP server is made here.
         server: Any = http_server(app, signing_secret, host, port, threads=threads)
         self.server = server
@@ -134,3 +136,5 @@ class ServerThread:
         # caller closes the database under them.
         if self._listeners is not None:
             self._listeners.shutdown(wait=True)
+        if self._heavy is not None:
+            self._heavy.shutdown(wait=True)

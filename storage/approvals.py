@@ -304,6 +304,20 @@ class ApprovalStore(StoreBase):
             if link.covered_sha256 is not None
         }
 
+    def approvals_the_trail_remembers(self) -> list[tuple[int, str, int, str]]:
+        """`(meeting_id, kind, source_id, text_sha256)` of every approval the audit trail records
+        (written in the approving transaction) that has no chain link: an approval deleted later."""
+        rows = self.db.execute(
+            "select a.meeting_id, ?, a.meeting_id, a.after from audit a where a.action = 'approved' "
+            "and not exists (select 1 from chain c where c.kind = ? and c.source_id = a.meeting_id) "
+            "union all select a.meeting_id, ?, d.id, a.after from audit a "
+            "join additions d on d.meeting_id = a.meeting_id and d.text_sha256 = a.after "
+            "where a.action = 'addition approved' "
+            "and not exists (select 1 from chain c where c.kind = ? and c.source_id = d.id) order by 1",
+            [chain.KIND_REFERAT, chain.KIND_REFERAT, chain.KIND_ADDITION, chain.KIND_ADDITION],
+        ).fetchall()
+        return [(int(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows]
+
     def witness_channels(self) -> list[str]:
         """Every channel the archive names, where the bot may have stated approvals as witness."""
         rows = self.db.execute(

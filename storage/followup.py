@@ -21,6 +21,12 @@ from storage.rows import (
     required_dt,
 )
 
+# The action numbers of one workspace's meetings (bind the team id).
+_ACTIONS_OF_WORKSPACE = (
+    "select a.number from actions a join entries e on e.id = a.entry_id join meetings m on m.id = e.meeting_id "
+    "where m.team_id = ?"
+)
+
 
 class FollowUpStore(StoreBase):
     # --- follow-up of actions --------------------------------------------------------------------
@@ -83,12 +89,15 @@ class FollowUpStore(StoreBase):
             self._audit(action.meeting.id, action.entry.id, user_id, "done", None, note or "", now)
         return action
 
-    def reminders(self, *, action_number: int | None = None) -> list[Reminder]:
-        """Scheduled reminders, of one action or all, in the order they were scheduled."""
-        sql, params = "select * from reminders", list[Any]()
+    def reminders(self, *, action_number: int | None = None, team_id: str | None = None) -> list[Reminder]:
+        """Scheduled reminders, of one action, one workspace's meetings or all, in the order scheduled."""
+        sql, params = "select * from reminders where 1", list[Any]()
         if action_number is not None:
-            sql += " where action_number = ?"
+            sql += " and action_number = ?"
             params.append(action_number)
+        if team_id is not None:
+            sql += f" and action_number in ({_ACTIONS_OF_WORKSPACE})"
+            params.append(team_id)
         return [
             Reminder(
                 id=r["id"],
@@ -135,14 +144,34 @@ class FollowUpStore(StoreBase):
         with self._write():
             self.db.execute("delete from reminders where id = ?", [reminder_id])
 
-    def reminded_actions(self) -> list[int]:
-        """Numbers of actions that have (or should lose) scheduled reminders, or may need some."""
+    def reminded_actions(self, team_id: str | None = None) -> list[int]:
+        """Numbers of actions that have (or should lose) scheduled reminders, or may need some.
+
+        `team_id`: of that workspace's meetings only (each workspace's reminders go with its own token).
+        """
         rows = self.db.execute(
             "select a.number from actions a join entries e on e.id = a.entry_id "
             "where a.done_utc is null and e.deleted_utc is null and e.kind = 'action' and e.due is not null "
             "and e.owner_user_id is not null union select action_number from reminders order by 1"
         ).fetchall()
-        return [int(r[0]) for r in rows]
+        numbers = [int(r[0]) for r in rows]
+        if team_id is None:
+            return numbers
+        own = {int(r[0]) for r in self.db.execute(_ACTIONS_OF_WORKSPACE, [team_id])}
+        return [n for n in numbers if n in own]
+
+    def installed_workspaces(self) -> list[tuple[str | None, str | None]]:
+        """(enterprise id, team id) of every workspace or organisation with a bot token from Slack's OAuth.
+
+        The table is slack_sdk's installation store's (bot.slack.install), made by it when the first
+        workspace installs; before that there is none.
+        """
+        if not self.db.table("slack_bots").exists():
+            return []
+        rows = self.db.execute(
+            "select distinct enterprise_id, team_id from slack_bots where bot_token is not null order by 1, 2"
+        )
+        return [(r[0] or None, r[1] or None) for r in rows]
 
     def meeting_action_numbers(self, meeting_id: int) -> list[int]:
         """Every action number of the meeting, deleted entries included (their reminders must go)."""

@@ -854,3 +854,41 @@ def m120_purges(db: Database) -> None:
         pk="id",
         not_null={"team_id", "meeting_ids", "approved", "rows", "purged_by", "purged_utc"},
     )
+
+
+@migrations()
+def m070_archive_channels(db: Database) -> None:
+    """The archive's conversations, kept by triggers: who may read what is decided per channel.
+
+    `archive_channels` holds one row per (workspace, conversation) that has meetings, with how many
+    ('' where a meeting has no workspace or no channel: an import). A question reads these few rows
+    instead of every meeting, and a new meeting, an import or a move of meetings to the
+    installation's workspace keeps them current in the same transaction. The partial index finds
+    the closed agenda items without reading the open ones.
+    """
+    db.execute(
+        "create table archive_channels (team_key text not null, channel_key text not null, "
+        "meetings integer not null, primary key (team_key, channel_key)) without rowid"
+    )
+    db.execute(
+        "insert into archive_channels (team_key, channel_key, meetings) select coalesce(team_id, ''), "
+        "coalesce(channel_id, ''), count(*) from meetings group by 1, 2"
+    )
+    add = (
+        "insert into archive_channels (team_key, channel_key, meetings) "
+        "values (coalesce(new.team_id, ''), coalesce(new.channel_id, ''), 1) "
+        "on conflict (team_key, channel_key) do update set meetings = meetings + 1;"
+    )
+    remove = (
+        "update archive_channels set meetings = meetings - 1 "
+        "where team_key = coalesce(old.team_id, '') and channel_key = coalesce(old.channel_id, ''); "
+        "delete from archive_channels where meetings <= 0;"
+    )
+    db.execute(f"create trigger meetings_channels_ai after insert on meetings begin {add} end")
+    db.execute(f"create trigger meetings_channels_ad after delete on meetings begin {remove} end")
+    db.execute(
+        "create trigger meetings_channels_au after update of team_id, channel_id on meetings "
+        "when coalesce(old.team_id, '') != coalesce(new.team_id, '') "
+        f"or coalesce(old.channel_id, '') != coalesce(new.channel_id, '') begin {remove} {add} end"
+    )
+    db.execute("create index agenda_items_closed on agenda_items (meeting_id, number) where closed = 1")

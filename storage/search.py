@@ -40,22 +40,42 @@ ITEM_KEY_FACTOR = 1 << 20
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
 
 
+# A conversation of the archive: (workspace id, channel id); None where a meeting has none (imports).
+ChannelKey = tuple[str | None, str | None]
+
+
+def channel_key_sql(meeting: str) -> str:
+    """The SQL text of a meeting row's channel key, as `Scope.channel_keys` spells it."""
+    return f"ifnull({meeting}.team_id, '') || '/' || ifnull({meeting}.channel_id, '')"
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What a reader may see: meetings (None: every meeting) minus hidden closed agenda items."""
+    """What a reader may see: the meetings of some conversations (None: every one) minus hidden
+    closed agenda items. Access is decided per conversation (bot/archive/access.py), so a scope
+    stays a handful of channel keys however many meetings the archive holds."""
 
-    meetings: frozenset[int] | None = None
+    channels: frozenset[ChannelKey] | None = None
     hidden_items: frozenset[tuple[int, int]] = frozenset()  # (meeting id, item number)
 
     @property
     def everything(self) -> bool:
-        return self.meetings is None and not self.hidden_items
+        return self.channels is None and not self.hidden_items
+
+    @property
+    def nothing(self) -> bool:
+        """No meeting at all is readable."""
+        return self.channels is not None and not self.channels
+
+    def covers(self, team_id: str | None, channel_id: str | None) -> bool:
+        """Whether meetings of that conversation are inside the scope."""
+        return self.channels is None or (team_id or None, channel_id or None) in self.channels
 
     def item_keys(self) -> str:
         return json.dumps(sorted(m * ITEM_KEY_FACTOR + n for m, n in self.hidden_items))
 
-    def meeting_ids(self) -> str:
-        return json.dumps(sorted(self.meetings or ()))
+    def channel_keys(self) -> str:
+        return json.dumps(sorted(f"{team or ''}/{channel or ''}" for team, channel in self.channels or ()))
 
 
 EVERYTHING = Scope()
@@ -68,12 +88,25 @@ def _scope_on_key(scope: Scope, key: str, public: str | None = None) -> _Sql:
     the public extract shows it. Items are never matched through a hidden item's text.
     """
     sql = _Sql().add("1")
-    if scope.meetings is not None:
-        sql.add(f"and ({key}) / {ITEM_KEY_FACTOR} in (select value from json_each(?))", scope.meeting_ids())
+    if scope.channels is not None:
+        sql.add(
+            f"and (select {channel_key_sql('s')} from meetings s where s.id = ({key}) / {ITEM_KEY_FACTOR}) "
+            "in (select value from json_each(?))",
+            scope.channel_keys(),
+        )
     if scope.hidden_items:
         hidden = f"({key}) not in (select value from json_each(?))"
         sql.add(f"and ({hidden} or {public} = 1)" if public else f"and {hidden}", scope.item_keys())
     return sql
+
+
+def _scope_on_meeting(scope: Scope, meeting: str) -> _Sql:
+    """`and <meeting row> is in a readable conversation` (nothing when every meeting is)."""
+    if scope.channels is None:
+        return _Sql()
+    return _Sql().add(
+        f"and {channel_key_sql(meeting)} in (select value from json_each(?))", scope.channel_keys()
+    )
 
 
 @dataclass(frozen=True)
@@ -169,6 +202,31 @@ def vocabulary(db: Database) -> list[tuple[str, int]]:
     return [(str(term), int(docs)) for term, docs in rows]
 
 
+def archive_channels(db: Database) -> frozenset[ChannelKey]:
+    """Every (workspace, conversation) holding meetings: a few rows, kept current by triggers (m070)."""
+    rows = db.execute("select team_key, channel_key from archive_channels")
+    return frozenset((str(team) or None, str(channel) or None) for team, channel in rows)
+
+
+def closed_items(db: Database, reader: str | None) -> frozenset[tuple[int, int]]:
+    """The closed agenda items hidden from an answer: (meeting id, item number).
+
+    `reader`: the one person an answer is for (privately); they see the closed items of meetings
+    they attended as a linked participant or took the minutes of. None: an answer every member of
+    a channel reads, from which every closed item is hidden.
+    """
+    sql = _Sql().add("select a.meeting_id, a.number from agenda_items a where a.closed = 1")
+    if reader is not None:
+        sql.add(
+            "and not exists (select 1 from meetings m where m.id = a.meeting_id and m.starter_user_id = ?) "
+            "and not exists (select 1 from participants p where p.meeting_id = a.meeting_id "
+            "and p.slack_user_id = ?)",
+            reader,
+            reader,
+        )
+    return frozenset((int(m), int(n)) for m, n in db.execute(sql.text, sql.params))
+
+
 def people(db: Database) -> list[tuple[str, str | None]]:
     """Every distinct (name, title) among the participants of all meetings."""
     rows = db.execute("select distinct name, title from participants order by name, title")
@@ -185,13 +243,17 @@ def initials(db: Database) -> list[tuple[str, str]]:
 
 def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
     """Which of the names were participants (or sent apologies) in a meeting of the scope."""
-    if not names or (scope.meetings is not None and not scope.meetings):
+    if not names or scope.nothing:
         return set()
-    sql = _Sql().add(
-        f"select distinct name from participants where name in ({', '.join('?' for _ in names)})", *names
+    sql = (
+        _Sql()
+        .add(
+            "select distinct p.name from participants p join meetings m on m.id = p.meeting_id "
+            f"where p.name in ({', '.join('?' for _ in names)})",
+            *names,
+        )
+        .extend(_scope_on_meeting(scope, "m"))
     )
-    if scope.meetings is not None:
-        sql.add("and meeting_id in (select value from json_each(?))", scope.meeting_ids())
     return {str(r[0]) for r in db.execute(sql.text, sql.params)}
 
 
@@ -205,7 +267,7 @@ def live_terms(db: Database, terms: Iterable[str], *, scope: Scope) -> list[str]
     Deleted text must not be suggested, nor a word only an unreadable meeting or item holds.
     """
     found = []
-    inside = _scope_on_key(scope, "rowid")
+    inside = _scope_on_key(scope, "item_context_fts.rowid")
     for term in terms:
         match = match_any([term])
         if (
@@ -225,7 +287,7 @@ def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
-    inside = _scope_on_key(scope, "rowid")
+    inside = _scope_on_key(scope, "item_context_fts.rowid")
     return int(
         db.execute(
             f"select count(*) from item_context_fts where item_context_fts match ? and {inside.text}",
@@ -241,7 +303,7 @@ def related_items(
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
-    inside = _scope_on_key(scope, "rowid")
+    inside = _scope_on_key(scope, "item_context_fts.rowid")
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
         f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text}) f "
@@ -353,7 +415,7 @@ def search_additions(
     matches = _matches(terms)
     if not matches or not all(matches) or (meetings is not None and not meetings):
         return ()
-    if scope.meetings is not None and not scope.meetings:
+    if scope.nothing:
         return ()
     sql = _Sql().add(
         "select d.id, d.meeting_id, m.title, m.date, m.status, m.channel_id, d.text, d.created_utc, "
@@ -361,8 +423,7 @@ def search_additions(
         "join meetings m on m.id = d.meeting_id where addition_fts match ? and d.approved_utc is not null",
         " AND ".join(f"({m})" for m in matches),
     )
-    if scope.meetings is not None:
-        sql.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
+    sql.extend(_scope_on_meeting(scope, "m"))
     if scope.hidden_items:
         hidden = sorted({meeting for meeting, _ in scope.hidden_items})
         sql.add("and m.id not in (select value from json_each(?))", json.dumps(hidden))
@@ -514,7 +575,7 @@ def _ranked(
     if period is not None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
     if not scope.everything:
-        sql.add("and").extend(_scope_on_key(scope, "rowid"))
+        sql.add("and").extend(_scope_on_key(scope, "item_context_fts.rowid"))
     sql.add(")")
     rank = "bm25(entries_fts)" if relevance else "0.0"
     sql.add(
@@ -758,7 +819,7 @@ def find_meetings(
     by the scope. Only meetings of `scope` count, and a topic word only in the items it shows.
     `end` is exclusive.
     """
-    if scope.meetings is not None and not scope.meetings:
+    if scope.nothing:
         return [], 0
     where = _Sql().add("1")
     for alternatives in named:
@@ -777,7 +838,7 @@ def find_meetings(
             f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ? and",
             match,
             match,
-        ).extend(_scope_on_key(scope, "rowid")).add(")")
+        ).extend(_scope_on_key(scope, "item_context_fts.rowid")).add(")")
     if people:
         where.add(
             f"and m.id in (select meeting_id from participants where name in ({', '.join('?' for _ in people)}))",
@@ -801,8 +862,7 @@ def find_meetings(
                 item_number,
                 scope.item_keys(),
             )
-    if scope.meetings is not None:
-        where.add("and m.id in (select value from json_each(?))", scope.meeting_ids())
+    where.extend(_scope_on_meeting(scope, "m"))
     page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
     page.add("order by m.date desc, m.id desc")
     if limit is not None:
@@ -856,18 +916,21 @@ def item_hits(
     db: Database, meeting_id: int, item_number: int, *, kinds: Sequence[str] = (), scope: Scope
 ) -> tuple[Hit, ...]:
     """The live entries of one agenda item, in the order they were logged (none if the scope hides it)."""
-    if (meeting_id, item_number) in scope.hidden_items or (
-        scope.meetings is not None and meeting_id not in scope.meetings
-    ):
+    if (meeting_id, item_number) in scope.hidden_items or scope.nothing:
         return ()
-    sql = _Sql().add(
-        "select id from entries where meeting_id = ? and item_number = ? and deleted_utc is null",
-        meeting_id,
-        item_number,
+    sql = (
+        _Sql()
+        .add(
+            "select e.id from entries e join meetings m on m.id = e.meeting_id "
+            "where e.meeting_id = ? and e.item_number = ? and e.deleted_utc is null",
+            meeting_id,
+            item_number,
+        )
+        .extend(_scope_on_meeting(scope, "m"))
     )
     if kinds:
-        sql.add(f"and kind in ({', '.join('?' for _ in kinds)})", *kinds)
-    sql.add("order by seq")
+        sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
+    sql.add("order by e.seq")
     ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]
     return _details(db, {i: (0, 0.0) for i in ids}) if ids else ()
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.approvals import ApprovalStore
+from storage.archive import Archive
 from storage.connection import connect, migrate
 from storage.errors import (
     AgendaInUse,
@@ -97,6 +98,11 @@ class StoreOpener:
 class Store(ApprovalStore, FollowUpStore, PurgeStore):
     """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
     storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
+
+    @property
+    def archive(self) -> Archive:
+        """The archive's reads for questions (storage/archive.py), on this store's connection."""
+        return Archive(self.db)
 
     @contextmanager
     def batch_durability(self) -> Iterator[None]:
@@ -422,7 +428,9 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore):
         return next((meeting_from(r) for r in rows), None)
 
     def has_unowned_meetings(self) -> bool:
-        return self.db.execute("select 1 from meetings where team_id is null limit 1").fetchone() is not None
+        # archive_channels (m070) counts meetings per workspace: no scan of the meetings.
+        found = self.db.execute("select 1 from archive_channels where team_key = '' limit 1").fetchone()
+        return found is not None
 
     def adopt_meetings(self, team_id: str, enterprise_id: str | None) -> int:
         """Give meetings stored before workspaces were recorded to the installation's workspace."""

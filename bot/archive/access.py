@@ -2,7 +2,9 @@
 
 Every read of the archive for a person goes through here: answers to questions (hits, counts,
 suggested words, related items, permalinks), `status`, `eksport`, **Hent som fil** and App Home.
-The rules follow Slack's own idea of who sees a channel:
+The rules follow Slack's own idea of who sees a channel, and are decided per conversation, never
+per meeting: every meeting of a conversation is read by the same people, so an answer's scope is
+the few conversations of the archive its reader may read (storage filters by them in SQL).
 
 - A meeting belongs to the conversation it was started in and to its workspace (team id).
 - A person may read it when they are a member of that conversation, or when the conversation is
@@ -18,20 +20,28 @@ The rules follow Slack's own idea of who sees a channel:
   public meetings only when the channel has no guests and no members from another workspace.
 
 The rules are pure; Slack's facts come in through a `Directory` (bot/slack/membership.py asks the
-Web API; tests and the console use the stand-in behind the same client). Storage filters by the
-`Scope` computed here (storage/search.py).
+Web API, a few calls per reader however many channels the archive spans; tests and the console use
+the stand-in behind the same client). `ScopeCache` keeps each audience's readable conversations
+until Slack's facts may have changed (a membership event, their time to live) or the archive's
+conversations have (a new meeting, an import).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from storage.records import MeetingAccess
-from storage.search import Scope
+from storage.search import ChannelKey, Scope
 from storage.store import Store
+
+# Long enough that one question, and the next few, reuse what was decided; as long as Slack's
+# facts are kept (bot/slack/membership.py), so a change Slack sends no event for is seen as soon.
+SCOPE_TTL_SECONDS = 60.0
 
 
 class Kind(StrEnum):
@@ -56,15 +66,6 @@ class Person:
         return not self.guest and team_id is not None and self.team_id == team_id
 
 
-@dataclass(frozen=True)
-class Conversation:
-    """A channel, DM or group DM with its members, as Slack describes it."""
-
-    channel_id: str
-    kind: Kind
-    members: frozenset[str]
-
-
 class Directory(Protocol):
     """Slack's facts; None wherever Slack cannot say.
 
@@ -76,7 +77,17 @@ class Directory(Protocol):
 
     def person(self, user_id: str) -> Person | None: ...
 
-    def conversation(self, channel_id: str) -> Conversation | None: ...
+    def members(self, channel_id: str) -> frozenset[str] | None:
+        """Who is in a conversation (conversations.members)."""
+        ...
+
+    def channels_of(self, user_id: str) -> frozenset[str] | None:
+        """The conversations a person is in that the bot may see (users.conversations)."""
+        ...
+
+    def public_channels(self) -> frozenset[str] | None:
+        """The workspace's public channels (conversations.list)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -96,24 +107,48 @@ class InChannel:
 Audience = Privately | InChannel
 
 
+def in_workspace(key: ChannelKey, directory: Directory) -> bool:
+    """Whether the directory's facts can speak for a conversation: another workspace's never do."""
+    return directory.workspace is None or key[0] in (None, directory.workspace)
+
+
+def reads_channel(person: Person | None, key: ChannelKey, directory: Directory) -> bool:
+    """Whether the person may read the open parts of the meetings of conversation `key`."""
+    team_id, channel_id = key
+    if person is None or not in_workspace(key, directory):
+        return False
+    if channel_id is None:
+        # Imported without a channel: like a public channel of its workspace.
+        return person.full_member_of(team_id)
+    if channel_id in (directory.channels_of(person.user_id) or ()):
+        return True
+    return person.full_member_of(team_id) and channel_id in (directory.public_channels() or ())
+
+
+def channel_reads_channel(channel_id: str, key: ChannelKey, directory: Directory) -> bool:
+    """Whether every member of `channel_id` may read the open parts of conversation `key`'s meetings."""
+    team_id, home = key
+    if not in_workspace(key, directory):
+        return False
+    if home == channel_id:
+        return True  # its own members read it, by definition
+    if home is not None and home not in (directory.public_channels() or ()):
+        return False
+    members = directory.members(channel_id)
+    if members is None:
+        return False
+    people = [directory.person(user) for user in members]
+    people = [p for p in people if p is None or not p.bot]  # bots read nothing
+    return bool(people) and all(p is not None and p.full_member_of(team_id) for p in people)
+
+
+def _key(meeting: MeetingAccess) -> ChannelKey:
+    return (meeting.team_id, meeting.channel_id)
+
+
 def may_read(person: Person | None, meeting: MeetingAccess, directory: Directory) -> bool:
     """Whether the person may read the meeting's open parts."""
-    if person is None or not in_workspace(meeting, directory):
-        return False
-    if meeting.channel_id is None:
-        # Imported without a channel: like a public channel of its workspace.
-        return person.full_member_of(meeting.team_id)
-    conversation = directory.conversation(meeting.channel_id)
-    if conversation is None:
-        return False
-    if person.user_id in conversation.members:
-        return True
-    return conversation.kind is Kind.PUBLIC and person.full_member_of(meeting.team_id)
-
-
-def in_workspace(meeting: MeetingAccess, directory: Directory) -> bool:
-    """Whether the directory's facts can speak for the meeting: another workspace's never do."""
-    return directory.workspace is None or meeting.team_id in (None, directory.workspace)
+    return reads_channel(person, _key(meeting), directory)
 
 
 def sees_closed_items(user_id: str, meeting: MeetingAccess) -> bool:
@@ -136,47 +171,84 @@ def may_act(user_id: str, meeting: MeetingAccess, directory: Directory) -> bool:
     return may_read(directory.person(user_id), meeting, directory)
 
 
-def channel_may_read(channel: Conversation, meeting: MeetingAccess, directory: Directory) -> bool:
-    """Whether every member of `channel` may read the meeting's open parts."""
-    if not in_workspace(meeting, directory):
-        return False
-    if meeting.channel_id == channel.channel_id:
-        return True
-    if meeting.channel_id is not None:
-        home = directory.conversation(meeting.channel_id)
-        if home is None or home.kind is not Kind.PUBLIC:
-            return False
-    members = [directory.person(user) for user in channel.members]
-    people = [p for p in members if p is None or not p.bot]  # bots read nothing
-    return bool(people) and all(p is not None and p.full_member_of(meeting.team_id) for p in people)
-
-
-def scope_for(audience: Audience, meetings: Iterable[MeetingAccess], directory: Directory) -> Scope:
-    """The meetings and items an answer for `audience` may draw on."""
-    readable: set[int] = set()
-    hidden: set[tuple[int, int]] = set()
+def readable_channels(
+    audience: Audience, channels: Iterable[ChannelKey], directory: Directory
+) -> frozenset[ChannelKey]:
+    """Which of the archive's conversations an answer for `audience` may draw on."""
     match audience:
         case Privately(user_id=user_id):
             person = directory.person(user_id)
-            for meeting in meetings:
-                if not may_read(person, meeting, directory):
-                    continue
-                readable.add(meeting.meeting_id)
-                if meeting.closed_items and not may_read_closed(person, meeting, directory):
-                    hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
+            return frozenset(key for key in channels if reads_channel(person, key, directory))
         case InChannel(channel_id=channel_id):
-            channel = directory.conversation(channel_id)
-            for meeting in meetings:
-                own = meeting.channel_id == channel_id and in_workspace(meeting, directory)
-                if own or (channel is not None and channel_may_read(channel, meeting, directory)):
-                    readable.add(meeting.meeting_id)
-                    hidden |= {(meeting.meeting_id, n) for n in meeting.closed_items}
-    return Scope(meetings=frozenset(readable), hidden_items=frozenset(hidden))
+            return frozenset(key for key in channels if channel_reads_channel(channel_id, key, directory))
 
 
-def reader_scope(store: Store, audience: Audience, directory: Directory) -> Scope:
-    """`scope_for` over every meeting in the store."""
-    return scope_for(audience, store.access_facts(), directory)
+class ScopeCache:
+    """Each audience's readable conversations, kept `ttl` seconds while the archive's are the same.
+
+    A membership event calls `forget()`: who is in which channel may have changed. A new meeting
+    or an import may add a conversation to the archive: the archive's conversations are part of
+    the key, so the next question decides again (with Slack's facts, which stay cached).
+    """
+
+    def __init__(self, ttl: float = SCOPE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._kept: dict[
+            tuple[str | None, Audience, frozenset[ChannelKey]], tuple[float, frozenset[ChannelKey]]
+        ] = {}
+        self._lock = threading.Lock()
+
+    def readable(
+        self,
+        workspace: str | None,
+        audience: Audience,
+        channels: frozenset[ChannelKey],
+        decide: Callable[[], frozenset[ChannelKey]],
+    ) -> frozenset[ChannelKey]:
+        """`audience`'s readable conversations (ids name a user or channel only within `workspace`)."""
+        now = self.clock()
+        key = (workspace, audience, channels)
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        readable = decide()
+        with self._lock:
+            if len(self._kept) > 10_000:  # audiences come and go: keep memory bounded
+                self._kept.clear()
+            self._kept[key] = (now + self.ttl, readable)
+        return readable
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def reader_scope(
+    store: Store, audience: Audience, directory: Directory, cache: ScopeCache | None = None
+) -> Scope:
+    """What an answer for `audience` may draw on: readable conversations, minus hidden closed items."""
+    channels = store.archive.archive_channels()
+
+    def decide() -> frozenset[ChannelKey]:
+        return readable_channels(audience, channels, directory)
+
+    readable = (
+        cache.readable(directory.workspace, audience, channels, decide) if cache is not None else decide()
+    )
+    reader = audience.user_id if isinstance(audience, Privately) else None
+    return Scope(
+        channels=readable,
+        hidden_items=store.archive.closed_items(reader),
+    )
+
+
+def shows_more(scope: Scope, than: Scope) -> bool:
+    """Whether an answer within `scope` may hold something one within `than` may not."""
+    if than.channels is not None and (scope.channels is None or not scope.channels <= than.channels):
+        return True
+    return not scope.hidden_items >= than.hidden_items
 
 
 def meeting_facts(store: Store, meeting_id: int) -> MeetingAccess | None:
@@ -200,8 +272,6 @@ def edition_for(audience: Audience, meeting: MeetingAccess, directory: Directory
                 return None
             return Edition(full=not meeting.closed_items or may_read_closed(person, meeting, directory))
         case InChannel(channel_id=channel_id):
-            if meeting.channel_id != channel_id:  # its own channel's members may read it, by definition
-                channel = directory.conversation(channel_id)
-                if channel is None or not channel_may_read(channel, meeting, directory):
-                    return None
+            if not channel_reads_channel(channel_id, _key(meeting), directory):
+                return None
             return Edition(full=not meeting.closed_items)

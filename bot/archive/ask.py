@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
 from bot.archive.facts import (
@@ -53,13 +52,11 @@ from bot.referat import attendance
 from bot.text.dates import TZ
 from bot.text.sizes import question_too_long
 from storage import search
+from storage.archive import Archive
 from storage.connection import connect
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 # A reload slower than this happens in the background; faster ones (small archives, tests) inline.
 SYNC_RELOAD_SECONDS = 0.05
@@ -99,25 +96,27 @@ _refreshing: set[str] = set()
 _lock = threading.Lock()
 
 
-def _load(db: Database, marker: tuple[str, int]) -> ArchiveState:
+def _load(archive: Archive, marker: tuple[str, int]) -> ArchiveState:
     started = time.perf_counter()
-    vocabulary = Vocabulary(search.vocabulary(db))
-    people = PeopleIndex((PersonRef(name, title) for name, title in search.people(db)), search.initials(db))
-    meetings = search.meeting_count(db)
+    vocabulary = Vocabulary(archive.vocabulary())
+    people = PeopleIndex((PersonRef(name, title) for name, title in archive.people()), archive.initials())
+    meetings = archive.meeting_count()
     return ArchiveState(marker, vocabulary, people, meetings, time.perf_counter() - started)
 
 
 def archive_state(store: Store) -> ArchiveState:
     """The vocabulary and people of the store's database, reloaded when it has changed."""
     store.flush_search_documents()  # statements logged since the last question become searchable
-    key, path = _database_key(store)
-    marker = search.change_marker(store.db)
+    archive = store.archive
+    path = archive.location()
+    key = path or f"memory:{id(archive.db.conn)}"
+    marker = archive.change_marker()
     with _lock:
         cached = _cache.get(key)
     if cached is not None and cached.marker == marker:
         return cached
     if cached is None or path is None or cached.load_seconds < SYNC_RELOAD_SECONDS:
-        state = _load(store.db, marker)
+        state = _load(archive, marker)
         with _lock:
             _cache[key] = state
         return state
@@ -133,11 +132,11 @@ def _refresh_in_background(key: str, path: str) -> None:
 
     def run() -> None:
         try:
-            db = connect(path)
+            archive = Archive(connect(path))
             try:
-                state = _load(db, search.change_marker(db))
+                state = _load(archive, archive.change_marker())
             finally:
-                db.close()
+                archive.db.close()
             with _lock:
                 _cache[key] = state
         finally:
@@ -145,14 +144,6 @@ def _refresh_in_background(key: str, path: str) -> None:
                 _refreshing.discard(key)
 
     threading.Thread(target=run, name="referat-vocabulary", daemon=True).start()
-
-
-def _database_key(store: Store) -> tuple[str, str | None]:
-    """A cache key for the store's database, and its file path (None in memory)."""
-    for _, name, path in store.db.execute("pragma database_list"):
-        if name == "main" and path:
-            return str(path), str(path)
-    return f"memory:{id(store.db.conn)}", None
 
 
 def answer_question(
@@ -181,7 +172,7 @@ def answer_question(
         question = replace(question, command_line=True)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
-    if scope.meetings is not None and not scope.meetings:
+    if scope.nothing:
         return format_answer(question, (), total=0, hints=NoMatchHelp())
     asking = _Asking(store, question, state, scope, links, now)
     routed = asking.route()
@@ -202,7 +193,7 @@ class _Asking:
         links: Callable[[int], str | None] | None,
         now: datetime,
     ) -> None:
-        self.db = store.db
+        self.archive = store.archive
         self.store = store
         self.state = state
         self.scope = scope
@@ -210,9 +201,9 @@ class _Asking:
         self.today = now.astimezone(TZ).date()
         vocabulary = state.vocabulary
         pairs = [(t, term_alternatives(t, vocabulary, lang=question.lang)) for t in question.topic_terms]
-        if question.speaker is not None and scope.meetings is not None:
+        if question.speaker is not None and scope.channels is not None:
             # Only people of readable meetings may be named back, or the answer tells who exists.
-            seen = search.people_in(self.db, [p.name for p in question.speaker.people], scope)
+            seen = self.archive.people_in([p.name for p in question.speaker.people], scope)
             people = tuple(p for p in question.speaker.people if p.name in seen)
             shared = question.speaker.shared and len({p.name for p in people}) > 1
             question = replace(question, speaker=replace(question.speaker, people=people, shared=shared))
@@ -222,7 +213,7 @@ class _Asking:
         self.question = replace(question, topic_terms=tuple(t for t, _ in pairs))
         self.terms = [alts for _, alts in pairs]
         # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.
-        self.named = [alts for alts in self.terms if alts and search.names_meeting(self.db, alts)]
+        self.named = [alts for alts in self.terms if alts and self.archive.names_meeting(alts)]
         self.topic = [alts for alts in self.terms if not any(alts is n for n in self.named)]
 
     # --- routing ------------------------------------------------------------------------------
@@ -253,8 +244,7 @@ class _Asking:
         self, *, item_number: int | None = None, about: bool = True, limit: int | None = MAX_MEETINGS
     ) -> tuple[list[int], int]:
         q = self.question
-        return search.find_meetings(
-            self.db,
+        return self.archive.find_meetings(
             named=self.named,
             about=self.topic if about else (),
             start=q.period.start if q.period else None,
@@ -278,7 +268,7 @@ class _Asking:
             ids, total = self._meetings(about=False)
         if not ids and self.topic:
             return no_meeting(self.question)
-        facts = search.meeting_facts(self.db, ids, scope=self.scope)
+        facts = self.archive.meeting_facts(ids, scope=self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
 
     def _items(self) -> Answer:
@@ -295,9 +285,9 @@ class _Asking:
             ItemSection(
                 meeting,
                 number,
-                search.item_hits(self.db, meeting.meeting_id, number, kinds=kinds, scope=self.scope),
+                self.archive.item_hits(meeting.meeting_id, number, kinds=kinds, scope=self.scope),
             )
-            for meeting in search.meeting_facts(self.db, ids, scope=self.scope)
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
         ]
         return format_items(q, sections, total=total, links=self._links(ids))
 
@@ -307,14 +297,14 @@ class _Asking:
         names = list(dict.fromkeys(p.name for p in q.speaker.people))
         rows = []
         for name in names:
-            ids, _ = search.find_meetings(self.db, people=[name], scope=self.scope, limit=1)
-            rows += [(name, meeting) for meeting in search.meeting_facts(self.db, ids, scope=self.scope)]
+            ids, _ = self.archive.find_meetings(people=[name], scope=self.scope, limit=1)
+            rows += [(name, meeting) for meeting in self.archive.meeting_facts(ids, scope=self.scope)]
         return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
 
     def _next_meeting(self) -> Answer:
         # The newest referater that match are the ones that know the next meeting.
         ids, _ = self._meetings(limit=_NEXT_MEETING_LOOKBACK)
-        found = search.entries_saying(self.db, _NEXT_MEETING, ids, scope=self.scope)
+        found = self.archive.entries_saying(_NEXT_MEETING, ids, scope=self.scope)
         return format_next_meeting(self.question, found, links=self._links(h.meeting_id for h in found))
 
     # --- searching what was said --------------------------------------------------------------
@@ -331,8 +321,7 @@ class _Asking:
         context_kinds: Sequence[str] = search.CONTEXT_KINDS,
     ) -> search.SearchResult:
         q = self.question
-        return search.search_entries(
-            self.db,
+        return self.archive.search_entries(
             terms,
             kinds=kinds,
             speakers=_speaker_filters(q),
@@ -368,7 +357,7 @@ class _Asking:
         hints = (
             None
             if result.total or additions
-            else _hints(self.db, self.asked, self.asked_terms, self.state, self.scope)
+            else _hints(self.archive, self.asked, self.asked_terms, self.state, self.scope)
         )
         links = self._links([*(h.meeting_id for h in result.hits), *(a.meeting_id for a in additions)])
         return format_answer(
@@ -388,8 +377,7 @@ class _Asking:
             return ()
 
         def find(terms: Sequence[Sequence[str]], meetings: list[int] | None) -> tuple[AdditionHit, ...]:
-            return search.search_additions(
-                self.db,
+            return self.archive.search_additions(
                 terms,
                 scope=self.scope,
                 start=q.period.start if q.period else None,
@@ -412,7 +400,7 @@ class _Asking:
         if asked == "took_part":
             assert q.item_number is not None
             ids, _ = self._meetings(item_number=q.item_number, about=False, limit=1)
-            facts = search.meeting_facts(self.db, ids, scope=self.scope)
+            facts = self.archive.meeting_facts(ids, scope=self.scope)
             if not facts:
                 return None
             meeting, number = facts[0], q.item_number
@@ -430,8 +418,7 @@ class _Asking:
         topic = set(vote_topic(q))
         terms = [alts for term, alts in zip(q.topic_terms, self.terms, strict=True) if term in topic]
         # Votes have no speaker: the person asked about is found among the voters, not as a speaker.
-        found = search.search_entries(
-            self.db,
+        found = self.archive.search_entries(
             terms,
             kinds=("vote",),
             start=q.period.start if q.period else None,
@@ -455,7 +442,7 @@ class _Asking:
     def _votes(self, hits: Sequence[EntryHit]) -> list[FoundVote]:
         facts = {
             m.meeting_id: m
-            for m in search.meeting_facts(self.db, [h.meeting_id for h in hits], scope=self.scope)
+            for m in self.archive.meeting_facts([h.meeting_id for h in hits], scope=self.scope)
         }
         found = []
         for hit in hits:
@@ -509,7 +496,7 @@ def _speaker_filters(question: Question) -> list[search.SpeakerFilter]:
 
 
 def _hints(
-    db: Database,
+    archive: Archive,
     question: Question,
     terms: Sequence[Sequence[str]],
     state: ArchiveState,
@@ -521,18 +508,18 @@ def _hints(
         for word in term.replace("-", " ").split():
             if not state.vocabulary.knows(word):
                 close += [w for w in state.vocabulary.nearest(word, limit=8) if w not in close]
-    close = search.live_terms(db, close, scope=scope)[:5]
+    close = archive.live_terms(close, scope=scope)[:5]
     counts: tuple[tuple[str, int], ...] = ()
     if len(terms) > 1:
         counts = tuple(
-            (term, search.count_items(db, [alts], scope=scope))
+            (term, archive.count_items([alts], scope=scope))
             for term, alts in zip(question.topic_terms, terms, strict=True)
         )
     without = 0
     filtered = question.period is not None or question.speaker is not None or question.intent != "search"
     if filtered and terms and all(terms):
-        without = search.count_items(db, terms, scope=scope)
+        without = archive.count_items(terms, scope=scope)
     related: tuple[search.ItemRef, ...] = ()
     if not without and any(terms):
-        related = tuple(search.related_items(db, terms, limit=3, scope=scope))
+        related = tuple(archive.related_items(terms, limit=3, scope=scope))
     return NoMatchHelp(close_terms=tuple(close), term_counts=counts, related=related, without_filters=without)

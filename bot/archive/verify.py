@@ -43,7 +43,7 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     links = store.chain_links()
     texts = store.chained_texts()
     purged = store.purged_meetings()
-    found = chain.verify(links, texts, store.covered_now(links), purged)
+    found = chain.verify(links, texts, store.covered_now(links), purged) + _remembered(store)
     seals = chain.verify_seals(links, trusted(certificates)) if certificates else None
     if seals is not None:
         found += seals.problems
@@ -59,6 +59,21 @@ def verify_archive(store: Store, certificates: Sequence[x509.Certificate] = ()) 
     )
 
 
+def _remembered(store: Store) -> list[chain.Problem]:
+    """Approvals the audit trail records that the chain no longer holds (a deleted approval whose
+    trail was left behind; one deleted with its trail is found by Slack's receipts)."""
+    found = []
+    for meeting_id, kind, source_id, digest in store.approvals_the_trail_remembers():
+        what = "godkendelsen" if kind == chain.KIND_REFERAT else f"godkendelsen af tilføjelse nr. {source_id}"
+        found.append(
+            chain.Problem(
+                meeting_id,
+                f"revisionssporet viser {what} (SHA-256 {digest[:16]}…), men kæden har den ikke længere",
+            )
+        )
+    return found
+
+
 def with_witnesses(store: Store, result: Verification, seen: Sequence[Witness]) -> Verification:
     """`result` with what Slack saw compared with the chain (bot.archive.witness)."""
     problems = tuple(named(store, p.meeting_id, p.reason) for p in compare(seen, store.chain_links()))
@@ -70,8 +85,14 @@ def with_witnesses(store: Store, result: Verification, seen: Sequence[Witness]) 
 def named(store: Store, meeting_id: int, reason: str) -> str:
     """One finding as a line naming its meeting by title, date and id."""
     meeting = store.meeting(meeting_id)
+    # With several workspaces in the archive, a finding names the meeting's workspace too.
+    where = (
+        f", {meeting.team_id}"
+        if meeting is not None and meeting.team_id and len(store.workspaces()) > 1
+        else ""
+    )
     who = (
-        f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id})"
+        f"{meeting.title} ({format_short(meeting.date)}, id {meeting.id}{where})"
         if meeting is not None
         else f"møde id {meeting_id} (findes ikke længere)"
     )

@@ -34,29 +34,28 @@ VERIFICATION_TOKEN = "konsol"
 class ListenerTracker(Executor):
     """Bolt's `App(listener_executor=…)`, counting what still runs so the console can wait for it."""
 
-    def __init__(self, inner: Executor) -> None:
+    def __init__(self, inner: Executor, *, counting_with: ListenerTracker | None = None) -> None:
         self._inner = inner
-        self._idle = threading.Condition()
-        self._running = 0
+        self._count: _Count = counting_with._count if counting_with is not None else _Count()
+
+    def alongside(self, inner: Executor) -> ListenerTracker:
+        """Another executor (the heavy pool) whose work `wait_idle` here waits for too."""
+        return ListenerTracker(inner, counting_with=self)
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        with self._idle:
-            self._running += 1
+        count = self._count
+        count.change(+1)
 
         def run() -> T:
             try:
                 return fn(*args, **kwargs)
             finally:
-                with self._idle:
-                    self._running -= 1
-                    self._idle.notify_all()
+                count.change(-1)
 
         try:
             return self._inner.submit(run)
         except BaseException:
-            with self._idle:
-                self._running -= 1
-                self._idle.notify_all()
+            count.change(-1)
             raise
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -64,8 +63,22 @@ class ListenerTracker(Executor):
 
     def wait_idle(self, timeout: float) -> bool:
         """True once no listener runs; False if some still do after `timeout` seconds."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
+        count = self._count
+        with count.idle:
+            return count.idle.wait_for(lambda: count.running == 0, timeout=timeout)
+
+
+class _Count:
+    """What runs on one or more tracked executors, and a condition to wait for none."""
+
+    def __init__(self) -> None:
+        self.idle = threading.Condition()
+        self.running = 0
+
+    def change(self, by: int) -> None:
+        with self.idle:
+            self.running += by
+            self.idle.notify_all()
 
 
 # --------------------------------------------------------------------------------------------

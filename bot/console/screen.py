@@ -403,10 +403,11 @@ class ConsoleSlack(SlackStandIn):
     def kept_state(self) -> KeptState:
         """What Slack would still hold at the next sitting: people, channels, messages, files."""
         with self._cond:
+            channels, rooms = self.rooms.kept()
             return KeptState(
                 users=json.loads(json.dumps(self._users)),
-                channels=dict(self._channels),
-                rooms={cid: (kind, sorted(members)) for cid, (kind, members) in self._rooms.items()},
+                channels=channels,
+                rooms=rooms,
                 messages=list(self._state.messages),
                 files=list(self._state.files),
                 reactions={key: list(names) for key, names in self._state.reactions.items()},
@@ -417,8 +418,7 @@ class ConsoleSlack(SlackStandIn):
         """Continue from an earlier sitting: its state back, new ids and ts after the kept ones."""
         with self._cond:
             self._users.update(kept.users)
-            self._channels.update(kept.channels)
-            self._rooms.update({cid: (kind, set(members)) for cid, (kind, members) in kept.rooms.items()})
+            self.rooms.restore(kept.channels, kept.rooms)
             self._state.messages = list(kept.messages)
             self._state.files = list(kept.files)
             self._state.reactions = {key: list(names) for key, names in kept.reactions.items()}

@@ -28,7 +28,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.console import conversations
 from bot.console.conversations import history, replies
 from bot.console.home_tab import HomeTabs
 from bot.console.records import (
@@ -44,6 +43,7 @@ from bot.console.records import (
     View,
     truthy,
 )
+from bot.console.rooms import Rooms
 from bot.console.scheduled import ScheduledMessages, open_conversation
 from bot.slack.limits import RESPONSE_URL_USES, message_error
 
@@ -160,10 +160,7 @@ class SlackStandIn:
         self._ts_base = time.time_ns() // 1_000
         self._ts_counter = itertools.count(0)
         self._users: dict[str, Json] = {}
-        self._channels: dict[str, str] = {}
-        # Conversations set up explicitly: kind ("public", "private", "im", "mpim") and members. One
-        # never set up is a public channel of every known user and the bot (the console's one channel).
-        self._rooms: dict[str, tuple[str, set[str]]] = {}
+        self.rooms = Rooms(self.bot_user_id, lambda: self._users)
         # What `apps.connections.open` hands out (Socket Mode); the default port 1 refuses connections.
         self.socket_mode_url = "ws://127.0.0.1:1/"
         self._state = _State()
@@ -191,6 +188,8 @@ class SlackStandIn:
             "conversations.members": self._in_channel(self._conversations_members),
             "conversations.history": self._in_channel(lambda c, p: history(self.messages(c), p)),
             "conversations.replies": self._in_channel(lambda c, p: replies(self.messages(c), p)),
+            "users.conversations": self._users_conversations,
+            "conversations.list": self._conversations_list,
         }
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -299,38 +298,29 @@ class SlackStandIn:
     ) -> None:
         """A channel; with `members` (users besides the bot) its membership is what Slack says."""
         with self._cond:
-            self._channels[channel_id] = name
-            if members is not None:
-                people = set(members) | ({self.bot_user_id} if bot_member else set())
-                self._rooms[channel_id] = ("private" if private else "public", people)
+            self.rooms.add_channel(channel_id, name, private=private, members=members, bot_member=bot_member)
+
+    def heard_of(self, channel_id: str) -> None:
+        """A conversation used without being set up (a command sent in it) exists from now on."""
+        with self._cond:
+            self.rooms.seen(channel_id)
 
     def add_dm(self, channel_id: str, user_id: str) -> None:
         """The direct message between the bot and one user."""
         with self._cond:
-            self._rooms[channel_id] = ("im", {user_id, self.bot_user_id})
+            self.rooms.add(channel_id, "im", {user_id})
 
     def add_group_dm(self, channel_id: str, members: Iterable[str]) -> None:
         with self._cond:
-            self._rooms[channel_id] = ("mpim", {*members, self.bot_user_id})
+            self.rooms.add(channel_id, "mpim", members)
 
     def join(self, channel_id: str, user_id: str) -> None:
         with self._cond:
-            self._rooms[channel_id][1].add(user_id)
+            self.rooms.join(channel_id, user_id)
 
     def leave(self, channel_id: str, user_id: str) -> None:
         with self._cond:
-            self._rooms[channel_id][1].discard(user_id)
-
-    def _room(self, channel: str) -> tuple[str, set[str]]:
-        if channel in self._rooms:
-            return self._rooms[channel]
-        kind = "im" if channel.startswith("D") else "private" if channel.startswith("G") else "public"
-        return kind, {*self._users, self.bot_user_id}
-
-    def _hidden(self, channel: str) -> bool:
-        """Slack hides a private conversation from a bot that is not in it."""
-        kind, members = self._room(channel)
-        return kind != "public" and self.bot_user_id not in members
+            self.rooms.leave(channel_id, user_id)
 
     def seed_message(self, channel: str, text: str, *, user: str, thread_ts: str | None = None) -> Message:
         """A message a person wrote (so the bot can react to it, link to it or reply in its thread)."""
@@ -553,6 +543,8 @@ class SlackStandIn:
 
         with self._cond:
             handler = self._methods.get(method)
+            if isinstance(params.get("channel"), str):
+                self.rooms.seen(params["channel"])
             if parse_error is not None:
                 result: Json = {"ok": False, "error": parse_error}
             elif handler is None:
@@ -747,7 +739,7 @@ class SlackStandIn:
         channel = _str(params.get("channel"))
         if not channel:
             return self._error("channel_not_found")
-        if self._hidden(channel):
+        if self.rooms.hidden(channel):
             return self._error("not_in_channel")
         error = message_error(params.get("text"), params.get("blocks"))
         if error is not None:
@@ -873,20 +865,28 @@ class SlackStandIn:
 
         def handler(params: Json) -> Json:
             channel = _str(params.get("channel"))
-            if not channel or self._hidden(channel):
+            if not channel or self.rooms.hidden(channel):
                 return self._error("channel_not_found")
             return answer(channel, params)
 
         return handler
 
     def _conversations_info(self, channel: str, params: Json) -> Json:
-        kind, members = self._room(channel)
-        name = self._channels.get(channel, channel.lower())
-        return conversations.info(channel, kind, members, name, self.bot_user_id)
+        return {"ok": True, "channel": self.rooms.describe(channel)}
 
     def _conversations_members(self, channel: str, params: Json) -> Json:
-        members = sorted(self._room(channel)[1])
+        members = sorted(self.rooms.room(channel)[1])
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _users_conversations(self, params: Json) -> Json:
+        user = _str(params.get("user"))
+        if user and user != self.bot_user_id and user not in self._users:
+            return self._error("user_not_found")
+        channels = self.rooms.listed(params, user or self.bot_user_id)
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_list(self, params: Json) -> Json:
+        return {"ok": True, "channels": self.rooms.listed(params), "response_metadata": {"next_cursor": ""}}
 
     def view_payload(self, view: View) -> Json:
         return {

@@ -815,6 +815,7 @@ def run_console(
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
     from bot.app import LISTENER_THREADS, create_app
+    from bot.slack.heavy import HEAVY_WORKERS
     from storage.records import utc_clock
 
     interactive = stdin is sys.stdin and stdin.isatty() and stdout is sys.stdout
@@ -841,12 +842,14 @@ def run_console(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )
             tracker = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+            heavy = tracker.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
             app = create_app(
                 console_settings,
                 opener,
                 clock=clock or utc_clock,
                 token_verification=False,
                 listener_executor=tracker,
+                heavy_executor=heavy,
             )
             console = Console(
                 app,
@@ -881,6 +884,7 @@ def run_console(
             # Listeners still running finish (their Slack is still up) before the database closes.
             tracker.wait_idle(wait_seconds)
             tracker.shutdown(wait=True)
+            heavy.shutdown(wait=True)
             sitting.keep()
     finally:
         bolt_logger.setLevel(level)

@@ -1,4 +1,5 @@
-"""Read a document's text: .txt in UTF-8, UTF-16 or cp1252, .docx paragraphs and tables in order.
+"""Read a document's text: .txt in UTF-8, UTF-16 or cp1252, .docx paragraphs and tables in order,
+.pdf text page by page (pypdf; a scanned PDF without text is refused by name).
 
 Word keeps list numbering outside the paragraph text; it is put back here, so the parser sees the
 numbers a reader sees. Text that is not text (a binary file renamed) is refused.
@@ -34,6 +35,9 @@ MAX_PARAGRAPHS = 50_000
 MAX_PART_BYTES = 32 * 1024 * 1024  # uncompressed, per part of a Word file
 MAX_DOCX_BYTES = 128 * 1024 * 1024  # uncompressed, all parts together (images included)
 MAX_DOCX_PARTS = 2_000
+MAX_PDF_BYTES = 64 * 1024 * 1024
+MAX_PDF_PAGES = 2_000
+MIN_PDF_LETTERS = 20  # fewer letters than a title: a scan with at most a stamp or page number on it
 # Legacy encodings a Danish text file may come in; only Windows-1252 is read.
 _LEGACY = ["cp1252", "mac_roman", "cp850", "cp865"]
 _LEGACY_NAMES = {"mac_roman": "Mac Roman", "cp850": "DOS (cp850)", "cp865": "DOS nordisk (cp865)"}
@@ -70,8 +74,42 @@ def read_document(path: Path) -> str:
     if suffix == ".docx":
         _check_docx(path)
         return _read_docx(path)
+    if suffix == ".pdf":
+        return _read_pdf(path)
     shown = suffix or "uden endelse"
-    raise NotAReferat(f"filtypen {shown} kan ikke læses; brug .txt eller .docx")
+    raise NotAReferat(f"filtypen {shown} kan ikke læses; brug .txt, .docx eller .pdf")
+
+
+def _read_pdf(path: Path) -> str:
+    """The text of a PDF's pages, a form feed between pages; a PDF with no text (a scan) is refused."""
+    # Imported here: only PDF imports pay for pypdf's start-up.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise NotAReferat(f"filen kunne ikke læses ({exc.strerror or exc})") from exc
+    if size > MAX_PDF_BYTES:
+        raise NotAReferat(f"PDF-filen er over {MAX_PDF_BYTES // (1024 * 1024)} MB; det er ikke et referat")
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise NotAReferat("PDF-filen er krypteret med en adgangskode; gem den uden og importér igen")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise NotAReferat(f"PDF-filen har over {MAX_PDF_PAGES} sider; det er ikke et referat")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except NotAReferat:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise NotAReferat("filen er ikke en gyldig PDF") from exc
+    text = "\f".join(pages)
+    if sum(c.isalpha() for c in text) < MIN_PDF_LETTERS:
+        raise NotAReferat(
+            "PDF-filen indeholder ingen tekst, kun billeder – formentlig et scannet dokument. "
+            "Kør tekstgenkendelse (OCR) på den, eller importér referatet som .docx eller .txt"
+        )
+    return text
 
 
 def _read_bytes(path: Path) -> bytes:

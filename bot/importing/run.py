@@ -43,7 +43,7 @@ def _say(line: str, *, file: TextIO) -> None:
     print(escape_controls(line, keep_layout=True), file=file)
 
 
-SUFFIXES = (".txt", ".docx")
+SUFFIXES = (".txt", ".docx", ".pdf")
 PROGRESS_EVERY = 50
 # How long one document waits for a database that other writers hold, retrying, before it is refused.
 LOCK_PATIENCE_S = 60.0

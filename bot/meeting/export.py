@@ -241,15 +241,17 @@ def export_bytes(
     now: dt.datetime,
     public: bool = False,
     aktindsigt: int | None = None,
+    isolated: bool = False,
 ) -> tuple[bytes, str]:
     """`(content, file name)` of a meeting's referat, e.g. for an upload to Slack (Hent som fil).
 
     `aktindsigt`: the extract of that item for a request for access to documents instead.
+    `isolated`: a PDF is laid out in a child process, bounded in time and memory.
     """
     check_format(fmt)
     prepared = _prepare(store, meeting_id, now=now, public=public, aktindsigt=aktindsigt)
     # An approved referat's PDF is sealed when the store carries the organisation's seal.
-    return render(prepared, fmt, store.seal), f"{prepared.stem}.{fmt}"
+    return render(prepared, fmt, store.seal, isolated=isolated), f"{prepared.stem}.{fmt}"
 
 
 def export_proof(
@@ -332,18 +334,29 @@ def status_label(store: Store, meeting: Meeting) -> str:
 
 
 def meetings_table(store: Store) -> str:
-    """The meetings in the database, newest first: id, date, title and status, aligned in columns."""
+    """The meetings in the database, newest first: id, date, title and status, aligned in columns.
+
+    With meetings of more than one workspace, a column names each meeting's workspace (team id).
+    """
     meetings = store.meetings()
     if not meetings:
         return "Der er ingen møder i databasen endnu."
+    several = len(store.workspaces()) > 1
+    header = ("Id", "Dato", *(("Arbejdsområde",) if several else ()), "Titel", "Status")
     rows = [
-        (str(m.id), format_short(m.date), clip(m.title, _TITLE_WIDTH), status_label(store, m))
+        (
+            str(m.id),
+            format_short(m.date),
+            *((m.team_id or "–",) if several else ()),
+            clip(m.title, _TITLE_WIDTH),
+            status_label(store, m),
+        )
         for m in meetings
     ]
-    header = ("Id", "Dato", "Titel", "Status")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(3)]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
 
-    def line(row: tuple[str, str, str, str]) -> str:
-        return f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
+    def line(row: tuple[str, ...]) -> str:
+        cells = [row[0].rjust(widths[0]), *(c.ljust(w) for c, w in zip(row[1:-1], widths[1:], strict=True))]
+        return "  ".join([*cells, row[-1]]).rstrip()
 
     return "\n".join(line(r) for r in (header, *rows))

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from bot.referat.compile import Referat, render_markdown
 from bot.referat.formats import CHOOSE_FORMAT, FORMATS
-from bot.referat.pdf import Annex, Attached, PdfUnavailable, referat_pdf
+from bot.referat.isolated import PdfNotFinished, pdf_in_child
+from bot.referat.pdf import Annex, Attached, PdfUnavailable, html_to_pdf, referat_pdf
 from bot.referat.sealing import PROOF_NAME, seal_pdf
 from bot.referat.word import referat_docx
 from bot.text.dates import TZ, format_stamp
@@ -82,9 +83,13 @@ class PreparedExport:
     proof: Proof | None = None  # an approved referat's: what its sealed PDF states
 
 
-def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None) -> bytes:
+def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None, *, isolated: bool = False) -> bytes:
     """The file content in one of FORMATS (text formats in UTF-8); an approved referat's PDF is
-    sealed with `seal` when given."""
+    sealed with `seal` when given.
+
+    `isolated`: a PDF is laid out in a child process, bounded in time and memory (the server's
+    Slack paths; bot/referat/isolated.py says why).
+    """
     if fmt == "txt":
         return prepared.text.encode("utf-8")
     if fmt == "md":
@@ -99,7 +104,7 @@ def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None) -> byte
             modified=_approved_day(prepared.meeting),
         )
     if fmt == "pdf":
-        return _pdf(prepared, seal)
+        return _pdf(prepared, seal, isolated=isolated)
     raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
@@ -117,7 +122,7 @@ def _approved_day(meeting: Meeting) -> dt.date | None:
     return local_day(meeting.approved_utc) if meeting.approved_utc else None
 
 
-def _pdf(prepared: PreparedExport, seal: Seal | None) -> bytes:
+def _pdf(prepared: PreparedExport, seal: Seal | None, *, isolated: bool) -> bytes:
     meeting = prepared.meeting
     proof = prepared.proof
     sealed = seal is not None and proof is not None
@@ -132,8 +137,9 @@ def _pdf(prepared: PreparedExport, seal: Seal | None) -> bytes:
             annex=annex(proof, seal) if seal is not None and proof is not None else None,
             unsealed=proof is not None and not sealed,
             attachments=[_attached(prepared, proof, meeting)] if sealed and proof is not None else [],
+            layout=pdf_in_child if isolated else html_to_pdf,
         )
-    except PdfUnavailable as error:
+    except (PdfUnavailable, PdfNotFinished) as error:
         raise ExportError(str(error)) from error
     if seal is None or proof is None:
         return pdf

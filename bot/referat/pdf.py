@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,8 +269,11 @@ def referat_pdf(
     annex: Annex | None = None,
     unsealed: bool = False,
     attachments: Sequence[Attached] = (),
+    layout: Callable[[str, Sequence[Attached]], bytes] | None = None,
 ) -> bytes:
-    """The referat as PDF/A bytes; raises PdfUnavailable when the renderer cannot run here."""
+    """The referat as PDF/A bytes; raises PdfUnavailable when the renderer cannot run here.
+
+    `layout` turns the HTML into the PDF (default `html_to_pdf`, in this process)."""
     document = referat_html(
         referat,
         status=status,
@@ -281,4 +284,4 @@ def referat_pdf(
         annex=annex,
         unsealed=unsealed,
     )
-    return html_to_pdf(document, attachments)
+    return (layout or html_to_pdf)(document, attachments)

@@ -99,8 +99,8 @@ def _channel_member(meeting: Meeting, sender: Sender) -> bool:
         return True
     if sender.directory is None:
         return False
-    conversation = sender.directory.conversation(meeting.channel_id)
-    return conversation is not None and sender.user_id in conversation.members
+    members = sender.directory.members(meeting.channel_id)
+    return members is not None and sender.user_id in members
 
 
 def _check_state(rule: Rule, meeting: Meeting) -> None:

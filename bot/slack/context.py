@@ -8,15 +8,19 @@ template passes shared things, instead of through closures built inside `registe
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.archive.access import Audience, Edition, edition_for, meeting_facts, reader_scope
+from bot.archive.access import Audience, Edition, ScopeCache, edition_for, meeting_facts, reader_scope
 from bot.config import DEFAULT_REMINDER_DAYS
+from bot.slack.heavy import HeavyWork
 from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
 from storage.records import utc_clock
@@ -24,6 +28,10 @@ from storage.search import Scope
 from storage.store import Store
 
 _KEY = "referat_deps"
+# What name look-ups before an acknowledgement may spend together, of Slack's 3 seconds.
+QUICK_LOOKUP_SECONDS = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,12 +41,15 @@ class Deps:
     open_store: Callable[[], Store]
     clock: Callable[[], dt.datetime] = utc_clock
     membership: MembershipCache = field(default_factory=MembershipCache)
+    scopes: ScopeCache = field(default_factory=ScopeCache)
     reminder_days: int = DEFAULT_REMINDER_DAYS  # REFERAT_REMINDER_DAYS
     _names: dict[str, str] = field(default_factory=dict)
+    heavy: HeavyWork = field(default_factory=HeavyWork)  # exports and long drafts, off Bolt's threads
     team_id: str | None = None  # the installation's workspace, learned from the first request
     enterprise_id: str | None = None
     # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
     many_workspaces: bool = False
+    bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
 
     def workspace(self, context: BoltContext) -> str | None:
         """The workspace a request is served for: the installation's, or (many workspaces) the request's own.
@@ -51,11 +62,22 @@ class Deps:
     def directory(self, client: WebClient) -> SlackDirectory:
         """Slack's facts for the access rules, through the brief shared cache."""
         workspace = client.default_params.get("team_id") if self.many_workspaces else None
-        return SlackDirectory(client, self.membership, workspace)
+        return SlackDirectory(client, self.membership, workspace, self.bot_user_id)
 
-    def learn_installation(self, team_id: str | None, enterprise_id: str | None) -> None:
-        if self.team_id is None and team_id and not self.many_workspaces:
+    def membership_changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
+        """`member_joined_channel`/`member_left_channel`: who may read what is decided again."""
+        self.membership.changed(channel_id, user_id, workspace)
+        self.scopes.forget()
+
+    def learn_installation(
+        self, team_id: str | None, enterprise_id: str | None, bot_user_id: str | None = None
+    ) -> None:
+        if self.many_workspaces:
+            return
+        if self.team_id is None and team_id:
             self.team_id, self.enterprise_id = team_id, enterprise_id
+        if self.bot_user_id is None and bot_user_id:
+            self.bot_user_id = bot_user_id
 
     def adopt_meetings(self, store: Store) -> None:
         """Meetings stored without a workspace (before m020, or imported) join the installation's."""
@@ -65,7 +87,7 @@ class Deps:
     def scope(self, client: WebClient, store: Store, audience: Audience) -> Scope:
         """What an answer for `audience` may draw on (bot/archive/access.py decides)."""
         self.adopt_meetings(store)
-        return reader_scope(store, audience, self.directory(client))
+        return reader_scope(store, audience, self.directory(client), self.scopes)
 
     def edition(self, client: WebClient, store: Store, audience: Audience, meeting_id: int) -> Edition | None:
         """Which edition of one meeting `audience` may receive; None: none at all."""
@@ -73,16 +95,42 @@ class Deps:
         facts = meeting_facts(store, meeting_id)
         return edition_for(audience, facts, self.directory(client)) if facts else None
 
-    def user_name(self, client: WebClient) -> Callable[[str], str | None]:
-        """A users.info lookup (cached per process: names rarely change within a meeting)."""
+    def quick_name(self, client: WebClient) -> Callable[[str], str | None]:
+        """A name lookup for work before an ack: the cache, else one users.info without retries and
+        within a share of Slack's 3 seconds; None when Slack does not answer at once (rate limited,
+        slow), so the ack is never late. A name found is cached for the slower lookups too."""
+        quick = WebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=QUICK_LOOKUP_SECONDS,
+            retry_handlers=[],
+            team_id=client.default_params.get("team_id"),
+        )
+        deadline = time.monotonic() + QUICK_LOOKUP_SECONDS
+        cached, slow = self.user_name(quick, cached_only=True), self.user_name(quick)
+
+        def lookup(user_id: str) -> str | None:
+            if time.monotonic() >= deadline:
+                return cached(user_id)
+            try:
+                return slow(user_id)
+            except (SlackApiError, SlackClientError, OSError) as error:
+                log.info("no quick name for %s: %s", user_id, type(error).__name__)
+                return None
+
+        return lookup
+
+    def user_name(self, client: WebClient, *, cached_only: bool = False) -> Callable[[str], str | None]:
+        """A users.info lookup (cached per process: names rarely change within a meeting);
+        `cached_only`: the cache alone, None for a name not in it."""
 
         # With many workspaces a user id names a person only within the client's own workspace.
         workspace = client.default_params.get("team_id") if self.many_workspaces else None
 
         def lookup(user_id: str) -> str | None:
             key = f"{workspace}:{user_id}" if workspace else user_id
-            if key in self._names:
-                return self._names[key]
+            if key in self._names or cached_only:
+                return self._names.get(key)
             response = client.users_info(user=user_id)
             user: dict[str, Any] = response.get("user") or {}
             profile: dict[str, Any] = user.get("profile") or {}
@@ -105,6 +153,7 @@ def provide(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
         deps.learn_installation(
             (installation.team_id if installation else None) or context.team_id,
             (installation.enterprise_id if installation else None) or context.enterprise_id,
+            (installation.bot_user_id if installation else None) or context.bot_user_id,
         )
         next()
 

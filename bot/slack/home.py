@@ -31,8 +31,8 @@ RECENT_SHOWN = 10
 
 def reader(deps: Deps, client: WebClient, store: Store, user_id: str) -> Callable[[Meeting], bool]:
     """Whether `user_id` may read a meeting, as the archive's access rules decide (privately)."""
-    readable = deps.scope(client, store, Privately(user_id)).meetings
-    return lambda meeting: readable is None or meeting.id in readable
+    scope = deps.scope(client, store, Privately(user_id))
+    return lambda meeting: scope.covers(meeting.team_id, meeting.channel_id)
 
 
 def awaiting_approval(store: Store, user_id: str) -> list[tuple[Meeting, Draft]]:

@@ -1,12 +1,14 @@
-"""Slack's answer to "who is this, and who is in that channel?", for the access rules.
+"""Slack's answer to "who is this, which channels are they in, which channels are public?".
 
-bot/archive/access.py decides who may read what from facts it gets through a `Directory`; this is
-the Directory that asks Slack: `users.info` (workspace, guest flags), `conversations.info` (public,
-private, DM, group DM) and `conversations.members`. Answers are kept briefly, because a question
-may touch every channel that ever held a meeting; `member_joined_channel` and
-`member_left_channel` drop a channel at once, so someone removed from the board channel loses its
-minutes with the next question, not a minute later. When Slack cannot say (the bot is not in the
-channel, an error), the answer is None and the rules treat the meeting as unreadable.
+bot/archive/access.py decides who may read what per conversation, from facts it gets through a
+`Directory`; this is the Directory that asks Slack. However many channels the archive spans, one
+reader costs a few calls: `users.info` (workspace, guest flags) and `users.conversations` (the
+conversations they are in, as far as the bot may see) for a person; `conversations.list` (the
+public channels, shared by every reader); `conversations.members` only for the channel a thread
+answer is posted in. Answers are kept briefly; `member_joined_channel` and `member_left_channel`
+drop what they touch at once (`MembershipCache.changed`), so someone removed from the board
+channel loses its minutes with the next question, not a minute later. When Slack cannot say (the
+bot is not in the channel, an error), the answer is None and the rules read nothing from it.
 """
 
 from __future__ import annotations
@@ -14,49 +16,69 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.archive.access import Conversation, Kind, Person
+from bot.archive.access import Person
 
 log = logging.getLogger(__name__)
 
 # Long enough that one question, and the next few, reuse the answers; short enough that a
 # change Slack sends no event for (a guest promoted to full member) is seen within a minute.
 TTL_SECONDS = 60.0
+PAGE_SIZE = 1000  # the largest page Slack serves for these lists
+MAX_PAGES = 100  # 100,000 channels or members: far beyond any workspace this serves
 
 T = TypeVar("T")
 
 
 class MembershipCache:
-    """Slack's facts about people and conversations, each kept for `ttl` seconds."""
+    """Slack's facts about people, conversations and memberships, each kept for `ttl` seconds."""
 
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.clock = clock
         self._people: dict[str, tuple[float, Person | None]] = {}
-        self._conversations: dict[str, tuple[float, Conversation | None]] = {}
+        self._members: dict[str, tuple[float, frozenset[str] | None]] = {}
+        self._channels_of: dict[str, tuple[float, frozenset[str] | None]] = {}
+        self._public: dict[str, tuple[float, frozenset[str] | None]] = {}
         self._lock = threading.Lock()
 
-    def forget_conversation(self, channel_id: str, workspace: str | None = None) -> None:
+    def changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
+        """Someone joined or left a channel: its members, their channels and the list (a channel
+        the bot itself joined or left appears or disappears from it) are asked again."""
         with self._lock:
-            self._conversations.pop(_key(workspace, channel_id), None)
+            self._members.pop(_key(workspace, channel_id), None)
+            self._channels_of.pop(_key(workspace, user_id), None)
+            self._public.pop(_key(workspace, ""), None)
 
     def forget_person(self, user_id: str, workspace: str | None = None) -> None:
         with self._lock:
             self._people.pop(_key(workspace, user_id), None)
+            self._channels_of.pop(_key(workspace, user_id), None)
 
     def person(self, user_id: str, load: Callable[[], tuple[Person | None, bool]]) -> Person | None:
         """The kept answer about a person, or `load()`'s (kept when its flag says so)."""
         return self._get(self._people, user_id, load)
 
-    def conversation(
-        self, channel_id: str, load: Callable[[], tuple[Conversation | None, bool]]
-    ) -> Conversation | None:
-        return self._get(self._conversations, channel_id, load)
+    def members(
+        self, channel_id: str, load: Callable[[], tuple[frozenset[str] | None, bool]]
+    ) -> frozenset[str] | None:
+        return self._get(self._members, channel_id, load)
+
+    def channels_of(
+        self, user_id: str, load: Callable[[], tuple[frozenset[str] | None, bool]]
+    ) -> frozenset[str] | None:
+        return self._get(self._channels_of, user_id, load)
+
+    def public_channels(
+        self, workspace: str, load: Callable[[], tuple[frozenset[str] | None, bool]]
+    ) -> frozenset[str] | None:
+        """The public channels of one workspace (its token's)."""
+        return self._get(self._public, workspace, load)
 
     def _get(self, table: dict[str, tuple[float, T]], key: str, load: Callable[[], tuple[T, bool]]) -> T:
         now = self.clock()
@@ -80,21 +102,34 @@ class SlackDirectory:
     """The access rules' `Directory`, answered by the Slack Web API through `client`.
 
     `workspace`: serving many workspaces, the one `client`'s token belongs to; its answers describe
-    that workspace only, so it never vouches for a meeting of another (access.may_read).
+    that workspace only, so it never vouches for a meeting of another (access.in_workspace).
     """
 
-    def __init__(self, client: WebClient, cache: MembershipCache, workspace: str | None = None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        cache: MembershipCache,
+        workspace: str | None = None,
+        bot_user_id: str | None = None,
+    ) -> None:
         self.client = client
         self.cache = cache
         self.workspace = workspace
+        self.bot_user_id = bot_user_id
 
     def person(self, user_id: str) -> Person | None:
+        if user_id == self.bot_user_id:
+            return Person(user_id=user_id, team_id=None, bot=True)  # itself: no need to ask
         return self.cache.person(_key(self.workspace, user_id), lambda: self._load_person(user_id))
 
-    def conversation(self, channel_id: str) -> Conversation | None:
-        return self.cache.conversation(
-            _key(self.workspace, channel_id), lambda: self._load_conversation(channel_id)
-        )
+    def members(self, channel_id: str) -> frozenset[str] | None:
+        return self.cache.members(_key(self.workspace, channel_id), lambda: self._load_members(channel_id))
+
+    def channels_of(self, user_id: str) -> frozenset[str] | None:
+        return self.cache.channels_of(_key(self.workspace, user_id), lambda: self._load_channels_of(user_id))
+
+    def public_channels(self) -> frozenset[str] | None:
+        return self.cache.public_channels(_key(self.workspace, ""), self._load_public)
 
     def _load_person(self, user_id: str) -> tuple[Person | None, bool]:
         try:
@@ -118,28 +153,50 @@ class SlackDirectory:
             True,
         )
 
-    def _load_conversation(self, channel_id: str) -> tuple[Conversation | None, bool]:
+    def _load_members(self, channel_id: str) -> tuple[frozenset[str] | None, bool]:
+        return self._listed(
+            f"conversations.members {channel_id}",
+            lambda cursor: self.client.conversations_members(
+                channel=channel_id, cursor=cursor, limit=PAGE_SIZE
+            ),
+            lambda page: (str(m) for m in page.get("members") or ()),
+        )
+
+    def _load_channels_of(self, user_id: str) -> tuple[frozenset[str] | None, bool]:
+        # Private channels come back only where the bot is a member too: what the bot cannot see,
+        # the rules never read from.
+        return self._listed(
+            f"users.conversations {user_id}",
+            lambda cursor: self.client.users_conversations(
+                user=user_id, types="public_channel,private_channel,mpim,im", cursor=cursor, limit=PAGE_SIZE
+            ),
+            lambda page: (str(c.get("id")) for c in page.get("channels") or ()),
+        )
+
+    def _load_public(self) -> tuple[frozenset[str] | None, bool]:
+        return self._listed(
+            "conversations.list",
+            lambda cursor: self.client.conversations_list(
+                types="public_channel", cursor=cursor, limit=PAGE_SIZE
+            ),
+            lambda page: (str(c.get("id")) for c in page.get("channels") or () if not c.get("is_private")),
+        )
+
+    @staticmethod
+    def _listed(
+        what: str, fetch: Callable[[str | None], Any], items: Callable[[Any], Iterator[str]]
+    ) -> tuple[frozenset[str] | None, bool]:
+        """Every page of a Slack list; None (not kept, so asked again) when Slack cannot say."""
+        found: set[str] = set()
+        cursor: str | None = None
         try:
-            channel: dict[str, Any] = self.client.conversations_info(channel=channel_id).get("channel") or {}
-            members: set[str] = set()
-            cursor: str | None = None
-            for _ in range(100):  # 100 pages of 1,000: far beyond any meeting channel
-                page = self.client.conversations_members(channel=channel_id, cursor=cursor, limit=1000)
-                members.update(str(m) for m in page.get("members") or ())
+            for _ in range(MAX_PAGES):
+                page = fetch(cursor)
+                found.update(items(page))
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     break
         except SlackApiError as error:
-            log.warning("no membership for %s: %s", channel_id, error.response.get("error"))
+            log.warning("%s: %s", what, error.response.get("error"))
             return None, False
-        if not channel:
-            return None, False
-        if channel.get("is_im"):
-            kind = Kind.IM
-        elif channel.get("is_mpim"):
-            kind = Kind.MPIM
-        elif channel.get("is_private") or channel.get("is_group"):
-            kind = Kind.PRIVATE
-        else:
-            kind = Kind.PUBLIC
-        return Conversation(channel_id=channel_id, kind=kind, members=frozenset(members)), True
+        return frozenset(found), True

@@ -104,13 +104,24 @@ def withdraw(client: WebClient, store: Store, reminder: Reminder) -> None:
     store.remove_reminder(reminder.id)
 
 
-def sweep(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:
-    """Every action that has or may need reminders; schedules deadlines that came within range."""
-    sync(client, store, store.reminded_actions(), now=now, days_before=days_before)
+def sweep(
+    client: WebClient, store: Store, *, now: dt.datetime, days_before: int, team_id: str | None = None
+) -> None:
+    """Every action that has or may need reminders; schedules deadlines that came within range.
+
+    `team_id`: serving many workspaces, `client` holds that workspace's token, and only its
+    meetings' actions are swept with it.
+    """
+    sync(client, store, store.reminded_actions(team_id), now=now, days_before=days_before)
 
 
-def reconcile(client: WebClient, store: Store, *, now: dt.datetime, days_before: int) -> None:
-    """At start-up: make the store and Slack's list of scheduled messages agree, then sweep."""
+def reconcile(
+    client: WebClient, store: Store, *, now: dt.datetime, days_before: int, team_id: str | None = None
+) -> None:
+    """At start-up: make the store and Slack's list of scheduled messages agree, then sweep.
+
+    `team_id`: as for `sweep`; Slack lists the scheduled messages of the token's workspace only.
+    """
     listed: dict[str, str] = {}
     cursor: str | None = None
     while True:
@@ -120,7 +131,7 @@ def reconcile(client: WebClient, store: Store, *, now: dt.datetime, days_before:
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
             break
-    known = store.reminders()
+    known = store.reminders(team_id=team_id)
     ids = {r.scheduled_message_id for r in known}
     for message_id, channel in listed.items():
         if message_id not in ids:
@@ -133,7 +144,11 @@ def reconcile(client: WebClient, store: Store, *, now: dt.datetime, days_before:
         if reminder.scheduled_message_id not in listed:
             # Posted already, or withdrawn outside the bot: the sweep schedules it again if still due.
             store.remove_reminder(reminder.id)
-    sweep(client, store, now=now, days_before=days_before)
+    sweep(client, store, now=now, days_before=days_before, team_id=team_id)
+
+
+# Each workspace's client with its team id (None: the one workspace of SLACK_BOT_TOKEN).
+Workspaces = Callable[[], Iterable[tuple[WebClient, str | None]]]
 
 
 class Sweeper:
@@ -141,14 +156,14 @@ class Sweeper:
 
     def __init__(
         self,
-        client: WebClient,
+        workspaces: Workspaces,
         open_store: Callable[[], Store],
         clock: Callable[[], dt.datetime],
         days_before: int,
         *,
         interval: dt.timedelta = DAY,
     ) -> None:
-        self._client, self._open_store, self._clock = client, open_store, clock
+        self._workspaces, self._open_store, self._clock = workspaces, open_store, clock
         self._days, self._interval = days_before, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="referat-reminders", daemon=True)
@@ -163,18 +178,25 @@ class Sweeper:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval.total_seconds()):
-            try:
-                sweep(self._client, self._open_store(), now=self._clock(), days_before=self._days)
-            except Exception:
-                log.exception("the daily reminder sweep failed; trying again tomorrow")
+            for client, team in self._workspaces():
+                try:
+                    sweep(client, self._open_store(), now=self._clock(), days_before=self._days, team_id=team)
+                except Exception:
+                    log.exception("the daily reminder sweep of %s failed; trying again tomorrow", team or "")
 
 
 def start(
-    client: WebClient, open_store: Callable[[], Store], clock: Callable[[], dt.datetime], days_before: int
+    workspaces: Workspaces,
+    open_store: Callable[[], Store],
+    clock: Callable[[], dt.datetime],
+    days_before: int,
 ) -> Sweeper:
-    """At start-up: reconcile with Slack (a failure is logged, not fatal), then sweep daily."""
-    try:
-        reconcile(client, open_store(), now=clock(), days_before=days_before)
-    except Exception:
-        log.exception("could not reconcile reminders with Slack at start-up; the daily sweep will retry")
-    return Sweeper(client, open_store, clock, days_before).start()
+    """At start-up: reconcile each workspace with Slack (a failure is logged, not fatal), then sweep daily."""
+    for client, team in workspaces():
+        try:
+            reconcile(client, open_store(), now=clock(), days_before=days_before, team_id=team)
+        except Exception:
+            log.exception(
+                "could not reconcile reminders of %s at start-up; the daily sweep will retry", team or ""
+            )
+    return Sweeper(workspaces, open_store, clock, days_before).start()

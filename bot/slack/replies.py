@@ -9,12 +9,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.archive.access import Audience, InChannel, Privately
+from bot.archive.access import Audience, InChannel, Privately, shows_more
 from bot.archive.answer import Answer
 from bot.archive.ask import answer_question
 from bot.slack import blocks, ids
 from bot.slack.blocks import slack_safe
 from bot.slack.context import Deps
+from storage.search import Scope
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,15 @@ def answer_in_thread(
         return
     asker = str(event.get("user") or "")
     audience: Audience = Privately(asker) if direct else InChannel(channel)
-    answer = _answer(client, store, deps, question, audience)
+    scope = deps.scope(client, store, audience)
+    answer = _answer(client, store, deps, question, scope)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_safe(answer.text))
     if direct or not asker:
         return
-    own = _answer(client, store, deps, question, Privately(asker))
+    own_scope = deps.scope(client, store, Privately(asker))
+    if not shows_more(own_scope, scope):
+        return  # the asker may read nothing the thread may not: the answer would be the same
+    own = _answer(client, store, deps, question, own_scope)
     if own.total > answer.total:
         client.chat_postEphemeral(
             channel=channel,
@@ -107,7 +112,7 @@ def full_answer_offer(question: str) -> list[dict[str, Any]]:
 
 def send_full_answer(client: WebClient, store: Store, deps: Deps, user_id: str, question: str) -> None:
     """The clicker's own answer, by DM: recomputed with the clicker's rights, whoever asked."""
-    answer = _answer(client, store, deps, question, Privately(user_id))
+    answer = _answer(client, store, deps, question, deps.scope(client, store, Privately(user_id)))
     client.chat_postMessage(channel=user_id, text=slack_safe(answer.text))
 
 
@@ -115,12 +120,11 @@ def answer_privately(
     client: WebClient, store: Store, deps: Deps, user_id: str, question: str, respond: Callable[..., Any]
 ) -> None:
     """`/referat spørg`: an ephemeral answer, so the asker's own rights."""
-    answer = _answer(client, store, deps, question, Privately(user_id))
+    answer = _answer(client, store, deps, question, deps.scope(client, store, Privately(user_id)))
     respond(response_type="ephemeral", text=slack_safe(answer.text), replace_original=False)
 
 
-def _answer(client: WebClient, store: Store, deps: Deps, question: str, audience: Audience) -> Answer:
-    scope = deps.scope(client, store, audience)
+def _answer(client: WebClient, store: Store, deps: Deps, question: str, scope: Scope) -> Answer:
     return answer_question(
         store, question, now=deps.clock(), links=permalink_lookup(client, store), scope=scope
     )

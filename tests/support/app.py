@@ -16,6 +16,7 @@ from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
 from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
+from bot.slack.heavy import HEAVY_WORKERS
 from storage.seal import Seal
 from storage.store import Store, StoreOpener
 from support.slack_fake import FakeSlack
@@ -69,9 +70,13 @@ class Bot:
         )
         self.opener = StoreOpener(self.db_path, self.seal)
         listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+        # Exports and long drafts run on their own pool; settle() waits for them as well.
+        heavy = listeners.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
         self.listeners = listeners
-        app = create_app(settings, self.opener, clock=self.clock, listener_executor=listeners)
-        self.server = ServerThread(app, SECRET, listeners=listeners).start()
+        app = create_app(
+            settings, self.opener, clock=self.clock, listener_executor=listeners, heavy_executor=heavy
+        )
+        self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 
@@ -89,6 +94,7 @@ class Bot:
 
     def cmd(self, text: str, *, user: str = "UMINUTES", channel: str = "C1") -> str:
         """Send `/referat <text>` and return the ephemeral answer carried by the HTTP response."""
+        self.fake.heard_of(channel)  # in Slack the channel exists before a command is sent in it
         response = self.sender.command(text, user=user, channel=channel)
         assert response.status == 200, (response.status, response.body)
         return answer_text(response)

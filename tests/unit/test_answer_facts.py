@@ -323,8 +323,11 @@ def test_the_fact_leads_the_answer(archive: Store) -> None:
 
 
 def test_every_answer_stays_inside_the_readable_meetings(archive: Store) -> None:
-    lemvig = archive.db.execute("select id from meetings where title like '%Lemvig%'").fetchone()[0]
-    only = Scope(meetings=frozenset({lemvig}))
+    # Access is decided per conversation: the Lemvig meeting is the one meeting of its channel.
+    with archive.db.conn:
+        archive.db.execute("update meetings set channel_id = 'CLEMVIG' where title like '%Lemvig%'")
+    [team] = {m.team_id for m in archive.meetings() if m.channel_id == "CLEMVIG"}
+    only = Scope(channels=frozenset({(team, "CLEMVIG")}))
     for question in (
         "hvem havde afbud?",
         "hvad sagde Helle?",
@@ -337,7 +340,7 @@ def test_every_answer_stays_inside_the_readable_meetings(archive: Store) -> None
             assert other not in answer, (question, answer)
     assert "Helle Bach" in answer_question(archive, "hvad sagde Helle?", now=NOW, scope=only).text
     nothing = answer_question(
-        archive, "hvem deltog i kredsrådsmødet?", now=NOW, scope=Scope(meetings=frozenset())
+        archive, "hvem deltog i kredsrådsmødet?", now=NOW, scope=Scope(channels=frozenset())
     ).text
     assert "Helle Kyndesen" not in nothing
 

@@ -280,7 +280,8 @@ def test_who_took_part_in_an_item_follows_arrivals_and_departures(store: Store) 
 
 def test_a_vote_on_an_item_the_reader_may_not_read_is_not_found(store: Store) -> None:
     meeting = council(store)
-    hidden = search.Scope(meetings=frozenset({meeting.id}), hidden_items=frozenset({(meeting.id, 3)}))
+    channel = frozenset({(meeting.team_id, meeting.channel_id)})
+    hidden = search.Scope(channels=channel, hidden_items=frozenset({(meeting.id, 3)}))
     assert "Afstemning" not in ask(store, "blev forslaget om cykelstien vedtaget?", hidden)
     assert "stemte imod" not in ask(
         store, "hvordan stemte Erik Juhl om cykelstien?", search.Scope(frozenset())

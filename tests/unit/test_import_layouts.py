@@ -16,6 +16,8 @@ from bot.cli import main
 from bot.importing.imported import ImportedMeeting, NotAReferat
 from bot.importing.parse import parse_referat
 from storage.records import EntryKind
+from storage.store import StoreOpener
+from support.pdf_text import write_pdf
 
 S, D, A = EntryKind.STATEMENT, EntryKind.DECISION, EntryKind.ACTION
 
@@ -311,3 +313,54 @@ def test_a_deadline_the_text_states_is_not_printed_again() -> None:
     assert mentions_date("Udkast senest 20/6.", dt.date(2024, 6, 20))
     assert not mentions_date("BH indkalder til temamøde snarest.", dt.date(2020, 4, 1))
     assert not mentions_date("inden 11. april", dt.date(2020, 4, 1))
+
+
+def test_a_text_pdf_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "archive.db"
+    monkeypatch.setenv("REFERAT_DB", str(db))
+    pages = [
+        [
+            "Referat af bestyrelsesmøde 5. juni 2024",
+            "Deltagere: Bo Hansen (BH), Ida Kromann",
+            "1. Orientering",
+        ],
+        ["Bo Hansen orienterede om stolene.", "2. Eventuelt", "BH følger op inden 1. juli."],
+    ]
+    source = write_pdf(tmp_path / "bestyrelse.pdf", pages)
+    assert main(["import", str(source)]) == 0
+    assert "bestyrelse.pdf: importeret – bestyrelsesmøde, 5. juni 2024: 2 punkter" in capsys.readouterr().out
+    store = StoreOpener(db)()
+    [meeting] = store.meetings()
+    doc = store.document(meeting.id)
+    assert [(e.item_number, e.kind, e.owner, e.text) for e in doc.entries] == [
+        (1, S, None, "Bo Hansen orienterede om stolene."),
+        (2, A, "Bo Hansen", "BH følger op inden 1. juli."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "PDF-filen indeholder ingen tekst, kun billeder – formentlig et scannet dokument"),
+        (b"%PDF-1.4\nnot really", "filen er ikke en gyldig PDF"),
+    ],
+)
+def test_a_pdf_without_text_is_refused_by_name(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes | None,
+    reason: str,
+) -> None:
+    db = tmp_path / "archive.db"
+    monkeypatch.setenv("REFERAT_DB", str(db))
+    source = tmp_path / "scannet.pdf"
+    if content is None:
+        write_pdf(source, [[], []])
+    else:
+        source.write_bytes(content)
+    assert main(["import", str(source)]) == 1
+    assert f"scannet.pdf: afvist – {reason}" in capsys.readouterr().err
+    assert StoreOpener(db)().meetings() == []

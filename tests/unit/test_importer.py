@@ -824,7 +824,8 @@ def test_read_cp1252_and_utf8_sig(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("referat.pdf", b"%PDF-1.7", "filtypen .pdf"),
+        ("referat.pdf", b"%PDF-1.7", "ikke en gyldig PDF"),
+        ("referat.odt", b"x", "filtypen .odt"),
         ("referat", b"x", "filtypen uden endelse"),
         ("referat.docx", b"not a zip", "gyldigt Word-dokument"),
         ("referat.txt", b"abc\x00def", "ikke læsbar tekst"),

@@ -79,3 +79,15 @@ def test_the_command_refuses_approved_records_then_purges_with_force(
     assert main(["purge", "--team", "T2", "--force"]) == 0
     assert "Slettet: 1 møde fra T2 (heraf 1 godkendt referat)" in capsys.readouterr().out
     assert main(["verify"]) == 0
+
+
+def test_with_several_workspaces_the_listing_and_verify_name_each_meetings_workspace(store: Store) -> None:
+    from bot.meeting.export import meetings_table
+
+    table = meetings_table(store)
+    assert "Arbejdsområde" in table.splitlines()[0]
+    assert {line.split()[2] for line in table.splitlines()[1:]} == {"T1", "T2"}
+    store.db.execute("update approved_referats set text = text || ' Tilføjet.' where meeting_id = 2")
+    problems = verify_archive(store).problems
+    assert problems
+    assert all("id 2, T2)" in p for p in problems)

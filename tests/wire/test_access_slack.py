@@ -286,9 +286,10 @@ def test_status_shows_a_closed_item_only_to_the_participants_and_the_minute_take
 
 
 def test_eksport_in_the_channel_posts_the_extract(meetings: Bot, world: FakeSlack) -> None:
-    assert ".md" in meetings.cmd("eksport md", channel="CPUB")
+    assert "som md" in meetings.cmd("eksport md", channel="CPUB")
     posted = world.wait_for(lambda: [f for f in world.files if f.channel == "CPUB"])[-1]
     assert "offentlig" in posted.name
+    assert posted.name.endswith(".md")
     assert PUBLIC_DECISION in posted.text
     assert SECRET_DECISION not in posted.text
 

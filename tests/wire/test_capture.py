@@ -280,7 +280,7 @@ def test_typed_special_characters_are_stored_as_typed_and_answers_stay_valid_mrk
 def test_export_command_uploads_the_referat_to_the_channel(bot: Bot, fake: FakeSlack) -> None:
     log_meeting(bot)
     bot.cmd("ad 1 orienterede om flerårsaftalen.", user="UHELLE")
-    assert ".md" in bot.cmd("eksport md")
+    assert "som md" in bot.cmd("eksport md")
     uploaded = fake.wait_for(lambda: fake.files)
     assert uploaded[0].name.endswith(".md")
     assert "Politidirektør Helle Kyndesen orienterede om flerårsaftalen." in uploaded[0].text

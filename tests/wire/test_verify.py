@@ -191,7 +191,12 @@ def test_slack_as_witness_finds_a_deleted_last_approval_and_stripped_seals(
         db.execute("update meetings set status = 'open', approved_utc = null where id = ?", [last.id])
     monkeypatch.delenv("SLACK_BOT_TOKEN")
     code, out = verify(bot.db_path, monkeypatch, capsys)
-    assert code == 0  # the database alone cannot tell
+    assert code == 1  # the audit trail still remembers the approval ...
+    assert f"id {last.id}): revisionssporet viser godkendelsen" in out
+    with sqlite3.connect(bot.db_path) as db:
+        db.execute("delete from audit where meeting_id = ? and action = 'approved'", [last.id])
+    code, out = verify(bot.db_path, monkeypatch, capsys)
+    assert code == 0  # ... and without it the database alone cannot tell
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     code, out = verify(bot.db_path, monkeypatch, capsys)
     assert code == 1

@@ -35,10 +35,11 @@ class Installed:
     """The bot in many-workspace mode, behind the workspace front, with two workspaces to install."""
 
     def __init__(self, tmp_path: Path, *, expires_in: int | None = None) -> None:
+        self.clock = Clock()
         self.front = Workspaces(CLIENT_ID, CLIENT_SECRET, expires_in=expires_in).start()
         self.slack: dict[str, FakeSlack] = {}
         for team, name in (("T1", "Kommunen"), ("T2", "Foreningen")):
-            slack = FakeSlack()
+            slack = FakeSlack(clock=self.clock)
             slack.team_id, slack.team_name = team, name
             slack.add_user("U1", f"Formand i {name}")
             slack.add_channel("C1", "moeder", members=["U1", slack.bot_user_id])
@@ -56,7 +57,9 @@ class Installed:
         )
         self.opener = StoreOpener(settings.db_path)
         self.listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
-        app = create_app(settings, self.opener, clock=Clock(), listener_executor=self.listeners)
+        self.settings = settings
+        app = create_app(settings, self.opener, clock=self.clock, listener_executor=self.listeners)
+        self.app = app
         self.server = ServerThread(app, SECRET, listeners=self.listeners).start()
         self.sender = SlackSender(self.server.url, SECRET)
 
@@ -212,3 +215,32 @@ def test_equal_channel_and_user_ids_in_two_workspaces_never_leak(installed: Inst
         str(c.params.get("text")) for c in installed.slack["T1"].calls_to("chat.postMessage")
     )
     assert secret in t1_answers
+
+
+def test_reminders_are_kept_per_workspace_each_with_its_own_token(installed: Installed) -> None:
+    from bot.app import workspace_clients
+    from bot.slack import reminders
+
+    installed.install("T1")
+    installed.install("T2")
+    installed.command("T1", "start Byrådsmøde | 27. november 2026 | rådhuset")
+    installed.command("T1", "deltager <@U1> | Borgmester | kommunen")
+    installed.command("T1", "dagsorden\n1. Budget")
+    assert "Nr. " in installed.command("T1", "ad 1 opgave: Lav budgetforslaget <@U1> frist 4. december 2026")
+    installed.settle()
+    store = installed.opener()
+    scheduled = store.reminders()
+    assert scheduled
+
+    clients = workspace_clients(installed.settings, installed.app, installed.opener)()
+    assert sorted(team for _, team in clients) == ["T1", "T2"]
+    for client, team in clients:
+        assert client.token in installed.front.tokens_of(str(team))
+        reminders.reconcile(client, store, now=installed.clock(), days_before=2, team_id=team)
+    # T2's Slack lists none of T1's scheduled messages, and that removed none of them; nothing was
+    # scheduled in T2, and T1's were scheduled with T1's token only.
+    assert store.reminders() == scheduled
+    assert not installed.slack["T2"].calls_to("chat.scheduleMessage")
+    assert {
+        c.token for c in installed.slack["T1"].calls_to("chat.scheduleMessage")
+    } <= installed.front.tokens_of("T1")

@@ -22,6 +22,7 @@ from bot.slack import blocks, home, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
+from bot.slack.heavy import BUSY as HEAVY_BUSY
 from bot.slack.replies import send_full_answer
 from storage.records import Draft, Meeting
 from storage.store import Store
@@ -71,7 +72,13 @@ def on_request_changes(
 def on_download(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _download)
+    """**Hent som fil** renders Word and Markdown: on the heavy pool, never on Bolt's threads."""
+    deps = deps_of(context)
+    ack()
+    if not deps.heavy.reserve():
+        respond(response_type="ephemeral", replace_original=False, text=HEAVY_BUSY)
+        return
+    deps.heavy.run(lambda: _act_on_click(deps, body, client, _download), respond)
 
 
 def on_full_answer(
@@ -265,11 +272,14 @@ def _on_click(
 ) -> None:
     ack()
     with after_ack(respond):
-        deps = deps_of(context)
-        store = deps.open_store()
-        found = _clicked(store, deps, body, client)
-        if found is not None:
-            work(store, deps, body, client, *found)
+        _act_on_click(deps_of(context), body, client, work)
+
+
+def _act_on_click(deps: Deps, body: dict[str, Any], client: WebClient, work: Work) -> None:
+    store = deps.open_store()
+    found = _clicked(store, deps, body, client)
+    if found is not None:
+        work(store, deps, body, client, *found)
 
 
 def _clicked(

@@ -34,8 +34,9 @@ from bot.slack.blocks import slack_safe, unescape_slack_input
 from bot.slack.context import Deps, deps_of
 from bot.slack.effects import perform
 from bot.slack.errors import after_ack
+from bot.slack.heavy import BUSY as HEAVY_BUSY
 from bot.slack.replies import answer_privately
-from storage.records import MeetingStatus
+from storage.records import Meeting, MeetingStatus
 from storage.store import Store
 
 NOT_READABLE = (
@@ -56,7 +57,9 @@ def referat(
         user_id=body["user_id"],
         channel_id=body["channel_id"],
         now=deps.clock(),
-        user_name=deps.user_name(client),
+        # Before the ack only the cache or one quick users.info: a rate-limited Slack must not make
+        # the ack late for a statement already stored.
+        user_name=deps.quick_name(client),
         team_id=deps.workspace(context) or body.get("team_id"),
         enterprise_id=deps.enterprise_id if deps.team_id else body.get("enterprise_id"),
         directory=deps.directory(client),
@@ -77,26 +80,14 @@ def referat(
                 perform(client, store, deps, effects, now=sender.now)
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
-                ack(response_type="ephemeral", text=rules.already_approved(meeting))
+                ack(response_type="ephemeral", text=slack_safe(rules.already_approved(meeting)))
+                return
+            if not deps.heavy.reserve():
+                ack(response_type="ephemeral", text=HEAVY_BUSY)
                 return
             ack(response_type="ephemeral", text="Udkastet samles og lægges i kanalen …")
-            with after_ack(respond):
-                names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
-                try:
-                    posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
-                except publishing.PostFailed as failure:
-                    respond(
-                        response_type="ephemeral",
-                        text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
-                    )
-                    return
-                summary = publishing.draft_summary(posted.draft, posted)
-                note = approval.approvers_note(store, meeting, names)
-                respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
-                # A new version waits for every approver: their App Home says so.
-                home.republish(
-                    client, store, deps, approval.approver_ids(store, meeting, posted.draft), now=sender.now
-                )
+            # A long draft is many posts at Slack's pace: on the heavy pool, not a listener thread.
+            deps.heavy.run(lambda: _post_draft(client, deps, sender, meeting, respond), respond)
         case QuestionAsked(question=question):
             ack()
             with after_ack(respond):
@@ -130,12 +121,7 @@ def referat(
             with after_ack(respond):
                 names = approval.names_for(store, meeting, publishing.safe_user_name(sender.user_name))
                 publishing.post_addition(client, store, meeting, addition, names)
-        case ExportRequested(meeting=meeting, format="pdf", aktindsigt=item):
-            # Laying out a PDF can take longer than Slack waits for the acknowledgement.
-            edition = _export_edition(deps, client, store, sender, meeting.id)
-            if edition is None:
-                ack(response_type="ephemeral", text=NOT_READABLE)
-                return
+        case ExportRequested(meeting=meeting, format=fmt, aktindsigt=item):
             if item is not None:
                 # An item that may not go out is refused before the acknowledgement (the text is quick).
                 try:
@@ -143,33 +129,64 @@ def referat(
                 except ExportError as error:
                     ack(response_type="ephemeral", text=slack_safe(str(error)))
                     return
-            what = "Referatet" if item is None else f"Uddraget til aktindsigt af punkt {item}"
-            ack(response_type="ephemeral", text=f"{what} sættes op som PDF/A og lægges i kanalen …")
-            with after_ack(respond):
-                try:
-                    content, name = export_bytes(
-                        store, meeting.id, "pdf", now=sender.now, public=not edition.full, aktindsigt=item
-                    )
-                except ExportError as error:
-                    respond(response_type="ephemeral", text=slack_safe(str(error)))
-                    return
-                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
-        case ExportRequested(meeting=meeting, format=fmt, aktindsigt=item):
-            edition = _export_edition(deps, client, store, sender, meeting.id)
-            if edition is None:
-                ack(response_type="ephemeral", text=NOT_READABLE)
-                return
-            try:
-                content, name = export_bytes(
-                    store, meeting.id, fmt or "docx", now=sender.now, public=not edition.full, aktindsigt=item
-                )
-            except ExportError as error:
-                ack(response_type="ephemeral", text=slack_safe(str(error)))
+            if not deps.heavy.reserve():
+                ack(response_type="ephemeral", text=HEAVY_BUSY)
                 return
             what = "Referatet" if item is None else f"Uddraget til aktindsigt af punkt {item}"
-            ack(response_type="ephemeral", text=f"{what} lægges i kanalen som {name} …")
-            with after_ack(respond):
-                client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
+            label = "PDF/A" if fmt == "pdf" else (fmt or "docx")
+            ack(response_type="ephemeral", text=f"{what} sættes op som {label} og lægges i kanalen …")
+            # Who may read here, and the layout, after the ack and off Bolt's threads.
+            deps.heavy.run(
+                lambda: _export(client, deps, sender, meeting.id, fmt or "docx", item, respond), respond
+            )
+
+
+def _post_draft(client: WebClient, deps: Deps, sender: Sender, meeting: Meeting, respond: Respond) -> None:
+    store = deps.open_store()
+    names = approval.names_for(store, meeting, publishing.safe_user_name(deps.user_name(client)))
+    try:
+        posted = publishing.publish(client, store, meeting, now=sender.now, names=names)
+    except publishing.PostFailed as failure:
+        respond(
+            response_type="ephemeral",
+            text=f"Slack afviste udkastet ({failure}). Intet er ændret i mødet; prøv igen.",
+        )
+        return
+    summary = publishing.draft_summary(posted.draft, posted)
+    note = approval.approvers_note(store, meeting, names)
+    respond(response_type="ephemeral", text=slack_safe(f"{summary}\n{note}"))
+    # A new version waits for every approver: their App Home says so.
+    home.republish(client, store, deps, approval.approver_ids(store, meeting, posted.draft), now=sender.now)
+
+
+def _export(
+    client: WebClient,
+    deps: Deps,
+    sender: Sender,
+    meeting_id: int,
+    fmt: str,
+    aktindsigt: int | None,
+    respond: Respond,
+) -> None:
+    store = deps.open_store()
+    edition = _export_edition(deps, client, store, sender, meeting_id)
+    if edition is None:
+        respond(response_type="ephemeral", text=NOT_READABLE)
+        return
+    try:
+        content, name = export_bytes(
+            store,
+            meeting_id,
+            fmt,
+            now=sender.now,
+            public=not edition.full,
+            aktindsigt=aktindsigt,
+            isolated=True,
+        )
+    except ExportError as error:
+        respond(response_type="ephemeral", text=slack_safe(str(error)))
+        return
+    client.files_upload_v2(channel=sender.channel_id, file=content, filename=name, title=name)
 
 
 def _export_edition(

@@ -1,0 +1,64 @@
+"""The archive's reads for questions, bound to one connection: the search facade on the store.
+
+bot/archive/ asks the archive through `store.archive` and never holds the database: every query
+it makes is one of these, with the scope it was decided for. Each is a function of
+storage/search.py with the connection filled in, so the SQL stays in one module and the facade
+cannot drift from it (the types are those of the functions themselves).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+
+from storage import search
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Bound(Generic[P, R]):
+    """A storage.search function read as a method of `Archive`: its database argument bound."""
+
+    def __init__(self, function: Callable[Concatenate[Database, P], R]) -> None:
+        self.function = function
+
+    def __get__(self, archive: Archive, owner: Any = None) -> Callable[P, R]:
+        return cast(Callable[P, R], functools.partial(self.function, archive.db))
+
+
+class Archive:
+    """Every read a question makes of the archive, on one connection."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def location(self) -> str | None:
+        """The database file's path; None for a database in memory."""
+        for _, name, path in self.db.execute("pragma database_list"):
+            if name == "main" and path:
+                return str(path)
+        return None
+
+    archive_channels = _Bound(search.archive_channels)
+    closed_items = _Bound(search.closed_items)
+    change_marker = _Bound(search.change_marker)
+    vocabulary = _Bound(search.vocabulary)
+    people = _Bound(search.people)
+    initials = _Bound(search.initials)
+    meeting_count = _Bound(search.meeting_count)
+    people_in = _Bound(search.people_in)
+    names_meeting = _Bound(search.names_meeting)
+    find_meetings = _Bound(search.find_meetings)
+    meeting_facts = _Bound(search.meeting_facts)
+    item_hits = _Bound(search.item_hits)
+    entries_saying = _Bound(search.entries_saying)
+    search_entries = _Bound(search.search_entries)
+    search_additions = _Bound(search.search_additions)
+    live_terms = _Bound(search.live_terms)
+    count_items = _Bound(search.count_items)
+    related_items = _Bound(search.related_items)
