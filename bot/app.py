@@ -110,8 +110,9 @@ def create_app(
     Pass executors you keep (and shut down when the app stops) to wait for work still going on;
     without them the app makes its own.
     """
+    client = make_client(settings)
     app = App(
-        client=make_client(settings),
+        client=client,
         logger=bolt_logger(),
         signing_secret=settings.signing_secret or "",
         token_verification_enabled=token_verification,
@@ -120,7 +121,9 @@ def create_app(
         listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
         # Many workspaces: Bolt finds each request's workspace token in the installations.
         oauth_settings=(
-            install.oauth_settings(settings.db_path, settings.client_id or "", settings.client_secret or "")
+            install.oauth_settings(
+                settings.db_path, settings.client_id or "", settings.client_secret or "", client
+            )
             if settings.many_workspaces
             else None
         ),

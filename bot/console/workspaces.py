@@ -28,6 +28,7 @@ from bot.console.records import ApiCall, Json, Reply
 from bot.console.standin import SlackStandIn
 
 OAUTH_ACCESS = "/api/oauth.v2.access"
+REFRESHED_EXPIRES_IN = 12 * 3600
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Workspaces(SlackStandIn):
         clock: Callable[[], dt.datetime] | None = None,
         expires_in: int | None = None,
     ) -> None:
-        """`expires_in`: issue rotating tokens (with a refresh token) that expire after so many seconds."""
+        """`expires_in`: issue rotating tokens (with a refresh token); the installed one expires after so
+        many seconds, a refreshed one after Slack's twelve hours."""
         super().__init__(clock)
         self.client_id, self.client_secret = client_id, client_secret
         self.expires_in = expires_in
@@ -150,6 +152,13 @@ class Workspaces(SlackStandIn):
                 "authed_user": {"id": "UINSTALLER"},
             }
             if self.expires_in is not None:
-                installed.refresh_token = f"xoxe-1-{slack.team_id}-{next(self._numbers)}"
-                answer.update(refresh_token=installed.refresh_token, expires_in=self.expires_in)
+                # Issued with the install and kept through refreshes; an uninstall revokes it.
+                installed.refresh_token = (
+                    installed.refresh_token or f"xoxe-1-{slack.team_id}-{next(self._numbers)}"
+                )
+                refreshed = params.get("grant_type") == "refresh_token"
+                answer.update(
+                    refresh_token=installed.refresh_token,
+                    expires_in=REFRESHED_EXPIRES_IN if refreshed else self.expires_in,
+                )
             return answer

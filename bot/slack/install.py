@@ -11,9 +11,12 @@ library, and not part of the referat schema.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
@@ -46,9 +49,13 @@ def installation_store(db_path: Path, client_id: str) -> SQLite3InstallationStor
     return SQLite3InstallationStore(database=str(db_path), client_id=client_id)
 
 
-def oauth_settings(db_path: Path, client_id: str, client_secret: str) -> OAuthSettings:
-    """Bolt's OAuth flow with both stores in the database file."""
-    return OAuthSettings(
+def oauth_settings(db_path: Path, client_id: str, client_secret: str, client: WebClient) -> OAuthSettings:
+    """Bolt's OAuth flow with both stores in the database file.
+
+    `client` (aimed at SLACK_API_URL) also rotates expiring tokens: Bolt's own default would call
+    slack.com whatever SLACK_API_URL says.
+    """
+    settings = OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
         scopes=list(BOT_SCOPES),
@@ -58,3 +65,12 @@ def oauth_settings(db_path: Path, client_id: str, client_secret: str) -> OAuthSe
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
     )
+    settings.authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger(__name__),
+        installation_store=settings.installation_store,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_rotation_expiration_minutes=settings.token_rotation_expiration_minutes,
+        client=client,
+    )
+    return settings

@@ -59,6 +59,8 @@ class Bot:
     listeners: ListenerTracker | None = None
     seal: Seal | None = None  # the organisation's seal, as REFERAT_SEAL_KEY/CERT give it to `serve`
     sender: SlackSender = field(init=False)
+    # HTTP door settings for ServerThread (request_seconds, connection_limit), for tests of them.
+    door: dict[str, int] = field(default_factory=dict)
 
     def start(self) -> Bot:
         settings = Settings(
@@ -76,7 +78,7 @@ class Bot:
         app = create_app(
             settings, self.opener, clock=self.clock, listener_executor=listeners, heavy_executor=heavy
         )
-        self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy).start()
+        self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy, **self.door).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 

@@ -244,3 +244,21 @@ def test_reminders_are_kept_per_workspace_each_with_its_own_token(installed: Ins
     assert {
         c.token for c in installed.slack["T1"].calls_to("chat.scheduleMessage")
     } <= installed.front.tokens_of("T1")
+
+
+def test_a_rotating_token_is_refreshed_and_the_new_one_used(tmp_path: Path) -> None:
+    world = Installed(tmp_path, expires_in=60)  # within Bolt's window: rotated at the next request
+    try:
+        world.install("T1")
+        first = world.front.tokens_of("T1")
+        assert "intet møde" in world.command("T1", "status").lower()
+        grants = [c.params.get("grant_type") for c in world.front.exchanges if c.error is None]
+        assert grants[:2] == [None, "refresh_token"]
+        world.dm("T1", "hvem deltog?")
+        world.settle()
+        used = {c.token for c in world.slack["T1"].calls_to("chat.postMessage")}
+        # Answered with refreshed tokens, asked for at SLACK_API_URL (the stand-in), never the expiring one.
+        assert used
+        assert used <= world.front.tokens_of("T1") - first
+    finally:
+        world.stop()
