@@ -174,6 +174,7 @@ def answer_question(
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
     scope: search.Scope,
+    command_line: bool = False,
 ) -> Answer:
     """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
 
@@ -187,6 +188,8 @@ def answer_question(
         return Answer(text=refusal, lines=(refusal,), lang="da")
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
+    if command_line:
+        question = replace(question, command_line=True)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
     if scope.nothing:

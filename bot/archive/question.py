@@ -330,6 +330,7 @@ class Question:
     item_number: int | None = None  # `punkt 4`, `Ad 4`, `pkt. 3`, `item 4`
     latest: bool = False  # `seneste`, `latest`: only the newest meeting that matches
     open_only: bool = False  # `åbne opgaver`, `open action items`: not done (or, untracked, not yet due)
+    command_line: bool = False  # asked with `referat ask`: a hint shows that command, not Slack's
 
 
 def _wordset(text: str) -> frozenset[str]:
