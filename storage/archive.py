@@ -27,7 +27,9 @@ class _Bound(Generic[P, R]):
     def __init__(self, function: Callable[Concatenate[Database, P], R]) -> None:
         self.function = function
 
-    def __get__(self, archive: Archive, owner: Any = None) -> Callable[P, R]:
+    def __get__(self, archive: Archive | None, owner: Any = None) -> Callable[P, R]:
+        if archive is None:  # read on the class itself (introspection, a test's patch): the function
+            return cast(Callable[P, R], self.function)
         return cast(Callable[P, R], functools.partial(self.function, archive.db))
 
 
@@ -47,6 +49,9 @@ class Archive:
     archive_channels = _Bound(search.archive_channels)
     closed_items = _Bound(search.closed_items)
     change_marker = _Bound(search.change_marker)
+    read_vocabulary = _Bound(search.read_vocabulary)
+    vocabulary_snapshot = _Bound(search.vocabulary_snapshot)
+    save_vocabulary_snapshot = _Bound(search.save_vocabulary_snapshot)
     vocabulary = _Bound(search.vocabulary)
     people = _Bound(search.people)
     initials = _Bound(search.initials)
