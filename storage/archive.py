@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from storage import search
+from storage import vocabulary as words
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -48,13 +49,13 @@ class Archive:
 
     archive_channels = _Bound(search.archive_channels)
     closed_items = _Bound(search.closed_items)
-    change_marker = _Bound(search.change_marker)
-    read_vocabulary = _Bound(search.read_vocabulary)
-    vocabulary_snapshot = _Bound(search.vocabulary_snapshot)
-    save_vocabulary_snapshot = _Bound(search.save_vocabulary_snapshot)
-    vocabulary = _Bound(search.vocabulary)
-    people = _Bound(search.people)
-    initials = _Bound(search.initials)
+    change_marker = _Bound(words.change_marker)
+    read_vocabulary = _Bound(words.read_vocabulary)
+    vocabulary_snapshot = _Bound(words.vocabulary_snapshot)
+    save_vocabulary_snapshot = _Bound(words.save_vocabulary_snapshot)
+    vocabulary = _Bound(words.vocabulary)
+    people = _Bound(words.people)
+    initials = _Bound(words.initials)
     meeting_count = _Bound(search.meeting_count)
     people_in = _Bound(search.people_in)
     names_meeting = _Bound(search.names_meeting)

@@ -56,9 +56,10 @@ from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
-from storage.search import AdditionHit, VocabularySnapshot
+from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
+from storage.vocabulary import VocabularySnapshot
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.archive import ask
 from bot.importing.run import import_paths
-from storage import search
+from storage import vocabulary
 from storage.archive import Archive
 from storage.records import EntryKind
 from storage.store import Store, StoreOpener
@@ -40,9 +40,9 @@ def new_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(ask, "_cache", {})
     reads: list[str] = []
 
-    def counted(archive: Archive) -> search.VocabularySnapshot:
+    def counted(archive: Archive) -> vocabulary.VocabularySnapshot:
         reads.append("read")
-        return search.read_vocabulary(archive.db)
+        return vocabulary.read_vocabulary(archive.db)
 
     monkeypatch.setattr(Archive, "read_vocabulary", counted)
     return reads
