@@ -37,6 +37,7 @@ class _Job:
     """One write waiting in a `CommitGroup`: what to do, and (once committed or refused) its outcome."""
 
     work: Callable[[Any], Any]
+    started: float  # when it began to wait (time.monotonic)
     done: bool = False
     result: Any = None
     error: BaseException | None = None
@@ -72,7 +73,7 @@ class StoreBase:
         self.seal: Seal | None = None
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, started: float | None = None) -> Iterator[None]:
         """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
         A deferred transaction that reads first and then writes cannot wait for a concurrent
@@ -85,8 +86,11 @@ class StoreBase:
             return
         # One budget for both waits, the queue in this process and SQLite's busy handler (another
         # process writing): a command answers within Slack's 3 s either stored or "try again".
-        started = time.monotonic()
-        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        # `started`: when the wait began, if earlier (a statement that queued in a CommitGroup first).
+        started = time.monotonic() if started is None else started
+        if not self._write_lock.acquire(
+            timeout=max(0.001, BUSY_TIMEOUT_MS / 1000 - (time.monotonic() - started))
+        ):
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
             left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
@@ -111,8 +115,9 @@ class StoreBase:
         if self.db.conn.in_transaction:
             with self.db.atomic():
                 return work(self)
-        group, job = self._group, _Job(work)
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        started = time.monotonic()
+        group, job = self._group, _Job(work, started)
+        deadline = started + BUSY_TIMEOUT_MS / 1000
         with group.cond:
             group.queue.append(job)
             while not job.done and group.leading:
@@ -125,17 +130,23 @@ class StoreBase:
                 group.cond.wait(timeout=max(left, 0.05))
             if not job.done:
                 group.leading = True
+                # The batch's budget runs from when its oldest statement queued (the queue's first).
+                started = min(started, group.queue[0].started) if group.queue else started
         if not job.done:
-            self._lead(group, job)
+            self._lead(group, job, started)
         if job.error is not None:
             raise job.error
         return job.result  # type: ignore[no-any-return]
 
-    def _lead(self, group: CommitGroup, own: _Job) -> None:
-        """Commit every queued write in one transaction, then tell each its outcome."""
+    def _lead(self, group: CommitGroup, own: _Job, started: float) -> None:
+        """Commit every queued write in one transaction, then tell each its outcome.
+
+        The leader's wait for the lock counts from when its own statement queued: one budget for
+        both waits, so a statement is answered within Slack's 3 s either stored or "try again".
+        """
         batch: list[_Job] = []
         try:
-            with self._write():
+            with self._write(started):
                 with group.cond:
                     batch, group.queue = group.queue, []
                 for job in batch:
