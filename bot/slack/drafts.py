@@ -276,9 +276,10 @@ def send_full_privately(
             continue
         try:
             dm = str(client.conversations_open(users=user)["channel"]["id"])
-            client.chat_postMessage(channel=dm, text=note)
+            client.chat_postMessage(channel=dm, text=blocks.slack_safe(note))
+            # split_text measures each piece as escaped, so an escaped piece stays within the limit.
             for piece in blocks.split_text(text, limit=blocks.TEXT_LIMIT):
-                client.chat_postMessage(channel=dm, text=piece)
+                client.chat_postMessage(channel=dm, text=blocks.slack_safe(piece))
             upload_text(client, dm, None, text, name=name)
         except SlackApiError as error:
             log.warning("full referat not sent to %s: %s", user, error.response.get("error"))
@@ -305,7 +306,9 @@ def tell(
     client: WebClient, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None
 ) -> None:
     """An ephemeral message to one user, in the draft's thread when given."""
-    client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
+    client.chat_postEphemeral(
+        channel=channel_id, user=user_id, text=blocks.slack_safe(text), thread_ts=thread_ts
+    )
 
 
 def refresh_top(client: WebClient, store: Store, meeting_id: int, names: rules.Names) -> None:

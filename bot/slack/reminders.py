@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.meeting import reminders as rules
+from bot.slack.blocks import slack_safe
 from storage.records import Reminder
 from storage.store import Store
 
@@ -74,7 +75,10 @@ def _sync_one(client: WebClient, store: Store, number: int, *, now: dt.datetime,
         text = rules.reminder_text(action, want.kind)
         try:
             response = client.chat_scheduleMessage(
-                channel=channel, post_at=int(want.post_at.timestamp()), text=text
+                # Stored as worded (compared with the wording later), sent escaped.
+                channel=channel,
+                post_at=int(want.post_at.timestamp()),
+                text=slack_safe(text),
             )
         except SlackApiError as error:
             log.warning("could not schedule reminder %s of action %s: %s", want.kind, number, error)

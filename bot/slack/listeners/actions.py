@@ -49,6 +49,8 @@ def register(app: App) -> None:
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
+# The view a button opens, or the refusal (in Danish) that keeps it closed.
+ModalFor = Callable[[Store, Draft, Meeting], dict[str, Any] | str]
 
 
 def on_approve(
@@ -60,13 +62,13 @@ def on_approve(
 def on_approve_with_reservation(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _ask_reservation)
+    _on_click(ack, body, client, respond, context, _modal_opened, modal=_reservation_view)
 
 
 def on_request_changes(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _request_changes)
+    _on_click(ack, body, client, respond, context, _modal_opened, modal=_changes_view)
 
 
 def on_download(
@@ -268,24 +270,38 @@ def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, 
 
 
 def _on_click(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, work: Work
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    work: Work,
+    *,
+    modal: ModalFor | None = None,
 ) -> None:
     ack()
     with after_ack(respond):
-        _act_on_click(deps_of(context), body, client, work)
+        _act_on_click(deps_of(context), body, client, work, modal=modal)
 
 
-def _act_on_click(deps: Deps, body: dict[str, Any], client: WebClient, work: Work) -> None:
+def _act_on_click(
+    deps: Deps, body: dict[str, Any], client: WebClient, work: Work, *, modal: ModalFor | None = None
+) -> None:
     store = deps.open_store()
-    found = _clicked(store, deps, body, client)
+    found = _clicked(store, deps, body, client, modal)
     if found is not None:
         work(store, deps, body, client, *found)
 
 
 def _clicked(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, modal: ModalFor | None = None
 ) -> tuple[Draft, Meeting] | None:
-    """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
+    """The clicked draft and its meeting; None (after telling the user) when gone or already seen.
+
+    `modal`: the button opens this view. Slack's trigger expires 3 s after the click, so the view
+    opens before any other Slack call: the checks that need only the store and the payload come
+    first, then the modal, then who may act (Slack's facts); a refusal then replaces the modal.
+    """
     action = body["actions"][0]
     click = _claim(store, deps, body)
     if click is None:
@@ -304,8 +320,18 @@ def _clicked(
         log.warning("refused %s: draft %s is not on the clicked message", action["action_id"], draft.id)
         publishing.tell(client, user, _channel(body), NOT_THIS_MESSAGE)
         return None
+    opened: str | None = None
+    if modal is not None:
+        view = modal(store, draft, meeting)
+        if isinstance(view, str):
+            publishing.tell(client, user, _channel(body), view, thread_ts=draft.thread_ts)
+            return None
+        opened = str(client.views_open(trigger_id=body["trigger_id"], view=view)["view"]["id"])
     if not _may_act(store, deps, client, user, meeting.id):
-        publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
+        if opened is not None:
+            client.views_update(view_id=opened, view=blocks.notice_modal(NOT_ALLOWED))
+        else:
+            publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
 
@@ -392,20 +418,19 @@ def _approve(
     home.after_approval(client, store, deps, outcome, user, now=now)
 
 
-def _request_changes(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
-) -> None:
+def _changes_view(store: Store, draft: Draft, meeting: Meeting) -> dict[str, Any] | str:
     refusal = approval.change_request_refusal(store, meeting, draft)
-    if refusal is not None:
-        publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
+    return refusal if refusal is not None else blocks.changes_modal(meeting.id, draft.version)
 
 
-def _ask_reservation(
+def _reservation_view(store: Store, draft: Draft, meeting: Meeting) -> dict[str, Any] | str:
+    return blocks.reservation_modal(draft.id, draft.version)
+
+
+def _modal_opened(
     store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
 ) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.reservation_modal(draft.id, draft.version))
+    """The modal is open (`_clicked` opened it); its submission does the rest."""
 
 
 def _download(
