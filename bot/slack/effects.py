@@ -21,5 +21,12 @@ def perform(client: WebClient, store: Store, deps: Deps, effects: Effects, *, no
     """Reminders for the actions touched, then the App Homes of everyone concerned."""
     owners: set[str] = set()
     if effects.actions:
-        owners = reminders.sync(client, store, effects.actions, now=now, days_before=deps.reminder_days)
+        owners = reminders.sync(
+            client,
+            store,
+            effects.actions,
+            now=now,
+            days_before=deps.reminder_days,
+            directory=deps.directory(client),
+        )
     home.republish(client, store, deps, [*sorted(owners), *effects.homes], now=now)

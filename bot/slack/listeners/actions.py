@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive import access
+from bot.meeting.outcomes import Refusal, Sender
+from bot.rulebook import book, gate
 from bot.slack import blocks, home, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 
 NOT_THIS_MESSAGE = "Knappen hører ikke til et udkast i denne samtale. Intet er ændret."
 NOT_ALLOWED = "Du har ikke adgang til dette møde. Intet er ændret."
-ONLY_MINUTE_TAKER = "Kun referenten kan markere kommentarer som behandlet. Intet er ændret."
 NOT_THIS_COMMENT = "Knappen hører ikke til en kommentar i denne tråd. Intet er ændret."
 GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
@@ -56,19 +57,28 @@ ModalFor = Callable[[Store, Draft, Meeting], dict[str, Any] | str]
 def on_approve(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _approve)
+    _on_click(ack, body, client, respond, context, book.APPROVE, _approve)
 
 
 def on_approve_with_reservation(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _modal_opened, modal=_reservation_view)
+    _on_click(
+        ack,
+        body,
+        client,
+        respond,
+        context,
+        book.APPROVE_WITH_RESERVATION,
+        _modal_opened,
+        modal=_reservation_view,
+    )
 
 
 def on_request_changes(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _modal_opened, modal=_changes_view)
+    _on_click(ack, body, client, respond, context, book.COMMENT, _modal_opened, modal=_changes_view)
 
 
 def on_download(
@@ -80,7 +90,7 @@ def on_download(
     if not deps.heavy.reserve():
         respond(response_type="ephemeral", replace_original=False, text=HEAVY_BUSY)
         return
-    deps.heavy.run(lambda: _act_on_click(deps, body, client, _download), respond)
+    deps.heavy.run(lambda: _act_on_click(deps, body, client, book.DOWNLOAD, _download), respond)
 
 
 def on_full_answer(
@@ -121,8 +131,9 @@ def on_comment_handled(
             log.warning("refused %s: comment %r is not in the clicked thread", action["action_id"], value)
             publishing.tell(client, user, channel, NOT_THIS_COMMENT, thread_ts=thread_ts)
             return
-        if user != meeting.starter_user_id:
-            publishing.tell(client, user, channel, ONLY_MINUTE_TAKER, thread_ts=thread_ts)
+        refused = _refusal(store, deps, client, user, meeting, book.COMMENT_HANDLED)
+        if refused is not None:
+            publishing.tell(client, user, channel, refused, thread_ts=thread_ts)
             return
         named = _names(store, deps, meeting, client)
         number = publishing.comment_number(store, comment)
@@ -167,6 +178,10 @@ def on_approve_addition(
             log.warning("refused %s: addition %r is not in the clicked thread", action["action_id"], value)
             publishing.tell(client, user, channel, NOT_THIS_MESSAGE, thread_ts=clicked_thread)
             return
+        refused = _refusal(store, deps, client, user, meeting, book.APPROVE_ADDITION)
+        if refused is not None:
+            publishing.tell(client, user, channel, refused, thread_ts=thread.thread_ts)
+            return
         named = _names(store, deps, meeting, client)
         outcome = approval.approve_addition(store, meeting, user, addition, now=deps.clock(), names=named)
         match outcome:
@@ -205,8 +220,9 @@ def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, cont
     if meeting is None:
         ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
         return
-    if not _may_act(store, deps, client, user, meeting.id):
-        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: NOT_ALLOWED})
+    refused = _refusal(store, deps, client, user, meeting, book.COMMENT)
+    if refused is not None:
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: refused})
         return
     refusal = approval.comment_refusal(store, meeting, text)
     if refusal is not None:
@@ -237,6 +253,10 @@ def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, 
     meeting = store.meeting(draft.meeting_id) if draft is not None else None
     if draft is None or meeting is None:
         ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: GONE})
+        return
+    refused = _refusal(store, deps, client, user, meeting, book.APPROVE_WITH_RESERVATION)
+    if refused is not None:
+        ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: refused})
         return
     reservation = str(field.get("value") or "")
     if not reservation.strip():
@@ -275,26 +295,38 @@ def _on_click(
     client: WebClient,
     respond: Respond,
     context: BoltContext,
+    rule: str,
     work: Work,
     *,
     modal: ModalFor | None = None,
 ) -> None:
     ack()
     with after_ack(respond):
-        _act_on_click(deps_of(context), body, client, work, modal=modal)
+        _act_on_click(deps_of(context), body, client, rule, work, modal=modal)
 
 
 def _act_on_click(
-    deps: Deps, body: dict[str, Any], client: WebClient, work: Work, *, modal: ModalFor | None = None
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    rule: str,
+    work: Work,
+    *,
+    modal: ModalFor | None = None,
 ) -> None:
     store = deps.open_store()
-    found = _clicked(store, deps, body, client, modal)
+    found = _clicked(store, deps, body, client, rule, modal)
     if found is not None:
         work(store, deps, body, client, *found)
 
 
 def _clicked(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, modal: ModalFor | None = None
+    store: Store,
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    rule: str,
+    modal: ModalFor | None = None,
 ) -> tuple[Draft, Meeting] | None:
     """The clicked draft and its meeting; None (after telling the user) when gone or already seen.
 
@@ -327,11 +359,12 @@ def _clicked(
             publishing.tell(client, user, _channel(body), view, thread_ts=draft.thread_ts)
             return None
         opened = str(client.views_open(trigger_id=body["trigger_id"], view=view)["view"]["id"])
-    if not _may_act(store, deps, client, user, meeting.id):
+    refused = _refusal(store, deps, client, user, meeting, rule)
+    if refused is not None:
         if opened is not None:
-            client.views_update(view_id=opened, view=blocks.notice_modal(NOT_ALLOWED))
+            client.views_update(view_id=opened, view=blocks.notice_modal(refused))
         else:
-            publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
+            publishing.tell(client, user, _channel(body), refused, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
 
@@ -384,6 +417,23 @@ def _belongs_to_message(draft: Draft, body: dict[str, Any]) -> bool:
         and bool(clicked_ts)
         and (clicked_ts == draft.message_ts or (bool(in_thread) and in_thread == draft.thread_ts))
     )
+
+
+def _refusal(
+    store: Store, deps: Deps, client: WebClient, user_id: str, meeting: Meeting, rule: str
+) -> str | None:
+    """Why the person may not take the rule book's action `rule` on the meeting, or None.
+
+    The clicker must first be able to read the meeting at all; then the rule's own roles decide.
+    """
+    if not _may_act(store, deps, client, user_id, meeting.id):
+        return NOT_ALLOWED
+    sender = Sender(user_id, "", deps.clock(), deps.user_name(client), directory=deps.directory(client))
+    try:
+        gate.admit(store, book.rule_named(rule), sender, meeting=meeting)
+    except Refusal as refusal:
+        return str(refusal)
+    return None
 
 
 def _may_act(store: Store, deps: Deps, client: WebClient, user_id: str, meeting_id: int) -> bool:
