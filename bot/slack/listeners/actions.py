@@ -26,6 +26,7 @@ from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from bot.slack.heavy import BUSY as HEAVY_BUSY
 from bot.slack.replies import send_full_answer
+from bot.slack.uploads import NotInChannel
 from storage.records import Draft, Meeting
 from storage.store import Store
 
@@ -486,7 +487,10 @@ def _modal_opened(
 def _download(
     store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
 ) -> None:
-    publishing.send_file(client, store, meeting, draft)
+    try:
+        publishing.send_file(client, store, meeting, draft)
+    except NotInChannel as refused:
+        publishing.tell(client, body["user"]["id"], _channel(body), str(refused), thread_ts=draft.thread_ts)
 
 
 def _channel(body: dict[str, Any]) -> str:

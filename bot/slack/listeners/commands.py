@@ -36,6 +36,7 @@ from bot.slack.effects import perform
 from bot.slack.errors import after_ack
 from bot.slack.heavy import BUSY as HEAVY_BUSY
 from bot.slack.replies import answer_privately, send_whole_as_file
+from bot.slack.uploads import NotInChannel, ensure_member
 from storage.records import Meeting, MeetingStatus
 from storage.store import Store
 
@@ -176,6 +177,11 @@ def _export(
     edition = _export_edition(deps, client, store, sender, meeting_id)
     if edition is None:
         respond(response_type="ephemeral", text=NOT_READABLE)
+        return
+    try:
+        ensure_member(client, sender.channel_id)
+    except NotInChannel as refused:
+        respond(response_type="ephemeral", text=str(refused))
         return
     try:
         content, name = export_bytes(
