@@ -364,8 +364,7 @@ def _clicked(
     if refused is not None:
         if opened is not None:
             client.views_update(view_id=opened, view=blocks.notice_modal(refused))
-        else:
-            publishing.tell(client, user, _channel(body), refused, thread_ts=draft.thread_ts)
+        publishing.tell(client, user, _channel(body), refused, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
 
