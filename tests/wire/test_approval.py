@@ -539,6 +539,8 @@ def test_a_version_changed_after_it_was_posted_cannot_be_approved(bot: Bot, fake
     logged(bot, "UHELLE")
     top = post_draft(bot, fake)
     bot.cmd("ad 3 Sent indlæg efter udkastet.")
+    # The posted version says so itself, without anyone clicking.
+    fake.wait_for(lambda: "Forældet:* nr. 3" in all_text(top_now(fake, top)))
     click(bot, ids.APPROVE, top, "UHELLE")
     stale = ephemeral_to(fake, "UHELLE", "forældet")
     assert stale.startswith("Udkast v1 er forældet: nr. 3 er ændret")
