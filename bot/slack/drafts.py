@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.archive import access
 from bot.meeting import export as exporting
 from bot.referat.compile import referat_text
 from bot.referat.export import render
@@ -284,12 +285,20 @@ def publish(
 def send_full_privately(
     client: WebClient, store: Store, meeting: Meeting, draft: Draft, text: str, *, name: str
 ) -> None:
-    """The full protocol (closed items included) by DM to each approver of `draft` and the referent.
+    """The full protocol (closed items included) by DM to the referent and each approver of `draft`
+    who may read closed items.
 
     The channel only sees the public extract; those who approve must read what they approve. A DM
     Slack refuses (a deactivated user) is logged and the others still get theirs.
     """
-    people = dict.fromkeys((*approval.approver_ids(store, meeting, draft), meeting.starter_user_id))
+    # Closed items only to their readers (the minute-taker and linked participants); an approver
+    # who is neither approves what the channel sees.
+    facts = access.meeting_facts(store, meeting.id)
+    people = [
+        user
+        for user in dict.fromkeys((*approval.approver_ids(store, meeting, draft), meeting.starter_user_id))
+        if user and facts is not None and access.sees_closed_items(user, facts)
+    ]
     note = (
         f"Det fulde referat af {meeting.title}, v{draft.version}, med de lukkede punkter. Kanalen ser kun "
         "det offentlige uddrag. Del det ikke videre."
