@@ -254,6 +254,10 @@ class _Asking:
         self.asked = question  # topic terms in the order asked, for hints that echo them
         self.asked_terms = [alts for _, alts in pairs]
         pairs.sort(key=lambda pair: vocabulary.frequency(pair[1]))  # the rarest term drives the search
+        if question.speaker is None and len(pairs) > 1 and vocabulary.frequency(pairs[-1][1]):
+            # A question word no minutes use ("hvor *tit* er der græsslåning?", "hvornår *holder* …")
+            # would make every entry fail; the words the archive has carry the question.
+            pairs = [pair for pair in pairs if vocabulary.frequency(pair[1])]
         self.question = replace(question, topic_terms=tuple(t for t, _ in pairs))
         self.terms = [alts for _, alts in pairs]
         # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.
