@@ -892,3 +892,12 @@ def m070_archive_channels(db: Database) -> None:
         f"or coalesce(old.channel_id, '') != coalesce(new.channel_id, '') begin {remove} {add} end"
     )
     db.execute("create index agenda_items_closed on agenda_items (meeting_id, number) where closed = 1")
+
+
+@migrations()
+def m121_canvases(db: Database) -> None:
+    """The live referat's canvas per channel (storage.canvases): which canvas, which meeting, which sections."""
+    db.execute(
+        "create table canvases (channel_id text not null, team text not null, canvas_id text not null, "
+        "meeting_id integer not null, sections text not null, primary key (channel_id, team))"
+    )

@@ -23,3 +23,10 @@ def perform(client: WebClient, store: Store, deps: Deps, effects: Effects, *, no
     if effects.actions:
         owners = reminders.sync(client, store, effects.actions, now=now, days_before=deps.reminder_days)
     home.republish(client, store, deps, [*sorted(owners), *effects.homes], now=now)
+    touch_canvas(client, deps, effects.meeting)
+
+
+def touch_canvas(client: WebClient, deps: Deps, meeting_id: int | None) -> None:
+    """The meeting's live canvas follows the change (coalesced, after the acknowledgement)."""
+    if deps.canvas is not None:
+        deps.canvas.touch(client, meeting_id)

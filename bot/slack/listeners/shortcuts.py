@@ -18,6 +18,7 @@ from bot.meeting.outcomes import Sender
 from bot.slack import home, ids, reminders, views
 from bot.slack.blocks import unescape_slack_input
 from bot.slack.context import deps_of
+from bot.slack.effects import touch_canvas
 from storage.records import EntryKind
 
 
@@ -87,6 +88,7 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         return
     ack()
     client.chat_postEphemeral(channel=form.channel_id, user=user, text=confirmation)
+    touch_canvas(client, deps, form.meeting_id)
     if form.kind is EntryKind.ACTION:
         meeting = store.meeting(form.meeting_id)
         numbers = store.meeting_action_numbers(meeting.id) if meeting else []
