@@ -1,9 +1,11 @@
 """Answer latency: a mention with a question → the answer posted in its thread, over HTTP.
 
-`referat serve --http` with the synthetic 10,000-meeting archive (built by bench.bench_ask into
-bench/out/ when missing) answers mention events from the stand-in Slack; a bare Bolt app that
-echoes the mention is measured the same way in the same run. Also prints the database size, the
-bot's cold start on that archive and its peak RSS with the archive open.
+`referat serve --http` with the synthetic archive (10,000 meetings by default, spread over 60
+channels; built into bench/out/ when missing) answers mention events from the stand-in Slack; a
+bare Bolt app that echoes the mention is measured the same way in the same run, so the ratio is
+what counts on a shared machine. Also prints: the first answer after the start, the Slack look-ups
+that first question made (users.*, conversations.*), the database size, the bot's cold start, its
+memory after the questions, and a cold `referat ask` against importing its dependencies.
 
     .venv/bin/python -m bench.bench_answer [--questions 200] [--meetings 10000]
 """
@@ -11,12 +13,16 @@ bot's cold start on that archive and its peak RSS with the archive open.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from bench.bench_ask import questions
 from bench.common import OUT, SECRET, free_port, peak_rss_mb, percentile, spawn, stop, summary, wait_healthy
-from bench.synthetic import generate
+from bench.synthetic import CHANNELS, PRIVATE_CHANNELS, generate
 from support.slack_fake import FakeSlack  # type: ignore[import-not-found]
 from support.slack_requests import SlackSender, mention_event  # type: ignore[import-not-found]
 
@@ -38,6 +44,24 @@ def ask_all(sender: SlackSender, fake: FakeSlack, mix: list[str], first_ts: int)
     return latencies
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cold_seconds(args: list[str], db: Path, runs: int = 3) -> float:
+    """Median wall time of a fresh interpreter running `args` (the operating system's file cache warm)."""
+    env = dict(os.environ, REFERAT_DB=str(db))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True, timeout=120)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=200)
@@ -53,6 +77,15 @@ def main() -> None:
 
     with FakeSlack() as fake:
         fake.add_user("UASK", "Spørger Spørgsen")
+        fake.add_channel("CASK", "spoergsmaal", members=["UASK"])
+        # The archive's 60 channels: the asker is in every other one, private ones included.
+        for n, channel in enumerate(CHANNELS):
+            fake.add_channel(
+                channel,
+                channel.lower(),
+                private=channel in PRIVATE_CHANNELS,
+                members=["UASK"] if n % 2 else [],
+            )
         port = free_port()
         started = time.perf_counter()
         bot = spawn(["-m", "bot", "serve", "--http", "--port", str(port)], api_url=fake.api_url, db=Path(db))
@@ -61,9 +94,15 @@ def main() -> None:
         sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
         # The archive keeps which posts it answered (redeliveries act once): every run needs new ts.
         base = int(time.time()) * 1000
+        lookups_before = len([c for c in fake.calls if c.method.startswith(("users.", "conversations."))])
         first = ask_all(sender, fake, ["hvad blev besluttet om indbrud?"], base)
         referat = ask_all(sender, fake, mix, base + 1)
+        # Every look-up of the run: the first question's (its thread answer and the asker's own,
+        # for the offer); the others found Slack's facts kept.
+        lookups = [c.method for c in fake.calls if c.method.startswith(("users.", "conversations."))]
+        lookups = lookups[lookups_before:]
         rss = peak_rss_mb(bot.pid)
+        rss_now = rss_mb(bot.pid)
         stop(bot)
 
         port = free_port()
@@ -73,15 +112,26 @@ def main() -> None:
         echo = ask_all(bare_sender, fake, mix, base + 1 + len(mix))
         stop(bare)
 
+    ask_cold = cold_seconds(["-m", "bot", "ask", "hvad blev besluttet om indbrud?"], db)
+    imports = cold_seconds(["-c", "import slack_bolt, sqlite_utils, dateparser"], db)
+
     print(f"answer latency over {args.meetings} meetings, {len(mix)} questions, mention → reply in thread")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(summary("referat", referat))
     print(summary("bare Bolt app (echo)", echo))
     ratio = percentile(referat, 50) / percentile(echo, 50)
-    print(f"p50 ratio referat/echo: {ratio:.1f}  (goal ≤ 10, p50 ≤ 50 ms)")
-    print(f"first question (loads vocabulary): {first[0] * 1000:.0f} ms")
+    print(f"p50 ratio referat/echo: {ratio:.1f}  (goal ≤ 3 at 10,000, ≤ 5 at 100,000; p99 < 250 ms)")
+    print(f"first answer after the start: {first[0] * 1000:.0f} ms  (goal ≤ 1 s at 10,000)")
+    print(
+        f"Slack look-ups in the whole run ({len(CHANNELS)} channels; facts kept a minute): {len(lookups)} {lookups}"
+    )
     print(f"cold start of referat serve on this archive, spawn → healthy: {cold * 1000:.0f} ms")
     print(f"database size: {db.stat().st_size / 1e6:.0f} MB")
-    print(f"peak RSS of referat serve with the archive open: {rss:.0f} MB")
+    print(f"memory of referat serve after the questions: {rss_now:.0f} MB (peak {rss:.0f} MB)")
+    print(
+        f"cold `referat ask`: {ask_cold * 1000:.0f} ms; importing slack_bolt, sqlite_utils, dateparser: "
+        f"{imports * 1000:.0f} ms (ratio {ask_cold / imports:.1f}; goal ≤ 2 at 10,000)"
+    )
 
 
 if __name__ == "__main__":

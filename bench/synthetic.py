@@ -217,6 +217,12 @@ def _districts(rng: random.Random, count: int) -> tuple[District, ...]:
 
 
 DISTRICTS: tuple[District, ...] = _districts(random.Random(1), 12)
+# The archive spans 60 Slack channels, five per district (a council, its board and working
+# groups), as an installation grown over the years does; every tenth is private. Benchmarks set
+# up these channels in the stand-in Slack.
+TEAM_ID = "T1"
+CHANNELS: tuple[str, ...] = tuple(f"CKREDS{d:02d}{n}" for d in range(len(DISTRICTS)) for n in range(5))
+PRIVATE_CHANNELS: frozenset[str] = frozenset(CHANNELS[::10])
 PEOPLE: tuple[Person, ...] = tuple(p for d in DISTRICTS for pair in d.people for p in pair)
 # Topic popularity falls off like word frequencies (Zipf): a few subjects come up at most
 # meetings, most only now and then.
@@ -246,7 +252,8 @@ def _topics(rng: random.Random, count: int) -> list[tuple[str, tuple[str, ...]]]
 def _meeting_rows(
     rng: random.Random, meeting_id: int, first_participant: int, first_entry: int, entries: int
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    district = rng.choice(DISTRICTS)
+    district_number = rng.randrange(len(DISTRICTS))
+    district = DISTRICTS[district_number]
     town = rng.choice(district.places)
     date = _date(rng, 2012, 2026)
     meeting = {
@@ -255,7 +262,8 @@ def _meeting_rows(
         "date": date.isoformat(),
         "place": f"rådhuset i {town}",
         "status": rng.choice(("imported", "imported", "approved", "open")),
-        "channel_id": None,
+        "channel_id": CHANNELS[district_number * 5 + rng.randrange(5)],
+        "team_id": TEAM_ID,
         "created_utc": dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.UTC).isoformat(),
     }
     era = int(date.year >= 2019)

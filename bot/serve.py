@@ -12,19 +12,19 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
-from waitress.server import create_server
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
 from bot.slack.gate import MAX_BODY_BYTES, guard
-
-if TYPE_CHECKING:
-    from waitress.server import BaseWSGIServer, MultiSocketServer
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +60,92 @@ def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
     return application
 
 
+# A client owes a whole request within this many seconds of connecting or of its last request being
+# answered; idle keep-alive connections and slow-header clients are closed after it. Slack sends a
+# whole request at once.
+REQUEST_SECONDS = 10
+# Connections held at once. At the limit the connection that has owed a request longest is closed
+# to make room, so idle or slow clients cannot take the server offline by their number alone.
+CONNECTION_LIMIT = 500
+
+
+class _Channel(HTTPChannel):
+    """waitress's connection, remembering since when its client owes a whole request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owing_since = self.creation_time
+
+
+class _Server(TcpWSGIServer):
+    """waitress's TCP server with a deadline for each request and eviction at the connection limit.
+
+    waitress closes only connections with no traffic at all for `channel_timeout`, and stops
+    accepting at `connection_limit`: 100 idle connections took the server offline for two minutes,
+    and slow-header clients sending a byte now and then kept it down. Here a connection is closed
+    once it has owed a whole request for REQUEST_SECONDS, however it trickles, and at the limit
+    the one owing longest makes room.
+    """
+
+    channel_class = _Channel
+
+    def _channels(self) -> list[_Channel]:
+        # waitress's stubs type active_channels as one channel; it is a dict of them.
+        channels: dict[int, _Channel] = cast(Any, self).active_channels
+        return list(channels.values())
+
+    def maintenance(self, now: float) -> None:
+        cast(Any, super()).maintenance(now)
+        cutoff = now - self.adj.channel_timeout
+        for channel in self._channels():
+            if channel.requests:
+                channel.owing_since = now  # being answered: its next request is owed from now
+            elif channel.owing_since < cutoff:
+                channel.will_close = True
+
+    def readable(self) -> bool:
+        if self.accepting and len(cast(Any, self)._map) >= self.adj.connection_limit:
+            # Closed on the loop's next round (closing here would pull it out of the round
+            # that is being polled); the server accepts again once it is gone.
+            waiting = [c for c in self._channels() if not c.requests and not c.will_close]
+            if waiting:
+                min(waiting, key=lambda c: c.owing_since).will_close = True
+        return bool(super().readable())
+
+
 def http_server(
-    app: App, signing_secret: str, host: str, port: int, threads: int = 8
-) -> BaseWSGIServer | MultiSocketServer:
+    app: App,
+    signing_secret: str,
+    host: str,
+    port: int,
+    threads: int = 8,
+    *,
+    request_seconds: int = REQUEST_SECONDS,
+    connection_limit: int = CONNECTION_LIMIT,
+) -> _Server:
     """A waitress server, not yet running: `.run()` serves, `.close()` stops."""
-    return create_server(
-        wsgi_app(app, signing_secret),
+    adj = Adjustments(
         host=host,
         port=port,
         threads=threads,
         ident="referat",
         # waitress answers 413 from the Content-Length header alone (it refuses at >= the limit).
         max_request_body_size=MAX_BODY_BYTES + 1,
+        channel_timeout=request_seconds,
+        cleanup_interval=1,
+        connection_limit=connection_limit,
+    )
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(threads)
+    # The first address the host names (127.0.0.1 or 0.0.0.0 in practice).
+    return _Server(
+        wsgi_app(app, signing_secret),
+        {},
+        True,
+        None,
+        dispatcher=dispatcher,
+        adj=adj,
+        sockinfo=cast(Any, adj.listen[0]),
     )
 
 
@@ -100,6 +174,8 @@ class ServerThread:
         *,
         listeners: Executor | None = None,
         heavy: Executor | None = None,
+        request_seconds: int = REQUEST_SECONDS,
+        connection_limit: int = CONNECTION_LIMIT,
     ) -> None:
         """`listeners` and `heavy` are the executors given to `create_app`; `stop()` waits for
         them, so nothing still runs when the caller closes the database."""
@@ -107,7 +183,15 @@ class ServerThread:
         self._listeners = listeners
         self._heavy = heavy
         # waitress types create_server as a union; only the TCP server is made here.
-        server: Any = http_server(app, signing_secret, host, port, threads=threads)
+        server: Any = http_server(
+            app,
+            signing_secret,
+            host,
+            port,
+            threads=threads,
+            request_seconds=request_seconds,
+            connection_limit=connection_limit,
+        )
         self.server = server
         self.port = int(server.effective_port)
         self.url = f"http://{host}:{self.port}"

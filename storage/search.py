@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 # An item's search key is meeting_id * ITEM_KEY_FACTOR + item number (item numbers stay below it).
 ITEM_KEY_FACTOR = 1 << 20
 
+# Counting stops here: past it an answer says "over 1000", and a count never reads the whole archive.
+COUNT_BOUND = 1000
+
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
 
@@ -149,7 +152,13 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     hits: tuple[Hit, ...]  # the requested page, best first
-    total: int  # all hits, every page
+    total: int  # all hits, every page; at most COUNT_BOUND when `more`
+    more: bool = False  # there are more than `total` (counting stopped at the bound)
+
+
+def _bounded(count: int, bound: int) -> tuple[int, bool]:
+    """A count that stopped after bound + 1 rows: (the count, or the bound), and whether there are more."""
+    return (bound, True) if count > bound else (count, False)
 
 
 @dataclass(frozen=True)
@@ -368,15 +377,15 @@ def search_entries(
             due_from.isoformat(),
         )
     if not matches:
-        rows, total = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
+        rows, total, more = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
     else:
-        rows, total = _ranked(
+        rows, total, more = _ranked(
             db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
         )
     if not rows:
-        return SearchResult((), total)
+        return SearchResult((), total, more)
     ranking = {int(r[0]): (int(r[1]), float(r[2])) for r in rows}
-    return SearchResult(_details(db, ranking), total)
+    return SearchResult(_details(db, ranking), total, more)
 
 
 @dataclass(frozen=True)
@@ -556,7 +565,7 @@ def _ranked(
     relevance: bool,
     limit: int,
     offset: int,
-) -> tuple[list[tuple[Any, ...]], int]:
+) -> tuple[list[tuple[Any, ...]], int, bool]:
     """Topic search: items where every term occurs, then the hits among their entries.
 
     `ctx` holds the matching items (one FTS5 AND over `item_context_fts`); `f0` the entries naming
@@ -613,16 +622,23 @@ def _ranked(
         if i:
             sql.add("union all")
         sql.extend(branch)
-    sql.add(") select id, own, score, count(*) over () from hits")
-    sql.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
-    sql.add("limit ? offset ?", limit, offset)
-    rows = list(db.execute(sql.text, sql.params).fetchall())
-    if rows or offset == 0:
-        return rows, int(rows[0][3]) if rows else 0
-    # The page lies beyond the last hit: count without paging.
-    sql.params[-2:] = [1, 0]
-    first_row = db.execute(sql.text, sql.params).fetchone()
-    return [], int(first_row[3]) if first_row else 0
+    sql.add(")")
+    page = _Sql().extend(sql).add("select id, own, score from hits")
+    page.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
+    page.add("limit ? offset ?", limit, offset)
+    rows = list(db.execute(page.text, page.params).fetchall())
+    count = _Sql().extend(sql).add("select count(*) from (select 1 from hits limit ?)")
+    return rows, *_total(db, rows, limit, offset, count)
+
+
+def _total(db: Database, rows: Sequence[Any], limit: int, offset: int, count: _Sql) -> tuple[int, bool]:
+    """How many hits in all: known from a short page; else counted by `count` (its last parameter
+    the bound), which stops after the bound."""
+    if len(rows) < limit and (rows or offset == 0):
+        return offset + len(rows), False
+    bound = max(COUNT_BOUND, offset + limit)
+    counted = int(db.execute(count.text, [*count.params, bound + 1]).fetchone()[0])
+    return _bounded(counted, bound)
 
 
 def _browse(
@@ -634,7 +650,7 @@ def _browse(
     extra: _Sql,
     limit: int,
     offset: int,
-) -> tuple[list[tuple[Any, ...]], int]:
+) -> tuple[list[tuple[Any, ...]], int, bool]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart."""
     # With people to filter by, their entries drive the query: `+` keeps SQLite from scanning
     # every live entry of the kind through the kind index instead.
@@ -671,20 +687,15 @@ def _browse(
         )
         where.add("and exists (select 1 from participants p where p.meeting_id = x.meeting_id and")
         where.extend(who).add("and p.name = x.owner))")
-    # One pass counts and pages (the people's entries are gathered once); a page beyond the last
-    # hit has no rows to carry the count, so only then is it counted apart.
-    page = _Sql().add(
-        "select e.id, 0, 0.0, count(*) over () from meetings m join entries e on e.meeting_id = m.id where"
-    )
+    # The page stops at its last row (newest meetings first, through the date index); a count is
+    # made only when the page is full, and stops at the bound.
+    page = _Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
     page.extend(where).add(
         "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
     )
     rows = list(db.execute(page.text, page.params).fetchall())
-    if rows or offset == 0:
-        return rows, int(rows[0][3]) if rows else 0
-    count = _Sql().add("select count(*) from entries e where").extend(where)
-    total = int(db.execute(count.text, count.params).fetchone()[0])
-    return rows, total
+    count = _Sql().add("select count(*) from (select 1 from entries e where").extend(where).add("limit ?)")
+    return rows, *_total(db, rows, limit, offset, count)
 
 
 def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, ...]:
@@ -810,7 +821,8 @@ def find_meetings(
     scope: Scope,
     limit: int | None = 3,
 ) -> tuple[list[int], int]:
-    """Meetings matching a question, newest first (at most `limit`), and how many there are in all.
+    """Meetings matching a question, newest first (at most `limit`), and how many there are in all
+    (counted up to COUNT_BOUND + 1: more than that reads as "over COUNT_BOUND").
 
     Every term of `named` must occur in the meeting's title or place; every term of `about` in
     the meeting's title, place or people, or in one of its agenda items (title, background, live
@@ -863,12 +875,17 @@ def find_meetings(
                 scope.item_keys(),
             )
     where.extend(_scope_on_meeting(scope, "m"))
-    page = _Sql().add("select m.id, count(*) over () from meetings m where").extend(where)
+    page = _Sql().add("select m.id from meetings m where").extend(where)
     page.add("order by m.date desc, m.id desc")
     if limit is not None:
         page.add("limit ?", limit)
-    rows = db.execute(page.text, page.params).fetchall()
-    return [int(r[0]) for r in rows], int(rows[0][1]) if rows else 0
+    ids = [int(r[0]) for r in db.execute(page.text, page.params)]
+    if limit is None or len(ids) < limit:
+        return ids, len(ids)
+    # The page is full: count the rest, stopping just past the bound.
+    count = _Sql().add("select count(*) from (select 1 from meetings m where").extend(where).add("limit ?)")
+    bound = max(COUNT_BOUND, limit)
+    return ids, int(db.execute(count.text, [*count.params, bound + 1]).fetchone()[0])
 
 
 def meeting_facts(db: Database, ids: Sequence[int], *, scope: Scope) -> list[MeetingFacts]:

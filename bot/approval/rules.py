@@ -233,6 +233,15 @@ def newer_version(version: int) -> str:
     return f"Der er kommet en nyere version (v{version}) – godkend den i tråden."
 
 
+def stale_version(version: int, changed: Sequence[int]) -> str:
+    numbers = and_list([f"nr. {n}" for n in changed])
+    return (
+        f"Udkast v{version} er forældet: {numbers} er ændret, efter det blev lagt frem, så det er ikke "
+        "længere det, der står i referatet. Intet er godkendt. Referenten lægger den næste version frem med "
+        "`/referat udkast`; godkend den i dens tråd."
+    )
+
+
 def not_approver(approver_ids: Sequence[str], names: Names) -> str:
     if not approver_ids:
         return (

@@ -182,6 +182,12 @@ def approve(
     # Names first: a lookup may ask Slack, and no Slack call happens inside the write.
     named = {u: names(u) for u in required}
     with store.transaction():
+        # What is approved is what is answered: a version whose entries changed after it was
+        # posted is not the record any more, so it cannot be approved (checked inside the write,
+        # so no edit slips in between).
+        changed = changed_since(store, meeting, latest)
+        if changed:
+            return NotRecorded(rules.stale_version(latest.version, changed))
         new = store.add_approval(
             latest.id, user_id, now, reservation=reservation.strip() if reservation else None
         )
@@ -189,6 +195,26 @@ def approve(
         final = finalize(store, meeting, latest, now=now, names=named.__getitem__) if complete else None
     at = next(a.approved_utc for a in store.approvals(latest.id) if a.user_id == user_id)
     return Approved(draft=latest, new=new, at=at, complete=complete, final=final)
+
+
+# Audit actions that change an entry, and so the text a posted version shows.
+_ENTRY_CHANGES = frozenset({"add", "edit", "delete", "undo"})
+
+
+def changed_since(store: Store, meeting: Meeting, draft: Draft) -> tuple[int, ...]:
+    """The numbers of the entries added, edited or deleted after `draft` was posted (its version
+    mark in the audit trail); empty while the version still shows what is recorded."""
+    trail = store.audit_trail(meeting.id)
+    mark = next(
+        (i for i, r in enumerate(trail) if r.action == "draft" and r.after == str(draft.version)), None
+    )
+    if mark is None:
+        return ()
+    ids = [r.entry_id for r in trail[mark + 1 :] if r.entry_id is not None and r.action in _ENTRY_CHANGES]
+    if not ids:
+        return ()
+    seq = {e.id: e.seq for e in store.entries(meeting.id, include_deleted=True)}
+    return tuple(sorted({seq[i] for i in ids if i in seq}))
 
 
 def _unfinished(store: Store, meeting: Meeting, user_id: str) -> Approved | None:

@@ -150,6 +150,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "side",
         "of": "af",
         "more": "flere",
+        "over": "over",
         "more_cmd": "/referat spørg",
         "see_more": "se dem med",
         "addition": "Tilføjelse til referatet",
@@ -185,6 +186,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "page": "page",
         "of": "of",
         "more": "more",
+        "over": "over",
         "more_cmd": "/referat ask",
         "see_more": "see them with",
         "addition": "Addition to the minutes",
@@ -229,11 +231,13 @@ def format_answer(
     hints: NoMatchHelp | None = None,
     page_size: int = PAGE_SIZE,
     additions: Sequence[Addition] = (),
+    more: bool = False,
 ) -> Answer:
     """The answer to one page of a question; `links` maps meeting id → permalink of its referat.
 
     `additions`: approved additions found besides the hits (the caller passes them on the first
     page only); each is shown under its meeting, cited with its dates, and counted in the headline.
+    `more`: there are more hits than `total` (counting stopped there), so the answer says "over".
     """
     lang = question.lang
     pages = pages_for(total, page_size)
@@ -245,7 +249,9 @@ def format_answer(
         return _answer(lines, lang, (), total, question.page, pages)
     meeting_ids = tuple(dict.fromkeys([*(h.meeting_id for h in hits), *(a.meeting_id for a in additions)]))
     for limit in _EXCERPT_LIMITS:
-        lines = _page(question, hits, additions, total=total, pages=pages, links=links or {}, limit=limit)
+        lines = _page(
+            question, hits, additions, total=total, pages=pages, links=links or {}, limit=limit, more=more
+        )
         if len("\n".join(lines)) <= MAX_CHARS:
             break
     return _answer(lines, lang, meeting_ids, total, question.page, pages)
@@ -265,7 +271,7 @@ def _answer(
 # ------------------------------------------------------------------------------------------ a page
 
 
-def _headline(question: Question, total: int | None) -> str:
+def _headline(question: Question, total: int | None, more: bool = False) -> str:
     labels = _LABELS[question.lang]
     parts = [labels[question.intent]]
     if question.speaker is not None:
@@ -276,7 +282,7 @@ def _headline(question: Question, total: int | None) -> str:
         parts.append(f"({question.period.label})")
     head = "*" + " ".join(parts) + "*"
     if total is not None:
-        head += f" – {total} {labels['found']}"
+        head += f" – {labels['over'] + ' ' if more else ''}{total} {labels['found']}"
     return head
 
 
@@ -305,9 +311,10 @@ def _page(
     pages: int,
     links: Mapping[int, str],
     limit: int,
+    more: bool = False,
 ) -> list[str]:
     labels = _LABELS[question.lang]
-    lines = [_headline(question, total + len(additions))]
+    lines = [_headline(question, total + len(additions), more)]
     if question.intent == "who":
         people = _people(hits)
         if people:
@@ -335,7 +342,7 @@ def _page(
                 lines.extend(_by_meeting(by_person[name], question, links, limit, spaced=False))
     else:
         lines.extend(_by_meeting(hits, question, links, limit, spaced=True, additions=additions))
-    lines.extend(_footer(question, hits, total=total, pages=pages))
+    lines.extend(_footer(question, hits, total=total, pages=pages, more=more))
     return lines
 
 
@@ -526,17 +533,22 @@ def _word_end(text: str, pos: int) -> int:
     return space if space > 0 else pos
 
 
-def _footer(question: Question, hits: Sequence[Hit], *, total: int, pages: int) -> list[str]:
+def _footer(
+    question: Question, hits: Sequence[Hit], *, total: int, pages: int, more: bool = False
+) -> list[str]:
     labels = _LABELS[question.lang]
     shown_until = (question.page - 1) * PAGE_SIZE + len(hits)
     remaining = total - shown_until
+    over = f"{labels['over']} " if more else ""  # counting stopped at the bound: there are more
     lines: list[str] = []
     if pages > 1:
         lines.append("")
-        page_note = f"{labels['page'].capitalize()} {question.page} {labels['of']} {pages}."
+        page_note = f"{labels['page'].capitalize()} {question.page} {labels['of']} {over}{pages}."
         if remaining > 0:
             command = f"{labels['more_cmd']} {question.text} {labels['page']} {question.page + 1}"
-            page_note += f" {remaining} {labels['more']} – {labels['see_more']} `{command}`"
+            page_note += (
+                f" {over.capitalize()}{remaining} {labels['more']} – {labels['see_more']} `{command}`"
+            )
         lines.append(page_note)
     return lines
 

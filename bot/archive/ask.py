@@ -358,7 +358,13 @@ class _Asking:
         )
         links = self._links([*(h.meeting_id for h in result.hits), *(a.meeting_id for a in additions)])
         return format_answer(
-            q, result.hits, total=result.total, links=links, hints=hints, additions=additions
+            q,
+            result.hits,
+            total=result.total,
+            links=links,
+            hints=hints,
+            additions=additions,
+            more=result.more,
         )
 
     def _additions(self, latest: list[int] | None) -> tuple[AdditionHit, ...]:
@@ -401,7 +407,10 @@ class _Asking:
             if not facts:
                 return None
             meeting, number = facts[0], q.item_number
-            title = next((a.title for a in meeting.agenda if a.number == number), "")
+            line = next((a for a in meeting.agenda if a.number == number), None)
+            if line is None or (meeting.meeting_id, number) in self.scope.hidden_items:
+                return None  # not on the agenda, or a closed item this reader may not read
+            title = line.title
             people = [p for p in self.store.participants(meeting.meeting_id) if not p.absent]
             known = attendance.presence(self.store.entries(meeting.meeting_id))
             took = [p for p in people if attendance.absence(p, number, known) is None]

@@ -20,6 +20,8 @@ from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, 
 from bot.archive.question import Lang, Question
 from bot.text.dates import MONTHS_DA, MONTHS_EN
 
+COUNTED_UP_TO = 1000  # how far the store counts meetings (storage.search.COUNT_BOUND)
+
 MAX_MEETINGS = 3  # meetings shown for a fact asked without naming one meeting
 
 
@@ -171,7 +173,11 @@ def _person(p: Attendee, *, with_role: bool = True) -> str:
 
 
 def _more(lang: Lang, total: int, shown: int) -> list[str]:
-    return ["", _L[lang]["more_meetings"].format(n=total)] if total > shown else []
+    if total <= shown:
+        return []
+    # The store stops counting just past its bound (storage.search.COUNT_BOUND, the same number).
+    n = f"Over {COUNTED_UP_TO}" if total > COUNTED_UP_TO else str(total)
+    return ["", _L[lang]["more_meetings"].format(n=n)]
 
 
 def no_meeting(question: Question) -> Answer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.meeting import council
 from bot.meeting import parse as c
@@ -22,6 +22,7 @@ from bot.meeting.outcomes import (
     display_name,
 )
 from bot.meeting.speakers import resolve_speakers
+from bot.rulebook import gate
 from bot.text.clip import clip
 from bot.text.danish import and_list
 from bot.text.dates import DateError, format_long_da
@@ -83,6 +84,8 @@ def _read_entry(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sen
         owner = linked.name if linked else (owner or sender.user_name(owner_user_id))
     elif owner and (known := by_initials(owner, participants)):
         owner, owner_user_id = known.name, known.slack_user_id
+    if owner_user_id and not gate.may_own(store, meeting, owner_user_id, sender):
+        raise Refusal(gate.not_an_owner(owner_user_id))
     return _ReadEntry(command, speakers, owner, owner_user_id, due, tuple(participants))
 
 
@@ -257,7 +260,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
     except c.CommandError as error:
         raise Refusal(error.message) from None
     # The edit is the entry's author's line, so its speaker rule is theirs, not the editor's.
-    author = Sender(entry.author_user_id or sender.user_id, sender.channel_id, sender.now, sender.user_name)
+    author = replace(sender, user_id=entry.author_user_id or sender.user_id)
     read = _read_entry(store, meeting, command, author)
     edited = store.edit_entry(
         meeting.id,
@@ -347,7 +350,7 @@ def last_own_entry(store: Store, meeting: Meeting, sender: Sender) -> Entry:
     """`fortryd`: the sender's newest entry; Refusal when they have none."""
     last = store.last_entry_by(meeting.id, sender.user_id)
     if last is None:
-        raise Refusal("Du har ingen indlæg i dette møde at fortryde.")
+        raise Refusal("Du har ingen indlæg i dette møde at fortryde. Intet er ændret.")
     return last
 
 

@@ -11,10 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.meeting.entries import describe_entry
-from bot.meeting.outcomes import Sender
+from bot.meeting.outcomes import Effects, Refusal, Reply, Sender
+from bot.rulebook import gate
+from bot.rulebook.book import ADD_FROM_MESSAGE, rule_named
 from bot.text.clip import clip
 from bot.text.dates import format_long_da
-from storage.records import EntryKind, Meeting, MeetingStatus, Participant
+from storage.records import EntryKind, Meeting, Participant
 from storage.store import Store
 
 # The kinds the form offers, in its order.
@@ -25,6 +27,20 @@ NO_OPEN_MEETING = (
     "Der er intet åbent møde i denne kanal, så beskeden kan ikke tilføjes til et referat. "
     "Start et møde med `/referat start` eller `/referat næste`."
 )
+
+
+NOT_THIS_MEETING = "Formularen hører ikke til mødet i beskedens kanal; intet er gemt."
+
+
+def admitted(
+    store: Store, channel_id: str, author_user_id: str | None, sender: Sender
+) -> FormDefaults | None:
+    """The form's defaults when the sender may add to the channel's open meeting (the rule book's
+    "Tilføj til referat"); None when there is no open meeting; Refusal when they may not."""
+    form = defaults(store, channel_id, author_user_id, sender.team_id)
+    if form is not None:
+        gate.admit(store, rule_named(ADD_FROM_MESSAGE), sender, meeting=form.meeting)
+    return form
 
 
 class FormInvalid(Exception):
@@ -74,11 +90,17 @@ def defaults(
     return FormDefaults(meeting, item, speaker)
 
 
-def add(store: Store, form: MessageEntry, sender: Sender) -> str:
-    """Store the entry with its link to the message; the private confirmation. FormInvalid when not."""
+def add(store: Store, form: MessageEntry, sender: Sender) -> Reply:
+    """Store the entry with its link to the message; the private confirmation with its effects.
+    FormInvalid when not (nothing stored)."""
     meeting = store.meeting(form.meeting_id)
-    if meeting is None or meeting.status is not MeetingStatus.OPEN:
-        raise FormInvalid({"text": "Mødet er ikke længere åbent; intet er gemt."})
+    if meeting is None or meeting.channel_id != form.channel_id:
+        # The form names its meeting and channel; only the meeting of the message's own channel.
+        raise FormInvalid({"text": NOT_THIS_MEETING})
+    try:
+        gate.admit(store, rule_named(ADD_FROM_MESSAGE), sender, form, meeting=meeting)
+    except Refusal as refusal:
+        raise FormInvalid({"text": str(refusal)}) from None
     errors: dict[str, str] = {}
     agenda = {a.number: a for a in store.agenda(meeting.id)}
     if form.kind is None:
@@ -101,6 +123,12 @@ def add(store: Store, form: MessageEntry, sender: Sender) -> str:
         errors["speaker"] = "Vælg en af mødets deltagere."
     if form.kind is EntryKind.ACTION and form.due is not None and form.due < meeting.date:
         errors["due"] = f"Fristen ligger før mødet ({format_long_da(meeting.date)})."
+    if (
+        form.kind is EntryKind.ACTION
+        and form.owner_user_id
+        and not gate.may_own(store, meeting, form.owner_user_id, sender)
+    ):
+        errors["owner"] = gate.not_an_owner(form.owner_user_id)
     if form.kind is not EntryKind.ACTION and (form.owner_user_id or form.due):
         errors["kind"] = "Ansvarlig og frist hører til en opgave: vælg Opgave, eller ryd felterne."
     if errors:
@@ -129,4 +157,11 @@ def add(store: Store, form: MessageEntry, sender: Sender) -> str:
     )
     item = agenda[form.item_number]
     described = describe_entry(entry, [speaker] if speakers and speaker is not None else [], owner, entry.due)
-    return f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: {described}: «{clip(text, 200)}»"
+    touched = Effects(
+        actions=tuple(store.meeting_action_numbers(meeting.id)) if entry.kind is EntryKind.ACTION else (),
+        meeting=meeting.id,
+    )
+    return Reply(
+        f"Nr. {entry.seq} gemt under Ad {item.number} – {item.title}: {described}: «{clip(text, 200)}»",
+        touched,
+    )

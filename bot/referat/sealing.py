@@ -75,7 +75,8 @@ def seal_pdf(pdf: bytes, seal: Seal, *, reason: str) -> bytes:
     signer = signers.SimpleSigner(
         signing_cert=chain[0],
         signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
+        # The rest of the chain (the signing certificate is embedded once, as itself).
+        cert_registry=SimpleCertificateStore.from_certs(chain[1:]),  # type: ignore[no-untyped-call]
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # pyHanko names itself the producer in the XMP but appends itself in the document information;
@@ -101,18 +102,20 @@ def seal_pdf(pdf: bytes, seal: Seal, *, reason: str) -> bytes:
 def check_pdf(pdf: bytes, certificates: Sequence[x509.Certificate]) -> PdfSeal:
     """Validate the PDF's last signature with pyHanko against `certificates` as trust roots."""
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     _pyhanko()
+    # The file is untrusted input: whatever the parser or the validator fails with, the answer is
+    # that it cannot be read as a sealed PDF, never a traceback.
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
         proof = _proof(reader)
-    except (PdfError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
         raise PdfUnreadable(f"filen kan ikke læses som PDF ({error})") from error
     if not signatures:
         return PdfSeal(signed=False, proof=proof)
@@ -121,20 +124,97 @@ def check_pdf(pdf: bytes, certificates: Sequence[x509.Certificate]) -> PdfSeal:
     embedded = signatures[-1]
     try:
         status = validate_pdf_signature(embedded, signer_validation_context=context)
-    except (SignatureValidationError, PdfError, ValueError) as error:
+    except SignatureValidationError:
+        # The signature is there but does not hold together (e.g. a certificate inside it changed).
+        return PdfSeal(signed=True, proof=proof)
+    except Exception as error:
         raise PdfUnreadable(f"signaturen kan ikke læses ({error})") from error
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    signer = x509.load_der_x509_certificate(embedded.signer_cert.dump())
+    try:
+        signer = x509.load_der_x509_certificate(embedded.signer_cert.dump())
+        embedded_certs = [
+            x509.load_der_x509_certificate(c.chosen.dump())
+            for c in embedded.signed_data["certificates"] or []
+        ]
+        canonical = _canonical_contents(pdf, [int(n) for n in embedded.byte_range])
+        # The certificates inside the signature are not signed by it: a byte changed there leaves
+        # the signature valid, so each must be one of the configured certificates, byte for byte.
+        ours = {fingerprint(c) for c in certificates}
+        altered = any(fingerprint(c) not in ours for c in embedded_certs) and any(
+            c.public_key() == signer.public_key() for c in certificates
+        )
+        # So is the head of the CMS before them: it must say what the signed part says.
+        altered = altered or not _head_agrees(embedded.signed_data, embedded.signer_cert)
+        name, signer_sha256 = subject(signer), fingerprint(signer)
+    except Exception as error:
+        raise PdfUnreadable(f"signaturen kan ikke læses ({error})") from error
     return PdfSeal(
         signed=True,
-        intact=bool(status.intact and status.valid),
-        trusted=bool(status.trusted),
+        intact=bool(status.intact and status.valid and canonical and not altered),
+        trusted=bool(status.trusted) and signer_sha256 in ours,
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signer=subject(signer),
-        signer_sha256=fingerprint(signer),
+        signer=name,
+        signer_sha256=signer_sha256,
         proof=proof,
     )
+
+
+def _head_agrees(signed_data: Any, signer_cert: Any) -> bool:
+    """The unsigned parts of the CMS say what its signed part and certificate do: the digest
+    algorithm used, the version RFC 5652 gives a SignedData of this shape (v3 for a key identifier
+    or non-data content, else v1), and the signer named by the certificate's issuer and serial."""
+    listed = [a["algorithm"].native for a in signed_data["digest_algorithms"]]
+    infos = signed_data["signer_infos"]
+    used = [i["digest_algorithm"]["algorithm"].native for i in infos]
+    keyed = any(i["sid"].name == "subject_key_identifier" for i in infos)
+    data = signed_data["encap_content_info"]["content_type"].native == "data"
+    expected = "v3" if keyed or not data else "v1"
+    named = all(
+        i["sid"].name != "issuer_and_serial_number"
+        or (
+            i["sid"].chosen["issuer"].dump() == signer_cert.issuer.dump()
+            and i["sid"].chosen["serial_number"].native == signer_cert.serial_number
+        )
+        for i in infos
+    )
+    versions = all(
+        i["version"].native == ("v3" if i["sid"].name == "subject_key_identifier" else "v1") for i in infos
+    )
+    return listed == used and signed_data["version"].native == expected and named and versions
+
+
+def _canonical_contents(pdf: bytes, byte_range: list[int]) -> bool:
+    """Whether the one gap the signature does not cover holds exactly what the signer wrote there.
+
+    The signature covers every byte but its own `/Contents` hex string. A validator decodes that
+    string leniently (either case of hex digit; the zero padding after the signature ignored), so a
+    byte flipped there would leave the signature valid. Written by pyHanko it is the signature's DER
+    in one case of hex digits followed by zeros, nothing else.
+    """
+    from asn1crypto import cms
+
+    if len(byte_range) != 4 or byte_range[0] != 0:
+        return False
+    gap = pdf[byte_range[1] : byte_range[2]]
+    if len(gap) < 2 or gap[:1] != b"<" or gap[-1:] != b">":
+        return False
+    digits = gap[1:-1]
+    try:
+        decoded = bytes.fromhex(digits.decode("ascii"))
+    except ValueError:
+        return False
+    if digits not in (decoded.hex().encode("ascii"), decoded.hex().upper().encode("ascii")):
+        return False
+    length = len(cms.ContentInfo.load(decoded).dump())
+    if any(decoded[length:]):
+        return False
+    # Read every field and write it again as DER: an encoding a lenient reader let pass (a changed
+    # tag or length inside the unsigned parts) does not come out the same.
+    try:
+        strict = cms.ContentInfo.load(decoded[:length])
+        strict.native  # noqa: B018 (parses every field)
+        return bool(strict.dump(force=True) == decoded[:length])
+    except (ValueError, TypeError, KeyError):
+        return False
 
 
 def _proof(reader: Any) -> dict[str, Any] | None:

@@ -388,7 +388,120 @@ SUBCOMMAND_RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES: tuple[Rule, ...] = SUBCOMMAND_RULES
+
+# --------------------------------------------------------------------------------------------
+# Buttons, forms, the message shortcut, App Home and reminders: Slack-only surfaces whose
+# listeners call the gate with the meeting they found from Slack's own account of the payload.
+
+ADD_FROM_MESSAGE = "Tilføj til referat"
+APPROVE = "Godkend"
+APPROVE_WITH_RESERVATION = "Godkend med forbehold"
+COMMENT = "Anmod om rettelser"
+DOWNLOAD = "Hent som fil"
+COMMENT_HANDLED = "Markér behandlet"
+APPROVE_ADDITION = "Godkend tilføjelse"
+FULL_ANSWER = "Hele svaret"
+HOME = "App Home"
+REMINDER = "Påmindelse"
+
+SLACK_RULES: tuple[Rule, ...] = (
+    Rule(
+        ADD_FROM_MESSAGE,
+        "Tilføj en besked fra kanalen til referatet: genvejen åbner en formular.",
+        frozenset({S.SHORTCUT, S.MODAL}),
+        Needs.OPEN,
+        IN_MEETING,
+        "tilføje beskeder til referatet",
+        effects=frozenset({Effect.ACTIONS, Effect.HOMES, Effect.THREAD}),
+        note="kun mødet i beskedens egen kanal; en ansvarlig skal være deltager eller kanalmedlem",
+    ),
+    Rule(
+        APPROVE,
+        "Godkend udkastet (knappen, eller svar `godkendt` i tråden).",
+        frozenset({S.BUTTON, S.THREAD}),
+        Needs.MEETING,
+        (Role.APPROVER,),
+        "godkende referatet",
+        effects=frozenset({Effect.HOMES, Effect.THREAD}),
+        note="kun den nyeste version, og kun når intet er ændret siden den blev lagt frem",
+    ),
+    Rule(
+        APPROVE_WITH_RESERVATION,
+        "Godkend med et forbehold (knap og formular, eller svar i tråden).",
+        frozenset({S.BUTTON, S.MODAL, S.THREAD}),
+        Needs.MEETING,
+        (Role.APPROVER,),
+        "godkende referatet",
+        effects=frozenset({Effect.HOMES, Effect.THREAD}),
+        note="som Godkend",
+    ),
+    Rule(
+        COMMENT,
+        "Bed om rettelser til udkastet (knap og formular, eller et svar i tråden).",
+        frozenset({S.BUTTON, S.MODAL, S.THREAD}),
+        Needs.MEETING,
+        (Role.READER,),
+        "kommentere udkastet",
+        effects=frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        DOWNLOAD,
+        "Hent den viste version som fil.",
+        frozenset({S.BUTTON, S.EXPORT}),
+        Needs.MEETING,
+        (Role.READER,),
+        "hente udkastet",
+        effects=frozenset({Effect.FILE}),
+        note="lukkede punkter kun til deres læsere, privat",
+    ),
+    Rule(
+        COMMENT_HANDLED,
+        "Markér en kommentar i tråden som behandlet.",
+        frozenset({S.BUTTON}),
+        Needs.MEETING,
+        MINUTE_TAKER,
+        "markere kommentarer som behandlet",
+        effects=frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        APPROVE_ADDITION,
+        "Godkend en tilføjelse til et godkendt referat (knappen, eller `godkendt` i tråden).",
+        frozenset({S.BUTTON, S.THREAD}),
+        Needs.APPROVED,
+        (Role.APPROVER,),
+        "godkende tilføjelsen",
+        effects=frozenset({Effect.THREAD}),
+    ),
+    Rule(
+        FULL_ANSWER,
+        "Få hele svaret på et spørgsmål som direkte besked.",
+        frozenset({S.BUTTON}),
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "få hele svaret",
+        note="svaret regnes ud for den, der klikker",
+    ),
+    Rule(
+        HOME,
+        "Se sine opgaver, udkast der venter på en, og seneste møder.",
+        frozenset({S.HOME}),
+        Needs.NOTHING,
+        (Role.ANYONE,),
+        "se sin App Home",
+        note="kun møder, man må læse; lukkede punkter kun til deres læsere",
+    ),
+    Rule(
+        REMINDER,
+        "Påmindelse om en opgaves frist, som direkte besked til den ansvarlige.",
+        frozenset({S.REMINDER}),
+        Needs.MEETING,
+        (Role.READER,),
+        "få påmindelser om mødets opgaver",
+        note="kun til en ansvarlig, der må læse mødet (og et lukket punkt)",
+    ),
+)
+
+RULES: tuple[Rule, ...] = SUBCOMMAND_RULES + SLACK_RULES
 
 
 def rule_named(name: str) -> Rule:

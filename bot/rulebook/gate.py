@@ -99,8 +99,7 @@ def _channel_member(meeting: Meeting, sender: Sender) -> bool:
         return True
     if sender.directory is None:
         return False
-    members = sender.directory.members(meeting.channel_id)
-    return members is not None and sender.user_id in members
+    return sender.user_id in (sender.directory.members(meeting.channel_id) or ())
 
 
 def _check_state(rule: Rule, meeting: Meeting) -> None:
@@ -162,3 +161,38 @@ def refusal(
     elif first is Role.PARTICIPANT:
         text += " Bed referenten tilføje dig med `/referat deltager @dig`."
     return text + " Intet er ændret."
+
+
+# --------------------------------------------------------------------------------------------
+# Who may own an action, and who may receive anything of a meeting
+
+
+def may_own(store: Store, meeting: Meeting, user_id: str, sender: Sender) -> bool:
+    """An action's owner: a participant of the meeting (or its minute-taker), or a member of its
+    channel. Anyone else would be sent the action's text by reminder, so is never an owner."""
+    if user_id == meeting.starter_user_id:
+        return True
+    if any(p.slack_user_id == user_id for p in store.participants(meeting.id)):
+        return True
+    if sender.directory is None or not meeting.channel_id:
+        return False
+    return user_id in (sender.directory.members(meeting.channel_id) or ())
+
+
+def not_an_owner(user_id: str) -> str:
+    return (
+        f"<@{user_id}> kan ikke være ansvarlig for en opgave i dette møde: vedkommende er hverken deltager i "
+        "mødet eller medlem af kanalen og må ikke få mødets tekst tilsendt. Tilføj personen med "
+        "`/referat deltager`, eller skriv navnet uden @. Intet er gemt."
+    )
+
+
+def may_receive(
+    store: Store, meeting: Meeting, item_number: int | None, user_id: str, directory: access.Directory
+) -> bool:
+    """Whether anything of the meeting (of item `item_number`) may be sent to `user_id` privately:
+    a reminder, an App Home line. Readers of the meeting only; a closed item only to its readers."""
+    facts = access.meeting_facts(store, meeting.id)
+    if facts is None or not access.may_read(directory.person(user_id), facts, directory):
+        return False
+    return item_number not in facts.closed_items or access.sees_closed_items(user_id, facts)

@@ -213,6 +213,7 @@ class DraftHeader:
     approvers: tuple[tuple[str, dt.datetime | None], ...] = ()  # (name, approved at) or not yet
     comments: int = 0
     changes_summary: tuple[str, ...] = ()  # "+ 3 nye indlæg", … against the previous version
+    stale: tuple[int, ...] = ()  # entries changed since this version was posted: it cannot be approved
 
     @property
     def approved(self) -> bool:
@@ -290,6 +291,14 @@ def _top(header: DraftHeader, text_blocks: list[dict[str, Any]], continued: bool
         previous = f" siden v{header.version - 1}" if header.version > 1 else ""
         changes = f"*Ændringer{previous}:*\n" + "\n".join(escape_mrkdwn(c) for c in header.changes_summary)
         blocks.append(section(_clip(changes, _CHANGES_LIMIT)))
+    if header.stale and not header.approved:
+        numbers = ", ".join(f"nr. {n}" for n in header.stale[:20])
+        blocks.append(
+            section(
+                f"⚠️ *Forældet:* {numbers} er ændret, efter denne version blev lagt frem, så den kan ikke "
+                "godkendes. Referenten lægger den næste version frem med `/referat udkast`."
+            )
+        )
     blocks.append({"type": "divider"})
     blocks += text_blocks
     if continued:

@@ -210,6 +210,7 @@ def draft_header(store: Store, meeting: Meeting, draft: Draft, names: rules.Name
         approvers=tuple((names(u), when.get(u)) for u in approval.approver_ids(store, meeting, draft)),
         comments=sum(1 for c in store.comments(meeting.id) if c.draft_version == draft.version),
         changes_summary=approval.changes(store, meeting, draft, names),
+        stale=() if approved else approval.changed_since(store, meeting, draft),
     )
 
 

@@ -50,10 +50,17 @@ def publish(
 ) -> None:
     """views.publish of the person's home: their actions, drafts waiting for them, readable meetings."""
     today = followup.local_today(now)
-    # Their own actions, wherever logged: they were given them (and are reminded of them anyway).
-    mine = readable_actions(store, store.actions(owner_user_id=user_id), user_id)
+    # Their own actions, wherever logged, but only of meetings they may read (the rule book's "App
+    # Home"): an owner who left the channel sees nothing more of it; closed items only to their readers.
+    mine = [
+        a
+        for a in readable_actions(store, store.actions(owner_user_id=user_id), user_id)
+        if may_read(a.meeting)
+    ]
     awaiting = []
     for meeting, draft in awaiting_approval(store, user_id):
+        if not may_read(meeting):
+            continue
         link = None
         if draft.channel_id and draft.message_ts:
             try:

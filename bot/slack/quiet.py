@@ -12,6 +12,7 @@ The bot never asks Slack to link names (`link_names`, `parse=full`), so a plain 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -97,6 +98,12 @@ def quiet_params(method: str, params: dict[str, Any] | None, names: Names | None
     for key in (*_TEXT_KEYS, "blocks", "attachments"):
         if key in out and out[key] is not None:
             out[key] = _defuse_tree(out[key], names, people)
+    # A view (App Home, a modal) carries its blocks inside `view`, a dict or its JSON text.
+    view = out.get("view")
+    if isinstance(view, dict):
+        out["view"] = _defuse_tree(view, names, people)
+    elif isinstance(view, str) and view.startswith("{"):
+        out["view"] = json.dumps(_defuse_tree(json.loads(view), names, people), ensure_ascii=False)
     return out
 
 

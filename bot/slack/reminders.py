@@ -18,8 +18,13 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.archive.access import Directory
 from bot.meeting import reminders as rules
-from storage.records import Reminder
+from bot.meeting.outcomes import Refusal, Sender
+from bot.rulebook import gate
+from bot.rulebook.book import REMINDER, rule_named
+from bot.slack.membership import MembershipCache, SlackDirectory
+from storage.records import Action, Reminder, utc_clock
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,7 +36,13 @@ _SYNC_LOCK = threading.Lock()
 
 
 def sync(
-    client: WebClient, store: Store, numbers: Iterable[int], *, now: dt.datetime, days_before: int
+    client: WebClient,
+    store: Store,
+    numbers: Iterable[int],
+    *,
+    now: dt.datetime,
+    days_before: int,
+    directory: Directory | None = None,
 ) -> set[str]:
     """Withdraw and schedule so that the actions `numbers` have exactly the reminders they want.
 
@@ -40,19 +51,26 @@ def sync(
     compare against the same rows and leave a reminder behind.
     """
     owners: set[str] = set()
+    directory = directory or SlackDirectory(client, MembershipCache())
     with _SYNC_LOCK:
         for number in numbers:
             owners |= {r.user_id for r in store.reminders(action_number=number)}
             action = store.action(number)
             if action is not None and action.entry.owner_user_id:
                 owners.add(action.entry.owner_user_id)
-            _sync_one(client, store, number, now=now, days_before=days_before)
+            _sync_one(client, store, number, now=now, days_before=days_before, directory=directory)
     return owners
 
 
-def _sync_one(client: WebClient, store: Store, number: int, *, now: dt.datetime, days_before: int) -> None:
+def _sync_one(
+    client: WebClient, store: Store, number: int, *, now: dt.datetime, days_before: int, directory: Directory
+) -> None:
     action = store.action(number)
     wanted = {w.kind: w for w in rules.wanted(action, now, days_before)}
+    if wanted and action is not None and not _may_remind(store, action, directory):
+        # The rule book's "Påmindelse": nothing of a meeting to someone who may not read it (and
+        # nothing of a closed item to someone who may not read that); what was scheduled is withdrawn.
+        wanted = {}
     for reminder in store.reminders(action_number=number):
         want = wanted.get(reminder.kind)
         if (
@@ -89,6 +107,18 @@ def _sync_one(client: WebClient, store: Store, number: int, *, now: dt.datetime,
             scheduled_message_id=str(response["scheduled_message_id"]),
             now=now,
         )
+
+
+def _may_remind(store: Store, action: Action, directory: Directory) -> bool:
+    owner = action.entry.owner_user_id
+    if owner is None:
+        return False
+    sender = Sender(owner, "", utc_clock(), lambda _: None, directory=directory)
+    try:
+        gate.admit(store, rule_named(REMINDER), sender, meeting=action.meeting)
+    except Refusal:
+        return False
+    return gate.may_receive(store, action.meeting, action.entry.item_number, owner, directory)
 
 
 def withdraw(client: WebClient, store: Store, reminder: Reminder) -> None:

@@ -64,6 +64,8 @@ class Bot:
     live_canvas: bool = False
     canvas: LiveCanvas | None = None  # the app's live canvas writer (tests wait for it)
     sender: SlackSender = field(init=False)
+    # HTTP door settings for ServerThread (request_seconds, connection_limit), for tests of them.
+    door: dict[str, int] = field(default_factory=dict)
 
     def start(self) -> Bot:
         settings = Settings(
@@ -91,7 +93,7 @@ class Bot:
             heavy_executor=heavy,
             canvas=self.canvas,
         )
-        self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy).start()
+        self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy, **self.door).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
         return self
 

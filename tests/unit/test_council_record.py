@@ -293,3 +293,15 @@ def test_an_english_question_gets_english_reasons(store: Store) -> None:
     answer = ask(store, "who took part in item 4?")
     assert answer.startswith("*Took part in item 4 – Bænke på torvet (3):*")
     assert "Medlem Fie Bach (left the meeting during item 4)" in answer
+
+
+def test_who_took_part_in_a_closed_item_is_not_told_to_a_reader_of_the_public_extract(store: Store) -> None:
+    meeting = council(store)
+    channel = frozenset({(meeting.team_id, meeting.channel_id)})
+    public = search.Scope(channels=channel, hidden_items=frozenset({(meeting.id, 2)}))
+    answer = ask(store, "hvem deltog i behandlingen af punkt 2?", public)
+    assert "Deltog i behandlingen" not in answer
+    assert "Bo Lund" not in answer
+    assert "Deltog i behandlingen af punkt 2 – Personalesag" in ask(
+        store, "hvem deltog i behandlingen af punkt 2?"
+    )

@@ -22,6 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from bot import cli
+from bot.referat.sealing import check_pdf
 from storage.store import StoreOpener
 from support.seals import APPROVED, MadeSeal, approve_meeting, make_seal
 
@@ -177,3 +178,29 @@ def test_verify_pdf_without_a_certificate_or_a_file_says_what_is_missing(
     assert "Kan ikke læse" in capsys.readouterr().err
     assert cli.main(["verify", "--pdf", str(tmp_path)]) == 2
     assert "ikke en PDF-fil" in capsys.readouterr().err
+
+
+def test_a_byte_changed_where_the_signature_itself_sits_is_refused_too(archive: dict[str, Any]) -> None:
+    """The signature's own hex string is the one part of the file its digest cannot cover; validators
+    read it leniently (either case, padding ignored, the certificates inside unsigned)."""
+    pdf = archive["sealed"]
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    end = pdf.index(b">", start)
+    der = bytes.fromhex(pdf[start:end].decode("ascii"))
+    certificate = OURS.seal.certificate.public_bytes(serialization.Encoding.DER)
+    inside_certificate = start + 2 * der.index(certificate) + 2 * (len(certificate) - 80)
+    letter = next(i for i in range(start, end) if chr(pdf[i]) in "ABCDEFabcdef")
+    changes = {
+        "the zero padding": (end - 1, ord("1")),
+        "a hex digit's case": (letter, pdf[letter] ^ 0x20),
+        "the certificate inside": (
+            inside_certificate,
+            ord("0") if pdf[inside_certificate] != ord("0") else ord("1"),
+        ),
+    }
+    assert check_pdf(pdf, OURS.seal.chain).intact
+    for where, (position, value) in changes.items():
+        changed = bytearray(pdf)
+        changed[position] = value
+        assert bytes(changed) != pdf
+        assert not check_pdf(bytes(changed), OURS.seal.chain).intact, where

@@ -596,3 +596,33 @@ def test_terms_must_not_be_a_bare_string(archive: Store) -> None:
         search.search_entries(archive.db, "trekanten", scope=search.EVERYTHING)
     with pytest.raises(TypeError):
         search.count_items(archive.db, ["trekanten"], scope=search.EVERYTHING)
+
+
+def test_counting_stops_at_the_bound_and_the_answer_says_over(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.archive import facts
+
+    assert facts.COUNTED_UP_TO == search.COUNT_BOUND  # the answers' "over" is the store's bound
+    meeting = _meeting(store, "Kredsrådsmøde i Lemvig Kommune", dt.date(2024, 6, 4))
+    store.set_agenda(meeting, [(1, "Parkering", [], [])])
+    for n in range(1, 21):
+        store.add_entry(
+            meeting,
+            item_number=1,
+            kind=EntryKind.STATEMENT,
+            text=f"Parkeringsforhold nummer {n} blev nævnt.",
+            author_user_id=None,
+            now=LOGGED,
+            attributed=True,
+        )
+    store.flush_search_documents()
+    monkeypatch.setattr(search, "COUNT_BOUND", 10)
+    for terms in ([["parkeringsforhold"]], []):  # ranked by a topic, and browsed without one
+        page = search.search_entries(store.db, terms, limit=8, scope=search.EVERYTHING)
+        assert (len(page.hits), page.total, page.more) == (8, 10, True)
+        last = search.search_entries(store.db, terms, limit=8, offset=16, scope=search.EVERYTHING)
+        assert (len(last.hits), last.total, last.more) == (4, 20, False)  # a short page knows the total
+    first = answer_question(store, "parkering", now=NOW, scope=search.EVERYTHING)
+    assert "– over 10 fundet" in first.text
+    assert "Side 1 af over 2. Over 2 flere" in first.text

@@ -438,7 +438,8 @@ def test_only_the_minute_taker_marks_a_comment_handled_from_its_receipt(bot: Bot
     # An approver (the comment's own author, even) may not close it.
     click(bot, ids.COMMENT_HANDLED, receipt, "ULARS")
     assert ephemeral_to(fake, "ULARS", "Kun referenten") == (
-        "Kun referenten kan markere kommentarer som behandlet. Intet er ændret."
+        "Kun referenten (<@UMINUTES>) kan markere kommentarer som behandlet. Bed referenten om det, eller om at "
+        "give dig rollen med `/referat referent @dig`. Intet er ændret."
     )
     # The minute-taker's click on a button carrying the id, but outside the draft's thread.
     elsewhere = fake.seed_message("C1", "Andet emne", user="UHELLE")
@@ -531,20 +532,35 @@ def test_download_gives_the_exact_version_then_the_final_text(bot: Bot, fake: Fa
     assert {f.text for f in fake.files if f.name.endswith("-godkendt.txt")} == {final.text}
 
 
-def test_entries_logged_after_the_approved_version_stay_out_and_the_referent_is_told(
-    bot: Bot, fake: FakeSlack
-) -> None:
+def test_a_version_changed_after_it_was_posted_cannot_be_approved(bot: Bot, fake: FakeSlack) -> None:
+    """What is approved is what is answered: an entry added, edited or deleted after a version was
+    posted makes that version stale; its button and a `godkendt` reply say so, and the next version
+    is approved with the entry in it."""
     logged(bot, "UHELLE")
     top = post_draft(bot, fake)
     bot.cmd("ad 3 Sent indlæg efter udkastet.")
+    # The posted version says so itself, without anyone clicking.
+    fake.wait_for(lambda: "Forældet:* nr. 3" in all_text(top_now(fake, top)))
     click(bot, ids.APPROVE, top, "UHELLE")
-    wait_locked(bot, fake, top)
-    warning = ephemeral_to(fake, "UMINUTES", "Bemærk")
-    assert "efter v1" in warning
-    assert "Tilføjet nr. 3 (Ad 3): «Sent indlæg efter udkastet.»" in warning
-    final = bot.store().approved_referat(meeting_of(bot.store()).id)
+    stale = ephemeral_to(fake, "UHELLE", "forældet")
+    assert stale.startswith("Udkast v1 er forældet: nr. 3 er ændret")
+    assert "`/referat udkast`" in stale
+    reply(bot, fake, top, "godkendt", "UHELLE")
+    fake.wait_for(lambda: len([e for e in fake.ephemerals("C1", "UHELLE") if "forældet" in e.text]) == 2)
+    store = bot.store()
+    meeting = meeting_of(store)
+    assert meeting.status is MeetingStatus.OPEN
+    latest = store.latest_draft(meeting.id)
+    assert latest is not None
+    assert not store.approvals(latest.id)
+    assert store.approved_referat(meeting.id) is None
+
+    v2 = post_draft(bot, fake, 2)
+    reply(bot, fake, v2, "godkendt", "UHELLE")
+    wait_locked(bot, fake, v2)
+    final = bot.store().approved_referat(meeting.id)
     assert final is not None
-    assert "Sent indlæg" not in final.text
+    assert "Sent indlæg efter udkastet." in final.text
 
 
 # --------------------------------------------------------------------------------------------
@@ -616,7 +632,7 @@ def test_every_change_is_refused_after_approval_and_nothing_is_stored(bot: Bot, 
     )
     chatter = reply(bot, fake, top, "Tak for et godt møde", "ULARS")
     reply(bot, fake, top, "godkendt", "UOTHER")
-    ephemeral_to(fake, "UOTHER", "allerede godkendt")
+    ephemeral_to(fake, "UOTHER", "Kun godkenderne")
     assert fake.reactions("C1", chatter) == []
     assert table_rows(bot) == before
     assert fake.views == []

@@ -99,5 +99,5 @@ def test_a_reply_finishes_a_finalisation_cut_short_by_a_failed_post(bot: Bot, fa
     assert len(final_posts(fake)) == 1
     # Someone who is not an approver cannot trigger anything on the locked meeting.
     click_again(bot, ids.APPROVE, draft_id(top), "UOTHER", top.ts)
-    assert "allerede godkendt" in ephemeral_to(fake, "UOTHER", "allerede")
+    assert "Intet er registreret" in ephemeral_to(fake, "UOTHER", "Kun godkenderne")
     assert len(final_posts(fake)) == 1

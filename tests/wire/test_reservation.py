@@ -44,13 +44,33 @@ def test_reservations_by_reply_and_by_modal_are_in_the_approval_line(bot: Bot, f
     answer = reply(bot, fake, top, "Godkendt med forbehold: Punkt 3 bør uddybes.", "UHELLE")
     fake.wait_for(lambda: fake.reactions("C1", answer) == ["white_check_mark"])
 
-    # Someone who is not an approver gets the modal's error and records nothing.
-    refused = open_and_submit(bot, fake, top, "UOTHER", "Jeg er imod")
-    assert refused["response_action"] == "errors"
-    assert "Kun godkenderne" in str(refused["errors"])
+    # Someone who is not an approver is refused at the button (no modal opens) and, submitting an
+    # approver's modal as their own, gets the modal's error; nothing is recorded.
+    shown = len(fake.views)
+    click(bot, ids.APPROVE_WITH_RESERVATION, top, "UOTHER")
+    assert "Intet er registreret" in ephemeral_to(fake, "UOTHER", "Kun godkenderne")
+    click(bot, ids.APPROVE_WITH_RESERVATION, top, "ULARS")
+    view = fake.wait_for(lambda: fake.views[shown:])[0]
+    assert view.view["callback_id"] == ids.RESERVATION_MODAL
+    forged = bot.sender.view_submission(
+        ids.RESERVATION_MODAL,
+        view.view["private_metadata"],
+        {ids.RESERVATION_INPUT_BLOCK: {ids.RESERVATION_INPUT_ACTION: "Jeg er imod"}},
+        user="UOTHER",
+        view_id=view.id,
+    )
+    assert "Kun godkenderne" in str(json.loads(forged.body)["errors"])
     assert approvals_of_latest(bot.store()) == ["UHELLE"]
 
-    assert open_and_submit(bot, fake, top, "ULARS", "Bilag 2 mangler.") == {}
+    answer = bot.sender.view_submission(
+        ids.RESERVATION_MODAL,
+        view.view["private_metadata"],
+        {ids.RESERVATION_INPUT_BLOCK: {ids.RESERVATION_INPUT_ACTION: "Bilag 2 mangler."}},
+        user="ULARS",
+        view_id=view.id,
+    )
+    assert answer.status == 200
+    assert not answer.body
     wait_locked(bot, fake, top)
 
     store = bot.store()

@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from bot.approval import rules
 from bot.approval import service as approval
 from bot.archive import access
+from bot.meeting.outcomes import Refusal, Sender
+from bot.rulebook import book, gate
 from bot.slack import blocks, home, ids
 from bot.slack import drafts as publishing
 from bot.slack.context import Deps, deps_of
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 
 NOT_THIS_MESSAGE = "Knappen hører ikke til et udkast i denne samtale. Intet er ændret."
 NOT_ALLOWED = "Du har ikke adgang til dette møde. Intet er ændret."
-ONLY_MINUTE_TAKER = "Kun referenten kan markere kommentarer som behandlet. Intet er ændret."
 NOT_THIS_COMMENT = "Knappen hører ikke til en kommentar i denne tråd. Intet er ændret."
 GONE = "Udkastet findes ikke længere i referat-botten. Bed referenten lave et nyt med `/referat udkast`."
 
@@ -54,19 +55,19 @@ Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
 def on_approve(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _approve)
+    _on_click(ack, body, client, respond, context, book.APPROVE, _approve)
 
 
 def on_approve_with_reservation(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _ask_reservation)
+    _on_click(ack, body, client, respond, context, book.APPROVE_WITH_RESERVATION, _ask_reservation)
 
 
 def on_request_changes(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, _request_changes)
+    _on_click(ack, body, client, respond, context, book.COMMENT, _request_changes)
 
 
 def on_download(
@@ -78,7 +79,7 @@ def on_download(
     if not deps.heavy.reserve():
         respond(response_type="ephemeral", replace_original=False, text=HEAVY_BUSY)
         return
-    deps.heavy.run(lambda: _act_on_click(deps, body, client, _download), respond)
+    deps.heavy.run(lambda: _act_on_click(deps, body, client, book.DOWNLOAD, _download), respond)
 
 
 def on_full_answer(
@@ -119,8 +120,9 @@ def on_comment_handled(
             log.warning("refused %s: comment %r is not in the clicked thread", action["action_id"], value)
             publishing.tell(client, user, channel, NOT_THIS_COMMENT, thread_ts=thread_ts)
             return
-        if user != meeting.starter_user_id:
-            publishing.tell(client, user, channel, ONLY_MINUTE_TAKER, thread_ts=thread_ts)
+        refused = _refusal(store, deps, client, user, meeting, book.COMMENT_HANDLED)
+        if refused is not None:
+            publishing.tell(client, user, channel, refused, thread_ts=thread_ts)
             return
         named = _names(store, deps, meeting, client)
         number = publishing.comment_number(store, comment)
@@ -165,6 +167,10 @@ def on_approve_addition(
             log.warning("refused %s: addition %r is not in the clicked thread", action["action_id"], value)
             publishing.tell(client, user, channel, NOT_THIS_MESSAGE, thread_ts=clicked_thread)
             return
+        refused = _refusal(store, deps, client, user, meeting, book.APPROVE_ADDITION)
+        if refused is not None:
+            publishing.tell(client, user, channel, refused, thread_ts=thread.thread_ts)
+            return
         named = _names(store, deps, meeting, client)
         outcome = approval.approve_addition(store, meeting, user, addition, now=deps.clock(), names=named)
         match outcome:
@@ -203,8 +209,9 @@ def on_changes_submitted(ack: Ack, body: dict[str, Any], client: WebClient, cont
     if meeting is None:
         ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: GONE})
         return
-    if not _may_act(store, deps, client, user, meeting.id):
-        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: NOT_ALLOWED})
+    refused = _refusal(store, deps, client, user, meeting, book.COMMENT)
+    if refused is not None:
+        ack(response_action="errors", errors={ids.CHANGES_INPUT_BLOCK: refused})
         return
     refusal = approval.comment_refusal(store, meeting, text)
     if refusal is not None:
@@ -235,6 +242,10 @@ def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, 
     meeting = store.meeting(draft.meeting_id) if draft is not None else None
     if draft is None or meeting is None:
         ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: GONE})
+        return
+    refused = _refusal(store, deps, client, user, meeting, book.APPROVE_WITH_RESERVATION)
+    if refused is not None:
+        ack(response_action="errors", errors={ids.RESERVATION_INPUT_BLOCK: refused})
         return
     reservation = str(field.get("value") or "")
     if not reservation.strip():
@@ -268,22 +279,28 @@ def on_reservation_submitted(ack: Ack, body: dict[str, Any], client: WebClient, 
 
 
 def _on_click(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, work: Work
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    rule: str,
+    work: Work,
 ) -> None:
     ack()
     with after_ack(respond):
-        _act_on_click(deps_of(context), body, client, work)
+        _act_on_click(deps_of(context), body, client, rule, work)
 
 
-def _act_on_click(deps: Deps, body: dict[str, Any], client: WebClient, work: Work) -> None:
+def _act_on_click(deps: Deps, body: dict[str, Any], client: WebClient, rule: str, work: Work) -> None:
     store = deps.open_store()
-    found = _clicked(store, deps, body, client)
+    found = _clicked(store, deps, body, client, rule)
     if found is not None:
         work(store, deps, body, client, *found)
 
 
 def _clicked(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient
+    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, rule: str
 ) -> tuple[Draft, Meeting] | None:
     """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
     action = body["actions"][0]
@@ -304,8 +321,9 @@ def _clicked(
         log.warning("refused %s: draft %s is not on the clicked message", action["action_id"], draft.id)
         publishing.tell(client, user, _channel(body), NOT_THIS_MESSAGE)
         return None
-    if not _may_act(store, deps, client, user, meeting.id):
-        publishing.tell(client, user, _channel(body), NOT_ALLOWED, thread_ts=draft.thread_ts)
+    refused = _refusal(store, deps, client, user, meeting, rule)
+    if refused is not None:
+        publishing.tell(client, user, _channel(body), refused, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
 
@@ -358,6 +376,23 @@ def _belongs_to_message(draft: Draft, body: dict[str, Any]) -> bool:
         and bool(clicked_ts)
         and (clicked_ts == draft.message_ts or (bool(in_thread) and in_thread == draft.thread_ts))
     )
+
+
+def _refusal(
+    store: Store, deps: Deps, client: WebClient, user_id: str, meeting: Meeting, rule: str
+) -> str | None:
+    """Why the person may not take the rule book's action `rule` on the meeting, or None.
+
+    The clicker must first be able to read the meeting at all; then the rule's own roles decide.
+    """
+    if not _may_act(store, deps, client, user_id, meeting.id):
+        return NOT_ALLOWED
+    sender = Sender(user_id, "", deps.clock(), deps.user_name(client), directory=deps.directory(client))
+    try:
+        gate.admit(store, book.rule_named(rule), sender, meeting=meeting)
+    except Refusal as refusal:
+        return str(refusal)
+    return None
 
 
 def _may_act(store: Store, deps: Deps, client: WebClient, user_id: str, meeting_id: int) -> bool:

@@ -17,12 +17,14 @@ from slack_sdk import WebClient
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.meeting.outcomes import Refusal, Sender
+from bot.rulebook import book, gate
 from bot.slack import drafts as publishing
 from bot.slack import home
 from bot.slack.blocks import unescape_slack_input
 from bot.slack.context import Deps, deps_of
 from bot.slack.replies import answer_in_thread
-from storage.records import Draft
+from storage.records import Draft, MeetingStatus
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -143,6 +145,27 @@ def _on_draft_reply(
     if bot_user:
         # Addressing the bot is not part of the comment; mentions of people are.
         text = text.replace(f"<@{bot_user}>", " ").strip()
+    # The rule book's action this reply is: an approval (of the referat, or of an addition once
+    # approved) or a comment. Slack vouches that whoever replies in the thread is in its channel.
+    approving = rules.is_approval(text) or rules.reservation_in(text) is not None
+    rule = (
+        (book.APPROVE_ADDITION if meeting.status is MeetingStatus.APPROVED else book.APPROVE)
+        if approving
+        else book.COMMENT
+    )
+    sender = Sender(
+        event["user"],
+        event["channel"],
+        now,
+        deps.user_name(client),
+        directory=deps.directory(client),
+        vouched=True,
+    )
+    try:
+        gate.admit(store, book.rule_named(rule), sender, meeting=meeting)
+    except Refusal as refusal:
+        publishing.tell(client, event["user"], event["channel"], str(refusal), thread_ts=event["thread_ts"])
+        return
     outcome = approval.thread_reply(store, meeting, event["user"], text, ts=event["ts"], now=now, names=names)
     publishing.answer_thread_reply(
         client,

@@ -14,12 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.meeting import from_message
-from bot.meeting.outcomes import Sender
-from bot.slack import home, ids, reminders, views
+from bot.meeting.outcomes import Refusal, Sender
+from bot.slack import ids, views
 from bot.slack.blocks import unescape_slack_input
 from bot.slack.context import deps_of
-from bot.slack.effects import touch_canvas
-from storage.records import EntryKind
+from bot.slack.effects import perform
 
 
 def register(app: App) -> None:
@@ -35,7 +34,21 @@ def on_shortcut(
     store = deps.open_store()
     channel = str((body.get("channel") or {}).get("id") or "")
     message: dict[str, Any] = body.get("message") or {}
-    form = from_message.defaults(store, channel, message.get("user"), deps.workspace(context))
+    user = str((body.get("user") or {}).get("id") or "")
+    # Not vouched: a public channel can be read, and its messages' menu used, without joining it.
+    sender = Sender(
+        user,
+        channel,
+        deps.clock(),
+        deps.user_name(client),
+        team_id=deps.workspace(context),
+        directory=deps.directory(client),
+    )
+    try:
+        form = from_message.admitted(store, channel, message.get("user"), sender)
+    except Refusal as refusal:
+        respond(response_type="ephemeral", text=str(refusal))
+        return
     if form is None:
         respond(response_type="ephemeral", text=from_message.NO_OPEN_MEETING)
         return
@@ -80,6 +93,7 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         now=now,
         user_name=deps.user_name(client),
         team_id=deps.workspace(context),
+        directory=deps.directory(client),
     )
     try:
         confirmation = from_message.add(store, form, sender)
@@ -87,10 +101,5 @@ def on_submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
         ack(response_action="errors", errors={ids.add_field(k): v for k, v in invalid.errors.items()})
         return
     ack()
-    client.chat_postEphemeral(channel=form.channel_id, user=user, text=confirmation)
-    touch_canvas(client, deps, form.meeting_id)
-    if form.kind is EntryKind.ACTION:
-        meeting = store.meeting(form.meeting_id)
-        numbers = store.meeting_action_numbers(meeting.id) if meeting else []
-        owners = reminders.sync(client, store, numbers, now=now, days_before=deps.reminder_days)
-        home.republish(client, store, deps, owners, now=now)
+    client.chat_postEphemeral(channel=form.channel_id, user=user, text=confirmation.text)
+    perform(client, store, deps, confirmation.effects, now=now)
