@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.config import ConfigError, Settings
 from bot.database import DatabaseUnusable, open_database
 from bot.logs import configure as configure_logging
-from bot.referat.formats import FORMATS
+from bot.referat.formats import CHOOSE_FORMAT, FORMATS
 from bot.text import argparse_da
 from bot.text.hygiene import escape_controls
 from bot.text.sizes import question_too_long
@@ -52,16 +52,30 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="kør botten (Socket Mode, eller HTTP med --http)")
     serve.add_argument("--http", action="store_true", help="HTTP-tilstand i stedet for Socket Mode")
-    serve.add_argument("--host", default="127.0.0.1", help="adresse at lytte på (standard 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse at lytte på (standard 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=3000, help="port i HTTP-tilstand (standard 3000)")
     serve.set_defaults(func=cmd_serve)
 
     console = sub.add_parser("console", help="prøv botten i terminalen uden Slack")
-    console.add_argument("--as", dest="as_name", default="Referent", help="hvem der skriver (navn)")
+    console.add_argument(
+        "--as",
+        dest="as_name",
+        default="Referent",
+        metavar="NAVN",
+        help="hvem der skriver (standard Referent)",
+    )
     console.set_defaults(func=cmd_console)
 
     imp = sub.add_parser("import", help="importér eksisterende referater (.txt, .docx, .pdf, mapper)")
-    imp.add_argument("paths", nargs="+", type=Path, metavar="STI")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="STI",
+        help="filer (.txt, .docx, .pdf) eller mapper at importere",
+    )
     imp.add_argument(
         "--channel",
         default=None,
@@ -82,8 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
 
     ask = sub.add_parser("ask", help="stil et spørgsmål til arkivet")
-    ask.add_argument("question", nargs="+", metavar="SPØRGSMÅL")
-    ask.add_argument("--page", type=int, default=1, help="side af svaret (standard 1)")
+    ask.add_argument(
+        "question", nargs="+", metavar="SPØRGSMÅL", help='spørgsmålet, fx "hvad blev besluttet om Trekanten?"'
+    )
+    ask.add_argument("--page", type=int, default=1, metavar="SIDE", help="side af svaret (standard 1)")
     ask.set_defaults(func=cmd_ask)
 
     export = sub.add_parser("export", help="eksportér et referat til md, txt, docx eller pdf (PDF/A)")
@@ -228,7 +244,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     store = open_database(settings.db_path)()
     # The operator at the machine reads the whole archive, and says so.
-    answer = answer_question(store, question, now=utc_clock(), page=args.page, scope=EVERYTHING)
+    answer = answer_question(
+        store, question, now=utc_clock(), page=args.page, scope=EVERYTHING, command_line=True
+    )
     print(escape_controls(answer.text, keep_layout=True))
     return 0
 
@@ -239,6 +257,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     # `--out referat.docx` says the format; `--format` wins when both are given.
     suffix = args.out.suffix.lower().lstrip(".")
+    if args.format is None and suffix and suffix not in FORMATS:
+        # Markdown in a file named .rtf would open as garbage (or not at all) in the program the
+        # name promises: an unknown ending is refused by name rather than guessed.
+        print(
+            escape_controls(
+                f'Kan ikke eksportere som ".{suffix}" (filendelsen i --out). {CHOOSE_FORMAT} '
+                "Giv filen en af de endelser, eller angiv formatet med --format. Intet blev skrevet."
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     fmt = args.format or (suffix if suffix in FORMATS else "md")
     if refused := _aktindsigt_refusal(args):
         print(refused, file=sys.stderr)

@@ -56,12 +56,24 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
+# Libraries that narrate their work at INFO and WARNING (WeasyPrint's layout, fontTools' font
+# subsetting: some ninety lines per PDF; pyHanko's signing of a sealed one). What they report is not
+# the operator's business; their errors still are.
+QUIET_LIBRARIES = ("weasyprint", "fontTools", "pydyf", "pyhanko", "pyhanko_certvalidator")
+
+
+def quiet_libraries() -> None:
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def configure(level: int = logging.INFO) -> None:
     """The command line's logging: one stream handler on stderr with the safe formatter."""
     handler = logging.StreamHandler()
     handler.setFormatter(SafeFormatter(FORMAT))
     handler.addFilter(LeaveOutBodies())
     logging.basicConfig(level=level, handlers=[handler])
+    quiet_libraries()
 
 
 class _OneLine(logging.Handler):
@@ -77,17 +89,26 @@ class _OneLine(logging.Handler):
             self._note(f"Botten loggede en fejl: {message}. Detaljer i {self._path}.")
 
 
+class _LogFile(logging.FileHandler):
+    """The console's log file. One that cannot be written (a read-only folder, a full disk) loses the
+    record rather than printing logging's own traceback between the console's messages."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 @contextlib.contextmanager
 def to_file(log_path: Path, note: Callable[[str], None]) -> Iterator[None]:
     """While the console runs: every record goes to `log_path` (tracebacks and all), and an error
     also reaches `note` as one line, so a traceback never lands between the console's messages."""
     root = logging.getLogger()
     saved, level = list(root.handlers), root.level
-    to_disk = logging.FileHandler(log_path, encoding="utf-8", delay=True)
+    to_disk = _LogFile(log_path, encoding="utf-8", delay=True)
     to_disk.setFormatter(SafeFormatter(FORMAT))
     to_disk.addFilter(LeaveOutBodies())
     root.handlers = [to_disk, _OneLine(note, log_path)]
     root.setLevel(logging.INFO)
+    quiet_libraries()
     try:
         yield
     finally:

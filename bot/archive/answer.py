@@ -545,23 +545,28 @@ def _footer(
         lines.append("")
         page_note = f"{labels['page'].capitalize()} {question.page} {labels['of']} {over}{pages}."
         if remaining > 0:
-            command = f"{labels['more_cmd']} {question.text} {labels['page']} {question.page + 1}"
-            page_note += (
-                f" {over.capitalize()}{remaining} {labels['more']} – {labels['see_more']} `{command}`"
-            )
+            command = _ask_again(question, question.page + 1)
+            page_note += f" {over.capitalize()}{remaining} {labels['more']} – {labels['see_more']} {command}"
         lines.append(page_note)
     return lines
 
 
-def _beyond_last_page(question: Question, pages: int) -> list[str]:
+def _ask_again(question: Question, page: int | None = None) -> str:
+    """The question asked again (on `page`) as it is typed where it was asked: `/referat spørg … side 2`
+    as code in Slack, `referat ask "…" --page 2` as plain text on the command line."""
     labels = _LABELS[question.lang]
-    command = f"{labels['more_cmd']} {question.text}"
+    if question.command_line:
+        quoted = '"' + question.text.replace('"', "'") + '"'
+        return f"referat ask {quoted}" + (f" --page {page}" if page else "")
+    return f"`{labels['more_cmd']} {question.text}" + (f" {labels['page']} {page}`" if page else "`")
+
+
+def _beyond_last_page(question: Question, pages: int) -> list[str]:
+    command = _ask_again(question)
     if question.lang == "en":
-        return [
-            f"Page {question.page} does not exist: the answer has {pages} page(s). Start with `{command}`."
-        ]
+        return [f"Page {question.page} does not exist: the answer has {pages} page(s). Start with {command}."]
     side = "side" if pages == 1 else "sider"
-    return [f"Side {question.page} findes ikke: svaret har {pages} {side}. Start med `{command}`."]
+    return [f"Side {question.page} findes ikke: svaret har {pages} {side}. Start med {command}."]
 
 
 # ---------------------------------------------------------------------------------------- no match

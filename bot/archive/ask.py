@@ -13,6 +13,7 @@ is still found exactly, since every word is also searched as written; only its e
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,14 +22,18 @@ from datetime import datetime
 
 from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
 from bot.archive.facts import (
+    CHAIR_ROLES,
     MAX_MEETINGS,
     ItemSection,
     format_frame,
+    format_holders,
     format_items,
     format_next_meeting,
     format_titles,
     format_when,
+    holders_asked,
     no_meeting,
+    title_holders,
 )
 from bot.archive.question import (
     PeopleIndex,
@@ -73,6 +78,9 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "when": (),
     "search": (),
 }
+_WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
+_HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
+_CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
 # Questions an approved addition answers (it has no speaker, owner or deadline).
 _ADDITION_INTENTS = ("search", "decisions")
 # Phrases a referat states its next meeting with (matched as the index stores words).
@@ -154,6 +162,7 @@ def answer_question(
     page: int = 1,
     links: Callable[[int], str | None] | None = None,
     scope: search.Scope,
+    command_line: bool = False,
 ) -> Answer:
     """The answer to `text` (Danish or English); `links(meeting_id)` gives a referat's permalink.
 
@@ -167,6 +176,8 @@ def answer_question(
         return Answer(text=refusal, lines=(refusal,), lang="da")
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
+    if command_line:
+        question = replace(question, command_line=True)
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
     if scope.nothing:
@@ -225,6 +236,10 @@ class _Asking:
             return self._titles()
         if q.item_number is not None:
             return self._items()
+        if q.fact == "chair":
+            return self._chair()
+        if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
+            return held
         if q.fact is not None:
             return self._frame()
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
@@ -267,6 +282,34 @@ class _Asking:
             return no_meeting(self.question)
         facts = self.archive.meeting_facts(ids, scope=self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
+
+    def _holders(self) -> Answer | None:
+        """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""
+        words = holders_asked(_WHO_IS.sub("", self.question.text))
+        if not words:
+            return None
+        ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)
+        found = [
+            (meeting, people)
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
+            if (people := title_holders(meeting, words))
+        ]
+        if not found:
+            return None
+        return format_holders(self.question, found, links=self._links(m.meeting_id for m, _ in found))
+
+    def _chair(self) -> Answer:
+        """Who chaired: the participant with the role; else what the minutes say about the chair."""
+        ids, _ = self._meetings()
+        facts = self.archive.meeting_facts(ids, scope=self.scope)
+        if not ids or any((p.role or "").casefold() in CHAIR_ROLES for m in facts for p in m.people):
+            return self._frame()
+        # `Valg af dirigent` followed by `Bjarne blev valgt`: the item says it, the people list does not.
+        found = self._entries((), [_CHAIR_WORDS], ids)
+        if not found.total:
+            return self._frame()
+        links = self._links(h.meeting_id for h in found.hits)
+        return format_answer(self.question, found.hits, total=found.total, links=links)
 
     def _items(self) -> Answer:
         q = self.question

@@ -20,6 +20,7 @@ from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, 
 from bot.archive.question import Lang, Question
 from bot.text.dates import MONTHS_DA, MONTHS_EN
 
+CHAIR_ROLES = frozenset({"dirigent", "ordstyrer", "mødeleder"})
 COUNTED_UP_TO = 1000  # how far the store counts meetings (storage.search.COUNT_BOUND)
 
 MAX_MEETINGS = 3  # meetings shown for a fact asked without naming one meeting
@@ -90,6 +91,8 @@ _L: dict[str, dict[str, str]] = {
         "none_absent": "Referatet nævner ingen afbud.",
         "none_present": "Referatet nævner ingen deltagere.",
         "none_referent": "Referatet nævner ingen referent.",
+        "chair": "Dirigent",
+        "none_chair": "Referatet nævner ingen dirigent eller ordstyrer.",
         "none_place": "Referatet nævner intet mødested.",
         "none_agenda": "Referatet har ingen dagsorden.",
         "item": "Ad",
@@ -117,6 +120,8 @@ _L: dict[str, dict[str, str]] = {
         "none_absent": "The minutes list no apologies.",
         "none_present": "The minutes list no participants.",
         "none_referent": "The minutes name no minute-taker.",
+        "chair": "Chair",
+        "none_chair": "The minutes name no chair.",
         "none_place": "The minutes name no place.",
         "none_agenda": "The minutes have no agenda.",
         "item": "Item",
@@ -211,6 +216,11 @@ def _frame_fact(question: Question, meeting: MeetingFacts) -> list[str]:
         return [f"*{labels['absent']} ({len(away)}):* " + ", ".join(_person(p) for p in away)]
     if fact == "referent":
         return [_referent(meeting, lang)]
+    if fact == "chair":
+        chairs = [p for p in meeting.people if (p.role or "").casefold() in CHAIR_ROLES]
+        if not chairs:
+            return [labels["none_chair"]]
+        return [f"*{labels['chair']}:* " + ", ".join(_person(p, with_role=False) for p in chairs)]
     if fact == "place":
         if not meeting.place:
             return [labels["none_place"]]
@@ -392,3 +402,38 @@ def _hit_cite(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
     if link:
         line += f" – <{link}|{labels['link']}>"
     return line
+
+
+_HOLDER_WORD = re.compile(r"[^\W\d_][\w-]*")
+_HOLDER_SKIP = frozenset(
+    {"hvem", "er", "var", "blev", "for", "i", "af", "på", "til", "who", "is", "was", "the", "of"}
+)
+
+
+def holders_asked(text: str) -> frozenset[str]:
+    """The words of "hvem er suppleant for Brian Møller?" that a person's title or role must have."""
+    return frozenset(w for w in _HOLDER_WORD.findall(text.casefold()) if w not in _HOLDER_SKIP)
+
+
+def title_holders(meeting: MeetingFacts, words: frozenset[str]) -> list[Attendee]:
+    """People whose title and role (with their name) carry every word asked, one word from the title."""
+    found = []
+    for p in meeting.people:
+        titled = set(_HOLDER_WORD.findall(f"{p.title or ''} {p.role or ''}".casefold()))
+        if titled & words and words <= titled | set(_HOLDER_WORD.findall(p.name.casefold())):
+            found.append(p)
+    return found
+
+
+def format_holders(
+    question: Question, found: Sequence[tuple[MeetingFacts, Sequence[Attendee]]], *, links: Mapping[int, str]
+) -> Answer:
+    """`*Birgitte Glifberg* (Suppleant for Brian Møller)` per meeting: who holds the title asked for."""
+    lines: list[str] = []
+    for meeting, people in found[:MAX_MEETINGS]:
+        if lines:
+            lines.append("")
+        lines.append(", ".join(f"*{p.name}*" + (f" ({p.title})" if p.title else "") for p in people))
+        lines.append(cite(meeting, question.lang, links))
+    lines.extend(_more(question.lang, len(found), min(len(found), MAX_MEETINGS)))
+    return _answer(lines, question.lang, [m.meeting_id for m, _ in found[:MAX_MEETINGS]], len(found))

@@ -33,7 +33,7 @@ from bot.text.dates import Period, find_period
 Lang = Literal["da", "en"]
 Intent = Literal["decisions", "statements", "who", "actions", "when", "search"]
 # Facts of a meeting's frame that a question may ask for instead of what was said.
-Fact = Literal["attendance", "absent", "referent", "title", "place", "agenda", "next_meeting"]
+Fact = Literal["attendance", "absent", "referent", "chair", "title", "place", "agenda", "next_meeting"]
 
 MAX_TERMS = 6  # AND of more words than this finds nothing in minutes; keep the first ones
 MAX_EXPANSIONS = 200  # per term: enough for every compound of a stem, small enough for FTS5
@@ -330,6 +330,7 @@ class Question:
     item_number: int | None = None  # `punkt 4`, `Ad 4`, `pkt. 3`, `item 4`
     latest: bool = False  # `seneste`, `latest`: only the newest meeting that matches
     open_only: bool = False  # `åbne opgaver`, `open action items`: not done (or, untracked, not yet due)
+    command_line: bool = False  # asked with `referat ask`: a hint shows that command, not Slack's
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -359,7 +360,7 @@ _STOP_DA = _wordset(
     mange med meget men mig min mine mit mod må møde mødet møder møderne ned noget nogen nogle nok nu
     når og også om omkring op os over på referat referatet referater referaterne arkivet sagde sagt
     selv sig sin sine sit skal skete sket skulle som så sådan til ud under var ved vedrørende vi vil
-    ville vor vores været være vise vis fortæl find søg hele helt lige mht ang vedr
+    ville vor vores været være vise vis fortæl find søg hele helt lige mht ang vedr står stod
     """
 )
 _STOP_EN = _wordset(
@@ -602,9 +603,17 @@ _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "chair",
+        re.compile(
+            r"^\W*(?:hvem|who)\b(?:\s+\w+){0,2}?\s+(?:dirigent(?:en)?|ordstyrer(?:en)?|mødeleder(?:en)?|"
+            r"chair(?:ed|person)?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "absent",
         re.compile(
-            r"\b(?:afbud|fraværende|fravær|absent|absence|absences|apologies|apologi[sz]ed|sent\s+regrets)\b",
+            r"\b(?:(?:meldt(?:e)?\s+)?afbud|fraværende|fravær|absent|absence|absences|apologies|apologi[sz]ed|sent\s+regrets)\b",
             re.IGNORECASE,
         ),
     ),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from cryptography import x509
 
 from bot.archive.witness import Witness, compare
+from bot.text.danish import agreeing, counted
 from bot.text.dates import format_short
 from storage import chain
 from storage.seal import trusted
@@ -103,10 +104,11 @@ def report(result: Verification) -> str:
     if result.whole:
         if not result.links:
             return "Der er ingen godkendte referater at kontrollere endnu. " + witness_note(result)
-        added = f" og {result.additions} tilføjelser" if result.additions else ""
+        texts = result.links - result.additions
+        added = f" og {counted(result.additions, 'tilføjelse')}" if result.additions else ""
         return (
-            f"Alt stemmer: {result.links - result.additions} godkendte referater{added} "
-            f"i {result.meetings} møder er uændrede, og kæden er hel ({result.links} led). "
+            f"Alt stemmer: {counted(texts, 'referat', 'godkendt')}{added} i {counted(result.meetings, 'møde')} "
+            f"er {agreeing(result.links, 'uændret')}, og kæden er hel ({counted(result.links, 'led')}). "
             + seal_note(result)
             + " "
             + witness_note(result)
@@ -114,7 +116,7 @@ def report(result: Verification) -> str:
         )
     lines: list[str] = []
     if result.problems:
-        lines.append(f"{len(result.problems)} fejl i arkivets kæde af godkendte tekster:")
+        lines.append(f"{counted(len(result.problems), 'fejl')} i arkivets kæde af godkendte tekster:")
         lines += [f"- {problem}" for problem in result.problems]
         lines.append("De nævnte referater er ændret uden om botten eller har mistet deres led i kæden.")
     if result.witness_error is not None:
@@ -150,4 +152,7 @@ def witness_note(result: Verification) -> str:
     """What the comparison with Slack covered, in one sentence."""
     if result.witnessed is None:
         return "Slack som vidne blev sprunget over (ingen SLACK_BOT_TOKEN)."
-    return f"Slack som vidne: {result.witnessed} godkendelser, som botten kvitterede for i Slack, stemmer med arkivet."
+    return (
+        f"Slack som vidne: {counted(result.witnessed, 'godkendelse')}, som botten kvitterede for i Slack, "
+        "stemmer med arkivet."
+    )

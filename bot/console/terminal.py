@@ -78,6 +78,7 @@ from storage.records import Draft, MeetingStatus
 from storage.store import Store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_USER = "Referent"
 WAIT_SECONDS = 30.0  # how long one input may keep the bot busy before the console moves on
@@ -897,7 +898,13 @@ def run_console(
             sitting.begin(opener())
             messages = _terminal_messages(console) if interactive else _piped_messages(stdin)
             for typed in messages:
-                going_on = console.handle(typed)
+                try:
+                    going_on = console.handle(typed)
+                except Exception:
+                    # One line on the screen (bot.logs.to_file), the traceback in the log; the next
+                    # message is read as usual.
+                    log.exception("the console could not handle a %s message; it was skipped", typed.kind)
+                    going_on = True
                 sitting.keep()
                 if not going_on:
                     break

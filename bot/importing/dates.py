@@ -30,6 +30,16 @@ NUM_DAY_MONTH = re.compile(
     rf"(?<![\w.,/-]){_LEAD}(?P<day>\d{{1,2}})[./](?P<month>\d{{1,2}})(?!\d|[./-]\d)",
     re.IGNORECASE,
 )
+_EN_MONTHS: Final = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+# `April 3, 2019`: web pages in English templates print the Danish minutes' date month first.
+EN_DATE = re.compile(
+    rf"\b(?P<month>{'|'.join(_EN_MONTHS)})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
+_CLOCK_AFTER_DATE = re.compile(r"(?<![\d.:])(?P<clock>\d{1,2}[:.]\d{2})(?::\d{2})?(?![\d.:]\d)")
 _CLOCK: Final = r"(?:\d{1,2}[.:]\d{2}|\d{3,4}|\d{1,2})"
 TIME = re.compile(rf"(?<![^\W\d])kl\.?\s*{_CLOCK}(?:\s*[-–—]\s*(?:kl\.?\s*)?{_CLOCK})?(?!\d)", re.IGNORECASE)
 _TIME_RANGE = re.compile(r"(?<![\d.])\d{1,2}[.:]\d{2}\s*[-–—]\s*\d{1,2}[.:]\d{2}(?!\d)")
@@ -65,7 +75,20 @@ def find_date(text: str) -> tuple[dt.date, int] | None:
             if best is None or m.start() < best[1]:
                 best = (found, m.start())
             break
+    if best is None and (en := EN_DATE.search(text)):
+        month = _EN_MONTHS[en.group("month").lower()]
+        found = _valid_date(int(en.group("year")), month, int(en.group("day")))
+        best = (found, en.start()) if found is not None else None
     return best
+
+
+def clock_after_date(text: str) -> str | None:
+    """`18:00` in `Onsdag, April 3, 2019 - 18:00` or `04-06-2020 09:00:00`: the time a date field gives."""
+    found = find_date(text)
+    if found is None:
+        return None
+    m = _CLOCK_AFTER_DATE.search(text, found[1] + 6)
+    return m.group("clock") if m else None
 
 
 def date_at(text: str, pos: int, meeting: dt.date) -> dt.date | None:

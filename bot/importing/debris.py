@@ -26,6 +26,7 @@ _DEBRIS = re.compile(
     r"få\s+besked\s+om\s+(?:opfølgende\s+kommentarer|nye\s+indlæg).*|"
     r"læs\s+mere|læs\s+hele\s+(?:referatet|artiklen)|tilbage\s+til\s+(?:oversigten|forsiden|toppen)|"
     r"kategori(?:er)?\s*:.{0,80}|tags?\s*:.{0,80}|arkiv(?:er)?|søg(?:\s+efter)?\s*:?|"
+    r"(?:kilde|source|url|link)\s*:\s*https?://\S+|https?://\S+|www\.\S+|you\s+are\s+here|du\s+er\s+her:?|"
     r"skriv\s+et\s+svar|svar|besvar|annuller\s+svar|"
     r"sidst\s+(?:opdateret|ændret|redigeret)\b.*|senest\s+(?:opdateret|ændret)\b.*|"
     r"(?:hoved\s*)?menu\s*:?|.*\btilbage\s+til\s+indhold\b.*|retur\s+til\s+.{0,40}|"

@@ -29,12 +29,13 @@ PLACE_CUT = re.compile(
 )
 FIELD = re.compile(
     r"^(?P<key>dato\s+og\s+(?:tid|tidspunkt|sted)|tid\s+og\s+sted|dato|tidspunkt|mødetid|tid|"
-    r"sted|mødested|lokale)\s*:\s*(?P<value>\S.*)$",
+    r"starttidspunkt|mødestart|sluttidspunkt|mødeslut|mødedato|"
+    r"sted|mødested|lokale|udvalg|forum|organ)\s*:\s*(?P<value>\S.*)$",
     re.IGNORECASE,
 )
 
 ATTEND_LABEL = re.compile(
-    r"^(?:deltagere|mødedeltagere|deltagende|deltog|til\s*stede(?:\s+var)?|fremmødt[e]?|mødt|"
+    r"^(?:deltagere|mødedeltagere|medlemmer|deltagende|deltog|til\s*stede(?:\s+var)?|fremmødt[e]?|mødt|"
     r"tilstedeværende|til\s+stede\s+fra\s+\S+(?:\s+\S+)?)"
     r"(?:\s*:\s*(?P<value>.*)|\s*)$",
     re.IGNORECASE,
@@ -57,7 +58,13 @@ CHAIR_LABEL = re.compile(
 GROUP_LINE = re.compile(r"^(?P<group>[A-ZÆØÅ][\wæøå-]{2,30}(?:\s+[\wæøå-]+){0,2})\s*:\s*(?P<value>\S.*)?$")
 ORG_LINE = re.compile(r"^Fra\s+(?P<org>[^:]{1,60}):$")
 AGENDA_LABEL = re.compile(
-    r"^(?:dagsorden(?:\s+var)?|dagsordenspunkter|dagsorden\s+og\s+referat)\s*:?$", re.IGNORECASE
+    r"^(?:dagsorden(?:\s+var)?|dagsordenspunkter|dagsorden\s+og\s+referat|punkter)\s*:?$", re.IGNORECASE
+)
+# A web page's header table: the label on one line, its value on the next (`STED` / `Kanalstræde 2`).
+LONE_FIELD = re.compile(
+    r"^(?:udvalg|sted|mødested|lokale|dato|mødedato|tidspunkt|starttidspunkt|sluttidspunkt|"
+    r"mødestart|mødeslut)$",
+    re.IGNORECASE,
 )
 BODY_LABEL = re.compile(
     r"^(?:referat|beslutningsreferat|referat\s+af\s+(?:mødet|dagsorden(?:en)?))\s*:?$", re.IGNORECASE

@@ -27,7 +27,7 @@ from typing import Final
 
 from bot.importing.body import Body, DraftItem
 from bot.importing.clean import normalise
-from bot.importing.dates import TIME, find_date, find_time
+from bot.importing.dates import TIME, clock_after_date, find_date, find_time
 from bot.importing.debris import drop_debris
 from bot.importing.imported import (
     ImportedEntry,
@@ -47,6 +47,7 @@ from bot.importing.labels import (
     DOC_LABEL,
     FIELD,
     GROUP_LINE,
+    LONE_FIELD,
     ORG_LINE,
     PLACE_CUT,
     PLACE_SENTENCE,
@@ -63,6 +64,7 @@ from bot.importing.people import (
     persons_inline,
     role_of,
 )
+from bot.importing.prose import roles_chosen
 from bot.importing.read import looks_binary
 from bot.importing.record import read_record
 from bot.importing.vocabulary import (
@@ -94,10 +96,15 @@ _LONE_NUMBER = re.compile(r"^(?:(?i:ad|pkt\.?|punkt)\s*)?\d{1,2}[.):]?$")
 
 
 def _join_lone_numbers(lines: list[str]) -> list[str]:
-    """`1.` on a line of its own and the item's title on the next: one heading line, as a reader sees it."""
+    """`1.` on a line of its own and the item's title on the next: one heading line, as a reader sees it;
+    likewise a header table's `STED` above `Kanalstræde 2` becomes `STED: Kanalstræde 2`."""
     for i in range(len(lines) - 1):
         if _LONE_NUMBER.match(lines[i]) and lines[i + 1] and not _LONE_NUMBER.match(lines[i + 1]):
             lines[i], lines[i + 1] = f"{lines[i]} {lines[i + 1]}", ""
+        elif LONE_FIELD.match(lines[i]):
+            j = i + 1 if lines[i + 1] else i + 2
+            if j < len(lines) and lines[j] and not LONE_FIELD.match(lines[j]) and len(lines[j]) <= 120:
+                lines[i], lines[j] = f"{lines[i]}: {lines[j]}", ""
     return lines
 
 
@@ -290,14 +297,18 @@ class Parser:
         heads: list[tuple[int, Heading]] = []
         agenda_label: int | None = None
         body_labels: list[int] = []
-        title_seen = False
-        # A bare `REFERAT` among the first lines is the document's label, not the start of the body.
+        title_seen = dated = False
+        # A bare `REFERAT` among the first lines, or above any date, is the document's label, not the
+        # start of the body (a web page may put a menu or a logo's text above it).
         top = [i for i, line in enumerate(lines) if line and not used[i]][:3]
         for i, line in enumerate(lines):
             if not line or used[i]:
                 continue
             if TITLE_LINE.match(line):
                 title_seen = True
+            if DOC_LABEL.match(line) and not dated and not title_seen:
+                top.append(i)
+            dated = dated or find_date(line) is not None
             if (h := heading(line)) is not None:
                 heads.append((i, h))
             elif agenda_label is None and AGENDA_LABEL.match(line):
@@ -394,7 +405,11 @@ class Parser:
         date_sources = [
             fields[k] for k in ("dato", "dato og tid", "dato og tidspunkt", "dato og sted") if k in fields
         ]
-        date_sources += [fields[k] for k in ("tid", "tidspunkt", "mødetid", "tid og sted") if k in fields]
+        date_sources += [
+            fields[k]
+            for k in ("mødedato", "tid", "tidspunkt", "mødetid", "tid og sted", "starttidspunkt", "mødestart")
+            if k in fields
+        ]
         for source in [*date_sources, *(line for _, line in plain)]:
             if date_found is not None:
                 break
@@ -413,23 +428,35 @@ class Parser:
             cut = TIME.search(title_line)
             title = title_line[: cut.start()] if cut else title_line
         title = TITLE_TAIL.sub("", title).strip(" .,:;–-")
+        committee = fields.get("udvalg") or fields.get("forum") or fields.get("organ")
+        if committee and not (title and title_at is not None and TITLE_LINE.match(self.lines[title_at])):
+            title = committee.rstrip(".")  # `Udvalg: Handicaprådet` names the meeting better than a date line
         if not title:
             title = Path(self.source_name).stem if self.source_name else "møde"
 
         for key in ("sted", "mødested", "lokale"):
             if key in fields and place is None:
                 place = fields[key].rstrip(".")
-        for key in ("tidspunkt", "tid", "mødetid", "dato og tid", "dato og tidspunkt", "tid og sted"):
+        for key in (
+            "starttidspunkt",
+            "mødestart",
+            "tidspunkt",
+            "tid",
+            "mødetid",
+            "dato og tid",
+            "dato og tidspunkt",
+            "tid og sted",
+        ):
             if key in fields:
                 value = fields[key]
-                found_time = find_time(value)
+                found_time = find_time(value) or clock_after_date(value)
                 if found_time is None and find_date(value) is None and any(c.isdigit() for c in value):
                     found_time = value.rstrip(".")
                 time_of_day = found_time or time_of_day
                 if found_time:
                     break
         for line in (title_line, date_line):
-            time_of_day = time_of_day or find_time(line)
+            time_of_day = time_of_day or find_time(line) or clock_after_date(line)
         for i, line in plain:
             if time_of_day is None and len(line) <= 40 and (found_time := find_time(line)) is not None:
                 time_of_day = found_time  # `Kl. 18.00 – 20.30` on a line of its own
@@ -545,6 +572,14 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
         )
     if not agenda and not entries:
         raise NotAReferat("ingen dagsordenspunkter eller Ad-afsnit fundet")
+    # `Steen Hagstrøm blev valgt som dirigent`, an item `Valg af referent` whose text names who.
+    titles = {item.number: item.title for item in agenda}
+    seen_roles: set[str] = set()
+    for entry in entries:
+        for role, who in roles_chosen(entry.text, titles.get(entry.item_number)):
+            if role not in seen_roles:
+                seen_roles.add(role)
+                parser.attach_role(role, who)
     if not parser.participants:
         parser.warnings.append("Ingen deltagerliste fundet.")
     return ImportedMeeting(

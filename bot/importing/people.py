@@ -26,9 +26,10 @@ _TITLE_CONNECTORS: Final = frozenset({"og", "for", "i", "af", "ved", "på", "med
 _NOT_NAMES: Final = frozenset({"ingen", "intet", "alle", "nn", "n.n."})
 _ROLES: Final = frozenset(
     {"formand", "næstformand", "referent", "sekretær", "kasserer", "ordstyrer", "mødeleder", "dirigent",
-     "tovholder", "suppleant", "observatør", "gæst", "ordfører", "forkvinde", "næstforkvinde"}
+     "tovholder", "suppleant", "observatør", "gæst", "ordfører", "forkvinde", "næstforkvinde", "kasser"}
 )  # fmt: skip
 _INITIALS = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+_HOUSE_NUMBER = re.compile(r"^(?P<who>[^#]+?)\s+#\s?(?P<no>\d{1,4})\b(?P<rest>.*)$")
 
 _SPEECH_VERBS: Final = (
     "orienterede|oplyste|bemærkede|takkede|fortalte|redegjorde|spurgte|svarede|foreslog|gennemgik|"
@@ -94,6 +95,14 @@ def _strip_tags(line: str) -> tuple[str, _Tags]:
 
 
 def participant_of(line: str, organisation: str | None, absent: bool) -> ImportedParticipant | None:
+    if m := _HOUSE_NUMBER.match(line.strip()):
+        # `Anna Hallgren #72 Formand`: a member listed by house or garden number, title after it.
+        person = participant_of(m.group("who"), organisation, absent)
+        if person is None:
+            return None
+        rest = m.group("rest").strip(" ,")
+        shown = ", ".join(x for x in (person.title, rest, f"#{m.group('no')}") if x)
+        return replace(person, title=shown, role=person.role or role_of(rest))
     text, tags = _strip_tags(line)
     text = text.strip(" .;,")
     title: str | None

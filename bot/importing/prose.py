@@ -78,3 +78,34 @@ def is_strong_decision(sentence: str) -> bool:
 
 def is_prose_decision(sentence: str) -> bool:
     return STRONG_DECISION.search(sentence) is not None or PROSE_DECISION.search(sentence) is not None
+
+
+_ROLE = r"(?P<role>dirigent|referent|ordstyrer|mødeleder)"
+_NAME = r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3})"
+_ROLE_SENTENCES = (
+    re.compile(rf"{_NAME}\s+(?:blev\s+)?(?:valgt|valgtes|vælges|genvalgt|udpeget)\s+(?:som|til)\s+{_ROLE}\b"),
+    re.compile(rf"\b(?:[Ss]om|[Tt]il)\s+{_ROLE}\s+(?:valgtes|blev\s+valgt|vælges|valgt|udpegedes)\s+{_NAME}"),
+    re.compile(rf"\bog\s+{_NAME}\s+som\s+{_ROLE}\b"),
+)
+_ROLE_ITEM = re.compile(r"\bvalg\s+af\s+(?P<role>dirigent|referent|ordstyrer|mødeleder)\b", re.IGNORECASE)
+# The text of a `Valg af dirigent` item that opens with the one chosen: `Kim, have 22 valgt.`,
+# `Henning Jensen have 58`, `ref. Lene have 47`, `André Just vælges`.
+_CHOSEN_FIRST = re.compile(
+    r"^(?:ref\.\s*|referent:?\s*|dirigent:?\s*)?(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3})"
+    r"(?=\s*(?:,|\(|$|\.$|\s+(?:have|blev|valgtes|vælges|valgt|er|var|fra|nr\.?)\b))"
+)
+
+
+def roles_chosen(text: str, item_title: str | None) -> list[tuple[str, str]]:
+    """Who a sentence or a `Valg af …` item names to a meeting role: [(role, name as written)]."""
+    found = [
+        (m.group("role").lower(), m.group("name"))
+        for pattern in _ROLE_SENTENCES
+        for m in pattern.finditer(text)
+        if m.group("name").split()[0] not in _NOT_SUBJECTS
+    ]
+    if not found and item_title and (item := _ROLE_ITEM.search(item_title)):
+        m = _CHOSEN_FIRST.match(text)
+        if m and m.group("name").split()[0] not in _NOT_SUBJECTS:
+            found.append((item.group("role").lower(), m.group("name")))
+    return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.meeting import council
 from bot.meeting import parse as c
+from bot.meeting.followup import missing_note
 from bot.meeting.outcomes import (
     AdditionRequested,
     Effects,
@@ -137,8 +138,11 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
         mentioned=_mentioned(read.participants, command.text, sender),
         public=command.public,
     )
+    missing = (
+        missing_note(entry.seq, owner=read.owner, due=read.due) if entry.kind is EntryKind.ACTION else ""
+    )
     return Reply(
-        f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{clip(entry.text, _QUOTE)}»"
+        f"Nr. {entry.seq} gemt under {heading}: {_describe(entry, read)}: «{clip(entry.text, _QUOTE)}»{missing}"
     )
 
 
@@ -283,7 +287,7 @@ def _edit(store: Store, meeting: Meeting, seq: int, text: str, sender: Sender) -
 def _entry_for_change(store: Store, meeting: Meeting, seq: int, sender: Sender, verb: str) -> Entry:
     entry = store.entry_by_seq(meeting.id, seq)
     if entry is None:
-        raise Refusal(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med `/referat status`.")
+        raise Refusal(f"Der er ingen notering nr. {seq} i mødet. Se numrene med `/referat status`.")
     if entry.kind is EntryKind.DISSENT and sender.user_id != entry.author_user_id:
         # A dissent is the member's own words in the record: not even the minute-taker changes it.
         raise Refusal(
@@ -358,5 +362,5 @@ def entry_author(store: Store, meeting: Meeting, seq: int) -> tuple[str | None, 
     """`ret`/`slet`: who wrote entry `seq`, for the gate's AUTHOR role; Refusal when there is none."""
     entry = store.entry_by_seq(meeting.id, seq)
     if entry is None:
-        raise Refusal(f"Der er intet indlæg nr. {seq} i mødet. Se numrene med `/referat status`.")
+        raise Refusal(f"Der er ingen notering nr. {seq} i mødet. Se numrene med `/referat status`.")
     return entry.author_user_id, f"<@{entry.author_user_id}>" if entry.author_user_id else "forfatteren"

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.meeting.parse import AgendaItemSpec
+from bot.text.danish import counted
 from bot.text.dates import TZ, format_long_da
 from storage.records import Action, Meeting, MeetingAccess
 
@@ -94,11 +95,26 @@ def actions_text(actions: Sequence[Action], today: dt.date, *, heading: str, emp
         return empty
     ordered = in_follow_up_order(actions, today)
     overdue = sum(1 for a in ordered if is_overdue(a, today))
-    counted = f"{heading} ({len(ordered)}" + (f", heraf {overdue} forfaldne" if overdue else "") + "):"
-    lines = [counted, *(f"• {action_line(a, today)}" for a in ordered)]
+    overdue_note = f", heraf {counted(overdue, 'forfalden')}" if overdue else ""
+    lines = [f"{heading} ({len(ordered)}{overdue_note}):", *(f"• {action_line(a, today)}" for a in ordered)]
     if any(not a.done for a in ordered):
         lines.append("Markér en opgave udført med `/referat udført <nr>`.")
     return "\n".join(lines)
+
+
+def missing_note(seq: int, *, owner: str | None, due: dt.date | None) -> str:
+    """What an action was logged without, and how to add it: follow-up needs an owner and a deadline.
+
+    The action is stored all the same (the minute-taker often learns them later); the note says so.
+    """
+    missing = [word for word, given in (("ansvarlig", owner), ("frist", due)) if not given]
+    if not missing:
+        return ""
+    return (
+        f"\nOpgaven har ingen {' og ingen '.join(missing)}, så ingen får en påmindelse. Tilføj "
+        f"{'dem' if len(missing) > 1 else 'den'} med `/referat ret {seq} opgave: <opgaven> "
+        "ansvarlig: @navn frist <dato>`."
+    )
 
 
 def next_agenda(previous: Meeting, *, approved: bool, open_actions: Sequence[Action]) -> list[AgendaItemSpec]:

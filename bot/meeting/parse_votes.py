@@ -18,6 +18,7 @@ from bot.meeting.fields import MENTION_RE, collapse, split_fields
 from bot.meeting.parse_entries import parse_item_number
 from bot.meeting.subcommands import Subcommand, echo, fail
 from bot.referat.votes import STATED_WORDS
+from bot.text.danish import counted
 
 # The label of each side, Danish first; `ja`/`nej` as people say them at the table.
 _SIDES = {
@@ -125,7 +126,8 @@ def _parse_part(sub: Subcommand, side: str, value: str) -> VotePart:
     if count is not None and part.named and part.named != count:
         raise fail(
             sub,
-            f"{side}: {count} stemmer, men {part.named} navne. Skriv tallet eller navnene, eller ret dem, så de passer.",
+            f"{side}: {counted(count, 'stemme')}, men {counted(part.named, 'navn')}. "
+            "Skriv tallet eller navnene, eller ret dem, så de passer.",
         )
     if count is None and not part.named:
         raise fail(sub, f"Skriv et tal eller navnene efter {side}:.")

@@ -31,7 +31,7 @@ def worded(error: StoreError) -> str:
                 "som den nye dagsorden ikke har. Flyt eller slet de indlæg først."
             )
         case EntryNotFound(seq=seq):
-            return f"Der er intet indlæg nr. {seq} i mødet. Se numrene med /referat status."
+            return f"Der er ingen notering nr. {seq} i mødet. Se numrene med /referat status."
         case MeetingNotFound(meeting_id=meeting_id):
             return f"Mødet med id {meeting_id} findes ikke."
         case NoChannel():

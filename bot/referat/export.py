@@ -95,26 +95,44 @@ def render(prepared: PreparedExport, fmt: str, seal: Seal | None = None, *, isol
     if fmt == "md":
         return render_markdown(prepared.referat).encode("utf-8")
     if fmt == "docx":
-        return referat_docx(prepared.referat, prepared.document.participants, status=prepared.status)
+        return referat_docx(
+            prepared.referat,
+            prepared.document.participants,
+            status=prepared.status,
+            author=minute_taker(prepared),
+            created=prepared.meeting.date,
+            modified=_approved_day(prepared.meeting),
+        )
     if fmt == "pdf":
         return _pdf(prepared, seal, isolated=isolated)
     raise ExportError(f'Kan ikke eksportere som "{fmt}". {CHOOSE_FORMAT}')
 
 
+def minute_taker(prepared: PreparedExport) -> str:
+    """The author of a file: the referent on the list, else the participant who started the meeting
+    (the minute-taker in Slack), else `referat` for minutes nobody is named as writing."""
+    people = prepared.document.participants
+    referent = next((p.name for p in people if (p.role or "").casefold() == "referent"), None)
+    starter = prepared.meeting.starter_user_id
+    started = next((p.name for p in people if starter and p.slack_user_id == starter), None)
+    return referent or started or "referat"
+
+
+def _approved_day(meeting: Meeting) -> dt.date | None:
+    return local_day(meeting.approved_utc) if meeting.approved_utc else None
+
+
 def _pdf(prepared: PreparedExport, seal: Seal | None, *, isolated: bool) -> bytes:
     meeting = prepared.meeting
-    referent = next(
-        (p.name for p in prepared.document.participants if (p.role or "").casefold() == "referent"), None
-    )
     proof = prepared.proof
     sealed = seal is not None and proof is not None
     try:
         pdf = referat_pdf(
             prepared.referat,
             status=prepared.status,
-            author=referent or "referat",
-            created=meeting.date,
-            modified=local_day(meeting.approved_utc) if meeting.approved_utc else None,
+            author=minute_taker(prepared),
+            created=prepared.meeting.date,
+            modified=_approved_day(prepared.meeting),
             sha256=prepared.sha256,
             annex=annex(proof, seal) if seal is not None and proof is not None else None,
             unsealed=proof is not None and not sealed,

@@ -11,19 +11,26 @@ Pure: no Slack and no store; it takes the compiled referat and the meeting's par
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from bot.referat.compile import NOTHING_TO_NOTE, PersonGroup, Referat
 from storage.records import Participant
 
 TABLE_STYLE = "Table Grid"
+LANGUAGE = "da-DK"
+A4 = (Mm(210), Mm(297))
 # The draft marker is printed in red so a draft is never mistaken for the approved minutes.
 _MARKER_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 
@@ -36,13 +43,33 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def referat_docx(referat: Referat, participants: Sequence[Participant], *, status: str) -> bytes:
-    """The referat as .docx bytes; `status` ("Udkast, version 2", "Godkendt … af …") is the footer."""
+def referat_docx(
+    referat: Referat,
+    participants: Sequence[Participant],
+    *,
+    status: str,
+    author: str = "referat",
+    created: dt.date | None = None,
+    modified: dt.date | None = None,
+) -> bytes:
+    """The referat as .docx bytes; `status` ("Udkast, version 2", "Godkendt … af …") is the footer.
+
+    `author` is the minute-taker: an office's file list shows who wrote the minutes, not the library
+    that laid them out; `created` is the meeting's day, `modified` the approval's.
+    """
     document = Document()
     properties = document.core_properties
     properties.title = _clean(referat.title)
-    properties.language = "da-DK"
+    properties.subject = "Referat"
+    properties.author = properties.last_modified_by = _clean(author)
+    properties.language = LANGUAGE
     properties.comments = _clean(status)
+    if created is not None:
+        properties.created = properties.modified = _midnight(created)
+    if modified is not None:
+        properties.modified = _midnight(modified)
+    properties.revision = 1
+    _danish_a4(document)
 
     if referat.draft_marker:
         run = document.add_paragraph().add_run(_clean(referat.draft_marker))
@@ -90,6 +117,48 @@ def referat_docx(referat: Referat, participants: Sequence[Participant], *, statu
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _danish_a4(document: WordDocument) -> None:
+    """A4 with the margins Danish offices use, and Danish as the language of every style.
+
+    python-docx's template is US Letter in American English: printed on A4 it is cut off, and Word
+    would check Danish minutes for English spelling. The built-in styles keep their ids (`Heading 1`),
+    which a Danish Word shows under their Danish names (`Overskrift 1`).
+    """
+    for section in document.sections:
+        section.page_width, section.page_height = A4
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if properties is not None:
+        _set_language(properties)
+    for style in document.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE):
+            _set_language(style.element.get_or_add_rPr())
+
+
+# The run properties the schema puts after `w:lang`; a new `w:lang` goes before them.
+_AFTER_LANG = tuple(qn(f"w:{tag}") for tag in ("eastAsianLayout", "specVanish", "oMath"))
+
+
+def _set_language(run_properties: Any) -> None:
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        following = next((child for child in run_properties if child.tag in _AFTER_LANG), None)
+        if following is not None:
+            following.addprevious(lang)
+        else:
+            run_properties.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
 def _people(

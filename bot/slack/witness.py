@@ -64,7 +64,8 @@ def read_back(client: WebClient, channel_ids: list[str]) -> list[witness.Witness
         threads = [
             str(m["ts"])
             for m in _pages(client, "conversations_history", channel=channel_id)
-            if int(str(m.get("reply_count") or 0)) > 0
+            # Receipts are posted in the threads of the bot's own draft messages.
+            if m.get("user") == bot_user_id and int(str(m.get("reply_count") or 0)) > 0
         ]
         for thread_ts in reversed(threads):
             for message in _pages(client, "conversations_replies", channel=channel_id, ts=thread_ts):

@@ -24,12 +24,41 @@ PLURALS = {
     "indlæg": "indlæg",
     "godkender": "godkendere",
     "agenda item": "agenda items",
+    "referat": "referater",
+    "tilføjelse": "tilføjelser",
+    "led": "led",
+    "fejl": "fejl",
+    "fil": "filer",
+    "side": "sider",
+    "stemme": "stemmer",
+    "navn": "navne",
+    "godkendelse": "godkendelser",
+}
+
+# Singular → plural of the adjectives counted nouns take (`1 godkendt referat`, `2 godkendte
+# referater`), and of the predicates after a counted subject (`… er uændret`, `… er uændrede`).
+ADJECTIVES = {
+    "godkendt": "godkendte",
+    "forfalden": "forfaldne",
+    "uændret": "uændrede",
+    "åben": "åbne",
+    "udført": "udførte",
 }
 
 
-def counted(n: int, noun: str) -> str:
-    """`1 beslutning`, `2 beslutninger`, `0 beslutninger`."""
-    return f"{n} {noun if n == 1 else PLURALS.get(noun, noun)}"
+def counted(n: int, noun: str, adjective: str | None = None) -> str:
+    """`1 beslutning`, `2 beslutninger`, `0 beslutninger`; `1 godkendt referat`, `2 godkendte referater`.
+
+    `counted(1, "forfalden")` counts with an adjective alone (`heraf 1 forfalden`, `heraf 2 forfaldne`).
+    """
+    words = [agreeing(n, adjective)] if adjective else []
+    words.append(noun if n == 1 else PLURALS.get(noun) or ADJECTIVES.get(noun, noun))
+    return f"{n} {' '.join(words)}"
+
+
+def agreeing(n: int, adjective: str) -> str:
+    """An adjective agreeing with `n` things: `uændret` for one, `uændrede` for none or several."""
+    return adjective if n == 1 else ADJECTIVES.get(adjective, adjective)
 
 
 def and_list(items: Sequence[str], word: str = "og") -> str:

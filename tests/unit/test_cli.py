@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli import _parser, main
 from storage.store import StoreOpener
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
@@ -72,6 +75,34 @@ def test_help_and_argument_errors_are_danish(capsys: pytest.CaptureFixture[str])
     assert "referat export: fejl:" in err
     assert "ugyldigt valg: 'odt'" in err
     assert "error" not in err
+
+
+# Words a Danish reader of `--help` should not meet: argparse's English defaults for metavars.
+_ENGLISH_METAVARS = re.compile(r"\b(?:AS_NAME|HOST|PAGE|PATHS?|QUESTION|MEETING|OUT|ITEM|TEAM|CHANNEL)\b")
+
+
+def test_every_help_page_is_danish_and_every_argument_has_help() -> None:
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        shown = sub.format_help()
+        assert shown.startswith(f"brug: referat {name}"), shown
+        assert not _ENGLISH_METAVARS.search(shown), shown
+        assert "positional arguments" not in shown
+        assert "options:" not in shown
+        for action in sub._actions:
+            assert action.help, f"referat {name}: {action.option_strings or action.metavar} has no help"
+
+
+def test_the_command_lines_next_page_hint_is_the_command_line(tmp_path: Path) -> None:
+    from bot.archive.answer import _ask_again
+    from bot.archive.question import parse_question
+
+    now = dt.datetime(2024, 3, 20, tzinfo=dt.UTC)
+    question = parse_question("hvad blev besluttet om Trekanten?", now=now)
+    assert _ask_again(question, 2) == "`/referat spørg hvad blev besluttet om Trekanten? side 2`"
+    on_cli = dataclasses.replace(question, command_line=True)
+    assert _ask_again(on_cli, 2) == 'referat ask "hvad blev besluttet om Trekanten?" --page 2'
 
 
 def test_export_takes_the_format_from_the_file_name(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,19 @@ NOW = dt.datetime(2024, 3, 22, 9, 0, tzinfo=dt.UTC)
 DEBATE = "Erik Juhl fandt stien for dyr."
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database, migrated once per module: each test starts from a copy."""
+    path = tmp_path_factory.mktemp("council") / "referat.db"
+    opened = StoreOpener(path)()
+    opened.db.execute("pragma wal_checkpoint(truncate)")
+    opened.db.close()
+    return path
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(migrated: Path, tmp_path: Path) -> Store:
+    shutil.copyfile(migrated, tmp_path / "referat.db")
     return StoreOpener(tmp_path / "referat.db")()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text.danish import and_list, counted
+from bot.text.danish import agreeing, and_list, counted
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,22 @@ from bot.text.danish import and_list, counted
 )
 def test_counted(n: int, noun: str, expected: str) -> None:
     assert counted(n, noun) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "1 godkendt referat i 1 møde er uændret, heraf 1 forfalden"),
+        (2, "2 godkendte referater i 2 møder er uændrede, heraf 2 forfaldne"),
+        (0, "0 godkendte referater i 0 møder er uændrede, heraf 0 forfaldne"),
+    ],
+)
+def test_counted_with_adjectives_agrees_in_number(n: int, expected: str) -> None:
+    shown = (
+        f"{counted(n, 'referat', 'godkendt')} i {counted(n, 'møde')} er {agreeing(n, 'uændret')}, "
+        f"heraf {counted(n, 'forfalden')}"
+    )
+    assert shown == expected
 
 
 @pytest.mark.parametrize(

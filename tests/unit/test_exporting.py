@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from bot import cli
 from bot.meeting.export import export_bytes, export_meeting, meetings_table, prepare_export
@@ -311,6 +312,45 @@ def test_docx_has_headings_participant_tables_and_status_footer(store: Store, tm
     assert texts[-1] == footer
 
 
+def test_docx_is_a4_in_danish_by_the_minute_taker(store: Store, tmp_path: Path) -> None:
+    """Read back as an office would see it: page size, every style's language, author and title."""
+    meeting = log_meeting(store)
+    post_draft(store, meeting, approved=True)
+    out = tmp_path / "referat.docx"
+    export_meeting(store, meeting.id, "docx", out, now=NOW)
+    word = Document(str(out))
+    for section in word.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    languages = {
+        lang.get(qn("w:val")) for lang in word.styles.element.iter(qn("w:lang")) if lang.get(qn("w:val"))
+    }
+    assert languages == {"da-DK"}
+    for name in ("Normal", "Heading 1", "Heading 3", "List Bullet", "Table Grid"):
+        assert word.styles[name].element.rPr.find(qn("w:lang")).get(qn("w:val")) == "da-DK"
+    properties = word.core_properties
+    assert properties.author == "Camilla Slumstrup"  # the referent, not the library
+    assert properties.last_modified_by == "Camilla Slumstrup"
+    assert properties.title == "Referat af kredsrådsmøde i Holstebro Kommune den 19. marts 2024"
+    assert properties.language == "da-DK"
+    assert properties.created.date() == dt.date(2024, 3, 19)
+    assert properties.modified.date() == dt.date(2024, 3, 21)
+
+
+def test_the_author_is_the_minute_taker_who_started_the_meeting_when_no_referent_is_listed(
+    store: Store,
+) -> None:
+    meeting = store.create_meeting(
+        title="Styregruppemøde", date=dt.date(2024, 3, 19), place=None, channel_id="C1",
+        starter_user_id="UIDA", now=DRAFTED,
+    )  # fmt: skip
+    store.add_participant(
+        meeting.id, name="Ida Holm", title="Sekretær", organisation=None, absent=False,
+        slack_user_id="UIDA", initials="IH", now=DRAFTED,
+    )  # fmt: skip
+    content, _ = export_bytes(store, meeting.id, "docx", now=NOW)
+    assert Document(io.BytesIO(content)).core_properties.author == "Ida Holm"
+
+
 def test_docx_of_a_draft_has_marker_and_version_footer(store: Store) -> None:
     meeting = log_meeting(store)
     post_draft(store, meeting)
@@ -472,6 +512,27 @@ def test_cli_export_writes_the_latest_meeting(
     assert run_cli(["export", "--format", "txt", "--out", str(out)], db, monkeypatch) == 0
     assert out.read_text(encoding="utf-8") == stored
     assert f"Skrev {out}" in capsys.readouterr().out
+
+
+def test_cli_export_refuses_an_unknown_file_ending_by_name(
+    store: Store,
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log_meeting(store)
+    out = tmp_path / "referat.rtf"
+    assert run_cli(["export", "--out", str(out)], db, monkeypatch) == 2
+    captured = capsys.readouterr()
+    assert '".rtf"' in captured.err
+    assert "Vælg md, txt, docx eller pdf." in captured.err
+    assert captured.out == ""
+    assert not out.exists()
+    # Said outright, the format wins over the ending; no ending at all is Markdown.
+    assert run_cli(["export", "--format", "md", "--out", str(out)], db, monkeypatch) == 0
+    assert "\n# Referat af kredsrådsmøde" in out.read_text(encoding="utf-8")
+    assert run_cli(["export", "--out", str(tmp_path / "referat")], db, monkeypatch) == 0
 
 
 def test_meetings_table_lists_id_date_title_and_status(store: Store) -> None:

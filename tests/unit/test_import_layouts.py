@@ -364,3 +364,68 @@ def test_a_pdf_without_text_is_refused_by_name(
     assert main(["import", str(source)]) == 1
     assert f"scannet.pdf: afvist – {reason}" in capsys.readouterr().err
     assert StoreOpener(db)().meetings() == []
+
+
+def test_a_header_table_with_labels_above_values() -> None:
+    text = (
+        "UDVALG\n\nUdvalget for Ældre og Sundhed\n\nMØDE\n\nReferat\n\nSTED\n\nKanalstræde 2, mødelokale 0.21\n\n"
+        "STARTTIDSPUNKT\n\n04-06-2020 09:00:00\n\nPUNKTER\n\n49. Godkendelse af dagsorden\n50. Eventuelt\n\n"
+        "49. Godkendelse af dagsorden\n\nGodkendt."
+    )
+    m = parse_referat(text)
+    assert (m.title, m.date, m.place, m.time_of_day) == (
+        "Udvalget for Ældre og Sundhed",
+        dt.date(2020, 6, 4),
+        "Kanalstræde 2, mødelokale 0.21",
+        "09:00",
+    )
+    assert [(i.number, i.title) for i in m.agenda] == [(49, "Godkendelse af dagsorden"), (50, "Eventuelt")]
+
+
+def test_a_date_written_month_first_by_an_english_page_template() -> None:
+    m = parse_referat(
+        "Referat\n\nDato: Onsdag, April 3, 2019 - 18:00\nSted: Mødelokale 2A\n\nPkt. 42 Meddelelser\n\nIntet."
+    )
+    assert (m.date, m.time_of_day, m.place) == (dt.date(2019, 4, 3), "18:00", "Mødelokale 2A")
+
+
+def test_members_listed_by_house_number_with_the_role_after() -> None:
+    text = (
+        "Referat af bestyrelsesmøde 16. november 2021\n\nDeltagere: Anna Hallgren #72 Formand\n"
+        "Preben Skovbjerg (referent) #1 Suppleant\n\n1. Valg af referent\n\nPreben blev valgt som referent."
+    )
+    m = parse_referat(text)
+    assert [(p.name, p.title, p.role) for p in m.participants] == [
+        ("Anna Hallgren", "Formand, #72", "formand"),
+        ("Preben Skovbjerg", "Suppleant, #1", "referent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "role", "who"),
+    [
+        (
+            "Valg af dirigent og referent",
+            "Steen Berg blev valgt som dirigent og Carl Holm som referent.",
+            "referent",
+            "Carl Holm",
+        ),
+        (
+            "Valg af dirigent og referent",
+            "Steen Berg blev valgt som dirigent og Carl Holm som referent.",
+            "dirigent",
+            "Steen Berg",
+        ),
+        ("Generalforsamlingen", "Til referent valgtes Ann Lund.", "referent", "Ann Lund"),
+        ("Valg af dirigent", "Kim, have 22 valgt.", "dirigent", "Kim"),
+        (
+            "Valg af referent og stemmetællere",
+            "ref. Lene have 47 Stemmetællere Ove have 30",
+            "referent",
+            "Lene",
+        ),
+    ],
+)
+def test_meeting_roles_chosen_in_the_minutes(item: str, text: str, role: str, who: str) -> None:
+    m = parse_referat(f"Referat fra generalforsamlingen 22.02.2022\n\n1. {item}\n{text}")
+    assert {p.name: p.role for p in m.participants}[who] == role

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -247,3 +249,20 @@ def test_slack_export_pdf_uploads_a_pdf_a_to_the_channel(bot: Bot, fake: FakeSla
     # An outsider's channel has no meeting: refused, and nothing more is uploaded.
     assert "intet møde" in bot.cmd("eksport pdf", channel="C2").lower()
     assert len(fake.files) == 1
+
+
+def test_cli_pdf_export_writes_nothing_to_stderr(tmp_path: Path) -> None:
+    """As the operator runs it, in a process of its own with the command line's logging: the
+    renderer's and the font subsetter's narration stays off the terminal; only `Skrev …` shows."""
+    db = tmp_path / "referat.db"
+    approved_meeting(StoreOpener(db)())
+    out = tmp_path / "referat.pdf"
+    env = {**os.environ, "REFERAT_DB": str(db)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "export", "--out", str(out)],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b""
+    assert done.stdout.decode().strip() == f"Skrev {out}"
+    assert out.read_bytes().startswith(b"%PDF-")

@@ -52,7 +52,7 @@ def test_sloppy_typing_labels_without_pipes_ingen_alle_and_a_stated_outcome() ->
         ("3 Cykelsti | for: 3", "imod: mangler"),
         ("3 Cykelsti | imod: 2", "for: mangler"),
         ("3 Cykelsti | for: 3 | imod: 1 | for: 2", "står to gange"),
-        ("3 Cykelsti | for: 3 (Anne Krog) | imod: 1", "3 stemmer, men 1 navne"),
+        ("3 Cykelsti | for: 3 (Anne Krog) | imod: 1", "3 stemmer, men 1 navn"),
         ("3 Cykelsti | for: 3 | imod: 1 | måske: 2", "Forstår ikke"),
         ("3 Cykelsti | for: 3 | imod: 1 | resultat: udsat", "kendes ikke"),
         ("3 Cykelsti | for: 1000 | imod: 1", "ikke muligt"),

@@ -64,7 +64,7 @@ def test_an_addition_is_approved_after_the_final_approval_and_the_approved_text_
 
     code, out = verify(bot.db_path, monkeypatch, capsys)
     assert code == 0, out
-    assert "1 godkendte referater og 1 tilføjelser i 1 møder" in out
+    assert "1 godkendt referat og 1 tilføjelse i 1 møde er uændrede" in out
 
     with sqlite3.connect(bot.db_path) as db:
         db.execute("update additions set text = 'Noget andet.'")

@@ -117,3 +117,24 @@ def test_the_kept_state_reads_back_as_written(tmp_path: Path) -> None:
     path.write_text('{"version": 99}', encoding="utf-8")
     with pytest.raises(KeptStateUnusable, match="ukendt format"):
         read(path)
+
+
+def test_an_unexpected_failure_is_one_line_on_the_console_and_the_traceback_is_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.console.terminal import Console
+
+    def broken(self: Console, argument: str) -> None:
+        raise RuntimeError("disken forsvandt")
+
+    monkeypatch.setattr(Console, "_files", broken)
+    db = tmp_path / "referat.db"
+    code, output = run_script("/fil\n/referat hjælp\n", db)
+    assert code == 0
+    assert "Traceback" not in output
+    assert "(konsol) Botten loggede en fejl: the console could not handle a console message" in output
+    assert "referat.db.console.log" in output
+    assert "Referent> /referat hjælp\nreferat (kun synlig for dig):" in output  # it went on
+    logged = (tmp_path / "referat.db.console.log").read_text(encoding="utf-8")
+    assert "Traceback" in logged
+    assert "RuntimeError: disken forsvandt" in logged

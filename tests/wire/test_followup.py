@@ -29,7 +29,7 @@ def test_actions_list_overdue_first_and_per_person(bot: Bot) -> None:
     with_actions(bot)
     answer = bot.cmd("opgaver", user="UCLAUS")
     lines = answer.splitlines()
-    assert lines[0] == "Åbne opgaver fra kanalens møder (3, heraf 1 forfaldne):"
+    assert lines[0] == "Åbne opgaver fra kanalens møder (3, heraf 1 forfalden):"
     # Overdue first and marked; then by deadline; an action without deadline last.
     assert lines[1].startswith(
         "• #2 ⚠️ *forfalden* Indkald til møde om Trekanten – <@ULARS> – frist 15. april 2024"
@@ -40,7 +40,7 @@ def test_actions_list_overdue_first_and_per_person(bot: Bot) -> None:
     assert "orienterede" not in answer  # statements are not actions
 
     mine = bot.cmd("opgaver mine", user="ULARS")
-    assert mine.startswith("Dine åbne opgaver (1, heraf 1 forfaldne):")
+    assert mine.startswith("Dine åbne opgaver (1, heraf 1 forfalden):")
     assert "#2" in mine
     assert "#1" not in mine
 
@@ -80,7 +80,7 @@ def test_the_owner_marks_done_kept_in_the_audit_trail(bot: Bot) -> None:
 
     assert "#1" not in bot.cmd("opgaver")
     everything = bot.cmd("opgaver alle")
-    assert everything.startswith("Opgaver fra kanalens møder (3, heraf 1 forfaldne):")
+    assert everything.startswith("Opgaver fra kanalens møder (3, heraf 1 forfalden):")
     done_line = next(line for line in everything.splitlines() if "#1" in line)
     assert "udført 27. november 2026 (Sendt til kredsrådet)" in done_line
     assert everything.splitlines()[-2] == done_line  # done after open ones
