@@ -60,6 +60,38 @@ class Canvases:
             "canvases.access.set": self.access_set,
         }
 
+    def kept(self) -> list[Json]:
+        """Every canvas as JSON, for the console's next sitting (bot.console.kept)."""
+        return [
+            {
+                "canvas_id": c.canvas_id,
+                "title": c.title,
+                "channel_id": c.channel_id,
+                "sections": [list(s) for s in c.sections],
+                "readers": sorted(c.readers),
+            }
+            for c in self.canvases.values()
+        ]
+
+    def restore(self, kept: list[Json]) -> None:
+        for data in kept:
+            canvas = Canvas(
+                str(data["canvas_id"]),
+                data.get("title"),
+                data.get("channel_id"),
+                [(str(i), str(t)) for i, t in data.get("sections", [])],
+                {str(r) for r in data.get("readers", [])},
+            )
+            self.canvases[canvas.canvas_id] = canvas
+        numbers = [int(n) for c in kept for n in [str(c["canvas_id"])[1:]] if n.isdigit()]
+        numbers += [
+            int(i.rsplit(":", 1)[-1])
+            for c in kept
+            for i, _ in c.get("sections", [])
+            if i.rsplit(":", 1)[-1].isdigit()
+        ]
+        self._ids = itertools.count(max(numbers, default=0) + 1)
+
     def of_channel(self, channel_id: str) -> Canvas | None:
         return next((c for c in self.canvases.values() if c.channel_id == channel_id), None)
 
