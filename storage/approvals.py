@@ -76,6 +76,14 @@ class ApprovalStore(StoreBase):
             cursor = self.db.execute("delete from drafts where id = ? and message_ts is null", [draft_id])
             return cursor.rowcount == 1
 
+    def unpost_draft(self, draft_id: int) -> None:
+        """Forget where a version was posted, once its messages were taken back (then it may be discarded)."""
+        with self._write():
+            self.db.execute(
+                "update drafts set channel_id = null, message_ts = null, thread_ts = null where id = ?",
+                [draft_id],
+            )
+
     def set_draft_message(self, draft_id: int, *, channel_id: str, message_ts: str, thread_ts: str) -> None:
         self.db.execute(
             "update drafts set channel_id = ?, message_ts = ?, thread_ts = ? where id = ?",

@@ -120,6 +120,17 @@ class SharedFile:
     def text(self) -> str:
         return self.content.decode("utf-8")
 
+    def payload(self, permalink_base: str, bot_user_id: str) -> Json:
+        """The file as `files.completeUploadExternal` describes it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "size": len(self.content),
+            "permalink": f"{permalink_base}/files/{bot_user_id}/{self.id}/{self.name}",
+            "channels": [self.channel] if self.channel else [],
+        }
+
 
 @dataclass(frozen=True)
 class View:

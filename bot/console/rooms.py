@@ -48,6 +48,18 @@ class Rooms:
     def leave(self, channel_id: str, user_id: str) -> None:
         self._rooms[channel_id][1].discard(user_id)
 
+    def may_share(self, channel: str) -> bool:
+        """Whether the bot may share a file here: only where it is a member, as in Slack."""
+        return self.bot_user_id in self.room(channel)[1]
+
+    def bot_joins(self, channel: str) -> Json:
+        """`conversations.join`: a public channel only (a private one needs an invitation)."""
+        kind, members = self.room(channel)
+        if kind != PUBLIC:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        members.add(self.bot_user_id)
+        return {"ok": True, "channel": self.describe(channel)}
+
     def seen(self, channel_id: str) -> None:
         """A conversation named in a call exists from then on (listed by the list methods)."""
         known = channel_id in self.names or channel_id in self._rooms

@@ -44,7 +44,7 @@ from bot.console.records import (
 )
 from bot.console.rooms import Rooms
 from bot.console.scheduled import ScheduledMessages, open_conversation
-from bot.slack.limits import RESPONSE_URL_USES, message_error
+from bot.slack.limits import RESPONSE_URL_USES, message_error, view_error
 
 T = TypeVar("T")
 
@@ -185,6 +185,7 @@ class SlackStandIn:
             "conversations.open": open_conversation,
             "views.publish": self.homes.publish,
             "conversations.members": self._in_channel(self._conversations_members),
+            "conversations.join": self._in_channel(lambda channel, params: self.rooms.bot_joins(channel)),
             "conversations.history": self._in_channel(lambda c, p: history(self.messages(c), p)),
             "conversations.replies": self._in_channel(lambda c, p: replies(self.messages(c), p)),
             "users.conversations": self._users_conversations,
@@ -907,7 +908,7 @@ class SlackStandIn:
         trigger = _str(params.get("trigger_id"))
         if not trigger:
             return self._error("invalid_trigger_id")
-        if not isinstance(view, dict) or not view.get("type"):
+        if not isinstance(view, dict) or not view.get("type") or view_error(view) is not None:
             return self._error("invalid_arguments")
         user = self.trigger_user(trigger)
         if user is None:
@@ -959,6 +960,8 @@ class SlackStandIn:
         thread_ts = _str(params.get("thread_ts")) or None
         if thread_ts and not channel:
             return self._error("invalid_arguments")
+        if channel and not self.rooms.may_share(channel):
+            return self._error("not_in_channel")  # chat:write.public covers messages, not files
         comment = _str(params.get("initial_comment")) or None
         uploads: list[tuple[str, str, PendingUpload]] = []
         for item in items:
@@ -986,15 +989,4 @@ class SlackStandIn:
                 files=tuple(f.id for f in files),
             )
         self.shown_files(files, message)
-        shared = [
-            {
-                "id": f.id,
-                "name": f.name,
-                "title": f.title,
-                "size": len(f.content),
-                "permalink": f"{self.permalink_base}/files/{self.bot_user_id}/{f.id}/{f.name}",
-                "channels": [channel] if channel else [],
-            }
-            for f in files
-        ]
-        return {"ok": True, "files": shared}
+        return {"ok": True, "files": [f.payload(self.permalink_base, self.bot_user_id) for f in files]}

@@ -149,10 +149,7 @@ def _log(store: Store, meeting: Meeting, command: c.LogEntry, sender: Sender) ->
 def _addition(store: Store, meeting: Meeting, command: c.AddAddition, sender: Sender) -> AdditionRequested:
     """After approval the approved text never changes: corrections are dated additions, approved again."""
     if meeting.status is not MeetingStatus.APPROVED or store.approved_referat(meeting.id) is None:
-        raise Refusal(
-            "Referatet er ikke godkendt endnu, så ret indlæggene direkte (`/referat ret`) og lav et nyt "
-            "udkast. Tilføjelser er til et godkendt referat. Intet er gemt."
-        )
+        raise Refusal(gate.NOT_APPROVED_YET)
     return AdditionRequested(
         meeting, store.add_addition(meeting.id, command.text, user_id=sender.user_id, now=sender.now)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.meeting import parse as c
 from bot.meeting.outcomes import ApproversRequested, Effects, Refusal, Reply, Sender, display_name
+from bot.rulebook import gate
 from bot.text.clip import clip
 from bot.text.danish import and_list, counted
 from bot.text.dates import format_long_da
@@ -193,6 +194,13 @@ def set_approvers(
     store: Store, meeting: Meeting | None, command: c.SetApprovers, sender: Sender
 ) -> ApproversRequested:
     assert meeting is not None
+    # Approvers are sent the version to approve: only people of the meeting or its channel.
+    outside = [u for u in command.user_ids if not gate.may_own(store, meeting, u, sender)]
+    if outside:
+        raise Refusal(
+            f"<@{outside[0]}> kan ikke være godkender: vedkommende er hverken deltager i mødet eller medlem af "
+            "kanalen og må ikke få referatet tilsendt. Intet er ændret."
+        )
     return ApproversRequested(meeting, tuple(command.user_ids))
 
 

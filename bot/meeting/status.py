@@ -15,7 +15,6 @@ from bot.meeting.outcomes import (
     Effects,
     ExportRequested,
     QuestionAsked,
-    Refusal,
     Reply,
     Sender,
     display_name,
@@ -23,9 +22,10 @@ from bot.meeting.outcomes import (
 from bot.meeting.people import CLOSED_MARK
 from bot.referat.compile import CLOSED_DOORS
 from bot.referat.votes import outcome
+from bot.rulebook import gate
 from bot.text.clip import clip
 from bot.text.danish import and_list
-from bot.text.dates import format_long_da, format_stamp
+from bot.text.dates import format_long_da
 from bot.text.people import Person, people_of, render_mentions
 from storage.records import OPENING_ITEM, Entry, EntryKind, Meeting, MeetingStatus, Participant
 from storage.store import Store
@@ -113,7 +113,7 @@ def compile_draft(
 ) -> DraftRequested:
     assert meeting is not None
     if meeting.status is MeetingStatus.CANCELLED:
-        refuse_if_closed(meeting)
+        gate.refuse_unless_open(meeting)
     return DraftRequested(meeting, Effects(meeting=meeting.id))
 
 
@@ -135,18 +135,3 @@ def ask(store: Store, meeting: Meeting | None, command: c.Ask, sender: Sender) -
 
 def show_help(store: Store, meeting: Meeting | None, command: c.ShowHelp, sender: Sender) -> Reply:
     return Reply(c.help_text(command.topic))
-
-
-def refuse_if_closed(meeting: Meeting) -> None:
-    """Refuse every change to an approved or cancelled meeting."""
-    if meeting.status is MeetingStatus.CANCELLED:
-        raise Refusal(
-            f"Mødet {meeting.title} ({format_long_da(meeting.date)}) er aflyst og kan ikke ændres. "
-            "Start et nyt møde med `/referat start`."
-        )
-    if meeting.status is MeetingStatus.APPROVED:
-        at = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
-        raise Refusal(
-            f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
-            "Start et nyt møde med `/referat start`."
-        )

@@ -102,26 +102,34 @@ def _channel_member(meeting: Meeting, sender: Sender) -> bool:
     return sender.user_id in (sender.directory.members(meeting.channel_id) or ())
 
 
+NOT_APPROVED_YET = (
+    "Referatet er ikke godkendt endnu, så ret indlæggene direkte (`/referat ret`) og lav et nyt udkast. "
+    "Tilføjelser er til et godkendt referat. Intet er gemt."
+)
+
+
 def _check_state(rule: Rule, meeting: Meeting) -> None:
     match rule.needs:
         case Needs.OPEN:
-            if meeting.status is MeetingStatus.CANCELLED:
-                raise Refusal(
-                    f"Mødet {meeting.title} ({format_long_da(meeting.date)}) er aflyst og kan ikke ændres. "
-                    "Start et nyt møde med `/referat start`."
-                )
-            if meeting.status is MeetingStatus.APPROVED:
-                at = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
-                raise Refusal(
-                    f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
-                    "Start et nyt møde med `/referat start`."
-                )
+            refuse_unless_open(meeting)
         case Needs.APPROVED:
             if meeting.status is not MeetingStatus.APPROVED:
-                raise Refusal(
-                    "Referatet er ikke godkendt endnu, så ret indlæggene direkte (`/referat ret`) og lav et "
-                    "nyt udkast. Tilføjelser er til et godkendt referat. Intet er gemt."
-                )
+                raise Refusal(NOT_APPROVED_YET)
+
+
+def refuse_unless_open(meeting: Meeting) -> None:
+    """Refuse every change to a cancelled or approved meeting, saying which and what to do instead."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise Refusal(
+            f"Mødet {meeting.title} ({format_long_da(meeting.date)}) er aflyst og kan ikke ændres. "
+            "Start et nyt møde med `/referat start`."
+        )
+    if meeting.status is MeetingStatus.APPROVED:
+        at = f" {format_stamp(meeting.approved_utc)}" if meeting.approved_utc else ""
+        raise Refusal(
+            f"Referatet af {meeting.title} er godkendt{at} og kan ikke længere ændres. "
+            "Start et nyt møde med `/referat start`."
+        )
 
 
 # What a refusal calls each role: (a group, or a person named when known).

@@ -68,6 +68,26 @@ def slack_safe(text: str) -> str:
     return "".join(out)
 
 
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+
+
+def fit_text(text: str, *, limit: int = TEXT_LIMIT) -> tuple[str, bool]:
+    """`text` for a message's plain `text` field: escaped (`slack_safe`), and when longer than
+    Slack takes, its head cut at a line with a note that the whole text follows as a file; the
+    second value says whether it was cut (then the caller sends the whole as a file)."""
+    safe = slack_safe(text)
+    if slack_len(safe) <= limit:
+        return safe, False
+    note = (
+        f"\n… Svaret er {len(text):,} tegn, mere end Slack viser i én besked. ".replace(",", ".")
+        + "Hele teksten sendes til dig som fil i en direkte besked."
+    )
+    head = safe[: limit - slack_len(note) - 50]
+    line = head.rfind("\n")
+    head = head[:line] if line > len(head) // 2 else _PARTIAL_ENTITY.sub("", head)
+    return head + note, True
+
+
 def unescape_slack_input(text: str) -> str:
     """Slack sends `&`, `<`, `>` typed by a user as entities; the logged words must be the typed ones."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -319,7 +339,7 @@ def _top(header: DraftHeader, text_blocks: list[dict[str, Any]], continued: bool
             }
         )
     fallback = f"{_label(header)}: {header.meeting_title} {format_long_da(header.meeting_date)}"
-    return SlackMessage(text=_clip(fallback, TEXT_LIMIT), blocks=blocks)
+    return SlackMessage(text=slack_safe(_clip(fallback, TEXT_LIMIT - 500)), blocks=blocks)
 
 
 def top_message(header: DraftHeader, referat_text: str) -> SlackMessage:
@@ -338,7 +358,7 @@ def draft_messages(referat_text: str, header: DraftHeader) -> list[SlackMessage]
     label = _label(header)
     for number, blocks in enumerate(rest, start=2):
         fallback = f"{label} (fortsat {number}/{len(rest) + 1})"
-        messages.append(SlackMessage(text=_clip(fallback, TEXT_LIMIT), blocks=blocks))
+        messages.append(SlackMessage(text=slack_safe(_clip(fallback, TEXT_LIMIT - 500)), blocks=blocks))
     return messages
 
 
@@ -442,6 +462,16 @@ def reservation_modal(draft_id: int, draft_version: int) -> dict[str, Any]:
                 },
             }
         ],
+    }
+
+
+def notice_modal(text: str) -> dict[str, Any]:
+    """A modal that only says something (a refusal after it was opened) and can only be closed."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Referat"},
+        "close": {"type": "plain_text", "text": "Luk"},
+        "blocks": [section(escape_mrkdwn(_clip(text, SECTION_LIMIT)))],
     }
 
 

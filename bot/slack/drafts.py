@@ -25,10 +25,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.approval import rules
 from bot.approval import service as approval
+from bot.archive import access
 from bot.meeting import export as exporting
 from bot.referat.compile import referat_text
 from bot.referat.export import render
 from bot.slack import blocks, witness
+from bot.slack.uploads import NotInChannel, ensure_member
 from bot.text.danish import and_list
 from bot.text.dates import TZ, format_short, format_short_stamp
 from storage.chain import KIND_ADDITION, KIND_REFERAT
@@ -125,7 +127,11 @@ def post_draft(
     The channel gets the public extract when the meeting has closed items (`channel_text`).
     """
     messages = blocks.draft_messages(draft.channel_text, header)
+    posted_ts: list[str] = []  # messages this call put in the channel, taken back if it fails
     try:
+        if len(messages) > 1:
+            # The whole text follows as a file: make sure it can be shared before posting anything.
+            ensure_member(client, channel_id)
         if (
             thread_ts is not None
             and previous_top_ts
@@ -140,6 +146,7 @@ def post_draft(
                 channel=channel_id, text=messages[0].text, blocks=messages[0].blocks
             )
             top_ts = str(top["ts"])
+            posted_ts.append(top_ts)
             thread = top_ts
         else:
             # The thread's first message always shows the newest version and its status.
@@ -147,18 +154,33 @@ def post_draft(
             posted = client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=messages[0].text, blocks=messages[0].blocks
             )
+            posted_ts.append(str(posted["ts"]))
             top_ts = previous_top_ts or str(posted["ts"])
         store.set_draft_message(draft.id, channel_id=channel_id, message_ts=top_ts, thread_ts=thread)
         for message in messages[1:]:
-            client.chat_postMessage(
+            more = client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=message.text, blocks=message.blocks
             )
+            posted_ts.append(str(more["ts"]))
         if len(messages) > 1:
             upload_text(client, channel_id, thread, draft.channel_text, name=f"referat-v{draft.version}.txt")
+    except NotInChannel as refused:
+        raise PostFailed(str(refused)) from refused
     except SlackApiError as error:
         log.error("posting draft v%s failed: %s", draft.version, error.response.get("error"))
+        # The caller discards the draft: no message of it may stay visible.
+        _take_back(client, channel_id, posted_ts)
+        store.unpost_draft(draft.id)
         raise PostFailed(str(error.response.get("error"))) from error
     return PostedDraft(draft=draft, messages=len(messages))
+
+
+def _take_back(client: WebClient, channel_id: str, timestamps: list[str]) -> None:
+    for ts in reversed(timestamps):
+        try:
+            client.chat_delete(channel=channel_id, ts=ts)
+        except SlackApiError as error:
+            log.error("could not take back message %s of a failed draft: %s", ts, error.response.get("error"))
 
 
 def _top_updated(client: WebClient, channel_id: str, ts: str, message: blocks.SlackMessage) -> bool:
@@ -181,6 +203,7 @@ def upload_text(
     name: str,
     comment: str | None = None,
 ) -> None:
+    ensure_member(client, channel_id)
     client.files_upload_v2(
         channel=channel_id,
         thread_ts=thread_ts,
@@ -262,12 +285,20 @@ def publish(
 def send_full_privately(
     client: WebClient, store: Store, meeting: Meeting, draft: Draft, text: str, *, name: str
 ) -> None:
-    """The full protocol (closed items included) by DM to each approver of `draft` and the referent.
+    """The full protocol (closed items included) by DM to the referent and each approver of `draft`
+    who may read closed items.
 
     The channel only sees the public extract; those who approve must read what they approve. A DM
     Slack refuses (a deactivated user) is logged and the others still get theirs.
     """
-    people = dict.fromkeys((*approval.approver_ids(store, meeting, draft), meeting.starter_user_id))
+    # Closed items only to their readers (the minute-taker and linked participants); an approver
+    # who is neither approves what the channel sees.
+    facts = access.meeting_facts(store, meeting.id)
+    people = [
+        user
+        for user in dict.fromkeys((*approval.approver_ids(store, meeting, draft), meeting.starter_user_id))
+        if user and facts is not None and access.sees_closed_items(user, facts)
+    ]
     note = (
         f"Det fulde referat af {meeting.title}, v{draft.version}, med de lukkede punkter. Kanalen ser kun "
         "det offentlige uddrag. Del det ikke videre."
@@ -277,9 +308,10 @@ def send_full_privately(
             continue
         try:
             dm = str(client.conversations_open(users=user)["channel"]["id"])
-            client.chat_postMessage(channel=dm, text=note)
+            client.chat_postMessage(channel=dm, text=blocks.slack_safe(note))
+            # split_text measures each piece as escaped, so an escaped piece stays within the limit.
             for piece in blocks.split_text(text, limit=blocks.TEXT_LIMIT):
-                client.chat_postMessage(channel=dm, text=piece)
+                client.chat_postMessage(channel=dm, text=blocks.slack_safe(piece))
             upload_text(client, dm, None, text, name=name)
         except SlackApiError as error:
             log.warning("full referat not sent to %s: %s", user, error.response.get("error"))
@@ -306,7 +338,9 @@ def tell(
     client: WebClient, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None
 ) -> None:
     """An ephemeral message to one user, in the draft's thread when given."""
-    client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, thread_ts=thread_ts)
+    client.chat_postEphemeral(
+        channel=channel_id, user=user_id, text=blocks.slack_safe(text), thread_ts=thread_ts
+    )
 
 
 def refresh_top(client: WebClient, store: Store, meeting_id: int, names: rules.Names) -> None:
@@ -656,6 +690,7 @@ def send_file(client: WebClient, store: Store, meeting: Meeting, draft: Draft) -
                     "title": f"{stem}.{fmt}",
                 }
             )
+    ensure_member(client, channel)
     client.files_upload_v2(
         channel=channel, thread_ts=draft.thread_ts, file_uploads=files, initial_comment=comment
     )

@@ -42,6 +42,7 @@ BOT_SCOPES = (
     "im:write",
     "channels:read",
     "groups:read",
+    "channels:join",
     "canvases:write",
 )
 

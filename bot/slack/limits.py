@@ -20,6 +20,8 @@ MAX_FIELD_TEXT = 2_000
 MAX_HEADER_TEXT = 150
 MAX_BLOCKS_TEXT = 12_000  # all the text in a message's blocks together
 MAX_ACTIONS_ELEMENTS = 25
+MAX_SELECT_OPTIONS = 100  # a static select's options
+MAX_VIEW_BLOCKS = 100  # blocks in a modal or App Home
 MAX_CONTEXT_ELEMENTS = 10
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2_000
@@ -79,9 +81,22 @@ def _text_obj_ok(obj: object, limit: int, *, plain_only: bool = False) -> bool:
     return obj.get("type") in allowed and isinstance(text, str) and 0 < len(text) <= limit
 
 
+def view_error(view: object) -> str | None:
+    """The error Slack answers for a modal with these blocks, or None if accepted."""
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    if not isinstance(blocks, list) or len(blocks) > MAX_VIEW_BLOCKS:
+        return "invalid_arguments"
+    if not all(isinstance(b, dict) and _block_ok(b) for b in blocks):
+        return "invalid_arguments"
+    return None
+
+
 def _element_ok(element: object) -> bool:
     if not isinstance(element, dict) or not isinstance(element.get("type"), str):
         return False
+    if element["type"] in ("static_select", "multi_static_select"):
+        options = element.get("options")
+        return options is None or (isinstance(options, list) and len(options) <= MAX_SELECT_OPTIONS)
     if element["type"] == "button":
         action_id = element.get("action_id")
         if not isinstance(action_id, str) or not action_id or len(action_id) > MAX_ID_LENGTH:

@@ -23,6 +23,7 @@ from bot.meeting import reminders as rules
 from bot.meeting.outcomes import Refusal, Sender
 from bot.rulebook import gate
 from bot.rulebook.book import REMINDER, rule_named
+from bot.slack.blocks import slack_safe
 from bot.slack.membership import MembershipCache, SlackDirectory
 from storage.records import Action, Reminder, utc_clock
 from storage.store import Store
@@ -92,7 +93,10 @@ def _sync_one(
         text = rules.reminder_text(action, want.kind)
         try:
             response = client.chat_scheduleMessage(
-                channel=channel, post_at=int(want.post_at.timestamp()), text=text
+                # Stored as worded (compared with the wording later), sent escaped.
+                channel=channel,
+                post_at=int(want.post_at.timestamp()),
+                text=slack_safe(text),
             )
         except SlackApiError as error:
             log.warning("could not schedule reminder %s of action %s: %s", want.kind, number, error)

@@ -128,3 +128,9 @@ def _answer(client: WebClient, store: Store, deps: Deps, question: str, scope: S
     return answer_question(
         store, question, now=deps.clock(), links=permalink_lookup(client, store), scope=scope
     )
+
+
+def send_whole_as_file(client: WebClient, user_id: str, text: str, name: str) -> None:
+    """A reply too long for one message, whole, as a text file in the person's DM with the bot."""
+    dm = str(client.conversations_open(users=user_id)["channel"]["id"])
+    client.files_upload_v2(channel=dm, content=text, filename=name, title=name)

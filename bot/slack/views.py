@@ -50,6 +50,12 @@ def _input(name: str, label: str, element: Json, *, optional: bool = False, hint
     return block
 
 
+def _window(options: list[AgendaItem], around: int, limit: int = MAX_OPTIONS) -> list[AgendaItem]:
+    """At most `limit` of `options`, centred on the one at `around` where the ends allow."""
+    start = max(0, min(around - limit // 2, len(options) - limit))
+    return options[start : start + limit]
+
+
 def add_entry_modal(
     form: FormDefaults,
     agenda: Sequence[AgendaItem],
@@ -60,14 +66,24 @@ def add_entry_modal(
     message_ts: str,
     permalink: str | None,
 ) -> Json:
-    """The modal the shortcut opens: item, kind, speaker, text, and owner and deadline for an action."""
-    items = [_option(f"{a.number}. {a.title}", str(a.number)) for a in agenda][:MAX_OPTIONS]
+    """The modal the shortcut opens: item, kind, speaker, text, and owner and deadline for an action.
+
+    A select holds at most MAX_OPTIONS options: a longer agenda offers the items around the default
+    one, and a longer list of people those first in it (with the default speaker), each with a hint.
+    """
+    numbers = [a.number for a in agenda]
+    around = numbers.index(form.item_number) if form.item_number in numbers else 0
+    shown_agenda = _window(list(agenda), around)
+    items = [_option(f"{a.number}. {a.title}", str(a.number)) for a in shown_agenda]
     item_element: Json = {"type": "static_select", "options": items}
     chosen = next((o for o in items if o["value"] == str(form.item_number)), None)
     if chosen is not None:
         item_element["initial_option"] = chosen
     kinds = [_option(KIND_LABEL[k], str(k)) for k in KINDS]
-    present = [p for p in participants if not p.absent][:MAX_OPTIONS]
+    everyone = [p for p in participants if not p.absent]
+    present = everyone[:MAX_OPTIONS]
+    if form.speaker is not None and form.speaker in everyone and form.speaker not in present:
+        present = [form.speaker, *everyone[: MAX_OPTIONS - 1]]
     speaker_element: Json = {
         "type": "static_select",
         "placeholder": _plain("Hvem sagde det?"),
@@ -77,12 +93,24 @@ def add_entry_modal(
         speaker_element["initial_option"] = _option(display_name(form.speaker), str(form.speaker.id))
     blocks: list[Json] = []
     if items:
-        blocks.append(_input("item", "Punkt på dagsordenen", item_element))
+        more = len(agenda) - len(items)
+        hint = (
+            f"Dagsordenen har {len(agenda)} punkter; her vises punkt {shown_agenda[0].number}–"
+            f"{shown_agenda[-1].number}. De andre: /referat ad <nr> <tekst>."
+            if more
+            else None
+        )
+        blocks.append(_input("item", "Punkt på dagsordenen", item_element, hint=hint))
     blocks.append(
         _input("kind", "Type", {"type": "radio_buttons", "options": kinds, "initial_option": kinds[0]})
     )
     if present:
-        blocks.append(_input("speaker", "Hvem (indlæg)", speaker_element, optional=True))
+        hint = (
+            f"Mødet har {len(everyone)} deltagere; her vises {len(present)}. Skriv en anden taler i teksten."
+            if len(everyone) > len(present)
+            else None
+        )
+        blocks.append(_input("speaker", "Hvem (indlæg)", speaker_element, optional=True, hint=hint))
     blocks.append(
         _input(
             "text",

@@ -272,6 +272,10 @@ def test_the_holes_of_issue_18_are_closed(store: Store) -> None:
     )
     assert "gemt" in str(getattr(reply, "text", ""))
     handle_command(store, parse_command("fortryd", now=NOW), sender(PARTICIPANT))
+    # Approvers are sent the version: only people of the meeting or its channel.
+    with pytest.raises(Refusal, match="kan ikke være godkender"):
+        handle_command(store, parse_command(f"godkendere <@{OUTSIDER}>", now=NOW), sender(MINUTE_TAKER))
+    handle_command(store, parse_command(f"godkendere <@{MEMBER}>", now=NOW), sender(MINUTE_TAKER))
 
 
 def test_reminders_and_app_home_reach_only_readers(store: Store) -> None:

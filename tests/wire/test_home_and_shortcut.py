@@ -282,3 +282,26 @@ def test_shortcut_in_a_meeting_without_agenda_shows_why_beside_the_text(bot: Bot
     # Only blocks the view has: Slack refuses errors for any other.
     assert set(errors) == {ids.add_field("text")}
     assert "ingen dagsorden" in errors[ids.add_field("text")]
+
+
+def test_shortcut_with_more_than_100_items_and_people_offers_what_fits_around_the_default(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    log_meeting(bot)
+    bot.cmd("dagsorden\n" + "\n".join(f"{n}. Punkt {n}" for n in range(1, 151)))
+    for n in range(1, 98):
+        bot.cmd(f"deltager Gæst Nummer {n} | Tilhører")
+    bot.cmd("ad 140 Lars Møller orienterede om budgettet.", user="ULARS")
+    assert shortcut(bot, user="UMINUTES", channel="C1", text="Et indlæg", author="UHELLE") == 200
+    view = fake.wait_for(lambda: fake.views)[-1].view
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    item = blocks[ids.add_field("item")]
+    values = [o["value"] for o in item["element"]["options"]]
+    assert len(values) == 100
+    assert "140" in values
+    assert item["element"]["initial_option"]["value"] == "140"
+    assert "150 punkter" in item["hint"]["text"]
+    speaker = blocks[ids.add_field("speaker")]
+    assert len(speaker["element"]["options"]) == 100
+    assert "Helle Kyndesen" in speaker["element"]["initial_option"]["text"]["text"]
+    assert "deltagere" in speaker["hint"]["text"]

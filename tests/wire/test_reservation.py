@@ -44,11 +44,16 @@ def test_reservations_by_reply_and_by_modal_are_in_the_approval_line(bot: Bot, f
     answer = reply(bot, fake, top, "Godkendt med forbehold: Punkt 3 bør uddybes.", "UHELLE")
     fake.wait_for(lambda: fake.reactions("C1", answer) == ["white_check_mark"])
 
-    # Someone who is not an approver is refused at the button (no modal opens) and, submitting an
-    # approver's modal as their own, gets the modal's error; nothing is recorded.
+    # Someone who is not an approver is refused at the button (the modal, opened at once because
+    # its trigger expires, is replaced by the refusal) and, submitting an approver's modal as their
+    # own, gets the modal's error; nothing is recorded.
     shown = len(fake.views)
     click(bot, ids.APPROVE_WITH_RESERVATION, top, "UOTHER")
     assert "Intet er registreret" in ephemeral_to(fake, "UOTHER", "Kun godkenderne")
+    [refused] = fake.views[shown:]
+    assert "callback_id" not in refused.view
+    assert "Kun godkenderne" in str(refused.view["blocks"])
+    shown = len(fake.views)
     click(bot, ids.APPROVE_WITH_RESERVATION, top, "ULARS")
     view = fake.wait_for(lambda: fake.views[shown:])[0]
     assert view.view["callback_id"] == ids.RESERVATION_MODAL

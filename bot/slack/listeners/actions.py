@@ -26,6 +26,7 @@ from bot.slack.context import Deps, deps_of
 from bot.slack.errors import after_ack
 from bot.slack.heavy import BUSY as HEAVY_BUSY
 from bot.slack.replies import send_full_answer
+from bot.slack.uploads import NotInChannel
 from storage.records import Draft, Meeting
 from storage.store import Store
 
@@ -50,6 +51,8 @@ def register(app: App) -> None:
 
 
 Work = Callable[[Store, Deps, dict[str, Any], WebClient, Draft, Meeting], None]
+# The view a button opens, or the refusal (in Danish) that keeps it closed.
+ModalFor = Callable[[Store, Draft, Meeting], dict[str, Any] | str]
 
 
 def on_approve(
@@ -61,13 +64,22 @@ def on_approve(
 def on_approve_with_reservation(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, book.APPROVE_WITH_RESERVATION, _ask_reservation)
+    _on_click(
+        ack,
+        body,
+        client,
+        respond,
+        context,
+        book.APPROVE_WITH_RESERVATION,
+        _modal_opened,
+        modal=_reservation_view,
+    )
 
 
 def on_request_changes(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    _on_click(ack, body, client, respond, context, book.COMMENT, _request_changes)
+    _on_click(ack, body, client, respond, context, book.COMMENT, _modal_opened, modal=_changes_view)
 
 
 def on_download(
@@ -286,23 +298,43 @@ def _on_click(
     context: BoltContext,
     rule: str,
     work: Work,
+    *,
+    modal: ModalFor | None = None,
 ) -> None:
     ack()
     with after_ack(respond):
-        _act_on_click(deps_of(context), body, client, rule, work)
+        _act_on_click(deps_of(context), body, client, rule, work, modal=modal)
 
 
-def _act_on_click(deps: Deps, body: dict[str, Any], client: WebClient, rule: str, work: Work) -> None:
+def _act_on_click(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    rule: str,
+    work: Work,
+    *,
+    modal: ModalFor | None = None,
+) -> None:
     store = deps.open_store()
-    found = _clicked(store, deps, body, client, rule)
+    found = _clicked(store, deps, body, client, rule, modal)
     if found is not None:
         work(store, deps, body, client, *found)
 
 
 def _clicked(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, rule: str
+    store: Store,
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    rule: str,
+    modal: ModalFor | None = None,
 ) -> tuple[Draft, Meeting] | None:
-    """The clicked draft and its meeting; None (after telling the user) when gone or already seen."""
+    """The clicked draft and its meeting; None (after telling the user) when gone or already seen.
+
+    `modal`: the button opens this view. Slack's trigger expires 3 s after the click, so the view
+    opens before any other Slack call: the checks that need only the store and the payload come
+    first, then the modal, then who may act (Slack's facts); a refusal then replaces the modal.
+    """
     action = body["actions"][0]
     click = _claim(store, deps, body)
     if click is None:
@@ -321,8 +353,17 @@ def _clicked(
         log.warning("refused %s: draft %s is not on the clicked message", action["action_id"], draft.id)
         publishing.tell(client, user, _channel(body), NOT_THIS_MESSAGE)
         return None
+    opened: str | None = None
+    if modal is not None:
+        view = modal(store, draft, meeting)
+        if isinstance(view, str):
+            publishing.tell(client, user, _channel(body), view, thread_ts=draft.thread_ts)
+            return None
+        opened = str(client.views_open(trigger_id=body["trigger_id"], view=view)["view"]["id"])
     refused = _refusal(store, deps, client, user, meeting, rule)
     if refused is not None:
+        if opened is not None:
+            client.views_update(view_id=opened, view=blocks.notice_modal(refused))
         publishing.tell(client, user, _channel(body), refused, thread_ts=draft.thread_ts)
         return None
     return draft, meeting
@@ -427,26 +468,28 @@ def _approve(
     home.after_approval(client, store, deps, outcome, user, now=now)
 
 
-def _request_changes(
-    store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
-) -> None:
+def _changes_view(store: Store, draft: Draft, meeting: Meeting) -> dict[str, Any] | str:
     refusal = approval.change_request_refusal(store, meeting, draft)
-    if refusal is not None:
-        publishing.tell(client, body["user"]["id"], _channel(body), refusal, thread_ts=draft.thread_ts)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.changes_modal(meeting.id, draft.version))
+    return refusal if refusal is not None else blocks.changes_modal(meeting.id, draft.version)
 
 
-def _ask_reservation(
+def _reservation_view(store: Store, draft: Draft, meeting: Meeting) -> dict[str, Any] | str:
+    return blocks.reservation_modal(draft.id, draft.version)
+
+
+def _modal_opened(
     store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
 ) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.reservation_modal(draft.id, draft.version))
+    """The modal is open (`_clicked` opened it); its submission does the rest."""
 
 
 def _download(
     store: Store, deps: Deps, body: dict[str, Any], client: WebClient, draft: Draft, meeting: Meeting
 ) -> None:
-    publishing.send_file(client, store, meeting, draft)
+    try:
+        publishing.send_file(client, store, meeting, draft)
+    except NotInChannel as refused:
+        publishing.tell(client, body["user"]["id"], _channel(body), str(refused), thread_ts=draft.thread_ts)
 
 
 def _channel(body: dict[str, Any]) -> str:

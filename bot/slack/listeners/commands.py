@@ -30,12 +30,13 @@ from bot.meeting.parse import CommandError, parse_command
 from bot.referat.export import ExportError
 from bot.slack import drafts as publishing
 from bot.slack import home
-from bot.slack.blocks import slack_safe, unescape_slack_input
+from bot.slack.blocks import fit_text, slack_safe, unescape_slack_input
 from bot.slack.context import Deps, deps_of
 from bot.slack.effects import perform
 from bot.slack.errors import after_ack
 from bot.slack.heavy import BUSY as HEAVY_BUSY
-from bot.slack.replies import answer_privately
+from bot.slack.replies import answer_privately, send_whole_as_file
+from bot.slack.uploads import NotInChannel, ensure_member
 from storage.records import Meeting, MeetingStatus
 from storage.store import Store
 
@@ -75,8 +76,12 @@ def referat(
         return
     match outcome:
         case Reply(text=text, effects=effects):
-            ack(response_type="ephemeral", text=slack_safe(text))
+            # A long status or agenda echo: its head in the ack, the whole as a file by DM.
+            shown, cut = fit_text(text)
+            ack(response_type="ephemeral", text=shown)
             with after_ack(respond):
+                if cut:
+                    send_whole_as_file(client, sender.user_id, text, "referat-svar.txt")
                 perform(client, store, deps, effects, now=sender.now)
         case DraftRequested(meeting=meeting):
             if meeting.status is MeetingStatus.APPROVED:
@@ -98,10 +103,10 @@ def referat(
                 store, meeting, user_ids, by=sender.user_id, now=sender.now, names=names
             )
             if store.latest_draft(meeting.id) is None:
-                ack(response_type="ephemeral", text=reply)
+                ack(response_type="ephemeral", text=slack_safe(reply))
                 return
             # The approver set is frozen per posted version: a new set is a new version.
-            ack(response_type="ephemeral", text=f"{reply} Et nyt udkast lægges i kanalen …")
+            ack(response_type="ephemeral", text=slack_safe(f"{reply} Et nyt udkast lægges i kanalen …"))
             with after_ack(respond):
                 try:
                     version = publishing.publish(client, store, meeting, now=sender.now, names=names)
@@ -172,6 +177,11 @@ def _export(
     edition = _export_edition(deps, client, store, sender, meeting_id)
     if edition is None:
         respond(response_type="ephemeral", text=NOT_READABLE)
+        return
+    try:
+        ensure_member(client, sender.channel_id)
+    except NotInChannel as refused:
+        respond(response_type="ephemeral", text=str(refused))
         return
     try:
         content, name = export_bytes(
