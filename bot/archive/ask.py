@@ -83,6 +83,18 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "when": (),
     "search": (),
 }
+# A body's own meeting (`byrådsmødet`, `udvalget`), not an event its minutes mention (`årsmødet`).
+_MEETING_NOUN = re.compile(
+    r"^møde[t]?$|(?:udvalg(?:et)?|råd(?:et)?|rådsmøde[t]?|bestyrelsen|bestyrelsesmøde[t]?|"
+    r"generalforsamling(?:en)?)$"
+)
+
+
+def _about_the_meeting(words: Sequence[str]) -> bool:
+    """`hvor blev byrådsmødet holdt?`: the words name the meeting itself (its kind), not something in it."""
+    return any(_MEETING_NOUN.search(part) for word in words for part in word.split())
+
+
 _WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
@@ -264,6 +276,10 @@ class _Asking:
             return self._chair()
         if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
             return held
+        if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
+            # "hvor holdes årsmødet?" asks where something the minutes mention happens, not where
+            # the meeting itself was: the minutes' text answers it.
+            return None
         if q.fact is not None:
             return self._frame()
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
