@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from storage import search
+from storage import vocabulary as words
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -27,7 +28,9 @@ class _Bound(Generic[P, R]):
     def __init__(self, function: Callable[Concatenate[Database, P], R]) -> None:
         self.function = function
 
-    def __get__(self, archive: Archive, owner: Any = None) -> Callable[P, R]:
+    def __get__(self, archive: Archive | None, owner: Any = None) -> Callable[P, R]:
+        if archive is None:  # read on the class itself (introspection, a test's patch): the function
+            return cast(Callable[P, R], self.function)
         return cast(Callable[P, R], functools.partial(self.function, archive.db))
 
 
@@ -46,10 +49,13 @@ class Archive:
 
     archive_channels = _Bound(search.archive_channels)
     closed_items = _Bound(search.closed_items)
-    change_marker = _Bound(search.change_marker)
-    vocabulary = _Bound(search.vocabulary)
-    people = _Bound(search.people)
-    initials = _Bound(search.initials)
+    change_marker = _Bound(words.change_marker)
+    read_vocabulary = _Bound(words.read_vocabulary)
+    vocabulary_snapshot = _Bound(words.vocabulary_snapshot)
+    save_vocabulary_snapshot = _Bound(words.save_vocabulary_snapshot)
+    vocabulary = _Bound(words.vocabulary)
+    people = _Bound(words.people)
+    initials = _Bound(words.initials)
     meeting_count = _Bound(search.meeting_count)
     people_in = _Bound(search.people_in)
     names_meeting = _Bound(search.names_meeting)

@@ -10,8 +10,10 @@ import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Self, TypeVar
 
 from sqlite_utils import Database
 
@@ -27,18 +29,51 @@ from storage.rows import (
 )
 from storage.seal import Seal
 
+R = TypeVar("R")
+
+
+@dataclass(eq=False)
+class _Job:
+    """One write waiting in a `CommitGroup`: what to do, and (once committed or refused) its outcome."""
+
+    work: Callable[[Any], Any]
+    started: float  # when it began to wait (time.monotonic)
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class CommitGroup:
+    """Writes of one process waiting for the write lock, committed together (group commit).
+
+    Each COMMIT with synchronous=FULL waits for the disk; with several senders, most of an
+    acknowledgement's time went to waiting for the lock and then for the commit. Now the first
+    writer to find no one committing leads: it takes every write queued so far, runs each in a
+    savepoint of one transaction on its own connection (a write that fails is undone alone), and
+    commits them with one durable COMMIT; only then is each told its outcome and acknowledged.
+    Writes queued meanwhile are the next leader's batch. Shared by a StoreOpener's stores.
+    """
+
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    queue: list[_Job] = field(default_factory=list)
+    leading: bool = False
+
 
 class StoreBase:
-    def __init__(self, db: Database, write_lock: threading.Lock | None = None) -> None:
+    def __init__(
+        self, db: Database, write_lock: threading.Lock | None = None, group: CommitGroup | None = None
+    ) -> None:
         self.db = db
         # Shared by every Store of one StoreOpener: threads of this process queue for writing here,
         # in order, rather than in SQLite's busy handler, whose growing sleeps make a slow tail.
         self._write_lock = write_lock or threading.Lock()
+        self._group = group or CommitGroup()
         # The organisation's seal (storage.seal): signs each new link of the hash chain when set.
         self.seal: Seal | None = None
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, started: float | None = None) -> Iterator[None]:
         """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
 
         A deferred transaction that reads first and then writes cannot wait for a concurrent
@@ -51,8 +86,11 @@ class StoreBase:
             return
         # One budget for both waits, the queue in this process and SQLite's busy handler (another
         # process writing): a command answers within Slack's 3 s either stored or "try again".
-        started = time.monotonic()
-        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        # `started`: when the wait began, if earlier (a statement that queued in a CommitGroup first).
+        started = time.monotonic() if started is None else started
+        if not self._write_lock.acquire(
+            timeout=max(0.001, BUSY_TIMEOUT_MS / 1000 - (time.monotonic() - started))
+        ):
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
             left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
@@ -70,6 +108,67 @@ class StoreBase:
             self.db.execute("COMMIT")
         finally:
             self._write_lock.release()
+
+    def _grouped(self, work: Callable[[Self], R]) -> R:
+        """`work(store)` committed with the other writes waiting now (CommitGroup), durably, before
+        it returns; `store` is whichever store leads the commit. Inside a transaction: part of it."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                return work(self)
+        started = time.monotonic()
+        group, job = self._group, _Job(work, started)
+        deadline = started + BUSY_TIMEOUT_MS / 1000
+        with group.cond:
+            group.queue.append(job)
+            while not job.done and group.leading:
+                left = deadline - time.monotonic()
+                if left <= 0 and job in group.queue:
+                    group.queue.remove(job)  # not taken by a leader: nothing of it is stored
+                    raise sqlite3.OperationalError(
+                        "database is locked (waited for another writer in this process)"
+                    )
+                group.cond.wait(timeout=max(left, 0.05))
+            if not job.done:
+                group.leading = True
+                # The batch's budget runs from when its oldest statement queued (the queue's first).
+                started = min(started, group.queue[0].started) if group.queue else started
+        if not job.done:
+            self._lead(group, job, started)
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[no-any-return]
+
+    def _lead(self, group: CommitGroup, own: _Job, started: float) -> None:
+        """Commit every queued write in one transaction, then tell each its outcome.
+
+        The leader's wait for the lock counts from when its own statement queued: one budget for
+        both waits, so a statement is answered within Slack's 3 s either stored or "try again".
+        """
+        batch: list[_Job] = []
+        try:
+            with self._write(started):
+                with group.cond:
+                    batch, group.queue = group.queue, []
+                for job in batch:
+                    try:
+                        with self.db.atomic():  # a savepoint: a refused write is undone alone
+                            job.result = job.work(self)
+                    except Exception as error:
+                        job.error = error
+        except BaseException as error:
+            # Not committed (the lock not had in time, a full disk): none of the batch is stored.
+            for job in batch:
+                job.result, job.error = None, error
+            with group.cond:
+                if own in group.queue:
+                    group.queue.remove(own)
+            own.error = error
+        finally:
+            with group.cond:
+                for job in [*batch, own]:
+                    job.done = True
+                group.leading = False
+                group.cond.notify_all()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -892,3 +892,20 @@ def m070_archive_channels(db: Database) -> None:
         f"or coalesce(old.channel_id, '') != coalesce(new.channel_id, '') begin {remove} {add} end"
     )
     db.execute("create index agenda_items_closed on agenda_items (meeting_id, number) where closed = 1")
+
+
+@migrations()
+def m071_vocabulary_snapshot(db: Database) -> None:
+    """The archive's vocabulary and people as last read, so a new process need not read them again.
+
+    Reading every term of the FTS indexes (fts5vocab) and every participant takes seconds at
+    10,000 meetings; a process that starts reads this one row instead. `generation` is the
+    `search_state` generation it was read at: a snapshot behind it is still good for expanding
+    question words (a word new since then is searched as written) while a fresh one is read.
+    `load_seconds` says how long reading it took, so a small archive is simply read again.
+    """
+    db.execute(
+        "create table vocabulary_snapshot (id integer primary key check (id = 1), archive text not null, "
+        "generation integer not null, terms text not null, docs text not null, people text not null, "
+        "initials text not null, load_seconds real not null)"
+    )

@@ -194,23 +194,6 @@ def _has_token(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def change_marker(db: Database) -> tuple[str, int]:
-    """(archive id, generation): changes whenever the searchable vocabulary or the people may have."""
-    row = db.execute("select archive, generation from search_state where id = 1").fetchone()
-    return (str(row[0]), int(row[1])) if row else ("", 0)
-
-
-def vocabulary(db: Database) -> list[tuple[str, int]]:
-    """Every term of the live archive (entries not deleted, agenda items, meetings' titles, places
-    and people, approved additions), with the number of documents holding it."""
-    rows = db.execute(
-        "select term, sum(doc) from (select term, doc from item_context_vocab "
-        "union all select term, doc from meeting_vocab union all select term, doc from addition_vocab) "
-        "group by term"
-    )
-    return [(str(term), int(docs)) for term, docs in rows]
-
-
 def archive_channels(db: Database) -> frozenset[ChannelKey]:
     """Every (workspace, conversation) holding meetings: a few rows, kept current by triggers (m070)."""
     rows = db.execute("select team_key, channel_key from archive_channels")
@@ -234,20 +217,6 @@ def closed_items(db: Database, reader: str | None) -> frozenset[tuple[int, int]]
             reader,
         )
     return frozenset((int(m), int(n)) for m, n in db.execute(sql.text, sql.params))
-
-
-def people(db: Database) -> list[tuple[str, str | None]]:
-    """Every distinct (name, title) among the participants of all meetings."""
-    rows = db.execute("select distinct name, title from participants order by name, title")
-    return [(str(name), title) for name, title in rows]
-
-
-def initials(db: Database) -> list[tuple[str, str]]:
-    """Every distinct (initials, name) a referat lists (`Mette Aagaard (MA)`)."""
-    rows = db.execute(
-        "select distinct initials, name from participants where initials is not null and initials != ''"
-    )
-    return [(str(letters), str(name)) for letters, name in rows]
 
 
 def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:

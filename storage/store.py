@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from storage.approvals import ApprovalStore
 from storage.archive import Archive
+from storage.base import CommitGroup
 from storage.connection import connect, migrate
 from storage.errors import (
     AgendaInUse,
@@ -73,13 +74,14 @@ class StoreOpener:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._group = CommitGroup()
         self._all: list[Database] = []
 
     def __call__(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             db = connect(self.path)
-            store = Store(db, self._write_lock)
+            store = Store(db, self._write_lock, self._group)
             store.seal = self.seal
             self._local.store = store
             with self._lock:
@@ -732,6 +734,36 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore):
         speakers = list(dict.fromkeys(speaker_ids)) or ([speaker_id] if speaker_id is not None else [])
         if speaker_id is None and speakers:
             speaker_id = speakers[0]
+
+        def insert(store: Store) -> int:
+            return store._insert_entry(
+                meeting_id, item_number, kind, text, author_user_id, now, speaker_id, owner, owner_user_id,
+                due, attributed, public, speakers, mentioned, vote,
+            )  # fmt: skip
+
+        # Committed together with the other statements sent meanwhile (storage.base.CommitGroup).
+        entry = self.entry_by_id(self._grouped(insert))
+        assert entry is not None
+        return entry
+
+    def _insert_entry(
+        self,
+        meeting_id: int,
+        item_number: int,
+        kind: EntryKind,
+        text: str,
+        author_user_id: str | None,
+        now: dt.datetime,
+        speaker_id: int | None,
+        owner: str | None,
+        owner_user_id: str | None,
+        due: dt.date | None,
+        attributed: bool,
+        public: bool,
+        speakers: list[int],
+        mentioned: Mapping[str, str] | None,
+        vote: Vote | None,
+    ) -> int:
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
             entry_id = primary_key(
@@ -762,9 +794,7 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore):
             self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
             if kind is EntryKind.ACTION:
                 self._number_action(entry_id)
-        entry = self.entry_by_id(entry_id)
-        assert entry is not None
-        return entry
+        return entry_id
 
     def entry_by_id(self, entry_id: int) -> Entry | None:
         rows = list(self.db.query("select * from entries where id = ?", [entry_id]))

@@ -3,19 +3,21 @@
 The one entry point shared by the Slack listener, `referat ask` and the console. It is Slack-free:
 a permalink lookup comes in as a plain function.
 
-The archive's vocabulary and people are loaded once per process and database and reused until
-`search_state` says the archive changed. Loading costs a few milliseconds for a small archive but
-most of a second at 300,000 entries, while a question should take a few milliseconds, so a large
-archive keeps answering with the vocabulary it has while a background thread (on its own
-connection: sqlite3 connections stay on their thread) loads the new one. Meanwhile a brand-new word
-is still found exactly, since every word is also searched as written; only its expansions wait.
+The archive's vocabulary and people are read once per database and kept in it (m071's snapshot):
+a process that starts takes the snapshot, in milliseconds, instead of reading every term of the
+indexes, which takes seconds at 300,000 entries. It is reused until `search_state` says the
+archive changed. A small archive is then read again at once; a large one keeps answering with the
+vocabulary it has while a background thread (on its own connection: sqlite3 connections stay on
+their thread) reads the new one and stores it for the next process. Meanwhile a brand-new word is
+still found exactly, since every word is also searched as written; only its expansions wait.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -62,6 +64,9 @@ from storage.connection import connect
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
+from storage.vocabulary import VocabularySnapshot
+
+log = logging.getLogger(__name__)
 
 # A reload slower than this happens in the background; faster ones (small archives, tests) inline.
 SYNC_RELOAD_SECONDS = 0.05
@@ -78,6 +83,18 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "when": (),
     "search": (),
 }
+# A body's own meeting (`byrådsmødet`, `udvalget`), not an event its minutes mention (`årsmødet`).
+_MEETING_NOUN = re.compile(
+    r"^møde[t]?$|(?:udvalg(?:et)?|råd(?:et)?|rådsmøde[t]?|bestyrelsen|bestyrelsesmøde[t]?|"
+    r"generalforsamling(?:en)?)$"
+)
+
+
+def _about_the_meeting(words: Sequence[str]) -> bool:
+    """`hvor blev byrådsmødet holdt?`: the words name the meeting itself (its kind), not something in it."""
+    return any(_MEETING_NOUN.search(part) for word in words for part in word.split())
+
+
 _WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
@@ -104,12 +121,20 @@ _refreshing: set[str] = set()
 _lock = threading.Lock()
 
 
-def _load(archive: Archive, marker: tuple[str, int]) -> ArchiveState:
-    started = time.perf_counter()
-    vocabulary = Vocabulary(archive.vocabulary())
-    people = PeopleIndex((PersonRef(name, title) for name, title in archive.people()), archive.initials())
-    meetings = archive.meeting_count()
-    return ArchiveState(marker, vocabulary, people, meetings, time.perf_counter() - started)
+def _state(archive: Archive, snapshot: VocabularySnapshot) -> ArchiveState:
+    vocabulary = Vocabulary(snapshot.terms)
+    people = PeopleIndex((PersonRef(name, title) for name, title in snapshot.people), snapshot.initials)
+    return ArchiveState(snapshot.marker, vocabulary, people, archive.meeting_count(), snapshot.load_seconds)
+
+
+def _read(archive: Archive) -> ArchiveState:
+    """Read the vocabulary from the indexes, and keep it for the next process."""
+    snapshot = archive.read_vocabulary()
+    try:
+        archive.save_vocabulary_snapshot(snapshot)
+    except sqlite3.Error as error:  # a busy or read-only database: the next process reads again
+        log.warning("vocabulary snapshot not kept: %s", error)
+    return _state(archive, snapshot)
 
 
 def archive_state(store: Store) -> ArchiveState:
@@ -123,8 +148,19 @@ def archive_state(store: Store) -> ArchiveState:
         cached = _cache.get(key)
     if cached is not None and cached.marker == marker:
         return cached
+    if cached is None:
+        # A new process: the stored snapshot, when it is current or the archive is large.
+        snapshot = archive.vocabulary_snapshot()
+        if snapshot is not None and (
+            snapshot.marker == marker or (path is not None and snapshot.load_seconds >= SYNC_RELOAD_SECONDS)
+        ):
+            cached = _state(archive, snapshot)
+            with _lock:
+                _cache[key] = cached
+            if cached.marker == marker:
+                return cached
     if cached is None or path is None or cached.load_seconds < SYNC_RELOAD_SECONDS:
-        state = _load(archive, marker)
+        state = _read(archive)
         with _lock:
             _cache[key] = state
         return state
@@ -142,7 +178,7 @@ def _refresh_in_background(key: str, path: str) -> None:
         try:
             archive = Archive(connect(path))
             try:
-                state = _load(archive, archive.change_marker())
+                state = _read(archive)
             finally:
                 archive.db.close()
             with _lock:
@@ -240,6 +276,10 @@ class _Asking:
             return self._chair()
         if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
             return held
+        if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
+            # "hvor holdes årsmødet?" asks where something the minutes mention happens, not where
+            # the meeting itself was: the minutes' text answers it.
+            return None
         if q.fact is not None:
             return self._frame()
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):

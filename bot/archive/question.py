@@ -629,7 +629,8 @@ _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
     (
         "place",
         re.compile(
-            r"^\W*(?:hvor|where)\b(?!\s+(?:mange|meget|ofte|længe|many|much|often|long))|"
+            r"^\W*(?:hvor|where)\b(?!\s+(?:mange|meget|ofte|længe|tit|højt|høj|stort|stor|store|langt|lang|"
+            r"dyrt|gammel|gamle|many|much|often|long|high|big))|"
             r"\b(?:mødested(?:et)?|venue|location)\b",
             re.IGNORECASE,
         ),

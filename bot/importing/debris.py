@@ -31,7 +31,8 @@ _DEBRIS = re.compile(
     r"sidst\s+(?:opdateret|ændret|redigeret)\b.*|senest\s+(?:opdateret|ændret)\b.*|"
     r"(?:hoved\s*)?menu\s*:?|.*\btilbage\s+til\s+indhold\b.*|retur\s+til\s+.{0,40}|"
     r"(?:spring|gå)\s+til\s+(?:hoved)?indhold(?:et)?|"
-    r"(?:dette|denne|vores)\s+(?:site|websted|hjemmeside|side)\s+(?:bruger|anvender)\s+cookies.*|"
+    r"(?:(?:dette|denne|vores)\s+(?:site|websted|hjemmeside|side)|vi|siden|hjemmesiden)\s+(?:bruger|anvender)"
+    r"\s+cookies.*|"
     r".{0,60}\blogo|"
     r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*"
     r")\s*$",

@@ -204,10 +204,16 @@ def import_paths(
     files, refused = documents(list(paths))
     for path, reason in refused:
         _say(f"{path}: afvist – {reason}", file=err)
+    before = store.archive.change_marker()
     with store.batch_durability():
-        return _import_files(
+        code = _import_files(
             store, files, refused, out=out, err=err, now=now, channel_id=channel_id, team_id=team_id
         )
+    store.flush_search_documents()
+    if store.archive.change_marker() != before:
+        # The archive's words changed: keep its stored vocabulary current for the processes that answer.
+        store.archive.save_vocabulary_snapshot(store.archive.read_vocabulary())
+    return code
 
 
 def _import_files(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.meeting import followup
 from bot.meeting import parse as c
 from bot.meeting.outcomes import Effects, Refusal, Reply, Sender, display_name
+from bot.rulebook import gate
 from bot.text.clip import clip
 from bot.text.dates import format_long_da
 from storage.records import Action, Meeting, MeetingStatus
@@ -48,6 +49,14 @@ def _list_actions(store: Store, command: c.ListActions, sender: Sender) -> str:
             store.actions(owner_user_id=sender.user_id, include_done=command.include_done),
             sender.user_id,
         )
+        if sender.directory is not None:
+            # Only meetings they may still read (an owner who left the channel sees no more of it).
+            directory = sender.directory
+            actions = [
+                a
+                for a in actions
+                if gate.may_receive(store, a.meeting, a.entry.item_number, sender.user_id, directory)
+            ]
         return followup.actions_text(
             actions, today, heading=f"Dine {state}opgaver", empty=f"Du har ingen {state}opgaver."
         )

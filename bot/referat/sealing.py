@@ -120,8 +120,14 @@ def check_pdf(pdf: bytes, certificates: Sequence[x509.Certificate]) -> PdfSeal:
     if not signatures:
         return PdfSeal(signed=False, proof=proof)
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certificates]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
     embedded = signatures[-1]
+    try:
+        signed_at = embedded.self_reported_timestamp
+    except Exception:
+        signed_at = None
+    # Checked as of when it says it was sealed: a seal whose certificate has expired since (and was
+    # rotated) still proves the PDFs it sealed while it was valid.
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=signed_at)
     try:
         status = validate_pdf_signature(embedded, signer_validation_context=context)
     except SignatureValidationError:

@@ -50,6 +50,8 @@ Suppleanter: Birgitte Glifberg, suppleant for Kim Vang
 Dirigent: Ole Friis
 
 Punkt 1. Vejfest: Matthis vil gerne stå for vejfesten. Udskudt til næste møde.
+
+Punkt 2. Sommerfest: Sommerfesten er i Præstegårdshaven.
 """
 
 
@@ -85,6 +87,8 @@ def ask(store: Store, question: str) -> str:
         ("hvilke opgaver har JB?", ["regnskabet til revisor", "1. marts 2022"], ["trillebøre"]),
         ("hvem bestiller trillebøre?", ["Ole Friis"], ["Jens Berg"]),
         ("hvem står for vejfesten?", ["Matthis"], ["Anna Holm"]),
+        ("hvor er sommerfesten?", ["Præstegårdshaven"], ["Referatet nævner intet mødested"]),
+        ("hvor blev bestyrelsesmødet holdt?", ["Referatet nævner intet mødested"], ["Præstegårdshaven"]),
     ],
 )
 def test_answers_from_imported_prose(

@@ -43,13 +43,10 @@ KNOWN_GAPS = frozenset(
 aeldreraad-dragoer-2015-11-30::frame
 aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::q2
-aeldreraad-dragoer-2015-11-30::q3
 aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-dragoer-2016-02-22::q3
-aeldreraad-dragoer-2016-02-22::q4
 aeldreraad-middelfart-2014-12-18::q2
-aeldreraad-middelfart-2014-12-18::q4
 bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
 bestyrelse-blegdammen-2016-05-23::q3
@@ -78,7 +75,6 @@ generalforsamling-laerkehoejen-2019-03-31::q3
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
-grundejerforening-glenshoejparken-2011-05-18::q5
 grundejerforening-glenshoejparken-2015-11-11::q4
 grundejerforening-glenshoejparken-2015-11-11::q5
 grundejerforening-sejerstrande-2021-11-16::frame
@@ -132,7 +128,6 @@ lokalraad-taarnborg-2017-03-06::items
 lokalraad-taarnborg-2017-03-06::people
 lokalraad-taarnborg-2017-03-06::q1
 lokalraad-vestmoen-2014-03-04::q4
-lokalraad-vestmoen-2014-03-04::q5
 skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame

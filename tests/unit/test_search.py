@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.archive.ask import answer_question, archive_state
-from storage import search
+from storage import search, vocabulary
 from storage.records import EntryKind, MeetingStatus
 from storage.store import Store, StoreOpener
 
@@ -573,12 +573,12 @@ def test_search_entries_filters(archive: Store) -> None:
 
 
 def test_vocabulary_and_people(archive: Store) -> None:
-    terms = dict(search.vocabulary(archive.db))
+    terms = dict(vocabulary.vocabulary(archive.db))
     assert "trekanten" in terms
     assert "østerby" in terms  # stored as the tokenizer folds it: æ and ø kept
     assert "blomsterkasserne" not in terms
-    assert ("Jens Hansen", "Politidirektør") in search.people(archive.db)
-    marker = search.change_marker(archive.db)
+    assert ("Jens Hansen", "Politidirektør") in vocabulary.people(archive.db)
+    marker = vocabulary.change_marker(archive.db)
     archive.add_entry(
         1,
         item_number=5,
@@ -587,7 +587,7 @@ def test_vocabulary_and_people(archive: Store) -> None:
         author_user_id=None,
         now=LOGGED,
     )
-    assert search.change_marker(archive.db) != marker
+    assert vocabulary.change_marker(archive.db) != marker
     assert archive_state(archive).vocabulary.knows("hestehave")
 
 

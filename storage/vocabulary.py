@@ -1,0 +1,105 @@
+"""What questions are understood against: the archive's words and people, and their snapshot.
+
+Every term of the FTS indexes with how many documents hold it, and every participant's name,
+title and initials; reading them takes seconds on a large archive, so m071 keeps the last reading
+in one row (`vocabulary_snapshot`) for the next process. `change_marker` says whether a reading is
+still current. Only the standard library here; the `Database` type is imported for type checking.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def change_marker(db: Database) -> tuple[str, int]:
+    """(archive id, generation): changes whenever the searchable vocabulary or the people may have."""
+    row = db.execute("select archive, generation from search_state where id = 1").fetchone()
+    return (str(row[0]), int(row[1])) if row else ("", 0)
+
+
+def vocabulary(db: Database) -> list[tuple[str, int]]:
+    """Every term of the live archive (entries not deleted, agenda items, meetings' titles, places
+    and people, approved additions), with the number of documents holding it."""
+    rows = db.execute(
+        "select term, sum(doc) from (select term, doc from item_context_vocab "
+        "union all select term, doc from meeting_vocab union all select term, doc from addition_vocab) "
+        "group by term"
+    )
+    return [(str(term), int(docs)) for term, docs in rows]
+
+
+@dataclass(frozen=True)
+class VocabularySnapshot:
+    """The archive's terms (with document counts), people and initials, as read at `marker`."""
+
+    marker: tuple[str, int]
+    terms: list[tuple[str, int]]
+    people: list[tuple[str, str | None]]
+    initials: list[tuple[str, str]]
+    load_seconds: float
+
+
+def read_vocabulary(db: Database) -> VocabularySnapshot:
+    """Read the vocabulary and people from the indexes themselves (seconds on a large archive)."""
+    started = time.perf_counter()
+    marker = change_marker(db)
+    terms, found, letters = vocabulary(db), people(db), initials(db)
+    return VocabularySnapshot(marker, terms, found, letters, time.perf_counter() - started)
+
+
+def vocabulary_snapshot(db: Database) -> VocabularySnapshot | None:
+    """The stored snapshot (m071), whatever its generation; None when there is none."""
+    row = db.execute(
+        "select archive, generation, terms, docs, people, initials, load_seconds from vocabulary_snapshot"
+    ).fetchone()
+    if row is None:
+        return None
+    words = str(row[2]).split("\n") if row[2] else []
+    counts = [int(n) for n in str(row[3]).split(",")] if row[3] else []
+    found = [
+        (name, title or None)
+        for name, _, title in (line.partition("\t") for line in str(row[4]).split("\n") if line)
+    ]
+    letters = [(a, b) for a, _, b in (line.partition("\t") for line in str(row[5]).split("\n") if line)]
+    return VocabularySnapshot(
+        (str(row[0]), int(row[1])), list(zip(words, counts, strict=True)), found, letters, float(row[6])
+    )
+
+
+def save_vocabulary_snapshot(db: Database, snapshot: VocabularySnapshot) -> None:
+    """Keep a snapshot for the next process (one row, replaced)."""
+    # Terms are index tokens (no newlines); names and titles are cleaned input (no tabs or newlines).
+    values = [
+        snapshot.marker[0],
+        snapshot.marker[1],
+        "\n".join(t for t, _ in snapshot.terms),
+        ",".join(str(n) for _, n in snapshot.terms),
+        "\n".join(f"{name}\t{title or ''}" for name, title in snapshot.people),
+        "\n".join(f"{a}\t{b}" for a, b in snapshot.initials),
+        snapshot.load_seconds,
+    ]
+    with db.conn:
+        db.execute(
+            "insert or replace into vocabulary_snapshot (id, archive, generation, terms, docs, people, initials, "
+            "load_seconds) values (1, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+
+
+def people(db: Database) -> list[tuple[str, str | None]]:
+    """Every distinct (name, title) among the participants of all meetings."""
+    rows = db.execute("select distinct name, title from participants order by name, title")
+    return [(str(name), title) for name, title in rows]
+
+
+def initials(db: Database) -> list[tuple[str, str]]:
+    """Every distinct (initials, name) a referat lists (`Mette Aagaard (MA)`)."""
+    rows = db.execute(
+        "select distinct initials, name from participants where initials is not null and initials != ''"
+    )
+    return [(str(letters), str(name)) for letters, name in rows]
