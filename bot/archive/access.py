@@ -32,7 +32,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 from storage.records import MeetingAccess
@@ -42,13 +41,6 @@ from storage.store import Store
 # Long enough that one question, and the next few, reuse what was decided; as long as Slack's
 # facts are kept (bot/slack/membership.py), so a change Slack sends no event for is seen as soon.
 SCOPE_TTL_SECONDS = 60.0
-
-
-class Kind(StrEnum):
-    PUBLIC = "public"  # a public channel
-    PRIVATE = "private"  # a private channel
-    IM = "im"  # a direct message
-    MPIM = "mpim"  # a group DM
 
 
 @dataclass(frozen=True)

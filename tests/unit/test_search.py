@@ -467,7 +467,7 @@ def test_soft_delete_edit_and_agenda_change_keep_search_consistent(archive: Stor
 # ----------------------------------------------------------------------------------------- paging
 
 
-def test_paging_with_side_n_and_page_parameter(store: Store) -> None:
+def _twenty_about_parking(store: Store) -> None:
     meeting = _meeting(store, "Kredsrådsmøde i Lemvig Kommune", dt.date(2024, 6, 4))
     store.set_agenda(meeting, [(1, "Parkering", [], [])])
     for n in range(1, 21):
@@ -480,6 +480,10 @@ def test_paging_with_side_n_and_page_parameter(store: Store) -> None:
             now=LOGGED,
             attributed=True,
         )
+
+
+def test_paging_with_side_n_and_page_parameter(store: Store) -> None:
+    _twenty_about_parking(store)
     first = answer_question(store, "parkering", now=NOW, scope=search.EVERYTHING)
     assert (first.total, first.pages, first.page) == (20, 3, 1)
     assert first.text.count("• ") == 8
@@ -604,18 +608,7 @@ def test_counting_stops_at_the_bound_and_the_answer_says_over(
     from bot.archive import facts
 
     assert facts.COUNTED_UP_TO == search.COUNT_BOUND  # the answers' "over" is the store's bound
-    meeting = _meeting(store, "Kredsrådsmøde i Lemvig Kommune", dt.date(2024, 6, 4))
-    store.set_agenda(meeting, [(1, "Parkering", [], [])])
-    for n in range(1, 21):
-        store.add_entry(
-            meeting,
-            item_number=1,
-            kind=EntryKind.STATEMENT,
-            text=f"Parkeringsforhold nummer {n} blev nævnt.",
-            author_user_id=None,
-            now=LOGGED,
-            attributed=True,
-        )
+    _twenty_about_parking(store)
     store.flush_search_documents()
     monkeypatch.setattr(search, "COUNT_BOUND", 10)
     for terms in ([["parkeringsforhold"]], []):  # ranked by a topic, and browsed without one
