@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import ConfigError, Settings
 from bot.logs import bolt_logger
 from bot.slack import install
+from bot.slack.canvas import LiveCanvas
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.heavy import HeavyWork
@@ -103,6 +104,7 @@ def create_app(
     token_verification: bool = True,
     listener_executor: Executor | None = None,
     heavy_executor: Executor | None = None,
+    canvas: LiveCanvas | None = None,
 ) -> App:
     """The Bolt app with every listener; `listener_executor` runs listeners after their ack, and
     `heavy_executor` exports and long drafts (bot/slack/heavy.py), with HEAVY_WORKERS threads.
@@ -138,6 +140,7 @@ def create_app(
         reminder_days=settings.reminder_days,
         heavy=HeavyWork(heavy_executor),
         many_workspaces=settings.many_workspaces,
+        canvas=canvas or (LiveCanvas(open_store) if settings.live_canvas else None),
     )
     app.use(provide(deps))
     # Listeners post through a client that turns broadcasts and mentions in stored text into words.

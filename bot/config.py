@@ -53,6 +53,15 @@ def _reminder_days(raw: str | None) -> int:
     return int(raw)
 
 
+def _switch(name: str, raw: str | None, *, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value not in ("0", "1", "ja", "nej", "true", "false"):
+        raise ConfigError(f"{name} skal være 1 (til) eller 0 (fra), ikke {raw!r}.")
+    return value in ("1", "ja", "true")
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str | None
@@ -62,6 +71,8 @@ class Settings:
     db_path: Path
     # Days before an action's deadline that its owner is reminded (and again on the morning).
     reminder_days: int = DEFAULT_REMINDER_DAYS
+    # The live referat in each meeting channel's canvas (REFERAT_LIVE_CANVAS=0 turns it off).
+    live_canvas: bool = True
     # The organisation's seal (storage.seal): a PEM file each, or the PEM itself. Loaded on demand
     # (`seal`, `trusted_certificates`), so a command that does not seal is not stopped by them.
     seal_key: str | None = None
@@ -91,6 +102,7 @@ class Settings:
             slack_api_url=api_url,
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
             reminder_days=_reminder_days(env.get("REFERAT_REMINDER_DAYS")),
+            live_canvas=_switch("REFERAT_LIVE_CANVAS", env.get("REFERAT_LIVE_CANVAS"), default=True),
             seal_key=env.get(SEAL_KEY) or None,
             seal_cert=env.get(SEAL_CERT) or None,
             seal_previous=env.get(SEAL_PREVIOUS) or None,

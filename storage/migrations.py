@@ -909,3 +909,12 @@ def m071_vocabulary_snapshot(db: Database) -> None:
         "generation integer not null, terms text not null, docs text not null, people text not null, "
         "initials text not null, load_seconds real not null)"
     )
+
+
+@migrations()
+def m121_canvases(db: Database) -> None:
+    """The live referat's canvas per channel (storage.canvases): which canvas, which meeting, which sections."""
+    db.execute(
+        "create table canvases (channel_id text not null, team text not null, canvas_id text not null, "
+        "meeting_id integer not null, sections text not null, primary key (channel_id, team))"
+    )

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from storage.approvals import ApprovalStore
 from storage.archive import Archive
 from storage.base import CommitGroup
+from storage.canvases import CanvasStore
 from storage.connection import connect, migrate
 from storage.errors import (
     AgendaInUse,
@@ -97,7 +98,7 @@ class StoreOpener:
         self._local = threading.local()
 
 
-class Store(ApprovalStore, FollowUpStore, PurgeStore):
+class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
     """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
     storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
 

@@ -52,6 +52,7 @@ class KeptState:
     files: list[SharedFile] = field(default_factory=list)
     reactions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     scheduled: list[Json] = field(default_factory=list)
+    canvases: list[Json] = field(default_factory=list)  # the live referat's canvas, among others
 
     def to_json(self) -> Json:
         return {
@@ -63,6 +64,7 @@ class KeptState:
             "files": [_file_json(f) for f in self.files],
             "reactions": [[channel, ts, names] for (channel, ts), names in self.reactions.items()],
             "scheduled": self.scheduled,
+            "canvases": self.canvases,
         }
 
     @classmethod
@@ -78,6 +80,8 @@ class KeptState:
                 files=[_file_of(f) for f in data["files"]],
                 reactions={(str(c), str(t)): [str(n) for n in names] for c, t, names in data["reactions"]},
                 scheduled=[dict(s) for s in data["scheduled"]],
+                # Files written before canvases were kept have none.
+                canvases=[dict(c) for c in data.get("canvases", [])],
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise KeptStateUnusable(f"ufuldstændig ({type(error).__name__})") from None

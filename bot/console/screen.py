@@ -412,6 +412,7 @@ class ConsoleSlack(SlackStandIn):
                 files=list(self._state.files),
                 reactions={key: list(names) for key, names in self._state.reactions.items()},
                 scheduled=self.scheduled.kept(),
+                canvases=self.canvases.kept(),
             )
 
     def restore(self, kept: KeptState) -> None:
@@ -423,6 +424,7 @@ class ConsoleSlack(SlackStandIn):
             self._state.files = list(kept.files)
             self._state.reactions = {key: list(names) for key, names in kept.reactions.items()}
             self.scheduled.restore(kept.scheduled)
+            self.canvases.restore(kept.canvases)
             self._seq = itertools.count(max((m.seq for m in kept.messages), default=0) + 1)
             ids = [f.id[1:] for f in kept.files if f.id[1:].isdigit()]
             self._ids = itertools.count(max((int(i) for i in ids), default=0) + 1)

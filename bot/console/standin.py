@@ -1,16 +1,14 @@
 """The one stand-in for Slack's Web API: `referat console` runs against it, and so do the tests.
 
-The bot talks to Slack only through `slack_sdk.WebClient`, so pointing the client's `base_url` at
-this loopback server runs the very same listeners, request encoding, error and retry handling as in
-production. It keeps what Slack would hold (messages and thread replies, ephemeral messages, files,
-modals, reactions, answers to `response_url`s), refuses what Slack refuses (bot.slack.limits, a
-missing token, an unknown method), and records every call.
+The bot reaches Slack only through `slack_sdk.WebClient`; aimed at this loopback server it runs the same
+listeners, request encoding, error and retry handling as in production. It keeps what Slack would hold
+(messages, threads, ephemerals, files, modals, reactions, canvases, `response_url` answers), refuses what
+Slack refuses (bot.slack.limits, a missing token, an unknown method), and records every call.
 
 Two kinds of user build on it. The console (bot.console.screen) overrides the `shown_*` hooks to
 print what Slack would show. The tests (tests/support/slack_fake.py) override `fault_for` to inject
-rate limits, server errors, dropped connections and slow answers, and wait for the bot's
-asynchronous work with `wait_for(...)`: all state sits behind one condition variable. Standard
-library only, on 127.0.0.1 and a free port, with bounded bodies and socket timeouts.
+rate limits, server errors, dropped connections and slow answers, and wait for the bot's work with
+`wait_for(...)`: all state sits behind one condition variable. Standard library only, on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.console.canvases import Canvases
 from bot.console.conversations import history, replies
 from bot.console.home_tab import HomeTabs
 from bot.console.records import (
@@ -161,8 +160,8 @@ class SlackStandIn:
         self._ts_counter = itertools.count(0)
         self._users: dict[str, Json] = {}
         self.rooms = Rooms(self.bot_user_id, lambda: self._users)
-        # What `apps.connections.open` hands out (Socket Mode); the default port 1 refuses connections.
-        self.socket_mode_url = "ws://127.0.0.1:1/"
+        self.socket_mode_url = "ws://127.0.0.1:1/"  # apps.connections.open's: port 1 refuses connections
+        self.canvases = Canvases()  # channel and standalone canvases (the live referat)
         self._state = _State()
         self._methods: dict[str, Callable[[Json], Json]] = {
             "auth.test": self._auth_test,
@@ -191,6 +190,7 @@ class SlackStandIn:
             "conversations.replies": self._in_channel(lambda c, p: replies(self.messages(c), p)),
             "users.conversations": self._users_conversations,
             "conversations.list": self._conversations_list,
+            **self.canvases.methods(),
         }
 
     # --- lifecycle -----------------------------------------------------------------------------

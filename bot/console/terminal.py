@@ -71,6 +71,7 @@ from bot.console.screen import (
 )
 from bot.console.typed import COMMAND, Assembler, Kind, Typed, link_mentions
 from bot.database import DatabaseUnusable, open_database
+from bot.slack.canvas import LiveCanvas
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
 from bot.text.dates import DateError, parse_date
 from storage.records import Draft, MeetingStatus
@@ -98,6 +99,7 @@ Konsollens egne kommandoer:
                       linjerne under /klik udfylder et vindue, knappen åbner
   /annuller           luk et åbent vindue uden at sende
   /hjem               vis din App Home (Hjem-fanen): dine opgaver, udkast der venter på dig, møder
+  /lærred             vis kanalens lærred: det levende referat, som alle i kanalen ser det
   /genvej Tilføj til referat
                       beskedgenvejen på den seneste besked i kanalen; vinduet udfyldes linje for
                       linje (et valg med dets tekst, en dato på dansk, - beholder forslaget)
@@ -124,6 +126,9 @@ _CONSOLE_WORDS = {
     "help-console": "hjælp",
     "hjem": "hjem",
     "home": "hjem",
+    "lærred": "lærred",
+    "laerred": "lærred",
+    "canvas": "lærred",
     "genvej": "genvej",
     "shortcut": "genvej",
     "afslut": "afslut",
@@ -176,8 +181,10 @@ class Console:
         user: str = DEFAULT_USER,
         echo: bool = False,
         wait_seconds: float = WAIT_SECONDS,
+        canvas: LiveCanvas | None = None,
     ) -> None:
         self.app = app
+        self.canvas = canvas
         self.slack = slack
         self.printer = slack.printer
         self.tracker = tracker
@@ -633,6 +640,8 @@ class Console:
                     self._close_modal("Vinduet er lukket uden at sende.")
             case "hjem":
                 self._home()
+            case "lærred":
+                self._canvas()
             case "genvej":
                 self._shortcut(" ".join(argument.split()), extra)
             case "fil":
@@ -667,6 +676,21 @@ class Console:
         self.printer.emit(
             "\n".join([f"┌ Hjem hos referat – {self.user_name}", *(f"│ {line}" for line in lines), "└"])
         )
+
+    def _canvas(self) -> None:
+        """The channel's canvas as everyone in the channel sees it, once the bot has written it."""
+        self.tracker.wait_idle(self.wait_seconds)
+        if self.canvas is not None:
+            self.canvas.wait_idle(self.wait_seconds)
+        canvas = self.slack.canvases.of_channel(self.slack.channel_id)
+        if canvas is None:
+            own = [c for c in self.slack.canvases.canvases.values() if self.slack.channel_id in c.readers]
+            canvas = own[-1] if own else None
+        if canvas is None:
+            self._note("Kanalen har intet lærred endnu: det kommer, når et møde startes med /referat start.")
+            return
+        lines = canvas.markdown.split("\n")
+        self.printer.emit("\n".join(["┌ Lærred i kanalen", *(f"│ {line}" for line in lines), "└"]))
 
     def _shortcut(self, name: str, extra: str) -> None:
         """A message shortcut on the latest message in the channel, as Slack sends it."""
@@ -843,6 +867,7 @@ def run_console(
             )
             tracker = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
             heavy = tracker.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
+            live_canvas = LiveCanvas(opener) if settings.live_canvas else None
             app = create_app(
                 console_settings,
                 opener,
@@ -850,6 +875,7 @@ def run_console(
                 token_verification=False,
                 listener_executor=tracker,
                 heavy_executor=heavy,
+                canvas=live_canvas,
             )
             console = Console(
                 app,
@@ -860,6 +886,7 @@ def run_console(
                 user=as_name.strip() or DEFAULT_USER,
                 echo=not interactive,
                 wait_seconds=wait_seconds,
+                canvas=live_canvas,
             )
             if interactive:
                 _enable_line_editing()
@@ -885,6 +912,8 @@ def run_console(
             tracker.wait_idle(wait_seconds)
             tracker.shutdown(wait=True)
             heavy.shutdown(wait=True)
+            if live_canvas is not None:
+                live_canvas.stop(wait_seconds)
             sitting.keep()
     finally:
         bolt_logger.setLevel(level)

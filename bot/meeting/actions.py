@@ -142,7 +142,8 @@ def _next_meeting(store: Store, command: c.NextMeeting, sender: Sender) -> Reply
     lines.append(
         "Du er referent. Ret dagsordenen med `/referat dagsorden`, og notér afbud med `/referat afbud`."
     )
-    return Reply("\n".join(lines))
+    # The new meeting takes the channel's live canvas over.
+    return Reply("\n".join(lines), Effects(meeting=meeting.id))
 
 
 # ---------------------------------------------------------------- the handlers the rule book names

@@ -94,7 +94,8 @@ def _start(store: Store, command: c.StartMeeting, sender: Sender) -> Reply:
         f"Mødet er startet: {meeting.title}\n"
         f"Dato: {format_long_da(meeting.date)}{date_note}{place}\n"
         "Du er referent. Tilføj deltagere med `/referat deltager`, dagsorden med `/referat dagsorden`, "
-        "og log med `/referat ad <nr> <tekst>`."
+        "og log med `/referat ad <nr> <tekst>`.",
+        Effects(meeting=meeting.id),
     )
 
 
@@ -129,10 +130,15 @@ def _participant(
         if absent
         else (f"under «Fra {participant.organisation}»" if participant.organisation else "under Deltagere")
     )
-    return Reply(f"{verb} {where}: {display_name(participant)}")
+    return Reply(f"{verb} {where}: {display_name(participant)}", Effects(meeting=meeting.id))
 
 
 # ---------------------------------------------------------------- the handlers the rule book names
+
+
+def _with_canvas(reply: Reply, meeting: Meeting) -> Reply:
+    """The reply, with the meeting named as changed: its thread and live canvas follow."""
+    return Reply(reply.text, reply.effects | Effects(meeting=meeting.id))
 
 
 def start(store: Store, meeting: Meeting | None, command: c.StartMeeting, sender: Sender) -> Reply:
@@ -141,7 +147,7 @@ def start(store: Store, meeting: Meeting | None, command: c.StartMeeting, sender
 
 def edit_meeting(store: Store, meeting: Meeting | None, command: c.EditMeeting, sender: Sender) -> Reply:
     assert meeting is not None
-    return _edit_meeting(store, meeting, command.meeting, sender)
+    return _with_canvas(_edit_meeting(store, meeting, command.meeting, sender), meeting)
 
 
 def add_person(
@@ -153,14 +159,15 @@ def add_person(
 
 def remove_person(store: Store, meeting: Meeting | None, command: c.RemovePerson, sender: Sender) -> Reply:
     assert meeting is not None
-    return _remove(store, meeting, command, sender)
+    return _with_canvas(_remove(store, meeting, command, sender), meeting)
 
 
 def hand_over(store: Store, meeting: Meeting | None, command: c.HandOver, sender: Sender) -> Reply:
     assert meeting is not None
     store.set_minute_taker(meeting.id, command.user_id, user_id=sender.user_id, now=sender.now)
     return Reply(
-        f"<@{command.user_id}> er nu referent for {meeting.title}. Du kan ikke længere ændre mødets opsætning."
+        f"<@{command.user_id}> er nu referent for {meeting.title}. Du kan ikke længere ændre mødets opsætning.",
+        Effects(meeting=meeting.id),
     )
 
 

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.archive.access import Audience, Edition, ScopeCache, edition_for, meeting_facts, reader_scope
 from bot.config import DEFAULT_REMINDER_DAYS
+from bot.slack.canvas import LiveCanvas
 from bot.slack.heavy import HeavyWork
 from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
@@ -49,6 +50,8 @@ class Deps:
     enterprise_id: str | None = None
     # Installed by OAuth in many workspaces: each request names its own, and none is learned for all.
     many_workspaces: bool = False
+    # The live referat in each meeting channel's canvas (bot.slack.canvas); made with the app.
+    canvas: LiveCanvas | None = None
     bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
 
     def workspace(self, context: BoltContext) -> str | None:

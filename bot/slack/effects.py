@@ -35,6 +35,13 @@ def perform(client: WebClient, store: Store, deps: Deps, effects: Effects, *, no
     home.republish(client, store, deps, [*sorted(owners), *effects.homes], now=now)
     if effects.meeting is not None:
         _refresh_draft(client, store, deps, effects.meeting)
+    touch_canvas(client, deps, effects.meeting)
+
+
+def touch_canvas(client: WebClient, deps: Deps, meeting_id: int | None) -> None:
+    """The meeting's live canvas follows the change (coalesced, after the acknowledgement)."""
+    if deps.canvas is not None:
+        deps.canvas.touch(client, meeting_id)
 
 
 def _refresh_draft(client: WebClient, store: Store, deps: Deps, meeting_id: int) -> None:

@@ -90,6 +90,9 @@ def republish(
 def after_approval(
     client: WebClient, store: Store, deps: Deps, outcome: object, user_id: str, *, now: dt.datetime
 ) -> None:
-    """A newly recorded approval takes the draft off the approver's "Venter på din godkendelse"."""
+    """A newly recorded approval takes the draft off the approver's "Venter på din godkendelse",
+    and the meeting's live canvas shows the approval."""
     if isinstance(outcome, Approved) and outcome.new:
         republish(client, store, deps, [user_id], now=now)
+        if deps.canvas is not None:
+            deps.canvas.touch(client, outcome.draft.meeting_id)

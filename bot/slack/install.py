@@ -43,6 +43,7 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "channels:join",
+    "canvases:write",
 )
 
 

@@ -16,6 +16,7 @@ from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
 from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
+from bot.slack.canvas import LiveCanvas
 from bot.slack.heavy import HEAVY_WORKERS
 from storage.seal import Seal
 from storage.store import Store, StoreOpener
@@ -58,6 +59,10 @@ class Bot:
     opener: StoreOpener | None = None
     listeners: ListenerTracker | None = None
     seal: Seal | None = None  # the organisation's seal, as REFERAT_SEAL_KEY/CERT give it to `serve`
+    # The live canvas: off unless a test is about it, so the canvas's own calls to Slack after each
+    # command never mix with what other tests count.
+    live_canvas: bool = False
+    canvas: LiveCanvas | None = None  # the app's live canvas writer (tests wait for it)
     sender: SlackSender = field(init=False)
     # HTTP door settings for ServerThread (request_seconds, connection_limit), for tests of them.
     door: dict[str, int] = field(default_factory=dict)
@@ -69,14 +74,24 @@ class Bot:
             signing_secret=SECRET,
             slack_api_url=self.fake.api_url,
             db_path=self.db_path,
+            live_canvas=self.live_canvas,
         )
         self.opener = StoreOpener(self.db_path, self.seal)
         listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
         # Exports and long drafts run on their own pool; settle() waits for them as well.
         heavy = listeners.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
         self.listeners = listeners
+        # The live canvas writer, kept here so tests can wait for it; it retries quickly.
+        self.canvas = (
+            LiveCanvas(self.opener, quiet=0.05, max_wait=0.5, retry_after=0.05) if self.live_canvas else None
+        )
         app = create_app(
-            settings, self.opener, clock=self.clock, listener_executor=listeners, heavy_executor=heavy
+            settings,
+            self.opener,
+            clock=self.clock,
+            listener_executor=listeners,
+            heavy_executor=heavy,
+            canvas=self.canvas,
         )
         self.server = ServerThread(app, SECRET, listeners=listeners, heavy=heavy, **self.door).start()
         self.sender = SlackSender(self.server.url, SECRET, response_url_factory=self.fake.new_response_url)
@@ -86,6 +101,8 @@ class Bot:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self.canvas is not None:
+            self.canvas.stop()
         if self.opener is not None:
             self.opener.close()
             self.opener = None

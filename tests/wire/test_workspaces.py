@@ -54,6 +54,7 @@ class Installed:
             db_path=tmp_path / "referat.db",
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
+            live_canvas=False,
         )
         self.opener = StoreOpener(settings.db_path)
         self.listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
