@@ -142,7 +142,7 @@ def archive_state(store: Store) -> ArchiveState:
     store.flush_search_documents()  # statements logged since the last question become searchable
     archive = store.archive
     path = archive.location()
-    key = path or f"memory:{id(archive.db.conn)}"
+    key = archive.key()
     marker = archive.change_marker()
     with _lock:
         cached = _cache.get(key)
@@ -180,7 +180,7 @@ def _refresh_in_background(key: str, path: str) -> None:
             try:
                 state = _read(archive)
             finally:
-                archive.db.close()
+                archive.close()
             with _lock:
                 _cache[key] = state
         finally:

@@ -93,3 +93,11 @@ def test_a_question_by_mention_over_the_limit_gets_the_limit_too(shared_bot: Bot
         )
     )
     assert "1.000 tegn" in posted[0].text
+
+
+def test_an_entry_with_the_word_payload_is_stored_and_answered(shared_bot: Bot) -> None:
+    # Bolt reads a form body holding the word "payload" as an interaction; the bot reads it as the command.
+    meeting_id = open_meeting(shared_bot, "CLONG6")
+    answer = shared_bot.cmd("ad 1 Systemets payload blev gennemgået.", channel="CLONG6")
+    assert "payload" in answer
+    assert texts(shared_bot, meeting_id) == ["Systemets payload blev gennemgået."]

@@ -106,17 +106,12 @@ def referat(
                 ack(response_type="ephemeral", text=slack_safe(reply))
                 return
             # The approver set is frozen per posted version: a new set is a new version.
+            if not deps.heavy.reserve():
+                later = " Der er travlt lige nu: læg det nye udkast med `/referat udkast` om et minut."
+                ack(response_type="ephemeral", text=slack_safe(reply) + later)
+                return
             ack(response_type="ephemeral", text=slack_safe(f"{reply} Et nyt udkast lægges i kanalen …"))
-            with after_ack(respond):
-                try:
-                    version = publishing.publish(client, store, meeting, now=sender.now, names=names)
-                except publishing.PostFailed as failure:
-                    respond(
-                        response_type="ephemeral",
-                        text=f"Slack afviste det nye udkast ({failure}); prøv igen.",
-                    )
-                    return
-                respond(response_type="ephemeral", text=publishing.draft_summary(version.draft, version))
+            deps.heavy.run(lambda: _post_draft(client, deps, sender, meeting, respond), respond)
         case AdditionRequested(meeting=meeting, addition=addition):
             ack(
                 response_type="ephemeral",
