@@ -403,6 +403,7 @@ APPROVE_ADDITION = "Godkend tilføjelse"
 FULL_ANSWER = "Hele svaret"
 HOME = "App Home"
 REMINDER = "Påmindelse"
+CANVAS = "Lærred"
 
 SLACK_RULES: tuple[Rule, ...] = (
     Rule(
@@ -498,6 +499,15 @@ SLACK_RULES: tuple[Rule, ...] = (
         (Role.READER,),
         "få påmindelser om mødets opgaver",
         note="kun til en ansvarlig, der må læse mødet (og et lukket punkt)",
+    ),
+    Rule(
+        CANVAS,
+        "Se referatet vokse i kanalens lærred, mens mødet holdes.",
+        frozenset({S.CANVAS}),
+        Needs.MEETING,
+        (Role.CHANNEL_MEMBER,),
+        "se mødets lærred",
+        note="kun det offentlige uddrag: et lukket punkt med overskrift, aldrig dets noteringer",
     ),
 )
 

@@ -54,6 +54,7 @@ class Surface(StrEnum):
     HOME = "App Home"
     EXPORT = "fil"
     REMINDER = "påmindelse"  # a scheduled direct message
+    CANVAS = "lærred"  # the channel's canvas with the live referat
 
 
 class Effect(StrEnum):

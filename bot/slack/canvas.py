@@ -8,8 +8,9 @@ burst of thirty entries on one item thus costs two calls, not sixty: `canvases.e
 A failed or rate-limited write is retried later (a few times, further apart) and never touches the
 command that caused it, which was acknowledged long before.
 
-Only what every member of the channel may read reaches the canvas (bot.referat.canvas renders the
-public extract), broadcast and mention syntax from stored text is neutralised, and a channel that
+The rule book declares the canvas (`Lærred`: the channel's members, the public extract only), and
+only what every member of the channel may read reaches it (bot.referat.canvas renders the public
+extract), broadcast and mention syntax from stored text is neutralised, and a channel that
 already has a canvas of its own keeps it: the bot writes a canvas of its own, gives the channel read
 access and says where it is.
 """

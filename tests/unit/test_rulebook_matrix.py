@@ -141,6 +141,7 @@ ROWS: dict[str, Row] = {
     "Hele svaret": Row(),
     "App Home": Row(),
     "Påmindelse": Row(status=MeetingStatus.APPROVED, subject=frozenset({PARTICIPANT})),
+    "Lærred": Row(),
 }
 
 
