@@ -47,6 +47,13 @@ class Archive:
                 return str(path)
         return None
 
+    def key(self) -> str:
+        """What names this database in a process's caches: its path, or this connection in memory."""
+        return self.location() or f"memory:{id(self.db.conn)}"
+
+    def close(self) -> None:
+        self.db.close()
+
     archive_channels = _Bound(search.archive_channels)
     closed_items = _Bound(search.closed_items)
     change_marker = _Bound(words.change_marker)

@@ -142,7 +142,7 @@ def archive_state(store: Store) -> ArchiveState:
     store.flush_search_documents()  # statements logged since the last question become searchable
     archive = store.archive
     path = archive.location()
-    key = path or f"memory:{id(archive.db.conn)}"
+    key = archive.key()
     marker = archive.change_marker()
     with _lock:
         cached = _cache.get(key)
@@ -180,7 +180,7 @@ def _refresh_in_background(key: str, path: str) -> None:
             try:
                 state = _read(archive)
             finally:
-                archive.db.close()
+                archive.close()
             with _lock:
                 _cache[key] = state
         finally:
@@ -254,6 +254,10 @@ class _Asking:
         self.asked = question  # topic terms in the order asked, for hints that echo them
         self.asked_terms = [alts for _, alts in pairs]
         pairs.sort(key=lambda pair: vocabulary.frequency(pair[1]))  # the rarest term drives the search
+        if question.speaker is None and len(pairs) > 1 and vocabulary.frequency(pairs[-1][1]):
+            # A question word no minutes use ("hvor *tit* er der græsslåning?", "hvornår *holder* …")
+            # would make every entry fail; the words the archive has carry the question.
+            pairs = [pair for pair in pairs if vocabulary.frequency(pair[1])]
         self.question = replace(question, topic_terms=tuple(t for t, _ in pairs))
         self.terms = [alts for _, alts in pairs]
         # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.

@@ -88,6 +88,9 @@ def ask(store: Store, question: str) -> str:
         ("hvem bestiller trillebøre?", ["Ole Friis"], ["Jens Berg"]),
         ("hvem står for vejfesten?", ["Matthis"], ["Anna Holm"]),
         ("hvor er sommerfesten?", ["Præstegårdshaven"], ["Referatet nævner intet mødested"]),
+        # A word no minutes use does not sink the question; words none of them use find nothing.
+        ("hvor tit skal der bestilles trillebøre?", ["Ole Friis bestiller nye trillebøre"], ["vejfesten"]),
+        ("hvor tit fodres zebraerne?", ["Jeg fandt"], ["trillebøre", "vejfesten"]),
         ("hvor blev bestyrelsesmødet holdt?", ["Referatet nævner intet mødested"], ["Præstegårdshaven"]),
     ],
 )

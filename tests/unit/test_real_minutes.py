@@ -56,7 +56,6 @@ bestyrelse-det-kolde-gys-2012-08-16::q4
 generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
-generalforsamling-blegdammen-2012-05-26::q4
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
@@ -64,7 +63,6 @@ generalforsamling-hf-proevestenen-2015-03-16::decisions
 generalforsamling-hf-proevestenen-2015-03-16::people
 generalforsamling-hf-proevestenen-2015-03-16::q2
 generalforsamling-hf-proevestenen-2015-03-16::q3
-generalforsamling-hf-proevestenen-2015-03-16::q4
 generalforsamling-hjelm-haveforening-2022-02-22::actions
 generalforsamling-hjelm-haveforening-2022-02-22::q3
 generalforsamling-laerkehoejen-2019-03-31::actions
@@ -76,18 +74,14 @@ grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
 grundejerforening-glenshoejparken-2015-11-11::q4
-grundejerforening-glenshoejparken-2015-11-11::q5
 grundejerforening-sejerstrande-2021-11-16::frame
-grundejerforening-sejerstrande-2021-11-16::q5
 grundejerforening-sejerstrande-2021-11-16::sentences
 grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
-grundejerforening-trondheimsvej-2016-04-19::q4
 grundejerforening-trondheimsvej-2016-04-19::q5
 handicapraad-assens-2018-01-18::decisions
 handicapraad-assens-2018-01-18::people
 handicapraad-assens-2018-01-18::q3
-handicapraad-assens-2018-01-18::q4
 handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
@@ -96,7 +90,6 @@ handicapraad-herning-2013-06-03::q1
 handicapraad-herning-2013-06-03::q4
 handicapraad-holbaek-2015-11-03::items
 handicapraad-holbaek-2015-11-03::people
-handicapraad-holbaek-2015-11-03::q3
 handicapraad-holbaek-2015-11-03::q5
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
@@ -107,7 +100,6 @@ kommune-bronderslev-byraad-2020-01-29::q2
 kommune-bronderslev-byraad-2020-01-29::q5
 kommune-holbaek-aeldre-sundhed-2020-06-04::q4
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
-kommune-roedovre-kommunalbestyrelsen-2019-09-24::q5
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame
 kommune-roskilde-kultur-idraet-2019-04-03::items
@@ -132,10 +124,8 @@ skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
-skolebestyrelse-skovboskolen-2007-10-02::q5
 skolebestyrelse-skovboskolen-2008-04-16::debris
 skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-04-16::q4
 skolebestyrelse-skovboskolen-2008-12-02::decisions
 skolebestyrelse-skovboskolen-2008-12-02::frame
 skolebestyrelse-skovboskolen-2008-12-02::items
