@@ -197,6 +197,19 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     return run_console(settings, sys.stdin, sys.stdout, as_name=args.as_name)
 
 
+def _workspace_id(raw: str, nothing_done: str) -> str | None:
+    """`--team` as Slack writes a workspace's id, or None after saying on stderr why it is none."""
+    team = raw.strip().upper()
+    if re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
+        return team
+    print(
+        f'"{raw}" er ikke et arbejdsområde-id. Brug id\'et (fx T0123ABCD; i Slack under '
+        f"arbejdsområdets indstillinger), ikke navnet. {nothing_done}",
+        file=sys.stderr,
+    )
+    return None
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.importing.run import dry_run_paths, import_paths
 
@@ -210,13 +223,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    team = args.team.strip().upper() if args.team else None
-    if team is not None and not re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
-        print(
-            f'"{args.team}" er ikke et arbejdsområde-id. Brug id\'et (fx T0123ABCD; i Slack under '
-            "arbejdsområdets indstillinger), ikke navnet. Intet blev importeret.",
-            file=sys.stderr,
-        )
+    team = _workspace_id(args.team, "Intet blev importeret.") if args.team else None
+    if args.team and team is None:
         return EXIT_USAGE
     store = open_database(settings.db_path)()
     if team is None and len(teams := store.workspaces()) > 1:
@@ -317,11 +325,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.text.danish import counted
     from storage.purge import ApprovedRecords
 
-    team = args.team.strip().upper()
-    if not re.fullmatch(r"[TE][A-Z0-9]{1,20}", team):
-        print(
-            f'"{args.team}" er ikke et arbejdsområde-id (fx T0123ABCD). Intet blev slettet.', file=sys.stderr
-        )
+    team = _workspace_id(args.team, "Intet blev slettet.")
+    if team is None:
         return EXIT_USAGE
     store = open_database(settings.db_path)()
     if team not in store.workspaces():

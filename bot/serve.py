@@ -47,11 +47,11 @@ class _Handler(SlackRequestHandler):
         except (ValueError, TypeError, AttributeError, KeyError, IndexError):
             # Not UTF-8, not JSON where JSON is announced, not an object: nothing Slack sends.
             return BoltResponse(status=400, body={"error": "unreadable request"})
-        _read_form_fully(bolt_request)
+        read_form_fully(bolt_request)
         return self.app.dispatch(bolt_request)
 
 
-def _read_form_fully(request: BoltRequest) -> None:
+def read_form_fully(request: BoltRequest) -> None:
     """Bolt takes any form body containing the word "payload" for an interaction and, finding no
     `payload` field, reads it as empty: `/referat ad 1 … payload …` went unanswered (404). A form
     without that field is read as the fields it has."""

@@ -71,6 +71,7 @@ from bot.console.screen import (
 )
 from bot.console.typed import COMMAND, Assembler, Kind, Typed, link_mentions
 from bot.database import DatabaseUnusable, open_database
+from bot.serve import read_form_fully
 from bot.slack.canvas import LiveCanvas
 from bot.slack.ids import ADD_SHORTCUT as SHORTCUT_CALLBACK
 from bot.text.dates import DateError, parse_date
@@ -551,7 +552,9 @@ class Console:
         }
         self.printer.hold()
         try:
-            response = self.app.dispatch(BoltRequest(body=text, headers=dict(headers)))
+            request = BoltRequest(body=text, headers=dict(headers))
+            read_form_fully(request)  # as `serve --http` does: a command may hold the word "payload"
+            response = self.app.dispatch(request)
             # Slack shows the acknowledgement as soon as it arrives: before whatever the listener
             # went on to send while Bolt was still returning.
             with self.printer.first():

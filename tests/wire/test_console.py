@@ -613,3 +613,11 @@ def test_a_database_that_cannot_be_opened_ends_with_a_danish_message(
     assert run_console(console_settings(db), io.StringIO("/referat hjælp\n"), out) == 2
     assert out.getvalue() == ""
     assert f"mappen {db.parent} findes ikke" in capsys.readouterr().err
+
+
+def test_a_command_holding_the_word_payload_is_read_as_the_command(tmp_path: Path) -> None:
+    script = "/referat start Systemmøde | 19. marts 2024\n/referat dagsorden 1. Drift\n/referat ad 1 Systemets payload blev gennemgået.\n"
+    code, out = run_script(script, tmp_path / "r.db")
+    assert code == 0
+    assert "Systemets payload blev gennemgået." in out
+    assert "ingen lytter" not in out
