@@ -27,6 +27,7 @@ from bot.importing.labels import (
     similar_titles,
     split_heading,
     split_sentences,
+    title_and_text,
     titles_match,
 )
 from bot.importing.people import People, name_at, speakers, unknown_speaker
@@ -180,8 +181,8 @@ class Body:
             if rest is not None and (titles_match(known.title, title) or similar_titles(known.title, title)):
                 return rest
             return h.raw or h.title  # `1. Bestyrelsen har godkendt regnskabet.` under a `Referat:` label
-        if rest is None and reads_as_sentence(title):
-            title, rest = "", title
+        if rest is None and reads_as_sentence(h.raw or title):
+            title, rest = title_and_text(h.raw or title)
         title = title or f"Punkt {number}"
         item = DraftItem(number, title, [], [])
         self.by_number[number] = item

@@ -158,3 +158,17 @@ def similar_titles(a: str, b: str) -> bool:
     if not wa or not wb:
         return False
     return len(wa & wb) / max(len(wa), len(wb)) >= 0.5 and not reads_as_sentence(b)
+
+
+_FIRST_SENTENCE = re.compile(r"^(?P<first>.+?[.!?])\s+(?P<rest>[A-ZÆØÅ].*)$")
+_TITLE_MAX_WORDS = 10
+
+
+def title_and_text(raw: str) -> tuple[str, str | None]:
+    """A numbered line that carries text: `Forslag til bemærkninger. Se bilag.` → title and text; a
+    short single sentence is the title; a long one is text under no title of its own."""
+    if (m := _FIRST_SENTENCE.match(raw)) and len(m.group("first").split()) <= _TITLE_MAX_WORDS:
+        return m.group("first").rstrip("."), m.group("rest")
+    if len(raw.split()) <= 2 * _TITLE_MAX_WORDS and not _INNER_SENTENCE_END.search(raw):
+        return raw.rstrip(" ."), None  # `Nyt fra de forskellige foreninger og institutioner.`
+    return "", raw

@@ -458,3 +458,16 @@ def test_a_sentence_about_absence_without_names_adds_nobody() -> None:
         "Referat af møde 6. marts 2017\n\nDeltagere: Bo Hansen\n\n1. Orientering\n\nMange var fraværende."
     )
     assert [(p.name, p.absent) for p in m.participants] == [("Bo Hansen", False)]
+
+
+def test_a_numbered_line_with_a_short_title_sentence_and_more_text() -> None:
+    m = parse_referat(
+        "Referat af lokalrådets møde 9. august 2007\n\n"
+        "1. Forslag til bemærkninger til Kommunestrategiplanen. Se bilag.\n\n"
+        "2. Nyt fra de forskellige foreninger og institutioner.\n\nIntet."
+    )
+    assert [(i.number, i.title) for i in m.agenda] == [
+        (1, "Forslag til bemærkninger til Kommunestrategiplanen"),
+        (2, "Nyt fra de forskellige foreninger og institutioner"),
+    ]
+    assert [(e.item_number, e.text) for e in m.entries] == [(1, "Se bilag."), (2, "Intet.")]

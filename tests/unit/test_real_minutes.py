@@ -105,7 +105,6 @@ kommune-roskilde-kultur-idraet-2019-04-03::people
 kommune-roskilde-kultur-idraet-2019-04-03::q2
 kommune-roskilde-kultur-idraet-2019-04-03::q3
 kommune-roskilde-kultur-idraet-2019-04-03::q4
-lokalraad-lindved-2007-08-09::actions
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-lindved-2007-08-09::q3
