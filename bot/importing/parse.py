@@ -82,6 +82,42 @@ from bot.text.hygiene import clean_input
 MEETING_ROLES: Final = frozenset({"referent", "dirigent", "ordstyrer", "mødeleder"})
 
 
+_NOT_ONE_NAME: Final = frozenset(
+    [
+        "mange",
+        "alle",
+        "flere",
+        "nogle",
+        "ingen",
+        "få",
+        "de",
+        "der",
+        "det",
+        "den",
+        "begge",
+        "resten",
+        "medlemmerne",
+        "bestyrelsen",
+        "rådet",
+        "udvalget",
+        "formanden",
+        "næstformanden",
+        "kassereren",
+        "forældrene",
+        "eleverne",
+        "lærerne",
+        "andre",
+        "øvrige",
+    ]
+)
+_PRESENT_PROSE = re.compile(
+    r"^(?:til\s*stede|fremmødt|mødt)\s+var\s+(?P<value>[A-ZÆØÅ][^:]*?)\.?$", re.IGNORECASE
+)
+_ABSENT_PROSE = re.compile(
+    r"^(?:(?:der\s+(?:er|var)\s+)?afbud\s+fra\s+(?P<value>[A-ZÆØÅ][^:]*?)|"
+    r"(?P<names>[A-ZÆØÅ][^:]*?)\s+(?:var|er|havde\s+meldt)\s+(?:fraværende|afbud))\.?$",
+    re.IGNORECASE,
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
 # `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
@@ -128,6 +164,8 @@ def _one_person(part: str) -> bool:
     tokens = PAREN.sub("", part).split()
     while tokens and (TITLE_WORD.search(tokens[0]) or role_of(tokens[0])):
         tokens.pop(0)
+    if len(tokens) == 1 and tokens[0].casefold() in _NOT_ONE_NAME:
+        return False  # `Mange var fraværende.`, `Alle var til stede.`
     return 1 <= len(tokens) <= 4 and all(
         is_name_token(t) or (t in PARTICLES and 0 < k < len(tokens) - 1) for k, t in enumerate(tokens)
     )
@@ -173,6 +211,23 @@ class Parser:
                     self.participants.extend(persons_inline(value, None, absent))
                 i = self._attendance_section(i + 1, absent)
                 continue
+            if line and (m := _PRESENT_PROSE.match(line)) and _names_only(m.group("value")):
+                self.used[i] = True  # `Til stede var Karen, Mette, Thomas og Jørgen`: the list, no colon
+                self.participants.extend(persons_inline(m.group("value"), None, False))
+                i += 1
+                continue
+            if (
+                line
+                and (m := _ABSENT_PROSE.match(line))
+                and _names_only(away := m.group("value") or m.group("names"))
+            ):
+                # `Der er afbud fra A og B.`, `A og B var fraværende.`: a sentence of the minutes that
+                # also says who was away; it stays in the text as well.
+                known = {p.name for p in self.participants}
+                for person in persons_inline(away, None, True):
+                    if person.name not in known:
+                        self.participants.append(person)
+                        known.add(person.name)
             if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
                 self.chairs.append((m.group("role").lower(), who))

@@ -429,3 +429,32 @@ def test_members_listed_by_house_number_with_the_role_after() -> None:
 def test_meeting_roles_chosen_in_the_minutes(item: str, text: str, role: str, who: str) -> None:
     m = parse_referat(f"Referat fra generalforsamlingen 22.02.2022\n\n1. {item}\n{text}")
     assert {p.name: p.role for p in m.participants}[who] == role
+
+
+def test_attendance_and_absence_written_as_sentences() -> None:
+    text = (
+        "Referat af lokalrådsmødet 6. marts 2017\n\nTil stede var Karen, Mette, Thomas og Jørgen\n\n"
+        "1. Orientering\n\nHans Berg og Ida Lund var fraværende.\n\nDer er afbud fra Ole Dam."
+    )
+    m = parse_referat(text)
+    assert [(p.name, p.absent) for p in m.participants] == [
+        ("Karen", False),
+        ("Mette", False),
+        ("Thomas", False),
+        ("Jørgen", False),
+        ("Hans Berg", True),
+        ("Ida Lund", True),
+        ("Ole Dam", True),
+    ]
+    # The sentences stay in the minutes' text too.
+    assert [e.text for e in m.entries] == [
+        "Hans Berg og Ida Lund var fraværende.",
+        "Der er afbud fra Ole Dam.",
+    ]
+
+
+def test_a_sentence_about_absence_without_names_adds_nobody() -> None:
+    m = parse_referat(
+        "Referat af møde 6. marts 2017\n\nDeltagere: Bo Hansen\n\n1. Orientering\n\nMange var fraværende."
+    )
+    assert [(p.name, p.absent) for p in m.participants] == [("Bo Hansen", False)]

@@ -94,8 +94,6 @@ handicapraad-holbaek-2015-11-03::q5
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
 kommune-bronderslev-byraad-2020-01-29::items
-kommune-bronderslev-byraad-2020-01-29::people
-kommune-bronderslev-byraad-2020-01-29::q1
 kommune-bronderslev-byraad-2020-01-29::q2
 kommune-bronderslev-byraad-2020-01-29::q5
 kommune-holbaek-aeldre-sundhed-2020-06-04::q4
@@ -117,8 +115,6 @@ lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::frame
 lokalraad-taarnborg-2017-03-06::items
-lokalraad-taarnborg-2017-03-06::people
-lokalraad-taarnborg-2017-03-06::q1
 lokalraad-vestmoen-2014-03-04::q4
 skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
