@@ -8,6 +8,7 @@ in one is never seen from the other; an uninstall stops every use of the workspa
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from collections.abc import Iterator
@@ -209,6 +210,23 @@ def test_equal_channel_and_user_ids_in_two_workspaces_never_leak(installed: Inst
     # U1 of each workspace is named as that workspace's Slack says.
     assert "Formand i Foreningen" in t2_status
     assert "Formand i Kommunen" not in t2_status
+
+    # App Home of T2's U1 lists T2's meeting, never T1's (same user id, another person).
+    opened = {
+        "type": "app_home_opened",
+        "user": "U1",
+        "channel": "D1",
+        "tab": "home",
+        "event_ts": "1700000200.000100",
+    }
+    response = installed.sender.post(
+        "/slack/events", event_body(opened, event_id="EvHOMET2", team_id="T2"), "application/json"
+    )
+    assert response.status == 200
+    installed.settle()
+    home = json.dumps(installed.slack["T2"].homes.views.get("U1"), ensure_ascii=False)
+    assert "Bestyrelsesmøde" in home
+    assert "Byrådsmøde" not in home, home
 
     installed.dm("T1", "hvad blev besluttet om grunden ved havnen?")
     installed.settle()
