@@ -167,22 +167,28 @@ def describe(meeting: ImportedMeeting) -> str:
     )
 
 
+def _read(path: Path, refused: list[tuple[Path, str]], err: TextIO) -> ImportedMeeting | None:
+    """The document parsed, or None after refusing it by name (the reason on `err` and in `refused`)."""
+    try:
+        return parse_referat(read_document(path), source_name=path.name)
+    except NotAReferat as error:
+        refused.append((path, str(error)))
+        _say(f"{path}: afvist – {error}", file=err)
+    except Exception as error:
+        # A malformed file the readers did not foresee: refuse it by name, and go on.
+        log.debug("reading %s failed", path, exc_info=error)
+        refused.append((path, type(error).__name__))
+        _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+    return None
+
+
 def dry_run_paths(paths: Iterable[Path], *, out: TextIO, err: TextIO) -> int:
     """Read and parse every document and print how it was read; store nothing. Exit 1 if any is refused."""
     files, refused = documents(list(paths))
     for path, reason in refused:
         _say(f"{path}: afvist – {reason}", file=err)
     for path in files:
-        try:
-            meeting = parse_referat(read_document(path), source_name=path.name)
-        except NotAReferat as error:
-            refused.append((path, str(error)))
-            _say(f"{path}: afvist – {error}", file=err)
-            continue
-        except Exception as error:
-            log.debug("reading %s failed", path, exc_info=error)
-            refused.append((path, type(error).__name__))
-            _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+        if (meeting := _read(path, refused, err)) is None:
             continue
         _say(f"== {path}", file=out)
         for line in dry_run_lines(meeting):
@@ -229,17 +235,7 @@ def _import_files(
 ) -> int:
     imported = already = 0
     for number, path in enumerate(files, start=1):
-        try:
-            meeting = parse_referat(read_document(path), source_name=path.name)
-        except NotAReferat as error:
-            refused.append((path, str(error)))
-            _say(f"{path}: afvist – {error}", file=err)
-            continue
-        except Exception as error:
-            # A malformed file the readers did not foresee: refuse it by name, and go on.
-            log.debug("reading %s failed", path, exc_info=error)
-            refused.append((path, type(error).__name__))
-            _say(f"{path}: afvist – filen kunne ikke læses ({type(error).__name__})", file=err)
+        if (meeting := _read(path, refused, err)) is None:
             continue
         if too_long := oversized_paragraph((e.item_number, e.text) for e in meeting.entries):
             refused.append((path, too_long))
