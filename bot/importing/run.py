@@ -262,6 +262,12 @@ def _import_files(
         if meeting.unplaced:
             shown = "; ".join(f"«{line[:60]}»" for line in meeting.unplaced[:3])
             _say(f"{path}: note – {counted(len(meeting.unplaced), 'linje')} ikke placeret: {shown}", file=out)
+        if meeting.dropped:
+            dropped = counted(len(meeting.dropped), "linje")
+            _say(
+                f"{path}: note – {dropped} fra websiden udeladt (kommentarfelt, cookies, hilsen; se --dry-run)",
+                file=out,
+            )
         if len(files) > PROGRESS_EVERY and number % PROGRESS_EVERY == 0:
             _say(f"… {number}/{len(files)} filer", file=err)
     _say(

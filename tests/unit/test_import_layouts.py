@@ -330,7 +330,9 @@ def test_a_text_pdf_imports(
     ]
     source = write_pdf(tmp_path / "bestyrelse.pdf", pages)
     assert main(["import", str(source)]) == 0
-    assert "bestyrelse.pdf: importeret – bestyrelsesmøde, 5. juni 2024: 2 punkter" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "bestyrelse.pdf: importeret – bestyrelsesmøde, 5. juni 2024: 2 punkter" in out
+    assert "udeladt" not in out  # nothing on the page was furniture
     store = StoreOpener(db)()
     [meeting] = store.meetings()
     doc = store.document(meeting.id)
@@ -471,3 +473,13 @@ def test_a_numbered_line_with_a_short_title_sentence_and_more_text() -> None:
         (2, "Nyt fra de forskellige foreninger og institutioner"),
     ]
     assert [(e.item_number, e.text) for e in m.entries] == [(1, "Se bilag."), (2, "Intet.")]
+
+
+def test_the_import_report_counts_the_dropped_page_furniture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "archive.db"))
+    source = tmp_path / "side.txt"
+    source.write_text(AGENDA_THEN_LIST, encoding="utf-8")
+    assert main(["import", str(source)]) == 0
+    assert "side.txt: note – 2 linjer fra websiden udeladt" in capsys.readouterr().out
