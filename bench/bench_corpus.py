@@ -152,8 +152,8 @@ class Figures:
             f"| real minutes, {self.files} files (tests/fixtures/real: {self.pdfs} of them PDFs, "
             f"{self.refused} a scan without text), {dt.datetime.now(dt.UTC).date()}, the importer as of main | "
             f"`python -m bench.bench_corpus` | {self.imported}/{self.importable} imported, the scan {scanned}; "
-            f"body sentences kept {self.kept}/{self.sentences} ({self.kept_pct:.0f} %); questions answered "
-            f"with the fact {self.answered}/{self.questions} ({self.answered_pct:.0f} %); reading checks "
+            f"body sentences kept {self.kept}/{self.sentences} ({self.kept_pct:.1f} %); questions answered "
+            f"with the fact {self.answered}/{self.questions} ({self.answered_pct:.1f} %); reading checks "
             f"(frame, people, items, decisions, actions, sentences, debris) {self.checks_met}/{self.checks}; "
             f"{self.seconds:.1f} s | every file imports, every body sentence kept, ≥ 90 % answered |"
         )
@@ -173,8 +173,8 @@ class Figures:
             f"**Minutes written elsewhere.** `referat import` is measured on {self.files} minutes published on "
             f"the web by councils, committees, ældreråd and handicapråd, lokalråd, school boards and associations "
             f"(`tests/fixtures/real/`, {self.pdfs} of them PDFs, one a scan): as of {dt.datetime.now(dt.UTC).date()}, "
-            f"{self.imported} of {self.importable} import, {self.kept_pct:.0f} % of their body sentences are kept "
-            f"and {self.answered_pct:.0f} % of {self.questions} reader's questions are answered with the fact; "
+            f"{self.imported} of {self.importable} import, {self.kept_pct:.1f} % of their body sentences are kept "
+            f"and {self.answered_pct:.1f} % of {self.questions} reader's questions are answered with the fact; "
             f"the goals are all, all and 90 % ([benchmarks](docs/benchmarks.md), `python -m bench.bench_corpus`).\n"
         )
         text = path.read_text(encoding="utf-8")
