@@ -66,7 +66,7 @@ suffix_pieces = st.sampled_from(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(text=st.lists(suffix_pieces, max_size=14).map("".join))
 def test_split_page_reads_the_suffix_the_regex_read(text: str) -> None:
     assert split_page(text) == _split_page_by_regex(text)
@@ -166,7 +166,7 @@ def _grow(start: str, steps: list[tuple[bool, str]]) -> None:
     assert line.name_like() == vocabulary.name_like(text), text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     start=st.one_of(lines, namey_lines),
     steps=st.one_of(
@@ -243,19 +243,19 @@ def _join_hyphenated_whole_lines(lines: list[str]) -> list[str]:
 blocks = st.lists(st.lists(lines, min_size=1, max_size=3), max_size=60)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(blocks=st.one_of(blocks, st.tuples(lines, st.integers(10, 120)).map(lambda t: [[t[0]]] * t[1])))
 def test_paragraphs_are_rejoined_as_the_whole_line_checks_would(blocks: list[list[str]]) -> None:
     assert clean._rejoin_blocks(blocks) == _rejoin_whole_lines(blocks)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(raw=st.lists(st.one_of(lines, st.just("")), max_size=80))
 def test_hyphenated_lines_are_joined_as_the_whole_line_checks_would(raw: list[str]) -> None:
     assert clean._join_hyphenated(list(raw)) == _join_hyphenated_whole_lines(list(raw))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(token=st.text(alphabet="AaBÆæøé.-'’ëï", min_size=clean._INITIALS_MAX + 1).map(lambda t: t + "-"))
 def test_only_short_name_tokens_end_in_a_hyphen(token: str) -> None:
     """`_Line.name_like` skips reading a long last token that ends in `-`: no name token does."""

@@ -192,7 +192,7 @@ def optional_module(name: str) -> ModuleType:
 # The /referat parser.
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=hostile)
 def test_parse_command_only_refuses_with_a_clear_danish_message(text: str) -> None:
     outcome = parse(text)
@@ -203,7 +203,7 @@ def test_parse_command_only_refuses_with_a_clear_danish_message(text: str) -> No
 WORDS = [(sub, word) for sub in c.SUBCOMMANDS for word in (sub.name, *sub.aliases) if word != "?"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(pick=st.sampled_from(WORDS), rest=hostile, upper=st.booleans())
 def test_refusal_of_a_known_subcommand_shows_its_usage(
     pick: tuple[c.Subcommand, str], rest: str, upper: bool
@@ -237,7 +237,7 @@ def test_many_field_separators_are_split_in_linear_time() -> None:
     assert _seconds(lambda: parse("start " + "|" * 30_000)) < 0.15
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=hostile.filter(lambda t: t.strip() != ""))
 def test_statements_keep_the_users_words(text: str) -> None:
     """Whatever follows `ad 1` is kept as typed (trimmed, hidden characters removed), never re-worded."""
@@ -259,7 +259,7 @@ nows = st.datetimes(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     text=st.one_of(hostile, st.sampled_from(DOMAIN_WORDS)),
     now=nows,
@@ -278,7 +278,7 @@ def test_parse_date_gives_a_date_or_a_clear_refusal(
     assert 1900 <= day.year <= 2199
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=hostile, now=nows, lang=st.sampled_from(["da", "en"]))
 def test_find_period_finds_a_proper_period_or_leaves_the_text(text: str, now: dt.datetime, lang: str) -> None:
     period, rest = find_period(text, now=now, lang=lang)
@@ -303,7 +303,7 @@ def test_dates_cope_with_100_kb(text: str, lang: str) -> None:
 # Questions.
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=hostile, page=st.integers(min_value=-5, max_value=10_000))
 def test_parse_question_never_fails(text: str, page: int) -> None:
     questions = optional_module("bot.archive.question")
@@ -366,7 +366,7 @@ def _import(text: str) -> None:
     assert {e.item_number for e in meeting.entries} <= {*numbers, OPENING_ITEM}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=st.one_of(hostile, damaged_referat()))
 def test_importer_reads_a_meeting_or_refuses_clearly(text: str) -> None:
     _import(text)
@@ -464,7 +464,7 @@ def _consistent(store: Store) -> None:
     assert entries == added
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=texts)
 def test_store_keeps_any_text_byte_for_byte(store: Store, text: str) -> None:
     meeting_id = _live(store)
