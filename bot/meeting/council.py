@@ -35,11 +35,13 @@ def _item_heading(store: Store, meeting: Meeting, number: int) -> str:
     return f"Ad {item.number} – {item.title}"
 
 
-def _named(people: Sequence[Participant], user_id: str | None, name: str | None, typed: str) -> Participant:
+def participant_named(
+    people: Sequence[Participant], user_id: str | None, name: str | None, typed: str
+) -> Participant:
     """The participant a mention, initials or a (part of a) name is.
 
-    Unlike `inhabil`'s lookup, a person who sent apologies is found too, so that the refusal can say
-    they did (rather than that they are not on the list).
+    The caller chooses whom to look among: `inhabil` and `fravær` pass those attending; votes,
+    arrivals and departures pass everyone, so that a refusal can say someone sent apologies.
     """
     if user_id:
         linked = next((p for p in people if p.slack_user_id == user_id), None)
@@ -73,8 +75,8 @@ def _named(people: Sequence[Participant], user_id: str | None, name: str | None,
 def _side(people: Sequence[Participant], part: c.VotePart | None) -> list[Participant]:
     if part is None:
         return []
-    found = [_named(people, uid, None, f"<@{uid}>") for uid in part.user_ids]
-    found += [_named(people, None, name, name) for name in part.names]
+    found = [participant_named(people, uid, None, f"<@{uid}>") for uid in part.user_ids]
+    found += [participant_named(people, None, name, name) for name in part.names]
     return list(dict.fromkeys(found))
 
 
@@ -160,7 +162,7 @@ def note_presence(store: Store, meeting: Meeting | None, command: c.ItemNote, se
     assert meeting is not None
     heading = _item_heading(store, meeting, command.item_number)
     people = store.participants(meeting.id)
-    person = _named(people, command.user_id, command.name, command.text)
+    person = participant_named(people, command.user_id, command.name, command.text)
     if person.absent:
         raise Refusal(
             f"{display_name(person)} står under afbud. Flyt personen til deltagerne med "

@@ -196,30 +196,8 @@ def _note(store: Store, meeting: Meeting, command: c.ItemNote, sender: Sender) -
 
 
 def _participant_named(present: list[Participant], command: c.ItemNote) -> Participant:
-    """The attending participant an `inhabil`/`fravær` names, by mention or by (part of) the name."""
-    if command.user_id:
-        linked = next((p for p in present if p.slack_user_id == command.user_id), None)
-        if linked is not None:
-            return linked
-    if command.name and (known := by_initials(command.name.strip(), present)):
-        return known
-    typed = " ".join((command.name or "").casefold().split())
-    if typed:
-        exact = [p for p in present if p.name.casefold() == typed]
-        partial = [p for p in present if typed in p.name.casefold()]
-        for found in (exact, partial):
-            if len(found) == 1:
-                return found[0]
-        if len(partial) > 1:
-            raise Refusal(
-                f"Flere deltagere hedder noget med «{command.name}»: "
-                f"{and_list([p.name for p in partial])}. Skriv hele navnet eller @bruger. Intet er gemt."
-            )
-    names = and_list([p.name for p in present]) or "ingen endnu"
-    raise Refusal(
-        f"«{command.text}» står ikke på deltagerlisten, så intet er gemt. Deltagere: {names}. "
-        "Tilføj personen med `/referat deltager` først."
-    )
+    """The attending participant an `inhabil`/`fravær` names, by mention, initials or (part of) the name."""
+    return council.participant_named(present, command.user_id, command.name, command.text)
 
 
 def _describe(entry: Entry, read: _ReadEntry) -> str:
