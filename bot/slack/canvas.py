@@ -138,12 +138,12 @@ class LiveCanvas:
         return bool(waiting) and (now - self._last >= self._quiet or now - self._first >= self._max_wait)
 
     def _wait_time(self) -> float | None:
+        """How long the worker may sleep: until the changes may have paused, or a retry falls due."""
         if not self._dirty:
             return None
-        return max(
-            0.01,
-            min(self._quiet, min(self._not_before.values(), default=0.0) - time.monotonic() or self._quiet),
-        )
+        now = time.monotonic()
+        due = min((self._not_before.get(m, now) for m in self._dirty), default=now)
+        return max(0.01, self._quiet, due - now)
 
     def _write(self, client: WebClient, meeting_id: int, attempts: int) -> None:
         try:
@@ -152,6 +152,7 @@ class LiveCanvas:
         except (SlackApiError, SlackClientError, OSError) as error:
             if attempts + 1 > RETRIES:
                 log.warning("gave up writing the canvas of meeting %s: %s", meeting_id, error)
+                self._not_before.pop(meeting_id, None)
                 return
             log.info("canvas of meeting %s not written (%s); trying again", meeting_id, type(error).__name__)
             with self._cond:
