@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -349,13 +349,20 @@ def find_date(text: str, base: dt.date) -> dt.date | None:
     return None
 
 
+def _dated(base: dt.date) -> Callable[[str], bool]:
+    """Whether a sentence names a calendar date: what a "when" answer quotes first."""
+    return lambda sentence: find_date(sentence, base) is not None
+
+
 def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer | None:
     """A "when" question over what was said: the deadline of an action, or the date in the sentence
     that carries the question's words, or the meeting's date; None when nothing was found."""
     lang = question.lang
     lines: list[str] = []
     for hit in hits[:3]:
-        sentence = passage(shown_text(hit), question.topic_terms, 400, sentences=1)
+        sentence = passage(
+            shown_text(hit), question.topic_terms, 400, sentences=1, prefer=_dated(hit.meeting_date)
+        )
         if hit.kind == "action" and hit.due is not None:
             when = f"{_L[lang]['due']} {format_date(hit.due, lang)}"
         else:

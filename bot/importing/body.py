@@ -212,8 +212,9 @@ class Body:
 
     def paragraph(self, text: str) -> None:
         if NOTHING.match(text):
-            # `Intet.` is what the minutes say of the item: kept as written, credited to no one.
-            self.emit(EntryKind.STATEMENT, text)
+            # `Intet.` is what the minutes say of the item: kept as written, credited to no one; under
+            # a `Beslutning` label it is what was decided (`Ingen.`: no changes to the agenda).
+            self.emit(EntryKind.DECISION if self.mode == "decision" else EntryKind.STATEMENT, text)
             self.speaker, self.co = None, ()
             return
         if self.prefix:

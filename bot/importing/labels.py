@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.importing.dates import WEEKDAY_ALT
-from bot.importing.vocabulary import ABBREVIATION
+from bot.text.danish import ABBREVIATION
 
 TITLE_LINE = re.compile(
     r"^(?:møde)?referat(?:\s+(?:af|fra|for|over|vedrørende|vedr\.)\s+|\s*[-–—:]\s*)(?P<rest>\S.*)$",

@@ -50,7 +50,6 @@ aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
 bestyrelse-blegdammen-2016-05-23::q4
-bestyrelse-det-kolde-gys-2012-08-16::q4
 generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
@@ -91,7 +90,6 @@ kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
 kommune-bronderslev-byraad-2020-01-29::items
 kommune-bronderslev-byraad-2020-01-29::q2
-kommune-bronderslev-byraad-2020-01-29::q5
 kommune-holbaek-aeldre-sundhed-2020-06-04::q4
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
@@ -103,14 +101,11 @@ kommune-roskilde-kultur-idraet-2019-04-03::q3
 kommune-roskilde-kultur-idraet-2019-04-03::q4
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
-lokalraad-lindved-2007-08-09::q3
-lokalraad-lindved-2007-08-09::q4
 lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::frame
 lokalraad-taarnborg-2017-03-06::items
-lokalraad-vestmoen-2014-03-04::q4
 skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame
@@ -121,7 +116,6 @@ skolebestyrelse-skovboskolen-2008-12-02::decisions
 skolebestyrelse-skovboskolen-2008-12-02::frame
 skolebestyrelse-skovboskolen-2008-12-02::items
 skolebestyrelse-skovboskolen-2008-12-02::people
-skolebestyrelse-skovboskolen-2008-12-02::q3
 """.splitlines()
     if line.strip()
 )
