@@ -38,6 +38,7 @@ from bot.archive.facts import (
     title_holders,
 )
 from bot.archive.question import (
+    NEXT_MEETING,
     PeopleIndex,
     PersonRef,
     Question,
@@ -116,6 +117,7 @@ _MEETING_ENDED = (
 )
 _MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
 _END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
+_NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -419,8 +421,19 @@ class _Asking:
     def _next_meeting(self) -> Answer:
         # The newest referater that match are the ones that know the next meeting.
         ids, _ = self._meetings(limit=_NEXT_MEETING_LOOKBACK)
-        found = self.archive.entries_saying(_NEXT_MEETING, ids, scope=self.scope)
-        return format_next_meeting(self.question, found, links=self._links(h.meeting_id for h in found))
+        asked = [m.group().casefold() for m in _NEXT_MEETING_ASKED.finditer(self.question.text)]
+        found = self.archive.entries_saying([*_NEXT_MEETING, *asked], ids, scope=self.scope)
+        # An item `Næste møde` whose text says when, in words of its own (`Vi mødes igen sidst i januar`).
+        under = tuple(
+            hit
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
+            for line in meeting.agenda
+            if _NEXT_MEETING_ASKED.search(line.title)
+            for hit in self.archive.item_hits(meeting.meeting_id, line.number, scope=self.scope)
+        )
+        return format_next_meeting(
+            self.question, found, under=under, links=self._links(h.meeting_id for h in (*found, *under))
+        )
 
     # --- searching what was said --------------------------------------------------------------
 

@@ -386,20 +386,53 @@ def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, 
     return _answer(lines, lang, [h.meeting_id for h in hits[:3]], len(hits))
 
 
-def format_next_meeting(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer:
-    """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so."""
+# When a sentence says the next meeting is, in words rather than as a date: `primo juni`,
+# `sidst i januar`, `umiddelbart efter generalforsamlingen`, `i uge 12`.
+_VAGUE_WHEN = re.compile(
+    rf"\b(?:{_MONTH_WORDS}|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|primo|medio|ultimo|"
+    r"sidst\s+i|først\s+i|midt\s+i|(?:umiddelbart\s+)?(?:efter|før|inden)\s+\w+|uge\s*\d+|"
+    r"foråret|sommeren|efteråret|vinteren|kl\.?\s*\d|early|late|after|before)\b",
+    re.IGNORECASE,
+)
+
+
+def format_next_meeting(
+    question: Question, hits: Sequence[Hit], *, under: Sequence[Hit] = (), links: Mapping[int, str]
+) -> Answer:
+    """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so.
+
+    `hits` say "næste møde" themselves; `under` are the entries of an item titled so. The newest
+    referat that tells when decides; one that says it in words (`primo juni`) is shown as written.
+    """
     lang, labels = question.lang, _L[question.lang]
-    for hit in hits:
-        sentence = passage(shown_text(hit), ("næste møde", "next meeting"), 400, sentences=1)
-        found = find_date(sentence, hit.meeting_date)
-        if found is None:
-            continue
-        lines = [
-            f"*{labels['next']}: {format_date(found, lang)}*",
-            f"• {sentence}",
-            _hit_cite(hit, lang, links),
-        ]
-        return _answer(lines, lang, [hit.meeting_id], 1)
+    phrases = ("næste møde", "next meeting", *question.topic_terms)
+    seen: set[tuple[int, int, int]] = set()
+    found: list[tuple[Hit, bool]] = []
+    for hit, titled in [*((h, False) for h in hits), *((h, True) for h in under)]:
+        if (key := (hit.meeting_id, hit.item_number, hit.seq)) not in seen:
+            seen.add(key)
+            found.append((hit, titled))
+    found.sort(key=lambda pair: (pair[0].meeting_date, pair[0].meeting_id), reverse=True)  # stable
+    worded: tuple[Hit, str] | None = None
+    for hit, titled in found:
+        if worded is not None and hit.meeting_id != worded[0].meeting_id:
+            break  # an older referat's date is no longer the next meeting
+        sentence = passage(shown_text(hit), phrases, 400, sentences=1)
+        date = find_date(sentence, hit.meeting_date)
+        if date is not None:
+            lines = [
+                f"*{labels['next']}: {format_date(date, lang)}*",
+                f"• {sentence}",
+                _hit_cite(hit, lang, links),
+            ]
+            return _answer(lines, lang, [hit.meeting_id], 1)
+        if worded is None and (titled or _VAGUE_WHEN.search(sentence)):
+            worded = (hit, sentence)
+    if worded is not None:
+        hit, sentence = worded
+        return _answer(
+            [f"*{labels['next']}:*", f"• {sentence}", _hit_cite(hit, lang, links)], lang, [hit.meeting_id], 1
+        )
     return _answer([labels["no_next"].format(what=_what(question))], lang, (), 0)
 
 

@@ -589,6 +589,8 @@ class _Frame:
     used: set[int]
 
 
+# The next meeting by its kind too: `næste møde`, `næste bestyrelsesmøde`, `næste generalforsamling`.
+NEXT_MEETING = r"næste\s+(?:[^\W\d_]*møde[tr]?|generalforsamling(?:en)?)"
 _ITEM_RE = re.compile(
     r"\b(?:punkt|pkt\.?|ad\.?(?:\s*pkt\.?)?|item|point|agenda\s+item)\s*(?:nr\.?\s*)?(\d{1,3})\b",
     re.IGNORECASE,
@@ -607,7 +609,7 @@ _MEETING_TIME = re.compile(
 )
 # In priority order: the first fact with a trigger in the question wins.
 _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
-    ("next_meeting", re.compile(r"\b(?:næste\s+møde[tr]?|next\s+meeting)\b", re.IGNORECASE)),
+    ("next_meeting", re.compile(rf"\b(?:{NEXT_MEETING}|next\s+meeting)\b", re.IGNORECASE)),
     (
         "referent",
         re.compile(

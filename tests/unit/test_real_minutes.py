@@ -49,9 +49,7 @@ aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
-bestyrelse-blegdammen-2016-05-23::q3
 bestyrelse-blegdammen-2016-05-23::q4
-bestyrelse-blegdammen-2016-05-23::sentences
 generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
@@ -72,12 +70,10 @@ generalforsamling-laerkehoejen-2019-03-31::q3
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
-grundejerforening-glenshoejparken-2015-11-11::q4
 grundejerforening-sejerstrande-2021-11-16::frame
 grundejerforening-sejerstrande-2021-11-16::sentences
 grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
-grundejerforening-trondheimsvej-2016-04-19::q5
 handicapraad-assens-2018-01-18::decisions
 handicapraad-assens-2018-01-18::people
 handicapraad-assens-2018-01-18::q3
