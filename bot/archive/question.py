@@ -28,6 +28,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.archive.glossary import EN_DA_GLOSSARY
 from bot.text.dates import Period, find_period
 
 Lang = Literal["da", "en"]
@@ -230,70 +231,6 @@ class Vocabulary:
             if len(out) == limit:
                 break
         return out
-
-
-# English topic words with their Danish counterparts (stems), so an English question finds Danish
-# minutes for the domain's common subjects. The Danish side expands like any Danish term.
-EN_DA_GLOSSARY: dict[str, tuple[str, ...]] = {
-    "burglary": ("indbrud",),
-    "burglaries": ("indbrud",),
-    "break-in": ("indbrud",),
-    "drug": ("narko", "narkotika"),
-    "drugs": ("narko", "narkotika"),
-    "narcotics": ("narko", "narkotika"),
-    "violence": ("vold",),
-    "crime": ("kriminalitet",),
-    "cybercrime": ("it-kriminalitet",),
-    "youth": ("unge",),
-    "young": ("unge",),
-    "children": ("børn",),
-    "child": ("børn", "barn"),
-    "family": ("familie",),
-    "families": ("familie",),
-    "cooperation": ("samarbejde",),
-    "collaboration": ("samarbejde",),
-    "police": ("politi",),
-    "municipality": ("kommune",),
-    "agreement": ("aftale",),
-    "budget": ("budget", "økonomi"),
-    "economy": ("økonomi",),
-    "project": ("projekt",),
-    "prevention": ("forebyggelse",),
-    "preventing": ("forebyggelse",),
-    "mental": ("psykisk",),
-    "psychiatric": ("psykiatri", "psykisk"),
-    "safety": ("tryghed", "sikkerhed"),
-    "security": ("sikkerhed", "tryghed"),
-    "weapon": ("våben",),
-    "weapons": ("våben",),
-    "housing": ("bolig",),
-    "area": ("område",),
-    "areas": ("område",),
-    "initiative": ("indsats", "initiativ"),
-    "initiatives": ("indsats", "initiativ"),
-    "traffic": ("trafik",),
-    "fire": ("brand",),
-    "preparedness": ("beredskab",),
-    "emergency": ("beredskab",),
-    "digitalisation": ("digitalisering",),
-    "digitalization": ("digitalisering",),
-    "anniversary": ("jubilæum",),
-    "school": ("skole",),
-    "schools": ("skole",),
-    "victim": ("offer",),
-    "victims": ("ofre", "offer"),
-    "abuse": ("misbrug",),
-    "addiction": ("misbrug",),
-    "plan": ("plan",),
-    "multi-year": ("flerårsaftale",),
-    "multiyear": ("flerårsaftale",),
-    "status": ("status",),
-    "seminar": ("seminar",),
-    "robbery": ("røveri",),
-    "theft": ("tyveri",),
-    "gang": ("bande",),
-    "gangs": ("bande",),
-}
 
 
 # --------------------------------------------------------------------------------------- questions
