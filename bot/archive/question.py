@@ -394,6 +394,10 @@ _ACTION_PHRASES = re.compile(
     r"|\bskal\b[^?.!]{0,60}?\bgøre\b|\bwhat\s+(?:must|should|will|has|have|needs?)\b[^?.!]{0,60}?\bdo\b",
     re.IGNORECASE,
 )
+_CHOSEN_AS = re.compile(
+    r"\b(?:valgt|genvalgt|udpeget|konstitueret|elected|appointed)\s+(?:som|til|as)\s+((?:\w+\s+){0,2}\w+)",
+    re.IGNORECASE,
+)
 _WHO_WORDS = frozenset({"hvem", "who", "whom"})
 _DECISION_PREFIXES = (
     "beslut",
@@ -689,6 +693,13 @@ def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
             found.setdefault("decisions", set()).add(i)
         if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:
             found.setdefault("statements", set()).add(i)
+    # "hvem blev valgt som økonomisk ansvarlig?": the role chosen, not a question for a task's owner.
+    for m in _CHOSEN_AS.finditer(text):
+        found["actions"] = {
+            i for i in found.get("actions", ()) if not m.start(1) <= tokens[i].start < m.end()
+        }
+        if not found["actions"]:
+            del found["actions"]
     for m in _ACTION_PHRASES.finditer(text):
         span = {i for i, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()}
         found.setdefault("actions", set()).update(span)
