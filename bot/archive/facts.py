@@ -94,6 +94,8 @@ _L: dict[str, dict[str, str]] = {
         "chair": "Dirigent",
         "none_chair": "Referatet nævner ingen dirigent eller ordstyrer.",
         "none_place": "Referatet nævner intet mødested.",
+        "time": "Tid",
+        "none_time": "Referatet nævner intet tidspunkt.",
         "none_agenda": "Referatet har ingen dagsorden.",
         "item": "Ad",
         "empty_item": "Intet noteret under punktet.",
@@ -123,6 +125,8 @@ _L: dict[str, dict[str, str]] = {
         "chair": "Chair",
         "none_chair": "The minutes name no chair.",
         "none_place": "The minutes name no place.",
+        "time": "Time",
+        "none_time": "The minutes give no time of day.",
         "none_agenda": "The minutes have no agenda.",
         "item": "Item",
         "empty_item": "Nothing was recorded under the item.",
@@ -192,7 +196,7 @@ def no_meeting(question: Question) -> Answer:
 def format_frame(
     question: Question, meetings: Sequence[MeetingFacts], *, total: int, links: Mapping[int, str]
 ) -> Answer:
-    """Attendance, apologies, minute-taker, place, agenda or date of each meeting, fact first."""
+    """Attendance, apologies, minute-taker, place, time, agenda or date of each meeting, fact first."""
     lang = question.lang
     if not meetings:
         return no_meeting(question)
@@ -226,6 +230,10 @@ def _frame_fact(question: Question, meeting: MeetingFacts) -> list[str]:
             return [labels["none_place"]]
         when = f", {meeting.time_of_day}" if meeting.time_of_day else ""
         return [f"*{labels['place']}:* {meeting.place}{when}"]
+    if fact == "time":
+        if not meeting.time_of_day:
+            return [labels["none_time"]]
+        return [f"*{labels['time']}:* {format_date(meeting.date, lang)}, {meeting.time_of_day}"]
     if fact == "agenda":
         if not meeting.agenda:
             return [labels["none_agenda"]]

@@ -79,14 +79,10 @@ handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
 handicapraad-herning-2013-06-03::q1
 handicapraad-herning-2013-06-03::q4
-handicapraad-holbaek-2015-11-03::items
 handicapraad-holbaek-2015-11-03::people
-handicapraad-holbaek-2015-11-03::q5
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
-kommune-bronderslev-byraad-2020-01-29::items
 kommune-bronderslev-byraad-2020-01-29::q2
-kommune-holbaek-aeldre-sundhed-2020-06-04::q4
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame
