@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.archive.question import Lang, Question
 from bot.archive.vocabulary import index_form
-from bot.text.danish import and_list, counted
+from bot.text.danish import ABBREVIATION, and_list, counted
 from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
@@ -485,7 +485,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"«A-ZÆØÅ0-9])")
 
 
 def sentences_of(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+    """The sentences of `text`; an abbreviation (`kl. 19.30`, `d. 27. august`) ends none."""
+    parts: list[str] = []
+    for part in _SENTENCE_END.split(" ".join(text.split())):
+        if parts and ABBREVIATION.match(parts[-1].rsplit(" ", 1)[-1]):
+            parts[-1] += f" {part}"
+        elif part:
+            parts.append(part)
+    return parts
 
 
 def _probes(terms: Sequence[str]) -> list[list[str]]:
@@ -493,12 +500,20 @@ def _probes(terms: Sequence[str]) -> list[list[str]]:
     return [[index_form(w)[: max(4, len(w) - 2)] for w in re.findall(r"[^\W_]+", t)] for t in terms]
 
 
-def passage(text: str, terms: Sequence[str], limit: int, *, sentences: int | None = None) -> str:
+def passage(
+    text: str,
+    terms: Sequence[str],
+    limit: int,
+    *,
+    sentences: int | None = None,
+    prefer: Callable[[str], bool] | None = None,
+) -> str:
     """The words of the entry that answer the question, word for word.
 
     The whole text when it fits (and `sentences` is None); otherwise the sentence carrying the
     question's rarest terms (`terms` come rarest first: the first weighs most), then the sentences
-    after it while they fit, marked with `…` where text was left out.
+    after it while they fit, marked with `…` where text was left out. Of sentences that carry the
+    terms equally, one that `prefer` accepts wins (a "when" answer wants the one with a date).
     """
     text = " ".join(text.split())
     if sentences is None and len(text) <= limit:
@@ -514,7 +529,10 @@ def passage(text: str, terms: Sequence[str], limit: int, *, sentences: int | Non
                 weight += 1 << (len(probes) - rank)
         return weight
 
-    best = max(range(len(parts)), key=lambda i: (score(i), -i)) if parts else 0
+    def preferred(i: int) -> bool:
+        return prefer is not None and prefer(parts[i])
+
+    best = max(range(len(parts)), key=lambda i: (score(i), preferred(i), -i)) if parts else 0
     chosen = [best]
     while chosen[-1] + 1 < len(parts) and (sentences is None or len(chosen) < sentences):
         following = chosen[-1] + 1

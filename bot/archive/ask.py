@@ -39,6 +39,7 @@ from bot.archive.facts import (
     title_holders,
 )
 from bot.archive.question import (
+    NEXT_MEETING,
     PeopleIndex,
     PersonRef,
     Question,
@@ -104,6 +105,20 @@ _ADDITION_INTENTS = ("search", "decisions")
 # Phrases a referat states its next meeting with (matched as the index stores words).
 _NEXT_MEETING = ("næste møde", "next meeting")
 _NEXT_MEETING_LOOKBACK = 20  # newest meetings read for a "next meeting" sentence
+# How minutes state their meeting's own end or start (`Mødet sluttede klokken 20.45.`), as written.
+_MEETING_ENDED = (
+    "mødet sluttede",
+    "mødet slut",
+    "mødet hævet",
+    "mødet blev hævet",
+    "mødet afsluttet",
+    "mødet blev afsluttet",
+    "meeting ended",
+    "meeting closed",
+)
+_MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
+_END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
+_NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -287,6 +302,8 @@ class _Asking:
             return self._items()
         if q.fact == "chair":
             return self._chair()
+        if q.fact == "time":
+            return self._time()
         if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
             return held
         if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
@@ -335,6 +352,22 @@ class _Asking:
             return no_meeting(self.question)
         facts = self.archive.meeting_facts(ids, scope=self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
+
+    def _time(self) -> Answer:
+        """When the meeting ended (or began): the minutes' own sentence saying so, else the time of
+        day its frame gives (`STARTTIDSPUNKT` / `SLUTTIDSPUNKT`, `kl. 18.30`)."""
+        q = self.question
+        ids, total = self._meetings()
+        if not ids and self.topic and self.named:
+            ids, total = self._meetings(about=False)
+        if not ids and self.topic:
+            return no_meeting(q)
+        phrases = _MEETING_ENDED if _END_ASKED.search(q.text) else _MEETING_BEGAN
+        said = self.archive.entries_saying(phrases, ids, scope=self.scope)
+        if said and (answer := format_when(q, said, links=self._links(h.meeting_id for h in said))):
+            return answer
+        facts = self.archive.meeting_facts(ids, scope=self.scope)
+        return format_frame(q, facts, total=total, links=self._links(ids))
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""
@@ -397,8 +430,19 @@ class _Asking:
     def _next_meeting(self) -> Answer:
         # The newest referater that match are the ones that know the next meeting.
         ids, _ = self._meetings(limit=_NEXT_MEETING_LOOKBACK)
-        found = self.archive.entries_saying(_NEXT_MEETING, ids, scope=self.scope)
-        return format_next_meeting(self.question, found, links=self._links(h.meeting_id for h in found))
+        asked = [m.group().casefold() for m in _NEXT_MEETING_ASKED.finditer(self.question.text)]
+        found = self.archive.entries_saying([*_NEXT_MEETING, *asked], ids, scope=self.scope)
+        # An item `Næste møde` whose text says when, in words of its own (`Vi mødes igen sidst i januar`).
+        under = tuple(
+            hit
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
+            for line in meeting.agenda
+            if _NEXT_MEETING_ASKED.search(line.title)
+            for hit in self.archive.item_hits(meeting.meeting_id, line.number, scope=self.scope)
+        )
+        return format_next_meeting(
+            self.question, found, under=under, links=self._links(h.meeting_id for h in (*found, *under))
+        )
 
     # --- searching what was said --------------------------------------------------------------
 

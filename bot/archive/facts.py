@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -94,6 +94,8 @@ _L: dict[str, dict[str, str]] = {
         "chair": "Dirigent",
         "none_chair": "Referatet nævner ingen dirigent eller ordstyrer.",
         "none_place": "Referatet nævner intet mødested.",
+        "time": "Tid",
+        "none_time": "Referatet nævner intet tidspunkt.",
         "none_agenda": "Referatet har ingen dagsorden.",
         "item": "Ad",
         "empty_item": "Intet noteret under punktet.",
@@ -123,6 +125,8 @@ _L: dict[str, dict[str, str]] = {
         "chair": "Chair",
         "none_chair": "The minutes name no chair.",
         "none_place": "The minutes name no place.",
+        "time": "Time",
+        "none_time": "The minutes give no time of day.",
         "none_agenda": "The minutes have no agenda.",
         "item": "Item",
         "empty_item": "Nothing was recorded under the item.",
@@ -192,7 +196,7 @@ def no_meeting(question: Question) -> Answer:
 def format_frame(
     question: Question, meetings: Sequence[MeetingFacts], *, total: int, links: Mapping[int, str]
 ) -> Answer:
-    """Attendance, apologies, minute-taker, place, agenda or date of each meeting, fact first."""
+    """Attendance, apologies, minute-taker, place, time, agenda or date of each meeting, fact first."""
     lang = question.lang
     if not meetings:
         return no_meeting(question)
@@ -226,6 +230,10 @@ def _frame_fact(question: Question, meeting: MeetingFacts) -> list[str]:
             return [labels["none_place"]]
         when = f", {meeting.time_of_day}" if meeting.time_of_day else ""
         return [f"*{labels['place']}:* {meeting.place}{when}"]
+    if fact == "time":
+        if not meeting.time_of_day:
+            return [labels["none_time"]]
+        return [f"*{labels['time']}:* {format_date(meeting.date, lang)}, {meeting.time_of_day}"]
     if fact == "agenda":
         if not meeting.agenda:
             return [labels["none_agenda"]]
@@ -349,13 +357,20 @@ def find_date(text: str, base: dt.date) -> dt.date | None:
     return None
 
 
+def _dated(base: dt.date) -> Callable[[str], bool]:
+    """Whether a sentence names a calendar date: what a "when" answer quotes first."""
+    return lambda sentence: find_date(sentence, base) is not None
+
+
 def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer | None:
     """A "when" question over what was said: the deadline of an action, or the date in the sentence
     that carries the question's words, or the meeting's date; None when nothing was found."""
     lang = question.lang
     lines: list[str] = []
     for hit in hits[:3]:
-        sentence = passage(shown_text(hit), question.topic_terms, 400, sentences=1)
+        sentence = passage(
+            shown_text(hit), question.topic_terms, 400, sentences=1, prefer=_dated(hit.meeting_date)
+        )
         if hit.kind == "action" and hit.due is not None:
             when = f"{_L[lang]['due']} {format_date(hit.due, lang)}"
         else:
@@ -371,20 +386,53 @@ def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, 
     return _answer(lines, lang, [h.meeting_id for h in hits[:3]], len(hits))
 
 
-def format_next_meeting(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer:
-    """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so."""
+# When a sentence says the next meeting is, in words rather than as a date: `primo juni`,
+# `sidst i januar`, `umiddelbart efter generalforsamlingen`, `i uge 12`.
+_VAGUE_WHEN = re.compile(
+    rf"\b(?:{_MONTH_WORDS}|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|primo|medio|ultimo|"
+    r"sidst\s+i|først\s+i|midt\s+i|(?:umiddelbart\s+)?(?:efter|før|inden)\s+\w+|uge\s*\d+|"
+    r"foråret|sommeren|efteråret|vinteren|kl\.?\s*\d|early|late|after|before)\b",
+    re.IGNORECASE,
+)
+
+
+def format_next_meeting(
+    question: Question, hits: Sequence[Hit], *, under: Sequence[Hit] = (), links: Mapping[int, str]
+) -> Answer:
+    """`Næste møde afholdes den 3. december 2024`: the date first, from the newest referat saying so.
+
+    `hits` say "næste møde" themselves; `under` are the entries of an item titled so. The newest
+    referat that tells when decides; one that says it in words (`primo juni`) is shown as written.
+    """
     lang, labels = question.lang, _L[question.lang]
-    for hit in hits:
-        sentence = passage(shown_text(hit), ("næste møde", "next meeting"), 400, sentences=1)
-        found = find_date(sentence, hit.meeting_date)
-        if found is None:
-            continue
-        lines = [
-            f"*{labels['next']}: {format_date(found, lang)}*",
-            f"• {sentence}",
-            _hit_cite(hit, lang, links),
-        ]
-        return _answer(lines, lang, [hit.meeting_id], 1)
+    phrases = ("næste møde", "next meeting", *question.topic_terms)
+    seen: set[tuple[int, int, int]] = set()
+    found: list[tuple[Hit, bool]] = []
+    for hit, titled in [*((h, False) for h in hits), *((h, True) for h in under)]:
+        if (key := (hit.meeting_id, hit.item_number, hit.seq)) not in seen:
+            seen.add(key)
+            found.append((hit, titled))
+    found.sort(key=lambda pair: (pair[0].meeting_date, pair[0].meeting_id), reverse=True)  # stable
+    worded: tuple[Hit, str] | None = None
+    for hit, titled in found:
+        if worded is not None and hit.meeting_id != worded[0].meeting_id:
+            break  # an older referat's date is no longer the next meeting
+        sentence = passage(shown_text(hit), phrases, 400, sentences=1)
+        date = find_date(sentence, hit.meeting_date)
+        if date is not None:
+            lines = [
+                f"*{labels['next']}: {format_date(date, lang)}*",
+                f"• {sentence}",
+                _hit_cite(hit, lang, links),
+            ]
+            return _answer(lines, lang, [hit.meeting_id], 1)
+        if worded is None and (titled or _VAGUE_WHEN.search(sentence)):
+            worded = (hit, sentence)
+    if worded is not None:
+        hit, sentence = worded
+        return _answer(
+            [f"*{labels['next']}:*", f"• {sentence}", _hit_cite(hit, lang, links)], lang, [hit.meeting_id], 1
+        )
     return _answer([labels["no_next"].format(what=_what(question))], lang, (), 0)
 
 

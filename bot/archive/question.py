@@ -36,7 +36,9 @@ from bot.text.dates import Period, find_period
 Lang = Literal["da", "en"]
 Intent = Literal["decisions", "statements", "who", "actions", "when", "search"]
 # Facts of a meeting's frame that a question may ask for instead of what was said.
-Fact = Literal["attendance", "absent", "referent", "chair", "title", "place", "agenda", "next_meeting"]
+Fact = Literal[
+    "attendance", "absent", "referent", "chair", "title", "place", "time", "agenda", "next_meeting"
+]
 
 MAX_TERMS = 6  # AND of more words than this finds nothing in minutes; keep the first ones
 
@@ -405,13 +407,27 @@ class _Frame:
     used: set[int]
 
 
+# The next meeting by its kind too: `næste møde`, `næste bestyrelsesmøde`, `næste generalforsamling`.
+NEXT_MEETING = r"næste\s+(?:[^\W\d_]*møde[tr]?|generalforsamling(?:en)?)"
 _ITEM_RE = re.compile(
     r"\b(?:punkt|pkt\.?|ad\.?(?:\s*pkt\.?)?|item|point|agenda\s+item)\s*(?:nr\.?\s*)?(\d{1,3})\b",
     re.IGNORECASE,
 )
+# When the meeting itself began or ended (`hvornår sluttede mødet?`, `when did the meeting end?`): its
+# time of day, not a topic; a start or end of anything else (`hvornår startede projektet?`) is a topic.
+_START_END = (
+    r"(?:sluttede|slutter|slut|startede|starter|start|begyndte|begynder|begyndelse|ended|ends|end|"
+    r"finished|started|starts|began|begins|begin)"
+)
+_MEETING_NOUNS = r"(?:[^\W\d_]*møde[t]?|generalforsamling(?:en)?|meeting)"
+_MEETING_TIME = re.compile(
+    rf"\b(?P<verb>{_START_END})\s+(?:\w+\s+){{0,2}}?{_MEETING_NOUNS}\b|"
+    rf"\b{_MEETING_NOUNS}\s+(?:\w+\s+){{0,2}}?(?P<after>{_START_END})\b",
+    re.IGNORECASE,
+)
 # In priority order: the first fact with a trigger in the question wins.
 _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
-    ("next_meeting", re.compile(r"\b(?:næste\s+møde[tr]?|next\s+meeting)\b", re.IGNORECASE)),
+    ("next_meeting", re.compile(rf"\b(?:{NEXT_MEETING}|next\s+meeting)\b", re.IGNORECASE)),
     (
         "referent",
         re.compile(
@@ -443,6 +459,7 @@ _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    ("time", _MEETING_TIME),
     ("agenda", re.compile(r"\b(?:dagsorden(?:en)?|agenda)\b", re.IGNORECASE)),
     (
         "place",
@@ -481,7 +498,11 @@ def _frame(text: str, tokens: Sequence[_Token]) -> _Frame:
     for name, pattern in _FACT_RES:
         if m := pattern.search(text):
             fact = fact or name
-            spans.append(m.span())
+            # Of `begyndte lokalrådets møde` only the verb is spent: the words name the meeting.
+            if name == "time":
+                spans.append(m.span("verb") if m["verb"] else m.span("after"))
+            else:
+                spans.append(m.span())
     flags = []
     for pattern in (_LATEST_RE, _OPEN_RE, _WHEN_RE, _WHO_IS_RE, _HOLD_RE):
         m = pattern.search(text)

@@ -24,6 +24,7 @@ from bot.importing.labels import (
     OWNER_INITIALS,
     OWNER_LABEL,
     reads_as_sentence,
+    says_more,
     similar_titles,
     split_heading,
     split_sentences,
@@ -176,6 +177,10 @@ class Body:
         if rest is None:
             title = h.title  # without a `(B)` code or a trailing colon
         if (known := self.by_number.get(number)) is not None:
+            if says_more(known.title, h.title):
+                # `4. Næste bestyrelsesmøde bliver efter generalforsamlingen` under a `Referat:` label:
+                # the item's title opens the minutes' sentence, which is kept whole.
+                return h.raw or h.title
             if not h.title or titles_match(known.title, h.title) or similar_titles(known.title, h.title):
                 return None
             if rest is not None and (titles_match(known.title, title) or similar_titles(known.title, title)):
@@ -207,8 +212,9 @@ class Body:
 
     def paragraph(self, text: str) -> None:
         if NOTHING.match(text):
-            # `Intet.` is what the minutes say of the item: kept as written, credited to no one.
-            self.emit(EntryKind.STATEMENT, text)
+            # `Intet.` is what the minutes say of the item: kept as written, credited to no one; under
+            # a `Beslutning` label it is what was decided (`Ingen.`: no changes to the agenda).
+            self.emit(EntryKind.DECISION if self.mode == "decision" else EntryKind.STATEMENT, text)
             self.speaker, self.co = None, ()
             return
         if self.prefix:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.importing.dates import WEEKDAY_ALT
-from bot.importing.vocabulary import ABBREVIATION
+from bot.text.danish import ABBREVIATION
 
 TITLE_LINE = re.compile(
     r"^(?:møde)?referat(?:\s+(?:af|fra|for|over|vedrørende|vedr\.)\s+|\s*[-–—:]\s*)(?P<rest>\S.*)$",
@@ -114,6 +114,17 @@ def titles_match(a: str, b: str) -> bool:
     if not ka or not kb:
         return False
     return ka == kb or (min(len(ka), len(kb)) >= 5 and (ka.startswith(kb) or kb.startswith(ka)))
+
+
+_SAYS_MORE_WORDS = 4  # fewer words after the title are a longer wording of it (`… fra sidste møde`)
+
+
+def says_more(title: str, line: str) -> bool:
+    """Whether a numbered line is an item's title followed by a sentence about it, not its title."""
+    known, said = title_key(title), title_key(line)
+    if not known or not said.startswith(known + " "):
+        return False
+    return len(said.split()) - len(known.split()) >= _SAYS_MORE_WORDS or reads_as_sentence(line)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -55,6 +55,7 @@ from bot.importing.labels import (
     TITLE_LINE,
     TITLE_TAIL,
     title_key,
+    titles_match,
 )
 from bot.importing.people import (
     LIST_SEPARATORS,
@@ -142,6 +143,32 @@ def _join_lone_numbers(lines: list[str]) -> list[str]:
             if j < len(lines) and lines[j] and not LONE_FIELD.match(lines[j]) and len(lines[j]) <= 120:
                 lines[i], lines[j] = f"{lines[i]}: {lines[j]}", ""
     return lines
+
+
+# An item's number glued to the word before it: `10. Eventuelt1. Orientering og rundvisning`.
+_GLUED_HEADING = re.compile(r"(?<=[^\W\d_])(?P<head>\d{1,2}\.\s+[A-ZÆØÅ].*)$")
+
+
+def _split_glued_headings(lines: list[str]) -> list[str]:
+    """A heading glued to the end of the line before it, as a web page's text or a PDF gives it
+    (`10. Eventuelt1. Orientering og rundvisning Elmelunden`, `Indholdsfortegnelse1. Fraværende`), on
+    a line of its own. Only when the heading fits the document: it repeats an earlier item's number
+    and title (the agenda list, then the item itself), or the next heading goes on from its number."""
+    heads = [(i, h) for i, line in enumerate(lines) if line and (h := heading(line)) is not None]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = _GLUED_HEADING.search(line) if line else None
+        glued = heading(m.group("head")) if m else None
+        if m and glued is not None:
+            before = any(
+                k < i and h.number == glued.number and titles_match(h.title, glued.title) for k, h in heads
+            )
+            after = next((h for k, h in heads if k > i), None)
+            if before or (after is not None and after.number == glued.number + 1):
+                out += [line[: m.start()].rstrip(), m.group("head")]
+                continue
+        out.append(line)
+    return out
 
 
 def _person_named(value: str) -> str | None:
@@ -510,6 +537,10 @@ class Parser:
                 time_of_day = found_time or time_of_day
                 if found_time:
                     break
+        ends = [fields[k] for k in ("sluttidspunkt", "mødeslut") if k in fields]
+        ended = next((t for value in ends if (t := find_time(value) or clock_after_date(value))), None)
+        if time_of_day and ended and ended not in time_of_day:
+            time_of_day = f"{time_of_day}–{ended}"  # `STARTTIDSPUNKT` / `SLUTTIDSPUNKT`: when it ended too
         for line in (title_line, date_line):
             time_of_day = time_of_day or find_time(line) or clock_after_date(line)
         for i, line in plain:
@@ -589,7 +620,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    parser = Parser(_join_lone_numbers(normalised.split("\n")), source_name)
+    parser = Parser(_split_glued_headings(_join_lone_numbers(normalised.split("\n"))), source_name)
     parser.scan_attendance()
     dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()

@@ -13,7 +13,6 @@ from typing import Final
 
 from bot.importing.imported import ImportedParticipant
 from bot.importing.vocabulary import (
-    ABBREVIATION,
     INITIALS_START,
     PAREN,
     PARTICLES,
@@ -21,6 +20,7 @@ from bot.importing.vocabulary import (
     is_name_token,
     name_like,
 )
+from bot.text.danish import ABBREVIATION
 
 _TITLE_CONNECTORS: Final = frozenset({"og", "for", "i", "af", "ved", "på", "med", "under", "til", "fra"})
 _NOT_NAMES: Final = frozenset({"ingen", "intet", "alle", "nn", "n.n."})

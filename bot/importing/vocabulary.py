@@ -48,11 +48,6 @@ PARTICLES: Final = frozenset({"von", "van", "de", "la", "le", "du", "da", "di", 
 PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
 NAME_MAX_TOKENS: Final = 5
 INITIALS_START = re.compile(r"^(?P<ini>[A-ZÆØÅ]{2,4})(?=\s+[a-zæøå]|\s*[:,(])")
-ABBREVIATION = re.compile(
-    r"^(?:(?:[A-Za-zæøåÆØÅ]{1,3}\.){2,}|\d{1,2}\.|[A-ZÆØÅ]\.|"
-    r"(?i:ca|pga|kl|nr|jf|evt|inkl|ekskl|mht|vedr|mv|dvs|osv|stk|pkt|tlf|hhv|iflg|ift|bl|fg|kst|kr|mio|"
-    r"mia|pr|hr|fru|dr|st|ang|afd|att|sept|okt|nov|dec|jan|feb|aug)\.)$"
-)
 
 
 def is_structural(line: str) -> bool:

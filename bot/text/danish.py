@@ -6,7 +6,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+# A word that ends in a full stop without ending a sentence: `f.eks.`, `bl.a.`, `kl.`, `d.`, an
+# ordinal (`27.`) or an initial (`J.`). Whoever splits Danish text into sentences asks this.
+ABBREVIATION = re.compile(
+    r"^(?:(?:[A-Za-zæøåÆØÅ]{1,3}\.){2,}|\d{1,2}\.|[A-ZÆØÅ]\.|"
+    r"(?i:ca|pga|kl|nr|jf|evt|inkl|ekskl|mht|vedr|mv|dvs|osv|stk|pkt|tlf|hhv|iflg|ift|bl|fg|kst|kr|mio|"
+    r"mia|pr|hr|fru|dr|st|ang|afd|att|sept|okt|nov|dec|jan|feb|aug|d)\.)$"
+)
 
 # Singular → plural for the nouns the bot counts.
 PLURALS = {

@@ -14,6 +14,7 @@ import pytest
 
 from bot.cli import main
 from bot.importing.imported import ImportedMeeting, NotAReferat
+from bot.importing.labels import says_more
 from bot.importing.parse import parse_referat
 from storage.records import EntryKind
 from storage.store import StoreOpener
@@ -483,3 +484,17 @@ def test_the_import_report_counts_the_dropped_page_furniture(
     source.write_text(AGENDA_THEN_LIST, encoding="utf-8")
     assert main(["import", str(source)]) == 0
     assert "side.txt: note – 2 linjer fra websiden udeladt" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "more"),
+    [
+        ("Næste bestyrelsesmøde", "Næste bestyrelsesmøde bliver umiddelbart efter generalforsamlingen", True),
+        ("Økonomi", "Økonomi. Regnskabet er godkendt.", True),
+        ("Godkendelse af referat", "Godkendelse af referat fra sidste møde", False),
+        ("Eventuelt", "Eventuelt", False),
+        ("Budget", "Budgetopfølgning for resten af året og næste", False),
+    ],
+)
+def test_a_title_that_opens_a_sentence_is_told_from_a_longer_title(title: str, line: str, more: bool) -> None:
+    assert says_more(title, line) is more

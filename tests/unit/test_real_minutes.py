@@ -49,10 +49,7 @@ aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
-bestyrelse-blegdammen-2016-05-23::q3
 bestyrelse-blegdammen-2016-05-23::q4
-bestyrelse-blegdammen-2016-05-23::sentences
-bestyrelse-det-kolde-gys-2012-08-16::q4
 generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
@@ -73,12 +70,10 @@ generalforsamling-laerkehoejen-2019-03-31::q3
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
-grundejerforening-glenshoejparken-2015-11-11::q4
 grundejerforening-sejerstrande-2021-11-16::frame
 grundejerforening-sejerstrande-2021-11-16::sentences
 grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
-grundejerforening-trondheimsvej-2016-04-19::q5
 handicapraad-assens-2018-01-18::decisions
 handicapraad-assens-2018-01-18::people
 handicapraad-assens-2018-01-18::q3
@@ -88,15 +83,10 @@ handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
 handicapraad-herning-2013-06-03::q1
 handicapraad-herning-2013-06-03::q4
-handicapraad-holbaek-2015-11-03::items
 handicapraad-holbaek-2015-11-03::people
-handicapraad-holbaek-2015-11-03::q5
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
-kommune-bronderslev-byraad-2020-01-29::items
 kommune-bronderslev-byraad-2020-01-29::q2
-kommune-bronderslev-byraad-2020-01-29::q5
-kommune-holbaek-aeldre-sundhed-2020-06-04::q4
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame
@@ -107,14 +97,11 @@ kommune-roskilde-kultur-idraet-2019-04-03::q3
 kommune-roskilde-kultur-idraet-2019-04-03::q4
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
-lokalraad-lindved-2007-08-09::q3
-lokalraad-lindved-2007-08-09::q4
 lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::frame
 lokalraad-taarnborg-2017-03-06::items
-lokalraad-vestmoen-2014-03-04::q4
 skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame
@@ -125,7 +112,6 @@ skolebestyrelse-skovboskolen-2008-12-02::decisions
 skolebestyrelse-skovboskolen-2008-12-02::frame
 skolebestyrelse-skovboskolen-2008-12-02::items
 skolebestyrelse-skovboskolen-2008-12-02::people
-skolebestyrelse-skovboskolen-2008-12-02::q3
 """.splitlines()
     if line.strip()
 )

@@ -1,0 +1,157 @@
+"""Questions a reader asks of imported minutes that state the fact in passing (issue 20): a next
+meeting or an event with its time and place in one sentence, a meeting's end, a reason for absence.
+
+Documents written for the test in the layouts real minutes take, imported once into one archive per
+module; the pure pieces (how an answer cuts a sentence, how the importer reads a layout) are tested
+with plain calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.archive.answer import sentences_of
+from bot.archive.ask import answer_question
+from bot.archive.question import parse_question
+from bot.importing.parse import parse_referat
+from bot.importing.run import import_paths
+from storage.records import EntryKind
+from storage.search import EVERYTHING
+from storage.store import Store, StoreOpener
+
+NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+LOKALRAAD = """\
+Referat fra Lokalrådets møde 3. oktober 2024
+
+1. Sommerfesten
+Festen holdes 12.juni kl. 14.00 i Præstehaven. Alle er velkomne.
+Der var 40, der meldte sig som hjælpere. Mødet for hjælperne er den 2. maj på Skovskolen.
+
+2. Eventuelt
+Næste møde er d. 7. november kl. 19.00 i Forsamlingshuset, hvor kassereren deltager.
+Mødet sluttede kl. 21.30.
+"""
+
+UDVALG = """\
+UDVALG
+
+Teknik og Miljø
+
+MØDE
+
+Referat
+
+STED
+
+Rådhuset, mødelokale 1
+
+STARTTIDSPUNKT
+
+04-06-2020 09:00:00
+
+SLUTTIDSPUNKT
+
+04-06-2020 11:00:00
+
+PUNKTER
+
+1. Godkendelse af dagsorden
+
+Beslutning i Teknik og Miljø den 04-06-2020
+
+Godkendt
+"""
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    folder: Path = tmp_path_factory.mktemp("reader-questions")
+    (folder / "lokalraad.txt").write_text(LOKALRAAD, encoding="utf-8")
+    (folder / "udvalg.txt").write_text(UDVALG, encoding="utf-8")
+    store = StoreOpener(folder / "referat.db")()
+    err = io.StringIO()
+    assert import_paths(store, [folder], out=io.StringIO(), err=err, now=NOW) == 0, err.getvalue()
+    return store
+
+
+def ask(store: Store, question: str) -> str:
+    return answer_question(store, question, now=NOW, scope=EVERYTHING).text
+
+
+def test_an_abbreviation_ends_no_sentence() -> None:
+    """`kl. 19.30` and `d. 27. august` stay in their sentence; a full stop before a capital ends one."""
+    assert sentences_of("Næste møde er d. 7. november kl. 19.00 i Huset. Alle kommer.") == [
+        "Næste møde er d. 7. november kl. 19.00 i Huset.",
+        "Alle kommer.",
+    ]
+    assert sentences_of("Prisen er ca. 300 kr. Det blev godkendt.") == [
+        "Prisen er ca. 300 kr. Det blev godkendt."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "absent"),
+    [
+        # The whole sentence answers: time and place come after `kl.` and `d.`.
+        ("hvornår er næste møde?", ["7. november", "Forsamlingshuset"], ["Præstehaven"]),
+        ("hvornår holdes festen?", ["12.juni", "Præstehaven"], ["Forsamlingshuset"]),
+        # Of two sentences with the words asked for, a "when" answer quotes the one with a date.
+        ("hvornår er mødet for hjælperne?", ["2. maj", "Skovskolen"], ["Der var 40"]),
+        # The meeting's own start and end are its time of day, from `STARTTIDSPUNKT`/`SLUTTIDSPUNKT`.
+        ("hvornår sluttede mødet i Teknik og Miljø?", ["09:00–11:00"], ["Lokalrådets"]),
+        ("hvornår begyndte lokalrådets møde?", ["Referatet nævner intet tidspunkt"], ["09:00", "21.30"]),
+        # … or the minutes' own sentence saying when it ended.
+        ("hvornår sluttede lokalrådets møde?", ["Mødet sluttede kl. 21.30"], ["09:00"]),
+    ],
+)
+def test_a_fact_stated_in_passing(
+    archive: Store, question: str, present: list[str], absent: list[str]
+) -> None:
+    answer = ask(archive, question)
+    for words in present:
+        assert words in answer, (question, words, answer)
+    for words in absent:
+        assert words not in answer, (question, words, answer)
+
+
+def test_nothing_under_a_decision_label_is_the_decision() -> None:
+    """`Beslutning` / `Ingen.`: no changes was decided; `Ingen.` elsewhere is a plain statement."""
+    meeting = parse_referat(
+        "Byrådet - Referat 29. januar 2020\n\n1. Bemærkninger til dagsordenen\n\nSagsfremstilling\n\n"
+        "Ingen.\n\nBeslutning\n\nIngen.\n\n2. Eventuelt\n\nIntet.\n"
+    )
+    kinds = [(e.item_number, e.kind, e.text) for e in meeting.entries]
+    assert (1, EntryKind.DECISION, "Ingen.") in kinds
+    assert (1, EntryKind.STATEMENT, "Ingen.") in kinds
+    assert (2, EntryKind.STATEMENT, "Intet.") in kinds
+
+
+def test_a_heading_glued_to_the_line_before_gets_a_line_of_its_own() -> None:
+    """A page's text runs the last agenda line into the first item's heading (`Eventuelt1. Orientering`),
+    or a table of contents' heading into item 1; a number glued to a word elsewhere stays as written."""
+    meeting = parse_referat(
+        "Referat\n\nBestyrelsen 4. marts 2021\n\nPUNKTER\n\n1. Orientering om haven\n2. Eventuelt1. "
+        "Orientering om haven\n\nHaven blev gravet om.\n\n2. Eventuelt\n\nSe bilag1. Intet.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.agenda] == [(1, "Orientering om haven"), (2, "Eventuelt")]
+    assert [(e.item_number, e.text) for e in meeting.entries] == [
+        (1, "Haven blev gravet om."),
+        (2, "Se bilag1. Intet."),
+    ]
+    toc = parse_referat(
+        "Byrådet - Referat 29. januar 2020\n\nIndholdsfortegnelse1. Fraværende\n\nIngen.\n\n"
+        "2. Eventuelt\n\nIntet.\n"
+    )
+    assert [(i.number, i.title) for i in toc.agenda] == [(1, "Fraværende"), (2, "Eventuelt")]
+
+
+def test_a_start_or_end_is_the_meeting_time_only_for_the_meeting() -> None:
+    assert parse_question("hvornår sluttede mødet?", now=NOW).fact == "time"
+    assert parse_question("hvornår var generalforsamlingen slut?", now=NOW).fact == "time"
+    assert parse_question("when did the meeting end?", now=NOW).fact == "time"
+    assert parse_question("hvornår startede projektet?", now=NOW).fact is None

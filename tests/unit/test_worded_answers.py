@@ -1,0 +1,91 @@
+"""Questions real minutes answer in words of their own (issue 20): the next meeting without a date
+(`primo juni`), a date inside a sentence (`1. Udkast klar 29. August`), how many came, who the
+initials in the text are.
+
+Each test imports a small document written for it, in the shape real minutes take, into an archive
+of its own and asks as `referat ask` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from bot.archive.ask import answer_question
+from bot.importing.run import import_paths
+from storage.search import EVERYTHING
+from storage.store import Store, StoreOpener
+
+NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+
+def archive(folder: Path, *documents: str) -> Store:
+    for k, text in enumerate(documents):
+        (folder / f"referat-{k}.txt").write_text(text, encoding="utf-8")
+    store = StoreOpener(folder / "referat.db")()
+    err = io.StringIO()
+    assert import_paths(store, sorted(folder.glob("*.txt")), out=io.StringIO(), err=err, now=NOW) == 0, (
+        err.getvalue()
+    )
+    return store
+
+
+def ask(store: Store, question: str) -> str:
+    return answer_question(store, question, now=NOW, scope=EVERYTHING).text
+
+
+BOARD = """\
+Bestyrelsesmøde den {day}. {month} 2024
+
+Deltagere: Anna Holm, Jens Berg
+
+1. Haven
+Hækken klippes i weekenden.
+
+2. {next_title}
+{next_text}
+"""
+
+
+def test_the_next_meeting_in_words_is_shown_as_written(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        BOARD.format(day=3, month="marts", next_title="Eventuelt", next_text="Næste møde holdes 16. april."),
+        BOARD.format(
+            day=9, month="april", next_title="Eventuelt", next_text="Næste møde afholdes primo juni."
+        ),
+    )
+    answer = ask(store, "hvornår er næste møde?")
+    assert "Næste møde afholdes primo juni." in answer
+    assert "16. april" not in answer  # the older referat's date is past
+
+
+def test_an_item_named_next_meeting_answers_in_its_own_words(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        BOARD.format(day=3, month="marts", next_title="Næste møde", next_text="Vi mødes igen sidst i maj."),
+    )
+    assert "Vi mødes igen sidst i maj." in ask(store, "hvornår er næste møde?")
+
+
+def test_a_mention_of_the_next_meeting_without_a_time_is_no_answer(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        BOARD.format(
+            day=3, month="marts", next_title="Eventuelt", next_text="Hækken tages op på næste møde."
+        ),
+    )
+    assert ask(store, "hvornår er næste møde?").startswith("Jeg fandt intet om næste møde")
+
+
+def test_the_next_meeting_asked_by_its_kind(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Bestyrelsesmøde 23/5 2016\n\nTilstede var: Karin, Lis og Jens.\n\nDagsorden:\n\n"
+        "1. Regnskab\n2. Næste bestyrelsesmøde\n\nReferat:\n\n1. Godkendt.\n"
+        "2. Næste bestyrelsesmøde bliver umiddelbart efter generalforsamlingen\n",
+    )
+    answer = ask(store, "hvornår er næste bestyrelsesmøde?")
+    assert "Næste bestyrelsesmøde bliver umiddelbart efter generalforsamlingen" in answer
+    assert "Regnskab" not in answer
