@@ -918,3 +918,20 @@ def m121_canvases(db: Database) -> None:
         "create table canvases (channel_id text not null, team text not null, canvas_id text not null, "
         "meeting_id integer not null, sections text not null, primary key (channel_id, team))"
     )
+
+
+@migrations()
+def m072_packed_vocabulary(db: Database) -> None:
+    """The vocabulary snapshot in the layout questions use (bot/archive/vocabulary.py), not as pairs.
+
+    A process took some 90 MB and a fifth of a second per 180,000 terms turning the pairs into
+    lists and dicts; the packed layout (joined terms and keys, their starts and document counts) is
+    read as it is. The old row is dropped: the next question reads the indexes again and keeps it.
+    """
+    db.execute("drop table vocabulary_snapshot")
+    db.execute(
+        "create table vocabulary_snapshot (id integer primary key check (id = 1), archive text not null, "
+        "generation integer not null, terms text not null, keys text not null, term_starts blob not null, "
+        "key_starts blob not null, docs blob not null, people text not null, initials text not null, "
+        "load_seconds real not null)"
+    )

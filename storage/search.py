@@ -97,6 +97,12 @@ def _scope_on_key(scope: Scope, key: str, public: str | None = None) -> _Sql:
             "in (select value from json_each(?))",
             scope.channel_keys(),
         )
+    return sql.extend(_not_hidden(scope, key, public))
+
+
+def _not_hidden(scope: Scope, key: str, public: str | None = None) -> _Sql:
+    """`and <item key> is not a closed item hidden from the reader` (nothing when none is)."""
+    sql = _Sql()
     if scope.hidden_items:
         hidden = f"({key}) not in (select value from json_each(?))"
         sql.add(f"and ({hidden} or {public} = 1)" if public else f"and {hidden}", scope.item_keys())
@@ -506,11 +512,13 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
 def _filters(
     kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope, extra: _Sql
 ) -> _Sql:
-    """Conditions on a candidate entry `e` (already bounded by a topic): live, scope, kind, period, speaker."""
+    """Conditions on a candidate entry `e` of meeting `m` (bounded by a topic): live, scope, kind, period, speaker."""
+    # The meeting row `m` is joined already: its channel decides, with no second look-up per entry.
     sql = (
         _Sql()
-        .add("e.deleted_utc is null and")
-        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .add("e.deleted_utc is null")
+        .extend(_scope_on_meeting(scope, "m"))
+        .extend(_not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:
@@ -543,60 +551,63 @@ def _ranked(
     MATERIALIZED on purpose: materialized, its `IN` test inside the union re-ran the FTS query for
     every candidate row (40 ms instead of 1 ms).
     """
-    all_terms = " AND ".join(f"({m})" for m in matches)
-    reachable = [k for k in context_kinds if not kinds or k in kinds]
-    key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
-    sql = _Sql().add(
-        "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
-        all_terms,
-    )
-    if period is not None:
-        sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
-    if not scope.everything:
-        sql.add("and").extend(_scope_on_key(scope, "item_context_fts.rowid"))
-    sql.add(")")
-    rank = "bm25(entries_fts)" if relevance else "0.0"
-    sql.add(
-        f", f0 as materialized (select rowid as id, {rank} as s from entries_fts where entries_fts match ?)",
-        matches[0],
-    )
-    own = "1"
-    if len(matches) > 1:
-        sql.add(
-            ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
+
+    def hits(rank: str) -> _Sql:
+        all_terms = " AND ".join(f"({m})" for m in matches)
+        reachable = [k for k in context_kinds if not kinds or k in kinds]
+        key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
+        sql = _Sql().add(
+            "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
             all_terms,
         )
-        own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
-    first = _Sql().add(
-        f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
-    )
-    first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-    first.extend(_filters(kinds, speakers, period, scope, extra))
-    if len(matches) > 1:
-        first.add(f"and {key} in (select k from ctx)")
-    branches = [first]
-    if reachable:
-        second = _Sql().add("select e.id, 0, 0.0, m.id, m.date, e.item_number, e.seq from ctx")
-        second.add(
-            f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
+        if period is not None:
+            sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
+        # Only hidden items matter here: every hit is kept to readable channels by its own meeting.
+        sql.extend(_not_hidden(scope, "item_context_fts.rowid")).add(")")
+        sql.add(
+            f", f0 as materialized (select rowid as id, {rank} as s from entries_fts where entries_fts match ?)",
+            matches[0],
         )
-        second.add("join meetings m on m.id = e.meeting_id where").extend(
-            _filters(kinds, speakers, None, scope, extra)
+        own = "1"
+        if len(matches) > 1:
+            sql.add(
+                ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
+                all_terms,
+            )
+            own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
+        first = _Sql().add(
+            f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
         )
-        second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
-        second.add("and e.id not in (select id from f0)")
-        branches.append(second)
-    sql.add(", hits as (")
-    for i, branch in enumerate(branches):
-        if i:
-            sql.add("union all")
-        sql.extend(branch)
-    sql.add(")")
-    page = _Sql().extend(sql).add("select id, own, score from hits")
+        first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
+        first.extend(_filters(kinds, speakers, period, scope, extra))
+        if len(matches) > 1:
+            first.add(f"and {key} in (select k from ctx)")
+        branches = [first]
+        if reachable:
+            second = _Sql().add("select e.id, 0, 0.0, m.id, m.date, e.item_number, e.seq from ctx")
+            second.add(
+                f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} "
+                f"and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
+            )
+            second.add("join meetings m on m.id = e.meeting_id where").extend(
+                _filters(kinds, speakers, None, scope, extra)
+            )
+            second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
+            second.add("and e.id not in (select id from f0)")
+            branches.append(second)
+        sql.add(", hits as (")
+        for i, branch in enumerate(branches):
+            if i:
+                sql.add("union all")
+            sql.extend(branch)
+        return sql.add(")")
+
+    page = hits("bm25(entries_fts)" if relevance else "0.0").add("select id, own, score from hits")
     page.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
     page.add("limit ? offset ?", limit, offset)
     rows = list(db.execute(page.text, page.params).fetchall())
-    count = _Sql().extend(sql).add("select count(*) from (select 1 from hits limit ?)")
+    # Counting needs no ranking: bm25 of every match would be most of its cost.
+    count = hits("0.0").add("select count(*) from (select 1 from hits limit ?)")
     return rows, *_total(db, rows, limit, offset, count)
 
 
@@ -626,8 +637,9 @@ def _browse(
     plus = "+" if speakers else ""
     where = (
         _Sql()
-        .add(f"{plus}e.deleted_utc is null and")
-        .extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .add(f"{plus}e.deleted_utc is null")
+        .extend(_scope_on_meeting(scope, "m"))
+        .extend(_not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:
@@ -663,7 +675,12 @@ def _browse(
         "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
     )
     rows = list(db.execute(page.text, page.params).fetchall())
-    count = _Sql().add("select count(*) from (select 1 from entries e where").extend(where).add("limit ?)")
+    count = (
+        _Sql()
+        .add("select count(*) from (select 1 from entries e join meetings m on m.id = e.meeting_id where")
+        .extend(where)
+        .add("limit ?)")
+    )
     return rows, *_total(db, rows, limit, offset, count)
 
 

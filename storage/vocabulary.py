@@ -1,9 +1,9 @@
 """What questions are understood against: the archive's words and people, and their snapshot.
 
 Every term of the FTS indexes with how many documents hold it, and every participant's name,
-title and initials; reading them takes seconds on a large archive, so m071 keeps the last reading
-in one row (`vocabulary_snapshot`) for the next process. `change_marker` says whether a reading is
-still current. Only the standard library here; the `Database` type is imported for type checking.
+title and initials; reading them takes seconds on a large archive, so the last reading is kept in
+one row (`vocabulary_snapshot`, m071, laid out for questions since m072) for the next process.
+`change_marker` says whether a reading is still current. Only the standard library here; the `Database` type is imported for type checking.
 """
 
 from __future__ import annotations
@@ -34,7 +34,20 @@ def vocabulary(db: Database) -> list[tuple[str, int]]:
 
 
 @dataclass(frozen=True)
-class VocabularySnapshot:
+class PackedTerms:
+    """The archive's terms as bot/archive/vocabulary.py lays them out, kept here as they are:
+    terms and their comparison keys, each joined by newlines in one string, where each starts, and
+    how many documents hold each (machine-order 32-bit arrays as bytes)."""
+
+    terms: str
+    keys: str
+    term_starts: bytes
+    key_starts: bytes
+    docs: bytes
+
+
+@dataclass(frozen=True)
+class VocabularyReading:
     """The archive's terms (with document counts), people and initials, as read at `marker`."""
 
     marker: tuple[str, int]
@@ -44,49 +57,62 @@ class VocabularySnapshot:
     load_seconds: float
 
 
-def read_vocabulary(db: Database) -> VocabularySnapshot:
+@dataclass(frozen=True)
+class VocabularySnapshot:
+    """A reading laid out for questions: what one row of `vocabulary_snapshot` (m072) keeps."""
+
+    marker: tuple[str, int]
+    terms: PackedTerms
+    people: list[tuple[str, str | None]]
+    initials: list[tuple[str, str]]
+    load_seconds: float
+
+
+def read_vocabulary(db: Database) -> VocabularyReading:
     """Read the vocabulary and people from the indexes themselves (seconds on a large archive)."""
     started = time.perf_counter()
     marker = change_marker(db)
     terms, found, letters = vocabulary(db), people(db), initials(db)
-    return VocabularySnapshot(marker, terms, found, letters, time.perf_counter() - started)
+    return VocabularyReading(marker, terms, found, letters, time.perf_counter() - started)
 
 
 def vocabulary_snapshot(db: Database) -> VocabularySnapshot | None:
-    """The stored snapshot (m071), whatever its generation; None when there is none."""
+    """The stored snapshot, whatever its generation; None when there is none."""
     row = db.execute(
-        "select archive, generation, terms, docs, people, initials, load_seconds from vocabulary_snapshot"
+        "select archive, generation, terms, keys, term_starts, key_starts, docs, people, initials, load_seconds "
+        "from vocabulary_snapshot"
     ).fetchone()
     if row is None:
         return None
-    words = str(row[2]).split("\n") if row[2] else []
-    counts = [int(n) for n in str(row[3]).split(",")] if row[3] else []
     found = [
         (name, title or None)
-        for name, _, title in (line.partition("\t") for line in str(row[4]).split("\n") if line)
+        for name, _, title in (line.partition("\t") for line in str(row[7]).split("\n") if line)
     ]
-    letters = [(a, b) for a, _, b in (line.partition("\t") for line in str(row[5]).split("\n") if line)]
-    return VocabularySnapshot(
-        (str(row[0]), int(row[1])), list(zip(words, counts, strict=True)), found, letters, float(row[6])
-    )
+    letters = [(a, b) for a, _, b in (line.partition("\t") for line in str(row[8]).split("\n") if line)]
+    packed = PackedTerms(str(row[2]), str(row[3]), bytes(row[4]), bytes(row[5]), bytes(row[6]))
+    return VocabularySnapshot((str(row[0]), int(row[1])), packed, found, letters, float(row[9]))
 
 
 def save_vocabulary_snapshot(db: Database, snapshot: VocabularySnapshot) -> None:
     """Keep a snapshot for the next process (one row, replaced)."""
-    # Terms are index tokens (no newlines); names and titles are cleaned input (no tabs or newlines).
+    # Names and titles are cleaned input (no tabs or newlines).
+    terms = snapshot.terms
     values = [
         snapshot.marker[0],
         snapshot.marker[1],
-        "\n".join(t for t, _ in snapshot.terms),
-        ",".join(str(n) for _, n in snapshot.terms),
+        terms.terms,
+        terms.keys,
+        terms.term_starts,
+        terms.key_starts,
+        terms.docs,
         "\n".join(f"{name}\t{title or ''}" for name, title in snapshot.people),
         "\n".join(f"{a}\t{b}" for a, b in snapshot.initials),
         snapshot.load_seconds,
     ]
     with db.conn:
         db.execute(
-            "insert or replace into vocabulary_snapshot (id, archive, generation, terms, docs, people, initials, "
-            "load_seconds) values (1, ?, ?, ?, ?, ?, ?, ?)",
+            "insert or replace into vocabulary_snapshot (id, archive, generation, terms, keys, term_starts, "
+            "key_starts, docs, people, initials, load_seconds) values (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
 

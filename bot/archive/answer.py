@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.archive.question import Lang, Question, index_form
+from bot.archive.question import Lang, Question
+from bot.archive.vocabulary import index_form
 from bot.text.danish import ABBREVIATION, and_list, counted
 from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions

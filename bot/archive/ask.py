@@ -18,6 +18,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -42,7 +43,6 @@ from bot.archive.question import (
     PeopleIndex,
     PersonRef,
     Question,
-    Vocabulary,
     parse_question,
     term_alternatives,
 )
@@ -56,6 +56,7 @@ from bot.archive.record_answers import (
     record_ask,
     vote_topic,
 )
+from bot.archive.vocabulary import Vocabulary, pack
 from bot.referat import attendance
 from bot.text.dates import TZ
 from bot.text.sizes import question_too_long
@@ -142,14 +143,22 @@ def _state(archive: Archive, snapshot: VocabularySnapshot) -> ArchiveState:
     return ArchiveState(snapshot.marker, vocabulary, people, archive.meeting_count(), snapshot.load_seconds)
 
 
-def _read(archive: Archive) -> ArchiveState:
-    """Read the vocabulary from the indexes, and keep it for the next process."""
-    snapshot = archive.read_vocabulary()
+def remember_vocabulary(archive: Archive) -> VocabularySnapshot:
+    """Read the vocabulary from the indexes, lay it out, and keep it for the next process."""
+    started = time.perf_counter()
+    reading = archive.read_vocabulary()
+    snapshot = VocabularySnapshot(
+        reading.marker, pack(reading.terms), reading.people, reading.initials, time.perf_counter() - started
+    )
     try:
         archive.save_vocabulary_snapshot(snapshot)
     except sqlite3.Error as error:  # a busy or read-only database: the next process reads again
         log.warning("vocabulary snapshot not kept: %s", error)
-    return _state(archive, snapshot)
+    return snapshot
+
+
+def _read(archive: Archive) -> ArchiveState:
+    return _state(archive, remember_vocabulary(archive))
 
 
 def archive_state(store: Store) -> ArchiveState:

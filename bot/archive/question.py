@@ -6,29 +6,31 @@ Two pure halves:
   word lists (actions, who, decisions, statements, else plain search), a speaker (a participant's
   name fuzzy-matched, or a role word such as `politidirektøren` matched to participants' titles),
   a period (bot.text.dates.find_period) and the topic terms left once question words are gone.
-* `Vocabulary.expand` turns one topic term into the index's own words that should count as it.
-  Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and
-  make typos, and a stemmer alone handles that badly (it neither splits compounds nor forgives typos), so a
-  term expands against the vocabulary of the FTS indexes: exact and inflected forms, every word
-  containing it (compounds), and rapidfuzz neighbours. Nothing here builds FTS5 syntax; storage
-  quotes whatever it is given.
+* `term_alternatives` turns one topic term into the index's own words that should count as it,
+  through `Vocabulary.expand` (bot/archive/vocabulary.py: exact and inflected forms, compounds and
+  typo neighbours). Nothing here builds FTS5 syntax; storage quotes whatever it is given.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import accumulate
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.archive.glossary import EN_DA_GLOSSARY
+from bot.archive.vocabulary import (
+    ENDINGS,
+    FUZZY_CUTOFF,
+    MAX_EXPANSIONS,
+    Vocabulary,
+    fold,
+    index_form,
+)
+from bot.archive.vocabulary import stem as _stem
 from bot.text.dates import Period, find_period
 
 Lang = Literal["da", "en"]
@@ -39,198 +41,77 @@ Fact = Literal[
 ]
 
 MAX_TERMS = 6  # AND of more words than this finds nothing in minutes; keep the first ones
-MAX_EXPANSIONS = 200  # per term: enough for every compound of a stem, small enough for FTS5
-FUZZY_CUTOFF = 85  # rapidfuzz ratio for typo neighbours (measured: no wrong hits at 85)
-MIN_CONTAINS = 4  # a term this long also finds every word containing it (compounds)
-MIN_STEM = 5  # inflection endings are stripped only when this much of the word remains
-MIN_MODIFIER = 3  # a term found inside a word needs this many letters before it (a compound's first part)
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _PAGE_WORD = re.compile(r"side|page|s\.|p\.", re.IGNORECASE)
 
-# Danish noun and adjective endings, longest first, in folded form. A vocabulary word counts as an
-# inflection of a stem when it is the stem plus one of these.
-ENDINGS: tuple[str, ...] = (
-    "ernes",
-    "erne",
-    "enes",
-    "ene",
-    "ens",
-    "ere",
-    "ers",
-    "ets",
-    "nes",
-    "en",
-    "er",
-    "es",
-    "et",
-    "ne",
-    "ts",
-    "e",
-    "n",
-    "s",
-    "t",
-    "",
-)
-_ENDING_SET = frozenset(ENDINGS)
 # Singular definite and genitive endings of a role word (`politidirektøren`, `borgmesterens`); plurals
 # (`konsulenter`) are more often a topic than a speaker.
 _ROLE_ENDINGS = ("ens", "en", "ns", "n", "s")
 
 
-def index_form(word: str) -> str:
-    """A word as the FTS tokenizer stores it: case folded, diacritics removed (å→a), æ and ø kept."""
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def fold(word: str) -> str:
-    """The comparison key: index form with æ→ae, ø→oe and aa→a, so every Danish spelling meets."""
-    return index_form(word).replace("æ", "ae").replace("ø", "oe").replace("aa", "a")
-
-
-def _stem(key: str) -> str:
-    for ending in ENDINGS:
-        if ending and key.endswith(ending) and len(key) - len(ending) >= MIN_STEM:
-            return key[: -len(ending)]
-    return key
-
-
-# --------------------------------------------------------------------------------------- vocabulary
-
-
-class Vocabulary:
-    """The terms of the archive's FTS indexes, ready for expansion of question words.
-
-    Built once per change of the archive (the caller caches it), in bulk string operations
-    because an archive of 300,000 entries has some 180,000 terms. Expanding a word costs a scan
-    of one joined string for substrings plus a rapidfuzz pass over the words that share its first
-    letter and have a length that can reach the cutoff.
-    """
-
-    def __init__(self, terms: Iterable[tuple[str, int]]) -> None:
-        items = sorted(terms)
-        self.terms = [t for t, _ in items]
-        self.docs = [d for _, d in items]
-        self._doc_of = dict(items)
-        # Index terms are already case folded without diacritics: only the Danish letters remain
-        # to fold, done on one joined string (newlines keep `aa` from spanning two terms).
-        self._joined = "\n".join(self.terms).replace("æ", "ae").replace("ø", "oe").replace("aa", "a") + "\n"
-        self.keys = self._joined[:-1].split("\n") if self.terms else []
-        self._starts = list(accumulate((len(k) + 1 for k in self.keys), initial=0))[:-1]
-        self._by_key = dict(zip(self.keys, range(len(self.keys)), strict=True))
-        self._more: dict[str, list[int]] = {}  # keys shared by several terms (`ae` and `æ` spellings)
-        if len(self._by_key) != len(self.keys):
-            for i, key in enumerate(self.keys):
-                if self._by_key[key] != i:
-                    self._more.setdefault(key, []).append(i)
-        self._buckets: dict[str, tuple[list[str], list[int], list[int]]] = {}
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def _lookup(self, key: str) -> list[int]:
-        found = self._by_key.get(key)
-        return [] if found is None else [found, *self._more.get(key, ())]
-
-    def _bucket(self, letter: str) -> tuple[list[str], list[int], list[int]]:
-        """Fuzzy candidates starting with `letter`, sorted by length (a typo rarely hits the first letter)."""
-        bucket = self._buckets.get(letter)
-        if bucket is None:
-            order = sorted(
-                (i for i, k in enumerate(self.keys) if k[:1] == letter), key=lambda i: len(self.keys[i])
-            )
-            keys = [self.keys[i] for i in order]
-            bucket = (keys, [len(k) for k in keys], order)
-            self._buckets[letter] = bucket
-        return bucket
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def knows(self, word: str) -> bool:
-        """Whether the word, in any spelling that folds the same, is in the archive."""
-        return fold(word) in self._by_key
-
-    def frequency(self, alternatives: Iterable[str]) -> int:
-        """Roughly how many rows match any alternative (a phrase counts as its rarest word)."""
-        total = 0
-        for alternative in alternatives:
-            words = alternative.split()
-            total += min((self._doc_of.get(w, 0) for w in words), default=0)
-        return total
-
-    def expand(self, word: str) -> tuple[str, ...]:
-        """The vocabulary terms that count as `word`: best first, at most MAX_EXPANSIONS."""
-        key = fold(word)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        result = self._expand(key)
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        self._cache[key] = result
-        return result
-
-    def _expand(self, key: str) -> tuple[str, ...]:
-        if not key:
-            return ()
-        rank: dict[int, int] = {}  # term index → 0 exact, 1 inflection, 2 compound, 3 typo
-
-        def add(indexes: Iterable[int], level: int) -> None:
-            for i in indexes:
-                if rank.get(i, 9) > level:
-                    rank[i] = level
-
-        add(self._lookup(key), 0)
-        stem = _stem(key)
-        for ending in ENDINGS:
-            add(self._lookup(stem + ending), 1)
-        if len(key) >= MIN_CONTAINS:
-            add(self._containing(key, stem), 2)
-        if len(key) >= MIN_STEM:
-            add((i for _, i in self._similar(key, FUZZY_CUTOFF, spread=1.353)), 3)
-        best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self.docs[i], self.terms[i]))
-        return tuple(self.terms[i] for i in best)
-
-    def _containing(self, key: str, stem: str) -> list[int]:
-        """Words holding `key` (or `stem` plus an ending) at their start or as a compound's last part."""
-        probe = stem if len(stem) >= MIN_CONTAINS else key
-        found = []
-        pos = self._joined.find(probe)
-        while pos != -1:
-            index = bisect.bisect_right(self._starts, pos) - 1
-            term_key = self.keys[index]
-            offset = pos - self._starts[index]
-            if offset == 0 or offset >= MIN_MODIFIER:
-                rest = term_key[offset + len(probe) :]
-                if term_key.startswith(key, offset) or rest in _ENDING_SET:
-                    found.append(index)
-            pos = self._joined.find(probe, pos + 1)
-        return found
-
-    def _similar(self, key: str, cutoff: float, *, spread: float) -> list[tuple[float, int]]:
-        """(score, index) of words within rapidfuzz ratio `cutoff`, among lengths that can reach it."""
-        if not key:
-            return []
-        keys, lengths, order = self._bucket(key[:1])
-        lo = bisect.bisect_left(lengths, int(len(key) / spread))
-        hi = bisect.bisect_right(lengths, int(len(key) * spread) + 1)
-        matches = process.extract(key, keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-        return [(score, order[lo + pos]) for _, score, pos in matches]
-
-    def nearest(self, word: str, *, limit: int = 5) -> list[str]:
-        """Vocabulary words that look most like `word` (for "did you mean"), most common first on ties."""
-        key = fold(word)
-        if len(key) < 3:
-            return []
-        scored = sorted((-score, -self.docs[i], i) for score, i in self._similar(key, 70, spread=2.0))
-        out: list[str] = []
-        for _, _, index in scored:
-            term = self.terms[index]
-            if term not in out and self.keys[index] != key and len(term) >= 3 and not term.isdigit():
-                out.append(term)
-            if len(out) == limit:
-                break
-        return out
+# English topic words with their Danish counterparts (stems), so an English question finds Danish
+# minutes for the domain's common subjects. The Danish side expands like any Danish term.
+EN_DA_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "burglary": ("indbrud",),
+    "burglaries": ("indbrud",),
+    "break-in": ("indbrud",),
+    "drug": ("narko", "narkotika"),
+    "drugs": ("narko", "narkotika"),
+    "narcotics": ("narko", "narkotika"),
+    "violence": ("vold",),
+    "crime": ("kriminalitet",),
+    "cybercrime": ("it-kriminalitet",),
+    "youth": ("unge",),
+    "young": ("unge",),
+    "children": ("børn",),
+    "child": ("børn", "barn"),
+    "family": ("familie",),
+    "families": ("familie",),
+    "cooperation": ("samarbejde",),
+    "collaboration": ("samarbejde",),
+    "police": ("politi",),
+    "municipality": ("kommune",),
+    "agreement": ("aftale",),
+    "budget": ("budget", "økonomi"),
+    "economy": ("økonomi",),
+    "project": ("projekt",),
+    "prevention": ("forebyggelse",),
+    "preventing": ("forebyggelse",),
+    "mental": ("psykisk",),
+    "psychiatric": ("psykiatri", "psykisk"),
+    "safety": ("tryghed", "sikkerhed"),
+    "security": ("sikkerhed", "tryghed"),
+    "weapon": ("våben",),
+    "weapons": ("våben",),
+    "housing": ("bolig",),
+    "area": ("område",),
+    "areas": ("område",),
+    "initiative": ("indsats", "initiativ"),
+    "initiatives": ("indsats", "initiativ"),
+    "traffic": ("trafik",),
+    "fire": ("brand",),
+    "preparedness": ("beredskab",),
+    "emergency": ("beredskab",),
+    "digitalisation": ("digitalisering",),
+    "digitalization": ("digitalisering",),
+    "anniversary": ("jubilæum",),
+    "school": ("skole",),
+    "schools": ("skole",),
+    "victim": ("offer",),
+    "victims": ("ofre", "offer"),
+    "abuse": ("misbrug",),
+    "addiction": ("misbrug",),
+    "plan": ("plan",),
+    "multi-year": ("flerårsaftale",),
+    "multiyear": ("flerårsaftale",),
+    "status": ("status",),
+    "seminar": ("seminar",),
+    "robbery": ("røveri",),
+    "theft": ("tyveri",),
+    "gang": ("bande",),
+    "gangs": ("bande",),
+}
 
 
 # --------------------------------------------------------------------------------------- questions
@@ -331,6 +212,10 @@ _ACTION_PREFIXES = (
 _ACTION_PHRASES = re.compile(
     r"\b(?:følge\s+op|fulgt\s+op|to[- ]?do|follow[- ]?ups?|hvem\s+skal|who\s+(?:will|should|must|is\s+going\s+to))\b"
     r"|\bskal\b[^?.!]{0,60}?\bgøre\b|\bwhat\s+(?:must|should|will|has|have|needs?)\b[^?.!]{0,60}?\bdo\b",
+    re.IGNORECASE,
+)
+_CHOSEN_AS = re.compile(
+    r"\b(?:valgt|genvalgt|udpeget|konstitueret|elected|appointed)\s+(?:som|til|as)\s+((?:\w+\s+){0,2}\w+)",
     re.IGNORECASE,
 )
 _WHO_WORDS = frozenset({"hvem", "who", "whom"})
@@ -652,6 +537,13 @@ def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
             found.setdefault("decisions", set()).add(i)
         if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:
             found.setdefault("statements", set()).add(i)
+    # "hvem blev valgt som økonomisk ansvarlig?": the role chosen, not a question for a task's owner.
+    for m in _CHOSEN_AS.finditer(text):
+        found["actions"] = {
+            i for i in found.get("actions", ()) if not m.start(1) <= tokens[i].start < m.end()
+        }
+        if not found["actions"]:
+            del found["actions"]
     for m in _ACTION_PHRASES.finditer(text):
         span = {i for i, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()}
         found.setdefault("actions", set()).update(span)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.archive.ask import remember_vocabulary
 from bot.importing.imported import ImportedMeeting, NotAReferat
 from bot.importing.parse import parse_referat
 from bot.importing.read import read_document
@@ -218,7 +219,7 @@ def import_paths(
     store.flush_search_documents()
     if store.archive.change_marker() != before:
         # The archive's words changed: keep its stored vocabulary current for the processes that answer.
-        store.archive.save_vocabulary_snapshot(store.archive.read_vocabulary())
+        remember_vocabulary(store.archive)
     return code
 
 

@@ -47,10 +47,7 @@ aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
-bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
-bestyrelse-blegdammen-2016-05-23::q4
-generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
 generalforsamling-fossgaarden-2005-11-08::people
@@ -76,7 +73,6 @@ grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
 handicapraad-assens-2018-01-18::decisions
 handicapraad-assens-2018-01-18::people
-handicapraad-assens-2018-01-18::q3
 handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items

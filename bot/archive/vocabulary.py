@@ -1,0 +1,283 @@
+"""The archive's words, kept compact: what a question word may be expanded to.
+
+Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and make
+typos, so a question's topic term is expanded against every term of the FTS indexes: exact and
+inflected forms, every word containing it (compounds), and rapidfuzz neighbours.
+
+An archive of 10,000 meetings has some 180,000 terms and one of 100,000 meetings about a million.
+Held as Python strings, lists and dicts they took some 90 MB per 180,000 terms and most of a new
+process's first second. Here they are a handful of flat objects instead: every term joined in one
+string, their comparison keys joined in another, and arrays of where each starts and how many
+documents hold it, in the order of their keys, so a word is found by binary search and a
+compound's parts by one `str.find` over the joined keys. That layout is also what is stored
+(storage/vocabulary.py keeps it as it is), so a new process reads it without building anything.
+
+Pure: no Slack, no database.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import unicodedata
+from array import array
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import overload
+
+from rapidfuzz import fuzz, process
+
+from storage.vocabulary import PackedTerms
+
+MAX_EXPANSIONS = 200  # per term: enough for every compound of a stem, small enough for FTS5
+FUZZY_CUTOFF = 85  # rapidfuzz ratio for typo neighbours (measured: no wrong hits at 85)
+MIN_CONTAINS = 4  # a term this long also finds every word containing it (compounds)
+MIN_STEM = 5  # inflection endings are stripped only when this much of the word remains
+MIN_MODIFIER = 3  # a term found inside a word needs this many letters before it (a compound's first part)
+
+# Danish noun and adjective endings, longest first, in folded form. A vocabulary word counts as an
+# inflection of a stem when it is the stem plus one of these.
+ENDINGS: tuple[str, ...] = (
+    "ernes",
+    "erne",
+    "enes",
+    "ene",
+    "ens",
+    "ere",
+    "ers",
+    "ets",
+    "nes",
+    "en",
+    "er",
+    "es",
+    "et",
+    "ne",
+    "ts",
+    "e",
+    "n",
+    "s",
+    "t",
+    "",
+)
+_ENDING_SET = frozenset(ENDINGS)
+# Offsets are 32-bit: the joined terms of an archive stay far below 2 GiB.
+_OFFSET = "l" if array("l").itemsize == 4 else "i"
+
+
+def index_form(word: str) -> str:
+    """A word as the FTS tokenizer stores it: case folded, diacritics removed (å→a), æ and ø kept."""
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _fold_index_forms(text: str) -> str:
+    """`fold` of text already in index form: æ→ae, ø→oe, aa→a (newlines keep `aa` within a word)."""
+    return text.replace("æ", "ae").replace("ø", "oe").replace("aa", "a")
+
+
+def fold(word: str) -> str:
+    """The comparison key: index form with æ→ae, ø→oe and aa→a, so every Danish spelling meets."""
+    return _fold_index_forms(index_form(word))
+
+
+def stem(key: str) -> str:
+    """A folded word without its inflection ending, when enough of it remains."""
+    for ending in ENDINGS:
+        if ending and key.endswith(ending) and len(key) - len(ending) >= MIN_STEM:
+            return key[: -len(ending)]
+    return key
+
+
+class _Joined(Sequence[str]):
+    """The strings of one joined text as a sequence (`bisect` searches it without splitting it)."""
+
+    def __init__(self, text: str, starts: array[int]) -> None:
+        self.text = text
+        self.starts = starts  # where each string starts, and one past the last one's newline
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.text[self.starts[index] : self.starts[index + 1] - 1]
+
+    def length(self, index: int) -> int:
+        return self.starts[index + 1] - self.starts[index] - 1
+
+
+def _starts(text: str) -> array[int]:
+    """Where each newline-terminated string of `text` starts, and the end."""
+    return (
+        array(_OFFSET, accumulate((len(s) + 1 for s in text[:-1].split("\n")), initial=0))
+        if text
+        else array(_OFFSET, [0])
+    )
+
+
+def pack(terms: Iterable[tuple[str, int]]) -> PackedTerms:
+    """Lay out (term, documents) pairs as a vocabulary keeps them: in the order of their keys."""
+    items = sorted(terms)
+    joined = "\n".join(t for t, _ in items)
+    keys = _fold_index_forms(joined).split("\n") if items else []
+    order = sorted(range(len(items)), key=lambda i: (keys[i], items[i][0]))
+    term_text = "".join(items[i][0] + "\n" for i in order)
+    key_text = "".join(keys[i] + "\n" for i in order)
+    docs = array(_OFFSET, (items[i][1] for i in order))
+    return PackedTerms(
+        terms=term_text,
+        keys=key_text,
+        term_starts=_starts(term_text).tobytes(),
+        key_starts=_starts(key_text).tobytes(),
+        docs=docs.tobytes(),
+    )
+
+
+def _array(data: bytes) -> array[int]:
+    values = array(_OFFSET)
+    values.frombytes(data)
+    return values
+
+
+class Vocabulary:
+    """The terms of the archive's FTS indexes, ready for expansion of question words.
+
+    Expanding a word costs a binary search per inflection, a scan of the joined keys for
+    compounds, and a rapidfuzz pass over the words that share its first letter and have a length
+    that can reach the cutoff.
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, int]] | PackedTerms) -> None:
+        packed = terms if isinstance(terms, PackedTerms) else pack(terms)
+        self.packed = packed
+        self._terms = _Joined(packed.terms, _array(packed.term_starts))
+        self._keys = _Joined(packed.keys, _array(packed.key_starts))
+        self._docs = _array(packed.docs)
+        # Per first letter: its words' indexes ordered by length, and those lengths (made on first use).
+        self._buckets: dict[str, tuple[array[int], array[int]]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def _lookup(self, key: str) -> range:
+        """The indexes of the terms whose key is `key` (`ae` and `æ` spellings share one)."""
+        lo = bisect.bisect_left(self._keys, key)
+        hi = lo
+        while hi < len(self._keys) and self._keys[hi] == key:
+            hi += 1
+        return range(lo, hi)
+
+    def _docs_of(self, term: str) -> int:
+        for i in self._lookup(_fold_index_forms(term)):
+            if self._terms[i] == term:
+                return self._docs[i]
+        return 0
+
+    def _bucket(self, letter: str) -> tuple[array[int], array[int]]:
+        """Fuzzy candidates starting with `letter`, sorted by length (a typo rarely hits the first letter)."""
+        bucket = self._buckets.get(letter)
+        if bucket is None:
+            lo = bisect.bisect_left(self._keys, letter)
+            hi = bisect.bisect_left(self._keys, chr(ord(letter) + 1), lo)
+            keys = self._keys
+            order = array(_OFFSET, sorted(range(lo, hi), key=keys.length))
+            bucket = (order, array(_OFFSET, (keys.length(i) for i in order)))
+            self._buckets[letter] = bucket
+        return bucket
+
+    def knows(self, word: str) -> bool:
+        """Whether the word, in any spelling that folds the same, is in the archive."""
+        return bool(self._lookup(fold(word)))
+
+    def frequency(self, alternatives: Iterable[str]) -> int:
+        """Roughly how many rows match any alternative (a phrase counts as its rarest word)."""
+        total = 0
+        for alternative in alternatives:
+            words = alternative.split()
+            total += min((self._docs_of(w) for w in words), default=0)
+        return total
+
+    def expand(self, word: str) -> tuple[str, ...]:
+        """The vocabulary terms that count as `word`: best first, at most MAX_EXPANSIONS."""
+        key = fold(word)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._expand(key)
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _expand(self, key: str) -> tuple[str, ...]:
+        if not key:
+            return ()
+        rank: dict[int, int] = {}  # term index → 0 exact, 1 inflection, 2 compound, 3 typo
+
+        def add(indexes: Iterable[int], level: int) -> None:
+            for i in indexes:
+                if rank.get(i, 9) > level:
+                    rank[i] = level
+
+        add(self._lookup(key), 0)
+        root = stem(key)
+        for ending in ENDINGS:
+            add(self._lookup(root + ending), 1)
+        if len(key) >= MIN_CONTAINS:
+            add(self._containing(key, root), 2)
+        if len(key) >= MIN_STEM:
+            add((i for _, i in self._similar(key, FUZZY_CUTOFF, spread=1.353)), 3)
+        best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self._docs[i], self._terms[i]))
+        return tuple(self._terms[i] for i in best)
+
+    def _containing(self, key: str, root: str) -> list[int]:
+        """Words holding `key` (or `root` plus an ending) at their start or as a compound's last part."""
+        probe = root if len(root) >= MIN_CONTAINS else key
+        keys = self._keys
+        joined, starts = keys.text, keys.starts
+        found = []
+        pos = joined.find(probe)
+        while pos != -1:
+            index = bisect.bisect_right(starts, pos) - 1
+            offset = pos - starts[index]
+            if offset == 0 or offset >= MIN_MODIFIER:
+                term_key = keys[index]
+                rest = term_key[offset + len(probe) :]
+                if term_key.startswith(key, offset) or rest in _ENDING_SET:
+                    found.append(index)
+            pos = joined.find(probe, pos + 1)
+        return found
+
+    def _similar(self, key: str, cutoff: float, *, spread: float) -> list[tuple[float, int]]:
+        """(score, index) of words within rapidfuzz ratio `cutoff`, among lengths that can reach it."""
+        if not key:
+            return []
+        order, lengths = self._bucket(key[:1])
+        lo = bisect.bisect_left(lengths, int(len(key) / spread))
+        hi = bisect.bisect_right(lengths, int(len(key) * spread) + 1)
+        candidates = order[lo:hi]
+        choices = [self._keys[i] for i in candidates]
+        matches = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        return [(score, candidates[pos]) for _, score, pos in matches]
+
+    def nearest(self, word: str, *, limit: int = 5) -> list[str]:
+        """Vocabulary words that look most like `word` (for "did you mean"), most common first on ties."""
+        key = fold(word)
+        if len(key) < 3:
+            return []
+        scored = sorted(
+            (-score, -self._docs[i], self._terms[i], i) for score, i in self._similar(key, 70, spread=2.0)
+        )
+        out: list[str] = []
+        for _, _, term, index in scored:
+            if term not in out and self._keys[index] != key and len(term) >= 3 and not term.isdigit():
+                out.append(term)
+            if len(out) == limit:
+                break
+        return out
