@@ -425,6 +425,13 @@ def test_members_listed_by_house_number_with_the_role_after() -> None:
         ("Generalforsamlingen", "Til referent valgtes Ann Lund.", "referent", "Ann Lund"),
         ("Valg af dirigent", "Kim, have 22 valgt.", "dirigent", "Kim"),
         (
+            "Åbning",
+            "Der var 40 til stede. Ida Marie Lund (Mia) 12N valgt som referent.",
+            "referent",
+            "Ida Marie Lund",
+        ),
+        ("Åbning", "Ole Dam, have 7, blev valgt som dirigent.", "dirigent", "Ole Dam"),
+        (
             "Valg af referent og stemmetællere",
             "ref. Lene have 47 Stemmetællere Ove have 30",
             "referent",
