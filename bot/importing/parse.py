@@ -119,7 +119,8 @@ _ABSENT_PROSE = re.compile(
     r"(?P<names>[A-ZÆØÅ][^:]*?)\s+(?:var|er|havde\s+meldt)\s+(?:fraværende|afbud))\.?$",
     re.IGNORECASE,
 )
-_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
+_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
+_PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
 # `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
 _PLACE_AFTER = re.compile(
@@ -566,6 +567,9 @@ class Parser:
                 self.used[i] = True
             if place is None and (m := _PLACE_AFTER.search(line)):
                 place = m.group("place").strip(" ,.")
+            elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
+                place = m.group("place")  # `på Pedersholm` on a line of its own under the date
+                self.used[i] = True
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------

@@ -424,6 +424,13 @@ def test_members_listed_by_house_number_with_the_role_after() -> None:
         ("Generalforsamlingen", "Til referent valgtes Ann Lund.", "referent", "Ann Lund"),
         ("Valg af dirigent", "Kim, have 22 valgt.", "dirigent", "Kim"),
         (
+            "Åbning",
+            "Der var 40 til stede. Ida Marie Lund (Mia) 12N valgt som referent.",
+            "referent",
+            "Ida Marie Lund",
+        ),
+        ("Åbning", "Ole Dam, have 7, blev valgt som dirigent.", "dirigent", "Ole Dam"),
+        (
             "Valg af referent og stemmetællere",
             "ref. Lene have 47 Stemmetællere Ove have 30",
             "referent",
@@ -500,3 +507,13 @@ def test_the_import_report_counts_the_dropped_page_furniture(
 )
 def test_a_title_that_opens_a_sentence_is_told_from_a_longer_title(title: str, line: str, more: bool) -> None:
     assert says_more(title, line) is more
+
+
+def test_a_place_line_and_a_short_sentence_above_the_items() -> None:
+    m = parse_referat(
+        "Referat fra generalforsamling\n\nSøndag d. 7/4 2024\n\npå Fælleshuset\n\n21 haver repræsenteret.\n\n"
+        "1. Valg af dirigent: Kim valgt.\n2. Eventuelt: Intet."
+    )
+    assert (m.date, m.place) == (dt.date(2024, 4, 7), "Fælleshuset")
+    assert (0, "21 haver repræsenteret.") in [(e.item_number, e.text) for e in m.entries]
+    assert not m.unplaced

@@ -55,15 +55,12 @@ generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::decisions
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hf-proevestenen-2015-03-16::q2
 generalforsamling-hf-proevestenen-2015-03-16::q3
 generalforsamling-hjelm-haveforening-2022-02-22::actions
 generalforsamling-hjelm-haveforening-2022-02-22::q3
 generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::decisions
-generalforsamling-laerkehoejen-2019-03-31::frame
 generalforsamling-laerkehoejen-2019-03-31::people
-generalforsamling-laerkehoejen-2019-03-31::q3
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
@@ -96,7 +93,6 @@ lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
-lokalraad-taarnborg-2017-03-06::frame
 lokalraad-taarnborg-2017-03-06::items
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame
