@@ -214,6 +214,10 @@ _ACTION_PHRASES = re.compile(
     r"|\bskal\b[^?.!]{0,60}?\bgøre\b|\bwhat\s+(?:must|should|will|has|have|needs?)\b[^?.!]{0,60}?\bdo\b",
     re.IGNORECASE,
 )
+_CHOSEN_AS = re.compile(
+    r"\b(?:valgt|genvalgt|udpeget|konstitueret|elected|appointed)\s+(?:som|til|as)\s+((?:\w+\s+){0,2}\w+)",
+    re.IGNORECASE,
+)
 _WHO_WORDS = frozenset({"hvem", "who", "whom"})
 _DECISION_PREFIXES = (
     "beslut",
@@ -378,6 +382,8 @@ def parse_question(
         fact = "title"  # "hvem er Mette Aagaard?"
     if fact == "title" and speaker is None:
         fact = None
+    if fact == "next_meeting" and _WHAT_RE.match(rest) and terms and not _DATE_WORDS.intersection(terms):
+        fact = None  # "hvilke principper vil de arbejde med på næste møde?" asks what, not when
     return Question(
         text=cleaned,
         lang=lang,
@@ -472,6 +478,11 @@ _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
     ),
     ("title", re.compile(r"\b(?:titel|titlen|stilling(?:en)?|title|position)\b", re.IGNORECASE)),
 )
+_WHAT_RE = re.compile(r"^\W*(?:hvad|hvilke|hvilken|hvilket|what|which)\b", re.IGNORECASE)
+# Words that make a "hvad/hvilken" question about the next meeting ask for its date or time after all.
+_DATE_WORDS = _wordset(
+    "dato datoen dag dagen tid tidspunkt tidspunktet klokken sted stedet date day time place"
+)
 _WHO_IS_RE = re.compile(r"^\W*(?:hvem\s+er|who\s+is|who's)\b", re.IGNORECASE)
 _LATEST_RE = re.compile(
     r"\b(?:seneste|nyeste|latest|most\s+recent|sidste(?=\s+[^\W\d_]*møde)|last(?=\s+(?:[^\W\d_]+\s+)?meeting))\b",
@@ -526,6 +537,13 @@ def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
             found.setdefault("decisions", set()).add(i)
         if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:
             found.setdefault("statements", set()).add(i)
+    # "hvem blev valgt som økonomisk ansvarlig?": the role chosen, not a question for a task's owner.
+    for m in _CHOSEN_AS.finditer(text):
+        found["actions"] = {
+            i for i in found.get("actions", ()) if not m.start(1) <= tokens[i].start < m.end()
+        }
+        if not found["actions"]:
+            del found["actions"]
     for m in _ACTION_PHRASES.finditer(text):
         span = {i for i, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()}
         found.setdefault("actions", set()).update(span)

@@ -88,7 +88,7 @@ NOTHING = re.compile(
 
 DECISION_SENTENCE = re.compile(
     r"^Der\s+var\s+(?:\w+\s+){0,2}?enighed\b|\bvar\s+enige\s+om\b|"
-    r"\bblev\s+(?:\w+\s+){0,3}?(?:godkendt|vedtaget|besluttet|taget\s+til\s+efterretning)\b|"
+    r"\bblev\s+(?:\w+\s+){0,4}?(?:godkendt|vedtaget|besluttet|taget\s+til\s+efterretning)\b|"
     r"\bbesluttede\b|\bbesluttet\b|\bvedtog\b|\bgodkendte\b|\btil\s+efterretning\b",
     re.IGNORECASE,
 )

@@ -119,7 +119,8 @@ _ABSENT_PROSE = re.compile(
     r"(?P<names>[A-ZÆØÅ][^:]*?)\s+(?:var|er|havde\s+meldt)\s+(?:fraværende|afbud))\.?$",
     re.IGNORECASE,
 )
-_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
+_SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
+_PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
 # `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
 _PLACE_AFTER = re.compile(
@@ -168,6 +169,23 @@ def _split_glued_headings(lines: list[str]) -> list[str]:
                 out += [line[: m.start()].rstrip(), m.group("head")]
                 continue
         out.append(line)
+    return out
+
+
+def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
+    """Numbered lines (index, text) as paragraphs: a line ending in a colon and the lines right under it,
+    up to one that ends a sentence, are one (`… følgende principper på næste møde:` and the principles),
+    as the body's paragraphs are; every other line stands alone."""
+    out: list[str] = []
+    listing, last = False, -2
+    for i, line in lines:
+        if listing and i == last + 1:
+            out[-1] = f"{out[-1]} {line}"
+            listing = not line.endswith((".", "!", "?"))
+        else:
+            out.append(line)
+            listing = line.endswith(":")
+        last = i
     return out
 
 
@@ -549,6 +567,9 @@ class Parser:
                 self.used[i] = True
             if place is None and (m := _PLACE_AFTER.search(line)):
                 place = m.group("place").strip(" ,.")
+            elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
+                place = m.group("place")  # `på Pedersholm` on a line of its own under the date
+                self.used[i] = True
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------
@@ -643,7 +664,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     def opens(i: int, line: str) -> bool:
         return bool(_SENTENCE_LIKE.match(line)) or (unnumbered and i > after_title)
 
-    opening_lines = [line for i, line in leftovers if opens(i, line)]
+    opening_lines = _lists_joined([(i, line) for i, line in leftovers if opens(i, line)])
     unplaced = [line for i, line in leftovers if not opens(i, line) and not DOC_LABEL.match(line)]
     for i, _ in leftovers:
         parser.used[i] = True

@@ -24,7 +24,8 @@ STRONG_DECISION = re.compile(
 # A decision when no participant is the sentence's speaker.
 PROSE_DECISION = re.compile(
     r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\bblev\s+aftalt\b|"
-    r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b",
+    r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b|"
+    r"\bhar\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet)\b",
     re.IGNORECASE,
 )
 
@@ -82,8 +83,13 @@ def is_prose_decision(sentence: str) -> bool:
 
 _ROLE = r"(?P<role>dirigent|referent|ordstyrer|mødeleder)"
 _NAME = r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3})"
+# What may stand between a name and its verb: a nickname or initials in brackets, a house or garden
+# number (`Anne Marie Broager (Rie) 52N valgt som referent`, `Kim, have 22, valgt som dirigent`).
+_ASIDE = r"(?:\s*\([^()]{1,30}\))?(?:,?\s+(?:have\s+|nr\.?\s*)?\d{1,3}[A-ZÆØÅ]?\b,?)?"
 _ROLE_SENTENCES = (
-    re.compile(rf"{_NAME}\s+(?:blev\s+)?(?:valgt|valgtes|vælges|genvalgt|udpeget)\s+(?:som|til)\s+{_ROLE}\b"),
+    re.compile(
+        rf"{_NAME}{_ASIDE}\s+(?:blev\s+)?(?:valgt|valgtes|vælges|genvalgt|udpeget)\s+(?:som|til)\s+{_ROLE}\b"
+    ),
     re.compile(rf"\b(?:[Ss]om|[Tt]il)\s+{_ROLE}\s+(?:valgtes|blev\s+valgt|vælges|valgt|udpegedes)\s+{_NAME}"),
     re.compile(rf"\bog\s+{_NAME}\s+som\s+{_ROLE}\b"),
 )

@@ -243,8 +243,7 @@ def test_minutes_without_numbers_are_kept_as_opening_remarks() -> None:
     assert [(e.item_number, e.text) for e in m.entries] == [
         (0, "Elevrådet ønsker bænke ved busstoppestedet."),
         (0, "7. klasserne fik tilladelse til at forlade skolen i pauserne."),
-        (0, "Principper til næste møde:"),
-        (0, "Princip for mobiltelefoner"),
+        (0, "Principper til næste møde: Princip for mobiltelefoner"),  # the list goes with its line
     ]
     assert [(p.name, p.role) for p in m.participants] == [("Jens Mikkelsen", "referent")]
     assert m.dropped == ("Sidst opdateret den 22. september 2004",)
@@ -282,6 +281,9 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Udskudt til næste møde.", D, None),
         ("Frekvensen af møder fastsættes til 4 møder per år.", D, None),
         ("Bestyrelsen aftalte at mødes igen i januar.", D, None),
+        ("Bestyrelsen har godkendt regnskabet.", D, None),
+        ("Udvalget har desuden vedtaget at holde et temamøde.", D, None),
+        ("Regnskabet blev fremlagt af kassereren og godkendt.", D, None),
         ("HJ følger op.", A, "Hans Jensen"),
         ("BH indkalder til temamøde inden 1. april 2020.", A, "Birte Hansen"),
         ("Ny oversigt bliver udarbejdet af Birte Hansen.", A, "Birte Hansen"),
@@ -422,6 +424,13 @@ def test_members_listed_by_house_number_with_the_role_after() -> None:
         ("Generalforsamlingen", "Til referent valgtes Ann Lund.", "referent", "Ann Lund"),
         ("Valg af dirigent", "Kim, have 22 valgt.", "dirigent", "Kim"),
         (
+            "Åbning",
+            "Der var 40 til stede. Ida Marie Lund (Mia) 12N valgt som referent.",
+            "referent",
+            "Ida Marie Lund",
+        ),
+        ("Åbning", "Ole Dam, have 7, blev valgt som dirigent.", "dirigent", "Ole Dam"),
+        (
             "Valg af referent og stemmetællere",
             "ref. Lene have 47 Stemmetællere Ove have 30",
             "referent",
@@ -498,3 +507,13 @@ def test_the_import_report_counts_the_dropped_page_furniture(
 )
 def test_a_title_that_opens_a_sentence_is_told_from_a_longer_title(title: str, line: str, more: bool) -> None:
     assert says_more(title, line) is more
+
+
+def test_a_place_line_and_a_short_sentence_above_the_items() -> None:
+    m = parse_referat(
+        "Referat fra generalforsamling\n\nSøndag d. 7/4 2024\n\npå Fælleshuset\n\n21 haver repræsenteret.\n\n"
+        "1. Valg af dirigent: Kim valgt.\n2. Eventuelt: Intet."
+    )
+    assert (m.date, m.place) == (dt.date(2024, 4, 7), "Fælleshuset")
+    assert (0, "21 haver repræsenteret.") in [(e.item_number, e.text) for e in m.entries]
+    assert not m.unplaced

@@ -64,6 +64,16 @@ def d(year: int, month: int, day: int) -> dt.date:
         ("hvem orienterede om Bo Trygt?", "da", "who", ("bo trygt",), (), None),
         ("hvilke opgaver blev aftalt om indsatsområdet", "da", "actions", ("indsatsområdet",), (), None),
         ("indbrud", "da", "search", ("indbrud",), (), None),
+        # The role someone was chosen for is a topic, not a question for a task's owner.
+        (
+            "hvem blev valgt som økonomisk ansvarlig?",
+            "da",
+            "who",
+            ("valgt", "økonomisk", "ansvarlig"),
+            (),
+            None,
+        ),
+        ("hvem er ansvarlig for kaffen?", "da", "actions", ("kaffen",), (), None),
         ("hvad blev besluttet i 2023", "da", "decisions", (), (), (d(2023, 1, 1), d(2024, 1, 1))),
         (
             "hvad blev drøftet om indbrud sidste år",

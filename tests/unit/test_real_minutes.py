@@ -47,10 +47,7 @@ aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
-bestyrelse-blegdammen-2016-05-23::decisions
 bestyrelse-blegdammen-2016-05-23::frame
-bestyrelse-blegdammen-2016-05-23::q4
-generalforsamling-blegdammen-2012-05-26::decisions
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-blegdammen-2012-05-26::q2
 generalforsamling-fossgaarden-2005-11-08::people
@@ -58,15 +55,12 @@ generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::decisions
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hf-proevestenen-2015-03-16::q2
 generalforsamling-hf-proevestenen-2015-03-16::q3
 generalforsamling-hjelm-haveforening-2022-02-22::actions
 generalforsamling-hjelm-haveforening-2022-02-22::q3
 generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::decisions
-generalforsamling-laerkehoejen-2019-03-31::frame
 generalforsamling-laerkehoejen-2019-03-31::people
-generalforsamling-laerkehoejen-2019-03-31::q3
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
@@ -76,7 +70,6 @@ grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
 handicapraad-assens-2018-01-18::decisions
 handicapraad-assens-2018-01-18::people
-handicapraad-assens-2018-01-18::q3
 handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
@@ -100,9 +93,7 @@ lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
-lokalraad-taarnborg-2017-03-06::frame
 lokalraad-taarnborg-2017-03-06::items
-skolebestyrelse-skovboskolen-2004-09-07::q3
 skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
