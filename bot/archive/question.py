@@ -382,6 +382,8 @@ def parse_question(
         fact = "title"  # "hvem er Mette Aagaard?"
     if fact == "title" and speaker is None:
         fact = None
+    if fact == "next_meeting" and _WHAT_RE.match(rest) and terms and not _DATE_WORDS.intersection(terms):
+        fact = None  # "hvilke principper vil de arbejde med på næste møde?" asks what, not when
     return Question(
         text=cleaned,
         lang=lang,
@@ -475,6 +477,11 @@ _FACT_RES: tuple[tuple[Fact, re.Pattern[str]], ...] = (
         ),
     ),
     ("title", re.compile(r"\b(?:titel|titlen|stilling(?:en)?|title|position)\b", re.IGNORECASE)),
+)
+_WHAT_RE = re.compile(r"^\W*(?:hvad|hvilke|hvilken|hvilket|what|which)\b", re.IGNORECASE)
+# Words that make a "hvad/hvilken" question about the next meeting ask for its date or time after all.
+_DATE_WORDS = _wordset(
+    "dato datoen dag dagen tid tidspunkt tidspunktet klokken sted stedet date day time place"
 )
 _WHO_IS_RE = re.compile(r"^\W*(?:hvem\s+er|who\s+is|who's)\b", re.IGNORECASE)
 _LATEST_RE = re.compile(

@@ -172,6 +172,23 @@ def _split_glued_headings(lines: list[str]) -> list[str]:
     return out
 
 
+def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
+    """Numbered lines (index, text) as paragraphs: a line ending in a colon and the lines right under it,
+    up to one that ends a sentence, are one (`… følgende principper på næste møde:` and the principles),
+    as the body's paragraphs are; every other line stands alone."""
+    out: list[str] = []
+    listing, last = False, -2
+    for i, line in lines:
+        if listing and i == last + 1:
+            out[-1] = f"{out[-1]} {line}"
+            listing = not line.endswith((".", "!", "?"))
+        else:
+            out.append(line)
+            listing = line.endswith(":")
+        last = i
+    return out
+
+
 def _person_named(value: str) -> str | None:
     """The one person a label's value names (`Helle Thagesen`, `Birte (BH)`), else None."""
     value = value.strip().rstrip(".")
@@ -647,7 +664,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     def opens(i: int, line: str) -> bool:
         return bool(_SENTENCE_LIKE.match(line)) or (unnumbered and i > after_title)
 
-    opening_lines = [line for i, line in leftovers if opens(i, line)]
+    opening_lines = _lists_joined([(i, line) for i, line in leftovers if opens(i, line)])
     unplaced = [line for i, line in leftovers if not opens(i, line) and not DOC_LABEL.match(line)]
     for i, _ in leftovers:
         parser.used[i] = True

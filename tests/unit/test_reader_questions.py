@@ -155,3 +155,27 @@ def test_a_start_or_end_is_the_meeting_time_only_for_the_meeting() -> None:
     assert parse_question("hvornår var generalforsamlingen slut?", now=NOW).fact == "time"
     assert parse_question("when did the meeting end?", now=NOW).fact == "time"
     assert parse_question("hvornår startede projektet?", now=NOW).fact is None
+
+
+def test_a_list_under_a_colon_is_one_entry_with_its_sentence() -> None:
+    """Minutes without items: the lines under `… på næste møde:` belong to it, up to the sentence's end."""
+    meeting = parse_referat(
+        "Referat fra Skolebestyrelsesmødet\n7. september 2004\n\n"
+        "Legepladsen er godt i gang.\n"
+        "Bestyrelsen vil arbejde med følgende emner på næste møde:\nPrincip for lejrskoler\n"
+        "Princip for mobiltelefoner.\nKantinen får sund mad.\n"
+    )
+    texts = [e.text for e in meeting.entries]
+    assert texts == [
+        "Legepladsen er godt i gang.",
+        "Bestyrelsen vil arbejde med følgende emner på næste møde: Princip for lejrskoler "
+        "Princip for mobiltelefoner.",
+        "Kantinen får sund mad.",
+    ]
+
+
+def test_what_happens_at_the_next_meeting_is_no_question_for_its_date() -> None:
+    assert parse_question("hvilke emner vil bestyrelsen tage op på næste møde?", now=NOW).fact is None
+    assert parse_question("hvad er datoen for næste møde?", now=NOW).fact == "next_meeting"
+    assert parse_question("hvornår er næste møde?", now=NOW).fact == "next_meeting"
+    assert parse_question("hvad står der om næste møde?", now=NOW).fact == "next_meeting"
