@@ -231,14 +231,17 @@ def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
     """Which of the names were participants (or sent apologies) in a meeting of the scope."""
     if not names or scope.nothing:
         return set()
+    # Per name, the first readable meeting settles it: a role names dozens of people with hundreds
+    # of meetings each, and reading them all was most of such a question's time.
     sql = (
         _Sql()
         .add(
-            "select distinct p.name from participants p join meetings m on m.id = p.meeting_id "
-            f"where p.name in ({', '.join('?' for _ in names)})",
-            *names,
+            "select j.value from json_each(?) j where exists (select 1 from participants p "
+            "join meetings m on m.id = p.meeting_id where p.name = j.value",
+            json.dumps(sorted(set(names))),
         )
         .extend(_scope_on_meeting(scope, "m"))
+        .add(")")
     )
     return {str(r[0]) for r in db.execute(sql.text, sql.params)}
 
@@ -565,70 +568,82 @@ def _ranked(
 ) -> tuple[list[tuple[Any, ...]], int, bool]:
     """Topic search: items where every term occurs, then the hits among their entries.
 
-    `ctx` holds the matching items (one FTS5 AND over `item_context_fts`); `f0` the entries naming
-    the first (rarest) term themselves, with bm25 when `relevance`; `tall` those naming every term.
-    Decisions and action items of matching items come in through `ctx` alone. `ctx` is NOT
-    MATERIALIZED on purpose: materialized, its `IN` test inside the union re-ran the FTS query for
-    every candidate row (40 ms instead of 1 ms).
-    """
+    `ctx` holds the matching items (one FTS5 AND over `item_context_fts`); `named` the entries
+    naming the first (rarest) term themselves, with bm25 when `relevance` (`tall`: those naming
+    every term); `through` the decisions and action items of matching items, which come in through
+    `ctx` alone. `ctx` is NOT MATERIALIZED on purpose: materialized, its `IN` test re-ran the FTS
+    query for every candidate row.
 
-    def hits(rank: str) -> _Sql:
-        all_terms = " AND ".join(f"({m})" for m in matches)
-        reachable = [k for k in context_kinds if not kinds or k in kinds]
-        key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
-        sql = _Sql().add(
-            "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
+    Each of `named` and `through` takes at most COUNT_BOUND + 1 hits (or as many as the page
+    reaches), newest first: the indexes give rows newest first, so they stop there, and the page
+    and its count are made in one statement from at most twice that many rows however large the
+    archive. Up to COUNT_BOUND hits of each, the answer is the same as ranking them all; past it
+    the count reads "over COUNT_BOUND" and the page ranks the newest ones ("newest": logged or
+    imported last, as entry and meeting ids go).
+    """
+    all_terms = " AND ".join(f"({m})" for m in matches)
+    reachable = [k for k in context_kinds if not kinds or k in kinds]
+    key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
+    rank = "bm25(entries_fts)" if relevance else "0.0"
+    # Reaching it means there are more than the bound; a later page reaches as far as it shows.
+    candidates = max(COUNT_BOUND, offset + limit) + 1
+    sql = _Sql().add(
+        "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
+        all_terms,
+    )
+    if period is not None:
+        sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
+    # Only hidden items matter here: every hit is kept to readable channels by its own meeting.
+    sql.extend(_not_hidden(scope, "item_context_fts.rowid")).add(")")
+    own = "1"
+    if len(matches) > 1:
+        sql.add(
+            ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
             all_terms,
         )
-        if period is not None:
-            sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
-        # Only hidden items matter here: every hit is kept to readable channels by its own meeting.
-        sql.extend(_not_hidden(scope, "item_context_fts.rowid")).add(")")
+        own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
+    sql.add(
+        f", named as materialized (select e.id, {own} as own, f.s as score, m.id as meeting_id, m.date, "
+        "e.item_number, e.seq from (select rowid as id, "
+        f"{rank} as s from entries_fts where entries_fts match ? order by rowid desc) f",
+        matches[0],
+    )
+    sql.add("join entries e on e.id = f.id join meetings m on m.id = e.meeting_id where")
+    sql.extend(_filters(kinds, speakers, period, scope, extra))
+    if len(matches) > 1:
+        sql.add(f"and {key} in (select k from ctx)")
+    sql.add("limit ?)", candidates)
+    branches = ["named"]
+    if reachable:
         sql.add(
-            f", f0 as materialized (select rowid as id, {rank} as s from entries_fts where entries_fts match ?)",
-            matches[0],
+            ", through as materialized (select e.id, 0 as own, 0.0 as score, m.id as meeting_id, m.date, "
+            "e.item_number, e.seq from (select k from ctx order by k desc) c "
+            f"join entries e on e.meeting_id = c.k / {ITEM_KEY_FACTOR} and e.item_number = c.k % {ITEM_KEY_FACTOR} "
+            "join meetings m on m.id = e.meeting_id where"
         )
-        own = "1"
-        if len(matches) > 1:
-            sql.add(
-                ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
-                all_terms,
-            )
-            own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
-        first = _Sql().add(
-            f"select e.id, {own} as own, f0.s as score, m.id as meeting_id, m.date, e.item_number, e.seq"
-        )
-        first.add("from f0 join entries e on e.id = f0.id join meetings m on m.id = e.meeting_id where")
-        first.extend(_filters(kinds, speakers, period, scope, extra))
-        if len(matches) > 1:
-            first.add(f"and {key} in (select k from ctx)")
-        branches = [first]
-        if reachable:
-            second = _Sql().add("select e.id, 0, 0.0, m.id, m.date, e.item_number, e.seq from ctx")
-            second.add(
-                f"join entries e on e.meeting_id = ctx.k / {ITEM_KEY_FACTOR} "
-                f"and e.item_number = ctx.k % {ITEM_KEY_FACTOR}"
-            )
-            second.add("join meetings m on m.id = e.meeting_id where").extend(
-                _filters(kinds, speakers, None, scope, extra)
-            )
-            second.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
-            second.add("and e.id not in (select id from f0)")
-            branches.append(second)
-        sql.add(", hits as (")
-        for i, branch in enumerate(branches):
-            if i:
-                sql.add("union all")
-            sql.extend(branch)
-        return sql.add(")")
-
-    page = hits("bm25(entries_fts)" if relevance else "0.0").add("select id, own, score from hits")
+        sql.extend(_filters(kinds, speakers, None, scope, extra))
+        sql.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
+        sql.add("and e.id not in (select id from named) limit ?)", candidates)
+        branches.append("through")
+    sql.add(", hits as (" + " union all ".join(f"select * from {b}" for b in branches) + ")")
+    counts = ", ".join(f"(select count(*) from {b})" for b in branches)
+    page = _Sql().extend(sql).add(f"select id, own, score, {counts} from hits")
     page.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
     page.add("limit ? offset ?", limit, offset)
     rows = list(db.execute(page.text, page.params).fetchall())
-    # Counting needs no ranking: bm25 of every match would be most of its cost.
-    count = hits("0.0").add("select count(*) from (select 1 from hits limit ?)")
-    return rows, *_total(db, rows, limit, offset, count)
+    if rows:
+        found = [int(n) for n in rows[0][3:]]
+    elif offset:
+        found = [
+            int(n) for n in db.execute(_Sql().extend(sql).add(f"select {counts}").text, sql.params).fetchone()
+        ]
+    else:
+        found = [0]
+    if any(n >= candidates for n in found):
+        return [r[:3] for r in rows], COUNT_BOUND, True
+    if len(rows) < limit and (rows or offset == 0):
+        return [r[:3] for r in rows], offset + len(rows), False  # a short page knows the total
+    return [r[:3] for r in rows], *_bounded(sum(found), COUNT_BOUND)
 
 
 def _total(db: Database, rows: Sequence[Any], limit: int, offset: int, count: _Sql) -> tuple[int, bool]:

@@ -27,8 +27,10 @@ from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
 from bot.archive.facts import (
     CHAIR_ROLES,
     MAX_MEETINGS,
+    PRESENCE_PHRASES,
     ItemSection,
     format_frame,
+    format_head_count,
     format_holders,
     format_items,
     format_next_meeting,
@@ -123,6 +125,7 @@ _MEETING_ENDED = (
 _MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
 _END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
 _NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
+_COUNT_ASKED = re.compile(r"^\W*(?:hvor\s+mange|how\s+many)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,8 @@ class _Asking:
             # "hvor holdes årsmødet?" asks where something the minutes mention happens, not where
             # the meeting itself was: the minutes' text answers it.
             return None
+        if q.fact == "attendance" and _COUNT_ASKED.match(q.text) and (counted := self._head_count()):
+            return counted
         if q.fact is not None:
             return self._frame()
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
@@ -462,6 +467,12 @@ class _Asking:
             ids, _ = self.archive.find_meetings(people=[name], scope=self.scope, limit=1)
             rows += [(name, meeting) for meeting in self.archive.meeting_facts(ids, scope=self.scope)]
         return format_titles(q, rows, links=self._links(m.meeting_id for _, m in rows))
+
+    def _head_count(self) -> Answer | None:
+        """ "hvor mange medlemmer var til stede?": the sentence that counts them, when a referat has one."""
+        ids, _ = self._meetings(about=False)
+        found = self.archive.entries_saying(PRESENCE_PHRASES, ids, scope=self.scope)
+        return format_head_count(self.question, found, links=self._links(h.meeting_id for h in found))
 
     def _next_meeting(self) -> Answer:
         # The newest referater that match are the ones that know the next meeting.

@@ -495,6 +495,11 @@ _OPEN_RE = re.compile(
 )
 _WHEN_RE = re.compile(r"\b(?:hvornår|when|what\s+date|hvilken\s+dato)\b", re.IGNORECASE)
 # Words of a "when"/"where" question about holding a meeting: never a topic.
+# `hvor stort er overskuddet?`: the word after `hvor` asks how much; the minutes write the amount.
+_DEGREE_RE = re.compile(
+    r"\b(?:hvor|how)\s+(stor|stort|store|lang|langt|længe|høj|højt|dyr|dyrt|gammel|gamle|big|large|long|high)\b",
+    re.IGNORECASE,
+)
 _HOLD_RE = re.compile(
     r"\b(?:holdt|afholdt|holdes|afholdes|held|hold|holding|took\s+place|take\s+place|happen)\b", re.IGNORECASE
 )
@@ -522,6 +527,7 @@ def _frame(text: str, tokens: Sequence[_Token]) -> _Frame:
         flags.append(m is not None)
         if m is not None:
             spans.append(m.span())
+    spans += [m.span(1) for m in _DEGREE_RE.finditer(text)]
     used = {i for i, t in enumerate(tokens) if any(t.start < b and t.end > a for a, b in spans)}
     return _Frame(fact, item_number, flags[0], flags[1], flags[2], flags[3], used)
 

@@ -55,9 +55,7 @@ generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::decisions
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hf-proevestenen-2015-03-16::q3
 generalforsamling-hjelm-haveforening-2022-02-22::actions
-generalforsamling-hjelm-haveforening-2022-02-22::q3
 generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::decisions
 generalforsamling-laerkehoejen-2019-03-31::people

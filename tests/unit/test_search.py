@@ -619,3 +619,29 @@ def test_counting_stops_at_the_bound_and_the_answer_says_over(
     first = answer_question(store, "parkering", now=NOW, scope=search.EVERYTHING)
     assert "– over 10 fundet" in first.text
     assert "Side 1 af over 2. Over 2 flere" in first.text
+
+
+def test_past_the_bound_the_newest_hits_are_ranked_and_a_filter_still_reaches_the_oldest(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The oldest meeting is logged first, so its entries are the ones past the bound.
+    old = _meeting(store, "Kredsrådsmøde i Struer Kommune", dt.date(2019, 5, 2))
+    store.set_agenda(old, [(1, "Parkering", [], [])])
+    store.add_entry(
+        old, item_number=1, kind=EntryKind.DECISION, text="Parkeringsforhold ved rådhuset blev vedtaget.",
+        author_user_id=None, now=LOGGED,
+    )  # fmt: skip
+    _twenty_about_parking(store)
+    store.flush_search_documents()
+    monkeypatch.setattr(search, "COUNT_BOUND", 10)
+    page = search.search_entries(store.db, [["parkeringsforhold"]], limit=8, scope=search.EVERYTHING)
+    assert (len(page.hits), page.total, page.more) == (8, 10, True)
+    assert {h.meeting_date for h in page.hits} == {dt.date(2024, 6, 4)}
+    # The period is applied before the bound: the 2019 decision is found, and counted exactly.
+    dated = search.search_entries(
+        store.db, [["parkeringsforhold"]], start=dt.date(2019, 1, 1), end=dt.date(2020, 1, 1),
+        scope=search.EVERYTHING,
+    )  # fmt: skip
+    assert [(h.meeting_id, h.kind, dated.total, dated.more) for h in dated.hits] == [
+        (old, "decision", 1, False)
+    ]
