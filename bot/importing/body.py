@@ -45,7 +45,7 @@ _LIST_LINE_MAX = 80
 
 def _listed(text: str) -> bool:
     """A short line without a sentence's end: an entry of the list a sentence ending in `:` opens."""
-    return len(text) <= _LIST_LINE_MAX and not text.endswith((".", "!", "?", ":"))
+    return len(text) <= _LIST_LINE_MAX and not text.endswith((".", "!", "?", ":")) and heading(text) is None
 
 
 @dataclass
