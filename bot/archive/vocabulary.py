@@ -232,13 +232,16 @@ class Vocabulary:
                 if rank.get(i, 9) > level:
                     rank[i] = level
 
-        add(self._lookup(key), 0)
+        exact = self._lookup(key)
+        add(exact, 0)
         root = stem(key)
         for ending in ENDINGS:
             add(self._lookup(root + ending), 1)
         if len(key) >= MIN_CONTAINS:
             add(self._containing(key, root), 2)
-        if len(key) >= MIN_STEM:
+        if len(key) >= MIN_STEM and not exact:
+            # Only a word the archive does not hold is read as a possible typo: a word it holds is
+            # meant as written, and its neighbours are other words (most of the cost of a new word).
             add((i for _, i in self._similar(key, FUZZY_CUTOFF, spread=1.353)), 3)
         best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self._docs[i], self._terms[i]))
         return tuple(self._terms[i] for i in best)
