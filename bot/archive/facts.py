@@ -16,7 +16,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.archive.answer import MAX_CHARS, Answer, Hit, entry_line, format_date, passage, shown_text
+from bot.archive.answer import (
+    MAX_CHARS,
+    Answer,
+    Hit,
+    entry_line,
+    format_date,
+    passage,
+    sentences_of,
+    shown_text,
+)
 from bot.archive.question import Lang, Question
 from bot.text.dates import MONTHS_DA, MONTHS_EN
 
@@ -384,6 +393,57 @@ def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, 
     if not lines:
         return None
     return _answer(lines, lang, [h.meeting_id for h in hits[:3]], len(hits))
+
+
+# How many came, as minutes write it: `84 medlemmer til stede`, `Blot syv medlemmer var mødt op`,
+# `33 haver repræsenteret`, `i alt 31 ud af 215 medlemmer`.
+PRESENCE_PHRASES = (
+    "til stede",
+    "tilstede",
+    "mødt",
+    "fremmødt",
+    "repræsenteret",
+    "deltog",
+    "present",
+    "attended",
+)
+_COUNT = re.compile(
+    r"\b(?:\d+|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|hundrede)\b",
+    re.IGNORECASE,
+)
+_PRESENCE = re.compile(r"\b(?:" + "|".join(PRESENCE_PHRASES) + r")", re.IGNORECASE)
+_NOT_THERE = re.compile(
+    r"\bikke\s+(?:\w+\s+)?(?:til\s+stede|mødt|repræsenteret|deltog|present)\b", re.IGNORECASE
+)
+
+
+def head_count(text: str) -> str | None:
+    """The sentence of an entry that says how many were present, else None."""
+    for sentence in sentences_of(text):
+        if _PRESENCE.search(sentence) and _COUNT.search(sentence) and not _NOT_THERE.search(sentence):
+            return sentence
+    return None
+
+
+def format_head_count(question: Question, hits: Sequence[Hit], *, links: Mapping[int, str]) -> Answer | None:
+    """ "hvor mange var til stede?": the sentences that count those present, newest referat first;
+    None when no referat counts them (the attendance list answers instead)."""
+    lang = question.lang
+    lines: list[str] = []
+    shown: list[int] = []
+    for hit in hits:
+        if (
+            hit.meeting_id in shown
+            or len(shown) == MAX_MEETINGS
+            or (said := head_count(shown_text(hit))) is None
+        ):
+            continue
+        if lines:
+            lines.append("")
+        lines += [f"• {said}", _hit_cite(hit, lang, links)]
+        shown.append(hit.meeting_id)
+    return _answer(lines, lang, shown, len(shown)) if lines else None
 
 
 # When a sentence says the next meeting is, in words rather than as a date: `primo juni`,

@@ -55,9 +55,7 @@ generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::decisions
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hf-proevestenen-2015-03-16::q3
 generalforsamling-hjelm-haveforening-2022-02-22::actions
-generalforsamling-hjelm-haveforening-2022-02-22::q3
 generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::decisions
 generalforsamling-laerkehoejen-2019-03-31::people
@@ -83,10 +81,8 @@ kommune-bronderslev-byraad-2020-01-29::q2
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame
-kommune-roskilde-kultur-idraet-2019-04-03::items
 kommune-roskilde-kultur-idraet-2019-04-03::people
 kommune-roskilde-kultur-idraet-2019-04-03::q2
-kommune-roskilde-kultur-idraet-2019-04-03::q3
 kommune-roskilde-kultur-idraet-2019-04-03::q4
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people

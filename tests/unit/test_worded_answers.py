@@ -89,3 +89,24 @@ def test_the_next_meeting_asked_by_its_kind(tmp_path: Path) -> None:
     answer = ask(store, "hvornår er næste bestyrelsesmøde?")
     assert "Næste bestyrelsesmøde bliver umiddelbart efter generalforsamlingen" in answer
     assert "Regnskab" not in answer
+
+
+GENERAL_ASSEMBLY = """\
+Referat fra den ordinære generalforsamling
+
+mandag, 16. marts 2024
+
+Forkvinde Jeanne bød velkommen. Et bestyrelsesmedlem, Charlotte, var ikke til stede.
+
+Valg af dirigent. Ole Dam vælges. 61 medlemmer til stede. Ida Lund valgt som referent.
+"""
+
+
+def test_how_many_came_is_the_sentence_that_counts_them(tmp_path: Path) -> None:
+    store = archive(tmp_path, GENERAL_ASSEMBLY)
+    answer = ask(store, "hvor mange medlemmer var til stede?")
+    assert "61 medlemmer til stede." in answer
+    assert "Charlotte" not in answer  # who was not there is no count of who was
+    assert "Ida Lund valgt" not in answer
+    # Asked who, not how many: the attendance list (here: only the referent chosen) answers.
+    assert "61 medlemmer" not in ask(store, "hvem var til stede?")
