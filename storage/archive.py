@@ -65,6 +65,7 @@ class Archive:
     initials = _Bound(words.initials)
     meeting_count = _Bound(search.meeting_count)
     people_in = _Bound(search.people_in)
+    organisation_people = _Bound(search.organisation_people)
     names_meeting = _Bound(search.names_meeting)
     find_meetings = _Bound(search.find_meetings)
     meeting_facts = _Bound(search.meeting_facts)

@@ -120,10 +120,12 @@ def _scope_on_meeting(scope: Scope, meeting: str) -> _Sql:
 
 @dataclass(frozen=True)
 class SpeakerFilter:
-    """One person to filter by: a participant name, and the title they must have held (None: any)."""
+    """One person to filter by: a participant name, and the title they must have held (None: any), or
+    the organisation they sat for (None: any), as that meeting's participant list says."""
 
     name: str
     title: str | None = None
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,21 @@ def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
         .add(")")
     )
     return {str(r[0]) for r in db.execute(sql.text, sql.params)}
+
+
+def organisation_people(db: Database, scope: Scope) -> list[tuple[str, str, str | None]]:
+    """(organisation, name, title) of everyone who sat for an organisation in a meeting of the scope."""
+    if scope.nothing:
+        return []
+    sql = (
+        _Sql()
+        .add(
+            "select distinct p.organisation, p.name, p.title from participants p "
+            "join meetings m on m.id = p.meeting_id where p.organisation is not null and p.organisation != ''"
+        )
+        .extend(_scope_on_meeting(scope, "m"))
+    )
+    return [(str(r[0]), str(r[1]), r[2]) for r in db.execute(sql.text, sql.params)]
 
 
 def meeting_count(db: Database) -> int:
@@ -483,6 +500,9 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
     if all(s.title is not None for s in speakers):
         titles = sorted({s.title for s in speakers if s.title is not None})
         sql.add(f"and {p}.title in ({', '.join('?' for _ in titles)})", *titles)
+    if all(s.organisation is not None for s in speakers):
+        bodies = sorted({s.organisation for s in speakers if s.organisation is not None})
+        sql.add(f"and {p}.organisation in ({', '.join('?' for _ in bodies)})", *bodies)
     return sql
 
 

@@ -45,7 +45,10 @@ from bot.archive.question import (
     PeopleIndex,
     PersonRef,
     Question,
+    by_organisation,
     parse_question,
+    reporter_terms,
+    reports_of,
     term_alternatives,
 )
 from bot.archive.record_answers import (
@@ -107,6 +110,7 @@ _ADDITION_INTENTS = ("search", "decisions")
 # Phrases a referat states its next meeting with (matched as the index stores words).
 _NEXT_MEETING = ("næste møde", "next meeting")
 _NEXT_MEETING_LOOKBACK = 20  # newest meetings read for a "next meeting" sentence
+_REPORT_ITEMS = 30  # agenda items mentioning a reporter's word, read for one titled as their report
 # How minutes state their meeting's own end or start (`Mødet sluttede klokken 20.45.`), as written.
 _MEETING_ENDED = (
     "mødet sluttede",
@@ -239,6 +243,8 @@ def answer_question(
         return Answer(text=refusal, lines=(refusal,), lang="da")
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
+    if question.speaker is None and question.intent == "statements" and question.topic_terms:
+        question = by_organisation(question, store.archive.organisation_people(scope))
     if command_line:
         question = replace(question, command_line=True)
     if state.meetings == 0:
@@ -319,6 +325,8 @@ class _Asking:
             return self._frame()
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
             return self._frame()
+        if q.intent == "statements" and q.speaker is None and (reported := self._reported()) is not None:
+            return reported
         if q.intent == "when":
             found = self._entries((), self.terms, self._latest(), limit=3)
             answer = format_when(q, found.hits, links=self._links(h.meeting_id for h in found.hits))
@@ -373,6 +381,34 @@ class _Asking:
             return answer
         facts = self.archive.meeting_facts(ids, scope=self.scope)
         return format_frame(q, facts, total=total, links=self._links(ids))
+
+    def _reported(self) -> Answer | None:
+        """ "hvad orienterede formanden om?" where no participant is the chair: the items that hold what
+        the word's holder reported (`Meddelelser fra formanden`, `Formandens beretning`), entry by
+        entry; None when no readable item is titled so."""
+        q = self.question
+        for term in reporter_terms(q):
+            alts = term_alternatives(term, self.state.vocabulary, lang=q.lang)
+            refs = self.archive.related_items([alts], limit=_REPORT_ITEMS, scope=self.scope)
+            found = [r for r in refs if reports_of(term, r.title)][:MAX_MEETINGS]
+            if not found:
+                continue
+            facts = {
+                m.meeting_id: m
+                for m in self.archive.meeting_facts([r.meeting_id for r in found], scope=self.scope)
+            }
+            sections = [
+                ItemSection(
+                    facts[r.meeting_id],
+                    r.number,
+                    self.archive.item_hits(r.meeting_id, r.number, scope=self.scope),
+                )
+                for r in found
+                if r.meeting_id in facts
+            ]
+            if sections:
+                return format_items(q, sections, total=len(sections), links=self._links(list(facts)))
+        return None
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""
@@ -648,6 +684,11 @@ def _speaker_filters(question: Question) -> list[search.SpeakerFilter]:
     speaker = question.speaker
     if speaker is None:
         return []
+    if speaker.organisations:
+        # An organisation means its people as they sat for it, meeting by meeting.
+        return [
+            search.SpeakerFilter(p.name, None, org) for p in speaker.people for org in speaker.organisations
+        ]
     # A name means the person whatever their title then; a role means whoever held that title.
     return [search.SpeakerFilter(p.name, p.title if speaker.by_role else None) for p in speaker.people]
 

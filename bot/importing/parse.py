@@ -146,6 +146,26 @@ def _join_lone_numbers(lines: list[str]) -> list[str]:
     return lines
 
 
+def _repeated_headings(lines: list[str]) -> list[str]:
+    """A web page's item heading as a bullet with its number and title (`• Pkt. 42 Beslutninger om
+    dagsordenen`), then the same number alone and the same title on lines of their own: one heading.
+    The bullet in front of an `Ad`/`Pkt` heading is decoration; the lines that only repeat it go."""
+    out = list(lines)
+    for i, line in enumerate(out):
+        b = BULLET.match(line) if line else None
+        h = heading(b.group("text")) if b else None
+        if b is None or h is None or h.style == "bare" or not h.title:
+            continue
+        out[i] = b.group("text")
+        nxt = [k for k in range(i + 1, min(len(out), i + 6)) if out[k]][:2]
+        again = heading(out[nxt[0]]) if nxt else None
+        if again is not None and again.number == h.number and not again.title:
+            out[nxt[0]] = ""
+            if len(nxt) > 1 and titles_match(out[nxt[1]], h.title):
+                out[nxt[1]] = ""
+    return out
+
+
 # An item's number glued to the word before it: `10. Eventuelt1. Orientering og rundvisning`.
 _GLUED_HEADING = re.compile(r"(?<=[^\W\d_])(?P<head>\d{1,2}\.\s+[A-ZÆØÅ].*)$")
 
@@ -641,7 +661,8 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    parser = Parser(_split_glued_headings(_join_lone_numbers(normalised.split("\n"))), source_name)
+    lines = _repeated_headings(_split_glued_headings(normalised.split("\n")))
+    parser = Parser(_join_lone_numbers(lines), source_name)
     parser.scan_attendance()
     dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()

@@ -179,3 +179,21 @@ def test_what_happens_at_the_next_meeting_is_no_question_for_its_date() -> None:
     assert parse_question("hvad er datoen for næste møde?", now=NOW).fact == "next_meeting"
     assert parse_question("hvornår er næste møde?", now=NOW).fact == "next_meeting"
     assert parse_question("hvad står der om næste møde?", now=NOW).fact == "next_meeting"
+
+
+def test_a_bulleted_heading_repeated_as_number_and_title_is_one_heading() -> None:
+    """A web page: `• Pkt. 42 Title`, then `Pkt. 42` and `Title` again on lines of their own."""
+    meeting = parse_referat(
+        "Referat\n\nDato: 3. april 2019\n • Pkt. 42 Beslutninger om dagsordenen\n\n  Pkt. 42\n\n"
+        "  Beslutninger om dagsordenen\n\n  Godkendt.\n\n • Pkt. 43 Meddelelser fra formanden\n\n  Pkt. 43\n\n"
+        "  Meddelelser fra formanden\n\n  - Standerhejsning i Roklubben\n"
+    )
+    assert [(i.number, i.title) for i in meeting.agenda] == [
+        (42, "Beslutninger om dagsordenen"),
+        (43, "Meddelelser fra formanden"),
+    ]
+    assert [(e.item_number, e.text) for e in meeting.entries] == [
+        (42, "Godkendt."),
+        (43, "Standerhejsning i Roklubben"),
+    ]
+    assert not meeting.warnings or all("flere gange" not in w for w in meeting.warnings)
