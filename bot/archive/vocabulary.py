@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import operator
 import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
@@ -183,11 +184,17 @@ class Vocabulary:
         """Fuzzy candidates starting with `letter`, sorted by length (a typo rarely hits the first letter)."""
         bucket = self._buckets.get(letter)
         if bucket is None:
-            lo = bisect.bisect_left(self._keys, letter)
-            hi = bisect.bisect_left(self._keys, chr(ord(letter) + 1), lo)
             keys = self._keys
-            order = array(_OFFSET, sorted(range(lo, hi), key=keys.length))
-            bucket = (order, array(_OFFSET, (keys.length(i) for i in order)))
+            lo = bisect.bisect_left(keys, letter)
+            hi = bisect.bisect_left(keys, chr(ord(letter) + 1), lo)
+            # Built in C-level passes (map over arrays): a letter holds tens of thousands of words.
+            starts = keys.starts[lo : hi + 1]
+            spans = array(_OFFSET, map(operator.sub, starts[1:], starts[:-1]))  # length + 1
+            order = sorted(range(hi - lo), key=spans.__getitem__)
+            bucket = (
+                array(_OFFSET, map(lo.__add__, order)),
+                array(_OFFSET, map((-1).__add__, map(spans.__getitem__, order))),
+            )
             self._buckets[letter] = bucket
         return bucket
 
@@ -225,13 +232,16 @@ class Vocabulary:
                 if rank.get(i, 9) > level:
                     rank[i] = level
 
-        add(self._lookup(key), 0)
+        exact = self._lookup(key)
+        add(exact, 0)
         root = stem(key)
         for ending in ENDINGS:
             add(self._lookup(root + ending), 1)
         if len(key) >= MIN_CONTAINS:
             add(self._containing(key, root), 2)
-        if len(key) >= MIN_STEM:
+        if len(key) >= MIN_STEM and not exact:
+            # Only a word the archive does not hold is read as a possible typo: a word it holds is
+            # meant as written, and its neighbours are other words (most of the cost of a new word).
             add((i for _, i in self._similar(key, FUZZY_CUTOFF, spread=1.353)), 3)
         best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self._docs[i], self._terms[i]))
         return tuple(self._terms[i] for i in best)
@@ -262,7 +272,9 @@ class Vocabulary:
         lo = bisect.bisect_left(lengths, int(len(key) / spread))
         hi = bisect.bisect_right(lengths, int(len(key) * spread) + 1)
         candidates = order[lo:hi]
-        choices = [self._keys[i] for i in candidates]
+        keys = self._keys
+        ends = map((-1).__add__, map(keys.starts.__getitem__, map((1).__add__, candidates)))
+        choices = list(map(keys.text.__getitem__, map(slice, map(keys.starts.__getitem__, candidates), ends)))
         matches = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
         return [(score, candidates[pos]) for _, score, pos in matches]
 

@@ -317,3 +317,11 @@ def test_garbage_parses(text: str) -> None:
     question = parse_question(text, now=NOW, known_people=PEOPLE)
     assert question.page == 1
     assert all(term.strip() for term in question.topic_terms)
+
+
+def test_a_word_the_archive_holds_is_meant_as_written_and_an_unknown_one_may_be_a_typo() -> None:
+    typos = Vocabulary([("trekanten", 5), ("trekanter", 2), ("trekatnen", 1)])
+    # Known: its inflections count; the archive's lone misspelling is another word.
+    assert set(typos.expand("trekanten")) == {"trekanten", "trekanter"}
+    # Unknown: read as a typo of the words it is close to.
+    assert "trekanten" in typos.expand("trekantne")

@@ -45,7 +45,6 @@ aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::q2
 aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
-aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::frame
 generalforsamling-blegdammen-2012-05-26::people
