@@ -75,7 +75,6 @@ handicapraad-herning-2013-06-03::q4
 handicapraad-holbaek-2015-11-03::people
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
-kommune-bronderslev-byraad-2020-01-29::q2
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame
