@@ -42,6 +42,7 @@ from bot.archive.facts import (
     no_meeting,
     title_holders,
 )
+from bot.archive.initials import dotted_initials, format_named, named_by
 from bot.archive.question import (
     NEXT_MEETING,
     PeopleIndex,
@@ -70,6 +71,7 @@ from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
+from storage.records import OPENING_ITEM
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
@@ -316,6 +318,8 @@ class _Asking:
             return self._chair()
         if q.fact == "time":
             return self._time()
+        if q.fact is None and (initials := dotted_initials(q.text)) and (named := self._named_by(initials)):
+            return named
         if (
             q.fact == "absent"
             and q.speaker is not None
@@ -443,6 +447,27 @@ class _Asking:
             if sections:
                 return format_items(q, sections, total=len(sections), links=self._links(list(facts)))
         return None
+
+    def _named_by(self, initials: str) -> Answer | None:
+        """ "hvem er J.G.?": the full name the referater that use the initials give them; None if none."""
+        ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)
+        using = list(
+            dict.fromkeys(
+                h.meeting_id for h in self.archive.entries_saying([initials], ids, scope=self.scope)
+            )
+        )
+        hits = [
+            hit
+            for meeting in self.archive.meeting_facts(using, scope=self.scope)
+            for number in (OPENING_ITEM, *(line.number for line in meeting.agenda))
+            for hit in self.archive.item_hits(meeting.meeting_id, number, scope=self.scope)
+        ]
+        found = named_by(initials, hits)
+        if not found:
+            return None
+        return format_named(
+            self.question, initials, found, links=self._links(n.hit.meeting_id for n in found)
+        )
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""

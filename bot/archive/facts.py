@@ -579,3 +579,8 @@ def format_holders(
         lines.append(cite(meeting, question.lang, links))
     lines.extend(_more(question.lang, len(found), min(len(found), MAX_MEETINGS)))
     return _answer(lines, question.lang, [m.meeting_id for m, _ in found[:MAX_MEETINGS]], len(found))
+
+
+# For answers built beside this module (bot/archive/initials.py): the same citation and answer shape.
+hit_cite = _hit_cite
+reply = _answer

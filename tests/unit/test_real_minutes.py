@@ -48,7 +48,6 @@ aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::frame
 generalforsamling-blegdammen-2012-05-26::people
-generalforsamling-blegdammen-2012-05-26::q2
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
