@@ -107,7 +107,11 @@ def _about_the_meeting(words: Sequence[str]) -> bool:
 
 
 _WHY = re.compile(r"^\W*(?:hvorfor|why)\b", re.IGNORECASE)
-_WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
+# `hvem er kasserer?`, `hvem mødte som stedfortræder?`: asked for the holder of a title.
+_WHO_IS = re.compile(
+    r"^\W*(?:hvem\s+(?:er|mødte\s+som|deltog\s+som|fungerede\s+som)|who\s+(?:is|attended\s+as|acted\s+as))\b",
+    re.IGNORECASE,
+)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
 # Questions an approved addition answers (it has no speaker, owner or deadline).
