@@ -38,6 +38,8 @@ ITEM_KEY_FACTOR = 1 << 20
 
 # Counting stops here: past it an answer says "over 1000", and a count never reads the whole archive.
 COUNT_BOUND = 1000
+# Up to this many meetings named by a question, their entries are read rather than the people's.
+FEW_MEETINGS = 50
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
@@ -372,7 +374,9 @@ def search_entries(
             due_from.isoformat(),
         )
     if not matches:
-        rows, total, more = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
+        # A few named meetings are read whole, cheaper than every entry of the people asked about.
+        few = meetings is not None and len(meetings) <= FEW_MEETINGS
+        rows, total, more = _browse(db, kinds, speakers, period, scope, extra, limit, offset, few=few)
     else:
         rows, total, more = _ranked(
             db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
@@ -506,18 +510,24 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
     return sql
 
 
-def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
+def _speaker_test(speakers: Sequence[SpeakerFilter], *, per_row: bool = False) -> _Sql:
     """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic.
 
     As its speaker (participant ids looked up once), as the owner of an action item, or named in an
     attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"): the last is
-    a scan of the few participants of the entry's meeting.
+    a scan of the few participants of the entry's meeting. `per_row`: for the entries of a few
+    meetings, each row's speaker is looked up by id instead of listing every meeting and
+    participant row of the people first (a role names dozens of people with hundreds each).
     """
     names = sorted({s.name for s in speakers})
-    # First the cheap test that prunes most rows for one person: were they at the meeting at all.
-    sql = _Sql().add("e.meeting_id in (select meeting_id from participants p where")
-    sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
-    sql.extend(_who(speakers, "p")).add(")")
+    if per_row:
+        sql = _Sql().add("(exists (select 1 from participants p where p.id = e.speaker_id and")
+        sql.extend(_who(speakers, "p")).add(")")
+    else:
+        # First the cheap test that prunes most rows for one person: were they at the meeting at all.
+        sql = _Sql().add("e.meeting_id in (select meeting_id from participants p where")
+        sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
+        sql.extend(_who(speakers, "p")).add(")")
     sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
     # Every speaker of a shared line (`X og Y orienterede …`), not only the first.
     sql.add(
@@ -665,11 +675,16 @@ def _browse(
     extra: _Sql,
     limit: int,
     offset: int,
+    *,
+    few: bool = False,
 ) -> tuple[list[tuple[Any, ...]], int, bool]:
-    """No topic: every live entry passing the filters, newest meeting first, counted apart."""
+    """No topic: every live entry passing the filters, newest meeting first, counted apart.
+
+    `few`: `period` is a few meetings, whose entries drive the query and are tested one by one.
+    """
     # With people to filter by, their entries drive the query: `+` keeps SQLite from scanning
     # every live entry of the kind through the kind index instead.
-    plus = "+" if speakers else ""
+    plus = "+" if speakers and not few else ""
     where = (
         _Sql()
         .add(f"{plus}e.deleted_utc is null")
@@ -681,7 +696,9 @@ def _browse(
         where.add(f"and {plus}e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
         where.add("and e.meeting_id in").extend(period)
-    if speakers:
+    if speakers and few:
+        where.add("and").extend(_speaker_test(speakers, per_row=True))
+    elif speakers:
         # Driven from the people: their entries by speaker id, or in their meetings naming them.
         # A period bounds the people's meetings too, so only those are read.
         who = _who(speakers, "p")
