@@ -510,24 +510,19 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
     return sql
 
 
-def _speaker_test(speakers: Sequence[SpeakerFilter], *, per_row: bool = False) -> _Sql:
-    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic.
+def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
+    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic
+    or by a few meetings.
 
-    As its speaker (participant ids looked up once), as the owner of an action item, or named in an
-    attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"): the last is
-    a scan of the few participants of the entry's meeting. `per_row`: for the entries of a few
-    meetings, each row's speaker is looked up by id instead of listing every meeting and
-    participant row of the people first (a role names dozens of people with hundreds each).
+    As its speaker, as the owner of an action item, as one of the speakers of a shared line, or
+    named in an attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"):
+    each looked up for the row itself (its speaker by id, its meeting's few participants). Listing
+    the people's meetings and participant rows first cost more than every candidate together: a
+    role names dozens of people with hundreds of meetings each.
     """
     names = sorted({s.name for s in speakers})
-    if per_row:
-        sql = _Sql().add("(exists (select 1 from participants p where p.id = e.speaker_id and")
-        sql.extend(_who(speakers, "p")).add(")")
-    else:
-        # First the cheap test that prunes most rows for one person: were they at the meeting at all.
-        sql = _Sql().add("e.meeting_id in (select meeting_id from participants p where")
-        sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
-        sql.extend(_who(speakers, "p")).add(")")
+    sql = _Sql().add("(exists (select 1 from participants p where p.id = e.speaker_id and")
+    sql.extend(_who(speakers, "p")).add(")")
     sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
     # Every speaker of a shared line (`X og Y orienterede …`), not only the first.
     sql.add(
@@ -697,7 +692,7 @@ def _browse(
     if period is not None:
         where.add("and e.meeting_id in").extend(period)
     if speakers and few:
-        where.add("and").extend(_speaker_test(speakers, per_row=True))
+        where.add("and").extend(_speaker_test(speakers))
     elif speakers:
         # Driven from the people: their entries by speaker id, or in their meetings naming them.
         # A period bounds the people's meetings too, so only those are read.
