@@ -29,6 +29,8 @@ from bot.archive.facts import (
     MAX_MEETINGS,
     PRESENCE_PHRASES,
     ItemSection,
+    absence_reason,
+    format_absence_reasons,
     format_frame,
     format_head_count,
     format_holders,
@@ -40,6 +42,7 @@ from bot.archive.facts import (
     no_meeting,
     title_holders,
 )
+from bot.archive.initials import dotted_initials, format_named, named_by
 from bot.archive.question import (
     NEXT_MEETING,
     PeopleIndex,
@@ -68,6 +71,7 @@ from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
+from storage.records import OPENING_ITEM
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
@@ -102,6 +106,7 @@ def _about_the_meeting(words: Sequence[str]) -> bool:
     return any(_MEETING_NOUN.search(part) for word in words for part in word.split())
 
 
+_WHY = re.compile(r"^\W*(?:hvorfor|why)\b", re.IGNORECASE)
 _WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
@@ -313,6 +318,15 @@ class _Asking:
             return self._chair()
         if q.fact == "time":
             return self._time()
+        if q.fact is None and (initials := dotted_initials(q.text)) and (named := self._named_by(initials)):
+            return named
+        if (
+            q.fact == "absent"
+            and q.speaker is not None
+            and _WHY.match(q.text)
+            and (why := self._why_absent())
+        ):
+            return why
         if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
             return held
         if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
@@ -366,6 +380,30 @@ class _Asking:
         facts = self.archive.meeting_facts(ids, scope=self.scope)
         return format_frame(self.question, facts, total=total, links=self._links(ids))
 
+    def _why_absent(self) -> Answer | None:
+        """ "hvorfor havde Martin Bech afbud?": the sentence of the minutes that gives the reason, from
+        the meetings the person is listed at; None when none gives one (the apology list answers)."""
+        q = self.question
+        assert q.speaker is not None
+        names = list(dict.fromkeys(p.name for p in q.speaker.people))
+        ids, _ = self.archive.find_meetings(
+            named=self.named,
+            people=names,
+            start=q.period.start if q.period else None,
+            end=q.period.end if q.period else None,
+            scope=self.scope,
+            limit=_HOLDER_MEETINGS,
+        )
+        found = []
+        for hit in self.archive.entries_saying(names, ids, scope=self.scope):
+            for name in names:
+                if (sentence := absence_reason(hit.text, name)) is not None:
+                    found.append((name, sentence, hit))
+                    break
+        if not found:
+            return None
+        return format_absence_reasons(q, found, links=self._links(h.meeting_id for _, _, h in found))
+
     def _time(self) -> Answer:
         """When the meeting ended (or began): the minutes' own sentence saying so, else the time of
         day its frame gives (`STARTTIDSPUNKT` / `SLUTTIDSPUNKT`, `kl. 18.30`)."""
@@ -409,6 +447,27 @@ class _Asking:
             if sections:
                 return format_items(q, sections, total=len(sections), links=self._links(list(facts)))
         return None
+
+    def _named_by(self, initials: str) -> Answer | None:
+        """ "hvem er J.G.?": the full name the referater that use the initials give them; None if none."""
+        ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)
+        using = list(
+            dict.fromkeys(
+                h.meeting_id for h in self.archive.entries_saying([initials], ids, scope=self.scope)
+            )
+        )
+        hits = [
+            hit
+            for meeting in self.archive.meeting_facts(using, scope=self.scope)
+            for number in (OPENING_ITEM, *(line.number for line in meeting.agenda))
+            for hit in self.archive.item_hits(meeting.meeting_id, number, scope=self.scope)
+        ]
+        found = named_by(initials, hits)
+        if not found:
+            return None
+        return format_named(
+            self.question, initials, found, links=self._links(n.hit.meeting_id for n in found)
+        )
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""

@@ -496,6 +496,40 @@ def format_next_meeting(
     return _answer([labels["no_next"].format(what=_what(question))], lang, (), 0)
 
 
+# A sentence that says someone was away (`afbud fra X`, `X var fraværende`) and why (`pga. ferie`).
+_AWAY = re.compile(
+    r"\b(?:afbud|fravær\w*|forhindret|bortrejst|ikke\s+til\s+stede|deltog\s+ikke|absent|apologies)\b",
+    re.IGNORECASE,
+)
+_WHY_AWAY = re.compile(
+    r"\b(?:pga\.?|på\s+grund\s+af|grundet|som\s+følge\s+af|syg\w*|ferie|barsel\w*|orlov|"
+    r"forhindret|bortrejst|because|due\s+to|ill|illness|holiday)\b",
+    re.IGNORECASE,
+)
+
+
+def absence_reason(text: str, name: str) -> str | None:
+    """The sentence of `text` that says why `name` was away (`… afbud fra Martin Bech pga. ferie.`)."""
+    for sentence in sentences_of(text):
+        if name in sentence and _AWAY.search(sentence) and _WHY_AWAY.search(sentence):
+            return sentence
+    return None
+
+
+def format_absence_reasons(
+    question: Question, found: Sequence[tuple[str, str, Hit]], *, links: Mapping[int, str]
+) -> Answer:
+    """ "hvorfor havde Martin Bech afbud?": per (name, sentence, hit), the apology and the sentence
+    that gives its reason, with meeting, date and item."""
+    lang, labels = question.lang, _L[question.lang]
+    lines: list[str] = []
+    for name, sentence, hit in found[:MAX_MEETINGS]:
+        if lines:
+            lines.append("")
+        lines += [f"*{labels['absent']}:* {name}", f"• {sentence}", _hit_cite(hit, lang, links)]
+    return _answer(lines, lang, [h.meeting_id for _, _, h in found[:MAX_MEETINGS]], len(found))
+
+
 def _hit_cite(hit: Hit, lang: Lang, links: Mapping[int, str]) -> str:
     labels = _L[lang]
     item = ""
@@ -545,3 +579,8 @@ def format_holders(
         lines.append(cite(meeting, question.lang, links))
     lines.extend(_more(question.lang, len(found), min(len(found), MAX_MEETINGS)))
     return _answer(lines, question.lang, [m.meeting_id for m, _ in found[:MAX_MEETINGS]], len(found))
+
+
+# For answers built beside this module (bot/archive/initials.py): the same citation and answer shape.
+hit_cite = _hit_cite
+reply = _answer

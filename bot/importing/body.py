@@ -40,6 +40,14 @@ if TYPE_CHECKING:
     from bot.importing.parse import Parser
 
 
+_LIST_LINE_MAX = 80
+
+
+def _listed(text: str) -> bool:
+    """A short line without a sentence's end: an entry of the list a sentence ending in `:` opens."""
+    return len(text) <= _LIST_LINE_MAX and not text.endswith((".", "!", "?", ":")) and heading(text) is None
+
+
 @dataclass
 class DraftItem:
     """An agenda item while the document is read: numbers and titles may still change."""
@@ -86,17 +94,37 @@ class Body:
         paragraph: list[str] = []
         any_heading = False
 
-        def flush() -> None:
+        # `Datoerne blev aftalt til:` and the short lines after it, one per paragraph, are one entry:
+        # the list belongs to the sentence that announces it.
+        held: list[str] = []
+
+        def release() -> None:
+            if held:
+                self.paragraph(" ".join([held[0], "; ".join(held[1:])]).strip())
+                held.clear()
+
+        def flush(hold: bool = False) -> None:
+            """End the paragraph; `hold` (at a blank line) lets a list line join the sentence above."""
             if paragraph:
-                self.paragraph(" ".join(paragraph))
+                text = " ".join(paragraph)
                 paragraph.clear()
+                if held and _listed(text):
+                    held.append(text)
+                else:
+                    release()
+                    if hold and text.endswith(":"):
+                        held.append(text)
+                    else:
+                        self.paragraph(text)
+            if not hold:
+                release()
 
         for i in range(*span):
             line = lines[i]
             if used[i]:
                 continue
             if not line:
-                flush()
+                flush(hold=True)
                 if self.mode == "action" and self.actions_in_block:
                     nxt = next((lines[k] for k in range(i + 1, span[1]) if lines[k]), "")
                     if not BULLET.match(nxt):

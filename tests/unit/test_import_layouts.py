@@ -517,3 +517,17 @@ def test_a_place_line_and_a_short_sentence_above_the_items() -> None:
     assert (m.date, m.place) == (dt.date(2024, 4, 7), "Fælleshuset")
     assert (0, "21 haver repræsenteret.") in [(e.item_number, e.text) for e in m.entries]
     assert not m.unplaced
+
+
+def test_a_list_under_a_sentence_ending_in_a_colon_is_one_entry() -> None:
+    m = parse_referat(
+        "Referat fra bestyrelsesmøde den 2. februar 2024\n\n1. Mødeplan\n\nMøderne blev aftalt til:\n\n"
+        "6. maj 2024 kl. 19\n\n9. september 2024 kl. 19\n\nSommerfesten holdes i haven den 22. juni.\n\n"
+        "2. Eventuelt\n\nSpørgsmål:\n\nHvem har nøglen til skuret?"
+    )
+    assert [(e.item_number, e.kind, e.text) for e in m.entries] == [
+        (1, D, "Møderne blev aftalt til: 6. maj 2024 kl. 19; 9. september 2024 kl. 19"),
+        (1, S, "Sommerfesten holdes i haven den 22. juni."),
+        (2, S, "Spørgsmål:"),
+        (2, S, "Hvem har nøglen til skuret?"),
+    ]

@@ -67,12 +67,22 @@ Beslutning i Teknik og Miljø den 04-06-2020
 Godkendt
 """
 
+BYRAAD = """\
+Byrådet - Referat 29. januar 2020
+
+Afbud: Ida Holm, Per Lund
+
+1. Godkendelse af stedfortrædere
+Der er til dette møde afbud fra Ida Holm pga. sygdom. Stedfortræder Bo Ravn indkaldes.
+"""
+
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder: Path = tmp_path_factory.mktemp("reader-questions")
     (folder / "lokalraad.txt").write_text(LOKALRAAD, encoding="utf-8")
     (folder / "udvalg.txt").write_text(UDVALG, encoding="utf-8")
+    (folder / "byraad.txt").write_text(BYRAAD, encoding="utf-8")
     store = StoreOpener(folder / "referat.db")()
     err = io.StringIO()
     assert import_paths(store, [folder], out=io.StringIO(), err=err, now=NOW) == 0, err.getvalue()
@@ -105,6 +115,9 @@ def test_an_abbreviation_ends_no_sentence() -> None:
         # The meeting's own start and end are its time of day, from `STARTTIDSPUNKT`/`SLUTTIDSPUNKT`.
         ("hvornår sluttede mødet i Teknik og Miljø?", ["09:00–11:00"], ["Lokalrådets"]),
         ("hvornår begyndte lokalrådets møde?", ["Referatet nævner intet tidspunkt"], ["09:00", "21.30"]),
+        # Why someone sent apologies: the sentence that says so; none said, the apologies.
+        ("hvorfor havde Ida Holm afbud?", ["Afbud:* Ida Holm", "pga. sygdom"], ["Per Lund"]),
+        ("hvorfor havde Per Lund afbud?", ["Per Lund"], ["sygdom"]),
         # … or the minutes' own sentence saying when it ended.
         ("hvornår sluttede lokalrådets møde?", ["Mødet sluttede kl. 21.30"], ["09:00"]),
     ],

@@ -45,11 +45,9 @@ aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::q2
 aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
-aeldreraad-dragoer-2016-02-22::q3
 aeldreraad-middelfart-2014-12-18::q2
 bestyrelse-blegdammen-2016-05-23::frame
 generalforsamling-blegdammen-2012-05-26::people
-generalforsamling-blegdammen-2012-05-26::q2
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
@@ -77,7 +75,6 @@ handicapraad-herning-2013-06-03::q4
 handicapraad-holbaek-2015-11-03::people
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
-kommune-bronderslev-byraad-2020-01-29::q2
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::decisions
 kommune-roskilde-kultur-idraet-2019-04-03::frame

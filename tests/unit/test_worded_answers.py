@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.archive.ask import answer_question
 from bot.importing.run import import_paths
-from storage.search import EVERYTHING
+from storage.search import EVERYTHING, Scope
 from storage.store import Store, StoreOpener
 
 NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -110,3 +110,36 @@ def test_how_many_came_is_the_sentence_that_counts_them(tmp_path: Path) -> None:
     assert "Ida Lund valgt" not in answer
     # Asked who, not how many: the attendance list (here: only the referent chosen) answers.
     assert "61 medlemmer" not in ask(store, "hvem var til stede?")
+
+
+INITIALLED = """\
+Referat af generalforsamling 2024
+
+Lørdag d. 25-05-2024 kl. 14.00 i fælleshuset
+
+1. Formandens beretning
+Beretningen påbegyndtes af Ann Holm. Hun bad dog Ole Dam overtage, da han er ny formand.
+
+2. Eventuelt
+O.D. gennemgik havesæsonen. Jens Olsen Dahl spurgte til hækken.
+"""
+
+
+def test_dotted_initials_are_the_full_name_the_referat_gives(tmp_path: Path) -> None:
+    store = archive(tmp_path, INITIALLED)
+    answer = ask(store, "hvem er O.D.?")
+    assert answer.startswith("*Ole Dam* (O.D.)")
+    assert "Hun bad dog Ole Dam overtage" in answer
+    assert "Jens Olsen Dahl" not in answer
+    assert "Ole Dam" not in ask(store, "hvem er X.Y.?")
+
+
+def test_dotted_initials_name_no_one_from_minutes_the_reader_may_not_read(tmp_path: Path) -> None:
+    store = archive(tmp_path, INITIALLED)
+    [meeting] = store.meetings()
+    for scope in (
+        Scope(hidden_items=frozenset({(meeting.id, 1)})),  # the item naming him is closed to the reader
+        Scope(channels=frozenset({("T1", "C1")})),  # the referat belongs to another conversation
+    ):
+        answer = answer_question(store, "hvem er O.D.?", now=NOW, scope=scope).text
+        assert "Ole Dam" not in answer
