@@ -120,7 +120,7 @@ def test_an_abbreviation_ends_no_sentence() -> None:
         ("hvorfor havde Ida Holm afbud?", ["Afbud:* Ida Holm", "pga. sygdom"], ["Per Lund"]),
         ("hvorfor havde Per Lund afbud?", ["Per Lund"], ["sygdom"]),
         # Who came as someone's substitute: the holder of that title, not what they said.
-        ("hvem mødte som stedfortræder?", ["Karl Vind* (stedfortræder for Ulla Bak"], ["Ida Holm"]),
+        ("hvem mødte som stedfortræder?", ["*Karl Vind:* stedfortræder for Ulla Bak"], ["Ida Holm"]),
         ("hvem havde afbud til byrådet?", ["Ulla Bak", "Ida Holm"], ["Karl Vind"]),
         # … or the minutes' own sentence saying when it ended.
         ("hvornår sluttede lokalrådets møde?", ["Mødet sluttede kl. 21.30"], ["09:00"]),
