@@ -14,6 +14,7 @@ from bot.importing.dates import find_due
 from bot.importing.imported import ImportedEntry
 from bot.importing.labels import (
     ACTION_LABEL,
+    BACK_DECISION,
     BACKGROUND_LABEL,
     BODY_LABEL,
     DECISION_LABEL,
@@ -276,6 +277,18 @@ class Body:
                 self.speaker, self.co = None, ()
         pending: list[str] = []
         for k, sentence in enumerate(sentences):
+            if BACK_DECISION.match(sentence):
+                # `… optaget som punkt 55. Herefter godkendt.`: what was approved is the sentence before,
+                # unless someone said it (then it stays theirs).
+                if pending and self.speaker is None:
+                    before = pending[:]
+                    pending.clear()
+                else:
+                    self.flush_statement(pending)
+                    before = self.unspoken_statement()
+                self.emit(EntryKind.DECISION, " ".join([*before, sentence]))
+                self.speaker, self.co = None, ()
+                continue
             is_decision = is_strong_decision(sentence) or (
                 not (k == 0 and speaker is not None)
                 and (DECISION_SENTENCE.search(sentence) is not None or is_prose_decision(sentence))
@@ -298,6 +311,20 @@ class Body:
                     self.speaker, self.co = None, ()
             pending.append(sentence)
         self.flush_statement(pending)
+
+    def unspoken_statement(self) -> list[str]:
+        """The statement just before, in this item and credited to no one, taken back (a sentence
+        after it refers to it); empty when the last entry is anything else."""
+        last = self.entries[-1] if self.entries else None
+        if (
+            last is None
+            or last.item_number != self.item
+            or last.kind is not EntryKind.STATEMENT
+            or last.speaker
+        ):
+            return []
+        self.entries.pop()
+        return [last.text]
 
     def flush_statement(self, pending: list[str]) -> None:
         if pending:

@@ -92,6 +92,11 @@ DECISION_SENTENCE = re.compile(
     r"\bbesluttede\b|\bbesluttet\b|\bvedtog\b|\bgodkendte\b|\btil\s+efterretning\b",
     re.IGNORECASE,
 )
+# A decision that refers back to the sentence before it: `Herefter godkendt.`, `Dermed vedtaget.`
+BACK_DECISION = re.compile(
+    r"^(?:Herefter|Derefter|Dermed|Hermed|Hvorefter|Således)\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet)\b",
+    re.IGNORECASE,
+)
 IMPERSONAL = re.compile(
     r"^(?:Der\s+(?:var|blev)\b|Det\s+blev\b|Næste\s+møde\b|Mødet\b|Deltagerne\b|Alle\b|Forsamlingen\b|"
     r"\w*(?:bestyrelsen|udvalget|rådet)\b|[A-ZÆØÅ][\w ]{0,30}:\s)|"

@@ -210,3 +210,17 @@ def test_a_bulleted_heading_repeated_as_number_and_title_is_one_heading() -> Non
         (43, "Standerhejsning i Roklubben"),
     ]
     assert not meeting.warnings or all("flere gange" not in w for w in meeting.warnings)
+
+
+def test_a_decision_that_refers_back_takes_the_sentence_before_it() -> None:
+    meeting = parse_referat(
+        "Referat af udvalgsmøde 3. april 2019\n\nDeltagere: Anna Holm, Bo Berg\n\n1. Dagsorden\n"
+        "Tillægsdagsordenen blev optaget som punkt 5.\nHerefter godkendt.\n\n2. Budget\n"
+        "Anna Holm fremlagde budgettet. Herefter godkendt.\n"
+    )
+    said = [(e.item_number, e.kind, e.text, e.speaker) for e in meeting.entries]
+    assert said == [
+        (1, EntryKind.DECISION, "Tillægsdagsordenen blev optaget som punkt 5. Herefter godkendt.", None),
+        (2, EntryKind.STATEMENT, "Anna Holm fremlagde budgettet.", "Anna Holm"),
+        (2, EntryKind.DECISION, "Herefter godkendt.", None),
+    ]
