@@ -31,7 +31,7 @@ class AgendaText:
     meeting_date: dt.date
     number: int
     title: str
-    text: str  # a sub-point or paragraph under the item
+    text: str  # a paragraph the agenda prints under the item (its sub-points are topics, not facts)
 
 
 def _words(text: str) -> str:

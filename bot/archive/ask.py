@@ -656,7 +656,7 @@ class _Asking:
             item = next(
                 (i for i in self.store.document(ref.meeting_id).agenda if i.number == ref.number), None
             )
-            for text in (*item.bullets, *item.background) if item is not None else ():
+            for text in item.background if item is not None else ():
                 if holds_every_term(ref.title, text, self.terms):
                     found.append(
                         AgendaText(
