@@ -15,9 +15,9 @@ Callers pass topic terms already expanded to index vocabulary (see bot/questions
 builds every MATCH string itself and quotes every alternative, so no user text is ever read as
 FTS5 syntax. Soft-deleted entries (`deleted_utc` set) are never returned or counted.
 
-Every function that reads the archive for a person takes a `Scope`: the meetings they may read
-and the closed agenda items hidden from them (decided in bot/archive/access.py). Hits, counts,
-suggested words and related items all stay inside it.
+Every function that reads the archive for a person takes a `Scope` (storage/scope.py): the
+meetings they may read and the closed agenda items hidden from them (decided in
+bot/archive/access.py). Hits, counts, suggested words and related items all stay inside it.
 
 Only the standard library here; the `Database` type is imported for type checking alone.
 """
@@ -30,92 +30,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from storage.scope import EVERYTHING as EVERYTHING
+from storage.scope import ITEM_KEY_FACTOR as ITEM_KEY_FACTOR
+from storage.scope import ChannelKey as ChannelKey
+from storage.scope import Scope as Scope
+from storage.scope import Sql, not_hidden, scope_on_key, scope_on_meeting
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# An item's search key is meeting_id * ITEM_KEY_FACTOR + item number (item numbers stay below it).
-ITEM_KEY_FACTOR = 1 << 20
-
 # Counting stops here: past it an answer says "over 1000", and a count never reads the whole archive.
 COUNT_BOUND = 1000
+# Up to this many meetings named by a question, their entries are read rather than the people's.
+FEW_MEETINGS = 50
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
-
-
-# A conversation of the archive: (workspace id, channel id); None where a meeting has none (imports).
-ChannelKey = tuple[str | None, str | None]
-
-
-def channel_key_sql(meeting: str) -> str:
-    """The SQL text of a meeting row's channel key, as `Scope.channel_keys` spells it."""
-    return f"ifnull({meeting}.team_id, '') || '/' || ifnull({meeting}.channel_id, '')"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a reader may see: the meetings of some conversations (None: every one) minus hidden
-    closed agenda items. Access is decided per conversation (bot/archive/access.py), so a scope
-    stays a handful of channel keys however many meetings the archive holds."""
-
-    channels: frozenset[ChannelKey] | None = None
-    hidden_items: frozenset[tuple[int, int]] = frozenset()  # (meeting id, item number)
-
-    @property
-    def everything(self) -> bool:
-        return self.channels is None and not self.hidden_items
-
-    @property
-    def nothing(self) -> bool:
-        """No meeting at all is readable."""
-        return self.channels is not None and not self.channels
-
-    def covers(self, team_id: str | None, channel_id: str | None) -> bool:
-        """Whether meetings of that conversation are inside the scope."""
-        return self.channels is None or (team_id or None, channel_id or None) in self.channels
-
-    def item_keys(self) -> str:
-        return json.dumps(sorted(m * ITEM_KEY_FACTOR + n for m, n in self.hidden_items))
-
-    def channel_keys(self) -> str:
-        return json.dumps(sorted(f"{team or ''}/{channel or ''}" for team, channel in self.channels or ()))
-
-
-EVERYTHING = Scope()
-
-
-def _scope_on_key(scope: Scope, key: str, public: str | None = None) -> _Sql:
-    """Conditions keeping an item key expression (meeting * factor + number) inside the scope.
-
-    `public`: an entry's public flag; such an entry of a hidden (closed) item stays in scope, as
-    the public extract shows it. Items are never matched through a hidden item's text.
-    """
-    sql = _Sql().add("1")
-    if scope.channels is not None:
-        sql.add(
-            f"and (select {channel_key_sql('s')} from meetings s where s.id = ({key}) / {ITEM_KEY_FACTOR}) "
-            "in (select value from json_each(?))",
-            scope.channel_keys(),
-        )
-    return sql.extend(_not_hidden(scope, key, public))
-
-
-def _not_hidden(scope: Scope, key: str, public: str | None = None) -> _Sql:
-    """`and <item key> is not a closed item hidden from the reader` (nothing when none is)."""
-    sql = _Sql()
-    if scope.hidden_items:
-        hidden = f"({key}) not in (select value from json_each(?))"
-        sql.add(f"and ({hidden} or {public} = 1)" if public else f"and {hidden}", scope.item_keys())
-    return sql
-
-
-def _scope_on_meeting(scope: Scope, meeting: str) -> _Sql:
-    """`and <meeting row> is in a readable conversation` (nothing when every meeting is)."""
-    if scope.channels is None:
-        return _Sql()
-    return _Sql().add(
-        f"and {channel_key_sql(meeting)} in (select value from json_each(?))", scope.channel_keys()
-    )
 
 
 @dataclass(frozen=True)
@@ -215,7 +145,7 @@ def closed_items(db: Database, reader: str | None) -> frozenset[tuple[int, int]]
     they attended as a linked participant or took the minutes of. None: an answer every member of
     a channel reads, from which every closed item is hidden.
     """
-    sql = _Sql().add("select a.meeting_id, a.number from agenda_items a where a.closed = 1")
+    sql = Sql().add("select a.meeting_id, a.number from agenda_items a where a.closed = 1")
     if reader is not None:
         sql.add(
             "and not exists (select 1 from meetings m where m.id = a.meeting_id and m.starter_user_id = ?) "
@@ -234,13 +164,13 @@ def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
     # Per name, the first readable meeting settles it: a role names dozens of people with hundreds
     # of meetings each, and reading them all was most of such a question's time.
     sql = (
-        _Sql()
+        Sql()
         .add(
             "select j.value from json_each(?) j where exists (select 1 from participants p "
             "join meetings m on m.id = p.meeting_id where p.name = j.value",
             json.dumps(sorted(set(names))),
         )
-        .extend(_scope_on_meeting(scope, "m"))
+        .extend(scope_on_meeting(scope, "m"))
         .add(")")
     )
     return {str(r[0]) for r in db.execute(sql.text, sql.params)}
@@ -251,12 +181,12 @@ def organisation_people(db: Database, scope: Scope) -> list[tuple[str, str, str 
     if scope.nothing:
         return []
     sql = (
-        _Sql()
+        Sql()
         .add(
             "select distinct p.organisation, p.name, p.title from participants p "
             "join meetings m on m.id = p.meeting_id where p.organisation is not null and p.organisation != ''"
         )
-        .extend(_scope_on_meeting(scope, "m"))
+        .extend(scope_on_meeting(scope, "m"))
     )
     return [(str(r[0]), str(r[1]), r[2]) for r in db.execute(sql.text, sql.params)]
 
@@ -271,7 +201,7 @@ def live_terms(db: Database, terms: Iterable[str], *, scope: Scope) -> list[str]
     Deleted text must not be suggested, nor a word only an unreadable meeting or item holds.
     """
     found = []
-    inside = _scope_on_key(scope, "item_context_fts.rowid")
+    inside = scope_on_key(scope, "item_context_fts.rowid")
     for term in terms:
         match = match_any([term])
         if (
@@ -291,7 +221,7 @@ def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
-    inside = _scope_on_key(scope, "item_context_fts.rowid")
+    inside = scope_on_key(scope, "item_context_fts.rowid")
     return int(
         db.execute(
             f"select count(*) from item_context_fts where item_context_fts match ? and {inside.text}",
@@ -307,7 +237,7 @@ def related_items(
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
-    inside = _scope_on_key(scope, "item_context_fts.rowid")
+    inside = scope_on_key(scope, "item_context_fts.rowid")
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
         f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text}) f "
@@ -356,15 +286,15 @@ def search_entries(
     period = _period(start, end)
     if meetings is not None:
         # Like a period: a set of meeting ids the entries' own index can be driven from.
-        period = _Sql().add("(select value from json_each(?))", json.dumps(sorted(meetings)))
+        period = Sql().add("(select value from json_each(?))", json.dumps(sorted(meetings)))
         if start is not None or end is not None:
             dated = _period(start, end)
             if dated is not None:
-                period = _Sql().add(
+                period = Sql().add(
                     "(select value from json_each(?) where value in", json.dumps(sorted(meetings))
                 )
                 period.extend(dated).add(")")
-    extra = _Sql()
+    extra = Sql()
     if due_from is not None:
         extra.add(
             "and e.kind = 'action' and coalesce((select t.done_utc is null from actions t where t.entry_id = e.id), "
@@ -372,7 +302,9 @@ def search_entries(
             due_from.isoformat(),
         )
     if not matches:
-        rows, total, more = _browse(db, kinds, speakers, period, scope, extra, limit, offset)
+        # A few named meetings are read whole, cheaper than every entry of the people asked about.
+        few = meetings is not None and len(meetings) <= FEW_MEETINGS
+        rows, total, more = _browse(db, kinds, speakers, period, scope, extra, limit, offset, few=few)
     else:
         rows, total, more = _ranked(
             db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
@@ -421,13 +353,13 @@ def search_additions(
         return ()
     if scope.nothing:
         return ()
-    sql = _Sql().add(
+    sql = Sql().add(
         "select d.id, d.meeting_id, m.title, m.date, m.status, m.channel_id, d.text, d.created_utc, "
         "d.approved_utc from addition_fts f join additions d on d.id = f.rowid "
         "join meetings m on m.id = d.meeting_id where addition_fts match ? and d.approved_utc is not null",
         " AND ".join(f"({m})" for m in matches),
     )
-    sql.extend(_scope_on_meeting(scope, "m"))
+    sql.extend(scope_on_meeting(scope, "m"))
     if scope.hidden_items:
         hidden = sorted({meeting for meeting, _ in scope.hidden_items})
         sql.add("and m.id not in (select value from json_each(?))", json.dumps(hidden))
@@ -454,31 +386,9 @@ def search_additions(
     )
 
 
-class _Sql:
-    """SQL text and its parameters, built together so they cannot drift apart."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, text: str, *params: Any) -> _Sql:
-        self.parts.append(text)
-        self.params.extend(params)
-        return self
-
-    def extend(self, other: _Sql) -> _Sql:
-        self.parts.extend(other.parts)
-        self.params.extend(other.params)
-        return self
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.parts)
-
-
-def _period(start: dt.date | None, end: dt.date | None) -> _Sql | None:
+def _period(start: dt.date | None, end: dt.date | None) -> Sql | None:
     """`meeting_id in (…)` for meetings in [start, end), or None when the period bounds nothing."""
-    sql = _Sql().add("(select id from meetings where 1")
+    sql = Sql().add("(select id from meetings where 1")
     bounded = False
     if start is not None and start > dt.date.min:
         sql.add("and date >= ?", start.isoformat())
@@ -489,14 +399,14 @@ def _period(start: dt.date | None, end: dt.date | None) -> _Sql | None:
     return sql.add(")") if bounded else None
 
 
-def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
+def _who(speakers: Sequence[SpeakerFilter], p: str) -> Sql:
     """Whether participant row `p` is one of the people: by name, and by title when all are by role.
 
     Plain `IN (?, …)` lists: they use the name index and stay cheap inside correlated subqueries,
     where a nested subquery would be run again for every row.
     """
     names = sorted({s.name for s in speakers})
-    sql = _Sql().add(f"{p}.name in ({', '.join('?' for _ in names)})", *names)
+    sql = Sql().add(f"{p}.name in ({', '.join('?' for _ in names)})", *names)
     if all(s.title is not None for s in speakers):
         titles = sorted({s.title for s in speakers if s.title is not None})
         sql.add(f"and {p}.title in ({', '.join('?' for _ in titles)})", *titles)
@@ -506,17 +416,18 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> _Sql:
     return sql
 
 
-def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
-    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic.
+def _speaker_test(speakers: Sequence[SpeakerFilter]) -> Sql:
+    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic
+    or by a few meetings.
 
-    As its speaker (participant ids looked up once), as the owner of an action item, or named in an
-    attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"): the last is
-    a scan of the few participants of the entry's meeting.
+    As its speaker, as the owner of an action item, as one of the speakers of a shared line, or
+    named in an attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"):
+    each looked up for the row itself (its speaker by id, its meeting's few participants). Listing
+    the people's meetings and participant rows first cost more than every candidate together: a
+    role names dozens of people with hundreds of meetings each.
     """
     names = sorted({s.name for s in speakers})
-    # First the cheap test that prunes most rows for one person: were they at the meeting at all.
-    sql = _Sql().add("e.meeting_id in (select meeting_id from participants p where")
-    sql.extend(_who(speakers, "p")).add(") and (e.speaker_id in (select id from participants p where")
+    sql = Sql().add("(exists (select 1 from participants p where p.id = e.speaker_id and")
     sql.extend(_who(speakers, "p")).add(")")
     sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
     # Every speaker of a shared line (`X og Y orienterede …`), not only the first.
@@ -533,15 +444,15 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> _Sql:
 
 
 def _filters(
-    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: _Sql | None, scope: Scope, extra: _Sql
-) -> _Sql:
+    kinds: Sequence[str], speakers: Sequence[SpeakerFilter], period: Sql | None, scope: Scope, extra: Sql
+) -> Sql:
     """Conditions on a candidate entry `e` of meeting `m` (bounded by a topic): live, scope, kind, period, speaker."""
     # The meeting row `m` is joined already: its channel decides, with no second look-up per entry.
     sql = (
-        _Sql()
+        Sql()
         .add("e.deleted_utc is null")
-        .extend(_scope_on_meeting(scope, "m"))
-        .extend(_not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .extend(scope_on_meeting(scope, "m"))
+        .extend(not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:
@@ -558,9 +469,9 @@ def _ranked(
     matches: Sequence[str],
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
-    period: _Sql | None,
+    period: Sql | None,
     scope: Scope,
-    extra: _Sql,
+    extra: Sql,
     context_kinds: Sequence[str],
     relevance: bool,
     limit: int,
@@ -587,14 +498,14 @@ def _ranked(
     rank = "bm25(entries_fts)" if relevance else "0.0"
     # Reaching it means there are more than the bound; a later page reaches as far as it shows.
     candidates = max(COUNT_BOUND, offset + limit) + 1
-    sql = _Sql().add(
+    sql = Sql().add(
         "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
         all_terms,
     )
     if period is not None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
     # Only hidden items matter here: every hit is kept to readable channels by its own meeting.
-    sql.extend(_not_hidden(scope, "item_context_fts.rowid")).add(")")
+    sql.extend(not_hidden(scope, "item_context_fts.rowid")).add(")")
     own = "1"
     if len(matches) > 1:
         sql.add(
@@ -627,7 +538,7 @@ def _ranked(
         branches.append("through")
     sql.add(", hits as (" + " union all ".join(f"select * from {b}" for b in branches) + ")")
     counts = ", ".join(f"(select count(*) from {b})" for b in branches)
-    page = _Sql().extend(sql).add(f"select id, own, score, {counts} from hits")
+    page = Sql().extend(sql).add(f"select id, own, score, {counts} from hits")
     page.add("order by own desc, round(score) asc, date desc, meeting_id desc, item_number, seq")
     page.add("limit ? offset ?", limit, offset)
     rows = list(db.execute(page.text, page.params).fetchall())
@@ -635,7 +546,7 @@ def _ranked(
         found = [int(n) for n in rows[0][3:]]
     elif offset:
         found = [
-            int(n) for n in db.execute(_Sql().extend(sql).add(f"select {counts}").text, sql.params).fetchone()
+            int(n) for n in db.execute(Sql().extend(sql).add(f"select {counts}").text, sql.params).fetchone()
         ]
     else:
         found = [0]
@@ -646,7 +557,7 @@ def _ranked(
     return [r[:3] for r in rows], *_bounded(sum(found), COUNT_BOUND)
 
 
-def _total(db: Database, rows: Sequence[Any], limit: int, offset: int, count: _Sql) -> tuple[int, bool]:
+def _total(db: Database, rows: Sequence[Any], limit: int, offset: int, count: Sql) -> tuple[int, bool]:
     """How many hits in all: known from a short page; else counted by `count` (its last parameter
     the bound), which stops after the bound."""
     if len(rows) < limit and (rows or offset == 0):
@@ -660,28 +571,35 @@ def _browse(
     db: Database,
     kinds: Sequence[str],
     speakers: Sequence[SpeakerFilter],
-    period: _Sql | None,
+    period: Sql | None,
     scope: Scope,
-    extra: _Sql,
+    extra: Sql,
     limit: int,
     offset: int,
+    *,
+    few: bool = False,
 ) -> tuple[list[tuple[Any, ...]], int, bool]:
-    """No topic: every live entry passing the filters, newest meeting first, counted apart."""
+    """No topic: every live entry passing the filters, newest meeting first, counted apart.
+
+    `few`: `period` is a few meetings, whose entries drive the query and are tested one by one.
+    """
     # With people to filter by, their entries drive the query: `+` keeps SQLite from scanning
     # every live entry of the kind through the kind index instead.
-    plus = "+" if speakers else ""
+    plus = "+" if speakers and not few else ""
     where = (
-        _Sql()
+        Sql()
         .add(f"{plus}e.deleted_utc is null")
-        .extend(_scope_on_meeting(scope, "m"))
-        .extend(_not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
+        .extend(scope_on_meeting(scope, "m"))
+        .extend(not_hidden(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number", "e.public"))
         .extend(extra)
     )
     if kinds:
         where.add(f"and {plus}e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None:
         where.add("and e.meeting_id in").extend(period)
-    if speakers:
+    if speakers and few:
+        where.add("and").extend(_speaker_test(speakers))
+    elif speakers:
         # Driven from the people: their entries by speaker id, or in their meetings naming them.
         # A period bounds the people's meetings too, so only those are read.
         who = _who(speakers, "p")
@@ -705,13 +623,13 @@ def _browse(
         where.extend(who).add("and p.name = x.owner))")
     # The page stops at its last row (newest meetings first, through the date index); a count is
     # made only when the page is full, and stops at the bound.
-    page = _Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
+    page = Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
     page.extend(where).add(
         "order by m.date desc, m.id desc, e.item_number, e.seq limit ? offset ?", limit, offset
     )
     rows = list(db.execute(page.text, page.params).fetchall())
     count = (
-        _Sql()
+        Sql()
         .add("select count(*) from (select 1 from entries e join meetings m on m.id = e.meeting_id where")
         .extend(where)
         .add("limit ?)")
@@ -854,7 +772,7 @@ def find_meetings(
     """
     if scope.nothing:
         return [], 0
-    where = _Sql().add("1")
+    where = Sql().add("1")
     for alternatives in named:
         match = match_any(alternatives)
         if not match:
@@ -871,7 +789,7 @@ def find_meetings(
             f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ? and",
             match,
             match,
-        ).extend(_scope_on_key(scope, "item_context_fts.rowid")).add(")")
+        ).extend(scope_on_key(scope, "item_context_fts.rowid")).add(")")
     if people:
         where.add(
             f"and m.id in (select meeting_id from participants where name in ({', '.join('?' for _ in people)}))",
@@ -895,8 +813,8 @@ def find_meetings(
                 item_number,
                 scope.item_keys(),
             )
-    where.extend(_scope_on_meeting(scope, "m"))
-    page = _Sql().add("select m.id from meetings m where").extend(where)
+    where.extend(scope_on_meeting(scope, "m"))
+    page = Sql().add("select m.id from meetings m where").extend(where)
     page.add("order by m.date desc, m.id desc")
     if limit is not None:
         page.add("limit ?", limit)
@@ -904,7 +822,7 @@ def find_meetings(
     if limit is None or len(ids) < limit:
         return ids, len(ids)
     # The page is full: count the rest, stopping just past the bound.
-    count = _Sql().add("select count(*) from (select 1 from meetings m where").extend(where).add("limit ?)")
+    count = Sql().add("select count(*) from (select 1 from meetings m where").extend(where).add("limit ?)")
     bound = max(COUNT_BOUND, limit)
     return ids, int(db.execute(count.text, [*count.params, bound + 1]).fetchone()[0])
 
@@ -957,14 +875,14 @@ def item_hits(
     if (meeting_id, item_number) in scope.hidden_items or scope.nothing:
         return ()
     sql = (
-        _Sql()
+        Sql()
         .add(
             "select e.id from entries e join meetings m on m.id = e.meeting_id "
             "where e.meeting_id = ? and e.item_number = ? and e.deleted_utc is null",
             meeting_id,
             item_number,
         )
-        .extend(_scope_on_meeting(scope, "m"))
+        .extend(scope_on_meeting(scope, "m"))
     )
     if kinds:
         sql.add(f"and e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
@@ -982,12 +900,12 @@ def entries_saying(
     if not meeting_ids or not phrases:
         return ()
     forms = sorted({f for p in phrases for f in (p, p[:1].upper() + p[1:])})
-    sql = _Sql().add(
+    sql = Sql().add(
         "select e.id from entries e join meetings m on m.id = e.meeting_id "
         "where e.meeting_id in (select value from json_each(?)) and e.deleted_utc is null and",
         json.dumps(sorted(meeting_ids)),
     )
-    sql.extend(_scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
+    sql.extend(scope_on_key(scope, f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"))
     sql.add("and (" + " or ".join("instr(e.text, ?) > 0" for _ in forms) + ")", *forms)
     sql.add("order by m.date desc, m.id desc, e.item_number, e.seq")
     ids = [int(r[0]) for r in db.execute(sql.text, sql.params)]

@@ -645,3 +645,31 @@ def test_past_the_bound_the_newest_hits_are_ranked_and_a_filter_still_reaches_th
     assert [(h.meeting_id, h.kind, dated.total, dated.more) for h in dated.hits] == [
         (old, "decision", 1, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "speakers",
+    [
+        [search.SpeakerFilter("Frederik Sundtoft")],  # named in an attributed text, with another
+        [search.SpeakerFilter("Mette Jensen")],  # an action's owner
+        [
+            search.SpeakerFilter("Helle Kyndesen", "Politidirektør"),
+            search.SpeakerFilter("Jens Hansen", "Politidirektør"),
+        ],
+        [search.SpeakerFilter("Nobody Here")],
+    ],
+)
+def test_a_person_in_a_few_named_meetings_is_found_as_through_all_their_entries(
+    store: Store, speakers: list[search.SpeakerFilter]
+) -> None:
+    meetings = build_archive(store)
+    store.flush_search_documents()
+    everywhere = search.search_entries(store.db, [], speakers=speakers, limit=100, scope=search.EVERYTHING)
+    # Named meetings are read entry by entry, each tested for the people: the same hits.
+    named = search.search_entries(
+        store.db, [], speakers=speakers, meetings=list(meetings.values()), limit=100, scope=search.EVERYTHING
+    )
+    assert [h.entry_id for h in named.hits] == [h.entry_id for h in everywhere.hits]
+    assert named.total == everywhere.total
+    if speakers[0].name != "Nobody Here":
+        assert named.hits
