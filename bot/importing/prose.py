@@ -51,7 +51,8 @@ _PASSIVE = re.compile(
 # Capitalised words that start sentences but never name who does something.
 _NOT_SUBJECTS = frozenset(
     {"Der", "Det", "Den", "De", "Vi", "Man", "Han", "Hun", "Som", "Hvis", "Når", "Og", "Men", "Så", "Alle",
-     "Her", "Nu", "Dette", "Denne", "Disse", "Ingen", "Hver", "Evt", "Eventuelt"}
+     "Her", "Nu", "Dette", "Denne", "Disse", "Ingen", "Hver", "Evt", "Eventuelt", "Hvem", "Hvad", "Hvornår",
+     "Hvor", "Hvordan", "Hvorfor", "Hvilke", "Hvilken", "Hvilket"}
 )  # fmt: skip
 
 

@@ -291,6 +291,7 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Formanden sender en påmindelse til borgmesteren.", A, "Hans Jensen"),
         ("Planerne lægges på hjemmesiden, Ole laver en præsentation.", A, "Ole Madsen"),
         ("Hans Jensen orienterede om budgettet.", S, None),
+        ("Hvornår skal beretningen være færdig?", S, None),
     ],
 )
 def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:

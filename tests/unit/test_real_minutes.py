@@ -42,7 +42,6 @@ KNOWN_GAPS = frozenset(
     for line in """
 aeldreraad-dragoer-2015-11-30::frame
 aeldreraad-dragoer-2015-11-30::items
-aeldreraad-dragoer-2015-11-30::q2
 aeldreraad-dragoer-2015-11-30::sentences
 aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-middelfart-2014-12-18::q2
