@@ -46,6 +46,7 @@ from bot.archive.facts import (
 from bot.archive.initials import dotted_initials, format_named, named_by
 from bot.archive.question import (
     NEXT_MEETING,
+    WHO_IS,
     PeopleIndex,
     PersonRef,
     Question,
@@ -108,7 +109,6 @@ def _about_the_meeting(words: Sequence[str]) -> bool:
 
 
 _WHY = re.compile(r"^\W*(?:hvorfor|why)\b", re.IGNORECASE)
-_WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
 # Questions an approved addition answers (it has no speaker, owner or deadline).
@@ -331,7 +331,7 @@ class _Asking:
             and (why := self._why_absent())
         ):
             return why
-        if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
+        if q.fact is None and q.item_number is None and WHO_IS.match(q.text) and (held := self._holders()):
             return held
         if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
             # "hvor holdes årsmødet?" asks where something the minutes mention happens, not where
@@ -475,7 +475,7 @@ class _Asking:
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""
-        words = holders_asked(_WHO_IS.sub("", self.question.text))
+        words = holders_asked(WHO_IS.sub("", self.question.text))
         if not words:
             return None
         ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)

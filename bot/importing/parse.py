@@ -119,6 +119,12 @@ _ABSENT_PROSE = re.compile(
     r"(?P<names>[A-ZÆØÅ][^:]*?)\s+(?:var|er|havde\s+meldt)\s+(?:fraværende|afbud))\.?$",
     re.IGNORECASE,
 )
+# `Evan Lynnerup (V) - Marianne Kiærulff (V) mødte som stedfortræder.`: who was away, and who came instead.
+_SUBSTITUTE = re.compile(
+    r"^(?P<away>[A-ZÆØÅ][^–-]*?)\s+[-–]\s+(?P<sub>[A-ZÆØÅ].*?)\s+(?:mødte|deltog|var\s+med)\s+som\s+"
+    r"(?P<as>stedfortræder|suppleant)\.?$",
+    re.IGNORECASE,
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
 _PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
@@ -272,7 +278,9 @@ class Parser:
                 absent = m.re is ABSENT_LABEL
                 self.used[i] = True
                 value = (m.group("value") or "").strip()
-                if value:
+                if value and absent and (sub := _SUBSTITUTE.match(value)):
+                    self._add_substitution(sub.group("away"), sub.group("sub"), sub.group("as"))
+                elif value:
                     self.participants.extend(persons_inline(value, None, absent))
                 i = self._attendance_section(i + 1, absent)
                 continue
@@ -366,6 +374,18 @@ class Parser:
         for org, blocks in groups:
             self.participants.extend(persons_block_group([b for b in blocks if b], org, absent))
         return last_used + 1
+
+    def _add_substitution(self, away: str, sub: str, role: str) -> None:
+        """`Fraværende: Evan Lynnerup (V) - Marianne Kiærulff (V) mødte som stedfortræder.`: the first
+        away, the second present as their substitute; repeated under every item, listed once."""
+        known = {p.name for p in self.participants}
+        absent = [p for p in persons_inline(away, None, True) if p.name not in known]
+        self.participants.extend(absent)
+        for_whom = " og ".join(p.name for p in persons_inline(away, None, True))
+        for person in persons_inline(sub, None, False):
+            if person.name not in known:
+                title = ", ".join(t for t in (f"{role.lower()} for {for_whom}", person.title) if t)
+                self.participants.append(replace(person, title=title))
 
     @staticmethod
     def _ends_attendance(line: str, *, words: bool = True) -> bool:

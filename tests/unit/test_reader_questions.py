@@ -71,6 +71,7 @@ BYRAAD = """\
 Byrådet - Referat 29. januar 2020
 
 Afbud: Ida Holm, Per Lund
+Fraværende: Ulla Bak (V) - Karl Vind (V) mødte som stedfortræder.
 
 1. Godkendelse af stedfortrædere
 Der er til dette møde afbud fra Ida Holm pga. sygdom. Stedfortræder Bo Ravn indkaldes.
@@ -118,6 +119,9 @@ def test_an_abbreviation_ends_no_sentence() -> None:
         # Why someone sent apologies: the sentence that says so; none said, the apologies.
         ("hvorfor havde Ida Holm afbud?", ["Afbud:* Ida Holm", "pga. sygdom"], ["Per Lund"]),
         ("hvorfor havde Per Lund afbud?", ["Per Lund"], ["sygdom"]),
+        # Who came as someone's substitute: the holder of that title, not what they said.
+        ("hvem mødte som stedfortræder?", ["*Karl Vind:* stedfortræder for Ulla Bak"], ["Ida Holm"]),
+        ("hvem havde afbud til byrådet?", ["Ulla Bak", "Ida Holm"], ["Karl Vind"]),
         # … or the minutes' own sentence saying when it ended.
         ("hvornår sluttede lokalrådets møde?", ["Mødet sluttede kl. 21.30"], ["09:00"]),
     ],

@@ -72,8 +72,6 @@ kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 kommune-roskilde-kultur-idraet-2019-04-03::frame
-kommune-roskilde-kultur-idraet-2019-04-03::people
-kommune-roskilde-kultur-idraet-2019-04-03::q2
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
