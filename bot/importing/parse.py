@@ -611,7 +611,8 @@ class Parser:
                 time_of_day = find_time(line[on[1] :])
             if place is None and (m := _PLACE_AFTER.search(line)):
                 place = m.group("place")
-                cut = PLACE_CUT.search(place)  # `St. Magleby Stuen, Rådhuset kl. 10.00`: the clock is no place
+                # `St. Magleby Stuen, Rådhuset kl. 10.00`: the clock is no part of the place.
+                cut = PLACE_CUT.search(place)
                 place = (place[: cut.start()] if cut else place).strip(" ,.")
             elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
                 place = m.group("place")  # `på Pedersholm` on a line of its own under the date
