@@ -131,7 +131,7 @@ _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstitueri
 # `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
 _PLACE_AFTER = re.compile(
     r"(?:\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?|\b(?:19|20)\d{2})"
-    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>[^.;]{3,80}?)\s*(?:[.;]|$)",
+    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>(?:[A-ZÆØÅ][a-zæøå]{0,2}\.\s|[^.;]){3,80}?)\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
 
@@ -605,8 +605,15 @@ class Parser:
             if time_of_day is None and len(line) <= 40 and (found_time := find_time(line)) is not None:
                 time_of_day = found_time  # `Kl. 18.00 – 20.30` on a line of its own
                 self.used[i] = True
+            elif time_of_day is None and (on := find_date(line)) and on[0] == date_found[0]:
+                # `Formanden havde indkaldt til bestyrelsesmøde mandag den 23/5 2016 kl 20.`: the
+                # sentence naming the meeting's own date gives its time (and stays in the text).
+                time_of_day = find_time(line[on[1] :])
             if place is None and (m := _PLACE_AFTER.search(line)):
-                place = m.group("place").strip(" ,.")
+                place = m.group("place")
+                # `St. Magleby Stuen, Rådhuset kl. 10.00`: the clock is no part of the place.
+                cut = PLACE_CUT.search(place)
+                place = (place[: cut.start()] if cut else place).strip(" ,.")
             elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
                 place = m.group("place")  # `på Pedersholm` on a line of its own under the date
                 self.used[i] = True

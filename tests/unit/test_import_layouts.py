@@ -151,6 +151,24 @@ def test_agenda_then_numbered_referat_keeps_every_line(listed: ImportedMeeting) 
             "Kl. 17.00",
             None,
         ),
+        (
+            "Referat fra Ældrerådets møde den 30. november 2015 i St. Magleby Stuen, Rådhuset kl. 10.00 – 12.00",
+            dt.date(2015, 11, 30),
+            "kl. 10.00 – 12.00",
+            "St. Magleby Stuen, Rådhuset",
+        ),
+        (
+            "Bestyrelsesmøde 23/5 2016\n\nFormanden havde indkaldt til møde mandag den 23/5 2016 kl 20.",
+            dt.date(2016, 5, 23),
+            "kl 20",
+            None,
+        ),
+        (  # another day's time is not the meeting's
+            "Bestyrelsesmøde 23/5 2016\n\nSommerfesten i haven holdes den 2/6 2016 kl 14 for alle.",
+            dt.date(2016, 5, 23),
+            None,
+            None,
+        ),
     ],
 )
 def test_danish_date_forms(heading: str, date: dt.date, time: str | None, place: str | None) -> None:

@@ -40,12 +40,9 @@ from support.corpus import (
 KNOWN_GAPS = frozenset(
     line.strip()
     for line in """
-aeldreraad-dragoer-2015-11-30::frame
 aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::sentences
-aeldreraad-dragoer-2016-02-22::frame
 aeldreraad-middelfart-2014-12-18::q2
-bestyrelse-blegdammen-2016-05-23::frame
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
@@ -59,7 +56,6 @@ generalforsamling-laerkehoejen-2019-03-31::people
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-glenshoejparken-2011-05-18::decisions
 grundejerforening-glenshoejparken-2011-05-18::people
-grundejerforening-sejerstrande-2021-11-16::frame
 grundejerforening-sejerstrande-2021-11-16::sentences
 grundejerforening-trondheimsvej-2016-04-19::items
 grundejerforening-trondheimsvej-2016-04-19::people
