@@ -566,14 +566,16 @@ class _Asking:
         offset: int = 0,
         relevance: bool | None = None,
         context_kinds: Sequence[str] = search.CONTEXT_KINDS,
+        undated: bool = False,
     ) -> search.SearchResult:
         q = self.question
+        period = None if undated else q.period
         return self.archive.search_entries(
             terms,
             kinds=kinds,
             speakers=_speaker_filters(q),
-            start=q.period.start if q.period else None,
-            end=q.period.end if q.period else None,
+            start=period.start if period else None,
+            end=period.end if period else None,
             limit=limit,
             offset=offset,
             relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
@@ -622,6 +624,10 @@ class _Asking:
             result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
             result = self._entries_led(kinds, self.terms, latest, offset=offset)
+        if not result.total and (year := _year_asked(q)) is not None:
+            # "hvor blev det tilsvarende møde holdt i 2009?" over minutes of 2013: no meeting was held
+            # then, but the minutes may speak of that year.
+            result = self._entries(kinds, [*self.terms, [year]], latest, offset=offset, undated=True)
         additions = self._additions(latest)
         if not result.total and not additions and (listed := self._agenda_text()) is not None:
             return listed
@@ -780,6 +786,16 @@ class _Asking:
                 if url:
                     link_map[meeting_id] = url
         return link_map
+
+
+def _year_asked(question: Question) -> str | None:
+    """The year a question's period is, when it is one whole calendar year (`i 2009`)."""
+    period = question.period
+    if period is None or (period.start.month, period.start.day) != (1, 1):
+        return None
+    if period.end != period.start.replace(year=period.start.year + 1):
+        return None
+    return str(period.start.year)
 
 
 def _worth_ranking(kinds: Sequence[str], terms: Sequence[Sequence[str]], vocabulary: Vocabulary) -> bool:

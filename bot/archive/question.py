@@ -261,6 +261,8 @@ _STATEMENT_PREFIXES = (
     "spoke",
     "speak",
 )
+# A compound whose first part is a verbal noun with its joining `s` (`orientering|s|mødet`).
+_COMPOUND = re.compile(r"(?:ing|else|ion)s[^\W\d_]{3,}$")
 _STATEMENT_WORDS = frozenset({"say", "says", "inform", "informed"})
 
 # English role words to the Danish role noun a title carries.
@@ -545,6 +547,8 @@ def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
             found.setdefault("actions", set()).add(i)
         if word in _WHO_WORDS:
             found.setdefault("who", set()).add(i)
+        if _COMPOUND.search(word):
+            continue  # `orienteringsmødet`, `beslutningsforslaget`: a thing named, not what was said or decided
         if word.startswith(_DECISION_PREFIXES) or word in _DECISION_WORDS:
             found.setdefault("decisions", set()).add(i)
         if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:

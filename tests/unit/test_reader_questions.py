@@ -33,6 +33,7 @@ Festen holdes 12.juni kl. 14.00 i Præstehaven. Alle er velkomne.
 Der var 40, der meldte sig som hjælpere. Mødet for hjælperne er den 2. maj på Skovskolen.
 
 2. Eventuelt
+Forvaltningen har kontaktet Kulturhuset, hvor det tilsvarende arrangement i 2019 blev holdt.
 Næste møde er d. 7. november kl. 19.00 i Forsamlingshuset, hvor kassereren deltager.
 Mødet sluttede kl. 21.30.
 """
@@ -116,6 +117,9 @@ def test_an_abbreviation_ends_no_sentence() -> None:
         # The meeting's own start and end are its time of day, from `STARTTIDSPUNKT`/`SLUTTIDSPUNKT`.
         ("hvornår sluttede mødet i Teknik og Miljø?", ["09:00–11:00"], ["Lokalrådets"]),
         ("hvornår begyndte lokalrådets møde?", ["Referatet nævner intet tidspunkt"], ["09:00", "21.30"]),
+        # A year the minutes speak of, though no meeting was held then.
+        ("hvor blev det tilsvarende arrangement holdt i 2019?", ["Kulturhuset"], ["Præstehaven"]),
+        ("hvad blev besluttet i 2019?", ["Jeg fandt"], ["Kulturhuset"]),
         # Why someone sent apologies: the sentence that says so; none said, the apologies.
         ("hvorfor havde Ida Holm afbud?", ["Afbud:* Ida Holm", "pga. sygdom"], ["Per Lund"]),
         ("hvorfor havde Per Lund afbud?", ["Per Lund"], ["sygdom"]),
@@ -228,3 +232,11 @@ def test_a_decision_that_refers_back_takes_the_sentence_before_it() -> None:
         (2, EntryKind.STATEMENT, "Anna Holm fremlagde budgettet.", "Anna Holm"),
         (2, EntryKind.DECISION, "Herefter godkendt.", None),
     ]
+
+
+def test_a_compound_of_an_intent_word_is_a_topic() -> None:
+    """`orienteringsmødet` is a meeting asked about, not a question for what was reported."""
+    assert parse_question("hvor holdes orienteringsmødet?", now=NOW).intent == "search"
+    assert parse_question("hvad blev der orienteret om?", now=NOW).intent == "statements"
+    assert parse_question("hvad står der om beslutningsforslaget?", now=NOW).intent == "search"
+    assert parse_question("hvad blev besluttet?", now=NOW).intent == "decisions"

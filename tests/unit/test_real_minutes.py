@@ -61,8 +61,6 @@ handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
-handicapraad-herning-2013-06-03::q1
-handicapraad-herning-2013-06-03::q4
 handicapraad-holbaek-2015-11-03::people
 kommune-bronderslev-byraad-2020-01-29::debris
 kommune-bronderslev-byraad-2020-01-29::frame
