@@ -310,6 +310,11 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Planerne lægges på hjemmesiden, Ole laver en præsentation.", A, "Ole Madsen"),
         ("Hans Jensen orienterede om budgettet.", S, None),
         ("Hvornår skal beretningen være færdig?", S, None),
+        ("Ældrerådet udpegede Birte Hansen som næstformand.", D, None),
+        ("Formandens beretning godkendt.", D, None),
+        ("Bestyrelsen konstituerer sig som følger:", D, None),
+        ("I den forbindelse har bestyrelsen bestemt, at lejen deles i 2 rater.", D, None),
+        ("Dirigenten foreslår rokering af punkterne. Vedtaget.", D, None),
     ],
 )
 def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:
