@@ -198,6 +198,24 @@ def _split_glued_headings(lines: list[str]) -> list[str]:
     return out
 
 
+# A municipal case line naming the committee with the meeting's date: `Kultur- og Idrætsudvalget,
+# 03-04-2019, pkt. 42`.
+_CASE_LINE = re.compile(
+    r"^(?P<name>[A-ZÆØÅ][^,]{2,60}?),\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}),\s*(?:pkt|punkt)\.?\s*\d{1,3}$",
+    re.IGNORECASE,
+)
+
+
+def _committee_of(lines: list[str], date: dt.date) -> str | None:
+    """The committee the items' case lines name for the meeting's date, when the heading says only
+    `Referat`."""
+    for line in lines:
+        m = _CASE_LINE.match(line) if line else None
+        if m and (found := find_date(m["date"])) is not None and found[0] == date:
+            return m["name"].strip()
+    return None
+
+
 def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
     """Numbered lines (index, text) as paragraphs: a line ending in a colon and the lines right under it,
     up to one that ends a sentence, are one (`… følgende principper på næste møde:` and the principles),
@@ -710,6 +728,8 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     parser.attach_referent()
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
+    if DOC_LABEL.match(title) and (committee := _committee_of(parser.lines, date)) is not None:
+        title = committee
     unnumbered = layout.agenda is None and layout.body is None
     if unnumbered and not parser.minutes_like:
         raise NotAReferat(

@@ -240,3 +240,20 @@ def test_a_compound_of_an_intent_word_is_a_topic() -> None:
     assert parse_question("hvad blev der orienteret om?", now=NOW).intent == "statements"
     assert parse_question("hvad står der om beslutningsforslaget?", now=NOW).intent == "search"
     assert parse_question("hvad blev besluttet?", now=NOW).intent == "decisions"
+
+
+def test_a_web_page_title_the_committee_and_its_furniture() -> None:
+    """`Byrådet - Referat` is the meeting's title, not the cookie notice above it; `Til toppen` and a
+    table of contents' heading are page furniture; a heading that says only `Referat` takes the
+    committee its case lines name for the meeting's date."""
+    byraad = parse_referat(
+        'Vi bruger cookies til statistik.\n\nSe vores "cookiepolitik".\n\nByrådet - Referat\n\n'
+        "Dato: 29. januar 2020\n\nIndholdsfortegnelse\n\n1. Fraværende\n\nIngen.\n\nTil toppen\n"
+    )
+    assert byraad.title == "Byrådet"
+    assert [e.text for e in byraad.entries] == ["Ingen."]
+    udvalg = parse_referat(
+        "Referat\n\nDato: 3. april 2019\n\nPkt. 42 Dagsorden\n\nMiljøudvalget, 02-04-2019, pkt. 42\n\n"
+        "Teknikudvalget, 03-04-2019, pkt. 42\n\nGodkendt.\n"
+    )
+    assert udvalg.title == "Teknikudvalget"

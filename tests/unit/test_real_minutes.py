@@ -60,10 +60,7 @@ handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
-kommune-bronderslev-byraad-2020-01-29::debris
-kommune-bronderslev-byraad-2020-01-29::frame
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
-kommune-roskilde-kultur-idraet-2019-04-03::frame
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
