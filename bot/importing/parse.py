@@ -188,7 +188,9 @@ def _split_glued_headings(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         m = _GLUED_HEADING.search(line) if line else None
         glued = heading(m.group("head")) if m else None
-        if m and glued is not None:
+        own = heading(line) if m else None
+        if m and glued is not None and not (own is not None and own.number == glued.number):
+            # (`Ad. pkt. 2. Budget` is one heading whose number only follows an abbreviation.)
             before = any(
                 k < i and h.number == glued.number and titles_match(h.title, glued.title) for k, h in heads
             )
