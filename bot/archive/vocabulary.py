@@ -2,15 +2,16 @@
 
 Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and make
 typos, so a question's topic term is expanded against every term of the FTS indexes: exact and
-inflected forms, every word containing it (compounds), and rapidfuzz neighbours.
+inflected forms, the compounds it starts or ends, and rapidfuzz neighbours of an unknown word.
 
 An archive of 10,000 meetings has some 180,000 terms and one of 100,000 meetings about a million.
 Held as Python strings, lists and dicts they took some 90 MB per 180,000 terms and most of a new
 process's first second. Here they are a handful of flat objects instead: every term joined in one
 string, their comparison keys joined in another, and arrays of where each starts and how many
-documents hold it, in the order of their keys, so a word is found by binary search and a
-compound's parts by one `str.find` over the joined keys. That layout is also what is stored
-(storage/vocabulary.py keeps it as it is), so a new process reads it without building anything.
+documents hold it, in the order of their keys, plus their order by key read backwards. A word, its
+inflections and the compounds it starts or ends are all found by binary search, never by a scan
+of the vocabulary (which took 12 ms per new word at 100,000 meetings). That layout is also what is
+stored (storage/vocabulary.py keeps it as it is), so a new process reads it without building.
 
 Pure: no Slack, no database.
 """
@@ -130,12 +131,15 @@ def pack(terms: Iterable[tuple[str, int]]) -> PackedTerms:
     term_text = "".join(items[i][0] + "\n" for i in order)
     key_text = "".join(keys[i] + "\n" for i in order)
     docs = array(_OFFSET, (items[i][1] for i in order))
+    ordered_keys = [keys[i] for i in order]
+    backwards = array(_OFFSET, sorted(range(len(order)), key=lambda i: ordered_keys[i][::-1]))
     return PackedTerms(
         terms=term_text,
         keys=key_text,
         term_starts=_starts(term_text).tobytes(),
         key_starts=_starts(key_text).tobytes(),
         docs=docs.tobytes(),
+        suffix_order=backwards.tobytes(),
     )
 
 
@@ -143,6 +147,26 @@ def _array(data: bytes) -> array[int]:
     values = array(_OFFSET)
     values.frombytes(data)
     return values
+
+
+class _Backwards(Sequence[str]):
+    """The keys read backwards, in their sorted order: `bisect` finds every key ending alike."""
+
+    def __init__(self, keys: _Joined, order: array[int]) -> None:
+        self.keys = keys
+        self.order = order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.keys[self.order[index]][::-1]
 
 
 class Vocabulary:
@@ -159,6 +183,7 @@ class Vocabulary:
         self._terms = _Joined(packed.terms, _array(packed.term_starts))
         self._keys = _Joined(packed.keys, _array(packed.key_starts))
         self._docs = _array(packed.docs)
+        self._backwards = _Backwards(self._keys, _array(packed.suffix_order))
         # Per first letter: its words' indexes ordered by length, and those lengths (made on first use).
         self._buckets: dict[str, tuple[array[int], array[int]]] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
@@ -246,22 +271,37 @@ class Vocabulary:
         best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self._docs[i], self._terms[i]))
         return tuple(self._terms[i] for i in best)
 
+    def _starting(self, prefix: str) -> range:
+        """The indexes of the keys that start with `prefix` (they sort together)."""
+        lo = bisect.bisect_left(self._keys, prefix)
+        hi = lo
+        while hi < len(self._keys) and self._keys[hi].startswith(prefix):
+            hi += 1
+        return range(lo, hi)
+
+    def _ending(self, suffix: str) -> list[int]:
+        """The indexes of the keys that end with `suffix` (they sort together read backwards)."""
+        backwards, wanted = self._backwards, suffix[::-1]
+        j = bisect.bisect_left(backwards, wanted)
+        found = []
+        while j < len(backwards) and backwards[j].startswith(wanted):
+            found.append(backwards.order[j])
+            j += 1
+        return found
+
     def _containing(self, key: str, root: str) -> list[int]:
-        """Words holding `key` (or `root` plus an ending) at their start or as a compound's last part."""
+        """Words that start with `key` (or `root` plus an ending), or end with it as a compound's last
+        part (`partnervold`, `narkokriminaliteten`), found by binary search, never a scan."""
         probe = root if len(root) >= MIN_CONTAINS else key
         keys = self._keys
-        joined, starts = keys.text, keys.starts
-        found = []
-        pos = joined.find(probe)
-        while pos != -1:
-            index = bisect.bisect_right(starts, pos) - 1
-            offset = pos - starts[index]
-            if offset == 0 or offset >= MIN_MODIFIER:
-                term_key = keys[index]
-                rest = term_key[offset + len(probe) :]
-                if term_key.startswith(key, offset) or rest in _ENDING_SET:
-                    found.append(index)
-            pos = joined.find(probe, pos + 1)
+        found = [
+            i
+            for i in self._starting(probe)
+            if keys[i].startswith(key) or keys[i][len(probe) :] in _ENDING_SET
+        ]
+        for suffix in {probe + ending for ending in ENDINGS} | {key + ending for ending in ENDINGS}:
+            # A compound's first part has at least MIN_MODIFIER letters.
+            found += [i for i in self._ending(suffix) if keys.length(i) - len(suffix) >= MIN_MODIFIER]
         return found
 
     def _similar(self, key: str, cutoff: float, *, spread: float) -> list[tuple[float, int]]:
