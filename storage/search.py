@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 # Counting stops here: past it an answer says "over 1000", and a count never reads the whole archive.
 COUNT_BOUND = 1000
-# Up to this many meetings named by a question, their entries are read rather than the people's.
-FEW_MEETINGS = 50
+# Up to this many meetings named by a question, they drive a search for people rather than the people's entries.
+FEW_MEETINGS = 2000
 
 # Kinds that are found through their agenda item even when their own text names no topic term.
 CONTEXT_KINDS: tuple[str, ...] = ("decision", "action")
@@ -420,8 +420,8 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> Sql:
 
 
 def _speaker_test(speakers: Sequence[SpeakerFilter]) -> Sql:
-    """Whether entry `e` was spoken by one of the people, for a candidate already bounded by a topic
-    or by a few meetings.
+    """Whether entry `e` of meeting `m` was spoken by one of the people, for a candidate already
+    bounded by a topic or by the meetings a question names.
 
     As its speaker, as the owner of an action item, as one of the speakers of a shared line, or
     named in an attributed text ("Chefpolitiinspektør X og Vicepolitiinspektør Y orienterede …"):
@@ -430,7 +430,11 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> Sql:
     role names dozens of people with hundreds of meetings each.
     """
     names = sorted({s.name for s in speakers})
-    sql = Sql().add("(exists (select 1 from participants p where p.id = e.speaker_id and")
+    # First the test that prunes most rows: was one of them at the meeting at all (its few
+    # participants, read once per meeting where `m` drives the query).
+    sql = Sql().add("exists (select 1 from participants a where a.meeting_id = m.id and")
+    sql.extend(_who(speakers, "a")).add(")")
+    sql.add("and (exists (select 1 from participants p where p.id = e.speaker_id and")
     sql.extend(_who(speakers, "p")).add(")")
     sql.add(f"or e.owner in ({', '.join('?' for _ in names)})", *names)
     # Every speaker of a shared line (`X og Y orienterede …`), not only the first.
@@ -609,6 +613,8 @@ def _browse(
             where.add("and m.date >= ?", start.isoformat())
         if end is not None and end < dt.date.max:
             where.add("and m.date < ?", end.isoformat())
+    elif period is not None and speakers and few:
+        where.add("and m.id in").extend(period)  # the meetings drive, each checked for the people once
     elif period is not None:
         where.add("and e.meeting_id in").extend(period)
     if speakers and few:
