@@ -23,9 +23,8 @@ import heapq
 import operator
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import accumulate
-from typing import overload
 
 from rapidfuzz import fuzz, process
 
@@ -90,8 +89,8 @@ def stem(key: str) -> str:
     return key
 
 
-class _Joined(Sequence[str]):
-    """The strings of one joined text as a sequence (`bisect` searches it without splitting it)."""
+class _Joined:
+    """The strings of one joined text by index (`bisect` searches it without splitting it)."""
 
     def __init__(self, text: str, starts: array[int]) -> None:
         self.text = text
@@ -100,14 +99,9 @@ class _Joined(Sequence[str]):
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self.text[self.starts[index] : self.starts[index + 1] - 1]
+    def __getitem__(self, index: int) -> str:
+        starts = self.starts
+        return self.text[starts[index] : starts[index + 1] - 1]
 
     def length(self, index: int) -> int:
         return self.starts[index + 1] - self.starts[index] - 1
@@ -149,7 +143,7 @@ def _array(data: bytes) -> array[int]:
     return values
 
 
-class _Backwards(Sequence[str]):
+class _Backwards:
     """The keys read backwards, in their sorted order: `bisect` finds every key ending alike."""
 
     def __init__(self, keys: _Joined, order: array[int]) -> None:
@@ -159,13 +153,7 @@ class _Backwards(Sequence[str]):
     def __len__(self) -> int:
         return len(self.order)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def __getitem__(self, index: int) -> str:
         return self.keys[self.order[index]][::-1]
 
 
@@ -260,10 +248,18 @@ class Vocabulary:
         exact = self._lookup(key)
         add(exact, 0)
         root = stem(key)
-        for ending in ENDINGS:
-            add(self._lookup(root + ending), 1)
         if len(key) >= MIN_CONTAINS:
-            add(self._containing(key, root), 2)
+            # The stem starts the word, its inflections and the compounds it begins: one range.
+            keys, cut = self._keys, len(root)
+            for i in self._starting(root):
+                if keys[i][cut:] in _ENDING_SET:
+                    add((i,), 1)
+                elif keys[i].startswith(key):
+                    add((i,), 2)
+            add(self._compounds_ending(key, root), 2)
+        else:
+            for ending in ENDINGS:
+                add(self._lookup(root + ending), 1)
         if len(key) >= MIN_STEM and not exact:
             # Only a word the archive does not hold is read as a possible typo: a word it holds is
             # meant as written, and its neighbours are other words (most of the cost of a new word).
@@ -289,17 +285,12 @@ class Vocabulary:
             j += 1
         return found
 
-    def _containing(self, key: str, root: str) -> list[int]:
-        """Words that start with `key` (or `root` plus an ending), or end with it as a compound's last
-        part (`partnervold`, `narkokriminaliteten`), found by binary search, never a scan."""
-        probe = root if len(root) >= MIN_CONTAINS else key
+    def _compounds_ending(self, key: str, root: str) -> list[int]:
+        """Compounds whose last part is the word or an inflection of it (`partnervold`,
+        `narkokriminaliteten`), found by binary search in the keys read backwards."""
         keys = self._keys
-        found = [
-            i
-            for i in self._starting(probe)
-            if keys[i].startswith(key) or keys[i][len(probe) :] in _ENDING_SET
-        ]
-        for suffix in {probe + ending for ending in ENDINGS} | {key + ending for ending in ENDINGS}:
+        found: list[int] = []
+        for suffix in {root + ending for ending in ENDINGS} | {key + ending for ending in ENDINGS}:
             # A compound's first part has at least MIN_MODIFIER letters.
             found += [i for i in self._ending(suffix) if keys.length(i) - len(suffix) >= MIN_MODIFIER]
         return found
