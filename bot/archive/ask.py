@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.archive.agenda_text import AgendaText, format_agenda_text, holds_every_term
 from bot.archive.answer import PAGE_SIZE, Answer, NoMatchHelp, format_answer
 from bot.archive.facts import (
     CHAIR_ROLES,
@@ -45,6 +46,7 @@ from bot.archive.facts import (
 from bot.archive.initials import dotted_initials, format_named, named_by
 from bot.archive.question import (
     NEXT_MEETING,
+    WHO_IS,
     PeopleIndex,
     PersonRef,
     Question,
@@ -107,7 +109,6 @@ def _about_the_meeting(words: Sequence[str]) -> bool:
 
 
 _WHY = re.compile(r"^\W*(?:hvorfor|why)\b", re.IGNORECASE)
-_WHO_IS = re.compile(r"^\W*(?:hvem\s+er|who\s+is)\b", re.IGNORECASE)
 _HOLDER_MEETINGS = 20  # the newest meetings a "hvem er <title>?" looks in
 _CHAIR_WORDS = ("dirigent", "dirigenten", "ordstyrer", "ordstyreren", "mødeleder")
 # Questions an approved addition answers (it has no speaker, owner or deadline).
@@ -130,6 +131,9 @@ _MEETING_ENDED = (
 _MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
 _END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
 _NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
+# An agenda item's own text answers these when nothing said does (see bot/archive/agenda_text.py).
+_AGENDA_TEXT_INTENTS = ("search", "who", "when")
+_AGENDA_TEXT_ITEMS = 8  # readable items mentioning the topic that are read for it
 _COUNT_ASKED = re.compile(r"^\W*(?:hvor\s+mange|how\s+many)\b", re.IGNORECASE)
 
 
@@ -327,7 +331,7 @@ class _Asking:
             and (why := self._why_absent())
         ):
             return why
-        if q.fact is None and q.item_number is None and _WHO_IS.match(q.text) and (held := self._holders()):
+        if q.fact is None and q.item_number is None and WHO_IS.match(q.text) and (held := self._holders()):
             return held
         if q.fact == "place" and self.topic and not self.named and not _about_the_meeting(q.topic_terms):
             # "hvor holdes årsmødet?" asks where something the minutes mention happens, not where
@@ -342,7 +346,7 @@ class _Asking:
         if q.intent == "statements" and q.speaker is None and (reported := self._reported()) is not None:
             return reported
         if q.intent == "when":
-            found = self._entries((), self.terms, self._latest(), limit=3)
+            found = self._entries_led((), self.terms, self._latest(), limit=3)
             answer = format_when(q, found.hits, links=self._links(h.meeting_id for h in found.hits))
             if answer is not None:
                 return answer
@@ -471,7 +475,7 @@ class _Asking:
 
     def _holders(self) -> Answer | None:
         """ "hvem er suppleant for Brian Møller?": the people whose title says so; None when nobody's does."""
-        words = holders_asked(_WHO_IS.sub("", self.question.text))
+        words = holders_asked(WHO_IS.sub("", self.question.text))
         if not words:
             return None
         ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)
@@ -562,14 +566,16 @@ class _Asking:
         offset: int = 0,
         relevance: bool | None = None,
         context_kinds: Sequence[str] = search.CONTEXT_KINDS,
+        undated: bool = False,
     ) -> search.SearchResult:
         q = self.question
+        period = None if undated else q.period
         return self.archive.search_entries(
             terms,
             kinds=kinds,
             speakers=_speaker_filters(q),
-            start=q.period.start if q.period else None,
-            end=q.period.end if q.period else None,
+            start=period.start if period else None,
+            end=period.end if period else None,
             limit=limit,
             offset=offset,
             relevance=_worth_ranking(kinds, terms, self.state.vocabulary) if relevance is None else relevance,
@@ -578,6 +584,28 @@ class _Asking:
             context_kinds=context_kinds,
             due_from=self.today if q.open_only else None,
         )
+
+    def _entries_led(
+        self,
+        kinds: Sequence[str],
+        terms: Sequence[Sequence[str]],
+        meetings: Sequence[int] | None,
+        *,
+        limit: int = PAGE_SIZE,
+        offset: int = 0,
+    ) -> search.SearchResult:
+        """Entries on the topic; when none name the rarest term, the next term leads in its place.
+
+        A statement is a hit when it names the leading term itself; the item's title may carry that
+        word instead (`Årsberetning 2015` above `Skal foreligge senest 1. marts 2016`).
+        """
+        found = self._entries(kinds, terms, meetings, limit=limit, offset=offset)
+        for k in range(1, len(terms) if not found.total else 0):
+            led = [terms[k], *terms[:k], *terms[k + 1 :]]
+            found = self._entries(kinds, led, meetings, limit=limit, offset=offset)
+            if found.total:
+                break
+        return found
 
     def search(self) -> Answer:
         """What was said, decided or given as a task, on a topic, by a person, in a period."""
@@ -595,8 +623,14 @@ class _Asking:
             ids, _ = self._meetings(about=False, limit=None)
             result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
-            result = self._entries(kinds, self.terms, latest, offset=offset)
+            result = self._entries_led(kinds, self.terms, latest, offset=offset)
+        if not result.total and (year := _year_asked(q)) is not None:
+            # "hvor blev det tilsvarende møde holdt i 2009?" over minutes of 2013: no meeting was held
+            # then, but the minutes may speak of that year.
+            result = self._entries(kinds, [*self.terms, [year]], latest, offset=offset, undated=True)
         additions = self._additions(latest)
+        if not result.total and not additions and (listed := self._agenda_text()) is not None:
+            return listed
         hints = (
             None
             if result.total or additions
@@ -612,6 +646,33 @@ class _Asking:
             additions=additions,
             more=result.more,
         )
+
+    def _agenda_text(self) -> Answer | None:
+        """The agenda's own text under an item, when what was said holds nothing on the topic."""
+        q = self.question
+        if q.page != 1 or q.speaker is not None or q.open_only or q.intent not in _AGENDA_TEXT_INTENTS:
+            return None
+        named = set(self._meetings(about=False, limit=None)[0]) if self.named else None
+        found: list[AgendaText] = []
+        for ref in self.archive.related_items(self.terms, limit=_AGENDA_TEXT_ITEMS, scope=self.scope):
+            if named is not None and ref.meeting_id not in named:
+                continue
+            if q.period is not None and not q.period.start <= ref.meeting_date < q.period.end:
+                continue
+            item = next(
+                (i for i in self.store.document(ref.meeting_id).agenda if i.number == ref.number), None
+            )
+            for text in item.background if item is not None else ():
+                if holds_every_term(ref.title, text, self.terms):
+                    found.append(
+                        AgendaText(
+                            ref.meeting_id, ref.meeting_title, ref.meeting_date, ref.number, ref.title, text
+                        )
+                    )
+        if not found:
+            return None
+        found.sort(key=lambda part: part.meeting_date, reverse=True)
+        return format_agenda_text(q, found, links=self._links(p.meeting_id for p in found))
 
     def _additions(self, latest: list[int] | None) -> tuple[AdditionHit, ...]:
         """Approved additions on the topic, for the first page of a topic question.
@@ -725,6 +786,16 @@ class _Asking:
                 if url:
                     link_map[meeting_id] = url
         return link_map
+
+
+def _year_asked(question: Question) -> str | None:
+    """The year a question's period is, when it is one whole calendar year (`i 2009`)."""
+    period = question.period
+    if period is None or (period.start.month, period.start.day) != (1, 1):
+        return None
+    if period.end != period.start.replace(year=period.start.year + 1):
+        return None
+    return str(period.start.year)
 
 
 def _worth_ranking(kinds: Sequence[str], terms: Sequence[Sequence[str]], vocabulary: Vocabulary) -> bool:

@@ -261,6 +261,8 @@ _STATEMENT_PREFIXES = (
     "spoke",
     "speak",
 )
+# A compound whose first part is a verbal noun with its joining `s` (`orientering|s|mødet`).
+_COMPOUND = re.compile(r"(?:ing|else|ion)s[^\W\d_]{3,}$")
 _STATEMENT_WORDS = frozenset({"say", "says", "inform", "informed"})
 
 # English role words to the Danish role noun a title carries.
@@ -485,7 +487,11 @@ _WHAT_RE = re.compile(r"^\W*(?:hvad|hvilke|hvilken|hvilket|what|which)\b", re.IG
 _DATE_WORDS = _wordset(
     "dato datoen dag dagen tid tidspunkt tidspunktet klokken sted stedet date day time place"
 )
-_WHO_IS_RE = re.compile(r"^\W*(?:hvem\s+er|who\s+is|who's)\b", re.IGNORECASE)
+# `hvem er kasserer?`, `hvem mødte som stedfortræder?`: asked for a person, or a title's holder.
+WHO_IS = re.compile(
+    r"^\W*(?:hvem\s+(?:er|mødte\s+som|deltog\s+som|fungerede\s+som)|who\s+(?:is|attended\s+as|acted\s+as)|who's)\b",
+    re.IGNORECASE,
+)
 _LATEST_RE = re.compile(
     r"\b(?:seneste|nyeste|latest|most\s+recent|sidste(?=\s+[^\W\d_]*møde)|last(?=\s+(?:[^\W\d_]+\s+)?meeting))\b",
     re.IGNORECASE,
@@ -522,7 +528,7 @@ def _frame(text: str, tokens: Sequence[_Token]) -> _Frame:
             else:
                 spans.append(m.span())
     flags = []
-    for pattern in (_LATEST_RE, _OPEN_RE, _WHEN_RE, _WHO_IS_RE, _HOLD_RE):
+    for pattern in (_LATEST_RE, _OPEN_RE, _WHEN_RE, WHO_IS, _HOLD_RE):
         m = pattern.search(text)
         flags.append(m is not None)
         if m is not None:
@@ -541,6 +547,8 @@ def _intent(text: str, tokens: Sequence[_Token]) -> tuple[Intent, set[int]]:
             found.setdefault("actions", set()).add(i)
         if word in _WHO_WORDS:
             found.setdefault("who", set()).add(i)
+        if _COMPOUND.search(word):
+            continue  # `orienteringsmødet`, `beslutningsforslaget`: a thing named, not what was said or decided
         if word.startswith(_DECISION_PREFIXES) or word in _DECISION_WORDS:
             found.setdefault("decisions", set()).add(i)
         if word.startswith(_STATEMENT_PREFIXES) or word in _STATEMENT_WORDS:

@@ -7,6 +7,7 @@ in the list of unplaced sentences the import report names; nothing is dropped si
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     from bot.importing.parse import Parser
 
 
+_VERDICT = re.compile(
+    r"^(?:godkendt|vedtaget|enstemmigt\s+vedtaget|forkastet|nedstemt)\s*[.!]?$", re.IGNORECASE
+)
 _LIST_LINE_MAX = 80
 
 
@@ -295,6 +299,10 @@ class Body:
                 and (k == 0 or speakers(sentence, self.people)[0] is None)
             )
             if is_decision:
+                if pending and _VERDICT.match(sentence):
+                    # `Dirigenten foreslår rokering af punkterne. Vedtaget.`: what was adopted is the
+                    # sentence before the verdict.
+                    sentence = f"{pending.pop()} {sentence}"
                 self.flush_statement(pending)
                 self.emit(EntryKind.DECISION, sentence)
                 self.speaker, self.co = None, ()

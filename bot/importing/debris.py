@@ -25,6 +25,7 @@ _DEBRIS = re.compile(
     r"(?:tilmeld|abonnér\s+på)\s+(?:dig\s+)?(?:vores\s+)?nyhedsbrev.*|"
     r"få\s+besked\s+om\s+(?:opfølgende\s+kommentarer|nye\s+indlæg).*|"
     r"læs\s+mere|læs\s+hele\s+(?:referatet|artiklen)|tilbage\s+til\s+(?:oversigten|forsiden|toppen)|"
+    r"til\s+toppen|indholdsfortegnelse|se\s+vores\s+\W?cookie.*|"
     r"kategori(?:er)?\s*:.{0,80}|tags?\s*:.{0,80}|arkiv(?:er)?|søg(?:\s+efter)?\s*:?|"
     r"(?:kilde|source|url|link)\s*:\s*https?://\S+|https?://\S+|www\.\S+|you\s+are\s+here|du\s+er\s+her:?|"
     r"skriv\s+et\s+svar|svar|besvar|annuller\s+svar|"

@@ -18,7 +18,8 @@ TITLE_LINE = re.compile(
 )
 DOC_LABEL = re.compile(r"^(?:møde)?referat$", re.IGNORECASE)
 TITLE_TAIL = re.compile(
-    rf"(?:[\s,;:–—(-]+|\s+(?:den|d\.|afholdt|holdt|{WEEKDAY_ALT})|\s+kl\.?.*)+$", re.IGNORECASE
+    rf"(?:[\s,;:–—(-]+|\s+(?:den|d\.|afholdt|holdt|{WEEKDAY_ALT})|\s+kl\.?.*|\s+[-–—]\s*(?:møde)?referat)+$",
+    re.IGNORECASE,
 )
 PLACE_SENTENCE = re.compile(
     r"^Mødet\s+(?:blev\s+)?(?:(?:af)?holdt(?:es)?|fandt\s+sted)\s+(?:på|i|hos)\s+(?P<place>.+?)\.?$",

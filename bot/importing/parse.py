@@ -119,13 +119,19 @@ _ABSENT_PROSE = re.compile(
     r"(?P<names>[A-ZÆØÅ][^:]*?)\s+(?:var|er|havde\s+meldt)\s+(?:fraværende|afbud))\.?$",
     re.IGNORECASE,
 )
+# `Evan Lynnerup (V) - Marianne Kiærulff (V) mødte som stedfortræder.`: who was away, and who came instead.
+_SUBSTITUTE = re.compile(
+    r"^(?P<away>[A-ZÆØÅ][^–-]*?)\s+[-–]\s+(?P<sub>[A-ZÆØÅ].*?)\s+(?:mødte|deltog|var\s+med)\s+som\s+"
+    r"(?P<as>stedfortræder|suppleant)\.?$",
+    re.IGNORECASE,
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
 _PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
 # `… kl. 13.00 i mødelokale 2, Rådhuset`: a place after the date or time of a heading line.
 _PLACE_AFTER = re.compile(
     r"(?:\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?|\b(?:19|20)\d{2})"
-    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>[^.;]{3,80}?)\s*(?:[.;]|$)",
+    r"\s*,?\s+(?:i|på|hos)\s+(?P<place>(?:[A-ZÆØÅ][a-zæøå]{0,2}\.\s|[^.;]){3,80}?)\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
 
@@ -190,6 +196,24 @@ def _split_glued_headings(lines: list[str]) -> list[str]:
                 continue
         out.append(line)
     return out
+
+
+# A municipal case line naming the committee with the meeting's date: `Kultur- og Idrætsudvalget,
+# 03-04-2019, pkt. 42`.
+_CASE_LINE = re.compile(
+    r"^(?P<name>[A-ZÆØÅ][^,]{2,60}?),\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{4}),\s*(?:pkt|punkt)\.?\s*\d{1,3}$",
+    re.IGNORECASE,
+)
+
+
+def _committee_of(lines: list[str], date: dt.date) -> str | None:
+    """The committee the items' case lines name for the meeting's date, when the heading says only
+    `Referat`."""
+    for line in lines:
+        m = _CASE_LINE.match(line) if line else None
+        if m and (found := find_date(m["date"])) is not None and found[0] == date:
+            return m["name"].strip()
+    return None
 
 
 def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
@@ -272,7 +296,9 @@ class Parser:
                 absent = m.re is ABSENT_LABEL
                 self.used[i] = True
                 value = (m.group("value") or "").strip()
-                if value:
+                if value and absent and (sub := _SUBSTITUTE.match(value)):
+                    self._add_substitution(sub.group("away"), sub.group("sub"), sub.group("as"))
+                elif value:
                     self.participants.extend(persons_inline(value, None, absent))
                 i = self._attendance_section(i + 1, absent)
                 continue
@@ -366,6 +392,18 @@ class Parser:
         for org, blocks in groups:
             self.participants.extend(persons_block_group([b for b in blocks if b], org, absent))
         return last_used + 1
+
+    def _add_substitution(self, away: str, sub: str, role: str) -> None:
+        """`Fraværende: Evan Lynnerup (V) - Marianne Kiærulff (V) mødte som stedfortræder.`: the first
+        away, the second present as their substitute; repeated under every item, listed once."""
+        known = {p.name for p in self.participants}
+        absent = [p for p in persons_inline(away, None, True) if p.name not in known]
+        self.participants.extend(absent)
+        for_whom = " og ".join(p.name for p in persons_inline(away, None, True))
+        for person in persons_inline(sub, None, False):
+            if person.name not in known:
+                title = ", ".join(t for t in (f"{role.lower()} for {for_whom}", person.title) if t)
+                self.participants.append(replace(person, title=title))
 
     @staticmethod
     def _ends_attendance(line: str, *, words: bool = True) -> bool:
@@ -585,8 +623,15 @@ class Parser:
             if time_of_day is None and len(line) <= 40 and (found_time := find_time(line)) is not None:
                 time_of_day = found_time  # `Kl. 18.00 – 20.30` on a line of its own
                 self.used[i] = True
+            elif time_of_day is None and (on := find_date(line)) and on[0] == date_found[0]:
+                # `Formanden havde indkaldt til bestyrelsesmøde mandag den 23/5 2016 kl 20.`: the
+                # sentence naming the meeting's own date gives its time (and stays in the text).
+                time_of_day = find_time(line[on[1] :])
             if place is None and (m := _PLACE_AFTER.search(line)):
-                place = m.group("place").strip(" ,.")
+                place = m.group("place")
+                # `St. Magleby Stuen, Rådhuset kl. 10.00`: the clock is no part of the place.
+                cut = PLACE_CUT.search(place)
+                place = (place[: cut.start()] if cut else place).strip(" ,.")
             elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
                 place = m.group("place")  # `på Pedersholm` on a line of its own under the date
                 self.used[i] = True
@@ -668,6 +713,8 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     parser.attach_referent()
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
+    if DOC_LABEL.match(title) and (committee := _committee_of(parser.lines, date)) is not None:
+        title = committee
     unnumbered = layout.agenda is None and layout.body is None
     if unnumbered and not parser.minutes_like:
         raise NotAReferat(

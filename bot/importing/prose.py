@@ -21,11 +21,18 @@ STRONG_DECISION = re.compile(
     r"\bblev\s+enige\b|\benige\s+om\b|\bfik\s+tilladelse\b",
     re.IGNORECASE,
 )
+# The body choosing someone for an office (`Handicaprådet udpegede Ingrid Rasmussen som formand.`), and
+# a short sentence that ends in the verdict (`Formandens beretning godkendt.`).
+_CHOSE = re.compile(
+    r"\b(?:udpegede|valgte|genvalgte|konstituerede)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3}\s+som\b|"
+    r"\bkonstituerer\s+sig\b|^(?:[\wæøå]+\s+){0,3}(?:godkendt|vedtaget)\s*[.!]?$",
+    re.IGNORECASE,
+)
 # A decision when no participant is the sentence's speaker.
 PROSE_DECISION = re.compile(
     r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\bblev\s+aftalt\b|"
     r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b|"
-    r"\bhar\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet)\b",
+    r"\bhar\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet|bestemt)\b",
     re.IGNORECASE,
 )
 
@@ -51,7 +58,8 @@ _PASSIVE = re.compile(
 # Capitalised words that start sentences but never name who does something.
 _NOT_SUBJECTS = frozenset(
     {"Der", "Det", "Den", "De", "Vi", "Man", "Han", "Hun", "Som", "Hvis", "Når", "Og", "Men", "Så", "Alle",
-     "Her", "Nu", "Dette", "Denne", "Disse", "Ingen", "Hver", "Evt", "Eventuelt"}
+     "Her", "Nu", "Dette", "Denne", "Disse", "Ingen", "Hver", "Evt", "Eventuelt", "Hvem", "Hvad", "Hvornår",
+     "Hvor", "Hvordan", "Hvorfor", "Hvilke", "Hvilken", "Hvilket"}
 )  # fmt: skip
 
 
@@ -74,11 +82,11 @@ def action_in(sentence: str) -> Action | None:
 
 
 def is_strong_decision(sentence: str) -> bool:
-    return STRONG_DECISION.search(sentence) is not None
+    return STRONG_DECISION.search(sentence) is not None or _CHOSE.search(sentence) is not None
 
 
 def is_prose_decision(sentence: str) -> bool:
-    return STRONG_DECISION.search(sentence) is not None or PROSE_DECISION.search(sentence) is not None
+    return is_strong_decision(sentence) or PROSE_DECISION.search(sentence) is not None
 
 
 _ROLE = r"(?P<role>dirigent|referent|ordstyrer|mødeleder)"

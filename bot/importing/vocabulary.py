@@ -24,7 +24,7 @@ _HEAD_AD = re.compile(
 _HEAD_PKT = re.compile(
     r"^(?i:pkt|punkt)\.?\s*(?P<num>\d{1,2})(?!\d|[.,]\d)\s*(?P<punct>[.):])?\s*(?:[-–—]\s*)?(?P<title>.*)$"
 )
-_HEAD_BARE = re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?:[-–—]\s*)?(?P<title>[A-ZÆØÅÉ\"«„].*)$")
+_HEAD_BARE = re.compile(r"^(?P<num>\d{1,2})\s*[.):]\s*(?:[-–—]\s*)?(?P<title>[A-ZÆØÅÉ\"«„].*)$")
 _HEAD_CODE = re.compile(
     r"\s*\((?:[BODI](?:\s*[/,+]\s*[BODI])*|(?:til\s+)?(?:beslutning|orientering|drøftelse))\)$",
     re.IGNORECASE,

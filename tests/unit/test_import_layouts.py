@@ -151,6 +151,24 @@ def test_agenda_then_numbered_referat_keeps_every_line(listed: ImportedMeeting) 
             "Kl. 17.00",
             None,
         ),
+        (
+            "Referat fra Ældrerådets møde den 30. november 2015 i St. Magleby Stuen, Rådhuset kl. 10.00 – 12.00",
+            dt.date(2015, 11, 30),
+            "kl. 10.00 – 12.00",
+            "St. Magleby Stuen, Rådhuset",
+        ),
+        (
+            "Bestyrelsesmøde 23/5 2016\n\nFormanden havde indkaldt til møde mandag den 23/5 2016 kl 20.",
+            dt.date(2016, 5, 23),
+            "kl 20",
+            None,
+        ),
+        (  # another day's time is not the meeting's
+            "Bestyrelsesmøde 23/5 2016\n\nSommerfesten i haven holdes den 2/6 2016 kl 14 for alle.",
+            dt.date(2016, 5, 23),
+            None,
+            None,
+        ),
     ],
 )
 def test_danish_date_forms(heading: str, date: dt.date, time: str | None, place: str | None) -> None:
@@ -291,6 +309,12 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Formanden sender en påmindelse til borgmesteren.", A, "Hans Jensen"),
         ("Planerne lægges på hjemmesiden, Ole laver en præsentation.", A, "Ole Madsen"),
         ("Hans Jensen orienterede om budgettet.", S, None),
+        ("Hvornår skal beretningen være færdig?", S, None),
+        ("Ældrerådet udpegede Birte Hansen som næstformand.", D, None),
+        ("Formandens beretning godkendt.", D, None),
+        ("Bestyrelsen konstituerer sig som følger:", D, None),
+        ("I den forbindelse har bestyrelsen bestemt, at lejen deles i 2 rater.", D, None),
+        ("Dirigenten foreslår rokering af punkterne. Vedtaget.", D, None),
     ],
 )
 def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:

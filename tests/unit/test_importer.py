@@ -434,6 +434,8 @@ def _doc(body: str, *, people: str | None = None, agenda: str | None = None, tit
         ("Punkt 2: Budget.", 2, "Budget"),
         ("2. Budget", 2, "Budget"),
         ("2) Budget", 2, "Budget"),
+        ("2: Budget", 2, "Budget"),
+        ("2:Budget", 2, "Budget"),
     ],
 )
 def test_heading_variants(heading: str, number: int, title: str) -> None:
@@ -449,6 +451,7 @@ def test_heading_variants(heading: str, number: int, title: str) -> None:
         "19. marts 2024 blev der holdt møde.",
         "2 millioner sager om året.",
         "1. maj var der fest.",
+        "12:30 Frokost i kantinen.",
     ],
 )
 def test_lines_that_are_not_headings(line: str) -> None:

@@ -33,6 +33,7 @@ Festen holdes 12.juni kl. 14.00 i Præstehaven. Alle er velkomne.
 Der var 40, der meldte sig som hjælpere. Mødet for hjælperne er den 2. maj på Skovskolen.
 
 2. Eventuelt
+Forvaltningen har kontaktet Kulturhuset, hvor det tilsvarende arrangement i 2019 blev holdt.
 Næste møde er d. 7. november kl. 19.00 i Forsamlingshuset, hvor kassereren deltager.
 Mødet sluttede kl. 21.30.
 """
@@ -71,6 +72,7 @@ BYRAAD = """\
 Byrådet - Referat 29. januar 2020
 
 Afbud: Ida Holm, Per Lund
+Fraværende: Ulla Bak (V) - Karl Vind (V) mødte som stedfortræder.
 
 1. Godkendelse af stedfortrædere
 Der er til dette møde afbud fra Ida Holm pga. sygdom. Stedfortræder Bo Ravn indkaldes.
@@ -115,9 +117,15 @@ def test_an_abbreviation_ends_no_sentence() -> None:
         # The meeting's own start and end are its time of day, from `STARTTIDSPUNKT`/`SLUTTIDSPUNKT`.
         ("hvornår sluttede mødet i Teknik og Miljø?", ["09:00–11:00"], ["Lokalrådets"]),
         ("hvornår begyndte lokalrådets møde?", ["Referatet nævner intet tidspunkt"], ["09:00", "21.30"]),
+        # A year the minutes speak of, though no meeting was held then.
+        ("hvor blev det tilsvarende arrangement holdt i 2019?", ["Kulturhuset"], ["Præstehaven"]),
+        ("hvad blev besluttet i 2019?", ["Jeg fandt"], ["Kulturhuset"]),
         # Why someone sent apologies: the sentence that says so; none said, the apologies.
         ("hvorfor havde Ida Holm afbud?", ["Afbud:* Ida Holm", "pga. sygdom"], ["Per Lund"]),
         ("hvorfor havde Per Lund afbud?", ["Per Lund"], ["sygdom"]),
+        # Who came as someone's substitute: the holder of that title, not what they said.
+        ("hvem mødte som stedfortræder?", ["*Karl Vind:* stedfortræder for Ulla Bak"], ["Ida Holm"]),
+        ("hvem havde afbud til byrådet?", ["Ulla Bak", "Ida Holm"], ["Karl Vind"]),
         # … or the minutes' own sentence saying when it ended.
         ("hvornår sluttede lokalrådets møde?", ["Mødet sluttede kl. 21.30"], ["09:00"]),
     ],
@@ -224,3 +232,28 @@ def test_a_decision_that_refers_back_takes_the_sentence_before_it() -> None:
         (2, EntryKind.STATEMENT, "Anna Holm fremlagde budgettet.", "Anna Holm"),
         (2, EntryKind.DECISION, "Herefter godkendt.", None),
     ]
+
+
+def test_a_compound_of_an_intent_word_is_a_topic() -> None:
+    """`orienteringsmødet` is a meeting asked about, not a question for what was reported."""
+    assert parse_question("hvor holdes orienteringsmødet?", now=NOW).intent == "search"
+    assert parse_question("hvad blev der orienteret om?", now=NOW).intent == "statements"
+    assert parse_question("hvad står der om beslutningsforslaget?", now=NOW).intent == "search"
+    assert parse_question("hvad blev besluttet?", now=NOW).intent == "decisions"
+
+
+def test_a_web_page_title_the_committee_and_its_furniture() -> None:
+    """`Byrådet - Referat` is the meeting's title, not the cookie notice above it; `Til toppen` and a
+    table of contents' heading are page furniture; a heading that says only `Referat` takes the
+    committee its case lines name for the meeting's date."""
+    byraad = parse_referat(
+        'Vi bruger cookies til statistik.\n\nSe vores "cookiepolitik".\n\nByrådet - Referat\n\n'
+        "Dato: 29. januar 2020\n\nIndholdsfortegnelse\n\n1. Fraværende\n\nIngen.\n\nTil toppen\n"
+    )
+    assert byraad.title == "Byrådet"
+    assert [e.text for e in byraad.entries] == ["Ingen."]
+    udvalg = parse_referat(
+        "Referat\n\nDato: 3. april 2019\n\nPkt. 42 Dagsorden\n\nMiljøudvalget, 02-04-2019, pkt. 42\n\n"
+        "Teknikudvalget, 03-04-2019, pkt. 42\n\nGodkendt.\n"
+    )
+    assert udvalg.title == "Teknikudvalget"

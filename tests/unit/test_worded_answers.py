@@ -143,3 +143,49 @@ def test_dotted_initials_name_no_one_from_minutes_the_reader_may_not_read(tmp_pa
     ):
         answer = answer_question(store, "hvem er O.D.?", now=NOW, scope=scope).text
         assert "Ole Dam" not in answer
+
+
+def test_the_items_title_carries_a_word_the_sentence_leaves_out(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Referat fra Ældrerådets møde den 6. november 2023\n\n1: Godkendelse af referat\nGodkendt\n\n"
+        "2:Årsberetning 2023\nSkal ifølge forretningsorden foreligge senest 1. marts 2024\n",
+    )
+    answer = ask(store, "hvornår skal årsberetningen foreligge?")
+    assert answer.startswith("*1. marts 2024*")
+    assert "Ad 2 – Årsberetning 2023" in answer
+
+
+AGENDA_WITH_TEXT = """\
+Referat fra generalforsamling 2024, tirsdag den 5. november 2024
+
+DAGSORDEN:
+1. Valg af dirigent
+Bestyrelsen foreslår Bo Lund
+2. Valg til bestyrelsen
+På valg dette år: Kasserer Eva Berg (2 år)
+3. Eventuelt
+
+1: VALG AF DIRIGENT
+Bo blev valgt.
+
+2: VALG TIL BESTYRELSEN
+Der var ingen modkandidater.
+
+3: EVENTUELT
+Intet.
+"""
+
+
+def test_the_agendas_text_under_an_item_answers_when_nothing_said_does(tmp_path: Path) -> None:
+    store = archive(tmp_path, AGENDA_WITH_TEXT)
+    answer = ask(store, "hvem er på valg som kasserer?")
+    assert "På valg dette år: Kasserer Eva Berg (2 år)" in answer
+    assert "Ad 2 – Valg til bestyrelsen" in answer
+    [meeting] = store.meetings()
+    closed = Scope(hidden_items=frozenset({(meeting.id, 2)}))
+    assert (
+        "Eva Berg" not in answer_question(store, "hvem er på valg som kasserer?", now=NOW, scope=closed).text
+    )
+    # What was said answers first; the agenda's text only when nothing said holds the words.
+    assert "Bestyrelsen foreslår" not in ask(store, "hvem blev valgt som dirigent?")
