@@ -65,7 +65,7 @@ from bot.importing.people import (
     persons_inline,
     role_of,
 )
-from bot.importing.prose import roles_chosen
+from bot.importing.prose import offices_named, roles_chosen
 from bot.importing.read import looks_binary
 from bot.importing.record import read_record
 from bot.importing.vocabulary import (
@@ -447,6 +447,21 @@ class Parser:
         if person is not None:
             self.participants.append(replace(person, role=role))
 
+    def give_office(self, office: str, who: str) -> None:
+        """`Formand: Morten Bay Dahl`: a listed participant without a role gets the office; the name may
+        carry a surname the list leaves out (`Mogens Rubech Jacobsen` is `Mogens Rubech`)."""
+        if not self.participants:
+            return
+        people = People(self.participants)
+        words = who.split()
+        name = None
+        while name is None and len(words) >= 2:
+            name = people.by_name(" ".join(words))
+            words.pop()
+        for k, p in enumerate(self.participants):
+            if p.name == name and p.role is None:
+                self.participants[k] = replace(p, role=office)
+
     # -- where the header, agenda and body are -------------------------------------------------------
 
     def layout(self) -> _Layout:
@@ -755,6 +770,9 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
             if role not in seen_roles:
                 seen_roles.add(role)
                 parser.attach_role(role, who)
+    for entry in entries:
+        for office, who in offices_named(entry.text):
+            parser.give_office(office, who)
     if not parser.participants:
         parser.warnings.append("Ingen deltagerliste fundet.")
     return ImportedMeeting(

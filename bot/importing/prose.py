@@ -123,3 +123,27 @@ def roles_chosen(text: str, item_title: str | None) -> list[tuple[str, str]]:
         if m and m.group("name").split()[0] not in _NOT_SUBJECTS:
             found.append((item.group("role").lower(), m.group("name")))
     return found
+
+
+_OFFICE = r"(?P<office>(?i:formand|næstformand|kasserer|sekretær|forkvinde|næstforkvinde))"
+_OFFICE_NAME = r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+(?:de|van|von|af|la|[A-ZÆØÅ][\w'’-]+)){0,4})"
+_OFFICES = (
+    # `Formand: Peter Kristiansen (nr. 74) Næstformand: Johnny Hansen (nr. 5) …` under a konstituering.
+    re.compile(rf"\b{_OFFICE}(?:\s*\([^()]{{1,30}}\))?\s*:\s*{_OFFICE_NAME}"),
+    # `Handicaprådet udpegede Ingrid Rasmussen som formand.`, `Bo Holm blev konstitueret som kasserer.`
+    re.compile(rf"\b(?:udpegede|valgte|genvalgte)\s+{_OFFICE_NAME}\s+som\s+{_OFFICE}\b"),
+    re.compile(
+        rf"{_OFFICE_NAME}\s+blev\s+(?:\w+\s+)?(?:valgt|genvalgt|konstitueret|udpeget)\s+som\s+{_OFFICE}\b"
+    ),
+)
+
+
+def offices_named(text: str) -> list[tuple[str, str]]:
+    """Who the text gives an office of the body: [(office, name as written)], in the order written."""
+    found = [
+        (m.start(), m.group("office").casefold(), m.group("name"))
+        for pattern in _OFFICES
+        for m in pattern.finditer(text)
+        if m.group("name").split()[0] not in _NOT_SUBJECTS
+    ]
+    return [(office, name) for _, office, name in sorted(found)]

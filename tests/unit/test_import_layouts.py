@@ -555,3 +555,17 @@ def test_a_list_under_a_sentence_ending_in_a_colon_is_one_entry() -> None:
         (2, S, "Spørgsmål:"),
         (2, S, "Hvem har nøglen til skuret?"),
     ]
+
+
+def test_offices_the_minutes_give_listed_participants() -> None:
+    m = parse_referat(
+        "Bestyrelsesmøde den 19. april 2016\n\nDeltagere: Morten Bay Dahl, Mogens Rubech, Lars Møller, Ida Lund\n\n"
+        "1. Konstituering\nFormand: Morten Bay Dahl (nr. 22) Kasserer: Mogens Rubech Jacobsen (nr. 10) "
+        "Sekretær: Ole Berg (nr. 4)\n\n2. Valg\nBestyrelsen udpegede Ida Lund som næstformand.\n"
+    )
+    assert {p.name: p.role for p in m.participants} == {
+        "Morten Bay Dahl": "formand",
+        "Mogens Rubech": "kasserer",  # the list leaves out a surname the minutes write
+        "Lars Møller": None,
+        "Ida Lund": "næstformand",
+    }  # Ole Berg is on no list: an office alone adds no participant
