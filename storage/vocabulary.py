@@ -91,7 +91,9 @@ def vocabulary_snapshot(db: Database) -> VocabularySnapshot | None:
         for name, _, title in (line.partition("\t") for line in str(row[7]).split("\n") if line)
     ]
     letters = [(a, b) for a, _, b in (line.partition("\t") for line in str(row[8]).split("\n") if line)]
-    packed = PackedTerms(str(row[2]), str(row[3]), bytes(row[4]), bytes(row[5]), bytes(row[6]), bytes(row[10]))
+    packed = PackedTerms(
+        str(row[2]), str(row[3]), bytes(row[4]), bytes(row[5]), bytes(row[6]), bytes(row[10])
+    )
     return VocabularySnapshot((str(row[0]), int(row[1])), packed, found, letters, float(row[9]))
 
 
