@@ -935,3 +935,15 @@ def m072_packed_vocabulary(db: Database) -> None:
         "key_starts blob not null, docs blob not null, people text not null, initials text not null, "
         "load_seconds real not null)"
     )
+
+
+@migrations()
+def m073_vocabulary_suffixes(db: Database) -> None:
+    """The vocabulary snapshot also keeps its terms in the order of their keys read backwards.
+
+    A question word finds the compounds it ends (`vold` → `partnervold`) by binary search in that
+    order, instead of a scan of every term (12 ms per new word at 100,000 meetings). The old row is
+    dropped: the next question reads the indexes again and keeps the new layout.
+    """
+    db.execute("delete from vocabulary_snapshot")
+    db.execute("alter table vocabulary_snapshot add column suffix_order blob not null default x''")

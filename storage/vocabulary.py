@@ -2,7 +2,7 @@
 
 Every term of the FTS indexes with how many documents hold it, and every participant's name,
 title and initials; reading them takes seconds on a large archive, so the last reading is kept in
-one row (`vocabulary_snapshot`, m071, laid out for questions since m072) for the next process.
+one row (`vocabulary_snapshot`, m071, laid out for questions since m072, with suffixes since m073) for the next process.
 `change_marker` says whether a reading is still current. Only the standard library here; the `Database` type is imported for type checking.
 """
 
@@ -37,13 +37,15 @@ def vocabulary(db: Database) -> list[tuple[str, int]]:
 class PackedTerms:
     """The archive's terms as bot/archive/vocabulary.py lays them out, kept here as they are:
     terms and their comparison keys, each joined by newlines in one string, where each starts, and
-    how many documents hold each (machine-order 32-bit arrays as bytes)."""
+    how many documents hold each, and their order by key read backwards (machine-order 32-bit
+    arrays as bytes)."""
 
     terms: str
     keys: str
     term_starts: bytes
     key_starts: bytes
     docs: bytes
+    suffix_order: bytes  # the terms' positions in the order of their keys read backwards
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,8 @@ def read_vocabulary(db: Database) -> VocabularyReading:
 def vocabulary_snapshot(db: Database) -> VocabularySnapshot | None:
     """The stored snapshot, whatever its generation; None when there is none."""
     row = db.execute(
-        "select archive, generation, terms, keys, term_starts, key_starts, docs, people, initials, load_seconds "
-        "from vocabulary_snapshot"
+        "select archive, generation, terms, keys, term_starts, key_starts, docs, people, initials, load_seconds, "
+        "suffix_order from vocabulary_snapshot"
     ).fetchone()
     if row is None:
         return None
@@ -89,7 +91,9 @@ def vocabulary_snapshot(db: Database) -> VocabularySnapshot | None:
         for name, _, title in (line.partition("\t") for line in str(row[7]).split("\n") if line)
     ]
     letters = [(a, b) for a, _, b in (line.partition("\t") for line in str(row[8]).split("\n") if line)]
-    packed = PackedTerms(str(row[2]), str(row[3]), bytes(row[4]), bytes(row[5]), bytes(row[6]))
+    packed = PackedTerms(
+        str(row[2]), str(row[3]), bytes(row[4]), bytes(row[5]), bytes(row[6]), bytes(row[10])
+    )
     return VocabularySnapshot((str(row[0]), int(row[1])), packed, found, letters, float(row[9]))
 
 
@@ -105,6 +109,7 @@ def save_vocabulary_snapshot(db: Database, snapshot: VocabularySnapshot) -> None
         terms.term_starts,
         terms.key_starts,
         terms.docs,
+        terms.suffix_order,
         "\n".join(f"{name}\t{title or ''}" for name, title in snapshot.people),
         "\n".join(f"{a}\t{b}" for a, b in snapshot.initials),
         snapshot.load_seconds,
@@ -112,7 +117,7 @@ def save_vocabulary_snapshot(db: Database, snapshot: VocabularySnapshot) -> None
     with db.conn:
         db.execute(
             "insert or replace into vocabulary_snapshot (id, archive, generation, terms, keys, term_starts, "
-            "key_starts, docs, people, initials, load_seconds) values (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "key_starts, docs, suffix_order, people, initials, load_seconds) values (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
 

@@ -2,15 +2,16 @@
 
 Danish inflects and compounds (`Trekanten`, `narkokriminalitet`), people type `oe` for `ø` and make
 typos, so a question's topic term is expanded against every term of the FTS indexes: exact and
-inflected forms, every word containing it (compounds), and rapidfuzz neighbours.
+inflected forms, the compounds it starts or ends, and rapidfuzz neighbours of an unknown word.
 
 An archive of 10,000 meetings has some 180,000 terms and one of 100,000 meetings about a million.
 Held as Python strings, lists and dicts they took some 90 MB per 180,000 terms and most of a new
 process's first second. Here they are a handful of flat objects instead: every term joined in one
 string, their comparison keys joined in another, and arrays of where each starts and how many
-documents hold it, in the order of their keys, so a word is found by binary search and a
-compound's parts by one `str.find` over the joined keys. That layout is also what is stored
-(storage/vocabulary.py keeps it as it is), so a new process reads it without building anything.
+documents hold it, in the order of their keys, plus their order by key read backwards. A word, its
+inflections and the compounds it starts or ends are all found by binary search, never by a scan
+of the vocabulary (which took 12 ms per new word at 100,000 meetings). That layout is also what is
+stored (storage/vocabulary.py keeps it as it is), so a new process reads it without building.
 
 Pure: no Slack, no database.
 """
@@ -22,9 +23,8 @@ import heapq
 import operator
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import accumulate
-from typing import overload
 
 from rapidfuzz import fuzz, process
 
@@ -89,8 +89,8 @@ def stem(key: str) -> str:
     return key
 
 
-class _Joined(Sequence[str]):
-    """The strings of one joined text as a sequence (`bisect` searches it without splitting it)."""
+class _Joined:
+    """The strings of one joined text by index (`bisect` searches it without splitting it)."""
 
     def __init__(self, text: str, starts: array[int]) -> None:
         self.text = text
@@ -99,14 +99,9 @@ class _Joined(Sequence[str]):
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self.text[self.starts[index] : self.starts[index + 1] - 1]
+    def __getitem__(self, index: int) -> str:
+        starts = self.starts
+        return self.text[starts[index] : starts[index + 1] - 1]
 
     def length(self, index: int) -> int:
         return self.starts[index + 1] - self.starts[index] - 1
@@ -130,12 +125,15 @@ def pack(terms: Iterable[tuple[str, int]]) -> PackedTerms:
     term_text = "".join(items[i][0] + "\n" for i in order)
     key_text = "".join(keys[i] + "\n" for i in order)
     docs = array(_OFFSET, (items[i][1] for i in order))
+    ordered_keys = [keys[i] for i in order]
+    backwards = array(_OFFSET, sorted(range(len(order)), key=lambda i: ordered_keys[i][::-1]))
     return PackedTerms(
         terms=term_text,
         keys=key_text,
         term_starts=_starts(term_text).tobytes(),
         key_starts=_starts(key_text).tobytes(),
         docs=docs.tobytes(),
+        suffix_order=backwards.tobytes(),
     )
 
 
@@ -143,6 +141,20 @@ def _array(data: bytes) -> array[int]:
     values = array(_OFFSET)
     values.frombytes(data)
     return values
+
+
+class _Backwards:
+    """The keys read backwards, in their sorted order: `bisect` finds every key ending alike."""
+
+    def __init__(self, keys: _Joined, order: array[int]) -> None:
+        self.keys = keys
+        self.order = order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index: int) -> str:
+        return self.keys[self.order[index]][::-1]
 
 
 class Vocabulary:
@@ -159,6 +171,7 @@ class Vocabulary:
         self._terms = _Joined(packed.terms, _array(packed.term_starts))
         self._keys = _Joined(packed.keys, _array(packed.key_starts))
         self._docs = _array(packed.docs)
+        self._backwards = _Backwards(self._keys, _array(packed.suffix_order))
         # Per first letter: its words' indexes ordered by length, and those lengths (made on first use).
         self._buckets: dict[str, tuple[array[int], array[int]]] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
@@ -235,10 +248,18 @@ class Vocabulary:
         exact = self._lookup(key)
         add(exact, 0)
         root = stem(key)
-        for ending in ENDINGS:
-            add(self._lookup(root + ending), 1)
         if len(key) >= MIN_CONTAINS:
-            add(self._containing(key, root), 2)
+            # The stem starts the word, its inflections and the compounds it begins: one range.
+            keys, cut = self._keys, len(root)
+            for i in self._starting(root):
+                if keys[i][cut:] in _ENDING_SET:
+                    add((i,), 1)
+                elif keys[i].startswith(key):
+                    add((i,), 2)
+            add(self._compounds_ending(key, root), 2)
+        else:
+            for ending in ENDINGS:
+                add(self._lookup(root + ending), 1)
         if len(key) >= MIN_STEM and not exact:
             # Only a word the archive does not hold is read as a possible typo: a word it holds is
             # meant as written, and its neighbours are other words (most of the cost of a new word).
@@ -246,22 +267,32 @@ class Vocabulary:
         best = heapq.nsmallest(MAX_EXPANSIONS, rank, key=lambda i: (rank[i], -self._docs[i], self._terms[i]))
         return tuple(self._terms[i] for i in best)
 
-    def _containing(self, key: str, root: str) -> list[int]:
-        """Words holding `key` (or `root` plus an ending) at their start or as a compound's last part."""
-        probe = root if len(root) >= MIN_CONTAINS else key
-        keys = self._keys
-        joined, starts = keys.text, keys.starts
+    def _starting(self, prefix: str) -> range:
+        """The indexes of the keys that start with `prefix` (they sort together)."""
+        lo = bisect.bisect_left(self._keys, prefix)
+        hi = lo
+        while hi < len(self._keys) and self._keys[hi].startswith(prefix):
+            hi += 1
+        return range(lo, hi)
+
+    def _ending(self, suffix: str) -> list[int]:
+        """The indexes of the keys that end with `suffix` (they sort together read backwards)."""
+        backwards, wanted = self._backwards, suffix[::-1]
+        j = bisect.bisect_left(backwards, wanted)
         found = []
-        pos = joined.find(probe)
-        while pos != -1:
-            index = bisect.bisect_right(starts, pos) - 1
-            offset = pos - starts[index]
-            if offset == 0 or offset >= MIN_MODIFIER:
-                term_key = keys[index]
-                rest = term_key[offset + len(probe) :]
-                if term_key.startswith(key, offset) or rest in _ENDING_SET:
-                    found.append(index)
-            pos = joined.find(probe, pos + 1)
+        while j < len(backwards) and backwards[j].startswith(wanted):
+            found.append(backwards.order[j])
+            j += 1
+        return found
+
+    def _compounds_ending(self, key: str, root: str) -> list[int]:
+        """Compounds whose last part is the word or an inflection of it (`partnervold`,
+        `narkokriminaliteten`), found by binary search in the keys read backwards."""
+        keys = self._keys
+        found: list[int] = []
+        for suffix in {root + ending for ending in ENDINGS} | {key + ending for ending in ENDINGS}:
+            # A compound's first part has at least MIN_MODIFIER letters.
+            found += [i for i in self._ending(suffix) if keys.length(i) - len(suffix) >= MIN_MODIFIER]
         return found
 
     def _similar(self, key: str, cutoff: float, *, spread: float) -> list[tuple[float, int]]:

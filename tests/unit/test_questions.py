@@ -76,6 +76,8 @@ def d(year: int, month: int, day: int) -> dt.date:
         ("hvem er ansvarlig for kaffen?", "da", "actions", ("kaffen",), (), None),
         # `hvor stort` asks how much: the minutes write an amount, not the word.
         ("hvor stort er årets overskud?", "da", "search", ("årets", "overskud"), (), None),
+        # The year of the meetings asked about is a topic: the referat of the year before plans them.
+        ("hvornår holder rådet møder i 2015?", "da", "when", ("rådet", "2015"), (), None),
         ("hvad blev besluttet i 2023", "da", "decisions", (), (), (d(2023, 1, 1), d(2024, 1, 1))),
         (
             "hvad blev drøftet om indbrud sidste år",
@@ -325,3 +327,22 @@ def test_a_word_the_archive_holds_is_meant_as_written_and_an_unknown_one_may_be_
     assert set(typos.expand("trekanten")) == {"trekanten", "trekanter"}
     # Unknown: read as a typo of the words it is close to.
     assert "trekanten" in typos.expand("trekantne")
+
+
+def test_compounds_a_word_starts_or_ends_are_found_by_search_and_the_packed_layout_reads_the_same() -> None:
+    words = Vocabulary(
+        [
+            ("vold", 3),
+            ("voldsramte", 2),  # starts with it
+            ("partnervold", 1),  # ends with it
+            ("partnervolden", 1),  # ends with it and an ending
+            ("ovold", 1),  # a one-letter "first part" is no compound
+            ("boligvoldsindsatsen", 1),  # in the middle of a compound: not meant
+        ]
+    )
+    assert set(words.expand("vold")) == {"vold", "voldsramte", "partnervold", "partnervolden"}
+    # What a new process reads back from the stored layout answers alike.
+    again = Vocabulary(words.packed)
+    assert again.expand("vold") == words.expand("vold")
+    assert again.frequency(["partnervold"]) == 1
+    assert again.knows("PARTNERVOLD")

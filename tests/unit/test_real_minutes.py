@@ -42,7 +42,6 @@ KNOWN_GAPS = frozenset(
     for line in """
 aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::sentences
-aeldreraad-middelfart-2014-12-18::q2
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
