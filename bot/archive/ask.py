@@ -46,6 +46,7 @@ from bot.archive.facts import (
 from bot.archive.initials import dotted_initials, format_named, named_by
 from bot.archive.question import (
     NEXT_MEETING,
+    PLANNED_MEETINGS,
     WHO_IS,
     PeopleIndex,
     PersonRef,
@@ -134,6 +135,9 @@ _NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
 # An agenda item's own text answers these when nothing said does (see bot/archive/agenda_text.py).
 _AGENDA_TEXT_INTENTS = ("search", "who", "when")
 _AGENDA_TEXT_ITEMS = 8  # readable items mentioning the topic that are read for it
+# An item that plans the meetings to come: `Mødedatoer 2015`, `Mødeplan for foråret`, `Møder i 2025`.
+_PLAN_TITLE = re.compile(r"\bmøde(?:datoer|plan|kalender|række)|\bmøder\s+i\s+\d{4}", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_ASKED = re.compile(r"^\W*(?:hvor\s+mange|how\s+many)\b", re.IGNORECASE)
 
 
@@ -341,6 +345,8 @@ class _Asking:
             return counted
         if q.fact is not None:
             return self._frame()
+        if q.intent == "when" and PLANNED_MEETINGS.search(q.text) and (planned := self._meeting_plan()):
+            return planned
         if q.intent == "when" and (q.latest or (self.named and not self.topic)):
             return self._frame()
         if q.intent == "statements" and q.speaker is None and (reported := self._reported()) is not None:
@@ -536,6 +542,30 @@ class _Asking:
         ids, _ = self._meetings(about=False)
         found = self.archive.entries_saying(PRESENCE_PHRASES, ids, scope=self.scope)
         return format_head_count(self.question, found, links=self._links(h.meeting_id for h in found))
+
+    def _meeting_plan(self) -> Answer | None:
+        """ "hvornår holder ældrerådet møder i 2015?": the items that plan the meetings (`Mødedatoer
+        2015`, `Mødeplan`), of the year asked when the title names one; None when no referat has one."""
+        q = self.question
+        ids, _ = self._meetings(about=False, limit=_NEXT_MEETING_LOOKBACK)
+        asked = _YEAR.findall(q.text)
+        sections = [
+            ItemSection(
+                meeting,
+                line.number,
+                self.archive.item_hits(meeting.meeting_id, line.number, scope=self.scope),
+            )
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
+            for line in meeting.agenda
+            if _PLAN_TITLE.search(line.title)
+            and not (asked and (years := _YEAR.findall(line.title)) and not set(asked) & set(years))
+        ]
+        if not sections:
+            return None
+        shown = sections[:MAX_MEETINGS]
+        return format_items(
+            q, shown, total=len(sections), links=self._links(s.meeting.meeting_id for s in shown)
+        )
 
     def _next_meeting(self) -> Answer:
         # The newest referater that match are the ones that know the next meeting.

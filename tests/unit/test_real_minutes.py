@@ -42,7 +42,6 @@ KNOWN_GAPS = frozenset(
     for line in """
 aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::sentences
-aeldreraad-middelfart-2014-12-18::q2
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
@@ -72,10 +71,7 @@ skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
 skolebestyrelse-skovboskolen-2008-04-16::debris
 skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-12-02::decisions
 skolebestyrelse-skovboskolen-2008-12-02::frame
-skolebestyrelse-skovboskolen-2008-12-02::items
-skolebestyrelse-skovboskolen-2008-12-02::people
 """.splitlines()
     if line.strip()
 )

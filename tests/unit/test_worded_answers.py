@@ -189,3 +189,15 @@ def test_the_agendas_text_under_an_item_answers_when_nothing_said_does(tmp_path:
     )
     # What was said answers first; the agenda's text only when nothing said holds the words.
     assert "Bestyrelsen foreslår" not in ask(store, "hvem blev valgt som dirigent?")
+
+
+def test_the_meetings_of_a_year_are_planned_in_the_referat_before_it(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Referat fra møde i Ældrerådet torsdag den 11. december 2025\n\nDeltagere: Bo Holm, Eva Lund\n\n"
+        "1. Mødedatoer 2026\nMøderne afholdes første mandag i hver måned kl. 13.\n\n2. Eventuelt\nIntet.\n",
+    )
+    answer = ask(store, "hvornår holder ældrerådet møder i 2026?")
+    assert "Møderne afholdes første mandag i hver måned kl. 13." in answer
+    assert "Ad 1 – Mødedatoer 2026" in answer
+    assert "første mandag" not in ask(store, "hvornår holder ældrerådet møder i 2027?")
