@@ -172,26 +172,31 @@ def _repeated_headings(lines: list[str]) -> list[str]:
     return out
 
 
-# An item's number glued to the word before it: `10. Eventuelt1. Orientering og rundvisning`.
-_GLUED_HEADING = re.compile(r"(?<=[^\W\d_])(?P<head>\d{1,2}\.\s+[A-ZÆØÅ].*)$")
+# An item's number glued to the word before it (`10. Eventuelt1. Orientering og rundvisning`), or to
+# the sentence before it (`… (måske?). 1. Godkendelse af referat:`).
+_GLUED_HEADING = re.compile(r"(?:(?<=[^\W\d_])|(?<=[.!?)]\s))(?P<head>\d{1,2}\.\s+[A-ZÆØÅ].*)$")
 
 
 def _split_glued_headings(lines: list[str]) -> list[str]:
     """A heading glued to the end of the line before it, as a web page's text or a PDF gives it
     (`10. Eventuelt1. Orientering og rundvisning Elmelunden`, `Indholdsfortegnelse1. Fraværende`), on
     a line of its own. Only when the heading fits the document: it repeats an earlier item's number
-    and title (the agenda list, then the item itself), or the next heading goes on from its number."""
+    and title (the agenda list, then the item itself), or no other heading has its number and the
+    next heading goes on from it."""
     heads = [(i, h) for i, line in enumerate(lines) if line and (h := heading(line)) is not None]
     out: list[str] = []
     for i, line in enumerate(lines):
         m = _GLUED_HEADING.search(line) if line else None
         glued = heading(m.group("head")) if m else None
-        if m and glued is not None:
+        own = heading(line) if m else None
+        if m and glued is not None and not (own is not None and own.number == glued.number):
+            # (`Ad. pkt. 2. Budget` is one heading whose number only follows an abbreviation.)
             before = any(
                 k < i and h.number == glued.number and titles_match(h.title, glued.title) for k, h in heads
             )
             after = next((h for k, h in heads if k > i), None)
-            if before or (after is not None and after.number == glued.number + 1):
+            alone = not any(h.number == glued.number for k, h in heads if k != i)
+            if before or (alone and after is not None and after.number == glued.number + 1):
                 out += [line[: m.start()].rstrip(), m.group("head")]
                 continue
         out.append(line)

@@ -257,3 +257,18 @@ def test_a_web_page_title_the_committee_and_its_furniture() -> None:
         "Teknikudvalget, 03-04-2019, pkt. 42\n\nGodkendt.\n"
     )
     assert udvalg.title == "Teknikudvalget"
+
+
+def test_a_heading_glued_to_a_sentence_gets_a_line_of_its_own_when_nothing_else_has_its_number() -> None:
+    glued = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. december 2008\n\nFraværende: Rikke Holm (syg?). 1. Godkendelse:\n"
+        "Referatet godkendt.\n\n2. Elevråd:\nIntet.\n"
+    )
+    assert [(i.number, i.title) for i in glued.agenda] == [(1, "Godkendelse"), (2, "Elevråd")]
+    assert [(p.name, p.absent) for p in glued.participants] == [("Rikke Holm", True)]
+    kept = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. december 2008\n\n3. Lejrskole\nVi tager afsted i maj. 3. Klasse "
+        "tager med.\n\n4. Eventuelt\nIntet.\n"
+    )
+    assert [i.number for i in kept.agenda] == [3, 4]
+    assert "Vi tager afsted i maj. 3. Klasse tager med." in [e.text for e in kept.entries]

@@ -69,10 +69,7 @@ skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
 skolebestyrelse-skovboskolen-2008-04-16::debris
 skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-12-02::decisions
 skolebestyrelse-skovboskolen-2008-12-02::frame
-skolebestyrelse-skovboskolen-2008-12-02::items
-skolebestyrelse-skovboskolen-2008-12-02::people
 """.splitlines()
     if line.strip()
 )
