@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from bot.importing.parse import Parser
 
 
+_LAST_ITEM = re.compile(r"^(?:evt\.?|eventuelt)\s*:?$", re.IGNORECASE)
 _VERDICT = re.compile(
     r"^(?:godkendt|vedtaget|enstemmigt\s+vedtaget|forkastet|nedstemt)\s*[.!]?$", re.IGNORECASE
 )
@@ -136,6 +137,16 @@ class Body:
                         self.mode = "normal"
                 continue
             h = heading(line)
+            if h is None and self.last_number and _LAST_ITEM.match(line):
+                # `Evt:` without a number after numbered items: the last item, as a reader numbers it.
+                title = line.rstrip(" :")
+                known = next((i.number for i in self.agenda if titles_match(i.title, title)), None)
+                flush()
+                self.start_item(
+                    known or self.last_number + 1,
+                    Heading("bare", known or self.last_number + 1, title, title),
+                )
+                continue
             if h is not None and (number := self.accept(h)) is not None:
                 flush()
                 any_heading = True

@@ -87,3 +87,14 @@ def test_every_acknowledged_statement_is_stored_in_order_after_kill_9(tmp_path: 
         assert [n for n, _ in sent] == list(range(len(sent)))  # each sender's, with no gap
         assert [seq for _, seq in sent] == sorted(seq for _, seq in sent)  # in the order sent
     assert sorted(stored.values()) == list(range(1, len(stored) + 1))  # none twice, no hole
+
+
+def test_a_claim_skips_the_disk_flush_and_leaves_statements_durable(tmp_path: Path) -> None:
+    import datetime as dt
+
+    store = StoreOpener(tmp_path / "referat.db")()
+    now = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+    assert store.claim_event("post:T1:C1:1.0001", now)
+    assert not store.claim_event("post:T1:C1:1.0001", now)  # a redelivery does not act again
+    # Only the claim itself was relaxed: every statement after it is flushed before it is confirmed.
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

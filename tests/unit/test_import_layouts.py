@@ -569,3 +569,26 @@ def test_offices_the_minutes_give_listed_participants() -> None:
         "Lars Møller": None,
         "Ida Lund": "næstformand",
     }  # Ole Berg is on no list: an office alone adds no participant
+
+
+def test_an_unnumbered_eventuelt_after_numbered_items_is_the_last_item() -> None:
+    m = parse_referat(
+        "Bestyrelsesmøde den 19.04.2016\n\nPunkt 1: Haven\nHækken klippes.\n\nPunkt 2: Møder\nNæste møde i juni.\n\n"
+        "Evt:\nUkrudt brændes 8 gange årligt.\n"
+    )
+    assert [(i.number, i.title) for i in m.agenda] == [(1, "Haven"), (2, "Møder"), (3, "Evt")]
+    assert (3, "Ukrudt brændes 8 gange årligt.") in [(e.item_number, e.text) for e in m.entries]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("2: Referat fra mødet i P. Bøge Andersens Fond", "Referat fra mødet i P. Bøge Andersens Fond"),
+        ("2. Forslag til bemærkninger. Se bilag.", "Forslag til bemærkninger"),
+    ],
+)
+def test_an_initial_in_a_title_ends_no_sentence(line: str, title: str) -> None:
+    m = parse_referat(
+        f"Referat fra Ældrerådets møde den 30. november 2015\n\n1. Velkomst\nGodkendt.\n\n{line}\n"
+    )
+    assert {i.number: i.title for i in m.agenda}[2] == title

@@ -40,7 +40,6 @@ from support.corpus import (
 KNOWN_GAPS = frozenset(
     line.strip()
     for line in """
-aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::sentences
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-fossgaarden-2005-11-08::people
@@ -52,7 +51,6 @@ generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::people
 grundejerforening-glenshoejparken-2011-05-18::actions
 grundejerforening-sejerstrande-2021-11-16::sentences
-grundejerforening-trondheimsvej-2016-04-19::items
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
