@@ -125,6 +125,14 @@ _SUBSTITUTE = re.compile(
     r"(?P<as>stedfortræder|suppleant)\.?$",
     re.IGNORECASE,
 )
+# A line that only names a venue: a few capitalised words and commas, no sentence (`Skovboskolen,
+# mødelokale K2`, `Rådhuset, lokale 2.14`), with a word for a room or a building in it.
+_VENUE_LINE = re.compile(r"^[A-ZÆØÅ][\w.'’-]*(?:,?\s+[\w.'’-]+){0,5}$")
+_VENUE_WORD = re.compile(
+    r"(?:lokale|rådhus|sal|salen|skole|skolen|huset|center|centret|centeret|kontor|kontoret|hallen|"
+    r"biblioteket|kirke|kirken|gården|klubhus|klubhuset|stuen)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
 _PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
@@ -669,6 +677,15 @@ class Parser:
             elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
                 place = m.group("place")  # `på Pedersholm` on a line of its own under the date
                 self.used[i] = True
+        if place is None and title_at is not None:
+            # `Referat af Skolebestyrelsesmøde` / `Skovboskolen, mødelokale K2` / `tirsdag den 2. …`:
+            # a short line naming a room or building right under the heading is where it was held.
+            below = [(i, line) for i, line in plain if i > title_at and not self.used[i]][:2]
+            for i, line in below:
+                if _VENUE_LINE.match(line) and _VENUE_WORD.search(line) and find_date(line) is None:
+                    place = line.rstrip(" .")
+                    self.used[i] = True
+                    break
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------

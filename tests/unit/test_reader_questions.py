@@ -272,3 +272,15 @@ def test_a_heading_glued_to_a_sentence_gets_a_line_of_its_own_when_nothing_else_
     )
     assert [i.number for i in kept.agenda] == [3, 4]
     assert "Vi tager afsted i maj. 3. Klasse tager med." in [e.text for e in kept.entries]
+
+
+def test_a_venue_line_under_the_heading_is_the_place() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde\nSkovboskolen, mødelokale K2\ntirsdag den 2. oktober 2007 kl. 18.30\n\n"
+        "1. Godkendelse\nGodkendt.\n"
+    )
+    assert meeting.place == "Skovboskolen, mødelokale K2"
+    plain = parse_referat(
+        "Referat af bestyrelsesmøde\nBestyrelsen og suppleanter\n2. oktober 2007\n\n1. Eventuelt\nIntet.\n"
+    )
+    assert plain.place is None

@@ -64,11 +64,8 @@ lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::items
 skolebestyrelse-skovboskolen-2007-10-02::decisions
-skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
 skolebestyrelse-skovboskolen-2008-04-16::debris
-skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-12-02::frame
 """.splitlines()
     if line.strip()
 )
