@@ -229,6 +229,20 @@ def _committee_of(lines: list[str], date: dt.date) -> str | None:
     return None
 
 
+def _wrapped_joined(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Numbered lines (index, text) with a line a PDF wrapped mid-sentence joined to the one before:
+    `… Udarbejdet af: Anna Hallgren, formand og Anders Vesterdahl,` / `bestyrelsesmedlem.`"""
+    out: list[tuple[int, str]] = []
+    last = -2
+    for i, line in lines:
+        if out and i == last + 1 and line[:1].islower() and not out[-1][1].endswith((".", "!", "?", ":")):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {line}")
+        else:
+            out.append((i, line))
+        last = i
+    return out
+
+
 def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
     """Numbered lines (index, text) as paragraphs: a line ending in a colon and the lines right under it,
     up to one that ends a sentence, are one (`… følgende principper på næste møde:` and the principles),
@@ -764,6 +778,9 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     leftovers = [
         (i, line) for i, line in enumerate(parser.lines[: layout.header_end]) if line and not parser.used[i]
     ]
+    for i, _ in leftovers:
+        parser.used[i] = True
+    leftovers = _wrapped_joined(leftovers)
     after_title = parser.title_at if parser.title_at is not None else -1
 
     def opens(i: int, line: str) -> bool:

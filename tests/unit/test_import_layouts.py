@@ -592,3 +592,15 @@ def test_an_initial_in_a_title_ends_no_sentence(line: str, title: str) -> None:
         f"Referat fra Ældrerådets møde den 30. november 2015\n\n1. Velkomst\nGodkendt.\n\n{line}\n"
     )
     assert {i.number: i.title for i in m.agenda}[2] == title
+
+
+def test_a_line_wrapped_above_the_items_is_joined_and_kept() -> None:
+    m = parse_referat(
+        "Referat af bestyrelsesmøde 16. november 2021\n\nSted: Teams\n\n"
+        "Notatet er udarbejdet af Anna Holm, formand og Bo Berg,\nbestyrelsesmedlem.\n\n"
+        "Deltagere: Anna Holm, Bo Berg\n\n"
+        "1. Valg af referent\nBo blev valgt som referent.\n"
+    )
+    said = [e.text for e in m.entries if e.item_number == 0]
+    assert said == ["Notatet er udarbejdet af Anna Holm, formand og Bo Berg, bestyrelsesmedlem."]
+    assert not m.unplaced

@@ -50,7 +50,6 @@ generalforsamling-hjelm-haveforening-2022-02-22::actions
 generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::people
 grundejerforening-glenshoejparken-2011-05-18::actions
-grundejerforening-sejerstrande-2021-11-16::sentences
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
