@@ -284,3 +284,18 @@ def test_a_venue_line_under_the_heading_is_the_place() -> None:
         "Referat af bestyrelsesmøde\nBestyrelsen og suppleanter\n2. oktober 2007\n\n1. Eventuelt\nIntet.\n"
     )
     assert plain.place is None
+
+
+def test_a_task_given_under_a_decision_label_is_an_action() -> None:
+    meeting = parse_referat(
+        "Referat af Handicaprådets møde 3. juni 2013\n\n1. Stormøde\n\nBeslutning\nRådet var enige om, at mødet "
+        "holdes i Hallen. Birgit finder en dato. Birgit sender en mail rundt.\n\n2. Eventuelt\n\nBeslutning\n"
+        "Godkendt.\n"
+    )
+    said = [(e.item_number, e.kind, e.text, e.owner) for e in meeting.entries]
+    assert said == [
+        (1, EntryKind.DECISION, "Rådet var enige om, at mødet holdes i Hallen.", None),
+        (1, EntryKind.ACTION, "Birgit finder en dato.", "Birgit"),
+        (1, EntryKind.ACTION, "Birgit sender en mail rundt.", "Birgit"),
+        (2, EntryKind.DECISION, "Godkendt.", None),
+    ]
