@@ -315,6 +315,9 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Bestyrelsen konstituerer sig som følger:", D, None),
         ("I den forbindelse har bestyrelsen bestemt, at lejen deles i 2 rater.", D, None),
         ("Dirigenten foreslår rokering af punkterne. Vedtaget.", D, None),
+        ("Den nye bestyrelse har fået til opgave at finde en anden løsning.", A, "Den nye bestyrelse"),
+        ("Der kom spørgsmål fra have 57, og Ole Madsen lovede at sende en oversigt.", A, "Ole Madsen"),
+        ("Hans Jensen foreslår et oprydningshold, ligesom han tager en snak med kommunen.", A, "Hans Jensen"),
     ],
 )
 def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:

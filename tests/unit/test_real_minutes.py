@@ -46,10 +46,7 @@ generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hjelm-haveforening-2022-02-22::actions
-generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::people
-grundejerforening-glenshoejparken-2011-05-18::actions
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
