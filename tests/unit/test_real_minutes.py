@@ -48,8 +48,6 @@ generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::people
 generalforsamling-laerkehoejen-2019-03-31::people
 handicapraad-assens-2018-01-18::people
-handicapraad-herning-2013-06-03::debris
-handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
 kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
