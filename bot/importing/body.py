@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from bot.importing.parse import Parser
 
 
+_LAST_ITEM = re.compile(r"^(?:evt\.?|eventuelt)\s*:?$", re.IGNORECASE)
 _VERDICT = re.compile(
     r"^(?:godkendt|vedtaget|enstemmigt\s+vedtaget|forkastet|nedstemt)\s*[.!]?$", re.IGNORECASE
 )
@@ -136,6 +137,16 @@ class Body:
                         self.mode = "normal"
                 continue
             h = heading(line)
+            if h is None and self.last_number and _LAST_ITEM.match(line):
+                # `Evt:` without a number after numbered items: the last item, as a reader numbers it.
+                title = line.rstrip(" :")
+                known = next((i.number for i in self.agenda if titles_match(i.title, title)), None)
+                flush()
+                self.start_item(
+                    known or self.last_number + 1,
+                    Heading("bare", known or self.last_number + 1, title, title),
+                )
+                continue
             if h is not None and (number := self.accept(h)) is not None:
                 flush()
                 any_heading = True
@@ -258,6 +269,8 @@ class Body:
             self.emit(EntryKind.ACTION, text)
             return
         speaker, co = speakers(text, self.people)
+        if speaker is None and self.mode == "decision" and self.decided_with_tasks(text):
+            return
         if speaker is None and self.mode in ("decision", "background"):
             kind = EntryKind.DECISION if self.mode == "decision" else EntryKind.STATEMENT
             self.emit(kind, text)
@@ -319,6 +332,27 @@ class Body:
                     self.speaker, self.co = None, ()
             pending.append(sentence)
         self.flush_statement(pending)
+
+    def decided_with_tasks(self, text: str) -> bool:
+        """Under `Beslutning`: `… enige om X. Birgit finder en dato. Birgit sender en mail rundt.` The
+        sentences that give someone a task are actions, the rest the decision; False (nothing emitted)
+        when no sentence gives a task."""
+        sentences = split_sentences(text)
+        tasks = [action_in(sentence) for sentence in sentences]
+        if not any(tasks):
+            return False
+        decided: list[str] = []
+        for sentence, task in zip(sentences, tasks, strict=True):
+            if task is None:
+                decided.append(sentence)
+                continue
+            if decided:
+                self.emit(EntryKind.DECISION, " ".join(decided))
+                decided.clear()
+            self.emit(EntryKind.ACTION, sentence, owner=self.resolve_owner(task.owner))
+        if decided:
+            self.emit(EntryKind.DECISION, " ".join(decided))
+        return True
 
     def unspoken_statement(self) -> list[str]:
         """The statement just before, in this item and credited to no one, taken back (a sentence

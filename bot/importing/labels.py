@@ -160,10 +160,11 @@ def split_heading(raw: str) -> tuple[str, str | None]:
 
 
 def reads_as_sentence(text: str) -> bool:
-    """Text after an item number that is the item's minutes rather than its title."""
+    """Text after an item number that is the item's minutes rather than its title (an initial such as
+    `P. Bøge Andersen` ends no sentence)."""
     words = len(text.split())
     return (
-        bool(_INNER_SENTENCE_END.search(text))
+        (bool(_INNER_SENTENCE_END.search(text)) and len(split_sentences(text)) > 1)
         or len(text) > 90
         or (text.endswith((".", "!", "?")) and words > 5)
     )
@@ -177,15 +178,15 @@ def similar_titles(a: str, b: str) -> bool:
     return len(wa & wb) / max(len(wa), len(wb)) >= 0.5 and not reads_as_sentence(b)
 
 
-_FIRST_SENTENCE = re.compile(r"^(?P<first>.+?[.!?])\s+(?P<rest>[A-ZÆØÅ].*)$")
 _TITLE_MAX_WORDS = 10
 
 
 def title_and_text(raw: str) -> tuple[str, str | None]:
     """A numbered line that carries text: `Forslag til bemærkninger. Se bilag.` → title and text; a
     short single sentence is the title; a long one is text under no title of its own."""
-    if (m := _FIRST_SENTENCE.match(raw)) and len(m.group("first").split()) <= _TITLE_MAX_WORDS:
-        return m.group("first").rstrip("."), m.group("rest")
-    if len(raw.split()) <= 2 * _TITLE_MAX_WORDS and not _INNER_SENTENCE_END.search(raw):
+    parts = split_sentences(raw)
+    if len(parts) > 1 and raw.startswith(parts[0]) and len(parts[0].split()) <= _TITLE_MAX_WORDS:
+        return parts[0].rstrip("."), raw[len(parts[0]) :].strip()
+    if len(raw.split()) <= 2 * _TITLE_MAX_WORDS and len(parts) == 1:
         return raw.rstrip(" ."), None  # `Nyt fra de forskellige foreninger og institutioner.`
     return "", raw

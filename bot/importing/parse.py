@@ -125,6 +125,14 @@ _SUBSTITUTE = re.compile(
     r"(?P<as>stedfortræder|suppleant)\.?$",
     re.IGNORECASE,
 )
+# A line that only names a venue: a few capitalised words and commas, no sentence (`Skovboskolen,
+# mødelokale K2`, `Rådhuset, lokale 2.14`), with a word for a room or a building in it.
+_VENUE_LINE = re.compile(r"^[A-ZÆØÅ][\w.'’-]*(?:,?\s+[\w.'’-]+){0,5}$")
+_VENUE_WORD = re.compile(
+    r"(?:lokale|rådhus|sal|salen|skole|skolen|huset|center|centret|centeret|kontor|kontoret|hallen|"
+    r"biblioteket|kirke|kirken|gården|klubhus|klubhuset|stuen)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
 _PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
@@ -219,6 +227,20 @@ def _committee_of(lines: list[str], date: dt.date) -> str | None:
         if m and (found := find_date(m["date"])) is not None and found[0] == date:
             return m["name"].strip()
     return None
+
+
+def _wrapped_joined(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Numbered lines (index, text) with a line a PDF wrapped mid-sentence joined to the one before:
+    `… Udarbejdet af: Anna Hallgren, formand og Anders Vesterdahl,` / `bestyrelsesmedlem.`"""
+    out: list[tuple[int, str]] = []
+    last = -2
+    for i, line in lines:
+        if out and i == last + 1 and line[:1].islower() and not out[-1][1].endswith((".", "!", "?", ":")):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {line}")
+        else:
+            out.append((i, line))
+        last = i
+    return out
 
 
 def _lists_joined(lines: list[tuple[int, str]]) -> list[str]:
@@ -655,6 +677,15 @@ class Parser:
             elif place is None and not self.used[i] and (m := _PLACE_LINE.match(line)):
                 place = m.group("place")  # `på Pedersholm` on a line of its own under the date
                 self.used[i] = True
+        if place is None and title_at is not None:
+            # `Referat af Skolebestyrelsesmøde` / `Skovboskolen, mødelokale K2` / `tirsdag den 2. …`:
+            # a short line naming a room or building right under the heading is where it was held.
+            below = [(i, line) for i, line in plain if i > title_at and not self.used[i]][:2]
+            for i, line in below:
+                if _VENUE_LINE.match(line) and _VENUE_WORD.search(line) and find_date(line) is None:
+                    place = line.rstrip(" .")
+                    self.used[i] = True
+                    break
         return title, date_found[0], place, time_of_day
 
     # -- agenda ------------------------------------------------------------------------------------
@@ -747,6 +778,9 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     leftovers = [
         (i, line) for i, line in enumerate(parser.lines[: layout.header_end]) if line and not parser.used[i]
     ]
+    for i, _ in leftovers:
+        parser.used[i] = True
+    leftovers = _wrapped_joined(leftovers)
     after_title = parser.title_at if parser.title_at is not None else -1
 
     def opens(i: int, line: str) -> bool:

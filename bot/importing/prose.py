@@ -22,10 +22,12 @@ STRONG_DECISION = re.compile(
     re.IGNORECASE,
 )
 # The body choosing someone for an office (`Handicaprådet udpegede Ingrid Rasmussen som formand.`), and
-# a short sentence that ends in the verdict (`Formandens beretning godkendt.`).
+# a short sentence that ends in the verdict (`Formandens beretning godkendt.`), maybe with what it
+# went by (`Referatet godkendt i h.t. sidste mødes beslutning.`).
 _CHOSE = re.compile(
     r"\b(?:udpegede|valgte|genvalgte|konstituerede)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3}\s+som\b|"
-    r"\bkonstituerer\s+sig\b|^(?:[\wæøå]+\s+){0,3}(?:godkendt|vedtaget)\s*[.!]?$",
+    r"\bkonstituerer\s+sig\b|^(?:[\wæøå]+\s+){0,3}(?:godkendt|vedtaget)"
+    r"(?:\s+(?:i\s+h\.\s*t\.|i\s+henhold\s+til|jf\.|jævnfør|med|uden|efter)\s.*)?\s*[.!]?$",
     re.IGNORECASE,
 )
 # A decision when no participant is the sentence's speaker.
@@ -41,7 +43,8 @@ _VERBS = (
     r"kontakter|tager\s+kontakt|indkalder|følger\s+op|sørger\s+for|står\s+for|arrangerer|booker|indhenter|"
     r"opdaterer|tjekker|ringer|melder|koordinerer|forbereder|inviterer|formulerer|køber|afklarer|retter|"
     r"giver\s+besked|henvender\s+sig|tager\s+sig\s+af|påtager\s+sig|planlægger|afleverer|reviderer|"
-    r"udfylder|indsender|indkøber|rydder|bestiller|reserverer|gennemgår|samler|finder"
+    r"udfylder|indsender|indkøber|rydder|bestiller|reserverer|gennemgår|samler|finder|lovede|lover|"
+    r"tager\s+en\s+snak"
 )
 _INFINITIVES = r"stå\s+for|\w+e\b(?:\s+op)?"
 _SUBJECT = (
@@ -49,7 +52,16 @@ _SUBJECT = (
     r"(?:\s*\([A-ZÆØÅ]{2,4}\))?(?:(?:,\s*|\s+og\s+)[A-ZÆØÅ][\w.'’-]*(?:\s+[A-ZÆØÅ][\w.'’-]*){0,2})*)"
 )
 _ACTIVE = re.compile(
-    rf"(?:^|[,;:]\s+)(?:så\s+)?{_SUBJECT}\s+(?:(?:{_VERBS})\b|(?:vil|skal)\s+(?:gerne\s+)?(?:{_INFINITIVES}))"
+    rf"(?:^|[,;:]\s+)(?:så\s+|og\s+)?{_SUBJECT}\s+(?:(?:{_VERBS})\b|(?:vil|skal)\s+(?:gerne\s+)?(?:{_INFINITIVES}))"
+)
+# `Peter foreslår et oprydningshold, ligesom han tager en snak med kommunen.`: the pronoun is the
+# person the sentence opens with.
+_PRONOUN_ACTIVE = re.compile(rf"[,;]\s+(?:og\s+|ligesom\s+|så\s+)?(?:han|hun)\s+(?:{_VERBS})\b")
+_OPENS_WITH = re.compile(r"^(?P<who>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,2})\s+[a-zæøå]")
+# `Den nye bestyrelse har fået til opgave at finde en anden løsning.`
+_GIVEN_TASK = re.compile(
+    r"(?:^|[,;:]\s+)(?P<who>[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,2}?)\s+(?:har\s+)?(?:fået|fik)\s+"
+    r"(?:til\s+)?opgave[n]?\s+(?:at|med)\b"
 )
 _PASSIVE = re.compile(
     r"\b(?:bliver|vil\s+blive|skal)\s+(?:\w+\s+){0,2}?\w+(?:et|es|t)\s+af\s+"
@@ -72,12 +84,17 @@ def action_in(sentence: str) -> Action | None:
     """The action a sentence records, with who does it as written; None when it records none."""
     if m := _PASSIVE.search(sentence):
         return Action(m.group("who"))
+    if m := _GIVEN_TASK.search(sentence):
+        return Action(m.group("who"))
     for m in _ACTIVE.finditer(sentence):
         who = m.group("who")
         first = who.split()[0].rstrip(",")
         if first in _NOT_SUBJECTS:
             continue
         return Action(who)
+    opener = _OPENS_WITH.match(sentence) if _PRONOUN_ACTIVE.search(sentence) else None
+    if opener is not None and opener.group("who").split()[0] not in _NOT_SUBJECTS:
+        return Action(opener.group("who"))
     return None
 
 

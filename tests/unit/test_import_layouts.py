@@ -315,6 +315,9 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("Bestyrelsen konstituerer sig som følger:", D, None),
         ("I den forbindelse har bestyrelsen bestemt, at lejen deles i 2 rater.", D, None),
         ("Dirigenten foreslår rokering af punkterne. Vedtaget.", D, None),
+        ("Den nye bestyrelse har fået til opgave at finde en anden løsning.", A, "Den nye bestyrelse"),
+        ("Der kom spørgsmål fra have 57, og Ole Madsen lovede at sende en oversigt.", A, "Ole Madsen"),
+        ("Hans Jensen foreslår et oprydningshold, ligesom han tager en snak med kommunen.", A, "Hans Jensen"),
     ],
 )
 def test_decisions_and_actions_in_prose(sentence: str, kind: EntryKind, owner: str | None) -> None:
@@ -569,3 +572,38 @@ def test_offices_the_minutes_give_listed_participants() -> None:
         "Lars Møller": None,
         "Ida Lund": "næstformand",
     }  # Ole Berg is on no list: an office alone adds no participant
+
+
+def test_an_unnumbered_eventuelt_after_numbered_items_is_the_last_item() -> None:
+    m = parse_referat(
+        "Bestyrelsesmøde den 19.04.2016\n\nPunkt 1: Haven\nHækken klippes.\n\nPunkt 2: Møder\nNæste møde i juni.\n\n"
+        "Evt:\nUkrudt brændes 8 gange årligt.\n"
+    )
+    assert [(i.number, i.title) for i in m.agenda] == [(1, "Haven"), (2, "Møder"), (3, "Evt")]
+    assert (3, "Ukrudt brændes 8 gange årligt.") in [(e.item_number, e.text) for e in m.entries]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("2: Referat fra mødet i P. Bøge Andersens Fond", "Referat fra mødet i P. Bøge Andersens Fond"),
+        ("2. Forslag til bemærkninger. Se bilag.", "Forslag til bemærkninger"),
+    ],
+)
+def test_an_initial_in_a_title_ends_no_sentence(line: str, title: str) -> None:
+    m = parse_referat(
+        f"Referat fra Ældrerådets møde den 30. november 2015\n\n1. Velkomst\nGodkendt.\n\n{line}\n"
+    )
+    assert {i.number: i.title for i in m.agenda}[2] == title
+
+
+def test_a_line_wrapped_above_the_items_is_joined_and_kept() -> None:
+    m = parse_referat(
+        "Referat af bestyrelsesmøde 16. november 2021\n\nSted: Teams\n\n"
+        "Notatet er udarbejdet af Anna Holm, formand og Bo Berg,\nbestyrelsesmedlem.\n\n"
+        "Deltagere: Anna Holm, Bo Berg\n\n"
+        "1. Valg af referent\nBo blev valgt som referent.\n"
+    )
+    said = [e.text for e in m.entries if e.item_number == 0]
+    assert said == ["Notatet er udarbejdet af Anna Holm, formand og Bo Berg, bestyrelsesmedlem."]
+    assert not m.unplaced

@@ -272,3 +272,44 @@ def test_a_heading_glued_to_a_sentence_gets_a_line_of_its_own_when_nothing_else_
     )
     assert [i.number for i in kept.agenda] == [3, 4]
     assert "Vi tager afsted i maj. 3. Klasse tager med." in [e.text for e in kept.entries]
+
+
+def test_a_venue_line_under_the_heading_is_the_place() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde\nSkovboskolen, mødelokale K2\ntirsdag den 2. oktober 2007 kl. 18.30\n\n"
+        "1. Godkendelse\nGodkendt.\n"
+    )
+    assert meeting.place == "Skovboskolen, mødelokale K2"
+    plain = parse_referat(
+        "Referat af bestyrelsesmøde\nBestyrelsen og suppleanter\n2. oktober 2007\n\n1. Eventuelt\nIntet.\n"
+    )
+    assert plain.place is None
+
+
+def test_a_task_given_under_a_decision_label_is_an_action() -> None:
+    meeting = parse_referat(
+        "Referat af Handicaprådets møde 3. juni 2013\n\n1. Stormøde\n\nBeslutning\nRådet var enige om, at mødet "
+        "holdes i Hallen. Birgit finder en dato. Birgit sender en mail rundt.\n\n2. Eventuelt\n\nBeslutning\n"
+        "Godkendt.\n"
+    )
+    said = [(e.item_number, e.kind, e.text, e.owner) for e in meeting.entries]
+    assert said == [
+        (1, EntryKind.DECISION, "Rådet var enige om, at mødet holdes i Hallen.", None),
+        (1, EntryKind.ACTION, "Birgit finder en dato.", "Birgit"),
+        (1, EntryKind.ACTION, "Birgit sender en mail rundt.", "Birgit"),
+        (2, EntryKind.DECISION, "Godkendt.", None),
+    ]
+
+
+def test_a_verdict_with_what_it_went_by_and_furniture_glued_to_the_last_sentence() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. oktober 2007\n\n1. Godkendelse af referat:\n"
+        "Referatet godkendt i h.t. sidste mødes beslutning.\n\n2. Eventuelt:\n"
+        "Drøftelse af lejrskole.Sidst opdateret den 7. maj 2008\n"
+    )
+    said = [(e.item_number, e.kind, e.text) for e in meeting.entries]
+    assert said == [
+        (1, EntryKind.DECISION, "Referatet godkendt i h.t. sidste mødes beslutning."),
+        (2, EntryKind.STATEMENT, "Drøftelse af lejrskole."),
+    ]
+    assert "Sidst opdateret den 7. maj 2008" in meeting.dropped

@@ -40,21 +40,14 @@ from support.corpus import (
 KNOWN_GAPS = frozenset(
     line.strip()
     for line in """
-aeldreraad-dragoer-2015-11-30::items
 aeldreraad-dragoer-2015-11-30::sentences
 generalforsamling-blegdammen-2012-05-26::people
 generalforsamling-fossgaarden-2005-11-08::people
 generalforsamling-fossgaarden-2005-11-08::q5
 generalforsamling-hf-groendal-2021-06-13::people
 generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-hjelm-haveforening-2022-02-22::actions
-generalforsamling-laerkehoejen-2019-03-31::actions
 generalforsamling-laerkehoejen-2019-03-31::people
-grundejerforening-glenshoejparken-2011-05-18::actions
-grundejerforening-sejerstrande-2021-11-16::sentences
-grundejerforening-trondheimsvej-2016-04-19::items
 handicapraad-assens-2018-01-18::people
-handicapraad-herning-2013-06-03::actions
 handicapraad-herning-2013-06-03::debris
 handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
@@ -66,12 +59,7 @@ lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::items
-skolebestyrelse-skovboskolen-2007-10-02::decisions
-skolebestyrelse-skovboskolen-2007-10-02::frame
 skolebestyrelse-skovboskolen-2007-10-02::people
-skolebestyrelse-skovboskolen-2008-04-16::debris
-skolebestyrelse-skovboskolen-2008-04-16::frame
-skolebestyrelse-skovboskolen-2008-12-02::frame
 """.splitlines()
     if line.strip()
 )
