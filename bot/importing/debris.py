@@ -46,8 +46,24 @@ _SIGN_OFF = re.compile(
 _SIGNATURE_MAX_WORDS = 5
 
 
+# Where a page's text runs furniture into the last sentence, with no space: `lejrskole.Sidst opdateret`.
+_GLUED = re.compile(r"(?<=[.!?])(?=[A-ZÆØÅ])")
+_GLUED_TAIL = 120
+
+
+def _glued_debris(line: str) -> int | None:
+    """Where page furniture glued to the end of a sentence starts, or None."""
+    # Only a short tail is looked at: furniture is a line's last words, and a match from every glued
+    # point of a long line would cost time quadratic in its length.
+    for m in _GLUED.finditer(line, max(0, len(line) - _GLUED_TAIL)):
+        if _DEBRIS.match(line[m.start() :]):
+            return m.start()
+    return None
+
+
 def drop_debris(lines: list[str], used: list[bool]) -> list[str]:
-    """Mark page furniture and a closing sign-off (with the signature under it) as used; return it."""
+    """Mark page furniture and a closing sign-off (with the signature under it) as used, cut furniture
+    glued to the end of a line off it; return what was dropped."""
     dropped: list[str] = []
     k = 0
     while k < len(lines):
@@ -58,6 +74,9 @@ def drop_debris(lines: list[str], used: list[bool]) -> list[str]:
         if _DEBRIS.match(line):
             used[k] = True
             dropped.append(line)
+        elif (glued := _glued_debris(line)) is not None:
+            lines[k] = line[:glued].rstrip()  # `… og lejrskole.Sidst opdateret den 7. maj 2008`
+            dropped.append(line[glued:])
         elif (m := _SIGN_OFF.match(line)) and len(m.group("rest").split()) <= _SIGNATURE_MAX_WORDS:
             used[k] = True
             dropped.append(line)

@@ -22,10 +22,12 @@ STRONG_DECISION = re.compile(
     re.IGNORECASE,
 )
 # The body choosing someone for an office (`Handicaprådet udpegede Ingrid Rasmussen som formand.`), and
-# a short sentence that ends in the verdict (`Formandens beretning godkendt.`).
+# a short sentence that ends in the verdict (`Formandens beretning godkendt.`), maybe with what it
+# went by (`Referatet godkendt i h.t. sidste mødes beslutning.`).
 _CHOSE = re.compile(
     r"\b(?:udpegede|valgte|genvalgte|konstituerede)\s+[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){0,3}\s+som\b|"
-    r"\bkonstituerer\s+sig\b|^(?:[\wæøå]+\s+){0,3}(?:godkendt|vedtaget)\s*[.!]?$",
+    r"\bkonstituerer\s+sig\b|^(?:[\wæøå]+\s+){0,3}(?:godkendt|vedtaget)"
+    r"(?:\s+(?:i\s+h\.\s*t\.|i\s+henhold\s+til|jf\.|jævnfør|med|uden|efter)\s.*)?\s*[.!]?$",
     re.IGNORECASE,
 )
 # A decision when no participant is the sentence's speaker.

@@ -299,3 +299,17 @@ def test_a_task_given_under_a_decision_label_is_an_action() -> None:
         (1, EntryKind.ACTION, "Birgit sender en mail rundt.", "Birgit"),
         (2, EntryKind.DECISION, "Godkendt.", None),
     ]
+
+
+def test_a_verdict_with_what_it_went_by_and_furniture_glued_to_the_last_sentence() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. oktober 2007\n\n1. Godkendelse af referat:\n"
+        "Referatet godkendt i h.t. sidste mødes beslutning.\n\n2. Eventuelt:\n"
+        "Drøftelse af lejrskole.Sidst opdateret den 7. maj 2008\n"
+    )
+    said = [(e.item_number, e.kind, e.text) for e in meeting.entries]
+    assert said == [
+        (1, EntryKind.DECISION, "Referatet godkendt i h.t. sidste mødes beslutning."),
+        (2, EntryKind.STATEMENT, "Drøftelse af lejrskole."),
+    ]
+    assert "Sidst opdateret den 7. maj 2008" in meeting.dropped

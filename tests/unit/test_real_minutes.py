@@ -55,9 +55,7 @@ lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::debris
 lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::items
-skolebestyrelse-skovboskolen-2007-10-02::decisions
 skolebestyrelse-skovboskolen-2007-10-02::people
-skolebestyrelse-skovboskolen-2008-04-16::debris
 """.splitlines()
     if line.strip()
 )
