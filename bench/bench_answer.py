@@ -7,7 +7,10 @@ what counts on a shared machine. Also prints: the first answer after the start, 
 that first question made (users.*, conversations.*), the database size, the bot's cold start, its
 memory after the questions, and a cold `referat ask` against importing its dependencies.
 
-    .venv/bin/python -m bench.bench_answer [--questions 200] [--meetings 10000]
+    .venv/bin/python -m bench.bench_answer [--questions 200] [--meetings 10000] [--growth 1000]
+
+With `--growth 1000` the smaller archive is measured first, in the same run, and the growth of the
+answer's p50 from it to `--meetings` is printed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from bench.bench_ask import questions
 from bench.common import OUT, SECRET, free_port, peak_rss_mb, percentile, spawn, stop, summary, wait_healthy
@@ -62,19 +66,14 @@ def cold_seconds(args: list[str], db: Path, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--questions", type=int, default=200)
-    parser.add_argument("--meetings", type=int, default=10_000)
-    args = parser.parse_args()
+def measure(meetings: int, mix: list[str], base: int) -> dict[str, object]:
+    """One archive size: the bot's and the bare app's latencies over the same questions, and the rest."""
     OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / f"archive-{args.meetings}.db"
+    db = OUT / f"archive-{meetings}.db"
     if not db.exists():
         started = time.perf_counter()
-        generate(db, args.meetings)
-        print(f"generated the archive in {time.perf_counter() - started:.0f} s")
-    mix = questions(args.questions)
-
+        generate(db, meetings)
+        print(f"generated the archive of {meetings} meetings in {time.perf_counter() - started:.0f} s")
     with FakeSlack() as fake:
         fake.add_user("UASK", "Spørger Spørgsen")
         fake.add_channel("CASK", "spoergsmaal", members=["UASK"])
@@ -92,8 +91,6 @@ def main() -> None:
         wait_healthy(port)
         cold = time.perf_counter() - started
         sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
-        # The archive keeps which posts it answered (redeliveries act once): every run needs new ts.
-        base = int(time.time()) * 1000
         lookups_before = len([c for c in fake.calls if c.method.startswith(("users.", "conversations."))])
         first = ask_all(sender, fake, ["hvad blev besluttet om indbrud?"], base)
         referat = ask_all(sender, fake, mix, base + 1)
@@ -111,6 +108,35 @@ def main() -> None:
         bare_sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
         echo = ask_all(bare_sender, fake, mix, base + 1 + len(mix))
         stop(bare)
+    return {
+        "db": db,
+        "referat": referat,
+        "echo": echo,
+        "first": first[0],
+        "lookups": lookups,
+        "cold": cold,
+        "rss": rss,
+        "rss_now": rss_now,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--meetings", type=int, default=10_000)
+    parser.add_argument(
+        "--growth", type=int, metavar="SMALLER", help="also measure this smaller archive and print the growth"
+    )
+    args = parser.parse_args()
+    mix = questions(args.questions)
+    # The archive keeps which posts it answered (redeliveries act once): every run needs new ts.
+    base = int(time.time()) * 1000
+    smaller = measure(args.growth, mix, base) if args.growth else None
+    found = measure(args.meetings, mix, base + 10 * (len(mix) + 1))
+    db = found["db"]
+    assert isinstance(db, Path)
+    referat, echo = cast(list[float], found["referat"]), cast(list[float], found["echo"])
+    lookups = cast(list[str], found["lookups"])
 
     ask_cold = cold_seconds(["-m", "bot", "ask", "hvad blev besluttet om indbrud?"], db)
     imports = cold_seconds(["-c", "import slack_bolt, sqlite_utils, dateparser"], db)
@@ -121,13 +147,29 @@ def main() -> None:
     print(summary("bare Bolt app (echo)", echo))
     ratio = percentile(referat, 50) / percentile(echo, 50)
     print(f"p50 ratio referat/echo: {ratio:.1f}  (goal ≤ 3 at 10,000, ≤ 5 at 100,000; p99 < 250 ms)")
-    print(f"first answer after the start: {first[0] * 1000:.0f} ms  (goal ≤ 1 s at 10,000)")
+    if smaller is not None:
+        small = cast(list[float], smaller["referat"])
+        small_echo = cast(list[float], smaller["echo"])
+        print(summary(f"referat at {args.growth} meetings", small))
+        print(summary(f"bare Bolt app (echo) at {args.growth}", small_echo))
+        print(
+            f"growth of the p50 from {args.growth} to {args.meetings} meetings: "
+            f"{percentile(referat, 50) / percentile(small, 50):.2f}  (goal ≤ 2 from 1,000 to 10,000)"
+        )
+    print(
+        f"first answer after the start: {cast(float, found['first']) * 1000:.0f} ms  (goal ≤ 1 s at 10,000)"
+    )
     print(
         f"Slack look-ups in the whole run ({len(CHANNELS)} channels; facts kept a minute): {len(lookups)} {lookups}"
     )
-    print(f"cold start of referat serve on this archive, spawn → healthy: {cold * 1000:.0f} ms")
+    print(
+        f"cold start of referat serve on this archive, spawn → healthy: {cast(float, found['cold']) * 1000:.0f} ms"
+    )
     print(f"database size: {db.stat().st_size / 1e6:.0f} MB")
-    print(f"memory of referat serve after the questions: {rss_now:.0f} MB (peak {rss:.0f} MB)")
+    print(
+        f"memory of referat serve after the questions: {cast(float, found['rss_now']):.0f} MB "
+        f"(peak {cast(float, found['rss']):.0f} MB)"
+    )
     print(
         f"cold `referat ask`: {ask_cold * 1000:.0f} ms; importing slack_bolt, sqlite_utils, dateparser: "
         f"{imports * 1000:.0f} ms (ratio {ask_cold / imports:.1f}; goal ≤ 2 at 10,000)"

@@ -6,9 +6,11 @@ Every user error ends with a Danish message on stderr and a non-zero exit, never
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import stat
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +26,9 @@ from storage.records import utc_clock
 
 if TYPE_CHECKING:
     from bot.archive.verify import Verification
-    from storage.store import Store
+    from storage.store import Store, StoreOpener
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 
@@ -179,6 +183,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.many_workspaces:
         check_slack(settings)
     warm_up()
+    _prepare_archive(opener)
     app = create_app(settings, opener)
     # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
     reminders.start(workspace_clients(settings, app, opener), opener, utc_clock, settings.reminder_days)
@@ -189,6 +194,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         assert settings.app_token is not None
         serve_socket_mode(app, settings.app_token)
     return 0
+
+
+def _prepare_archive(opener: StoreOpener) -> None:
+    """Take the archive's vocabulary while the service starts, so the first question need not.
+
+    On its own thread and connection: at 100,000 meetings a vocabulary that must be read again
+    (a new archive, a new layout after an upgrade) takes seconds; a question that comes meanwhile
+    waits for this one reading rather than start another.
+    """
+    from bot.archive.ask import archive_state
+
+    def run() -> None:
+        try:
+            archive_state(opener())
+        except Exception:  # the first question tries again and answers or apologises itself
+            log.exception("the archive's vocabulary could not be prepared")
+
+    threading.Thread(target=run, name="referat-prepare", daemon=True).start()
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:

@@ -155,6 +155,7 @@ class ArchiveState:
 _cache: dict[str, ArchiveState] = {}
 _refreshing: set[str] = set()
 _lock = threading.Lock()
+_first_take = threading.Lock()
 
 
 def _state(archive: Archive, snapshot: VocabularySnapshot) -> ArchiveState:
@@ -168,7 +169,11 @@ def remember_vocabulary(archive: Archive) -> VocabularySnapshot:
     started = time.perf_counter()
     reading = archive.read_vocabulary()
     snapshot = VocabularySnapshot(
-        reading.marker, pack(reading.terms), reading.people, reading.initials, time.perf_counter() - started
+        reading.marker,
+        pack(reading.terms, reading.docs),
+        reading.people,
+        reading.initials,
+        time.perf_counter() - started,
     )
     try:
         archive.save_vocabulary_snapshot(snapshot)
@@ -193,23 +198,41 @@ def archive_state(store: Store) -> ArchiveState:
     if cached is not None and cached.marker == marker:
         return cached
     if cached is None:
-        # A new process: the stored snapshot, when it is current or the archive is large.
-        snapshot = archive.vocabulary_snapshot()
-        if snapshot is not None and (
-            snapshot.marker == marker or (path is not None and snapshot.load_seconds >= SYNC_RELOAD_SECONDS)
-        ):
-            cached = _state(archive, snapshot)
+        # A new process: one thread takes the vocabulary (seconds when it must be read at
+        # 100,000 meetings); a question that comes meanwhile waits for it rather than read it too.
+        with _first_take:
             with _lock:
-                _cache[key] = cached
+                cached = _cache.get(key)
+            if cached is None:
+                return _take(archive, key, path, marker)
             if cached.marker == marker:
                 return cached
-    if cached is None or path is None or cached.load_seconds < SYNC_RELOAD_SECONDS:
+    if cached.load_seconds < SYNC_RELOAD_SECONDS or path is None:
         state = _read(archive)
         with _lock:
             _cache[key] = state
         return state
     _refresh_in_background(key, path)
     return cached
+
+
+def _take(archive: Archive, key: str, path: str | None, marker: tuple[str, int]) -> ArchiveState:
+    """A new process's state: the stored snapshot, when it is current or the archive is large
+    (then kept while a current one is read in the background); else the indexes read now."""
+    snapshot = archive.vocabulary_snapshot()
+    if snapshot is not None and (
+        snapshot.marker == marker or (path is not None and snapshot.load_seconds >= SYNC_RELOAD_SECONDS)
+    ):
+        cached = _state(archive, snapshot)
+        with _lock:
+            _cache[key] = cached
+        if cached.marker != marker and path is not None:
+            _refresh_in_background(key, path)
+        return cached
+    state = _read(archive)
+    with _lock:
+        _cache[key] = state
+    return state
 
 
 def _refresh_in_background(key: str, path: str) -> None:

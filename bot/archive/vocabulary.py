@@ -23,7 +23,7 @@ import heapq
 import operator
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
@@ -107,33 +107,37 @@ class _Joined:
         return self.starts[index + 1] - self.starts[index] - 1
 
 
-def _starts(text: str) -> array[int]:
-    """Where each newline-terminated string of `text` starts, and the end."""
-    return (
-        array(_OFFSET, accumulate((len(s) + 1 for s in text[:-1].split("\n")), initial=0))
-        if text
-        else array(_OFFSET, [0])
-    )
+def _starts(strings: Iterable[str]) -> array[int]:
+    """Where each string starts once they are joined with a newline after each, and the end."""
+    return array(_OFFSET, accumulate(map((1).__add__, map(len, strings)), initial=0))
 
 
-def pack(terms: Iterable[tuple[str, int]]) -> PackedTerms:
-    """Lay out (term, documents) pairs as a vocabulary keeps them: in the order of their keys."""
-    items = sorted(terms)
-    joined = "\n".join(t for t, _ in items)
-    keys = _fold_index_forms(joined).split("\n") if items else []
-    order = sorted(range(len(items)), key=lambda i: (keys[i], items[i][0]))
-    term_text = "".join(items[i][0] + "\n" for i in order)
-    key_text = "".join(keys[i] + "\n" for i in order)
-    docs = array(_OFFSET, (items[i][1] for i in order))
-    ordered_keys = [keys[i] for i in order]
-    backwards = array(_OFFSET, sorted(range(len(order)), key=lambda i: ordered_keys[i][::-1]))
+def pack(terms: Sequence[str], docs: Sequence[int]) -> PackedTerms:
+    """Lay out the terms (in order) and their document counts as a vocabulary keeps them: in the
+    order of their keys. A million terms are packed in the background of a running service, so
+    each step drops what the next does not need (per-term strings are most of the memory)."""
+    if not terms:
+        return PackedTerms("", "", array(_OFFSET, [0]).tobytes(), array(_OFFSET, [0]).tobytes(), b"", b"")
+    keys = _fold_index_forms("\n".join(terms)).split("\n")
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: equal keys keep term order
+    term_text = "\n".join(map(terms.__getitem__, order)) + "\n"
+    term_starts = _starts(map(terms.__getitem__, order)).tobytes()
+    key_text = "\n".join(map(keys.__getitem__, order)) + "\n"
+    key_starts = _starts(map(keys.__getitem__, order)).tobytes()
+    counts = array(_OFFSET, map(docs.__getitem__, order)).tobytes()
+    del keys, order
+    # The keys read backwards are the joined keys reversed, split: last key first.
+    backwards = key_text[-2::-1].split("\n")
+    last = len(backwards) - 1
+    by_suffix = sorted(range(len(backwards)), key=backwards.__getitem__)
+    del backwards
     return PackedTerms(
         terms=term_text,
         keys=key_text,
-        term_starts=_starts(term_text).tobytes(),
-        key_starts=_starts(key_text).tobytes(),
-        docs=docs.tobytes(),
-        suffix_order=backwards.tobytes(),
+        term_starts=term_starts,
+        key_starts=key_starts,
+        docs=counts,
+        suffix_order=array(_OFFSET, map(last.__sub__, by_suffix)).tobytes(),
     )
 
 
@@ -166,7 +170,11 @@ class Vocabulary:
     """
 
     def __init__(self, terms: Iterable[tuple[str, int]] | PackedTerms) -> None:
-        packed = terms if isinstance(terms, PackedTerms) else pack(terms)
+        if isinstance(terms, PackedTerms):
+            packed = terms
+        else:
+            pairs = sorted(terms)
+            packed = pack([t for t, _ in pairs], [d for _, d in pairs])
         self.packed = packed
         self._terms = _Joined(packed.terms, _array(packed.term_starts))
         self._keys = _Joined(packed.keys, _array(packed.key_starts))

@@ -81,3 +81,55 @@ def test_a_statement_and_an_import_keep_it_current(store: Store, monkeypatch: py
     reads = new_process(monkeypatch)
     ask.archive_state(store)
     assert reads == []
+
+
+def test_a_question_while_the_vocabulary_is_read_waits_for_that_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    opener = StoreOpener(tmp_path / "referat.db")
+    first = opener()
+    meeting = first.create_meeting(
+        title="Kredsrådsmøde", date=dt.date(2024, 3, 19), place="Lemvig", channel_id="C1",
+        starter_user_id="UMINUTES", now=NOW, team_id="T1",
+    )  # fmt: skip
+    first.set_agenda(meeting.id, [(1, "Trekanten", (), ())])
+    monkeypatch.setattr(ask, "_cache", {})
+    reading, release, reads = threading.Event(), threading.Event(), []
+
+    def slow(archive: Archive) -> vocabulary.VocabularyReading:
+        reads.append("read")
+        reading.set()
+        assert release.wait(10)
+        return vocabulary.read_vocabulary(archive.db)
+
+    monkeypatch.setattr(Archive, "read_vocabulary", slow)
+    waiting, arrived = [], threading.Event()
+    lock = threading.Lock()
+
+    class Recorded:
+        """The first-take lock, telling when the second thread has come to it."""
+
+        def __enter__(self) -> None:
+            waiting.append(1)
+            if len(waiting) == 2:
+                arrived.set()
+            lock.acquire()
+
+        def __exit__(self, *_: object) -> None:
+            lock.release()
+
+    monkeypatch.setattr(ask, "_first_take", Recorded())
+    states: list[ask.ArchiveState] = []
+    threads = [threading.Thread(target=lambda: states.append(ask.archive_state(opener()))) for _ in range(2)]
+    threads[0].start()
+    assert reading.wait(10)  # the service's start is reading the indexes …
+    threads[1].start()  # … when a question comes
+    assert arrived.wait(10)  # and waits for that reading
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(states) == 2
+    assert states[0] is states[1]
+    assert reads == ["read"]
