@@ -313,3 +313,20 @@ def test_a_verdict_with_what_it_went_by_and_furniture_glued_to_the_last_sentence
         (2, EntryKind.STATEMENT, "Drøftelse af lejrskole."),
     ]
     assert "Sidst opdateret den 7. maj 2008" in meeting.dropped
+
+
+def test_a_wrapped_heading_and_a_column_of_codes() -> None:
+    """A PDF wraps `… til det` / `nye Handicapråd`; a case sheet's distribution boxes are no statement."""
+    meeting = parse_referat(
+        "Udvalg: Handicaprådet\nMødedato: 3. juni 2013\n\n39. Udpegning af repræsentanter til det\n"
+        "nye Handicapråd\nDIR\nFOU\nBFU\nSOS\nSagsresume\nRådet drøftede udpegningen.\n\n40. Eventuelt\n"
+        "ref. Lene har ordet.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.agenda] == [
+        (39, "Udpegning af repræsentanter til det nye Handicapråd"),
+        (40, "Eventuelt"),
+    ]
+    texts = [e.text for e in meeting.entries]
+    assert not any("DIR" in t or "FOU" in t for t in texts)
+    assert "ref. Lene har ordet." in texts  # a heading that ends as titles do is not continued
+    assert meeting.dropped[:4] == ("DIR", "FOU", "BFU", "SOS")
