@@ -74,7 +74,7 @@ from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
-from storage.records import OPENING_ITEM
+from storage.records import OPENING_ITEM, AgendaItem
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
@@ -563,6 +563,8 @@ class _Asking:
     def _head_count(self) -> Answer | None:
         """ "hvor mange medlemmer var til stede?": the sentence that counts them, when a referat has one."""
         ids, _ = self._meetings(about=False)
+        if not self.topic and any(m.people for m in self.archive.meeting_facts(ids, scope=self.scope)):
+            return None  # "hvor mange deltog?" of a meeting with an attendance list: the list counts them
         found = self.archive.entries_saying(PRESENCE_PHRASES, ids, scope=self.scope)
         return format_head_count(self.question, found, links=self._links(h.meeting_id for h in found))
 
@@ -707,14 +709,15 @@ class _Asking:
             return None
         named = set(self._meetings(about=False, limit=None)[0]) if self.named else None
         found: list[AgendaText] = []
+        agendas: dict[int, Sequence[AgendaItem]] = {}  # each meeting's agenda read once
         for ref in self.archive.related_items(self.terms, limit=_AGENDA_TEXT_ITEMS, scope=self.scope):
             if named is not None and ref.meeting_id not in named:
                 continue
             if q.period is not None and not q.period.start <= ref.meeting_date < q.period.end:
                 continue
-            item = next(
-                (i for i in self.store.document(ref.meeting_id).agenda if i.number == ref.number), None
-            )
+            if ref.meeting_id not in agendas:
+                agendas[ref.meeting_id] = self.store.document(ref.meeting_id).agenda
+            item = next((i for i in agendas[ref.meeting_id] if i.number == ref.number), None)
             for text in item.background if item is not None else ():
                 if holds_every_term(ref.title, text, self.terms):
                     found.append(

@@ -201,3 +201,13 @@ def test_the_meetings_of_a_year_are_planned_in_the_referat_before_it(tmp_path: P
     assert "Møderne afholdes første mandag i hver måned kl. 13." in answer
     assert "Ad 1 – Mødedatoer 2026" in answer
     assert "første mandag" not in ask(store, "hvornår holder ældrerådet møder i 2027?")
+
+
+def test_how_many_came_to_a_meeting_with_a_list_is_the_lists_count(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        BOARD.format(day=3, month="marts", next_title="Sommerfest", next_text="Der deltog 40 i festen."),
+    )
+    answer = ask(store, "hvor mange deltog?")
+    assert "Anna Holm" in answer
+    assert "Der deltog 40" not in answer
