@@ -35,7 +35,8 @@ _DEBRIS = re.compile(
     r"(?:(?:dette|denne|vores)\s+(?:site|websted|hjemmeside|side)|vi|siden|hjemmesiden)\s+(?:bruger|anvender)"
     r"\s+cookies.*|"
     r".{0,60}\blogo|"
-    r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*"
+    r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*|"
+    r"[-–—_=~*·]{3,}"  # a rule drawn with dashes: `——————————————–`
     r")\s*$",
     re.IGNORECASE,
 )

@@ -32,7 +32,7 @@ _CHOSE = re.compile(
 )
 # A decision when no participant is the sentence's speaker.
 PROSE_DECISION = re.compile(
-    r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\bblev\s+aftalt\b|"
+    r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\b(?:blev|er)\s+aftalt\b|"
     r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b|"
     r"\bhar\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet|bestemt)\b",
     re.IGNORECASE,

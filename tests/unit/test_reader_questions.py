@@ -330,3 +330,18 @@ def test_a_wrapped_heading_and_a_column_of_codes() -> None:
     assert not any("DIR" in t or "FOU" in t for t in texts)
     assert "ref. Lene har ordet." in texts  # a heading that ends as titles do is not continued
     assert meeting.dropped[:4] == ("DIR", "FOU", "BFU", "SOS")
+
+
+def test_an_agreement_is_a_decision_and_a_drawn_rule_is_furniture() -> None:
+    meeting = parse_referat(
+        "Referat af lokalrådsmødet 6. marts 2017\n\n1. Eventuelt\n"
+        "– Det er aftalt med brugsuddeleren, at Lokalrådet får en konto i Brugsen.\n\n——————————————–\n\n"
+        "Mødet sluttede klokken 20.45.\n"
+    )
+    said = [(e.kind, e.text) for e in meeting.entries]
+    assert (
+        EntryKind.DECISION,
+        "Det er aftalt med brugsuddeleren, at Lokalrådet får en konto i Brugsen.",
+    ) in said
+    assert not any("——" in text for _, text in said)
+    assert "——————————————–" in meeting.dropped
