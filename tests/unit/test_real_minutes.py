@@ -42,7 +42,6 @@ KNOWN_GAPS = frozenset(
     for line in """
 aeldreraad-dragoer-2015-11-30::sentences
 generalforsamling-blegdammen-2012-05-26::people
-generalforsamling-fossgaarden-2005-11-08::q5
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people

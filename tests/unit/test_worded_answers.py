@@ -211,3 +211,20 @@ def test_how_many_came_to_a_meeting_with_a_list_is_the_lists_count(tmp_path: Pat
     answer = ask(store, "hvor mange deltog?")
     assert "Anna Holm" in answer
     assert "Der deltog 40" not in answer
+
+
+def test_a_sentence_that_announces_what_follows_is_shown_with_it(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Referat fra generalforsamling 2024, tirsdag den 5. november 2024\n\nDAGSORDEN:\n1. Valg af dirigent\n"
+        "2. Formandens beretning\n\n1: VALG AF DIRIGENT\nBo blev valgt.\n\n2: FORMANDENS BERETNING\n"
+        "To store emner har fyldt meget på bestyrelsens dagsorden i år.\n"
+        "Først og fremmest vejene og fortovene. Dernæst trekanten.\n\nHækken er klippet.\n",
+    )
+    answer = ask(store, "hvad har fyldt meget på bestyrelsens dagsorden?")
+    assert "To store emner har fyldt meget" in answer
+    assert "Først og fremmest vejene og fortovene." in answer
+    assert "Hækken" not in answer
+    agenda = ask(store, "hvad stod på dagsordenen?")  # the agenda itself, asked without words of its own
+    assert "1. Valg af dirigent" in agenda
+    assert "vejene" not in agenda
