@@ -184,6 +184,29 @@ def _repeated_headings(lines: list[str]) -> list[str]:
     return out
 
 
+# `Sag nr. 129` alone, under the case's title: a municipal web page's heading, title first.
+_CASE_NUMBER = re.compile(r"^sag\s+nr\.?\s*\d{1,3}$", re.IGNORECASE)
+_CASE_TITLE_WORDS = 20
+_NAME_ABOVE_WORDS = 6
+
+
+def _case_titles_joined(lines: list[str]) -> list[str]:
+    """`Spørgetid` / `Sag nr. 129` → `Sag nr. 129 Spørgetid`: the title right above a lone case number
+    (no blank line between, no sentence) belongs to it."""
+    out = list(lines)
+    for i in range(1, len(out)):
+        above = out[i - 1]
+        if (
+            _CASE_NUMBER.match(out[i])
+            and above
+            and len(above.split()) <= _CASE_TITLE_WORDS
+            and not above.endswith((".", ":", "!", "?"))
+            and heading(above) is None
+        ):
+            out[i], out[i - 1] = f"{out[i]} {above}", ""
+    return out
+
+
 # An item's number glued to the word before it (`10. Eventuelt1. Orientering og rundvisning`), or to
 # the sentence before it (`… (måske?). 1. Godkendelse af referat:`).
 _GLUED_HEADING = re.compile(r"(?:(?<=[^\W\d_])|(?<=[.!?)]\s))(?P<head>\d{1,2}\.\s+[A-ZÆØÅ].*)$")
@@ -643,6 +666,12 @@ class Parser:
         committee = fields.get("udvalg") or fields.get("forum") or fields.get("organ")
         if committee and not (title and title_at is not None and TITLE_LINE.match(self.lines[title_at])):
             title = committee.rstrip(".")  # `Udvalg: Handicaprådet` names the meeting better than a date line
+        if not title and title_at is not None:
+            # `Kommunalbestyrelsen` / `24-09-2019`: a heading that is only a date, under the body's name.
+            above = [(i, line) for i, line in plain if i < title_at and not self.used[i]]
+            if above and len(above[-1][1].split()) <= _NAME_ABOVE_WORDS and find_date(above[-1][1]) is None:
+                title = above[-1][1].strip(" .:")
+                self.used[above[-1][0]] = True
         if not title:
             title = Path(self.source_name).stem if self.source_name else "møde"
 
@@ -769,7 +798,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    lines = _repeated_headings(_split_glued_headings(normalised.split("\n")))
+    lines = _case_titles_joined(_repeated_headings(_split_glued_headings(normalised.split("\n"))))
     parser = Parser(_join_lone_numbers(lines), source_name)
     parser.scan_attendance()
     # Those present by a list, before roles chosen in the text add people (the absent are no such list).

@@ -345,3 +345,20 @@ def test_an_agreement_is_a_decision_and_a_drawn_rule_is_furniture() -> None:
     ) in said
     assert not any("——" in text for _, text in said)
     assert "——————————————–" in meeting.dropped
+
+
+def test_a_municipal_case_page_body_name_above_the_date_and_titles_above_case_numbers() -> None:
+    meeting = parse_referat(
+        "Kommunalbestyrelsen\n\n24-09-2019\n\nMedlemmer\n\nFormand Erik Nielsen (A)\nLene Due (A)\n\n"
+        "Spørgetid\nSag nr. 129\n\nBeslutning\n\nTaget til efterretning.\n\n"
+        "Tillæg 1 til Lokalplan 145 - endelig vedtagelse\nSag nr. 130\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert meeting.title == "Kommunalbestyrelsen"
+    assert [(i.number, i.title) for i in meeting.agenda] == [
+        (129, "Spørgetid"),
+        (130, "Tillæg 1 til Lokalplan 145 - endelig vedtagelse"),
+    ]
+    assert [(e.item_number, e.kind, e.text) for e in meeting.entries] == [
+        (129, EntryKind.DECISION, "Taget til efterretning."),
+        (130, EntryKind.DECISION, "Godkendt."),
+    ]

@@ -44,7 +44,6 @@ aeldreraad-dragoer-2015-11-30::sentences
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
-kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
