@@ -74,7 +74,7 @@ from bot.text.sizes import question_too_long
 from storage import search
 from storage.archive import Archive
 from storage.connection import connect
-from storage.records import OPENING_ITEM
+from storage.records import OPENING_ITEM, AgendaItem
 from storage.search import AdditionHit
 from storage.search import Hit as EntryHit
 from storage.store import Store
@@ -132,6 +132,14 @@ _MEETING_ENDED = (
 _MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
 _END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
 _NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
+# A question naming the agenda with this many words of its own asks what was said (if anything was).
+_AGENDA_TOPIC_WORDS = 2
+# A statement that announces what follows it: `To store emner har …`, `… drøftede følgende:`.
+_ANNOUNCES = re.compile(
+    r"\b(?:to|tre|fire|fem|seks|flere|følgende)\s+(?:\w+\s+)?(?:emner|ting|punkter|sager|forhold|områder|"
+    r"spørgsmål|forslag)\b|:\s*$",
+    re.IGNORECASE,
+)
 # An agenda item's own text answers these when nothing said does (see bot/archive/agenda_text.py).
 _AGENDA_TEXT_INTENTS = ("search", "who", "when")
 _AGENDA_TEXT_ITEMS = 8  # readable items mentioning the topic that are read for it
@@ -366,6 +374,9 @@ class _Asking:
             return None
         if q.fact == "attendance" and _COUNT_ASKED.match(q.text) and (counted := self._head_count()):
             return counted
+        if q.fact == "agenda" and len(self.topic) >= _AGENDA_TOPIC_WORDS and (said := self.search()).total:
+            # "hvad har stået højt på bestyrelsens dagsorden?": words of what was said, not the agenda.
+            return said
         if q.fact is not None:
             return self._frame()
         if q.intent == "when" and PLANNED_MEETINGS.search(q.text) and (planned := self._meeting_plan()):
@@ -563,6 +574,8 @@ class _Asking:
     def _head_count(self) -> Answer | None:
         """ "hvor mange medlemmer var til stede?": the sentence that counts them, when a referat has one."""
         ids, _ = self._meetings(about=False)
+        if not self.topic and any(m.people for m in self.archive.meeting_facts(ids, scope=self.scope)):
+            return None  # "hvor mange deltog?" of a meeting with an attendance list: the list counts them
         found = self.archive.entries_saying(PRESENCE_PHRASES, ids, scope=self.scope)
         return format_head_count(self.question, found, links=self._links(h.meeting_id for h in found))
 
@@ -689,16 +702,36 @@ class _Asking:
             if result.total or additions
             else _hints(self.archive, self.asked, self.asked_terms, self.state, self.scope)
         )
-        links = self._links([*(h.meeting_id for h in result.hits), *(a.meeting_id for a in additions)])
+        hits = self._with_what_follows(result.hits) if q.page == 1 else result.hits
+        links = self._links([*(h.meeting_id for h in hits), *(a.meeting_id for a in additions)])
         return format_answer(
             q,
-            result.hits,
+            hits,
             total=result.total,
             links=links,
             hints=hints,
             additions=additions,
             more=result.more,
         )
+
+    def _with_what_follows(self, hits: Sequence[EntryHit]) -> tuple[EntryHit, ...]:
+        """A statement that announces what comes (`To store emner har stået højt …`, `… følgende:`) is
+        shown with the entry after it in its item, which says what they are."""
+        shown = {(h.meeting_id, h.item_number, h.seq) for h in hits}
+        out: list[EntryHit] = []
+        for hit in hits:
+            out.append(hit)
+            if hit.kind != "statement" or not _ANNOUNCES.search(hit.text):
+                continue
+            after = self.archive.item_hits(hit.meeting_id, hit.item_number, scope=self.scope)
+            following = next((h for h in after if h.seq > hit.seq), None)
+            if (
+                following is not None
+                and (key := (following.meeting_id, following.item_number, following.seq)) not in shown
+            ):
+                shown.add(key)
+                out.append(following)
+        return tuple(out)
 
     def _agenda_text(self) -> Answer | None:
         """The agenda's own text under an item, when what was said holds nothing on the topic."""
@@ -707,14 +740,15 @@ class _Asking:
             return None
         named = set(self._meetings(about=False, limit=None)[0]) if self.named else None
         found: list[AgendaText] = []
+        agendas: dict[int, Sequence[AgendaItem]] = {}  # each meeting's agenda read once
         for ref in self.archive.related_items(self.terms, limit=_AGENDA_TEXT_ITEMS, scope=self.scope):
             if named is not None and ref.meeting_id not in named:
                 continue
             if q.period is not None and not q.period.start <= ref.meeting_date < q.period.end:
                 continue
-            item = next(
-                (i for i in self.store.document(ref.meeting_id).agenda if i.number == ref.number), None
-            )
+            if ref.meeting_id not in agendas:
+                agendas[ref.meeting_id] = self.store.document(ref.meeting_id).agenda
+            item = next((i for i in agendas[ref.meeting_id] if i.number == ref.number), None)
             for text in item.background if item is not None else ():
                 if holds_every_term(ref.title, text, self.terms):
                     found.append(

@@ -54,6 +54,12 @@ def _listed(text: str) -> bool:
     return len(text) <= _LIST_LINE_MAX and not text.endswith((".", "!", "?", ":")) and heading(text) is None
 
 
+# A heading line that stops on a word no title ends with (`… repræsentanter til det`): a PDF wrapped it.
+_CUT_TITLE = re.compile(
+    r"\s(?:det|den|de|af|til|og|for|i|på|med|om|fra|ved|en|et|samt|eller)$", re.IGNORECASE
+)
+
+
 @dataclass
 class DraftItem:
     """An agenda item while the document is read: numbers and titles may still change."""
@@ -99,6 +105,7 @@ class Body:
         self.collapsed = len(candidates) > 1 and all(h.number == 1 for h in candidates)
         paragraph: list[str] = []
         any_heading = False
+        wrapped: DraftItem | None = None  # an item whose heading line may go on, wrapped, on the next
 
         # `Datoerne blev aftalt til:` and the short lines after it, one per paragraph, are one entry:
         # the list belongs to the sentence that announces it.
@@ -136,6 +143,12 @@ class Body:
                     if not BULLET.match(nxt):
                         self.mode = "normal"
                 continue
+            if wrapped is not None and line[:1].islower() and not BULLET.match(line):
+                # `39. Evt. afholdelse … til det` / `nye Handicapråd`: a PDF wrapped the heading.
+                wrapped.title = f"{wrapped.title} {line}".rstrip(" :.")
+                wrapped = None
+                continue
+            wrapped = None
             h = heading(line)
             if h is None and self.last_number and _LAST_ITEM.match(line):
                 # `Evt:` without a number after numbered items: the last item, as a reader numbers it.
@@ -152,6 +165,12 @@ class Body:
                 any_heading = True
                 if rest := self.start_item(number, h):
                     paragraph.append(rest)
+                elif (
+                    (item := self.by_number.get(number))
+                    and item.title == h.title
+                    and _CUT_TITLE.search(h.title)
+                ):
+                    wrapped = item
                 continue
             if m := DECISION_LABEL.match(line):
                 flush()

@@ -35,7 +35,8 @@ _DEBRIS = re.compile(
     r"(?:(?:dette|denne|vores)\s+(?:site|websted|hjemmeside|side)|vi|siden|hjemmesiden)\s+(?:bruger|anvender)"
     r"\s+cookies.*|"
     r".{0,60}\blogo|"
-    r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*"
+    r"cookie.*|accepter(?:\s+ikke|\s+alle)?(?:\s+cookies)?|©.*|"
+    r"[-–—_=~*·]{3,}"  # a rule drawn with dashes: `——————————————–`
     r")\s*$",
     re.IGNORECASE,
 )
@@ -61,10 +62,31 @@ def _glued_debris(line: str) -> int | None:
     return None
 
 
+# A column of bare codes, one a line (`DIR` / `FOU` / `BFU` / `SOS`): the check boxes of a case
+# sheet's distribution list, never a sentence of the minutes.
+_CODE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+_CODE_COLUMN = 4
+
+
+def _code_columns(lines: list[str], used: list[bool]) -> list[str]:
+    dropped: list[str] = []
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and not used[j] and _CODE.match(lines[j]):
+            j += 1
+        if j - k >= _CODE_COLUMN:
+            for n in range(k, j):
+                used[n] = True
+                dropped.append(lines[n])
+        k = max(j, k + 1)
+    return dropped
+
+
 def drop_debris(lines: list[str], used: list[bool]) -> list[str]:
     """Mark page furniture and a closing sign-off (with the signature under it) as used, cut furniture
     glued to the end of a line off it; return what was dropped."""
-    dropped: list[str] = []
+    dropped = _code_columns(lines, used)
     k = 0
     while k < len(lines):
         line = lines[k]

@@ -133,6 +133,10 @@ _VENUE_WORD = re.compile(
     r"biblioteket|kirke|kirken|gården|klubhus|klubhuset|stuen)\b",
     re.IGNORECASE,
 )
+_NOT_PRESENT = re.compile(
+    r"(?:^|,\s+)(?P<name>[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+){0,2})(?:\s+(?:have\s+)?\d{1,3}[A-ZÆØÅ]?)?"
+    r"\s+(?:var\s+)?ikke\s+(?:til\s+stede|mødt(?:\s+op)?)\b"
+)
 _SENTENCE_LIKE = re.compile(r"^\S+(?:\s+\S+){2,}[.!?]$")  # `33 haver repræsenteret.` opens the minutes
 _PLACE_LINE = re.compile(r"^(?:på|i|hos)\s+(?P<place>[A-ZÆØÅ][\w'’-]*(?:[ ,]+[\wæøåÆØÅ'’.-]+){0,5})\.?$")
 _MEETING_WORD = re.compile(r"møde|referat|generalforsamling|samråd|konstituering", re.IGNORECASE)
@@ -177,6 +181,29 @@ def _repeated_headings(lines: list[str]) -> list[str]:
             out[nxt[0]] = ""
             if len(nxt) > 1 and titles_match(out[nxt[1]], h.title):
                 out[nxt[1]] = ""
+    return out
+
+
+# `Sag nr. 129` alone, under the case's title: a municipal web page's heading, title first.
+_CASE_NUMBER = re.compile(r"^sag\s+nr\.?\s*\d{1,3}$", re.IGNORECASE)
+_CASE_TITLE_WORDS = 20
+_NAME_ABOVE_WORDS = 6
+
+
+def _case_titles_joined(lines: list[str]) -> list[str]:
+    """`Spørgetid` / `Sag nr. 129` → `Sag nr. 129 Spørgetid`: the title right above a lone case number
+    (no blank line between, no sentence) belongs to it."""
+    out = list(lines)
+    for i in range(1, len(out)):
+        above = out[i - 1]
+        if (
+            _CASE_NUMBER.match(out[i])
+            and above
+            and len(above.split()) <= _CASE_TITLE_WORDS
+            and not above.endswith((".", ":", "!", "?"))
+            and heading(above) is None
+        ):
+            out[i], out[i - 1] = f"{out[i]} {above}", ""
     return out
 
 
@@ -346,6 +373,11 @@ class Parser:
                     if person.name not in known:
                         self.participants.append(person)
                         known.add(person.name)
+            # `1 bestyrelsesmedlem, Charlotte 14N ikke til stede da barn er syg.`: away; why stays in the text.
+            away = _NOT_PRESENT.search(line) if line else None
+            missing = participant_of(away.group("name"), None, True) if away else None
+            if missing is not None and missing.name not in {p.name for p in self.participants}:
+                self.participants.append(missing)
             if line and (m := CHAIR_LABEL.match(line)) and (who := _person_named(m.group("value"))):
                 self.used[i] = True
                 self.chairs.append((m.group("role").lower(), who))
@@ -474,20 +506,23 @@ class Parser:
         if person is not None:
             self.participants.append(replace(person, role=role))
 
-    def give_office(self, office: str, who: str) -> None:
+    def give_office(self, office: str, who: str, *, add: bool) -> None:
         """`Formand: Morten Bay Dahl`: a listed participant without a role gets the office; the name may
-        carry a surname the list leaves out (`Mogens Rubech Jacobsen` is `Mogens Rubech`)."""
-        if not self.participants:
-            return
+        carry a surname the list leaves out (`Mogens Rubech Jacobsen` is `Mogens Rubech`). With `add`
+        (minutes without an attendance list) someone in office the text names is one of the meeting."""
         people = People(self.participants)
         words = who.split()
-        name = None
-        while name is None and len(words) >= 2:
-            name = people.by_name(" ".join(words))
+        name = people.by_name(who) if self.participants else None
+        while self.participants and name is None and len(words) > 2:
             words.pop()
+            name = people.by_name(" ".join(words))
         for k, p in enumerate(self.participants):
-            if p.name == name and p.role is None:
-                self.participants[k] = replace(p, role=office)
+            if p.name == name:
+                if p.role is None:
+                    self.participants[k] = replace(p, role=office)
+                return
+        if add and (person := participant_of(who, None, False)) is not None:
+            self.participants.append(replace(person, role=office))
 
     # -- where the header, agenda and body are -------------------------------------------------------
 
@@ -631,6 +666,12 @@ class Parser:
         committee = fields.get("udvalg") or fields.get("forum") or fields.get("organ")
         if committee and not (title and title_at is not None and TITLE_LINE.match(self.lines[title_at])):
             title = committee.rstrip(".")  # `Udvalg: Handicaprådet` names the meeting better than a date line
+        if not title and title_at is not None:
+            # `Kommunalbestyrelsen` / `24-09-2019`: a heading that is only a date, under the body's name.
+            above = [(i, line) for i, line in plain if i < title_at and not self.used[i]]
+            if above and len(above[-1][1].split()) <= _NAME_ABOVE_WORDS and find_date(above[-1][1]) is None:
+                title = above[-1][1].strip(" .:")
+                self.used[above[-1][0]] = True
         if not title:
             title = Path(self.source_name).stem if self.source_name else "møde"
 
@@ -757,9 +798,11 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    lines = _repeated_headings(_split_glued_headings(normalised.split("\n")))
+    lines = _case_titles_joined(_repeated_headings(_split_glued_headings(normalised.split("\n"))))
     parser = Parser(_join_lone_numbers(lines), source_name)
     parser.scan_attendance()
+    # Those present by a list, before roles chosen in the text add people (the absent are no such list).
+    listed = any(not p.absent for p in parser.participants)
     dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()
     layout = parser.layout()
@@ -809,9 +852,10 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
             if role not in seen_roles:
                 seen_roles.add(role)
                 parser.attach_role(role, who)
-    for entry in entries:
-        for office, who in offices_named(entry.text):
-            parser.give_office(office, who)
+    said = [entry.text for entry in entries] + [text for item in agenda for text in item.background]
+    for text in said:
+        for office, who in offices_named(text):
+            parser.give_office(office, who, add=not listed)
     if not parser.participants:
         parser.warnings.append("Ingen deltagerliste fundet.")
     return ImportedMeeting(

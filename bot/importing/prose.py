@@ -32,7 +32,7 @@ _CHOSE = re.compile(
 )
 # A decision when no participant is the sentence's speaker.
 PROSE_DECISION = re.compile(
-    r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\bblev\s+aftalt\b|"
+    r"\budskydes\b|\budskudt\s+til\b|\bfastsættes\b|\bfastsat\s+til\b|\baftalte\b|\b(?:blev|er)\s+aftalt\b|"
     r"\b(?:af)?holdes\s+(?:den\s+|d\.\s*)?\d|\bfremover\b|\bhar\s+(?:\w+\s+)?valgt\s+at\b|"
     r"\bhar\s+(?:\w+\s+){0,2}?(?:godkendt|vedtaget|besluttet|bestemt)\b",
     re.IGNORECASE,
@@ -135,11 +135,38 @@ def roles_chosen(text: str, item_title: str | None) -> list[tuple[str, str]]:
         for m in pattern.finditer(text)
         if m.group("name").split()[0] not in _NOT_SUBJECTS
     ]
+    if (
+        not found
+        and (m := _ROLE_THEN_CHOSEN.search(text))
+        and m.group("name").split()[0] not in _NOT_SUBJECTS
+    ):
+        found.append((m.group("role").lower(), m.group("name")))
     if not found and item_title and (item := _ROLE_ITEM.search(item_title)):
         m = _CHOSEN_FIRST.match(text)
         if m and m.group("name").split()[0] not in _NOT_SUBJECTS:
             found.append((item.group("role").lower(), m.group("name")))
+        elif (chosen := _FIRST_NAME_CHOSEN.search(text)) and (
+            full := _full_name(text, chosen.group("first"))
+        ):
+            found.append((item.group("role").lower(), full))
     return found
+
+
+# `Valg af dirigent. Formand fra økohaverne, André Just vælges efter forslag fra bestyrelsen.`
+_ROLE_THEN_CHOSEN = re.compile(
+    rf"\b(?i:valg\s+af)\s+(?i:{_ROLE})\.\s+(?:[^.]{{0,60}}?,\s+)?{_NAME}\s+(?:vælges|valgtes|blev\s+valgt|valgt)\b"
+)
+# `Bestyrelsen foreslår Bjarne Olsen. Bjarne blev enstemmigt valgt.`: the first name of one named in full.
+_FIRST_NAME_CHOSEN = re.compile(r"\b(?P<first>[A-ZÆØÅ][a-zæøåé]+)\s+blev\s+(?:\w+\s+)?(?:valgt|genvalgt)\b")
+
+
+def _full_name(text: str, first: str) -> str | None:
+    """The name in `text` that starts with `first` and goes on (`Bjarne Olsen`), else None."""
+    for m in re.finditer(rf"\b{re.escape(first)}((?:\s+[A-ZÆØÅ][\w'’-]+){{1,3}})", text):
+        rest = [w for w in m.group(1).split() if w != first]
+        if rest:
+            return " ".join([first, *rest])
+    return None
 
 
 _OFFICE = r"(?P<office>(?i:formand|næstformand|kasserer|sekretær|forkvinde|næstforkvinde))"
@@ -151,6 +178,16 @@ _OFFICES = (
     re.compile(rf"\b(?:udpegede|valgte|genvalgte)\s+{_OFFICE_NAME}\s+som\s+{_OFFICE}\b"),
     re.compile(
         rf"{_OFFICE_NAME}\s+blev\s+(?:\w+\s+)?(?:valgt|genvalgt|konstitueret|udpeget)\s+som\s+{_OFFICE}\b"
+    ),
+    # `Hun bad Jens Galsgaard overtage, da han i foråret fik overdraget formandsposten.`
+    re.compile(
+        r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){1,3})\b[^.]{0,80}?\b"
+        r"(?:overtog|overtager|overtaget|fik\s+overdraget)\s+"
+        r"(?P<office>(?i:formand|næstformand|kasserer|sekretær|forkvinde))s?posten\b"
+    ),
+    # `Formand Torben Eriksen bød velkommen`, `åbnes af Forkvinde Jeanne`: the office as a title.
+    re.compile(
+        rf"\b(?P<office>Formand|Forkvinde|Næstformand|Næstforkvinde|Kasserer|Sekretær)\s+{_OFFICE_NAME}"
     ),
 )
 

@@ -22,7 +22,7 @@ _HEAD_AD = re.compile(
     r"(?P<title>.*)$"
 )
 _HEAD_PKT = re.compile(
-    r"^(?i:pkt|punkt)\.?\s*(?P<num>\d{1,2})(?!\d|[.,]\d)\s*(?P<punct>[.):])?\s*(?:[-–—]\s*)?(?P<title>.*)$"
+    r"^(?i:pkt|punkt|sag\s+nr)\.?\s*(?P<num>\d{1,3})(?!\d|[.,]\d)\s*(?P<punct>[.):])?\s*(?:[-–—]\s*)?(?P<title>.*)$"
 )
 _HEAD_BARE = re.compile(r"^(?P<num>\d{1,2})\s*[.):]\s*(?:[-–—]\s*)?(?P<title>[A-ZÆØÅÉ\"«„].*)$")
 _HEAD_CODE = re.compile(

@@ -607,3 +607,46 @@ def test_a_line_wrapped_above_the_items_is_joined_and_kept() -> None:
     said = [e.text for e in m.entries if e.item_number == 0]
     assert said == ["Notatet er udarbejdet af Anna Holm, formand og Bo Berg, bestyrelsesmedlem."]
     assert not m.unplaced
+
+
+def test_people_of_minutes_without_a_list_are_those_the_text_gives_a_role() -> None:
+    m = parse_referat(
+        "Referat fra den ordinære generalforsamling\n\nmandag, 16. marts 2015\n\n"
+        "Generalforsamlingen åbnes af Forkvinde Jeanne med et minuts stilhed.\n\n"
+        "1 bestyrelsesmedlem, Charlotte 14N ikke til stede da barn er syg.\n\n"
+        "Valg af dirigent. Formand fra økohaverne, André Just vælges efter forslag fra bestyrelsen.\n\n"
+        "Kasserer: Aase have 5, genvalgt.\n"
+    )
+    got = {p.name: (p.role, p.absent) for p in m.participants}
+    assert got == {
+        "Charlotte": (None, True),
+        "André Just": ("dirigent", False),
+        "Jeanne": ("forkvinde", False),
+        "Aase": ("kasserer", False),
+    }
+
+
+def test_a_chair_chosen_by_first_name_is_the_one_proposed_in_full() -> None:
+    m = parse_referat(
+        "Referat fra generalforsamling 2005, tirsdag den 8. november 2005\n\n"
+        "1: VALG AF DIRIGENT\nBestyrelsen foreslår Bjarne Olsen\nBjarne blev enstemmigt valgt.\n\n"
+        "2: EVENTUELT\nIntet.\n"
+    )
+    assert {p.name: p.role for p in m.participants} == {"Bjarne Olsen": "dirigent"}
+
+
+def test_offices_add_no_one_to_minutes_with_an_attendance_list() -> None:
+    m = parse_referat(
+        "Bestyrelsesmøde den 5. maj 2022\n\nDeltagere: Anna Holm, Ole Friis\n\n"
+        "1. Orientering\nFormand Jens Berg sendte en hilsen.\n"
+    )
+    assert [p.name for p in m.participants] == ["Anna Holm", "Ole Friis"]
+
+
+def test_an_office_taken_over_in_a_sentence() -> None:
+    m = parse_referat(
+        "Referat af generalforsamling 2012\n\nLørdag d. 26-05-2012 kl. 14.00 i fælleshuset\n\n"
+        "Beretningen påbegyndtes af Ann Holm. Hun bad dog Jens Berg overtage straks, da han i foråret fik "
+        "overdraget formandsposten. Hun takkede.\n"
+    )
+    assert {p.name: p.role for p in m.participants} == {"Jens Berg": "formand"}

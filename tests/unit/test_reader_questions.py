@@ -313,3 +313,52 @@ def test_a_verdict_with_what_it_went_by_and_furniture_glued_to_the_last_sentence
         (2, EntryKind.STATEMENT, "Drøftelse af lejrskole."),
     ]
     assert "Sidst opdateret den 7. maj 2008" in meeting.dropped
+
+
+def test_a_wrapped_heading_and_a_column_of_codes() -> None:
+    """A PDF wraps `… til det` / `nye Handicapråd`; a case sheet's distribution boxes are no statement."""
+    meeting = parse_referat(
+        "Udvalg: Handicaprådet\nMødedato: 3. juni 2013\n\n39. Udpegning af repræsentanter til det\n"
+        "nye Handicapråd\nDIR\nFOU\nBFU\nSOS\nSagsresume\nRådet drøftede udpegningen.\n\n40. Eventuelt\n"
+        "ref. Lene har ordet.\n"
+    )
+    assert [(i.number, i.title) for i in meeting.agenda] == [
+        (39, "Udpegning af repræsentanter til det nye Handicapråd"),
+        (40, "Eventuelt"),
+    ]
+    texts = [e.text for e in meeting.entries]
+    assert not any("DIR" in t or "FOU" in t for t in texts)
+    assert "ref. Lene har ordet." in texts  # a heading that ends as titles do is not continued
+    assert meeting.dropped[:4] == ("DIR", "FOU", "BFU", "SOS")
+
+
+def test_an_agreement_is_a_decision_and_a_drawn_rule_is_furniture() -> None:
+    meeting = parse_referat(
+        "Referat af lokalrådsmødet 6. marts 2017\n\n1. Eventuelt\n"
+        "– Det er aftalt med brugsuddeleren, at Lokalrådet får en konto i Brugsen.\n\n——————————————–\n\n"
+        "Mødet sluttede klokken 20.45.\n"
+    )
+    said = [(e.kind, e.text) for e in meeting.entries]
+    assert (
+        EntryKind.DECISION,
+        "Det er aftalt med brugsuddeleren, at Lokalrådet får en konto i Brugsen.",
+    ) in said
+    assert not any("——" in text for _, text in said)
+    assert "——————————————–" in meeting.dropped
+
+
+def test_a_municipal_case_page_body_name_above_the_date_and_titles_above_case_numbers() -> None:
+    meeting = parse_referat(
+        "Kommunalbestyrelsen\n\n24-09-2019\n\nMedlemmer\n\nFormand Erik Nielsen (A)\nLene Due (A)\n\n"
+        "Spørgetid\nSag nr. 129\n\nBeslutning\n\nTaget til efterretning.\n\n"
+        "Tillæg 1 til Lokalplan 145 - endelig vedtagelse\nSag nr. 130\n\nBeslutning\n\nGodkendt.\n"
+    )
+    assert meeting.title == "Kommunalbestyrelsen"
+    assert [(i.number, i.title) for i in meeting.agenda] == [
+        (129, "Spørgetid"),
+        (130, "Tillæg 1 til Lokalplan 145 - endelig vedtagelse"),
+    ]
+    assert [(e.item_number, e.kind, e.text) for e in meeting.entries] == [
+        (129, EntryKind.DECISION, "Taget til efterretning."),
+        (130, EntryKind.DECISION, "Godkendt."),
+    ]

@@ -41,23 +41,12 @@ KNOWN_GAPS = frozenset(
     line.strip()
     for line in """
 aeldreraad-dragoer-2015-11-30::sentences
-generalforsamling-blegdammen-2012-05-26::people
-generalforsamling-fossgaarden-2005-11-08::people
-generalforsamling-fossgaarden-2005-11-08::q5
-generalforsamling-hf-groendal-2021-06-13::people
-generalforsamling-hf-proevestenen-2015-03-16::people
-generalforsamling-laerkehoejen-2019-03-31::people
 handicapraad-assens-2018-01-18::people
-handicapraad-herning-2013-06-03::debris
-handicapraad-herning-2013-06-03::items
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
-kommune-roedovre-kommunalbestyrelsen-2019-09-24::items
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
-lokalraad-taarnborg-2017-03-06::debris
-lokalraad-taarnborg-2017-03-06::decisions
 lokalraad-taarnborg-2017-03-06::items
 skolebestyrelse-skovboskolen-2007-10-02::people
 """.splitlines()

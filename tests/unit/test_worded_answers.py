@@ -201,3 +201,30 @@ def test_the_meetings_of_a_year_are_planned_in_the_referat_before_it(tmp_path: P
     assert "Møderne afholdes første mandag i hver måned kl. 13." in answer
     assert "Ad 1 – Mødedatoer 2026" in answer
     assert "første mandag" not in ask(store, "hvornår holder ældrerådet møder i 2027?")
+
+
+def test_how_many_came_to_a_meeting_with_a_list_is_the_lists_count(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        BOARD.format(day=3, month="marts", next_title="Sommerfest", next_text="Der deltog 40 i festen."),
+    )
+    answer = ask(store, "hvor mange deltog?")
+    assert "Anna Holm" in answer
+    assert "Der deltog 40" not in answer
+
+
+def test_a_sentence_that_announces_what_follows_is_shown_with_it(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Referat fra generalforsamling 2024, tirsdag den 5. november 2024\n\nDAGSORDEN:\n1. Valg af dirigent\n"
+        "2. Formandens beretning\n\n1: VALG AF DIRIGENT\nBo blev valgt.\n\n2: FORMANDENS BERETNING\n"
+        "To store emner har fyldt meget på bestyrelsens dagsorden i år.\n"
+        "Først og fremmest vejene og fortovene. Dernæst trekanten.\n\nHækken er klippet.\n",
+    )
+    answer = ask(store, "hvad har fyldt meget på bestyrelsens dagsorden?")
+    assert "To store emner har fyldt meget" in answer
+    assert "Først og fremmest vejene og fortovene." in answer
+    assert "Hækken" not in answer
+    agenda = ask(store, "hvad stod på dagsordenen?")  # the agenda itself, asked without words of its own
+    assert "1. Valg af dirigent" in agenda
+    assert "vejene" not in agenda
