@@ -179,6 +179,12 @@ _OFFICES = (
     re.compile(
         rf"{_OFFICE_NAME}\s+blev\s+(?:\w+\s+)?(?:valgt|genvalgt|konstitueret|udpeget)\s+som\s+{_OFFICE}\b"
     ),
+    # `Hun bad Jens Galsgaard overtage, da han i foråret fik overdraget formandsposten.`
+    re.compile(
+        r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){1,3})\b[^.]{0,80}?\b"
+        r"(?:overtog|overtager|overtaget|fik\s+overdraget)\s+"
+        r"(?P<office>(?i:formand|næstformand|kasserer|sekretær|forkvinde))s?posten\b"
+    ),
     # `Formand Torben Eriksen bød velkommen`, `åbnes af Forkvinde Jeanne`: the office as a title.
     re.compile(
         rf"\b(?P<office>Formand|Forkvinde|Næstformand|Næstforkvinde|Kasserer|Sekretær)\s+{_OFFICE_NAME}"

@@ -641,3 +641,12 @@ def test_offices_add_no_one_to_minutes_with_an_attendance_list() -> None:
         "1. Orientering\nFormand Jens Berg sendte en hilsen.\n"
     )
     assert [p.name for p in m.participants] == ["Anna Holm", "Ole Friis"]
+
+
+def test_an_office_taken_over_in_a_sentence() -> None:
+    m = parse_referat(
+        "Referat af generalforsamling 2012\n\nLørdag d. 26-05-2012 kl. 14.00 i fælleshuset\n\n"
+        "Beretningen påbegyndtes af Ann Holm. Hun bad dog Jens Berg overtage straks, da han i foråret fik "
+        "overdraget formandsposten. Hun takkede.\n"
+    )
+    assert {p.name: p.role for p in m.participants} == {"Jens Berg": "formand"}

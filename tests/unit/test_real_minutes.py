@@ -41,7 +41,6 @@ KNOWN_GAPS = frozenset(
     line.strip()
     for line in """
 aeldreraad-dragoer-2015-11-30::sentences
-generalforsamling-blegdammen-2012-05-26::people
 handicapraad-assens-2018-01-18::people
 handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
