@@ -216,16 +216,19 @@ def live_terms(db: Database, terms: Iterable[str], *, scope: Scope) -> list[str]
 
 
 def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -> int:
-    """How many readable agenda items (with their live entries) mention every term (any alternative)."""
+    """How many readable agenda items (with their live entries) mention every term (any alternative),
+    up to COUNT_BOUND + 1."""
     matches = _matches(terms)
     if not matches or not all(matches):
         return 0
     match = " AND ".join(f"({m})" for m in matches)
     inside = scope_on_key(scope, "item_context_fts.rowid")
+    # Counting stops just past the bound (COUNT_BOUND + 1 reads as "over COUNT_BOUND").
     return int(
         db.execute(
-            f"select count(*) from item_context_fts where item_context_fts match ? and {inside.text}",
-            [match, *inside.params],
+            f"select count(*) from (select 1 from item_context_fts where item_context_fts match ? and {inside.text} "
+            "limit ?)",
+            [match, *inside.params, COUNT_BOUND + 1],
         ).fetchone()[0]
     )
 
@@ -233,17 +236,20 @@ def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -
 def related_items(
     db: Database, terms: Sequence[Sequence[str]], *, limit: int = 3, scope: Scope
 ) -> list[ItemRef]:
-    """Readable agenda items mentioning any alternative of any term: best match first, then newest."""
+    """Readable agenda items mentioning any alternative of any term: best match first, then newest
+    (among the newest COUNT_BOUND + 1 of them)."""
     match = " OR ".join(f"({m})" for m in _matches(terms) if m)
     if not match:
         return []
     inside = scope_on_key(scope, "item_context_fts.rowid")
+    # The best of the newest COUNT_BOUND + 1 matching items: a common word matches tens of thousands.
     rows = db.execute(
         "select m.id, m.title, m.date, a.number, a.title from "
-        f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text}) f "
+        f"(select rowid as k, rank from item_context_fts where item_context_fts match ? and {inside.text} "
+        "order by rowid desc limit ?) f "
         f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
         "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
-        [match, *inside.params, limit],
+        [match, *inside.params, COUNT_BOUND + 1, limit],
     )
     return [
         ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
@@ -419,7 +425,7 @@ def _who(speakers: Sequence[SpeakerFilter], p: str) -> Sql:
     return sql
 
 
-def _speaker_test(speakers: Sequence[SpeakerFilter]) -> Sql:
+def _speaker_test(speakers: Sequence[SpeakerFilter], *, listed: bool = True) -> Sql:
     """Whether entry `e` of meeting `m` was spoken by one of the people, for a candidate already
     bounded by a topic or by the meetings a question names.
 
@@ -430,9 +436,13 @@ def _speaker_test(speakers: Sequence[SpeakerFilter]) -> Sql:
     role names dozens of people with hundreds of meetings each.
     """
     names = sorted({s.name for s in speakers})
-    # First the test that prunes most rows: was one of them at the meeting at all (its few
-    # participants, read once per meeting where `m` drives the query).
-    sql = Sql().add("exists (select 1 from participants a where a.meeting_id = m.id and")
+    # First the test that prunes most rows: was one of them at the meeting at all. `listed`: the
+    # people's meetings are listed once (many candidates, each a look-up in the list); else the
+    # few participants of each meeting are read, once per meeting where meetings drive.
+    if listed:
+        sql = Sql().add("e.meeting_id in (select a.meeting_id from participants a where")
+    else:
+        sql = Sql().add("exists (select 1 from participants a where a.meeting_id = m.id and")
     sql.extend(_who(speakers, "a")).add(")")
     sql.add("and (exists (select 1 from participants p where p.id = e.speaker_id and")
     sql.extend(_who(speakers, "p")).add(")")
@@ -527,9 +537,10 @@ def _ranked(
         matches[0],
     )
     sql.add("join entries e on e.id = f.id join meetings m on m.id = e.meeting_id where")
-    sql.extend(_filters(kinds, speakers, period, scope, extra))
     if len(matches) > 1:
-        sql.add(f"and {key} in (select k from ctx)")
+        # First: the item holds every term (a look-up in one small list), before any per-row test.
+        sql.add(f"{key} in (select k from ctx) and")
+    sql.extend(_filters(kinds, speakers, period, scope, extra))
     sql.add("limit ?)", candidates)
     branches = ["named"]
     if reachable:
@@ -618,7 +629,7 @@ def _browse(
     elif period is not None:
         where.add("and e.meeting_id in").extend(period)
     if speakers and few:
-        where.add("and").extend(_speaker_test(speakers))
+        where.add("and").extend(_speaker_test(speakers, listed=False))
     elif speakers:
         # Driven from the people: their entries by speaker id, or in their meetings naming them.
         # A period bounds the people's meetings too, so only those are read.

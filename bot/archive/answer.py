@@ -24,6 +24,9 @@ from bot.text.danish import ABBREVIATION, and_list, counted
 from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
+# How far the store counts hits, meetings and agenda items (storage.search.COUNT_BOUND): past it, "over".
+COUNTED_UP_TO = 1000
+
 
 class _Meeting(Protocol):
     """What a meeting's heading in an answer needs (hits and additions both have it)."""
@@ -611,7 +614,7 @@ def _no_match(question: Question, hints: NoMatchHelp) -> list[str]:
     if hints.without_filters:
         lines.append(_without_filters(question, hints.without_filters))
     if len(hints.term_counts) > 1:
-        counts = ", ".join(f"«{term}» {count}" for term, count in hints.term_counts)
+        counts = ", ".join(f"«{term}» {_up_to(count, lang)}" for term, count in hints.term_counts)
         if lang == "en":
             lines.append(f"No agenda item has all the words. Agenda items with each word: {counts}.")
         else:
@@ -676,6 +679,16 @@ def _without_filters(question: Question, count: int) -> str:
         dropped.append(f"{_person_word(question)} {question.speaker.words}")
     if question.intent in ("decisions", "actions", "statements", "who"):
         dropped.append(("only " if lang == "en" else "kun ") + _NOTHING[lang][question.intent])
+    over = ("more than " if lang == "en" else "mere end ") if count > COUNTED_UP_TO else ""
+    count = min(count, COUNTED_UP_TO)
     if lang == "en":
-        return f"Without the limits ({and_list(dropped, 'and')}) the topic comes up under {counted(count, 'agenda item')}."
-    return f"Uden afgrænsning ({and_list(dropped)}) nævnes emnet under {counted(count, 'dagsordenspunkt')}."
+        return (
+            f"Without the limits ({and_list(dropped, 'and')}) the topic comes up under "
+            f"{over}{counted(count, 'agenda item')}."
+        )
+    return f"Uden afgrænsning ({and_list(dropped)}) nævnes emnet under {over}{counted(count, 'dagsordenspunkt')}."
+
+
+def _up_to(count: int, lang: Lang) -> str:
+    """A count the store stopped past its bound reads "over" the bound."""
+    return f"{_LABELS[lang]['over']} {COUNTED_UP_TO}" if count > COUNTED_UP_TO else str(count)

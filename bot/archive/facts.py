@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.archive.answer import (
+    COUNTED_UP_TO,
     MAX_CHARS,
     Answer,
     Hit,
@@ -30,7 +31,6 @@ from bot.archive.question import Lang, Question
 from bot.text.dates import MONTHS_DA, MONTHS_EN
 
 CHAIR_ROLES = frozenset({"dirigent", "ordstyrer", "mødeleder"})
-COUNTED_UP_TO = 1000  # how far the store counts meetings (storage.search.COUNT_BOUND)
 
 MAX_MEETINGS = 3  # meetings shown for a fact asked without naming one meeting
 

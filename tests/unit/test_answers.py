@@ -307,3 +307,22 @@ def test_no_match_period_phrases(label: str, phrase: str) -> None:
         format_answer(q, [], total=0).lines[0]
         == f"Jeg fandt ingen beslutninger om «Trekanten» {phrase} i referaterne."
     )
+
+
+def test_counts_the_store_stopped_past_its_bound_read_over() -> None:
+    hints = NoMatchHelp(term_counts=(("trekant", 1001), ("blomkål", 0)), without_filters=1001)
+    q = question(
+        "hvad blev besluttet om trekant blomkål i 2023",
+        topic_terms=("trekant", "blomkål"),
+        topic_text="trekant blomkål",
+        period=Period(dt.date(2023, 1, 1), dt.date(2024, 1, 1), "2023"),
+    )
+    lines = format_answer(q, [], total=0, hints=hints).lines
+    assert (
+        "Uden afgrænsning (i 2023 og kun beslutninger) nævnes emnet under mere end 1000 dagsordenspunkter."
+        in lines
+    )
+    assert (
+        "Intet dagsordenspunkt har alle ordene. Punkter med hvert ord: «trekant» over 1000, «blomkål» 0."
+        in lines
+    )

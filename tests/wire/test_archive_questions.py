@@ -85,6 +85,17 @@ def test_mention_and_dm_answered_in_slack_over_an_imported_archive(
     assert dm.thread_ts is None  # a direct message is answered in the conversation itself
     assert "Claus Hilborg" in dm.text
 
+    # What an organisation reported: its people's statements, not the other side's.
+    bot.sender.event(
+        mention_event(
+            "<@UBOT> hvad orienterede kommunen om?", user="UHELLE", channel="C9", ts="1700000300.000100"
+        )
+    )
+    reported = fake.wait_for(lambda: fake.thread("C9", "1700000300.000100"))[0]
+    assert "Udtalelser fra kommunen" in reported.text
+    assert "Lars Møller" in reported.text
+    assert "Helle Kyndesen" not in reported.text
+
     answer = bot.cmd("spørg hvem orienterede om Bo Trygt?", channel="C9")
     assert answer == ""  # the answer comes through response_url, visible only to the asker
     private = fake.wait_for(lambda: [r for r in fake.responses if "Claus Hilborg" in (r.text or "")])
