@@ -228,3 +228,36 @@ def test_a_sentence_that_announces_what_follows_is_shown_with_it(tmp_path: Path)
     agenda = ask(store, "hvad stod på dagsordenen?")  # the agenda itself, asked without words of its own
     assert "1. Valg af dirigent" in agenda
     assert "vejene" not in agenda
+
+
+READER_MAY_NOT = """\
+Referat fra møde i Ældrerådet torsdag den 11. december 2025
+
+1. Mødedatoer 2026
+Møderne afholdes første mandag i hver måned.
+
+2. Næste møde
+Vi mødes igen sidst i januar.
+
+3. Generalforsamlingen
+Der var 61 medlemmer til stede. To store emner blev drøftet.
+Først og fremmest vejene.
+"""
+
+
+def test_the_new_answers_stay_inside_what_the_reader_may_read(tmp_path: Path) -> None:
+    store = archive(tmp_path, READER_MAY_NOT)
+    [meeting] = store.meetings()
+    asked = {
+        "hvornår holder ældrerådet møder i 2026?": "første mandag",
+        "hvornår er næste møde?": "sidst i januar",
+        "hvor mange medlemmer var til stede?": "61 medlemmer",
+        "hvilke emner blev drøftet?": "vejene",
+    }
+    for question, said in asked.items():
+        assert said in ask(store, question), question
+    closed = Scope(hidden_items=frozenset({(meeting.id, n) for n in (1, 2, 3)}))
+    elsewhere = Scope(channels=frozenset({("T1", "C1")}))
+    for scope in (closed, elsewhere):
+        for question, said in asked.items():
+            assert said not in answer_question(store, question, now=NOW, scope=scope).text, (question, scope)
