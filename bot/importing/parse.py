@@ -184,6 +184,49 @@ def _repeated_headings(lines: list[str]) -> list[str]:
     return out
 
 
+_NAMED_INITIALS = re.compile(
+    r"(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){1,3})\s*\((?P<ini>[A-ZÆØÅ]{2,4})\)"
+)
+
+
+def _fit_initials(name: str, letters: str) -> bool:
+    """Whether `KV` can be the initials of `Kirsten Vej Petersen`: the first name's letter first, then
+    letters of later names, in order."""
+    heads = [part[0].upper() for part in re.split(r"[\s-]+", name) if part]
+    if not heads or letters[0] != heads[0]:
+        return False
+    at = 1
+    for letter in letters[1:]:
+        while at < len(heads) and heads[at] != letter:
+            at += 1
+        if at == len(heads):
+            return False
+        at += 1
+    return True
+
+
+def _initials_from_text(
+    participants: list[ImportedParticipant], lines: list[str]
+) -> list[ImportedParticipant]:
+    """`Kirsten Vej Petersen (KV) gennemgik kvalitetsrapporten`: initials the minutes give a listed
+    participant in their text are the participant's, so `KV følger op` finds her."""
+    missing = {p.name for p in participants if not p.initials}
+    found: dict[str, str] = {}
+    taken = {p.initials for p in participants if p.initials}
+    for line in lines:
+        for m in _NAMED_INITIALS.finditer(line) if line and missing else ():
+            name, letters = m["name"], m["ini"]
+            if (
+                name in missing
+                and name not in found
+                and letters not in taken
+                and _fit_initials(name, letters)
+            ):
+                found[name] = letters
+                taken.add(letters)
+    return [replace(p, initials=found[p.name]) if p.name in found else p for p in participants]
+
+
 # `Sag nr. 129` alone, under the case's title: a municipal web page's heading, title first.
 _CASE_NUMBER = re.compile(r"^sag\s+nr\.?\s*\d{1,3}$", re.IGNORECASE)
 _CASE_TITLE_WORDS = 20
@@ -805,6 +848,7 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     listed = any(not p.absent for p in parser.participants)
     dropped = drop_debris(parser.lines, parser.used)
     parser.attach_referent()
+    parser.participants = _initials_from_text(parser.participants, parser.lines)
     layout = parser.layout()
     title, date, place, time_of_day = parser.header(layout.header_end)
     if DOC_LABEL.match(title) and (committee := _committee_of(parser.lines, date)) is not None:

@@ -362,3 +362,18 @@ def test_a_municipal_case_page_body_name_above_the_date_and_titles_above_case_nu
         (129, EntryKind.DECISION, "Taget til efterretning."),
         (130, EntryKind.DECISION, "Godkendt."),
     ]
+
+
+def test_initials_the_text_gives_a_listed_participant_are_theirs() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. oktober 2007\n\nTilstedeværende: Kirsten Vej Petersen, Bo Dam.\n\n"
+        "1. Kvalitetsrapport\nKirsten Vej Petersen (KV) gennemgik rapporten. Bo Dam (XY) spurgte.\n"
+        "KV følger op.\n"
+    )
+    assert [(p.name, p.initials) for p in meeting.participants] == [
+        ("Kirsten Vej Petersen", "KV"),
+        ("Bo Dam", None),
+    ]
+    assert [(e.kind, e.owner) for e in meeting.entries if e.kind is EntryKind.ACTION] == [
+        (EntryKind.ACTION, "Kirsten Vej Petersen")
+    ]
