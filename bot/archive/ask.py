@@ -43,7 +43,7 @@ from bot.archive.facts import (
     no_meeting,
     title_holders,
 )
-from bot.archive.initials import dotted_initials, format_named, named_by
+from bot.archive.initials import dotted_initials, format_listed, format_named, listed_as, named_by
 from bot.archive.question import (
     NEXT_MEETING,
     PLANNED_MEETINGS,
@@ -493,6 +493,15 @@ class _Asking:
     def _named_by(self, initials: str) -> Answer | None:
         """ "hvem er J.G.?": the full name the referater that use the initials give them; None if none."""
         ids, _ = self._meetings(about=False, limit=_HOLDER_MEETINGS)
+        listed = [
+            (meeting, people)
+            for meeting in self.archive.meeting_facts(ids, scope=self.scope)
+            if (people := listed_as(initials, meeting.people))
+        ]
+        if listed:  # `Jens Berg (JB)` on a meeting's list: the list says who they are
+            return format_listed(
+                self.question, initials, listed, links=self._links(m.meeting_id for m, _ in listed)
+            )
         using = list(
             dict.fromkeys(
                 h.meeting_id for h in self.archive.entries_saying([initials], ids, scope=self.scope)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.archive.answer import Answer, Hit, sentences_of, shown_text
-from bot.archive.facts import MAX_MEETINGS, hit_cite, reply
+from bot.archive.facts import MAX_MEETINGS, MeetingFacts, cite, hit_cite, reply
 from bot.archive.question import Question
 
 # `hvem er J.G.?`, `who is J. G.?`: two to four capital letters, each with its dot.
@@ -77,3 +78,37 @@ def format_named(
             hit_cite(named.hit, question.lang, links),
         ]
     return reply(lines, question.lang, [n.hit.meeting_id for n in found[:MAX_MEETINGS]], len(found))
+
+
+class Listed(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def initials(self) -> str | None: ...
+
+
+def listed_as(initials: str, people: Sequence[Listed]) -> list[Listed]:
+    """The participants the initials stand for: listed with them (`Jens Berg (JB)`) or named so."""
+    letters = _letters(initials)
+    return [p for p in people if p.initials == letters or _fits(p.name, letters)]
+
+
+def format_listed(
+    question: Question,
+    initials: str,
+    found: Sequence[tuple[MeetingFacts, Sequence[Listed]]],
+    *,
+    links: Mapping[int, str],
+) -> Answer:
+    """`*Jens Berg* (J.B.) – kasserer` per meeting whose participants the initials fit, newest first."""
+    lines: list[str] = []
+    for meeting, people in found[:MAX_MEETINGS]:
+        if lines:
+            lines.append("")
+        lines.append(
+            ", ".join(f"*{p.name}* ({initials})" + (f" – {p.title}" if p.title else "") for p in people)
+        )
+        lines.append(cite(meeting, question.lang, links))
+    return reply(lines, question.lang, [m.meeting_id for m, _ in found[:MAX_MEETINGS]], len(found))

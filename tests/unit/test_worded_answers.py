@@ -261,3 +261,14 @@ def test_the_new_answers_stay_inside_what_the_reader_may_read(tmp_path: Path) ->
     for scope in (closed, elsewhere):
         for question, said in asked.items():
             assert said not in answer_question(store, question, now=NOW, scope=scope).text, (question, scope)
+
+
+def test_dotted_initials_of_a_listed_participant(tmp_path: Path) -> None:
+    store = archive(
+        tmp_path,
+        "Referat fra generalforsamlingen 22.02.2022\n\nFremmødt: Formand Anna Holm (AH), kasserer Jens Berg, Lise Dam\n\n"
+        "1. Kassererens beretning\nJ.B. sender regnskabet til revisor.\n",
+    )
+    assert ask(store, "hvem er J.B.?").startswith("*Jens Berg* (J.B.) – kasserer")
+    assert ask(store, "hvem er A.H.?").startswith("*Anna Holm* (A.H.)")
+    assert "Lise Dam" not in ask(store, "hvem er J.B.?")
