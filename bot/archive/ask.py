@@ -51,10 +51,7 @@ from bot.archive.question import (
     PeopleIndex,
     PersonRef,
     Question,
-    by_organisation,
     parse_question,
-    reporter_terms,
-    reports_of,
     term_alternatives,
 )
 from bot.archive.record_answers import (
@@ -67,6 +64,7 @@ from bot.archive.record_answers import (
     record_ask,
     vote_topic,
 )
+from bot.archive.reporters import by_organisation, reporter_terms, reports_of
 from bot.archive.vocabulary import Vocabulary, pack
 from bot.referat import attendance
 from bot.text.dates import TZ

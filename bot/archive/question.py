@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -813,7 +813,7 @@ def term_alternatives(term: str, vocabulary: Vocabulary, *, lang: Lang = "da") -
         found = list(_phrases(words, vocabulary))
     if lang == "en" or not all(vocabulary.knows(w) for w in words):
         # English questions, and words the Danish minutes never use ("burglary"), try the glossary.
-        for danish in _glossary(term):
+        for danish in glossary(term):
             parts = re.findall(r"[^\W_]+", danish)
             extra = vocabulary.expand(parts[0]) if len(parts) == 1 else _phrases(parts, vocabulary)
             found += [t for t in extra if t not in found]
@@ -844,7 +844,7 @@ def _phrases(words: Sequence[str], vocabulary: Vocabulary, *, limit: int = 24) -
     return tuple(phrases)
 
 
-def _glossary(word: str) -> tuple[str, ...]:
+def glossary(word: str) -> tuple[str, ...]:
     lowered = word.casefold()
     for form in (
         lowered,
@@ -854,74 +854,3 @@ def _glossary(word: str) -> tuple[str, ...]:
         if form and form in EN_DA_GLOSSARY:
             return EN_DA_GLOSSARY[form]
     return ()
-
-
-# ------------------------------------------------------------------------------ organisations
-
-
-_ABOUT = r"(?:om|omkring|angående|vedrørende|vedr\.?|about|regarding|on)"
-
-
-def _inflects(a: str, b: str) -> bool:
-    """Whether two words are forms of one (`kommunen`, `Kommune`; `politiet`, `Politi`)."""
-    ka, kb = fold(a), fold(b)
-    return ka == kb or any(kb == _stem(ka) + e or ka == _stem(kb) + e for e in ENDINGS)
-
-
-def reporter_terms(question: Question) -> list[str]:
-    """Topic terms that may name who reported (`kommunen` in `hvad orienterede kommunen om?`): not a
-    genitive (`kommunens budget`), not the topic after `om` (`orienterede om kommunen`)."""
-    return [
-        term
-        for term in question.topic_terms
-        if not term.endswith("s")
-        and len(term) >= 4
-        and not re.search(rf"\b{_ABOUT}\s+{re.escape(term)}\b", question.text, re.IGNORECASE)
-    ]
-
-
-# An item for what someone reported: `Meddelelser fra formanden`, `Orientering fra kommunen`,
-# `Formandens beretning`.
-_REPORT_NOUNS = r"(?:beretning|orientering|meddelelser|meddelelse|redegørelse|nyt|status)(?:en)?"
-_FROM_WORD = re.compile(r"\bfra\s+(?:[^\W\d_]+\s+)?(?P<who>[^\W\d_]+)", re.IGNORECASE)
-_OWNER_REPORT = re.compile(rf"\b(?P<who>[^\W\d_]+)s\s+{_REPORT_NOUNS}\b", re.IGNORECASE)
-
-
-def reports_of(term: str, item_title: str) -> bool:
-    """Whether an agenda item's title says it holds what `term` reported (`Meddelelser fra formanden`,
-    `Orientering fra politiet`, `Formandens beretning` for `formanden`)."""
-    found = [m["who"] for m in _FROM_WORD.finditer(item_title)]
-    found += [m["who"] for m in _OWNER_REPORT.finditer(item_title)]
-    return any(_inflects(term, word) for word in found)
-
-
-def by_organisation(question: Question, rows: Iterable[tuple[str, str, str | None]]) -> Question:
-    """`hvad orienterede kommunen om?`: a topic word that names an organisation participants sat for
-    (`kommunen` for `kommunen` or `Holstebro Kommune`, `politiet` for `Midt- og Vestjyllands Politi`)
-    makes that organisation's people the speaker. `rows` are (organisation, name, title) of the
-    readable meetings. Only a question for statements, only a word that is the subject: not a
-    genitive (`kommunens budget`) nor the topic after `om` (`orienterede om kommunen`)."""
-    if question.speaker is not None or question.intent != "statements":
-        return question
-    rows = list(rows)
-    for term in reporter_terms(question):
-        # Every word of the term is a word of the organisation's name; `the police` asks for politi.
-        asked = [(word, *_glossary(word)) for word in term.split()]
-        bodies = sorted(
-            {
-                org
-                for org in {org for org, _, _ in rows}
-                if all(
-                    any(_inflects(a, w) for a in forms for w in re.findall(r"[^\W\d_]+", org))
-                    for forms in asked
-                )
-            }
-        )
-        if not bodies:
-            continue
-        people = tuple(dict.fromkeys(PersonRef(name, title) for org, name, title in rows if org in bodies))
-        speaker = Speaker(words=term, people=people, by_role=False, organisations=tuple(bodies))
-        terms = tuple(t for t in question.topic_terms if t != term)
-        shown = " ".join(w for w in question.topic_text.split() if w.casefold() != term)
-        return replace(question, speaker=speaker, topic_terms=terms, topic_text=shown)
-    return question

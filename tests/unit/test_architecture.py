@@ -25,6 +25,8 @@ PURE = [
     "archive/question",
     "archive/answer",
     "archive/facts",
+    "archive/reporters",
+    "importing/lines",
     "importing/parse",
     "importing/body",
     "importing/labels",

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.archive.ask import answer_question
-from bot.archive.question import parse_question, reports_of
+from bot.archive.question import parse_question
+from bot.archive.reporters import reports_of
 from bot.importing.run import import_paths
 from bot.meeting.dispatch import handle_command
 from bot.meeting.outcomes import Sender
