@@ -40,6 +40,7 @@ from bot.archive.facts import (
     format_titles,
     format_when,
     holders_asked,
+    meeting_time_phrases,
     no_meeting,
     title_holders,
 )
@@ -53,6 +54,7 @@ from bot.archive.question import (
     Question,
     parse_question,
     term_alternatives,
+    year_asked,
 )
 from bot.archive.record_answers import (
     SHOWN,
@@ -116,19 +118,6 @@ _ADDITION_INTENTS = ("search", "decisions")
 _NEXT_MEETING = ("næste møde", "next meeting")
 _NEXT_MEETING_LOOKBACK = 20  # newest meetings read for a "next meeting" sentence
 _REPORT_ITEMS = 30  # agenda items mentioning a reporter's word, read for one titled as their report
-# How minutes state their meeting's own end or start (`Mødet sluttede klokken 20.45.`), as written.
-_MEETING_ENDED = (
-    "mødet sluttede",
-    "mødet slut",
-    "mødet hævet",
-    "mødet blev hævet",
-    "mødet afsluttet",
-    "mødet blev afsluttet",
-    "meeting ended",
-    "meeting closed",
-)
-_MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
-_END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
 _NEXT_MEETING_ASKED = re.compile(NEXT_MEETING, re.IGNORECASE)
 # A question naming the agenda with this many words of its own asks what was said (if anything was).
 _AGENDA_TOPIC_WORDS = 2
@@ -455,7 +444,7 @@ class _Asking:
             ids, total = self._meetings(about=False)
         if not ids and self.topic:
             return no_meeting(q)
-        phrases = _MEETING_ENDED if _END_ASKED.search(q.text) else _MEETING_BEGAN
+        phrases = meeting_time_phrases(q.text)
         said = self.archive.entries_saying(phrases, ids, scope=self.scope)
         if said and (answer := format_when(q, said, links=self._links(h.meeting_id for h in said))):
             return answer
@@ -701,7 +690,7 @@ class _Asking:
             result = self._entries(kinds, self.topic, ids, offset=offset)
         if not result.total:
             result = self._entries_led(kinds, self.terms, latest, offset=offset)
-        if not result.total and (year := _year_asked(q)) is not None:
+        if not result.total and (year := year_asked(q)) is not None:
             # "hvor blev det tilsvarende møde holdt i 2009?" over minutes of 2013: no meeting was held
             # then, but the minutes may speak of that year.
             result = self._entries(kinds, [*self.terms, [year]], latest, offset=offset, undated=True)
@@ -884,16 +873,6 @@ class _Asking:
                 if url:
                     link_map[meeting_id] = url
         return link_map
-
-
-def _year_asked(question: Question) -> str | None:
-    """The year a question's period is, when it is one whole calendar year (`i 2009`)."""
-    period = question.period
-    if period is None or (period.start.month, period.start.day) != (1, 1):
-        return None
-    if period.end != period.start.replace(year=period.start.year + 1):
-        return None
-    return str(period.start.year)
 
 
 def _worth_ranking(kinds: Sequence[str], terms: Sequence[Sequence[str]], vocabulary: Vocabulary) -> bool:

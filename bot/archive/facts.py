@@ -397,6 +397,26 @@ def format_when(question: Question, hits: Sequence[Hit], *, links: Mapping[int, 
 
 # How many came, as minutes write it: `84 medlemmer til stede`, `Blot syv medlemmer var mødt op`,
 # `33 haver repræsenteret`, `i alt 31 ud af 215 medlemmer`.
+# How minutes state their meeting's own end or start (`Mødet sluttede klokken 20.45.`), as written.
+_MEETING_ENDED = (
+    "mødet sluttede",
+    "mødet slut",
+    "mødet hævet",
+    "mødet blev hævet",
+    "mødet afsluttet",
+    "mødet blev afsluttet",
+    "meeting ended",
+    "meeting closed",
+)
+_MEETING_BEGAN = ("mødet startede", "mødet begyndte", "mødet blev åbnet", "meeting started", "meeting opened")
+_END_ASKED = re.compile(r"\b(?:slut|sluttede|slutter|ended|ends|end|finished)\b", re.IGNORECASE)
+
+
+def meeting_time_phrases(question: str) -> tuple[str, ...]:
+    """What minutes say when they state the end (or, asked for the start, the start) of their meeting."""
+    return _MEETING_ENDED if _END_ASKED.search(question) else _MEETING_BEGAN
+
+
 PRESENCE_PHRASES = (
     "til stede",
     "tilstede",

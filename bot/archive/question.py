@@ -850,3 +850,13 @@ def glossary(word: str) -> tuple[str, ...]:
         if form and form in EN_DA_GLOSSARY:
             return EN_DA_GLOSSARY[form]
     return ()
+
+
+def year_asked(question: Question) -> str | None:
+    """The year a question's period is, when it is one whole calendar year (`i 2009`)."""
+    period = question.period
+    if period is None or (period.start.month, period.start.day) != (1, 1):
+        return None
+    if period.end != period.start.replace(year=period.start.year + 1):
+        return None
+    return str(period.start.year)
