@@ -579,8 +579,12 @@ class _Asking:
         """ "hvornår holder ældrerådet møder i 2015?": the items that plan the meetings (`Mødedatoer
         2015`, `Mødeplan`), of the year asked when the title names one; None when no referat has one."""
         q = self.question
-        ids, _ = self._meetings(about=False, limit=_NEXT_MEETING_LOOKBACK)
-        asked = _YEAR.findall(q.text)
+        # The year asked is when the meetings are; the referat planning them is of the year before, so
+        # the period chooses the plan's title, not the referater read.
+        ids, _ = self.archive.find_meetings(named=self.named, scope=self.scope, limit=_NEXT_MEETING_LOOKBACK)
+        asked = (
+            {str(q.period.start.year)} if q.period and (q.period.end - q.period.start).days <= 366 else set()
+        )
         sections = [
             ItemSection(
                 meeting,
@@ -590,7 +594,7 @@ class _Asking:
             for meeting in self.archive.meeting_facts(ids, scope=self.scope)
             for line in meeting.agenda
             if _PLAN_TITLE.search(line.title)
-            and not (asked and (years := _YEAR.findall(line.title)) and not set(asked) & set(years))
+            and not (asked and (years := _YEAR.findall(line.title)) and not asked & set(years))
         ]
         if not sections:
             return None

@@ -359,10 +359,6 @@ def parse_question(
     cleaned, asked_page = split_page(cleaned)
     lang = detect_language(cleaned)
     period, rest = find_period(cleaned, now=now, lang=lang)
-    if period is not None and _WHEN_RE.search(cleaned) and PLANNED_MEETINGS.search(cleaned):
-        # "hvornår holder ældrerådet møder i 2015?": the year is when the meetings are, which the
-        # referat of the year before plans (`Mødedatoer 2015`); it is a topic, not the referat's date.
-        period, rest = None, cleaned
     tokens = [_Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(rest)]
 
     people = known_people if isinstance(known_people, PeopleIndex) else PeopleIndex(known_people)

@@ -272,3 +272,8 @@ def test_dotted_initials_of_a_listed_participant(tmp_path: Path) -> None:
     assert ask(store, "hvem er J.B.?").startswith("*Jens Berg* (J.B.) – kasserer")
     assert ask(store, "hvem er A.H.?").startswith("*Anna Holm* (A.H.)")
     assert "Lise Dam" not in ask(store, "hvem er J.B.?")
+
+
+def test_meetings_held_in_a_year_without_a_plan_are_the_referater_of_that_year(tmp_path: Path) -> None:
+    store = archive(tmp_path, BOARD.format(day=3, month="marts", next_title="Eventuelt", next_text="Intet."))
+    assert ask(store, "hvornår blev der holdt møder i 2024?").startswith("*3. marts 2024*")
