@@ -167,3 +167,19 @@ def lists_joined(lines: list[tuple[int, str]]) -> list[str]:
             listing = line.endswith(":")
         last = i
     return out
+
+
+# A second attendance label on the line of the first, after its sentence: `Elevrepræsentanter: Marie
+# Carstens. Fraværende: Kaja Damgaard.`
+_SECOND_LABEL = re.compile(
+    r"(?<=[.!?])\s+(?=(?:fraværende|afbud|tilstedeværende|til\s+stede|deltagere|referent|dirigent)\s*:)",
+    re.IGNORECASE,
+)
+
+
+def labels_split(lines: list[str]) -> list[str]:
+    """An attendance label that follows a sentence on the same line starts a line of its own."""
+    out: list[str] = []
+    for line in lines:
+        out += _SECOND_LABEL.split(line) if line and ":" in line else [line]
+    return out

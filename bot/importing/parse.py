@@ -60,6 +60,7 @@ from bot.importing.lines import (
     case_titles_joined,
     committee_of,
     initials_from_text,
+    labels_split,
     lists_joined,
     repeated_headings,
     split_glued_headings,
@@ -258,7 +259,7 @@ class Parser:
                     self._add_substitution(sub.group("away"), sub.group("sub"), sub.group("as"))
                 elif value:
                     self.participants.extend(persons_inline(value, None, absent))
-                i = self._attendance_section(i + 1, absent)
+                i = self._attendance_section(i + 1, absent, inline=bool(value))
                 continue
             if line and (m := _PRESENT_PROSE.match(line)) and _names_only(m.group("value")):
                 self.used[i] = True  # `Til stede var Karen, Mette, Thomas og Jørgen`: the list, no colon
@@ -316,7 +317,10 @@ class Parser:
                 return j if name_like(self.lines[j]) and not self.used[j] else None
         return None
 
-    def _attendance_section(self, start: int, absent: bool) -> int:
+    def _attendance_section(self, start: int, absent: bool, *, inline: bool = False) -> int:
+        """The lines under an attendance label. After `Afbud: Peter Knappmann.` (the apologies given
+        on the label's line), a group line (`Elevrepræsentanter: Marie Carstens.`) lists more people
+        who came, not more apologies."""
         lines = self.lines
         organisation: str | None = None
         groups: list[tuple[str | None, list[list[str]]]] = [(None, [])]
@@ -324,6 +328,8 @@ class Parser:
         last_used = start - 1
         while j < len(lines):
             line = lines[j]
+            if inline and line and not lines[j - 1] and not GROUP_LINE.match(line):
+                break  # the label gave its list on its line: past a blank line only groups go on
             if not line:
                 if groups[-1][1] and groups[-1][1][-1]:
                     groups[-1][1].append([])
@@ -336,7 +342,8 @@ class Parser:
             elif self._ends_attendance(line, words=False):
                 break
             elif group and group.group("value") and _names_only(group.group("value")):
-                self.participants.extend(persons_inline(group.group("value"), group.group("group"), absent))
+                away = absent and not inline
+                self.participants.extend(persons_inline(group.group("value"), group.group("group"), away))
             elif group and not group.group("value") and len(group.group("group").split()) <= 2:
                 organisation = group.group("group")
                 groups.append((organisation, []))
@@ -702,7 +709,8 @@ def parse_referat(text: str, *, source_name: str = "") -> ImportedMeeting:
     normalised = normalise(clean_input(text, keep="\f\v"))
     if not normalised:
         raise NotAReferat("filen er tom")
-    lines = case_titles_joined(repeated_headings(split_glued_headings(normalised.split("\n"))))
+    lines = labels_split(normalised.split("\n"))
+    lines = case_titles_joined(repeated_headings(split_glued_headings(lines)))
     parser = Parser(_join_lone_numbers(lines), source_name)
     parser.scan_attendance()
     # Those present by a list, before roles chosen in the text add people (the absent are no such list).

@@ -377,3 +377,18 @@ def test_initials_the_text_gives_a_listed_participant_are_theirs() -> None:
     assert [(e.kind, e.owner) for e in meeting.entries if e.kind is EntryKind.ACTION] == [
         (EntryKind.ACTION, "Kirsten Vej Petersen")
     ]
+
+
+def test_apologies_on_the_labels_line_and_a_second_label_after_a_sentence() -> None:
+    meeting = parse_referat(
+        "Referat af Skolebestyrelsesmøde 2. oktober 2007\n\nTilstedeværende: Dorte Holm, Erling Dam.\n"
+        "Afbud: Peter Knap.\nElevrepræsentanter: Marie Braad. Fraværende: Kaja Damgaard.\n\nPræsentation.\n"
+        "Kontoret sørger for mad.\n\n1. Godkendelse\nGodkendt.\n"
+    )
+    assert [(p.name, p.absent) for p in meeting.participants] == [
+        ("Dorte Holm", False),
+        ("Erling Dam", False),
+        ("Peter Knap", True),
+        ("Marie Braad", False),
+        ("Kaja Damgaard", True),
+    ]

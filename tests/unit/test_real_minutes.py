@@ -48,7 +48,6 @@ lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
 lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::items
-skolebestyrelse-skovboskolen-2007-10-02::people
 """.splitlines()
     if line.strip()
 )
