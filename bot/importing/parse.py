@@ -141,6 +141,11 @@ _VENUE_WORD = re.compile(
     r"biblioteket|kirke|kirken|gården|klubhus|klubhuset|stuen)\b",
     re.IGNORECASE,
 )
+_VERDICT_WORD = re.compile(
+    r"^(?:godkendt|vedtaget|udsat|udskudt|forkastet|nedstemt|taget\s+til\s+efterretning|ingen|intet|"
+    r"orientering|drøftet|behandlet)\b",
+    re.IGNORECASE,
+)
 _NOT_PRESENT = re.compile(
     r"(?:^|,\s+)(?P<name>[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+){0,2})(?:\s+(?:have\s+)?\d{1,3}[A-ZÆØÅ]?)?"
     r"\s+(?:var\s+)?ikke\s+(?:til\s+stede|mødt(?:\s+op)?)\b"
@@ -190,8 +195,8 @@ def _wrapped_joined(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _person_named(value: str) -> str | None:
     """The one person a label's value names (`Helle Thagesen`, `Birte (BH)`), else None."""
     value = value.strip().rstrip(".")
-    if not value or len(value.split()) > 6:
-        return None
+    if not value or len(value.split()) > 6 or _VERDICT_WORD.match(value):
+        return None  # `Referat: Godkendt` is what the minutes say of the item, not who took them
     person = participant_of(value, None, False)
     return value if person is not None and person.name[:1].isupper() else None
 

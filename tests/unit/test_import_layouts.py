@@ -650,3 +650,12 @@ def test_an_office_taken_over_in_a_sentence() -> None:
         "overdraget formandsposten. Hun takkede.\n"
     )
     assert {p.name: p.role for p in m.participants} == {"Jens Berg": "formand"}
+
+
+def test_a_verdict_after_a_referat_label_is_no_minute_taker() -> None:
+    m = parse_referat(
+        "Referat fra Ældrerådets møde den 22. februar 2016\n\nDeltagere: Bo Holm, Eva Lund\n\n"
+        "1. Godkendelse af referat\nReferat: Godkendt\n\n2. Eventuelt\nReferat: Bo Holm\n"
+    )
+    assert {p.name: p.role for p in m.participants} == {"Bo Holm": "referent", "Eva Lund": None}
+    assert "Referat: Godkendt" in [e.text for e in m.entries]
