@@ -299,9 +299,9 @@ def _person_word(question: Question) -> str:
 def _speaker_words(question: Question) -> str:
     speaker = question.speaker
     assert speaker is not None
-    if not speaker.by_role:
-        return speaker.words
     names = list(dict.fromkeys(p.name for p in speaker.people))
+    if not speaker.by_role or not names:
+        return speaker.words
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
     return f"{speaker.words} ({shown})"
 

@@ -281,6 +281,9 @@ def answer_question(
     if state.meetings == 0:
         return format_answer(question, (), total=0, hints=NoMatchHelp(empty_archive=True))
     if scope.nothing:
+        if question.speaker is not None:
+            # Nobody the reader may not read about is named back: the words as asked, no holders.
+            question = replace(question, speaker=replace(question.speaker, people=(), by_role=False))
         return format_answer(question, (), total=0, hints=NoMatchHelp())
     asking = _Asking(store, question, state, scope, links, now)
     routed = asking.route()

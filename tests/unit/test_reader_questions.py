@@ -20,7 +20,7 @@ from bot.archive.question import parse_question
 from bot.importing.parse import parse_referat
 from bot.importing.run import import_paths
 from storage.records import EntryKind
-from storage.search import EVERYTHING
+from storage.search import EVERYTHING, Scope
 from storage.store import Store, StoreOpener
 
 NOW = dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -392,3 +392,19 @@ def test_apologies_on_the_labels_line_and_a_second_label_after_a_sentence() -> N
         ("Marie Braad", False),
         ("Kaja Damgaard", True),
     ]
+
+
+def test_reasons_ends_and_years_stay_inside_the_readers_scope(archive: Store) -> None:
+    nothing = Scope(channels=frozenset())
+    for question, secret in (
+        ("hvorfor havde Ida Holm afbud?", "sygdom"),
+        ("hvornår sluttede lokalrådets møde?", "21.30"),
+        ("hvor blev det tilsvarende arrangement holdt i 2019?", "Kulturhuset"),
+        ("hvem mødte som stedfortræder?", "Karl Vind"),
+    ):
+        assert secret not in answer_question(archive, question, now=NOW, scope=nothing).text, question
+    byraad = next(m for m in archive.meetings() if m.title.startswith("Byrådet"))
+    closed = Scope(hidden_items=frozenset({(byraad.id, 1)}))
+    assert (
+        "sygdom" not in answer_question(archive, "hvorfor havde Ida Holm afbud?", now=NOW, scope=closed).text
+    )

@@ -112,6 +112,14 @@ def test_an_organisation_is_answered_inside_the_readers_scope(archive: Store) ->
         assert "Sommerfesten" not in nothing
 
 
+def test_a_closed_report_item_stays_closed(archive: Store) -> None:
+    kreds = next(m for m in archive.meetings() if m.channel_id != "CLIVE")
+    closed = Scope(hidden_items=frozenset({(kreds.id, 2)}))
+    answer = ask(archive, "hvad orienterede formanden om?", closed)
+    assert "Sommerfesten" not in answer
+    assert "Meddelelser fra formanden" not in answer
+
+
 def test_who_reported_is_the_subject_not_the_topic() -> None:
     asked = parse_question("hvad orienterede kommunen om?", now=NOW)
     assert asked.intent == "statements"
