@@ -46,7 +46,9 @@ _VERBS = (
     r"udfylder|indsender|indkøber|rydder|bestiller|reserverer|gennemgår|samler|finder|lovede|lover|"
     r"tager\s+en\s+snak"
 )
-_INFINITIVES = r"stå\s+for|\w+e\b(?:\s+op)?"
+_INFINITIVES = (
+    r"stå\s+for|(?!blive\b|være\b)\w+e\b(?:\s+op)?"  # `vil blive foretaget`: passive, nobody does it
+)
 _SUBJECT = (
     r"(?P<who>(?:[A-ZÆØÅ][\w.'’-]*)(?:\s+[A-ZÆØÅ][\w.'’-]*){0,3}"
     r"(?:\s*\([A-ZÆØÅ]{2,4}\))?(?:(?:,\s*|\s+og\s+)[A-ZÆØÅ][\w.'’-]*(?:\s+[A-ZÆØÅ][\w.'’-]*){0,2})*)"

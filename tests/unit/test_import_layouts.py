@@ -316,6 +316,7 @@ def test_page_furniture_is_dropped(line: str) -> None:
         ("I den forbindelse har bestyrelsen bestemt, at lejen deles i 2 rater.", D, None),
         ("Dirigenten foreslår rokering af punkterne. Vedtaget.", D, None),
         ("Den nye bestyrelse har fået til opgave at finde en anden løsning.", A, "Den nye bestyrelse"),
+        ("Græsslåning vil blive foretaget ca. 18 gange årligt.", S, None),  # passive: nobody's task
         ("Der kom spørgsmål fra have 57, og Ole Madsen lovede at sende en oversigt.", A, "Ole Madsen"),
         ("Hans Jensen foreslår et oprydningshold, ligesom han tager en snak med kommunen.", A, "Hans Jensen"),
     ],
