@@ -202,6 +202,12 @@ class Body:
                 flush()
                 self.paragraph(b.group("text"))
                 continue
+            if h is not None and h.style == "bare" and self.last_number and h.number <= self.last_number:
+                # `1. SEAS-NVE – senest 10. marts (Jørgen søger)` inside an item: a numbered list's line,
+                # one entry each as a bullet's, never run into the lines around it.
+                flush()
+                self.paragraph(line)
+                continue
             if paragraph and paragraph[-1][-1] in ".!?" and (line[0].isupper() or line[0].isdigit()):
                 flush()  # one paragraph per line in sources that never leave a blank line
             paragraph.append(line)

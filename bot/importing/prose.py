@@ -82,9 +82,17 @@ class Action:
     owner: str  # as written: a name, initials, `Formanden`, `Ældrerådet`
 
 
+# Who does it, in brackets after the task: `SEAS-NVE – senest 10. marts (Jørgen søger)`.
+_PAREN_OWNER = re.compile(
+    rf"\((?P<who>[A-ZÆØÅ][\w'’-]*(?:\s+[A-ZÆØÅ][\w'’-]*)?|[A-ZÆØÅ]{{2,4}})\s+(?:{_VERBS}|søger|ansøger)\)"
+)
+
+
 def action_in(sentence: str) -> Action | None:
     """The action a sentence records, with who does it as written; None when it records none."""
     if m := _PASSIVE.search(sentence):
+        return Action(m.group("who"))
+    if m := _PAREN_OWNER.search(sentence):
         return Action(m.group("who"))
     if m := _GIVEN_TASK.search(sentence):
         return Action(m.group("who"))

@@ -408,3 +408,21 @@ def test_reasons_ends_and_years_stay_inside_the_readers_scope(archive: Store) ->
     assert (
         "sygdom" not in answer_question(archive, "hvorfor havde Ida Holm afbud?", now=NOW, scope=closed).text
     )
+
+
+def test_a_numbered_list_inside_an_item_and_an_owner_in_brackets() -> None:
+    meeting = parse_referat(
+        "Referat af lokalrådsmødet 6. marts 2017\n\n1. Regnskab\nGodkendt.\n\n2. Siden sidst\n"
+        "Husk at søge diverse fonde:\n1. SEAS-NVE – senest 10. marts (Jørgen søger)\n"
+        "2. Matas Miljøfond – senest 15. maj\n"
+    )
+    assert [i.number for i in meeting.agenda] == [1, 2]
+    said = [(e.item_number, e.kind, e.text, e.owner, e.due) for e in meeting.entries]
+    assert (
+        2,
+        EntryKind.ACTION,
+        "1. SEAS-NVE – senest 10. marts (Jørgen søger)",
+        "Jørgen",
+        dt.date(2017, 3, 10),
+    ) in said
+    assert (2, EntryKind.STATEMENT, "2. Matas Miljøfond – senest 15. maj", None, None) in said

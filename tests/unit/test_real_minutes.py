@@ -46,7 +46,6 @@ handicapraad-herning-2013-06-03::people
 handicapraad-holbaek-2015-11-03::people
 lokalraad-lindved-2007-08-09::items
 lokalraad-lindved-2007-08-09::people
-lokalraad-taarnborg-2017-03-06::actions
 lokalraad-taarnborg-2017-03-06::items
 """.splitlines()
     if line.strip()
