@@ -1,5 +1,7 @@
 """Questions a reader asks of imported minutes that state the fact in passing (issue 20): a next
-meeting or an event with its time and place in one sentence, a meeting's end, a reason for absence.
+meeting or an event with its time and place in one sentence, a meeting's end, a reason for absence, a
+substitute, a year the minutes speak of; and the layouts of published minutes behind those answers
+(glued and repeated headings, case pages, decisions and tasks in prose, page furniture).
 
 Documents written for the test in the layouts real minutes take, imported once into one archive per
 module; the pure pieces (how an answer cuts a sentence, how the importer reads a layout) are tested
