@@ -61,9 +61,12 @@ SUFFIXES = (".txt", ".pdf", ".docx")
 # Imports and questions run at a fixed instant: nothing here reads the wall clock.
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 SOURCE_LINE = re.compile(r"^Kilde: \S+")
-# Numbering and bullets in front of a line: `1.`, ` 1)`, `Ad 1.`, `Pkt. 1`, `Punkt 1:`, `a)`, `•`, `-`.
+# Numbering and bullets in front of a line: `1.`, ` 1)`, `Ad 1.`, `Pkt. 1`, `Punkt 1:`, `a)`, `•`, `-`, and
+# numbering glued to its title by its punctuation (`6:Årsberetning`).
 _LEAD = re.compile(
-    r"^\s*(?:(?:ad\.?|pkt\.?|punkt|sag nr\.?)\s*)?(?:\d+(?:\.\d+)*[.):]?|[a-zæøå]\))(?=\s|$)\s*|^\s*[•·*\-–—]\s*",
+    r"^\s*(?:(?:ad\.?|pkt\.?|punkt|sag nr\.?)\s*)?(?:\d+(?:\.\d+)*[.):]?|[a-zæøå]\))(?=\s|$)\s*"
+    r"|^\s*(?:(?:ad\.?|pkt\.?|punkt)\s*)?\d+[.):](?=[^\W\d_])"
+    r"|^\s*[•·*\-–—]\s*",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
