@@ -767,30 +767,27 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
     ) -> int:
         with self._write():
             seq = self._next_value("entries", "seq", meeting_id)
-            entry_id = primary_key(
-                self.db.table("entries")
-                .insert(
-                    {
-                        "meeting_id": meeting_id,
-                        "seq": seq,
-                        "item_number": item_number,
-                        "kind": str(kind),
-                        "text": text,
-                        "author_user_id": author_user_id,
-                        "speaker_id": speaker_id,
-                        "owner": owner,
-                        "owner_user_id": owner_user_id,
-                        "due": due.isoformat() if due else None,
-                        "attributed": int(attributed),
-                        **({"public": 1} if public else {}),
-                        "created_utc": iso(now),
-                        # Only when there is a speaker: an entry without one needs no m010 column.
-                        **({"speakers": json.dumps(speakers)} if speakers else {}),
-                        **({"mentions": mapping_json(mentioned)} if mentioned else {}),
-                        **({"vote": vote_json(vote)} if vote else {}),
-                    }
-                )
-                .last_pk
+            entry_id = self._insert_row(
+                "entries",
+                {
+                    "meeting_id": meeting_id,
+                    "seq": seq,
+                    "item_number": item_number,
+                    "kind": str(kind),
+                    "text": text,
+                    "author_user_id": author_user_id,
+                    "speaker_id": speaker_id,
+                    "owner": owner,
+                    "owner_user_id": owner_user_id,
+                    "due": due.isoformat() if due else None,
+                    "attributed": int(attributed),
+                    **({"public": 1} if public else {}),
+                    "created_utc": iso(now),
+                    # Only when there is a speaker: an entry without one needs no m010 column.
+                    **({"speakers": json.dumps(speakers)} if speakers else {}),
+                    **({"mentions": mapping_json(mentioned)} if mentioned else {}),
+                    **({"vote": vote_json(vote)} if vote else {}),
+                },
             )
             self._audit(meeting_id, entry_id, author_user_id, "add", None, text, now)
             if kind is EntryKind.ACTION:

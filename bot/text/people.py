@@ -14,6 +14,7 @@ Pure: no Slack, no store.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -179,11 +180,15 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("\u00a0", " ").casefold()
 
 
+# Built once per name or title: a statement tests every present participant's (hundreds of patterns a
+# second under a meeting's load), and building each pattern string was most of logging one.
+@functools.lru_cache(maxsize=4096)
 def _name_pattern(name: str) -> re.Pattern[str]:
     tokens = unicodedata.normalize("NFC", name).split()
     return re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens)) + r"(?![\w-])", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_pattern(title: str) -> re.Pattern[str] | None:
     """A title alone, also in the definite form: `Kommunaldirektør(en)`, `Direktør(en) for Børn og Unge`."""
     words = title.split()
