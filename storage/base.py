@@ -10,7 +10,7 @@ import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
@@ -190,6 +190,13 @@ class StoreBase:
         if not include_deleted:
             sql += " and deleted_utc is null"
         return [entry_from(r) for r in self.db.query(sql + " order by seq", [meeting_id])]
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        """Rows read by column name, made in C (`sqlite3.Row`): the reads every command makes
+        (participants, agenda) cost more as sqlite-utils' dicts than the statement's own write."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params).fetchall()
 
     def _insert_row(self, table: str, values: Mapping[str, Any]) -> int:
         """Insert one row and return its rowid: a plain INSERT, for the statements a command waits on.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -111,7 +112,7 @@ def meeting_from(r: dict[str, Any]) -> Meeting:
     )
 
 
-def participant_from(r: dict[str, Any]) -> Participant:
+def participant_from(r: Mapping[str, Any] | sqlite3.Row) -> Participant:
     return Participant(
         id=r["id"],
         meeting_id=r["meeting_id"],
@@ -126,7 +127,7 @@ def participant_from(r: dict[str, Any]) -> Participant:
     )
 
 
-def agenda_item_from(r: dict[str, Any]) -> AgendaItem:
+def agenda_item_from(r: Mapping[str, Any] | sqlite3.Row) -> AgendaItem:
     return AgendaItem(
         id=r["id"],
         meeting_id=r["meeting_id"],
@@ -134,7 +135,9 @@ def agenda_item_from(r: dict[str, Any]) -> AgendaItem:
         title=r["title"],
         bullets=tuple(json.loads(r["bullets"] or "[]")),
         background=tuple(json.loads(r["background"] or "[]")),
-        closed=bool(r.get("closed")),
+        # A database before m020 has no `closed` column (migrations read it that way). `keys()`: `in`
+        # on an sqlite3.Row looks among the values.
+        closed=bool(r["closed"]) if "closed" in r.keys() else False,  # noqa: SIM118
     )
 
 

@@ -570,7 +570,7 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
     # --- participants ---------------------------------------------------------------------------
 
     def participants(self, meeting_id: int) -> list[Participant]:
-        rows = self.db.query(
+        rows = self._rows(
             "select * from participants where meeting_id = ? order by position, id", [meeting_id]
         )
         return [participant_from(r) for r in rows]
@@ -647,8 +647,15 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
     # --- agenda ---------------------------------------------------------------------------------
 
     def agenda(self, meeting_id: int) -> list[AgendaItem]:
-        rows = self.db.query("select * from agenda_items where meeting_id = ? order by number", [meeting_id])
+        rows = self._rows("select * from agenda_items where meeting_id = ? order by number", [meeting_id])
         return [agenda_item_from(r) for r in rows]
+
+    def agenda_title(self, meeting_id: int, number: int) -> str | None:
+        """One item's title (None when the agenda has no such item): what a statement's reply names."""
+        row = self.db.execute(
+            "select title from agenda_items where meeting_id = ? and number = ?", [meeting_id, number]
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def set_agenda(
         self,

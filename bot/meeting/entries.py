@@ -106,6 +106,9 @@ def _mentioned(participants: Sequence[Participant], text: str, sender: Sender) -
 
 def _item_heading(store: Store, meeting: Meeting, number: int) -> str:
     """`Ad 3 – Titel` for an item on the agenda; Refusal when the agenda has no such item."""
+    title = store.agenda_title(meeting.id, number)
+    if title is not None:
+        return f"Ad {number} – {title}"
     agenda = store.agenda(meeting.id)
     if not agenda:
         raise Refusal(
