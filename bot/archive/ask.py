@@ -15,6 +15,7 @@ still found exactly, since every word is also searched as written; only its expa
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sqlite3
 import threading
@@ -151,6 +152,10 @@ _cache: dict[str, ArchiveState] = {}
 _refreshing: set[str] = set()
 _lock = threading.Lock()
 _first_take = threading.Lock()
+_refreshed_at: dict[str, float] = {}
+# A background reading waits this many times its own duration after the last one (12 s of reading at
+# 100,000 meetings: one every 10 minutes at most), so reading takes at most a fiftieth of the machine.
+REFRESH_PAUSE = 50
 
 
 def _state(archive: Archive, snapshot: VocabularySnapshot) -> ArchiveState:
@@ -231,8 +236,15 @@ def _take(archive: Archive, key: str, path: str | None, marker: tuple[str, int])
 
 
 def _refresh_in_background(key: str, path: str) -> None:
+    """Read the vocabulary again on a thread of its own, at most once per REFRESH_PAUSE readings.
+
+    At 100,000 meetings a reading takes seconds of work; while statements are logged every
+    question would start one. Between readings a brand-new word is still found as written.
+    """
     with _lock:
-        if key in _refreshing:
+        cached = _cache.get(key)
+        pause = REFRESH_PAUSE * (cached.load_seconds if cached is not None else 0.0)
+        if key in _refreshing or time.monotonic() - _refreshed_at.get(key, -math.inf) < pause:
             return
         _refreshing.add(key)
 
@@ -248,6 +260,7 @@ def _refresh_in_background(key: str, path: str) -> None:
         finally:
             with _lock:
                 _refreshing.discard(key)
+                _refreshed_at[key] = time.monotonic()
 
     threading.Thread(target=run, name="referat-vocabulary", daemon=True).start()
 

@@ -3,6 +3,7 @@ every term of the indexes, and writing (statements, an import) keeps it current.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -133,3 +134,31 @@ def test_a_question_while_the_vocabulary_is_read_waits_for_that_reading(
     assert len(states) == 2
     assert states[0] is states[1]
     assert reads == ["read"]
+
+
+def test_a_large_archive_reads_its_vocabulary_again_at_most_once_per_pause(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    state = ask.archive_state(store)
+    key = store.archive.key()
+    path = store.archive.location()
+    assert path is not None
+    slow = dataclasses.replace(state, load_seconds=1.0)  # as if reading took a second
+    monkeypatch.setattr(ask, "_cache", {key: slow})
+    monkeypatch.setattr(ask, "_refreshed_at", {key: time.monotonic()})
+    read = threading.Event()
+
+    def counted(archive: Archive) -> vocabulary.VocabularyReading:
+        read.set()
+        return vocabulary.read_vocabulary(archive.db)
+
+    monkeypatch.setattr(Archive, "read_vocabulary", counted)
+    ask._refresh_in_background(key, path)  # read a moment ago: not again yet
+    assert key not in ask._refreshing
+    assert not read.is_set()
+    monkeypatch.setattr(ask, "_refreshed_at", {key: time.monotonic() - 60})  # 50 × 1 s have passed
+    ask._refresh_in_background(key, path)
+    assert read.wait(10)
