@@ -100,7 +100,7 @@ def main() -> None:
     print(f"ack latency, {args.commands} × /referat ad, {args.senders} concurrent senders, HTTP on loopback")
     print(summary("referat", referat_latency))
     print(summary("bare Bolt app (ack only)", bare_latency))
-    print(f"p50 ratio referat/bare: {ratio:.2f}  (goal ≤ 1.5)")
+    print(f"p50 ratio referat/bare: {ratio:.2f}  (goal ≤ 1.3)")
     confirmed_stored = all(t.split(" ", 2)[2] in stored for t in answered)
     print(
         f"confirmed: {len(answered)}/{len(texts)}; stored: {len(stored)}; every confirmed one stored: {confirmed_stored}"
