@@ -85,6 +85,9 @@ log = logging.getLogger(__name__)
 
 # A reload slower than this happens in the background; faster ones (small archives, tests) inline.
 SYNC_RELOAD_SECONDS = 0.05
+# ... and only for a vocabulary this large: a small archive is read again at once whatever the
+# machine's load, so what was just logged is understood in all its forms by the next question.
+SYNC_RELOAD_TERMS = 50_000
 # Above this many agenda items mentioning the rarest topic word, hits are ordered newest first.
 RANKING_LIMIT = 5000
 
@@ -207,7 +210,7 @@ def archive_state(store: Store) -> ArchiveState:
                 return _take(archive, key, path, marker)
             if cached.marker == marker:
                 return cached
-    if cached.load_seconds < SYNC_RELOAD_SECONDS or path is None:
+    if not _large(cached.load_seconds, len(cached.vocabulary)) or path is None:
         state = _read(archive)
         with _lock:
             _cache[key] = state
@@ -216,12 +219,18 @@ def archive_state(store: Store) -> ArchiveState:
     return cached
 
 
+def _large(load_seconds: float, terms: int) -> bool:
+    """Whether an archive's vocabulary is read again in the background rather than before answering."""
+    return load_seconds >= SYNC_RELOAD_SECONDS and terms >= SYNC_RELOAD_TERMS
+
+
 def _take(archive: Archive, key: str, path: str | None, marker: tuple[str, int]) -> ArchiveState:
     """A new process's state: the stored snapshot, when it is current or the archive is large
     (then kept while a current one is read in the background); else the indexes read now."""
     snapshot = archive.vocabulary_snapshot()
     if snapshot is not None and (
-        snapshot.marker == marker or (path is not None and snapshot.load_seconds >= SYNC_RELOAD_SECONDS)
+        snapshot.marker == marker
+        or (path is not None and _large(snapshot.load_seconds, len(snapshot.terms.docs) // 4))
     ):
         cached = _state(archive, snapshot)
         with _lock:

@@ -162,3 +162,19 @@ def test_a_large_archive_reads_its_vocabulary_again_at_most_once_per_pause(
     monkeypatch.setattr(ask, "_refreshed_at", {key: time.monotonic() - 60})  # 50 × 1 s have passed
     ask._refresh_in_background(key, path)
     assert read.wait(10)
+
+
+def test_a_small_archive_is_read_again_before_the_answer_however_slow_the_machine(store: Store) -> None:
+    state = ask.archive_state(store)
+    key = store.archive.key()
+    # As if the last reading had taken a second (a loaded machine): still a small vocabulary.
+    ask._cache[key] = dataclasses.replace(state, load_seconds=1.0)
+    meeting = store.current_meeting("C1")
+    assert meeting is not None
+    store.add_entry(
+        meeting.id, item_number=1, kind=EntryKind.STATEMENT, text="Nattelivsstrategien blev drøftet.",
+        author_user_id="UMINUTES", now=NOW,
+    )  # fmt: skip
+    fresh = ask.archive_state(store)
+    assert fresh.marker == store.archive.change_marker()
+    assert fresh.vocabulary.knows("nattelivsstrategien")

@@ -105,6 +105,7 @@ def test_a_channel_with_its_own_canvas_keeps_it(bot: Bot, fake: FakeSlack) -> No
         {"channel_id": "C1", "document_content": {"markdown": "# Kanalens egen"}}
     )
     bot.cmd("start Bestyrelsesmøde | 2. april 2024")
+    bot.settle()  # the canvas is touched after the acknowledgement; then its writer has work
     assert bot.canvas is not None
     assert bot.canvas.wait_idle(30)
     assert fake.canvases.of_channel("C1").markdown == "# Kanalens egen"  # type: ignore[union-attr]
