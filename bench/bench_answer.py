@@ -21,8 +21,8 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from bench.bench_ask import questions
 from bench.common import OUT, SECRET, free_port, peak_rss_mb, percentile, spawn, stop, summary, wait_healthy
@@ -66,7 +66,21 @@ def cold_seconds(args: list[str], db: Path, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(meetings: int, mix: list[str], base: int) -> dict[str, object]:
+@dataclass
+class Run:
+    """What one archive size measured."""
+
+    db: Path
+    referat: list[float]  # seconds from a question to its answer in the thread
+    echo: list[float]  # the same for the bare Bolt app
+    first: float  # the first answer after the start
+    lookups: list[str]  # Slack methods asked for users and conversations
+    cold: float  # spawn → healthy
+    rss: float  # peak
+    rss_now: float
+
+
+def measure(meetings: int, mix: list[str], base: int) -> Run:
     """One archive size: the bot's and the bare app's latencies over the same questions, and the rest."""
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"archive-{meetings}.db"
@@ -108,16 +122,7 @@ def measure(meetings: int, mix: list[str], base: int) -> dict[str, object]:
         bare_sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
         echo = ask_all(bare_sender, fake, mix, base + 1 + len(mix))
         stop(bare)
-    return {
-        "db": db,
-        "referat": referat,
-        "echo": echo,
-        "first": first[0],
-        "lookups": lookups,
-        "cold": cold,
-        "rss": rss,
-        "rss_now": rss_now,
-    }
+    return Run(db, referat, echo, first[0], lookups, cold, rss, rss_now)
 
 
 def main() -> None:
@@ -133,10 +138,7 @@ def main() -> None:
     base = int(time.time()) * 1000
     smaller = measure(args.growth, mix, base) if args.growth else None
     found = measure(args.meetings, mix, base + 10 * (len(mix) + 1))
-    db = found["db"]
-    assert isinstance(db, Path)
-    referat, echo = cast(list[float], found["referat"]), cast(list[float], found["echo"])
-    lookups = cast(list[str], found["lookups"])
+    db, referat, echo, lookups = found.db, found.referat, found.echo, found.lookups
 
     ask_cold = cold_seconds(["-m", "bot", "ask", "hvad blev besluttet om indbrud?"], db)
     imports = cold_seconds(["-c", "import slack_bolt, sqlite_utils, dateparser"], db)
@@ -148,28 +150,20 @@ def main() -> None:
     ratio = percentile(referat, 50) / percentile(echo, 50)
     print(f"p50 ratio referat/echo: {ratio:.1f}  (goal ≤ 3 at 10,000, ≤ 5 at 100,000; p99 < 250 ms)")
     if smaller is not None:
-        small = cast(list[float], smaller["referat"])
-        small_echo = cast(list[float], smaller["echo"])
+        small = smaller.referat
         print(summary(f"referat at {args.growth} meetings", small))
-        print(summary(f"bare Bolt app (echo) at {args.growth}", small_echo))
+        print(summary(f"bare Bolt app (echo) at {args.growth}", smaller.echo))
         print(
             f"growth of the p50 from {args.growth} to {args.meetings} meetings: "
             f"{percentile(referat, 50) / percentile(small, 50):.2f}  (goal ≤ 2 from 1,000 to 10,000)"
         )
-    print(
-        f"first answer after the start: {cast(float, found['first']) * 1000:.0f} ms  (goal ≤ 1 s at 10,000)"
-    )
+    print(f"first answer after the start: {found.first * 1000:.0f} ms  (goal ≤ 1 s at 10,000)")
     print(
         f"Slack look-ups in the whole run ({len(CHANNELS)} channels; facts kept a minute): {len(lookups)} {lookups}"
     )
-    print(
-        f"cold start of referat serve on this archive, spawn → healthy: {cast(float, found['cold']) * 1000:.0f} ms"
-    )
+    print(f"cold start of referat serve on this archive, spawn → healthy: {found.cold * 1000:.0f} ms")
     print(f"database size: {db.stat().st_size / 1e6:.0f} MB")
-    print(
-        f"memory of referat serve after the questions: {cast(float, found['rss_now']):.0f} MB "
-        f"(peak {cast(float, found['rss']):.0f} MB)"
-    )
+    print(f"memory of referat serve after the questions: {found.rss_now:.0f} MB (peak {found.rss:.0f} MB)")
     print(
         f"cold `referat ask`: {ask_cold * 1000:.0f} ms; importing slack_bolt, sqlite_utils, dateparser: "
         f"{imports * 1000:.0f} ms (ratio {ask_cold / imports:.1f}; goal ≤ 2 at 10,000)"

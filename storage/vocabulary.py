@@ -59,6 +59,11 @@ class PackedTerms:
     docs: bytes
     suffix_order: bytes  # the terms' positions in the order of their keys read backwards
 
+    @property
+    def count(self) -> int:
+        """How many terms: one 32-bit document count each."""
+        return len(self.docs) // 4
+
 
 @dataclass(frozen=True)
 class VocabularyReading:

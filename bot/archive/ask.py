@@ -230,7 +230,7 @@ def _take(archive: Archive, key: str, path: str | None, marker: tuple[str, int])
     snapshot = archive.vocabulary_snapshot()
     if snapshot is not None and (
         snapshot.marker == marker
-        or (path is not None and _large(snapshot.load_seconds, len(snapshot.terms.docs) // 4))
+        or (path is not None and _large(snapshot.load_seconds, snapshot.terms.count))
     ):
         cached = _state(archive, snapshot)
         with _lock:
