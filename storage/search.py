@@ -39,8 +39,8 @@ from storage.scope import Sql, not_hidden, scope_on_key, scope_on_meeting
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Counting stops here: past it an answer says "over 1000", and a count never reads the whole archive.
-COUNT_BOUND = 1000
+# Counting stops here: past it an answer says "over 200", and a count never reads the whole archive.
+COUNT_BOUND = 100
 # Up to this many meetings named by a question, they drive a search for people rather than the people's entries.
 FEW_MEETINGS = 2000
 
@@ -293,13 +293,13 @@ def search_entries(
     if meetings is not None:
         # Like a period: a set of meeting ids the entries' own index can be driven from.
         period = Sql().add("(select value from json_each(?))", json.dumps(sorted(meetings)))
-        if start is not None or end is not None:
-            dated = _period(start, end)
-            if dated is not None:
-                period = Sql().add(
-                    "(select value from json_each(?) where value in", json.dumps(sorted(meetings))
-                )
-                period.extend(dated).add(")")
+        if _period(start, end) is not None:
+            # Each named meeting's own date is read, not a list of every meeting in the period.
+            period = Sql().add(
+                "(select x.id from meetings x where x.id in (select value from json_each(?))",
+                json.dumps(sorted(meetings)),
+            )
+            period.extend(_dated((start, end), "x")).add(")")
     extra = Sql()
     if due_from is not None:
         extra.add(
@@ -307,16 +307,16 @@ def search_entries(
             "e.due is null or e.due >= ?)",
             due_from.isoformat(),
         )
+    dates = (start, end) if meetings is None and period is not None else None
     if not matches:
         # A few named meetings are read whole, cheaper than every entry of the people asked about.
         few = meetings is not None and len(meetings) <= FEW_MEETINGS
-        dates = (start, end) if meetings is None and period is not None else None
         rows, total, more = _browse(
             db, kinds, speakers, period, scope, extra, limit, offset, few=few, dates=dates
         )
     else:
         rows, total, more = _ranked(
-            db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset
+            db, matches, kinds, speakers, period, scope, extra, context_kinds, relevance, limit, offset, dates
         )
     if not rows:
         return SearchResult((), total, more)
@@ -393,6 +393,18 @@ def search_additions(
         )
         for r in db.execute(sql.text, sql.params)
     )
+
+
+def _dated(dates: tuple[dt.date | None, dt.date | None], m: str) -> Sql:
+    """The period tested on meeting row `m` already joined: no list of the period's meetings is built
+    (a year of 100,000 meetings is some 10,000 ids, built again for every statement naming it)."""
+    start, end = dates
+    sql = Sql()
+    if start is not None and start > dt.date.min:
+        sql.add(f"and {m}.date >= ?", start.isoformat())
+    if end is not None and end < dt.date.max:
+        sql.add(f"and {m}.date < ?", end.isoformat())
+    return sql
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> Sql | None:
@@ -493,6 +505,7 @@ def _ranked(
     relevance: bool,
     limit: int,
     offset: int,
+    dates: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> tuple[list[tuple[Any, ...]], int, bool]:
     """Topic search: items where every term occurs, then the hits among their entries.
 
@@ -510,37 +523,41 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
+    # Decisions and action items asked for alone: their own index yields nothing else (m074).
+    fts = "outcome_fts" if kinds and set(kinds) <= set(CONTEXT_KINDS) else "entries_fts"
     reachable = [k for k in context_kinds if not kinds or k in kinds]
     key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
-    rank = "bm25(entries_fts)" if relevance else "0.0"
+    rank = f"bm25({fts})" if relevance else "0.0"
     # Reaching it means there are more than the bound; a later page reaches as far as it shows.
     candidates = max(COUNT_BOUND, offset + limit) + 1
     sql = Sql().add(
         "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
         all_terms,
     )
-    if period is not None:
+    if period is not None and dates is None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
     # Only hidden items matter here: every hit is kept to readable channels by its own meeting.
     sql.extend(not_hidden(scope, "item_context_fts.rowid")).add(")")
     own = "1"
     if len(matches) > 1:
         sql.add(
-            ", tall as materialized (select rowid as id from entries_fts where entries_fts match ?)",
+            f", tall as materialized (select rowid as id from {fts} where {fts} match ?)",
             all_terms,
         )
         own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
     sql.add(
         f", named as materialized (select e.id, {own} as own, f.s as score, m.id as meeting_id, m.date, "
         "e.item_number, e.seq from (select rowid as id, "
-        f"{rank} as s from entries_fts where entries_fts match ? order by rowid desc) f",
+        f"{rank} as s from {fts} where {fts} match ? order by rowid desc) f",
         matches[0],
     )
     sql.add("join entries e on e.id = f.id join meetings m on m.id = e.meeting_id where")
     if len(matches) > 1:
         # First: the item holds every term (a look-up in one small list), before any per-row test.
         sql.add(f"{key} in (select k from ctx) and")
-    sql.extend(_filters(kinds, speakers, period, scope, extra))
+    # A period of dates is tested on the meeting row each branch joins already, not as a list.
+    on_dates = extra if dates is None else Sql().extend(extra).extend(_dated(dates, "m"))
+    sql.extend(_filters(kinds, speakers, None if dates else period, scope, on_dates))
     sql.add("limit ?)", candidates)
     branches = ["named"]
     if reachable:
@@ -550,7 +567,7 @@ def _ranked(
             f"join entries e on e.meeting_id = c.k / {ITEM_KEY_FACTOR} and e.item_number = c.k % {ITEM_KEY_FACTOR} "
             "join meetings m on m.id = e.meeting_id where"
         )
-        sql.extend(_filters(kinds, speakers, None, scope, extra))
+        sql.extend(_filters(kinds, speakers, None, scope, on_dates))
         sql.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
         sql.add("and e.id not in (select id from named) limit ?)", candidates)
         branches.append("through")
@@ -618,12 +635,7 @@ def _browse(
     if kinds:
         where.add(f"and {plus}e.kind in ({', '.join('?' for _ in kinds)})", *kinds)
     if period is not None and dates is not None and not (speakers and not few):
-        start, end = dates
-        where.add("and +e.meeting_id in").extend(period)
-        if start is not None and start > dt.date.min:
-            where.add("and m.date >= ?", start.isoformat())
-        if end is not None and end < dt.date.max:
-            where.add("and m.date < ?", end.isoformat())
+        where.extend(_dated(dates, "m"))
     elif period is not None and speakers and few:
         where.add("and m.id in").extend(period)  # the meetings drive, each checked for the people once
     elif period is not None:

@@ -25,7 +25,7 @@ from bot.text.dates import TZ, Period, format_long_da, format_long_en
 from bot.text.people import Person, render_mentions
 
 # How far the store counts hits, meetings and agenda items (storage.search.COUNT_BOUND): past it, "over".
-COUNTED_UP_TO = 1000
+COUNTED_UP_TO = 100
 
 
 class _Meeting(Protocol):

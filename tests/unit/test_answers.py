@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from bot.archive.answer import MAX_CHARS, NoMatchHelp, format_answer
+from bot.archive.answer import COUNTED_UP_TO, MAX_CHARS, NoMatchHelp, format_answer
 from bot.archive.question import PersonRef, Question, Speaker
 from bot.text.dates import Period
 from storage.search import Hit, ItemRef
@@ -310,7 +310,8 @@ def test_no_match_period_phrases(label: str, phrase: str) -> None:
 
 
 def test_counts_the_store_stopped_past_its_bound_read_over() -> None:
-    hints = NoMatchHelp(term_counts=(("trekant", 1001), ("blomkål", 0)), without_filters=1001)
+    past = COUNTED_UP_TO + 1
+    hints = NoMatchHelp(term_counts=(("trekant", past), ("blomkål", 0)), without_filters=past)
     q = question(
         "hvad blev besluttet om trekant blomkål i 2023",
         topic_terms=("trekant", "blomkål"),
@@ -319,10 +320,10 @@ def test_counts_the_store_stopped_past_its_bound_read_over() -> None:
     )
     lines = format_answer(q, [], total=0, hints=hints).lines
     assert (
-        "Uden afgrænsning (i 2023 og kun beslutninger) nævnes emnet under mere end 1000 dagsordenspunkter."
-        in lines
+        "Uden afgrænsning (i 2023 og kun beslutninger) nævnes emnet under mere end "
+        f"{COUNTED_UP_TO} dagsordenspunkter." in lines
     )
     assert (
-        "Intet dagsordenspunkt har alle ordene. Punkter med hvert ord: «trekant» over 1000, «blomkål» 0."
-        in lines
+        "Intet dagsordenspunkt har alle ordene. Punkter med hvert ord: "
+        f"«trekant» over {COUNTED_UP_TO}, «blomkål» 0." in lines
     )

@@ -673,3 +673,88 @@ def test_a_person_in_a_few_named_meetings_is_found_as_through_all_their_entries(
     assert named.total == everywhere.total
     if speakers[0].name != "Nobody Here":
         assert named.hits
+
+
+def test_the_index_of_decisions_and_actions_follows_every_change_of_an_entry(store: Store) -> None:
+    """Decisions and action items asked for alone are found through their own index (m074): an
+    edit, a change of kind, a deletion and a purge reach it as they reach the index of all entries."""
+    meeting = _meeting(store, "Kredsrådsmøde i Struer Kommune", dt.date(2024, 3, 19))
+    store.set_agenda(meeting, [(1, "Trafik", [], [])])
+    decision = store.add_entry(
+        meeting, item_number=1, kind=EntryKind.DECISION, text="Cykelstien ved skolen anlægges i 2025.",
+        author_user_id="U1", now=LOGGED,
+    )  # fmt: skip
+    statement = store.add_entry(
+        meeting, item_number=1, kind=EntryKind.STATEMENT, text="Parkeringen ved hallen er et problem.",
+        author_user_id="U1", now=LOGGED,
+    )  # fmt: skip
+    store.flush_search_documents()
+
+    def decided(word: str) -> list[int]:
+        found = search.search_entries(
+            store.db, [[word]], kinds=("decision",), context_kinds=(), scope=search.EVERYTHING
+        )
+        return [h.entry_id for h in found.hits]
+
+    def indexed(word: str) -> int:
+        return int(
+            store.db.execute("select count(*) from outcome_fts where outcome_fts match ?", [word]).fetchone()[
+                0
+            ]
+        )
+
+    assert decided("cykelstien") == [decision.id]
+    assert (decided("parkeringen"), indexed("parkeringen")) == ([], 0)  # a statement is not in it
+    store.edit_entry(meeting, decision.seq, "Gangstien ved skolen anlægges i 2025.", user_id="U1", now=LOGGED)
+    assert (decided("cykelstien"), indexed("cykelstien")) == ([], 0)
+    assert decided("gangstien") == [decision.id]
+    store.edit_entry(
+        meeting,
+        statement.seq,
+        "Parkeringen ved hallen udvides.",
+        user_id="U1",
+        now=LOGGED,
+        kind=EntryKind.DECISION,
+    )
+    assert decided("parkeringen") == [statement.id]
+    store.edit_entry(
+        meeting,
+        statement.seq,
+        "Parkeringen ved hallen udvides.",
+        user_id="U1",
+        now=LOGGED,
+        kind=EntryKind.STATEMENT,
+    )
+    assert (decided("parkeringen"), indexed("parkeringen")) == ([], 0)
+    store.delete_entry(meeting, decision.seq, user_id="U1", now=LOGGED)
+    assert decided("gangstien") == []  # soft-deleted: kept in the index, never found
+    store.db.execute("delete from entries where id = ?", [decision.id])
+    assert indexed("gangstien") == 0
+
+
+def test_a_period_is_tested_on_each_hit_s_meeting_whatever_drives_the_search(store: Store) -> None:
+    """A period of dates reaches every branch of a topic search and a browse without a list of the
+    period's meetings: what is found is exactly what falls inside it."""
+    meetings = build_archive(store)
+    store.flush_search_documents()
+    start, end = dt.date(2024, 1, 1), dt.date(2025, 1, 1)
+    for terms, kinds in (
+        ([["trekanten"]], ()),
+        ([["trekanten"]], ("decision",)),
+        ([], ("decision",)),
+        ([], ()),
+    ):
+        everything = search.search_entries(store.db, terms, kinds=kinds, limit=100, scope=search.EVERYTHING)
+        inside = [h for h in everything.hits if start <= h.meeting_date < end]
+        dated = search.search_entries(
+            store.db, terms, kinds=kinds, start=start, end=end, limit=100, scope=search.EVERYTHING
+        )
+        assert sorted(h.entry_id for h in dated.hits) == sorted(h.entry_id for h in inside)
+        assert dated.total == len(inside)
+        named = search.search_entries(
+            store.db, terms, kinds=kinds, start=start, end=end, meetings=list(meetings.values()), limit=100,
+            scope=search.EVERYTHING,
+        )  # fmt: skip
+        assert sorted(h.entry_id for h in named.hits) == sorted(h.entry_id for h in inside)
+        assert inside  # the period keeps some hits…
+        assert len(inside) < len(everything.hits)  # …and leaves some
