@@ -207,7 +207,9 @@ def _prepare_archive(opener: StoreOpener) -> None:
 
     def run() -> None:
         try:
-            archive_state(opener())
+            # A service answers many questions: its typo candidates are laid out now (a one-off
+            # `referat ask` lays out only the letters its question needs).
+            archive_state(opener()).vocabulary.warm()
         except Exception:  # the first question tries again and answers or apologises itself
             log.exception("the archive's vocabulary could not be prepared")
 

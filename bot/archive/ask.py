@@ -262,6 +262,7 @@ def _refresh_in_background(key: str, path: str) -> None:
             archive = Archive(connect(path))
             try:
                 state = _read(archive)
+                state.vocabulary.warm()
             finally:
                 archive.close()
             with _lock:

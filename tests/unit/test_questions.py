@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.archive import vocabulary as v
 from bot.archive.question import (
     PeopleIndex,
     PersonRef,
@@ -345,3 +347,31 @@ def test_compounds_a_word_starts_or_ends_are_found_by_search_and_the_packed_layo
     assert again.expand("vold") == words.expand("vold")
     assert again.frequency(["partnervold"]) == 1
     assert again.knows("PARTNERVOLD")
+
+
+def test_searches_over_a_vocabulary_much_larger_than_its_samples_find_what_a_scan_finds() -> None:
+    """Binary searches run over every SAMPLE_STEP-th key first; ranges that cross many samples,
+    a lone key, keys at either end and words the vocabulary lacks all read as a plain scan does."""
+    rng = random.Random(7)
+    stems = ["vold", "bil", "indbrud", "trafik", "skole", "a", "zz", "øst", "aarhus"]
+    words = {
+        rng.choice(["", "partner", "bolig", "nar", "x"])
+        + s
+        + rng.choice(v.ENDINGS)
+        + rng.choice(["", "sag", "sager"])
+        for s in stems
+        for _ in range(400)
+    }
+    vocab = Vocabulary([(w, 1) for w in sorted(words)])
+    keys = [vocab._keys[i] for i in range(len(vocab._keys))]
+    assert len(keys) > 20 * v.SAMPLE_STEP
+    probes = [*stems, "partnervold", "", "0", "ø", "zzz", "\u00ff", keys[0], keys[-1], *rng.sample(keys, 40)]
+    for probe in probes:
+        assert list(vocab._lookup(probe)) == [i for i, k in enumerate(keys) if k == probe]
+        assert list(vocab._starting(probe)) == [i for i, k in enumerate(keys) if k.startswith(probe)]
+        assert sorted(vocab._ending(probe)) == [i for i, k in enumerate(keys) if k.endswith(probe)]
+    cold = [vocab.expand(w) for w in ("voldsager", "trafkk", "boligindbrud", "skolen")]
+    vocab._cache.clear()
+    vocab.warm()
+    assert {key[:1] for key in keys} == set(vocab._buckets)
+    assert [vocab.expand(w) for w in ("voldsager", "trafkk", "boligindbrud", "skolen")] == cold
