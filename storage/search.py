@@ -523,8 +523,16 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
-    # Decisions and action items asked for alone: their own index yields nothing else (m074).
-    fts = "outcome_fts" if kinds and set(kinds) <= set(CONTEXT_KINDS) else "entries_fts"
+    # Decisions and action items asked for alone: their own index yields nothing else, and only
+    # the kinds asked for (m074).
+    fts, first, every = "entries_fts", matches[0], all_terms
+    if kinds and set(kinds) <= set(CONTEXT_KINDS):
+        only = " OR ".join(sorted(set(kinds)))
+        fts, first, every = (
+            "outcome_fts",
+            f"text : ({first}) AND kind : ({only})",
+            f"text : ({all_terms}) AND kind : ({only})",
+        )
     reachable = [k for k in context_kinds if not kinds or k in kinds]
     key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
     rank = f"bm25({fts})" if relevance else "0.0"
@@ -542,14 +550,14 @@ def _ranked(
     if len(matches) > 1:
         sql.add(
             f", tall as materialized (select rowid as id from {fts} where {fts} match ?)",
-            all_terms,
+            every,
         )
         own = f"case when e.id in (select id from tall) then {len(matches)} else 1 end"
     sql.add(
         f", named as materialized (select e.id, {own} as own, f.s as score, m.id as meeting_id, m.date, "
         "e.item_number, e.seq from (select rowid as id, "
         f"{rank} as s from {fts} where {fts} match ? order by rowid desc) f",
-        matches[0],
+        first,
     )
     sql.add("join entries e on e.id = f.id join meetings m on m.id = e.meeting_id where")
     if len(matches) > 1:
