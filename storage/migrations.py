@@ -949,32 +949,6 @@ def m073_vocabulary_suffixes(db: Database) -> None:
     db.execute("alter table vocabulary_snapshot add column suffix_order blob not null default x''")
 
 
-@migrations()
-def m074_outcome_index(db: Database) -> None:
-    """A full-text index of decisions and action items alone, beside the one of every entry.
-
-    "Hvad blev besluttet om indbrud?" read every entry naming the word, newest first, to keep the
-    few that are decisions: 2,237 entries for 8 decisions at 10,000 meetings, ten times that at
-    100,000. Decisions and action items are a sixth of all entries; their own index
-    (`outcome_fts`, over `entries` like `entries_fts`, so it holds no second copy of the text)
-    yields only them, and its `kind` column keeps one kind apart from the other inside the index.
-    Deleted entries stay in it, as in `entries_fts`: every search tests that.
-    """
-    kinds = "('decision', 'action')"
-    db.execute(
-        "create virtual table outcome_fts using fts5(text, kind, content = 'entries', content_rowid = 'id', "
-        f"tokenize = '{FTS_TOKENIZE}')"
-    )
-    db.execute(
-        f"insert into outcome_fts (rowid, text, kind) select id, text, kind from entries where kind in {kinds}"
-    )
-    add = f"insert into outcome_fts (rowid, text, kind) select new.id, new.text, new.kind where new.kind in {kinds};"
-    drop = (
-        "insert into outcome_fts (outcome_fts, rowid, text, kind) "
-        f"select 'delete', old.id, old.text, old.kind where old.kind in {kinds};"
-    )
-    db.execute(f"create trigger entries_outcome_ai after insert on entries begin {add} end")
-    db.execute(f"create trigger entries_outcome_ad after delete on entries begin {drop} end")
-    db.execute(
-        f"create trigger entries_outcome_au after update of text, kind on entries begin {drop} {add} end"
-    )
+# The indexes questions read by month and kind (m074 on) live in a module of their own; importing it
+# registers them, after every migration above.
+from storage import search_migrations  # noqa: E402, F401

@@ -407,6 +407,29 @@ def _dated(dates: tuple[dt.date | None, dt.date | None], m: str) -> Sql:
     return sql
 
 
+# A period of up to this many months is matched by its months in the indexes; a longer one by its
+# years, up to YEARS_MATCHED of them (each token's list is read along with the words').
+MONTHS_MATCHED = 3
+YEARS_MATCHED = 3
+
+
+def _period_tokens(dates: tuple[dt.date | None, dt.date | None]) -> list[str] | None:
+    """The tokens covering [start, end) as the indexes' `dated` column holds them (m075, m076):
+    months (`m202403`) or whole years (`y2024`); None when the period is open at either end or
+    longer than YEARS_MATCHED years. The exact dates are tested on each hit's meeting as well."""
+    start, end = dates
+    if start is None or end is None or start <= dt.date.min or end >= dt.date.max or end <= start:
+        return None
+    last = end - dt.timedelta(days=1)
+    months = (last.year - start.year) * 12 + last.month - start.month + 1
+    if months <= MONTHS_MATCHED:
+        first = start.year * 12 + start.month - 1
+        return [f"m{(first + n) // 12:04d}{(first + n) % 12 + 1:02d}" for n in range(months)]
+    if last.year - start.year + 1 <= YEARS_MATCHED:
+        return [f"y{year:04d}" for year in range(start.year, last.year + 1)]
+    return None
+
+
 def _period(start: dt.date | None, end: dt.date | None) -> Sql | None:
     """`meeting_id in (…)` for meetings in [start, end), or None when the period bounds nothing."""
     sql = Sql().add("(select id from meetings where 1")
@@ -523,24 +546,24 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
-    # Decisions and action items asked for alone: their own index yields nothing else, and only
-    # the kinds asked for (m074).
-    fts, first, every = "entries_fts", matches[0], all_terms
+    # The words are matched in the entries' text; a period's months or years (m075) and, for decisions and
+    # action items asked for alone, their kind and own index (m074) are matched with them.
+    fts, narrow = "entries_fts", ""
     if kinds and set(kinds) <= set(CONTEXT_KINDS):
-        only = " OR ".join(sorted(set(kinds)))
-        fts, first, every = (
-            "outcome_fts",
-            f"text : ({first}) AND kind : ({only})",
-            f"text : ({all_terms}) AND kind : ({only})",
-        )
+        fts, narrow = "outcome_fts", f" AND kind : ({' OR '.join(sorted(set(kinds)))})"
+    dated = _period_tokens(dates) if dates is not None else None
+    if dated:
+        narrow += f" AND dated : ({' OR '.join(dated)})"
+    first, every = f"text : ({matches[0]}){narrow}", f"text : ({all_terms}){narrow}"
     reachable = [k for k in context_kinds if not kinds or k in kinds]
     key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
-    rank = f"bm25({fts})" if relevance else "0.0"
+    # Only the text counts towards relevance: a date or a kind is in every row alike.
+    rank = f"bm25({fts}, 1.0, 0.0)" if relevance and fts == "entries_fts" else "0.0"
     # Reaching it means there are more than the bound; a later page reaches as far as it shows.
     candidates = max(COUNT_BOUND, offset + limit) + 1
     sql = Sql().add(
         "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
-        all_terms,
+        f"text : ({all_terms})" + (f" AND dated : ({' OR '.join(dated)})" if dated else ""),
     )
     if period is not None and dates is None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)
@@ -664,7 +687,8 @@ def _browse(
             "union all select x.id from entries_fts join entries x on x.id = entries_fts.rowid"
         )
         where.add(
-            "join participants p on p.meeting_id = x.meeting_id where entries_fts match ?", match_any(names)
+            "join participants p on p.meeting_id = x.meeting_id where entries_fts match ?",
+            f"text : ({match_any(names)})",
         )
         where.add("and x.attributed = 1 and instr(x.text, p.name) > 0 and").extend(who)
         where.add(

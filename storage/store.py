@@ -135,7 +135,7 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
                 key = meeting_id * ITEM_KEY_FACTOR + item_number
                 conn.execute("delete from item_context_fts where rowid = ?", [key])
                 conn.execute(
-                    "insert into item_context_fts (rowid, text) select key, text from item_context_source "
+                    "insert into item_context_fts (rowid, text, dated) select key, text, dated from item_context_source "
                     "where meeting_id = ? and key = ? and length(trim(text, ' ' || char(10))) > 0",
                     [meeting_id, key],
                 )
@@ -415,7 +415,7 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
                 ],
             )
             conn.execute(
-                "insert into item_context_fts (rowid, text) select key, text from item_context_source "
+                "insert into item_context_fts (rowid, text, dated) select key, text, dated from item_context_source "
                 "where meeting_id = ? and length(trim(text, ' ' || char(10))) > 0",
                 [meeting_id],
             )

@@ -30,7 +30,7 @@ def vocabulary_columns(db: Database) -> tuple[list[str], list[int]]:
     terms: list[str] = []
     docs: list[int] = []
     rows = db.execute(
-        "select term, sum(doc) from (select term, doc from item_context_vocab "
+        "select term, sum(doc) from (select term, doc from item_context_vocab where col = 'text' "
         "union all select term, doc from meeting_vocab union all select term, doc from addition_vocab) "
         "group by term order by term"
     )

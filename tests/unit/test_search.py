@@ -732,12 +732,26 @@ def test_the_index_of_decisions_and_actions_follows_every_change_of_an_entry(sto
     assert indexed("gangstien") == 0
 
 
-def test_a_period_is_tested_on_each_hit_s_meeting_whatever_drives_the_search(store: Store) -> None:
-    """A period of dates reaches every branch of a topic search and a browse without a list of the
-    period's meetings: what is found is exactly what falls inside it."""
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2024, 1, 1), dt.date(2025, 1, 1)),  # a year: its token
+        (dt.date(2024, 3, 1), dt.date(2024, 4, 1)),  # a month: its token
+        (dt.date(2024, 3, 19), dt.date(2024, 3, 20)),  # a day: its month's token, then the date
+        (dt.date(2023, 10, 1), dt.date(2024, 4, 1)),  # six months over a new year: the two years
+        (dt.date(2019, 1, 1), dt.date(2025, 1, 1)),  # more years than are matched: the dates alone
+        (dt.date(2023, 10, 4), dt.date.max),  # open: the dates alone
+    ],
+)
+def test_a_period_finds_exactly_the_hits_of_its_dates_whatever_drives_the_search(
+    store: Store, start: dt.date, end: dt.date
+) -> None:
+    """A period reaches every branch of a topic search (matched in the indexes by its months or
+    years, then by its dates on each hit's meeting) and a browse: what is found is exactly what
+    falls inside it, named meetings or not."""
     meetings = build_archive(store)
     store.flush_search_documents()
-    start, end = dt.date(2024, 1, 1), dt.date(2025, 1, 1)
+    kept = left = 0
     for terms, kinds in (
         ([["trekanten"]], ()),
         ([["trekanten"]], ("decision",)),
@@ -756,5 +770,61 @@ def test_a_period_is_tested_on_each_hit_s_meeting_whatever_drives_the_search(sto
             scope=search.EVERYTHING,
         )  # fmt: skip
         assert sorted(h.entry_id for h in named.hits) == sorted(h.entry_id for h in inside)
-        assert inside  # the period keeps some hits…
-        assert len(inside) < len(everything.hits)  # …and leaves some
+        kept, left = kept + len(inside), left + len(everything.hits) - len(inside)
+    assert kept  # the period keeps some hits…
+    if start > dt.date(2019, 1, 1):
+        assert left  # …and leaves some
+
+
+def test_a_period_is_matched_by_few_tokens_in_the_indexes() -> None:
+    tokens = search._period_tokens
+    assert tokens((dt.date(2024, 3, 1), dt.date(2024, 4, 1))) == ["m202403"]
+    assert tokens((dt.date(2024, 11, 15), dt.date(2025, 2, 1))) == ["m202411", "m202412", "m202501"]
+    assert tokens((dt.date(2024, 9, 1), dt.date(2024, 12, 1))) == ["m202409", "m202410", "m202411"]
+    assert tokens((dt.date(2024, 1, 1), dt.date(2025, 1, 1))) == ["y2024"]
+    assert tokens((dt.date(2026, 1, 1), dt.date(2026, 12, 8))) == ["y2026"]  # "siden januar"
+    assert tokens((dt.date(2022, 6, 1), dt.date(2025, 1, 1))) == ["y2022", "y2023", "y2024"]
+    assert tokens((dt.date(2021, 6, 1), dt.date(2025, 1, 1))) is None
+    assert tokens((dt.date(2024, 1, 1), None)) is None
+    assert tokens((None, dt.date(2024, 1, 1))) is None
+
+
+def test_a_meeting_whose_date_is_corrected_is_found_under_its_new_date(store: Store) -> None:
+    """The indexes carry each meeting's month and year (m075, m076): a corrected date moves its
+    entries, decisions and agenda items there, and nothing stays behind under the old one."""
+    meeting = _meeting(store, "Kredsrådsmøde i Struer Kommune", dt.date(2023, 10, 3))
+    store.set_agenda(meeting, [(1, "Trafiksikkerhed ved skolerne", [], [])])
+    store.add_entry(
+        meeting, item_number=1, kind=EntryKind.STATEMENT, text="Cykelstien ved skolen er farlig.",
+        author_user_id=None, now=LOGGED,
+    )  # fmt: skip
+    store.add_entry(
+        meeting, item_number=1, kind=EntryKind.DECISION, text="Der var enighed om at fortsætte.",
+        author_user_id=None, now=LOGGED,
+    )  # fmt: skip
+    store.flush_search_documents()
+
+    def found(terms: list[list[str]], kinds: tuple[str, ...], year: int) -> int:
+        return search.search_entries(
+            store.db, terms, kinds=kinds, start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1),
+            scope=search.EVERYTHING,
+        ).total  # fmt: skip
+
+    asked = [
+        ([["cykelstien"]], ()),
+        ([["trafiksikkerhed"]], ("decision",)),
+        ([["fortsætte"]], ("decision",)),
+    ]
+    # The statement naming it, and the decision of its item; the decision through its item; itself.
+    assert [found(t, k, 2023) for t, k in asked] == [2, 1, 1]
+    store.update_meeting(
+        meeting, title="Kredsrådsmøde i Struer Kommune", date=dt.date(2024, 2, 6), place=None, time_of_day=None,
+        user_id="U1", now=LOGGED,
+    )  # fmt: skip
+    assert [found(t, k, 2023) for t, k in asked] == [0, 0, 0]
+    assert [found(t, k, 2024) for t, k in asked] == [2, 1, 1]
+    for index in ("entries_fts", "outcome_fts", "item_context_fts"):
+        rows = store.db.execute(
+            f"select count(*) from {index} where {index} match 'dated : y2023'"
+        ).fetchone()
+        assert rows[0] == 0, index
