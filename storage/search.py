@@ -39,7 +39,7 @@ from storage.scope import Sql, not_hidden, scope_on_key, scope_on_meeting
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Counting stops here: past it an answer says "over 200", and a count never reads the whole archive.
+# Counting stops here: past it an answer says "over 100", and a count never reads the whole archive.
 COUNT_BOUND = 100
 # Up to this many meetings named by a question, they drive a search for people rather than the people's entries.
 FEW_MEETINGS = 2000
@@ -208,7 +208,7 @@ def live_terms(db: Database, terms: Iterable[str], *, scope: Scope) -> list[str]
             match
             and db.execute(
                 f"select 1 from item_context_fts where item_context_fts match ? and {inside.text} limit 1",
-                [match, *inside.params],
+                [f"text : ({match})", *inside.params],
             ).fetchone()
         ):
             found.append(term)
@@ -228,7 +228,7 @@ def count_items(db: Database, terms: Sequence[Sequence[str]], *, scope: Scope) -
         db.execute(
             f"select count(*) from (select 1 from item_context_fts where item_context_fts match ? and {inside.text} "
             "limit ?)",
-            [match, *inside.params, COUNT_BOUND + 1],
+            [f"text : ({match})", *inside.params, COUNT_BOUND + 1],
         ).fetchone()[0]
     )
 
@@ -249,7 +249,7 @@ def related_items(
         "order by rowid desc limit ?) f "
         f"join agenda_items a on a.meeting_id = f.k / {ITEM_KEY_FACTOR} and a.number = f.k % {ITEM_KEY_FACTOR} "
         "join meetings m on m.id = a.meeting_id order by round(f.rank), m.date desc, a.number limit ?",
-        [match, *inside.params, COUNT_BOUND + 1, limit],
+        [f"text : ({match})", *inside.params, COUNT_BOUND + 1, limit],
     )
     return [
         ItemRef(mid, title, dt.date.fromisoformat(date), number, item)
@@ -546,7 +546,7 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
-    # The words are matched in the entries' text; a period's months or years (m075) and, for decisions and
+    # The words are matched in the text; a period by its months or years (m074 to m076) and, for decisions and
     # action items asked for alone, their kind and own index (m074) are matched with them.
     fts, narrow = "entries_fts", ""
     if kinds and set(kinds) <= set(CONTEXT_KINDS):
@@ -863,7 +863,7 @@ def find_meetings(
             "and m.id in (select rowid from meeting_fts where meeting_fts match ? "
             f"union select rowid / {ITEM_KEY_FACTOR} from item_context_fts where item_context_fts match ? and",
             match,
-            match,
+            f"text : ({match})",
         ).extend(scope_on_key(scope, "item_context_fts.rowid")).add(")")
     if people:
         where.add(

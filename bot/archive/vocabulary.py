@@ -255,7 +255,8 @@ class Vocabulary:
         keys, lo = self._keys, 0
         while lo < len(keys):
             letter = keys[lo][:1]
-            self._bucket(letter)
+            if letter:  # no key is empty; were one, it would have no letter to lay out
+                self._bucket(letter)
             lo = self._sorted_keys.bisect_left(letter + _LAST, lo + 1)
 
     def knows(self, word: str) -> bool:
