@@ -697,34 +697,21 @@ def test_the_index_of_decisions_and_actions_follows_every_change_of_an_entry(sto
         return [h.entry_id for h in found.hits]
 
     def indexed(word: str) -> int:
-        return int(
-            store.db.execute("select count(*) from outcome_fts where outcome_fts match ?", [word]).fetchone()[
-                0
-            ]
-        )
+        found = store.db.execute("select count(*) from outcome_fts where outcome_fts match ?", [word])
+        return int(found.fetchone()[0])
+
+    def retype(kind: EntryKind) -> None:
+        text = "Parkeringen ved hallen udvides."
+        store.edit_entry(meeting, statement.seq, text, user_id="U1", now=LOGGED, kind=kind)
 
     assert decided("cykelstien") == [decision.id]
     assert (decided("parkeringen"), indexed("parkeringen")) == ([], 0)  # a statement is not in it
     store.edit_entry(meeting, decision.seq, "Gangstien ved skolen anlægges i 2025.", user_id="U1", now=LOGGED)
     assert (decided("cykelstien"), indexed("cykelstien")) == ([], 0)
     assert decided("gangstien") == [decision.id]
-    store.edit_entry(
-        meeting,
-        statement.seq,
-        "Parkeringen ved hallen udvides.",
-        user_id="U1",
-        now=LOGGED,
-        kind=EntryKind.DECISION,
-    )
+    retype(EntryKind.DECISION)
     assert decided("parkeringen") == [statement.id]
-    store.edit_entry(
-        meeting,
-        statement.seq,
-        "Parkeringen ved hallen udvides.",
-        user_id="U1",
-        now=LOGGED,
-        kind=EntryKind.STATEMENT,
-    )
+    retype(EntryKind.STATEMENT)
     assert (decided("parkeringen"), indexed("parkeringen")) == ([], 0)
     store.delete_entry(meeting, decision.seq, user_id="U1", now=LOGGED)
     assert decided("gangstien") == []  # soft-deleted: kept in the index, never found
