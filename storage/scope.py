@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # An item's search key is meeting_id * ITEM_KEY_FACTOR + item number (item numbers stay below it).
@@ -45,11 +46,20 @@ class Scope:
         """Whether meetings of that conversation are inside the scope."""
         return self.channels is None or (team_id or None, channel_id or None) in self.channels
 
-    def item_keys(self) -> str:
+    # Laid out once per scope: an answer's statements name them a dozen times.
+    @cached_property
+    def _item_keys(self) -> str:
         return json.dumps(sorted(m * ITEM_KEY_FACTOR + n for m, n in self.hidden_items))
 
-    def channel_keys(self) -> str:
+    @cached_property
+    def _channel_keys(self) -> str:
         return json.dumps(sorted(f"{team or ''}/{channel or ''}" for team, channel in self.channels or ()))
+
+    def item_keys(self) -> str:
+        return self._item_keys
+
+    def channel_keys(self) -> str:
+        return self._channel_keys
 
 
 EVERYTHING = Scope()
