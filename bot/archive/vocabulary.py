@@ -192,9 +192,10 @@ class _Sampled:
 class Vocabulary:
     """The terms of the archive's FTS indexes, ready for expansion of question words.
 
-    Expanding a word costs a binary search per inflection, a scan of the joined keys for
-    compounds, and a rapidfuzz pass over the words that share its first letter and have a length
-    that can reach the cutoff.
+    Expanding a word costs binary searches: for its inflections and the compounds it starts in the
+    keys, for the compounds it ends in the keys read backwards; and, for a word the archive does
+    not hold, a rapidfuzz pass over the words that share its first letter and have a length that
+    can reach the cutoff.
     """
 
     def __init__(self, terms: Iterable[tuple[str, int]] | PackedTerms) -> None:
