@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
-from storage import search
+from storage import participation, search
 from storage import vocabulary as words
 
 if TYPE_CHECKING:
@@ -64,8 +64,9 @@ class Archive:
     people = _Bound(words.people)
     initials = _Bound(words.initials)
     meeting_count = _Bound(search.meeting_count)
-    people_in = _Bound(search.people_in)
-    organisation_people = _Bound(search.organisation_people)
+    people_in = _Bound(participation.people_in)
+    organisations = _Bound(participation.organisations)
+    organisation_people = _Bound(participation.organisation_people)
     names_meeting = _Bound(search.names_meeting)
     find_meetings = _Bound(search.find_meetings)
     meeting_facts = _Bound(search.meeting_facts)

@@ -157,40 +157,6 @@ def closed_items(db: Database, reader: str | None) -> frozenset[tuple[int, int]]
     return frozenset((int(m), int(n)) for m, n in db.execute(sql.text, sql.params))
 
 
-def people_in(db: Database, names: Sequence[str], scope: Scope) -> set[str]:
-    """Which of the names were participants (or sent apologies) in a meeting of the scope."""
-    if not names or scope.nothing:
-        return set()
-    # Per name, the first readable meeting settles it: a role names dozens of people with hundreds
-    # of meetings each, and reading them all was most of such a question's time.
-    sql = (
-        Sql()
-        .add(
-            "select j.value from json_each(?) j where exists (select 1 from participants p "
-            "join meetings m on m.id = p.meeting_id where p.name = j.value",
-            json.dumps(sorted(set(names))),
-        )
-        .extend(scope_on_meeting(scope, "m"))
-        .add(")")
-    )
-    return {str(r[0]) for r in db.execute(sql.text, sql.params)}
-
-
-def organisation_people(db: Database, scope: Scope) -> list[tuple[str, str, str | None]]:
-    """(organisation, name, title) of everyone who sat for an organisation in a meeting of the scope."""
-    if scope.nothing:
-        return []
-    sql = (
-        Sql()
-        .add(
-            "select distinct p.organisation, p.name, p.title from participants p "
-            "join meetings m on m.id = p.meeting_id where p.organisation is not null and p.organisation != ''"
-        )
-        .extend(scope_on_meeting(scope, "m"))
-    )
-    return [(str(r[0]), str(r[1]), r[2]) for r in db.execute(sql.text, sql.params)]
-
-
 def meeting_count(db: Database) -> int:
     return int(db.execute("select count(*) from meetings").fetchone()[0])
 
@@ -546,24 +512,24 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
-    # The words are matched in the text; a period by its months or years (m074 to m076) and, for decisions and
-    # action items asked for alone, their kind and own index (m074) are matched with them.
-    fts, narrow = "entries_fts", ""
+    # The words are matched in the text; a period by its months or years (m074 to m076) and, for
+    # decisions and action items asked for alone, their kind in their own index (m074), with them.
+    tokens = _period_tokens(dates) if dates is not None else None
+    in_period = f" AND dated : ({' OR '.join(tokens)})" if tokens else ""
+    # `weights`: bm25 counts the text alone; a date or a kind is in every row alike.
+    fts, narrow, weights = "entries_fts", in_period, "1.0, 0.0"
     if kinds and set(kinds) <= set(CONTEXT_KINDS):
-        fts, narrow = "outcome_fts", f" AND kind : ({' OR '.join(sorted(set(kinds)))})"
-    dated = _period_tokens(dates) if dates is not None else None
-    if dated:
-        narrow += f" AND dated : ({' OR '.join(dated)})"
+        fts, weights = "outcome_fts", "1.0, 0.0, 0.0"
+        narrow = f" AND kind : ({' OR '.join(sorted(set(kinds)))}){in_period}"
     first, every = f"text : ({matches[0]}){narrow}", f"text : ({all_terms}){narrow}"
     reachable = [k for k in context_kinds if not kinds or k in kinds]
     key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
-    # Only the text counts towards relevance: a date or a kind is in every row alike.
-    rank = f"bm25({fts}, 1.0, 0.0)" if relevance and fts == "entries_fts" else "0.0"
+    rank = f"bm25({fts}, {weights})" if relevance else "0.0"
     # Reaching it means there are more than the bound; a later page reaches as far as it shows.
     candidates = max(COUNT_BOUND, offset + limit) + 1
     sql = Sql().add(
         "with ctx as not materialized (select rowid as k from item_context_fts where item_context_fts match ?",
-        f"text : ({all_terms})" + (f" AND dated : ({' OR '.join(dated)})" if dated else ""),
+        f"text : ({all_terms}){in_period}",
     )
     if period is not None and dates is None:
         sql.add(f"and rowid / {ITEM_KEY_FACTOR} in").extend(period)

@@ -298,7 +298,11 @@ def answer_question(
     state = archive_state(store)
     question = parse_question(text, now=now, known_people=state.people, page=page)
     if question.speaker is None and question.intent == "statements" and question.topic_terms:
-        question = by_organisation(question, store.archive.organisation_people(scope))
+        question = by_organisation(
+            question,
+            lambda: store.archive.organisations(scope),
+            lambda bodies: store.archive.organisation_people(bodies, scope),
+        )
     if command_line:
         question = replace(question, command_line=True)
     if state.meetings == 0:

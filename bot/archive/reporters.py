@@ -9,7 +9,7 @@ the office's report (`Meddelelser fra formanden`). Pure: the archive's rows come
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from bot.archive.question import PersonRef, Question, Speaker, glossary
@@ -52,33 +52,38 @@ def reports_of(term: str, item_title: str) -> bool:
     return any(_inflects(term, word) for word in found)
 
 
-def by_organisation(question: Question, rows: Iterable[tuple[str, str, str | None]]) -> Question:
+def by_organisation(
+    question: Question,
+    organisations: Callable[[], Sequence[str]],
+    people_of: Callable[[Sequence[str]], Iterable[tuple[str, str, str | None]]],
+) -> Question:
     """`hvad orienterede kommunen om?`: a topic word that names an organisation participants sat for
     (`kommunen` for `kommunen` or `Holstebro Kommune`, `politiet` for `Midt- og Vestjyllands Politi`)
-    makes that organisation's people the speaker. `rows` are (organisation, name, title) of the
-    readable meetings. Only a question for statements, only a word that is the subject: not a
+    makes that organisation's people the speaker. `organisations()` gives those of the readable
+    meetings and `people_of(bodies)` their (organisation, name, title); each is asked only when the
+    question gets that far. Only a question for statements, only a word that is the subject: not a
     genitive (`kommunens budget`) nor the topic after `om` (`orienterede om kommunen`)."""
     if question.speaker is not None or question.intent != "statements":
         return question
-    rows = list(rows)
-    for term in reporter_terms(question):
+    terms = reporter_terms(question)
+    if not terms:
+        return question
+    names = organisations()
+    for term in terms:
         # Every word of the term is a word of the organisation's name; `the police` asks for politi.
         asked = [(word, *glossary(word)) for word in term.split()]
         bodies = sorted(
-            {
-                org
-                for org in {org for org, _, _ in rows}
-                if all(
-                    any(_inflects(a, w) for a in forms for w in re.findall(r"[^\W\d_]+", org))
-                    for forms in asked
-                )
-            }
+            org
+            for org in set(names)
+            if all(
+                any(_inflects(a, w) for a in forms for w in re.findall(r"[^\W\d_]+", org)) for forms in asked
+            )
         )
         if not bodies:
             continue
-        people = tuple(dict.fromkeys(PersonRef(name, title) for org, name, title in rows if org in bodies))
+        people = tuple(dict.fromkeys(PersonRef(name, title) for _, name, title in people_of(bodies)))
         speaker = Speaker(words=term, people=people, by_role=False, organisations=tuple(bodies))
-        terms = tuple(t for t in question.topic_terms if t != term)
+        topic = tuple(t for t in question.topic_terms if t != term)
         shown = " ".join(w for w in question.topic_text.split() if w.casefold() != term)
-        return replace(question, speaker=speaker, topic_terms=terms, topic_text=shown)
+        return replace(question, speaker=speaker, topic_terms=topic, topic_text=shown)
     return question

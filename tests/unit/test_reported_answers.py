@@ -15,7 +15,7 @@ import pytest
 
 from bot.archive.ask import answer_question
 from bot.archive.question import parse_question
-from bot.archive.reporters import reports_of
+from bot.archive.reporters import by_organisation, reports_of
 from bot.importing.run import import_paths
 from bot.meeting.dispatch import handle_command
 from bot.meeting.outcomes import Sender
@@ -129,3 +129,44 @@ def test_who_reported_is_the_subject_not_the_topic() -> None:
     assert reports_of("kommunen", "Orientering fra Holstebro Kommune")
     assert not reports_of("formanden", "Valg af formand og kasserer")
     assert not reports_of("kommunen", "Brev til kommunen")
+
+
+def test_the_organisations_a_reader_is_told_of_are_those_of_meetings_they_may_read(archive: Store) -> None:
+    live = next(m for m in archive.meetings() if m.channel_id == "CLIVE")
+    kreds = next(m for m in archive.meetings() if m.channel_id != "CLIVE")
+    only_live = Scope(channels=frozenset({(live.team_id, "CLIVE")}))
+    only_kreds = Scope(channels=frozenset({(kreds.team_id, kreds.channel_id)}))
+    everyone = set(archive.archive.organisations(EVERYTHING))
+    assert {"kommunen", "politiet"} <= everyone
+    assert set(archive.archive.organisations(only_live)) == {"kommunen", "politiet"}
+    assert archive.archive.organisations(Scope(channels=frozenset())) == []
+    # A channel the reader may read but that holds no meeting: each organisation is looked for in it.
+    assert archive.archive.organisations(Scope(channels=frozenset({(live.team_id, "CELSEWHERE")}))) == []
+    # The people of an organisation: only as they sat in the meetings the reader may read.
+    live_people = {name for _, name, _ in archive.archive.organisation_people(["kommunen"], only_live)}
+    assert live_people == {"Kim Sund"}
+    kreds_people = {name for _, name, _ in archive.archive.organisation_people(sorted(everyone), only_kreds)}
+    assert "Kim Sund" not in kreds_people
+    assert "Jens Dal" in kreds_people
+
+
+def test_organisations_are_asked_for_only_when_a_question_could_name_one() -> None:
+    asked: list[str] = []
+
+    def organisations() -> list[str]:
+        asked.append("organisations")
+        return ["kommunen"]
+
+    def people_of(bodies: object) -> list[tuple[str, str, str | None]]:
+        asked.append("people")
+        return [("kommunen", "Kim Sund", "Sekretær")]
+
+    about = parse_question("hvad blev der sagt om cykelstien?", now=NOW)
+    assert by_organisation(about, organisations, people_of) == about
+    assert asked == []  # a topic after `om` names nobody who reported: nothing is read
+    reported = by_organisation(
+        parse_question("hvad orienterede kommunen om?", now=NOW), organisations, people_of
+    )
+    assert reported.speaker is not None
+    assert [p.name for p in reported.speaker.people] == ["Kim Sund"]
+    assert asked == ["organisations", "people"]
