@@ -566,7 +566,15 @@ def _ranked(
         )
         sql.extend(_filters(kinds, speakers, None, scope, on_dates))
         sql.add(f"and e.kind in ({', '.join('?' for _ in reachable)})", *reachable)
-        sql.add("and e.id not in (select id from named) limit ?)", candidates)
+        # `through` ranks after every `named` hit: once `named` fills the page, `through` counts
+        # only up to the bound (all it adds is the count); else it gives the page its rows.
+        sql.add(
+            "and e.id not in (select id from named) limit case when (select count(*) from named) >= ? "
+            "then ? - (select count(*) from named) else ? end)",
+            offset + limit,
+            candidates,
+            candidates,
+        )
         branches.append("through")
     sql.add(", hits as (" + " union all ".join(f"select * from {b}" for b in branches) + ")")
     counts = ", ".join(f"(select count(*) from {b})" for b in branches)
