@@ -647,6 +647,36 @@ def test_past_the_bound_the_newest_hits_are_ranked_and_a_filter_still_reaches_th
     ]
 
 
+def test_a_period_keeps_the_relevance_of_every_hit(store: Store) -> None:
+    """With a period the hits are scored apart from the match that finds them (a date token in
+    bm25's match is counted over the whole archive); each keeps the score it has without one."""
+    texts = [
+        "Parkeringsforhold blev nævnt kort under et længere punkt om trafik, skoleveje, cykelstier og busser.",
+        "Parkeringsforhold, parkeringsforhold og atter parkeringsforhold.",
+        "Parkeringsforhold ved hallen.",
+    ]
+    for date in (dt.date(2023, 2, 1), dt.date(2024, 6, 4)):
+        meeting = _meeting(store, "Kredsrådsmøde i Lemvig Kommune", date)
+        store.set_agenda(meeting, [(1, "Trafik", [], [])])
+        # Other statements make the word rare enough for bm25 to tell the three apart.
+        for text in [*texts, *(f"Punkt {n} om skoleveje blev drøftet." for n in range(30))]:
+            store.add_entry(
+                meeting, item_number=1, kind=EntryKind.STATEMENT, text=text, author_user_id=None, now=LOGGED
+            )  # fmt: skip
+    store.flush_search_documents()
+    whole = search.search_entries(store.db, [["parkeringsforhold"]], limit=10, scope=search.EVERYTHING)
+    dated = search.search_entries(
+        store.db, [["parkeringsforhold"]], start=dt.date(2024, 1, 1), end=dt.date(2025, 1, 1), limit=10,
+        scope=search.EVERYTHING,
+    )  # fmt: skip
+    in_2024 = [(h.entry_id, h.score) for h in whole.hits if h.meeting_date.year == 2024]
+    assert [(h.entry_id, h.score) for h in dated.hits] == in_2024
+    assert len(in_2024) == 3
+    assert all(score < 0 for _, score in in_2024)  # bm25 scores, not none
+    # Ranked by relevance, not by when logged: the sentence saying it three times comes first.
+    assert dated.hits[0].text == texts[1]
+
+
 @pytest.mark.parametrize(
     "speakers",
     [
