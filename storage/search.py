@@ -512,16 +512,16 @@ def _ranked(
     imported last, as entry and meeting ids go).
     """
     all_terms = " AND ".join(f"({m})" for m in matches)
-    # The words are matched in the text; a period by its months or years (m074 to m076) and, for
-    # decisions and action items asked for alone, their kind in their own index (m074), with them.
+    # The words are matched in the text; a period by its months or years (m074 to m076), with them.
+    # Decisions and action items asked for alone are read from their own index (m074, m078).
     tokens = _period_tokens(dates) if dates is not None else None
     in_period = f" AND dated : ({' OR '.join(tokens)})" if tokens else ""
-    # `weights`: bm25 counts the text alone; a date or a kind is in every row alike.
-    fts, narrow, weights = "entries_fts", in_period, "1.0, 0.0"
+    # `weights`: bm25 counts the text alone; a date is in every row alike.
+    fts, text, weights = "entries_fts", "text", "1.0, 0.0"
     if kinds and set(kinds) <= set(CONTEXT_KINDS):
-        fts, weights = "outcome_fts", "1.0, 0.0, 0.0"
-        narrow = f" AND kind : ({' OR '.join(sorted(set(kinds)))}){in_period}"
-    first, every = f"text : ({matches[0]}){narrow}", f"text : ({all_terms}){narrow}"
+        # Each kind is a column of its own (m078): the kind asked for is a filter on the words' rows.
+        fts, text, weights = "outcome_fts", "{" + " ".join(sorted(set(kinds))) + "}", "1.0, 1.0, 0.0"
+    first, every = f"{text} : ({matches[0]}){in_period}", f"{text} : ({all_terms}){in_period}"
     reachable = [k for k in context_kinds if not kinds or k in kinds]
     key = f"e.meeting_id * {ITEM_KEY_FACTOR} + e.item_number"
     # bm25 weighs every phrase of its match, a date token too: at 100,000 meetings counting the
@@ -566,7 +566,7 @@ def _ranked(
         sql.add(
             f", scores as materialized (select rowid as id, bm25({fts}, {weights}) as s from {fts} "
             f"where {fts} match ? and rowid >= (select min(id) from named) and +rowid in (select id from named))",
-            f"text : ({matches[0]}){narrow.removesuffix(in_period)}",
+            f"{text} : ({matches[0]})",
         )
         sql.add(
             ", scored as (select n.id, n.own, ifnull(s.s, 0.0) as score, n.meeting_id, n.date, n.item_number, "

@@ -720,9 +720,9 @@ def test_the_index_of_decisions_and_actions_follows_every_change_of_an_entry(sto
     )  # fmt: skip
     store.flush_search_documents()
 
-    def decided(word: str) -> list[int]:
+    def decided(word: str, kinds: tuple[str, ...] = ("decision",)) -> list[int]:
         found = search.search_entries(
-            store.db, [[word]], kinds=("decision",), context_kinds=(), scope=search.EVERYTHING
+            store.db, [[word]], kinds=kinds, context_kinds=(), scope=search.EVERYTHING
         )
         return [h.entry_id for h in found.hits]
 
@@ -741,6 +741,11 @@ def test_the_index_of_decisions_and_actions_follows_every_change_of_an_entry(sto
     assert decided("gangstien") == [decision.id]
     retype(EntryKind.DECISION)
     assert decided("parkeringen") == [statement.id]
+    assert decided("parkeringen", ("action",)) == []
+    # Each kind has its column (m078): a decision become an action item is found as one, only.
+    retype(EntryKind.ACTION)
+    assert (decided("parkeringen"), decided("parkeringen", ("action",))) == ([], [statement.id])
+    assert decided("parkeringen", ("action", "decision")) == [statement.id]
     retype(EntryKind.STATEMENT)
     assert (decided("parkeringen"), indexed("parkeringen")) == ([], 0)
     store.delete_entry(meeting, decision.seq, user_id="U1", now=LOGGED)
