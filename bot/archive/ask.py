@@ -357,6 +357,7 @@ class _Asking:
         # Terms naming a meeting by its title or place ("kredsrådsmødet", "Lemvig") choose meetings.
         self.named = [alts for alts in self.terms if alts and self.archive.names_meeting(alts)]
         self.topic = [alts for alts in self.terms if not any(alts is n for n in self.named)]
+        self._found_meetings: dict[tuple[int | None, bool, int | None], tuple[list[int], int]] = {}
 
     # --- routing ------------------------------------------------------------------------------
 
@@ -413,16 +414,21 @@ class _Asking:
     def _meetings(
         self, *, item_number: int | None = None, about: bool = True, limit: int | None = MAX_MEETINGS
     ) -> tuple[list[int], int]:
-        q = self.question
-        return self.archive.find_meetings(
-            named=self.named,
-            about=self.topic if about else (),
-            start=q.period.start if q.period else None,
-            end=q.period.end if q.period else None,
-            item_number=item_number,
-            scope=self.scope,
-            limit=1 if q.latest else limit,
-        )
+        # Asked once per answer: the search and the additions both want the meetings named.
+        key = (item_number, about, limit)
+        if key not in self._found_meetings:
+            q = self.question
+            self._found_meetings[key] = self.archive.find_meetings(
+                named=self.named,
+                about=self.topic if about else (),
+                start=q.period.start if q.period else None,
+                end=q.period.end if q.period else None,
+                item_number=item_number,
+                scope=self.scope,
+                limit=1 if q.latest else limit,
+            )
+        ids, total = self._found_meetings[key]
+        return list(ids), total
 
     def _latest(self) -> list[int] | None:
         """The one meeting entries may come from when the question asks for the latest (else None)."""
