@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
-from storage import participation, search
+from storage import meeting_search, participation, search
 from storage import vocabulary as words
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ class Archive:
     people_in = _Bound(participation.people_in)
     organisations = _Bound(participation.organisations)
     organisation_people = _Bound(participation.organisation_people)
-    names_meeting = _Bound(search.names_meeting)
-    find_meetings = _Bound(search.find_meetings)
-    meeting_facts = _Bound(search.meeting_facts)
+    names_meeting = _Bound(meeting_search.names_meeting)
+    find_meetings = _Bound(meeting_search.find_meetings)
+    meeting_facts = _Bound(meeting_search.meeting_facts)
     item_hits = _Bound(search.item_hits)
     entries_saying = _Bound(search.entries_saying)
     search_entries = _Bound(search.search_entries)

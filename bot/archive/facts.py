@@ -58,7 +58,7 @@ class AgendaLine(Protocol):
 
 
 class MeetingFacts(Protocol):
-    """A meeting's frame (storage.search.MeetingFacts has exactly this)."""
+    """A meeting's frame (storage.meeting_search.MeetingFacts has exactly this)."""
 
     @property
     def meeting_id(self) -> int: ...
