@@ -250,7 +250,8 @@ def search_entries(
     `scope` are hits or counted. `due_from` keeps only action items still open on that day: one
     followed up in Slack (numbered in `actions`) while nobody has marked it done; one without
     follow-up (imported) while it has no deadline or one on or after that day. `meetings` narrows
-    the search to the meetings a question names (None: no narrowing; the scope applies either way).
+    the search to the meetings a question names, newest first as find_meetings gives them (None:
+    no narrowing; the scope applies either way).
     """
     matches = _matches(terms)
     if any(not m for m in matches) or (meetings is not None and not meetings):
@@ -279,7 +280,7 @@ def search_entries(
         few = meetings is not None and len(meetings) <= FEW_MEETINGS
         rows, total, more = _browse(
             db, kinds, speakers, period, scope, extra, limit, offset, few=few, dates=dates,
-            listed=meetings is not None and few,
+            listed=(meetings, _dated((start, end), "m")) if meetings is not None and few else None,
         )  # fmt: skip
     else:
         rows, total, more = _ranked(
@@ -636,7 +637,7 @@ def _browse(
     *,
     few: bool = False,
     dates: tuple[dt.date | None, dt.date | None] | None = None,
-    listed: bool = False,
+    listed: tuple[Sequence[int], Sql] | None = None,
 ) -> tuple[list[tuple[Any, ...]], int, bool]:
     """No topic: every live entry passing the filters, newest meeting first, counted apart.
 
@@ -644,9 +645,10 @@ def _browse(
     `dates`: `period` is these dates [start, end); without people to filter by, the meetings are
     then read newest first through the date index, so the page stops at its last row instead of
     reading every meeting of the period (a year of 100,000 meetings is thousands).
-    `listed`: `period` is the meetings a question names; without people to filter by, they are
-    put newest first and read a few at a time until the page is full (a place names 300 meetings
-    at 100,000, and sorting every decision of them cost 1.4 ms a question).
+    `listed`: `period` is the meetings a question names, given newest first (as find_meetings
+    gives them), with the test of the period's dates on their row `m`; without people to filter by,
+    they are read a few at a time until the page is full (a place names 300 meetings at 100,000,
+    and sorting every decision of them cost 1.4 ms a question).
     """
     # With people to filter by, their entries drive the query: `+` keeps SQLite from scanning
     # every live entry of the kind through the kind index instead.
@@ -694,8 +696,9 @@ def _browse(
         where.extend(who).add("and p.name = x.owner))")
     # The page stops at its last row (newest meetings first, through the date index); a count is
     # made only when the page is full, and stops at the bound.
-    if listed and period is not None and not speakers:
-        rows = _listed_page(db, by_meeting, period, scope, limit, offset)
+    if listed is not None and not speakers:
+        ordered, on_dates = listed
+        rows = _listed_page(db, Sql().extend(by_meeting).extend(on_dates), ordered, limit, offset)
     else:
         page = Sql().add("select e.id, 0, 0.0 from meetings m join entries e on e.meeting_id = m.id where")
         page.extend(where).add(
@@ -711,12 +714,9 @@ def _browse(
     return rows, *_total(db, rows, limit, offset, count)
 
 
-def _listed_page(db: Database, where: Sql, meetings: Sql, scope: Scope, limit: int, offset: int) -> list[Any]:
-    """A page of the entries of `meetings` passing `where`, in the order of _browse: the meetings
-    are put newest first, then read 8, 32, 128 … at a time until the page is full."""
-    newest = Sql().add("select m.id from meetings m where m.id in").extend(meetings)
-    newest.extend(scope_on_meeting(scope, "m")).add("order by m.date desc, m.id desc")
-    ordered = [int(r[0]) for r in db.execute(newest.text, newest.params).fetchall()]
+def _listed_page(db: Database, where: Sql, ordered: Sequence[int], limit: int, offset: int) -> list[Any]:
+    """A page of the entries of the meetings `ordered` (newest first) passing `where`, in the order
+    of _browse: the meetings are read 8, 32, 128 … at a time until the page is full."""
     wanted = offset + limit
     rows: list[Any] = []
     start, size = 0, 8

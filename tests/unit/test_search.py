@@ -647,6 +647,60 @@ def test_past_the_bound_the_newest_hits_are_ranked_and_a_filter_still_reaches_th
     ]
 
 
+def test_the_meetings_a_question_names_are_read_page_by_page_newest_first(store: Store) -> None:
+    """Forty meetings in Lemvig, logged in another order than they were held: their decisions are
+    read a few meetings at a time (8, 32, …), yet every page is the next part of the one order, by
+    date, meeting, item and entry; a period and the reader's channels still apply."""
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=(n * 37) % 1400) for n in range(40)]
+    expected: list[tuple[dt.date, int, int, int]] = []
+    for n, day in enumerate(days):
+        meeting = store.create_meeting(
+            title="Kredsrådsmøde i Lemvig Kommune", date=day, place="Lemvig", channel_id=f"C{n % 2}",
+            starter_user_id="U1", now=LOGGED, status=MeetingStatus.IMPORTED,
+        )  # fmt: skip
+        store.set_agenda(meeting.id, [(1, "Trafik", [], []), (2, "Skoler", [], [])])
+        for item in (2, 1):
+            entry = store.add_entry(
+                meeting.id, item_number=item, kind=EntryKind.DECISION, text=f"Vedtaget {n}/{item}.",
+                author_user_id=None, now=LOGGED,
+            )  # fmt: skip
+            expected.append((day, meeting.id, item, entry.id))
+    store.flush_search_documents()
+    meetings = store.archive
+
+    def pages(scope: search.Scope, start: dt.date | None = None, end: dt.date | None = None) -> list[int]:
+        ids, _ = meetings.find_meetings(named=[["lemvig"]], start=start, end=end, scope=scope, limit=None)
+        found: list[int] = []
+        totals = set()
+        for offset in range(0, 100, 8):
+            page = search.search_entries(
+                store.db,
+                [],
+                kinds=("decision",),
+                meetings=ids,
+                start=start,
+                end=end,
+                offset=offset,
+                scope=scope,
+            )
+            found += [h.entry_id for h in page.hits]
+            totals.add(page.total)
+        assert totals <= {len(found), 0}  # every page knows the whole count (0: past the last)
+        return found
+
+    def newest_first(rows: list[tuple[dt.date, int, int, int]]) -> list[int]:
+        return [r[3] for r in sorted(rows, key=lambda r: (-r[0].toordinal(), -r[1], r[2], r[3]))]
+
+    assert pages(search.EVERYTHING) == newest_first(expected)
+    one_channel = search.Scope(channels=frozenset({(None, "C1")}))
+    in_c1 = [r for r in expected if days.index(r[0]) % 2 == 1]
+    assert in_c1
+    assert pages(one_channel) == newest_first(in_c1)
+    in_2021 = [r for r in expected if r[0].year == 2021]
+    assert in_2021
+    assert pages(search.EVERYTHING, dt.date(2021, 1, 1), dt.date(2022, 1, 1)) == newest_first(in_2021)
+
+
 def test_a_period_keeps_the_relevance_of_every_hit(store: Store) -> None:
     """With a period the hits are scored apart from the match that finds them (a date token in
     bm25's match is counted over the whole archive); each keeps the score it has without one."""
