@@ -30,8 +30,8 @@ class _Bound(Generic[P, R]):
 
     def __get__(self, archive: Archive | None, owner: Any = None) -> Callable[P, R]:
         if archive is None:  # read on the class itself (introspection, a test's patch): the function
-            return cast(Callable[P, R], self.function)
-        return cast(Callable[P, R], functools.partial(self.function, archive.db))
+            return cast("Callable[P, R]", self.function)
+        return cast("Callable[P, R]", functools.partial(self.function, archive.db))
 
 
 class Archive:
@@ -39,13 +39,18 @@ class Archive:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._location: tuple[str | None] | None = None
 
     def location(self) -> str | None:
-        """The database file's path; None for a database in memory."""
-        for _, name, path in self.db.execute("pragma database_list"):
-            if name == "main" and path:
-                return str(path)
-        return None
+        """The database file's path; None for a database in memory (read once: every question asks)."""
+        if self._location is None:
+            found = (
+                str(path)
+                for _, name, path in self.db.execute("pragma database_list")
+                if name == "main" and path
+            )
+            self._location = (next(found, None),)
+        return self._location[0]
 
     def key(self) -> str:
         """What names this database in a process's caches: its path, or this connection in memory."""

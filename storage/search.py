@@ -730,6 +730,10 @@ def _listed_page(db: Database, where: Sql, ordered: Sequence[int], limit: int, o
     return rows[offset:wanted]
 
 
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
 def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, ...]:
     ids = list(ranking)
     marks = ", ".join("?" for _ in ids)
@@ -742,14 +746,21 @@ def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, 
         f"where e.id in ({marks})",
         ids,
     ).fetchall()
-    meeting_ids = sorted({int(r[1]) for r in rows})
+    # The people an attributed text names, and everyone linked to Slack where a text mentions
+    # someone with @: only those participants are read (a page's meetings hold some sixty).
+    said = "\n".join(str(r[10]) for r in rows if r[11])
+    mentioning = sorted({int(r[1]) for r in rows if "@" in str(r[10])})
+    meeting_ids = sorted({int(r[1]) for r in rows if r[11]} | set(mentioning))
     present: dict[int, list[tuple[str, str | None]]] = {}
     linked: dict[int, list[tuple[str, str, str | None]]] = {}
-    for mid, name, title, user_id in db.execute(
-        "select meeting_id, name, title, slack_user_id from participants where meeting_id in "
-        f"({', '.join('?' for _ in meeting_ids)}) and absent = 0 order by position, id",
-        meeting_ids,
-    ):
+    people = Sql().add(
+        "select meeting_id, name, title, slack_user_id from participants "
+        f"where meeting_id in ({_marks(meeting_ids)}) and absent = 0",
+        *meeting_ids,
+    )
+    people.add(f"and (instr(?, name) > 0 or meeting_id in ({_marks(mentioning)}))", said, *mentioning)
+    people.add("order by position, id")
+    for mid, name, title, user_id in db.execute(people.text, people.params) if meeting_ids else ():
         present.setdefault(int(mid), []).append((str(name), title))
         if user_id:
             linked.setdefault(int(mid), []).append((str(user_id), str(name), title))

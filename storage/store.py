@@ -15,6 +15,7 @@ import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
     """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
     storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
 
-    @property
+    @cached_property
     def archive(self) -> Archive:
         """The archive's reads for questions (storage/archive.py), on this store's connection."""
         return Archive(self.db)

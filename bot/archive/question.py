@@ -644,6 +644,10 @@ class PeopleIndex:
             words.discard(noun or "")
             self.title_words.append(frozenset(words))
         self.long_last_names = [k for k in self.last_names if len(k) >= 6]
+        # One-word names by their key, to their places in `by_size[1]`: looked up, not scanned.
+        self.one_word: dict[str, list[int]] = {}
+        for pos, name in enumerate(self.by_size.get(1, ([], []))[0]):
+            self.one_word.setdefault(name, []).append(pos)
         # First names of people with a full name: "hvad sagde Helle?" means every Helle.
         self.first_names: dict[str, list[int]] = {}
         for i, keys in enumerate(self.name_keys):
@@ -679,7 +683,7 @@ def _match_names(tokens: Sequence[_Token], index: PeopleIndex) -> tuple[Speaker,
             window = " ".join(keys[i : i + n])
             if n == 1:
                 # A lone first name is too ambiguous to fuzzy-match; only an exact one-word name counts.
-                found = [(window, 100.0, pos) for pos, name in enumerate(joined) if name == window]
+                found = [(window, 100.0, pos) for pos in index.one_word.get(window, ())]
             else:
                 found = process.extract(window, joined, scorer=fuzz.ratio, score_cutoff=88, limit=None)
             for _, _, pos in found:
