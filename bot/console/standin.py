@@ -17,13 +17,11 @@ import contextlib
 import datetime as dt
 import itertools
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.console.canvases import Canvases
@@ -44,12 +42,11 @@ from bot.console.records import (
 )
 from bot.console.rooms import Rooms
 from bot.console.scheduled import ScheduledMessages, open_conversation
+from bot.console.standin_http import SOCKET_TIMEOUT, StandInServer
 from bot.slack.limits import RESPONSE_URL_USES, message_error, view_error
 
 T = TypeVar("T")
 
-MAX_BODY_BYTES = 20 * 1024 * 1024
-SOCKET_TIMEOUT = 10.0
 # How long `wait_for` waits by default. Generous, because a wait returns as soon as its condition
 # holds: only a failing wait pays it, and a machine busy with other work does not fail a good one.
 WAIT_TIMEOUT = 30.0
@@ -85,50 +82,6 @@ class _State:
     reactions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    slack: SlackStandIn
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    timeout = SOCKET_TIMEOUT  # applied to the connection socket by StreamRequestHandler
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the recorded calls are the log
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._send(Reply(status=413, body=b"too large", content_type="text/plain"))
-            return
-        body = self.rfile.read(length) if length else b""
-        auth = self.headers.get("Authorization") or ""
-        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else (auth or None)
-        self._send(self.server.slack.route(self.path, self.headers.get_content_type(), body, token))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.drop:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-
 # ---------------------------------------------------------------------------------------------
 # The stand-in.
 
@@ -150,7 +103,7 @@ class SlackStandIn:
         self.scheduled = ScheduledMessages(clock) if clock is not None else ScheduledMessages()
         self.homes = HomeTabs()  # what views.publish put in each person's App Home
         self._stopping = threading.Event()
-        self._server: _Server | None = None
+        self._server: StandInServer | None = None
         self._thread: threading.Thread | None = None
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
@@ -198,8 +151,7 @@ class SlackStandIn:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.slack = self
+        server = StandInServer(self.route)
         server.timeout = SOCKET_TIMEOUT
         self._server = server
         self._thread = threading.Thread(
@@ -367,6 +319,20 @@ class SlackStandIn:
     def calls(self) -> list[ApiCall]:
         with self._cond:
             return list(self._state.calls)
+
+    @property
+    def connections_opened(self) -> int:
+        """Connections clients have opened to the stand-in (a client may keep one for many calls)."""
+        return self._server.connections.opened if self._server is not None else 0
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._server.connections.open) if self._server is not None else 0
+
+    def close_connections(self) -> None:
+        """Close every open connection, as Slack closes one a client has left idle."""
+        if self._server is not None:
+            self._server.connections.close_all()
 
     def calls_to(self, method: str) -> list[ApiCall]:
         with self._cond:

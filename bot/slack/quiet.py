@@ -16,11 +16,13 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.slack.transport import SHARED
 from bot.text.people import UNKNOWN_PERSON
 
 Names = Callable[[str], str | None]
@@ -113,6 +115,13 @@ class QuietClient(WebClient):
     def __init__(self, *args: Any, names: Names | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.names = names
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        # Connections to Slack are kept and reused (bot/slack/transport.py); through a proxy,
+        # slack_sdk's own urllib transport is used.
+        if self.proxy or not url.lower().startswith("http"):
+            return dict(super()._perform_urllib_http_request_internal(url, req))
+        return SHARED.send(req, timeout=self.timeout, context=self.ssl)
 
     def api_call(
         self,
