@@ -326,6 +326,13 @@ class SlackStandIn:
         return self._server.connections.opened if self._server is not None else 0
 
     @property
+    def connections_ended(self) -> tuple[int, list[BaseException]]:
+        """How many connections are done, and the errors any of them ended with."""
+        if self._server is None:
+            return 0, []
+        return self._server.connections.ended, list(self._server.connections.errors)
+
+    @property
     def open_connections(self) -> int:
         return len(self._server.connections.open) if self._server is not None else 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,21 +28,23 @@ class Connections:
     """The connections clients opened, and those open now."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self.opened = 0
+        self.ended = 0  # connections whose thread is done, after any error was reported
         self.open: set[socket.socket] = set()
+        self.errors: list[BaseException] = []  # what ended a connection's thread with an error
 
     def add(self, conn: socket.socket) -> None:
-        with self._lock:
+        with self.lock:
             self.opened += 1
             self.open.add(conn)
 
     def discard(self, conn: socket.socket) -> None:
-        with self._lock:
+        with self.lock:
             self.open.discard(conn)
 
     def close_all(self) -> None:
-        with self._lock:
+        with self.lock:
             open_now = list(self.open)
         for conn in open_now:
             with contextlib.suppress(OSError):
@@ -59,6 +62,17 @@ class StandInServer(ThreadingHTTPServer):
         self.route = route
         self.connections = Connections()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if error is not None:
+            self.connections.errors.append(error)
+        super().handle_error(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        with self.connections.lock:
+            self.connections.ended += 1
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: StandInServer
@@ -71,6 +85,11 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.server.connections.add(self.connection)
+
+    def handle(self) -> None:
+        # A client may drop a kept connection at any time (a stopped bot): that ends it, no error.
+        with contextlib.suppress(ConnectionError):
+            super().handle()
 
     def finish(self) -> None:
         self.server.connections.discard(self.connection)

@@ -9,6 +9,9 @@ exactly as with urllib.
 
 from __future__ import annotations
 
+import http.client
+import socket
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +98,20 @@ def _settings(fake: FakeSlack, tmp_path: Path) -> Settings:
         slack_api_url=fake.api_url,
         db_path=tmp_path / "referat.db",
     )
+
+
+def test_a_client_dropping_a_kept_connection_is_no_error(
+    fake: FakeSlack, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A bot that stops resets its kept connections; the stand-in ends them without a traceback."""
+    host, port = "127.0.0.1", fake.port
+    conn = http.client.HTTPConnection(host, port, timeout=5)
+    conn.request("POST", "/api/auth.test", body=b"{}", headers={"Authorization": "Bearer xoxb-test"})
+    assert conn.getresponse().read()
+    fake.wait_for(lambda: fake.open_connections == 1)
+    assert conn.sock is not None
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    conn.close()
+    ended, errors = fake.wait_for(lambda: fake.connections_ended if fake.connections_ended[0] == 1 else None)
+    assert (ended, errors) == (1, [])
+    assert "Traceback" not in capfd.readouterr().err
