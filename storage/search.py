@@ -736,14 +736,13 @@ def _marks(values: Sequence[Any]) -> str:
 
 def _details(db: Database, ranking: dict[int, tuple[int, float]]) -> tuple[Hit, ...]:
     ids = list(ranking)
-    marks = ", ".join("?" for _ in ids)
     rows = db.execute(
         "select e.id, e.meeting_id, m.title, m.date, m.status, m.channel_id, e.item_number, a.title, e.seq, "
         "e.kind, e.text, e.attributed, p.name, p.title, e.owner, e.due, e.mentions "
         "from entries e join meetings m on m.id = e.meeting_id "
         "left join agenda_items a on a.meeting_id = e.meeting_id and a.number = e.item_number "
         "left join participants p on p.id = e.speaker_id "
-        f"where e.id in ({marks})",
+        f"where e.id in ({_marks(ids)})",
         ids,
     ).fetchall()
     # The people an attributed text names, and everyone linked to Slack where a text mentions
