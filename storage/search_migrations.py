@@ -25,6 +25,17 @@ def _dated_of(date: str) -> str:
 # The same, of meeting {m}.
 _DATED = f"(select {_dated_of('x.date')} from meetings x where x.id = {{m}})"
 
+# The kinds `outcome_fts` holds.
+_OUTCOME_KINDS = "('decision', 'action')"
+
+# In a trigger on a meeting's new date: its entries indexed again under it in `entries_fts`.
+_REDATE_ENTRIES = (
+    "insert into entries_fts (entries_fts, rowid, text, dated) "
+    f"select 'delete', id, text, {_dated_of('old.date')} from entries where meeting_id = old.id; "
+    f"insert into entries_fts (rowid, text, dated) select id, text, {_dated_of('new.date')} "
+    "from entries where meeting_id = new.id; "
+)
+
 
 @migrations()
 def m074_outcome_index(db: Database) -> None:
@@ -39,7 +50,7 @@ def m074_outcome_index(db: Database) -> None:
     entries stay in it, as in `entries_fts`: every search tests that. m075 keeps the dates current
     when a meeting's date changes.
     """
-    kinds = "('decision', 'action')"
+    kinds = _OUTCOME_KINDS
     db.execute(
         "create virtual table outcome_fts using fts5(text, kind, dated, content = 'entries', "
         f"content_rowid = 'id', tokenize = '{FTS_TOKENIZE}')"
@@ -97,13 +108,10 @@ def m075_entry_dates(db: Database) -> None:
     db.execute(
         f"create trigger entries_fts_au after update of text, meeting_id on entries begin {drop} {add} end"
     )
-    kinds = "('decision', 'action')"
+    kinds = _OUTCOME_KINDS
     db.execute(
         "create trigger meetings_dated_au after update of date on meetings when old.date is not new.date begin "
-        "insert into entries_fts (entries_fts, rowid, text, dated) "
-        f"select 'delete', id, text, {_dated_of('old.date')} from entries where meeting_id = old.id; "
-        f"insert into entries_fts (rowid, text, dated) select id, text, {_dated_of('new.date')} "
-        "from entries where meeting_id = new.id; "
+        f"{_REDATE_ENTRIES}"
         "insert into outcome_fts (outcome_fts, rowid, text, kind, dated) "
         f"select 'delete', id, text, kind, {_dated_of('old.date')} from entries where meeting_id = old.id "
         f"and kind in {kinds}; "
@@ -211,7 +219,7 @@ def m078_outcome_columns(db: Database) -> None:
             f"case when {e}.kind = 'action' then {e}.text end, {dated}"
         )
 
-    kinds = "('decision', 'action')"
+    kinds = _OUTCOME_KINDS
     db.execute(
         f"insert into outcome_fts (rowid, decision, action, dated) select e.id, {columns('e', _dated_of('m.date'))} "
         f"from entries e join meetings m on m.id = e.meeting_id where e.kind in {kinds}"
@@ -233,10 +241,7 @@ def m078_outcome_columns(db: Database) -> None:
     # A meeting's new date indexes its entries again, in both indexes (as m075 made it).
     db.execute(
         "create trigger meetings_dated_au after update of date on meetings when old.date is not new.date begin "
-        "insert into entries_fts (entries_fts, rowid, text, dated) "
-        f"select 'delete', id, text, {_dated_of('old.date')} from entries where meeting_id = old.id; "
-        f"insert into entries_fts (rowid, text, dated) select id, text, {_dated_of('new.date')} "
-        "from entries where meeting_id = new.id; "
+        f"{_REDATE_ENTRIES}"
         "insert into outcome_fts (outcome_fts, rowid, decision, action, dated) "
         f"select 'delete', e.id, {columns('e', _dated_of('old.date'))} from entries e "
         f"where e.meeting_id = old.id and e.kind in {kinds}; "
