@@ -30,6 +30,7 @@ from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.heavy import HeavyWork
 from bot.slack.listeners import actions, commands, events, home, shortcuts
+from bot.slack.prompt_ack import PromptAckApp, PromptAckExecutor
 from bot.slack.quiet import QuietClient, quieten
 from storage.records import utc_clock
 from storage.store import Store
@@ -113,14 +114,17 @@ def create_app(
     without them the app makes its own.
     """
     client = make_client(settings)
-    app = App(
+    app = PromptAckApp(
         client=client,
         logger=bolt_logger(),
         signing_secret=settings.signing_secret or "",
         token_verification_enabled=token_verification,
         # Slash commands are answered by ack() itself; events are acked before the listener runs.
         process_before_response=False,
-        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        # The request is answered the moment its listener acks (bot/slack/prompt_ack.py).
+        listener_executor=PromptAckExecutor(
+            listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)
+        ),
         # Many workspaces: Bolt finds each request's workspace token in the installations.
         oauth_settings=(
             install.oauth_settings(
