@@ -158,7 +158,9 @@ class _Backwards:
         return len(self.order)
 
     def __getitem__(self, index: int) -> str:
-        return self.keys[self.order[index]][::-1]
+        # One Python call per read, not two (`self.keys[…]`): a binary search reads a few per step.
+        starts, at = self.keys.starts, self.order[index]
+        return self.keys.text[starts[at] : starts[at + 1] - 1][::-1]
 
 
 # Bounds of a range of sorted keys: a key followed by _FIRST sorts after the key itself and before
@@ -325,6 +327,8 @@ class Vocabulary:
         """The indexes of the keys that end with `suffix` (they sort together read backwards)."""
         wanted = suffix[::-1]
         j = self._sorted_backwards.bisect_left(wanted)
+        if j == len(self._backwards) or not self._backwards[j].startswith(wanted):
+            return []  # most endings make no word: one search, not two
         return self._backwards.order[j : self._sorted_backwards.bisect_left(wanted + _LAST, j)].tolist()
 
     def _compounds_ending(self, key: str, root: str) -> list[int]:
