@@ -94,11 +94,15 @@ class StoreBase:
             raise sqlite3.OperationalError("database is locked (waited for another writer in this process)")
         try:
             left_ms = max(1, BUSY_TIMEOUT_MS - int((time.monotonic() - started) * 1000))
-            self.db.execute(f"PRAGMA busy_timeout={left_ms}")
-            try:
+            if left_ms == BUSY_TIMEOUT_MS:
+                # Not a millisecond spent waiting: the connection's own timeout is the budget left.
                 self.db.execute("BEGIN IMMEDIATE")
-            finally:
-                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            else:
+                self.db.execute(f"PRAGMA busy_timeout={left_ms}")
+                try:
+                    self.db.execute("BEGIN IMMEDIATE")
+                finally:
+                    self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             try:
                 yield
             except BaseException:
