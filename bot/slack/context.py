@@ -22,6 +22,7 @@ from bot.archive.access import Audience, Edition, ScopeCache, edition_for, meeti
 from bot.config import DEFAULT_REMINDER_DAYS
 from bot.slack.canvas import LiveCanvas
 from bot.slack.heavy import HeavyWork
+from bot.slack.lane import CommandLane
 from bot.slack.membership import MembershipCache, SlackDirectory
 from bot.text.hygiene import clean_input
 from storage.records import utc_clock
@@ -53,6 +54,8 @@ class Deps:
     # The live referat in each meeting channel's canvas (bot.slack.canvas); made with the app.
     canvas: LiveCanvas | None = None
     bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
+    # Slash commands' work before their ack, one at a time (bot.slack.lane).
+    lane: CommandLane = field(default_factory=CommandLane)
 
     def workspace(self, context: BoltContext) -> str | None:
         """The workspace a request is served for: the installation's, or (many workspaces) the request's own.

@@ -69,8 +69,9 @@ def referat(
     )
     store = deps.open_store()
     try:
-        command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
-        outcome = handle_command(store, command, sender)
+        with deps.lane.turn():
+            command = parse_command(unescape_slack_input(body.get("text") or ""), now=sender.now)
+            outcome = handle_command(store, command, sender)
     except (CommandError, Refusal) as refusal:
         ack(response_type="ephemeral", text=slack_safe(str(refusal)))
         return
