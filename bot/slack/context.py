@@ -105,21 +105,23 @@ class Deps:
         """A name lookup for work before an ack: the cache, else one users.info without retries and
         within a share of Slack's 3 seconds; None when Slack does not answer at once (rate limited,
         slow), so the ack is never late. A name found is cached for the slower lookups too."""
-        quick = WebClient(
-            token=client.token,
-            base_url=client.base_url,
-            timeout=QUICK_LOOKUP_SECONDS,
-            retry_handlers=[],
-            team_id=client.default_params.get("team_id"),
-        )
         deadline = time.monotonic() + QUICK_LOOKUP_SECONDS
-        cached, slow = self.user_name(quick, cached_only=True), self.user_name(quick)
+        cached = self.user_name(client, cached_only=True)
 
         def lookup(user_id: str) -> str | None:
-            if time.monotonic() >= deadline:
-                return cached(user_id)
+            name = cached(user_id)
+            if name is not None or time.monotonic() >= deadline:
+                return name
+            # Only a name not yet cached needs a client of its own (without retries, a short timeout).
+            quick = WebClient(
+                token=client.token,
+                base_url=client.base_url,
+                timeout=QUICK_LOOKUP_SECONDS,
+                retry_handlers=[],
+                team_id=client.default_params.get("team_id"),
+            )
             try:
-                return slow(user_id)
+                return self.user_name(quick)(user_id)
             except (SlackApiError, SlackClientError, OSError) as error:
                 log.info("no quick name for %s: %s", user_id, type(error).__name__)
                 return None
