@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -29,6 +29,7 @@ from bot.slack.canvas import LiveCanvas
 from bot.slack.context import Deps, provide
 from bot.slack.errors import user_message
 from bot.slack.heavy import HeavyWork
+from bot.slack.listener_pool import RecentFirstExecutor
 from bot.slack.listeners import actions, commands, events, home, shortcuts
 from bot.slack.prompt_ack import PromptAckApp, PromptAckExecutor
 from bot.slack.quiet import QuietClient, quieten
@@ -39,6 +40,11 @@ log = logging.getLogger(__name__)
 
 # Listeners that run after their ack (posting a draft, answering a question) at once; Bolt's default.
 LISTENER_THREADS = 5
+
+
+def listener_pool() -> RecentFirstExecutor:
+    """The listeners' threads: the one idle last takes the next work (bot/slack/listener_pool.py)."""
+    return RecentFirstExecutor(LISTENER_THREADS)
 
 
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -122,9 +128,7 @@ def create_app(
         # Slash commands are answered by ack() itself; events are acked before the listener runs.
         process_before_response=False,
         # The request is answered the moment its listener acks (bot/slack/prompt_ack.py).
-        listener_executor=PromptAckExecutor(
-            listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)
-        ),
+        listener_executor=PromptAckExecutor(listener_executor or listener_pool()),
         # Many workspaces: Bolt finds each request's workspace token in the installations.
         oauth_settings=(
             install.oauth_settings(

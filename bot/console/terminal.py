@@ -841,7 +841,7 @@ def run_console(
     wait_seconds: float = WAIT_SECONDS,
 ) -> int:
     """Run the bot against the console's Slack until the input ends; 0 at the end of input."""
-    from bot.app import LISTENER_THREADS, create_app
+    from bot.app import create_app, listener_pool
     from bot.slack.heavy import HEAVY_WORKERS
     from storage.records import utc_clock
 
@@ -868,7 +868,7 @@ def run_console(
             console_settings = replace(
                 settings, bot_token="xoxb-konsol", signing_secret=secret, slack_api_url=slack.api_url
             )
-            tracker = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+            tracker = ListenerTracker(listener_pool())
             heavy = tracker.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
             live_canvas = LiveCanvas(opener) if settings.live_canvas else None
             app = create_app(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import LISTENER_THREADS, create_app
+from bot.app import create_app, listener_pool
 from bot.config import Settings
 from bot.console.delivery import ListenerTracker
 from bot.serve import ServerThread
@@ -77,7 +77,7 @@ class Bot:
             live_canvas=self.live_canvas,
         )
         self.opener = StoreOpener(self.db_path, self.seal)
-        listeners = ListenerTracker(ThreadPoolExecutor(max_workers=LISTENER_THREADS))
+        listeners = ListenerTracker(listener_pool())
         # Exports and long drafts run on their own pool; settle() waits for them as well.
         heavy = listeners.alongside(ThreadPoolExecutor(max_workers=HEAVY_WORKERS))
         self.listeners = listeners
