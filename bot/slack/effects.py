@@ -46,9 +46,12 @@ def touch_canvas(client: WebClient, deps: Deps, meeting_id: int | None) -> None:
 
 def _refresh_draft(client: WebClient, store: Store, deps: Deps, meeting_id: int) -> None:
     """A posted version of an open meeting shows whether it is still what is recorded (stale, or not)."""
+    # The draft first: while a meeting runs there is seldom one posted, and then one read suffices.
+    draft = store.latest_draft(meeting_id)
+    if draft is None or not draft.message_ts:
+        return
     meeting = store.meeting(meeting_id)
-    draft = store.latest_draft(meeting_id) if meeting is not None else None
-    if meeting is None or meeting.status is not MeetingStatus.OPEN or draft is None or not draft.message_ts:
+    if meeting is None or meeting.status is not MeetingStatus.OPEN:
         return
     names = approval.names_for(store, meeting, drafts.safe_user_name(deps.user_name(client)))
     drafts.refresh_top(client, store, meeting_id, names)

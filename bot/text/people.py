@@ -227,13 +227,20 @@ def with_referent(participants: Sequence[Participant], minute_taker: str | None)
     ]
 
 
-def _short_titles(person: Participant) -> list[str]:
+def _short_titles(person: Participant) -> tuple[str, ...]:
     """The titles that name `person` alone: the whole title, its part before a comma, and a role."""
-    full = plain_title(person.title)
+    return _titles_of(person.title, person.role)
+
+
+# Cached like the patterns: every statement asks it of every present participant, and a canvas or a
+# draft of a long meeting asks it of every participant once per statement.
+@functools.lru_cache(maxsize=4096)
+def _titles_of(title: str | None, role: str | None) -> tuple[str, ...]:
+    full = plain_title(title)
     titles = [full, full.split(",")[0].strip()] if full else []
-    if person.role and person.role.casefold() in _ROLES:
-        titles.append(person.role)
-    return [t for t in dict.fromkeys(titles) if t]
+    if role and role.casefold() in _ROLES:
+        titles.append(role)
+    return tuple(t for t in dict.fromkeys(titles) if t)
 
 
 _INITIALS_WORD = re.compile(r"[A-ZÆØÅ]{2,4}(?![\w-])")
