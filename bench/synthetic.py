@@ -394,7 +394,10 @@ def generate(path: str | Path, meetings: int, *, seed: int = 7, entries_per_meet
                 db.table("agenda_items").insert_all(items, batch_size=1000)
                 db.table("entries").insert_all(entries, batch_size=1000)
                 count += len(entries)
-        Store(db).flush_search_documents()
+        store = Store(db)
+        store.flush_search_documents()
+        # As `referat import` leaves an archive it filled (storage/index_upkeep.py).
+        store.merge_search_indexes()
         db.execute("PRAGMA optimize")
     finally:
         db.close()

@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 
 from sqlite_utils import Database
 
+from storage import index_upkeep
 from storage.connection import BUSY_TIMEOUT_MS
 from storage.records import (
     AuditRecord,
@@ -173,6 +174,22 @@ class StoreBase:
                     job.done = True
                 group.leading = False
                 group.cond.notify_all()
+
+    def merge_search_indexes(self, pages: int = index_upkeep.STEP_PAGES) -> int:
+        """Merge every search index into one segment (storage.index_upkeep), a step per transaction.
+
+        Returns how many steps merged something. Each step takes the write lock as a statement does,
+        so statements logged meanwhile wait for one step at most.
+        """
+        steps = 0
+        for index in index_upkeep.SEARCH_INDEXES:
+            while True:
+                with self._write():
+                    merged = index_upkeep.merge_step(self.db.conn, index, pages)
+                if not merged:
+                    break
+                steps += 1
+        return steps
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
