@@ -201,6 +201,10 @@ def dry_run_paths(paths: Iterable[Path], *, out: TextIO, err: TextIO) -> int:
 # From this many meetings merging the search indexes takes long enough to be announced (0.1 s at
 # 1,000, about 10 s at 100,000).
 MERGE_NOTICE_FROM = 1000
+NOT_MERGED = (
+    "Søgeindeksene blev ikke samlet (databasen var optaget eller fuld). Importen er gemt, "
+    "og spørgsmål besvares som før; en senere stor import samler dem."
+)
 
 
 def import_paths(
@@ -229,8 +233,13 @@ def import_paths(
         # A large import leaves the search indexes in many pieces; one piece answers faster.
         if meetings >= MERGE_NOTICE_FROM:
             _say("Søgeindeksene samles, så spørgsmål besvares hurtigere …", file=err)
-        with store.batch_durability():
-            store.merge_search_indexes()
+        try:
+            with store.batch_durability():
+                store.merge_search_indexes()
+        except sqlite3.OperationalError as error:
+            # The documents are stored; only the merge is left undone, and questions are answered as before.
+            log.warning("the search indexes were not merged after the import: %s", error)
+            _say(NOT_MERGED, file=err)
     if store.archive.change_marker() != before:
         # The archive's words changed: keep its stored vocabulary current for the processes that answer.
         remember_vocabulary(store.archive)

@@ -162,6 +162,24 @@ def test_an_import_that_fills_the_archive_merges_it(tmp_path: Path) -> None:
     assert "Søgeindeksene" not in err
 
 
+def test_an_import_whose_merge_is_refused_is_still_stored(tmp_path: Path) -> None:
+    store = StoreOpener(tmp_path / "referat.db")()
+
+    def locked(self: Store, pages: int = index_upkeep.STEP_PAGES) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Store, "merge_search_indexes", locked)
+        code = import_paths(
+            store, [FIXTURES / "import" / "kredsraad-udtraek.txt"], out=io.StringIO(), err=err, now=NOW
+        )
+    assert code == 0
+    assert "Søgeindeksene blev ikke samlet" in err.getvalue()
+    assert store.archive.meeting_count() == 1
+    assert answer_question(store, "hvem deltog?", now=NOW, scope=EVERYTHING).total > 0
+
+
 def test_a_small_import_into_a_larger_archive_leaves_the_indexes(store: Store) -> None:
     # 43 meetings; one more document is under a tenth of them: a rewrite of every index would cost
     # more than the few pieces it adds.
