@@ -132,31 +132,36 @@ def post_draft(
         if len(messages) > 1:
             # The whole text follows as a file: make sure it can be shared before posting anything.
             ensure_member(client, channel_id)
-        if (
-            thread_ts is not None
-            and previous_top_ts
-            and not _top_updated(client, channel_id, previous_top_ts, messages[0])
-        ):
-            # The earlier versions' message is gone (deleted in Slack, or a console whose Slack
-            # was not kept): this version starts a new thread rather than failing every time.
-            log.warning("the top message of draft v%s's thread is gone; posting a new thread", draft.version)
-            thread_ts = None
-        if thread_ts is None:
-            top = client.chat_postMessage(
-                channel=channel_id, text=messages[0].text, blocks=messages[0].blocks
-            )
-            top_ts = str(top["ts"])
-            posted_ts.append(top_ts)
-            thread = top_ts
-        else:
-            # The thread's first message always shows the newest version and its status.
-            thread = thread_ts
-            posted = client.chat_postMessage(
-                channel=channel_id, thread_ts=thread, text=messages[0].text, blocks=messages[0].blocks
-            )
-            posted_ts.append(str(posted["ts"]))
-            top_ts = previous_top_ts or str(posted["ts"])
-        store.set_draft_message(draft.id, channel_id=channel_id, message_ts=top_ts, thread_ts=thread)
+        # With the top message's lock: a rebuild of the previous version's top message (an entry
+        # logged just before, refresh_top) must land before this version's, not over it.
+        with _TOP_LOCK:
+            if (
+                thread_ts is not None
+                and previous_top_ts
+                and not _top_updated(client, channel_id, previous_top_ts, messages[0])
+            ):
+                # The earlier versions' message is gone (deleted in Slack, or a console whose Slack
+                # was not kept): this version starts a new thread rather than failing every time.
+                log.warning(
+                    "the top message of draft v%s's thread is gone; posting a new thread", draft.version
+                )
+                thread_ts = None
+            if thread_ts is None:
+                top = client.chat_postMessage(
+                    channel=channel_id, text=messages[0].text, blocks=messages[0].blocks
+                )
+                top_ts = str(top["ts"])
+                posted_ts.append(top_ts)
+                thread = top_ts
+            else:
+                # The thread's first message always shows the newest version and its status.
+                thread = thread_ts
+                posted = client.chat_postMessage(
+                    channel=channel_id, thread_ts=thread, text=messages[0].text, blocks=messages[0].blocks
+                )
+                posted_ts.append(str(posted["ts"]))
+                top_ts = previous_top_ts or str(posted["ts"])
+            store.set_draft_message(draft.id, channel_id=channel_id, message_ts=top_ts, thread_ts=thread)
         for message in messages[1:]:
             more = client.chat_postMessage(
                 channel=channel_id, thread_ts=thread, text=message.text, blocks=message.blocks

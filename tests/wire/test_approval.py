@@ -827,3 +827,24 @@ def test_final_text_is_what_the_renderer_writes_for_the_approved_meeting() -> No
     assert rules.final_text(draft, approvals).endswith(
         "Godkendt af Helle Kyndesen 21. marts 2024 og Lars Møller 22. marts 2024\n"
     )
+
+
+def test_a_new_version_is_not_overwritten_by_the_previous_versions_late_refresh(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    """An entry logged just before `udkast` rebuilds v1's top message after its acknowledgement; when
+    Slack is slow with that update, v2's post waits for it instead of being overwritten by it."""
+    logged(bot, "UHELLE", "ULARS")
+    top = post_draft(bot, fake)
+    fake.delay_next("chat.update", 10)
+    bot.cmd("ad 2 Helle Støve nævnte tidsplanen.")
+    fake.wait_for(lambda: fake.delayed("chat.update") == 1 or None)  # v1's rebuild, held by Slack
+    bot.cmd("udkast")
+    # v2 is stored and about to be posted; only then may Slack answer v1's rebuild.
+    store = bot.store()
+    meeting = meeting_of(store)
+    fake.wait_for(lambda: ((d := store.latest_draft(meeting.id)) is not None and d.version == 2) or None)
+    fake.release("chat.update")
+    fake.wait_for(lambda: [r for r in fake.responses if "Udkast v2 " in r.text])
+    fake.wait_for(lambda: fake.delayed("chat.update") == 0 or None)
+    assert "udkast v2" in all_text(top_now(fake, top))
