@@ -952,3 +952,18 @@ def m073_vocabulary_suffixes(db: Database) -> None:
 # The indexes questions read by month and kind (m074 on) live in a module of their own; importing it
 # registers them, after every migration above.
 from storage import search_migrations  # noqa: E402, F401
+
+
+@migrations()
+def m079_membership_changes(db: Database) -> None:
+    """Slack's membership events as they arrive, so every process serving the file hears of each.
+
+    Slack sends `member_joined_channel` and `member_left_channel` to one process; the others kept
+    what Slack had told them about people and channels for up to a minute. Each process now reads
+    the changes after the last one it applied before it decides who may read what
+    (storage/membership.py). Changes are kept an hour at most.
+    """
+    db.execute(
+        "create table membership_changes (seq integer primary key autoincrement, workspace text not null, "
+        "channel_id text not null, user_id text not null, at_utc text not null)"
+    )

@@ -36,6 +36,7 @@ from storage.errors import (
     ParticipantNotFound,
 )
 from storage.followup import FollowUpStore
+from storage.membership import MembershipStore
 from storage.purge import PurgeStore
 from storage.records import (
     AgendaItem,
@@ -99,7 +100,7 @@ class StoreOpener:
         self._local = threading.local()
 
 
-class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore):
+class Store(ApprovalStore, FollowUpStore, PurgeStore, CanvasStore, MembershipStore):
     """The bot's verbs on one connection: meetings, people, agenda, entries (drafts and approvals in
     storage.approvals, follow-up of actions in storage.followup, the machinery in storage.base)."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +58,9 @@ class Deps:
     bot_user_id: str | None = None  # the bot's own user: a member of its channels, never a reader
     # Slash commands' work before their ack, one at a time (bot.slack.lane).
     lane: CommandLane = field(default_factory=CommandLane)
+    # The last membership change this process applied (storage.membership); None before the first look.
+    _membership_seen: int | None = None
+    _membership_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def workspace(self, context: BoltContext) -> str | None:
         """The workspace a request is served for: the installation's, or (many workspaces) the request's own.
@@ -65,15 +70,48 @@ class Deps:
         """
         return self.team_id or context.team_id
 
-    def directory(self, client: WebClient) -> SlackDirectory:
-        """Slack's facts for the access rules, through the brief shared cache."""
+    def directory(self, client: WebClient, *, heard: bool = False) -> SlackDirectory:
+        """Slack's facts for the access rules, through the brief shared cache; before the cache is
+        first read, the membership changes other processes recorded are applied (unless `heard`)."""
         workspace = client.default_params.get("team_id") if self.many_workspaces else None
-        return SlackDirectory(client, self.membership, workspace, self.bot_user_id)
+        hear = None if heard else (lambda: self.hear_membership(self.open_store()))
+        return SlackDirectory(client, self.membership, workspace, self.bot_user_id, hear)
 
-    def membership_changed(self, channel_id: str, user_id: str, workspace: str | None = None) -> None:
-        """`member_joined_channel`/`member_left_channel`: who may read what is decided again."""
+    def membership_changed(
+        self, store: Store, channel_id: str, user_id: str, workspace: str | None = None
+    ) -> None:
+        """`member_joined_channel`/`member_left_channel`: who may read what is decided again, here
+        at once and in every other process serving the file at its next look (`hear_membership`)."""
         self.membership.changed(channel_id, user_id, workspace)
         self.scopes.forget()
+        try:
+            seq = store.record_membership_change(workspace, channel_id, user_id, self.clock())
+        except sqlite3.Error:
+            # Heard here all the same; the other processes ask Slack again within the minute.
+            log.exception("membership change in %s not recorded for the other processes", channel_id)
+            return
+        with self._membership_lock:
+            if self._membership_seen == seq - 1:
+                self._membership_seen = seq  # its own change, applied above
+
+    def hear_membership(self, store: Store) -> None:
+        """Apply the membership changes recorded since this process last looked (by any process)."""
+        with self._membership_lock:
+            seen = self._membership_seen
+            if seen is None:
+                # The first look: nothing is kept yet, so only where to start from matters.
+                self._membership_seen = store.last_membership_change()
+                return
+            news = store.membership_changes_after(seen)
+            if not news.changes:
+                return
+            if news.complete:
+                for change in news.changes:
+                    self.membership.changed(change.channel_id, change.user_id, change.workspace)
+            else:
+                self.membership.forget_all()
+            self.scopes.forget()
+            self._membership_seen = news.last
 
     def learn_installation(
         self, team_id: str | None, enterprise_id: str | None, bot_user_id: str | None = None
@@ -93,7 +131,9 @@ class Deps:
     def scope(self, client: WebClient, store: Store, audience: Audience) -> Scope:
         """What an answer for `audience` may draw on (bot/archive/access.py decides)."""
         self.adopt_meetings(store)
-        return reader_scope(store, audience, self.directory(client), self.scopes)
+        # Before the kept scopes are read: a member removed in another process's hearing reads no more.
+        self.hear_membership(store)
+        return reader_scope(store, audience, self.directory(client, heard=True), self.scopes)
 
     def edition(self, client: WebClient, store: Store, audience: Audience, meeting_id: int) -> Edition | None:
         """Which edition of one meeting `audience` may receive; None: none at all."""

@@ -6,8 +6,9 @@ reader costs a few calls: `users.info` (workspace, guest flags) and `users.conve
 conversations they are in, as far as the bot may see) for a person; `conversations.list` (the
 public channels, shared by every reader); `conversations.members` only for the channel a thread
 answer is posted in. Answers are kept briefly; `member_joined_channel` and `member_left_channel`
-drop what they touch at once (`MembershipCache.changed`), so someone removed from the board
-channel loses its minutes with the next question, not a minute later. When Slack cannot say (the
+drop what they touch at once (`MembershipCache.changed`), in every process serving the file
+(storage/membership.py), so someone removed from the board channel loses its minutes with the next
+question, not a minute later. When Slack cannot say (the
 bot is not in the channel, an error), the answer is None and the rules read nothing from it.
 """
 
@@ -54,6 +55,12 @@ class MembershipCache:
             self._members.pop(_key(workspace, channel_id), None)
             self._channels_of.pop(_key(workspace, user_id), None)
             self._public.pop(_key(workspace, ""), None)
+
+    def forget_all(self) -> None:
+        """Everything kept is asked again (changes were missed: see storage.membership)."""
+        with self._lock:
+            for table in (self._people, self._members, self._channels_of, self._public):
+                table.clear()
 
     def forget_person(self, user_id: str, workspace: str | None = None) -> None:
         with self._lock:
@@ -103,6 +110,8 @@ class SlackDirectory:
 
     `workspace`: serving many workspaces, the one `client`'s token belongs to; its answers describe
     that workspace only, so it never vouches for a meeting of another (access.in_workspace).
+    `hear`: called once, before the cache is first read, to apply the membership changes other
+    processes recorded (bot/slack/context.py); a command that asks nothing of Slack reads nothing.
     """
 
     def __init__(
@@ -111,25 +120,35 @@ class SlackDirectory:
         cache: MembershipCache,
         workspace: str | None = None,
         bot_user_id: str | None = None,
+        hear: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
         self.cache = cache
         self.workspace = workspace
         self.bot_user_id = bot_user_id
+        self._hear = hear
+
+    def _heard(self) -> MembershipCache:
+        if self._hear is not None:
+            hear, self._hear = self._hear, None
+            hear()
+        return self.cache
 
     def person(self, user_id: str) -> Person | None:
         if user_id == self.bot_user_id:
             return Person(user_id=user_id, team_id=None, bot=True)  # itself: no need to ask
-        return self.cache.person(_key(self.workspace, user_id), lambda: self._load_person(user_id))
+        return self._heard().person(_key(self.workspace, user_id), lambda: self._load_person(user_id))
 
     def members(self, channel_id: str) -> frozenset[str] | None:
-        return self.cache.members(_key(self.workspace, channel_id), lambda: self._load_members(channel_id))
+        return self._heard().members(_key(self.workspace, channel_id), lambda: self._load_members(channel_id))
 
     def channels_of(self, user_id: str) -> frozenset[str] | None:
-        return self.cache.channels_of(_key(self.workspace, user_id), lambda: self._load_channels_of(user_id))
+        return self._heard().channels_of(
+            _key(self.workspace, user_id), lambda: self._load_channels_of(user_id)
+        )
 
     def public_channels(self) -> frozenset[str] | None:
-        return self.cache.public_channels(_key(self.workspace, ""), self._load_public)
+        return self._heard().public_channels(_key(self.workspace, ""), self._load_public)
 
     def _load_person(self, user_id: str) -> tuple[Person | None, bool]:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,13 +101,72 @@ def test_a_membership_event_decides_again(slack: FakeSlack, store: Store) -> Non
     assert channels(deps, client, store, "UGUEST") == set()
     slack.leave("CBOARD", "UHELLE")
     slack.join("CBOARD", "UGUEST")
-    deps.membership_changed("CBOARD", "UHELLE")
-    deps.membership_changed("CBOARD", "UGUEST")
+    deps.membership_changed(store, "CBOARD", "UHELLE")
+    deps.membership_changed(store, "CBOARD", "UGUEST")
     assert channels(deps, client, store, "UHELLE") == set()
     assert channels(deps, client, store, "UGUEST") == {"CBOARD"}
     # And a thread answer in the board channel now has a guest among its readers.
     meeting_in(store, "CASK")
     assert deps.scope(client, store, InChannel("CBOARD")).channels == {("T1", "CBOARD")}
+
+
+def test_a_membership_event_heard_by_another_process_decides_again_here(
+    slack: FakeSlack, store: Store, tmp_path: Path
+) -> None:
+    """Two processes serving one file: Slack sends the event to one, the member asks the other."""
+    meeting_in(store, "CBOARD")
+    here, client = deps_and_client(slack, store)
+    other_store = StoreOpener(tmp_path / "referat.db")()
+    other, _ = deps_and_client(slack, other_store)
+    assert channels(here, client, store, "UHELLE") == {"CBOARD"}
+    assert channels(here, client, store, "UGUEST") == set()
+    slack.leave("CBOARD", "UHELLE")
+    slack.join("CBOARD", "UGUEST")
+    # Slack has changed, but this process has heard nothing yet: it still holds what it was told.
+    assert channels(here, client, store, "UHELLE") == {"CBOARD"}
+    other.membership_changed(other_store, "CBOARD", "UHELLE")
+    other.membership_changed(other_store, "CBOARD", "UGUEST")
+    assert channels(here, client, store, "UHELLE") == set()
+    assert channels(here, client, store, "UGUEST") == {"CBOARD"}
+    # The process that heard the events applies them once: its next questions ask Slack once each.
+    assert channels(other, client, other_store, "UHELLE") == set()
+    before = len(lookups(slack))
+    assert channels(other, client, other_store, "UHELLE") == set()
+    assert channels(here, client, store, "UGUEST") == {"CBOARD"}
+    assert len(lookups(slack)) == before
+
+
+def test_an_export_decided_after_another_process_heard_the_event_is_refused(
+    slack: FakeSlack, store: Store, tmp_path: Path
+) -> None:
+    """Not only questions: every decision that asks Slack's facts hears the changes first."""
+    board = meeting_in(store, "CBOARD")
+    here, client = deps_and_client(slack, store)
+    assert here.edition(client, store, Privately("UHELLE"), board) is not None
+    slack.leave("CBOARD", "UHELLE")
+    assert here.edition(client, store, Privately("UHELLE"), board) is not None  # nothing heard yet
+    other_store = StoreOpener(tmp_path / "referat.db")()
+    other, _ = deps_and_client(slack, other_store)
+    other.membership_changed(other_store, "CBOARD", "UHELLE")
+    assert here.edition(client, store, Privately("UHELLE"), board) is None
+
+
+def test_a_process_that_missed_changes_no_longer_kept_forgets_everything(
+    slack: FakeSlack, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting_in(store, "CBOARD")
+    here, client = deps_and_client(slack, store)
+    assert channels(here, client, store, "UHELLE") == {"CBOARD"}
+    slack.leave("CBOARD", "UHELLE")
+    # More changes than are kept, none of them about Helle's board channel: the one that was
+    # is no longer in the log, so this process cannot know what it missed and asks Slack again.
+    monkeypatch.setattr("storage.membership.KEPT_CHANGES", 3)
+    other_store = StoreOpener(tmp_path / "referat.db")()
+    other, _ = deps_and_client(slack, other_store)
+    other.membership_changed(other_store, "CBOARD", "UHELLE")
+    for n in range(5):
+        other.membership_changed(other_store, f"CX{n}", "UANDEN")
+    assert channels(here, client, store, "UHELLE") == set()
 
 
 def test_a_new_meeting_in_another_channel_is_decided_at_the_next_question(
@@ -132,3 +192,31 @@ def test_an_import_is_decided_at_the_next_question(slack: FakeSlack, store: Stor
     # Without a channel: like a public channel of the workspace, so full members only.
     assert channels(deps, client, store, "UHELLE") == {"CBOARD", None}
     assert channels(deps, client, store, "UGUEST") == set()
+
+
+def test_who_joined_which_channel_is_kept_an_hour_at_most(store: Store) -> None:
+    first = store.record_membership_change("T1", "CBOARD", "UHELLE", NOW)
+    assert store.membership_changes_after(0).changes[0].user_id == "UHELLE"
+    later = store.record_membership_change("T1", "CASK", "UGUEST", NOW + dt.timedelta(minutes=61))
+    news = store.membership_changes_after(0)
+    assert [c.seq for c in news.changes] == [later]
+    assert later == first + 1
+    assert not news.complete  # a process that had seen nothing missed Helle's change
+    assert store.membership_changes_after(first).complete  # one that had seen it missed nothing
+
+
+def test_an_event_that_cannot_be_recorded_still_counts_here(
+    slack: FakeSlack, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    meeting_in(store, "CBOARD")
+    deps, client = deps_and_client(slack, store)
+    assert channels(deps, client, store, "UHELLE") == {"CBOARD"}
+    slack.leave("CBOARD", "UHELLE")
+
+    def locked(*args: object) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Store, "record_membership_change", locked)
+    deps.membership_changed(store, "CBOARD", "UHELLE")  # no error reaches the event's listener
+    assert channels(deps, client, store, "UHELLE") == set()
+    assert "not recorded for the other processes" in caplog.text

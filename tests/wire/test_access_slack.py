@@ -201,6 +201,25 @@ def test_leaving_the_board_channel_takes_its_minutes_away_at_once(meetings: Bot,
     assert after
 
 
+def test_leaving_counts_at_once_in_every_process_serving_the_file(meetings: Bot, world: FakeSlack) -> None:
+    """Two servers on one database behind a balancer: Slack sends the event to one, Helle asks the other."""
+    other = Bot(fake=world, db_path=meetings.db_path, clock=meetings.clock).start()
+    try:
+        assert BOARD_DECISION in dm_answer(other, world, "UHELLE")
+        assert BOARD_DECISION in dm_answer(meetings, world, "UHELLE")
+        world.leave("CBOARD", "UHELLE")
+        event = {"type": "member_left_channel", "user": "UHELLE", "channel": "CBOARD", "channel_type": "G"}
+        assert meetings.sender.event(event).status == 200
+        # The event's listener runs after its acknowledgement: wait until it is recorded for the others.
+        store = meetings.opener()
+        world.wait_for(lambda: store.last_membership_change() or None)
+        answer = dm_answer(other, world, "UHELLE")
+        assert BOARD_DECISION not in answer
+        assert OPEN_DECISION in answer  # what she may still read, she still reads
+    finally:
+        other.stop()
+
+
 def test_when_slack_cannot_describe_the_channel_its_meetings_are_not_readable(
     meetings: Bot, world: FakeSlack
 ) -> None:

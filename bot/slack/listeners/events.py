@@ -60,7 +60,9 @@ def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
     """Someone joined or left: who may read the channel's meetings is asked again at the next question."""
     deps = deps_of(context)
     workspace = deps.workspace(context) if deps.many_workspaces else None
-    deps.membership_changed(str(event.get("channel") or ""), str(event.get("user") or ""), workspace)
+    deps.membership_changed(
+        deps.open_store(), str(event.get("channel") or ""), str(event.get("user") or ""), workspace
+    )
 
 
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
