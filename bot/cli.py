@@ -185,8 +185,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     warm_up()
     _prepare_archive(opener)
     app = create_app(settings, opener)
-    # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
-    reminders.start(workspace_clients(settings, app, opener), opener, utc_clock, settings.reminder_days)
+    if settings.reminder_sweep:
+        # Reminders scheduled while the bot was down (or half-stored at a crash) are put right first.
+        reminders.start(workspace_clients(settings, app, opener), opener, utc_clock, settings.reminder_days)
     if args.http:
         assert settings.signing_secret is not None
         serve_http(app, settings.signing_secret, args.host, args.port)

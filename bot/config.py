@@ -73,6 +73,9 @@ class Settings:
     reminder_days: int = DEFAULT_REMINDER_DAYS
     # The live referat in each meeting channel's canvas (REFERAT_LIVE_CANVAS=0 turns it off).
     live_canvas: bool = True
+    # The reminders' start-up reconciliation and daily sweep (REFERAT_REMINDER_SWEEP=0: not in this
+    # process). Several processes serving one database run it in one of them only.
+    reminder_sweep: bool = True
     # The organisation's seal (storage.seal): a PEM file each, or the PEM itself. Loaded on demand
     # (`seal`, `trusted_certificates`), so a command that does not seal is not stopped by them.
     seal_key: str | None = None
@@ -103,6 +106,7 @@ class Settings:
             db_path=Path(env.get("REFERAT_DB") or DEFAULT_DB),
             reminder_days=_reminder_days(env.get("REFERAT_REMINDER_DAYS")),
             live_canvas=_switch("REFERAT_LIVE_CANVAS", env.get("REFERAT_LIVE_CANVAS"), default=True),
+            reminder_sweep=_switch("REFERAT_REMINDER_SWEEP", env.get("REFERAT_REMINDER_SWEEP"), default=True),
             seal_key=env.get(SEAL_KEY) or None,
             seal_cert=env.get(SEAL_CERT) or None,
             seal_previous=env.get(SEAL_PREVIOUS) or None,

@@ -163,3 +163,44 @@ def test_a_database_that_cannot_serve_is_one_danish_line_and_exit_2_for_every_co
         assert err.count("\n") == 1, (argv, err)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "Referat af et møde\n"
     assert not (tmp_path / "out.md").exists()
+
+
+@pytest.mark.parametrize(("switch", "sweeps"), [(None, 1), ("1", 1), ("0", 0)])
+def test_the_reminder_sweep_runs_unless_this_process_is_told_to_leave_it_to_another(
+    switch: str | None, sweeps: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several processes serving one database run the reminders' sweep in one of them only."""
+    import bot.app
+    import bot.serve
+    from bot.slack import reminders
+    from support.slack_fake import FakeSlack
+
+    started: list[int] = []
+    served: list[int] = []
+    monkeypatch.setattr(reminders, "start", lambda *args: started.append(1))
+    monkeypatch.setattr(bot.serve, "serve_http", lambda *args: served.append(1))
+    monkeypatch.setattr(bot.app, "check_slack", lambda settings: None)
+    with FakeSlack() as fake:
+        monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", "hemmelig")
+        monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+        if switch is not None:
+            monkeypatch.setenv("REFERAT_REMINDER_SWEEP", switch)
+        assert main(["serve", "--http", "--port", "0"]) == 0
+    assert served == [1]
+    assert len(started) == sweeps
+
+
+def test_a_reminder_sweep_switch_that_is_not_a_switch_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "hemmelig")
+    monkeypatch.setenv("REFERAT_DB", str(tmp_path / "referat.db"))
+    monkeypatch.setenv("REFERAT_REMINDER_SWEEP", "måske")
+    assert main(["serve", "--http"]) != 0
+    err = capsys.readouterr().err
+    assert "REFERAT_REMINDER_SWEEP skal være 1 (til) eller 0 (fra)" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "referat.db").exists()
