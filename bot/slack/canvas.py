@@ -2,7 +2,7 @@
 
 A change to a meeting (an entry, an edit, the agenda, people, a closed mark, an approval, `næste`)
 `touch`es its meeting; a worker thread waits until the changes have paused for `QUIET` seconds (at
-most `MAX_WAIT` after the first), then writes what differs from what it last wrote: for each changed
+most `MAX_WAIT` after the first, give or take one `QUIET`), then writes what differs from what it last wrote: for each changed
 section one `canvases.sections.lookup` (by the header it starts with) and one `canvases.edit`. A
 burst of thirty entries on one item thus costs two calls, not sixty: `canvases.edit` is Tier 3.
 A failed or rate-limited write is retried later (a few times, further apart) and never touches the
