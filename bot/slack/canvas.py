@@ -36,7 +36,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 QUIET = 0.3  # seconds without a change before the canvas is written
-MAX_WAIT = 2.0  # …but never later than this after the first change of a burst
+MAX_WAIT = 2.0  # …but not much later than this after the first change of a burst (one QUIET at most)
 RETRIES = 4  # a failed write is tried again this many times, RETRY_AFTER × 2ⁿ seconds apart
 RETRY_AFTER = 2.0
 
