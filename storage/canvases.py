@@ -6,10 +6,12 @@ the section starts with (how the section is found again) and a digest of what wa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
 from storage.base import StoreBase
+from storage.rows import iso
 
 
 @dataclass(frozen=True)
@@ -46,4 +48,25 @@ class CanvasStore(StoreBase):
                     state.meeting_id,
                     json.dumps({k: list(v) for k, v in state.sections.items()}, ensure_ascii=False),
                 ],
+            )
+
+    def take_canvas_lease(
+        self, channel_id: str, team_id: str | None, holder: str, now: dt.datetime, seconds: float
+    ) -> bool:
+        """Hold the channel's canvas for `holder` until `now + seconds` (or its release); False while
+        another holder's lease runs. Several processes may serve one file: one writes a canvas at a time."""
+        with self._write():
+            cursor = self.db.execute(
+                "insert into canvas_leases (channel_id, team, holder, until_utc) values (?, ?, ?, ?) "
+                "on conflict (channel_id, team) do update set holder = excluded.holder, until_utc = excluded.until_utc "
+                "where canvas_leases.holder = excluded.holder or canvas_leases.until_utc < ?",
+                [channel_id, team_id or "", holder, iso(now + dt.timedelta(seconds=seconds)), iso(now)],
+            )
+            return cursor.rowcount == 1
+
+    def release_canvas_lease(self, channel_id: str, team_id: str | None, holder: str) -> None:
+        with self._write():
+            self.db.execute(
+                "delete from canvas_leases where channel_id = ? and team = ? and holder = ?",
+                [channel_id, team_id or "", holder],
             )

@@ -967,3 +967,7 @@ def m079_membership_changes(db: Database) -> None:
         "create table membership_changes (seq integer primary key autoincrement, workspace text not null, "
         "channel_id text not null, user_id text not null, at_utc text not null)"
     )
+
+
+# Later migrations live in a module of their own; importing it registers them after all of the above.
+from storage import lease_migrations  # noqa: E402, F401

@@ -17,10 +17,13 @@ access and says where it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import os
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -39,6 +42,13 @@ QUIET = 0.3  # seconds without a change before the canvas is written
 MAX_WAIT = 2.0  # …but not much later than this after the first change of a burst (one QUIET at most)
 RETRIES = 4  # a failed write is tried again this many times, RETRY_AFTER × 2ⁿ seconds apart
 RETRY_AFTER = 2.0
+# How long a writer holds a channel's canvas: far longer than a write takes, short enough that a
+# process that died holding it delays the canvas by no more than this.
+LEASE_SECONDS = 60.0
+
+
+class CanvasBusy(Exception):
+    """Another process is writing this channel's canvas; this write waits its turn."""
 
 
 def _digest(markdown: str) -> str:
@@ -73,6 +83,8 @@ class LiveCanvas:
         self._busy = False
         self._stopped = False
         self._thread: threading.Thread | None = None
+        # Names this writer in the canvas leases of the file it shares with other processes.
+        self._holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 
     def touch(self, client: WebClient, meeting_id: int | None) -> None:
         """The meeting changed: its canvas is written once the changes pause."""
@@ -152,8 +164,15 @@ class LiveCanvas:
 
     def _write(self, client: WebClient, meeting_id: int, attempts: int) -> None:
         try:
-            write_canvas(client, self._open_store(), meeting_id)
+            write_canvas(client, self._open_store(), meeting_id, holder=self._holder)
             self._not_before.pop(meeting_id, None)
+        except CanvasBusy:
+            # Not a failure: the other writer reads the same meeting. Look again shortly, as often
+            # as it takes (a lease left by a process that died runs out after LEASE_SECONDS).
+            with self._cond:
+                self._not_before[meeting_id] = time.monotonic() + self._quiet
+                self._dirty.setdefault(meeting_id, (client, attempts))
+                self._last = self._first = 0.0
         except (SlackApiError, SlackClientError, OSError) as error:
             if attempts + 1 > RETRIES:
                 log.warning("gave up writing the canvas of meeting %s: %s", meeting_id, error)
@@ -168,12 +187,28 @@ class LiveCanvas:
             log.exception("writing the canvas of meeting %s failed", meeting_id)
 
 
-def write_canvas(client: WebClient, store: Store, meeting_id: int) -> None:
-    """Make the channel's canvas show the meeting: create it, take it over, or rewrite changed sections."""
+def write_canvas(client: WebClient, store: Store, meeting_id: int, *, holder: str) -> None:
+    """Make the channel's canvas show the meeting: create it, take it over, or rewrite changed sections.
+
+    `holder`: the writer's name in the channel's canvas lease, held while it writes (CanvasBusy
+    while another holds it): processes serving one file write one canvas, one at a time.
+    """
     meeting = store.meeting(meeting_id)
     if meeting is None or meeting.channel_id is None or meeting.status is MeetingStatus.IMPORTED:
         return
     channel, team = meeting.channel_id, meeting.team_id
+    if not store.take_canvas_lease(channel, team, holder, dt.datetime.now(dt.UTC), LEASE_SECONDS):
+        raise CanvasBusy(channel)
+    try:
+        _write_canvas(client, store, meeting_id, channel, team)
+    finally:
+        store.release_canvas_lease(channel, team, holder)
+
+
+def _write_canvas(client: WebClient, store: Store, meeting_id: int, channel: str, team: str | None) -> None:
+    meeting = store.meeting(meeting_id)
+    if meeting is None:
+        return
     state = store.canvas_state(channel, team)
     if state is not None and state.meeting_id != meeting_id:
         newer = store.current_meeting(channel, team)

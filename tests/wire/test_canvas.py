@@ -140,3 +140,27 @@ def test_the_approval_is_stated_and_the_next_meeting_takes_the_canvas_over(
     assert "Forrige møde i kanalen: Referat af kredsrådsmøde den 19. marts 2024" in text
     assert "tryghedsindsatsen" not in text
     assert len([c for c in fake.canvases.canvases.values() if c.channel_id == "C1"]) == 1
+
+
+def test_two_processes_on_one_database_write_one_canvas(bot: Bot, fake: FakeSlack, clock: Clock) -> None:
+    """Behind a balancer `start` reaches one process and `deltager` the other; both want to write
+    the new meeting's canvas. Slack is slow to create it: the second waits for the first, and then
+    rewrites the same canvas instead of making one of its own."""
+    other = Bot(fake=fake, db_path=bot.db_path, clock=clock, live_canvas=True).start()
+    try:
+        fake.delay_next("conversations.canvases.create", 10)
+        bot.cmd("start Kredsrådsmøde | 19. marts 2024 | rådhuset")
+        fake.wait_for(lambda: fake.delayed("conversations.canvases.create") == 1 or None)
+        other.cmd("deltager <@UHELLE> | Politidirektør | politiet")
+        # The other process has tried and found the canvas being written (its lease held).
+        assert other.canvas is not None
+        fake.wait_for(lambda: other.canvas._not_before or None)  # type: ignore[union-attr]
+        fake.release("conversations.canvases.create")
+        canvas_text(bot, fake)
+        text = canvas_text(other, fake)
+        assert "Helle" in text
+        assert len(fake.calls_to("conversations.canvases.create")) == 1
+        assert fake.calls_to("canvases.create") == []
+        assert not any("lærred" in m.text for m in fake.messages("C1"))
+    finally:
+        other.stop()
