@@ -970,4 +970,4 @@ def m079_membership_changes(db: Database) -> None:
 
 
 # Later migrations live in a module of their own; importing it registers them after all of the above.
-from storage import lease_migrations  # noqa: E402, F401
+from storage import later_migrations  # noqa: E402, F401

@@ -33,7 +33,7 @@ from bot.referat.canvas import CanvasSection, canvas_sections
 from bot.referat.compile import compile_referat, title_line
 from bot.slack.quiet import defuse
 from storage.canvases import CanvasState
-from storage.records import MeetingStatus
+from storage.records import Meeting, MeetingStatus
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -200,15 +200,13 @@ def write_canvas(client: WebClient, store: Store, meeting_id: int, *, holder: st
     if not store.take_canvas_lease(channel, team, holder, dt.datetime.now(dt.UTC), LEASE_SECONDS):
         raise CanvasBusy(channel)
     try:
-        _write_canvas(client, store, meeting_id, channel, team)
+        _write_canvas(client, store, meeting, channel, team)
     finally:
         store.release_canvas_lease(channel, team, holder)
 
 
-def _write_canvas(client: WebClient, store: Store, meeting_id: int, channel: str, team: str | None) -> None:
-    meeting = store.meeting(meeting_id)
-    if meeting is None:
-        return
+def _write_canvas(client: WebClient, store: Store, meeting: Meeting, channel: str, team: str | None) -> None:
+    meeting_id = meeting.id
     state = store.canvas_state(channel, team)
     if state is not None and state.meeting_id != meeting_id:
         newer = store.current_meeting(channel, team)
