@@ -196,13 +196,17 @@ def test_an_import_is_decided_at_the_next_question(slack: FakeSlack, store: Stor
 
 def test_who_joined_which_channel_is_kept_an_hour_at_most(store: Store) -> None:
     first = store.record_membership_change("T1", "CBOARD", "UHELLE", NOW)
-    assert store.membership_changes_after(0).changes[0].user_id == "UHELLE"
+    [change] = store.membership_changes_after(0).changes
+    # Kept with its workspace: a channel id of another workspace is another channel.
+    assert (change.workspace, change.channel_id, change.user_id) == ("T1", "CBOARD", "UHELLE")
+    single = store.record_membership_change(None, "CBOARD", "UHELLE", NOW)
+    assert store.membership_changes_after(first).changes[0].workspace is None
+    assert single == first + 1
     later = store.record_membership_change("T1", "CASK", "UGUEST", NOW + dt.timedelta(minutes=61))
     news = store.membership_changes_after(0)
     assert [c.seq for c in news.changes] == [later]
-    assert later == first + 1
-    assert not news.complete  # a process that had seen nothing missed Helle's change
-    assert store.membership_changes_after(first).complete  # one that had seen it missed nothing
+    assert not news.complete  # a process that had seen nothing missed Helle's changes
+    assert store.membership_changes_after(single).complete  # one that had seen them missed nothing
 
 
 def test_an_event_that_cannot_be_recorded_still_counts_here(
